@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds s3storm (Release) and runs the main job.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cmake --preset release >/dev/null
+cmake --build --preset release --target s3storm
+./build/release/s3storm --help

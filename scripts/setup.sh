@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything s3storm needs to build, test and benchmark on Debian 12.
+# Idempotent: installs only what is missing, and is silent when nothing is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(
+  # build
+  g++ cmake ninja-build pkg-config clang-format
+  # libraries
+  libboost-dev libssl-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev libpugixml-dev
+  # test peers and oracles
+  python3 python3-botocore python3-boto3 nginx-light wrk
+  # fuzzing (libFuzzer ships with clang)
+  clang
+)
+
+missing=()
+for p in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# Node.js brings npm with it on this image; Debian's separate npm package conflicts with it.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm test peers, pinned, installed into the repo's tests/node folder (git-ignored).
+if [ -f tests/node/package.json ] && [ ! -d tests/node/node_modules ]; then
+  echo "setup: installing npm test peers" >&2
+  (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+fi
