@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace s3storm::stats {
+
+// A log-linear (HDR-style) histogram of unsigned integer values, normally microseconds.
+//
+// Values below 2^kSubBucketBits are counted exactly; above that every power-of-two range is cut
+// into 2^(kSubBucketBits-1) equal buckets, so any recorded value is known to within 1/1024 of
+// itself (better than 3 significant digits). The trackable range is 0 .. 2^32-1 (about 71 minutes
+// in microseconds); larger values are still counted (count, min, max, mean stay exact) but fall
+// into one overflow bucket whose only known value is max().
+//
+// record() touches a fixed array: no allocation, no locks. One histogram belongs to one thread;
+// threads' histograms are merged exactly at the end (bucket counts are added).
+class Histogram {
+ public:
+  static constexpr unsigned kSubBucketBits = 11;
+  static constexpr std::uint64_t kMaxTrackable = (std::uint64_t{1} << 32) - 1;
+  static constexpr std::size_t kBucketCount = 23552;  // see bucket_index()
+
+  Histogram();
+
+  void record(std::uint64_t value) noexcept { record_n(value, 1); }
+  void record_n(std::uint64_t value, std::uint64_t n) noexcept;
+  void merge(const Histogram& other) noexcept;
+
+  std::uint64_t count() const noexcept { return count_; }
+  std::uint64_t min() const noexcept { return count_ == 0 ? 0 : min_; }
+  std::uint64_t max() const noexcept { return max_; }
+  double mean() const noexcept;
+  std::uint64_t sum() const noexcept { return sum_; }
+  // The smallest bucket bound such that at least `percentile`% of values are <= it, clamped to
+  // [min(), max()]; 0 when empty. percentile outside [0,100] is clamped.
+  std::uint64_t value_at_percentile(double percentile) const noexcept;
+  std::uint64_t overflow_count() const noexcept { return overflow_; }
+  void reset() noexcept;
+
+  // Lossless export/import, for serialization (see report/histogram_json.hpp).
+  struct Data {
+    std::uint64_t min = 0;  // of all values, overflow included
+    std::uint64_t max = 0;
+    std::uint64_t sum = 0;
+    std::uint64_t overflow = 0;
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> counts;  // (bucket index, count), count>0
+  };
+  Data export_data() const;
+  // Throws std::invalid_argument if the data could not have come from export_data().
+  static Histogram from_data(const Data& data);
+
+  // Bucket geometry, public for tests and serialization.
+  static std::size_t bucket_index(std::uint64_t value) noexcept;    // value <= kMaxTrackable
+  static std::uint64_t bucket_lowest(std::size_t index) noexcept;   // smallest value in bucket
+  static std::uint64_t bucket_highest(std::size_t index) noexcept;  // largest value in bucket
+
+  friend bool operator==(const Histogram& a, const Histogram& b) = default;
+
+ private:
+  std::vector<std::uint64_t> counts_;  // allocated once, kBucketCount entries
+  std::uint64_t count_ = 0;
+  std::uint64_t overflow_ = 0;
+  std::uint64_t min_ = UINT64_MAX;
+  std::uint64_t max_ = 0;
+  std::uint64_t sum_ = 0;
+};
+
+}  // namespace s3storm::stats
