@@ -1,0 +1,29 @@
+#pragma once
+
+// A browser-form POST body (multipart/form-data) split around the file's bytes, so the engine
+// sends prefix + a slice of the shared payload buffer + suffix without copying the payload.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace s3storm::s3 {
+
+struct PostFormField {
+  std::string name;
+  std::string value;
+};
+
+struct PostFormFrame {
+  std::string content_type;  // multipart/form-data; boundary=...
+  std::string prefix;        // every field, then the file part's headers
+  std::string suffix;        // the closing boundary
+};
+
+// S3 ignores any field after "file", so the fields come first in the order given.
+void write_post_form(PostFormFrame& frame, std::string_view boundary,
+                     const std::vector<PostFormField>& fields, std::string_view filename,
+                     std::string_view file_content_type);
+
+}  // namespace s3storm::s3

@@ -1,0 +1,37 @@
+#pragma once
+
+// The XML documents s3storm sends. Each writes into a caller-owned string so that the hot path
+// (CompleteMultipartUpload) reuses one buffer.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace s3storm::s3 {
+
+// Appends text with the five XML special characters escaped.
+void append_xml_escaped(std::string& out, std::string_view text);
+
+struct CompletedPart {
+  int number = 0;
+  std::string etag;  // as the server sent it, quotes included
+};
+void write_complete_multipart_upload(std::string& out, const std::vector<CompletedPart>& parts);
+
+// Empty for us-east-1, where S3 rejects an explicit LocationConstraint.
+void write_create_bucket_configuration(std::string& out, std::string_view region);
+
+enum class NotificationTargetKind { kQueue, kTopic, kLambda };
+struct NotificationTarget {
+  NotificationTargetKind kind = NotificationTargetKind::kQueue;
+  std::string arn;
+  std::vector<std::string> events;  // e.g. "s3:ObjectCreated:*"
+  std::string id;                   // optional configuration id
+};
+void write_notification_configuration(std::string& out,
+                                      const std::vector<NotificationTarget>& targets);
+
+// DeleteObjects body (quiet mode), at most 1000 keys per request as S3 allows.
+void write_delete_objects(std::string& out, const std::vector<std::string>& keys);
+
+}  // namespace s3storm::s3
