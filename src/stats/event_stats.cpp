@@ -1,0 +1,39 @@
+#include "stats/event_stats.hpp"
+
+#include <utility>
+
+namespace s3storm::stats {
+
+namespace {
+
+void note_key(std::vector<std::string>& keys, std::string key) {
+  if (keys.size() < EventStats::kMaxListedKeys) keys.push_back(std::move(key));
+}
+
+}  // namespace
+
+void EventTypeStats::merge(const EventTypeStats& other) {
+  expected += other.expected;
+  delivered += other.delivered;
+  missing += other.missing;
+  duplicate += other.duplicate;
+  unexpected += other.unexpected;
+  delivery.merge(other.delivery);
+}
+
+void EventStats::note_missing_key(std::string key) {
+  note_key(missing_keys, std::move(key));
+}
+void EventStats::note_unexpected_key(std::string key) {
+  note_key(unexpected_keys, std::move(key));
+}
+
+void EventStats::merge(const EventStats& other) {
+  for (const auto& [type, stats] : other.by_type) by_type[type].merge(stats);
+  for (const auto& key : other.missing_keys) note_missing_key(key);
+  for (const auto& key : other.unexpected_keys) note_unexpected_key(key);
+  test_events += other.test_events;
+  for (const auto& [status, n] : other.receiver_rejects) receiver_rejects[status] += n;
+}
+
+}  // namespace s3storm::stats

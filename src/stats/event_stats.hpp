@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "stats/histogram.hpp"
+
+namespace s3storm::stats {
+
+// Expected versus observed bucket notifications for one event name ("ObjectCreated:Put").
+struct EventTypeStats {
+  std::uint64_t expected = 0;
+  std::uint64_t delivered = 0;   // matched an expected event, first time
+  std::uint64_t missing = 0;     // expected, not seen within the grace period
+  std::uint64_t duplicate = 0;   // matched an event already delivered
+  std::uint64_t unexpected = 0;  // matched nothing expected
+  Histogram delivery;            // microseconds: arrival minus the operation's completion
+
+  void merge(const EventTypeStats& other);
+  friend bool operator==(const EventTypeStats&, const EventTypeStats&) = default;
+};
+
+// The events part of a run: filled by the matcher, merged across shards.
+struct EventStats {
+  static constexpr std::size_t kMaxListedKeys = 20;
+
+  std::string source = "none";  // webhook | sqs | none
+  std::map<std::string, EventTypeStats> by_type;
+  // The first kMaxListedKeys examples of each, as the matcher spells them (e.g. "bucket/key").
+  std::vector<std::string> missing_keys;
+  std::vector<std::string> unexpected_keys;
+  std::uint64_t test_events = 0;  // s3:TestEvent and the like, counted apart from the above
+  std::map<int, std::uint64_t> receiver_rejects;  // requests the receiver refused, by HTTP status
+
+  void note_missing_key(std::string key);
+  void note_unexpected_key(std::string key);
+  void merge(const EventStats& other);
+  friend bool operator==(const EventStats&, const EventStats&) = default;
+};
+
+}  // namespace s3storm::stats

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "stats/histogram.hpp"
+#include "stats/op_kind.hpp"
+#include "stats/time_series.hpp"
+
+namespace s3storm::stats {
+
+// What the engine knows about one finished operation.
+struct OpOutcome {
+  // From the intended start (open loop: the schedule's slot, so a stalled generator shows up as
+  // latency rather than hiding it) to completion, in microseconds.
+  std::uint64_t latency_us = 0;
+  // From the actual send to completion: the uncorrected service time.
+  std::uint64_t service_us = 0;
+  std::uint64_t bytes = 0;  // payload bytes moved by a successful operation
+  std::uint32_t retries = 0;
+  // 0 when no HTTP response came back (connect failure, timeout, reset).
+  std::uint16_t http_status = 0;
+  bool ok = false;
+  // S3 <Code> of a failed request ("SlowDown", "NoSuchKey"), or a transport error name; empty if
+  // unknown. Only read when !ok.
+  std::string_view error_code;
+  std::int64_t epoch_second = 0;  // wall-clock second of completion, for the time series
+};
+
+// Everything measured for one operation kind in one phase, on one thread (no locks, no atomics);
+// threads' results are merged at the end. Recording a success never allocates; a failure may,
+// the first time its error code or status is seen.
+struct OpStats {
+  std::uint64_t count = 0;
+  std::uint64_t ok = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t retries = 0;
+  std::uint64_t bytes = 0;
+  Histogram latency;  // microseconds, from the intended start
+  Histogram service;  // microseconds, uncorrected
+  std::map<std::string, std::uint64_t, std::less<>> errors_by_code;
+  std::map<int, std::uint64_t> errors_by_status;
+  TimeSeries per_second;
+
+  void record(const OpOutcome& outcome);
+  void merge(const OpStats& other);
+  friend bool operator==(const OpStats&, const OpStats&) = default;
+};
+
+// One phase of a scenario: an OpStats per operation kind plus what the schedule could not do.
+struct PhaseStats {
+  std::string name;
+  double duration_s = 0;
+  // Open loop only: iterations whose start time passed before a flow was free to run them.
+  std::uint64_t dropped = 0;
+  std::array<OpStats, kOpKinds> ops;
+
+  OpStats& op(OpKind kind) { return ops[static_cast<std::size_t>(kind)]; }
+  const OpStats& op(OpKind kind) const { return ops[static_cast<std::size_t>(kind)]; }
+  // Workers of the same phase: counts add, the duration is the longest worker's.
+  void merge(const PhaseStats& other);
+  friend bool operator==(const PhaseStats&, const PhaseStats&) = default;
+};
+
+}  // namespace s3storm::stats
