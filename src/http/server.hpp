@@ -1,0 +1,93 @@
+#pragma once
+
+// A small HTTP/1.1 server building block for the embedded S3 target and the events webhook.
+// Beast stays behind the .cpp so users of this header do not pay for its compile time.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace s3storm::http {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct ServerRequest {
+  std::string method;  // as received, e.g. "PUT"
+  std::string target;  // raw request-target, not decoded
+  HeaderList headers;  // in arrival order, names as sent
+  std::string body;
+  std::string remote_address;  // peer IP, e.g. "127.0.0.1"
+
+  // Case-insensitive lookup; empty when the header is absent.
+  std::string_view header(std::string_view name) const;
+};
+
+struct ServerResponse {
+  unsigned status = 200;
+  HeaderList headers;
+  std::string body;
+  // Close the connection without answering (the peer sees a TCP reset): for fault injection.
+  bool reset_connection = false;
+
+  // Replaces an existing header of the same name (case-insensitive).
+  void set_header(std::string name, std::string value);
+};
+
+// Called synchronously once per complete request, possibly from several threads at once.
+// An exception thrown here becomes a 500 response.
+using ServerHandler = std::function<void(const ServerRequest&, ServerResponse&)>;
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: the OS picks a free port; read it back with Server::port()
+  unsigned threads = 1;
+  std::uint64_t body_limit = 8 * 1024 * 1024;  // past it: 413 and close
+  std::uint32_t header_limit = 16 * 1024;
+  // Time to receive a complete request header; also how long an idle keep-alive connection lives.
+  std::chrono::milliseconds header_timeout{10'000};
+  // Time to receive the body once the header is in (and to write the response).
+  std::chrono::milliseconds body_timeout{30'000};
+  // How long stop() waits for requests in progress before cutting connections.
+  std::chrono::milliseconds stop_timeout{5'000};
+};
+
+struct ServerCounters {
+  std::uint64_t connections = 0;           // accepted
+  std::uint64_t requests = 0;              // handed to the handler
+  std::uint64_t rejected_too_large = 0;    // 413
+  std::uint64_t rejected_timeout = 0;      // 408 (a partial request stalled)
+  std::uint64_t rejected_bad_request = 0;  // 400 (parse errors)
+  std::uint64_t resets = 0;                // handler asked for reset_connection
+  std::uint64_t handler_errors = 0;        // handler threw; answered 500
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, ServerHandler handler);
+  ~Server();  // stops if still running
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens (throws std::runtime_error naming the address on failure), then serves on
+  // `options.threads` threads of its own.
+  void start();
+  // Stops accepting, closes idle connections, lets requests in progress finish (up to
+  // stop_timeout), then joins the threads. Idempotent.
+  void stop();
+
+  std::uint16_t port() const;
+  const std::string& address() const;
+  ServerCounters counters() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace s3storm::http
