@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "stats/histogram.hpp"
+
+namespace s3storm::events {
+
+// Counts for one event type, e.g. "ObjectCreated:Put".
+struct EventTypeSummary {
+  std::string name;  // without "s3:"
+  std::uint64_t expected = 0;
+  std::uint64_t delivered = 0;   // matched to an expectation, once
+  std::uint64_t missing = 0;     // expected, never delivered
+  std::uint64_t duplicate = 0;   // a further copy of an event already delivered
+  std::uint64_t unexpected = 0;  // nothing we did explains it
+  std::uint64_t early = 0;       // delivered before the operation completed (latency counted 0)
+  stats::Histogram delivery_us;  // arrival minus the operation's completion, in microseconds
+};
+
+struct EventKeyListing {
+  std::string type;  // e.g. "ObjectRemoved:Delete"
+  std::string bucket;
+  std::string key;  // decoded (the key as the operation named it) when known
+};
+
+// The matcher's answer after the grace period. Receivers add what only they know.
+struct MatchSummary {
+  static constexpr std::size_t kListedKeys = 20;
+
+  // The six kinds our operations cause, in a fixed order, then other names as first seen.
+  std::vector<EventTypeSummary> types;
+  std::vector<EventKeyListing> missing_keys;     // the oldest kListedKeys by completion time
+  std::vector<EventKeyListing> unexpected_keys;  // the first kListedKeys by arrival time
+  std::uint64_t test_events = 0;                 // s3:TestEvent, counted apart
+  std::uint64_t receiver_rejects = 0;            // deliveries refused (bad JSON, auth, size, ...)
+
+  std::uint64_t total_expected() const;
+  std::uint64_t total_delivered() const;
+  std::uint64_t total_missing() const;
+  std::uint64_t total_duplicate() const;
+  std::uint64_t total_unexpected() const;
+  const EventTypeSummary* find(std::string_view name) const;
+};
+
+}  // namespace s3storm::events

@@ -1,0 +1,272 @@
+#include "events/matcher.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "events/key_encoding.hpp"
+
+namespace s3storm::events {
+
+namespace {
+
+// A server inventing event names per object must not grow our tables without end.
+constexpr std::size_t kMaxOtherTypes = 64;
+constexpr std::string_view kOverflowTypeName = "Other (further names)";
+
+std::uint64_t micros_between(TimePoint from, TimePoint to) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(to - from).count());
+}
+
+}  // namespace
+
+Matcher::Matcher(KeyForm key_form) : key_form_(key_form) {
+  types_.resize(kKnownEventKinds);
+  for (std::size_t i = 0; i < kKnownEventKinds; ++i) {
+    types_[i].name = std::string(event_kind_name(static_cast<EventKind>(i)));
+  }
+}
+
+std::uint32_t Matcher::type_index_locked(EventKind kind, std::string_view name) {
+  if (kind != EventKind::kOther) return static_cast<std::uint32_t>(kind);
+  const std::string_view wanted =
+      types_.size() < kKnownEventKinds + kMaxOtherTypes ? name : kOverflowTypeName;
+  for (std::size_t i = kKnownEventKinds; i < types_.size(); ++i) {
+    if (types_[i].name == wanted) return static_cast<std::uint32_t>(i);
+  }
+  types_.emplace_back().name = std::string(wanted);
+  return static_cast<std::uint32_t>(types_.size() - 1);
+}
+
+void Matcher::deliver_locked(std::uint32_t type_index, TimePoint completed, TimePoint arrival) {
+  auto& type = types_[type_index];
+  ++type.delivered;
+  if (arrival < completed) {
+    ++type.early;
+    type.delivery_us.record(0);
+  } else {
+    type.delivery_us.record(micros_between(completed, arrival));
+  }
+}
+
+bool Matcher::take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
+                                  const Expectation& expectation, TimePoint& arrival) {
+  // An arrival from before the operation even started belongs to an older operation.
+  const auto usable = std::find_if(slot.surplus.begin(), slot.surplus.end(), [&](const Arrival& a) {
+    return a.at >= expectation.started &&
+           (wanted_alternative == 0 || a.alternative == wanted_alternative);
+  });
+  if (usable == slot.surplus.end()) return false;
+  arrival = usable->at;
+  const Fingerprint alternative = usable->alternative;
+  slot.surplus.erase(usable);
+  if (alternative != 0) {
+    const bool still_used =
+        std::any_of(slot.surplus.begin(), slot.surplus.end(),
+                    [&](const Arrival& a) { return a.alternative == alternative; });
+    if (!still_used) alias_.erase(alternative);
+  }
+  return true;
+}
+
+void Matcher::erase_if_done_locked(Fingerprint fp) {
+  const auto it = slots_.find(fp);
+  if (it != slots_.end() && it->second.expected.empty() && it->second.surplus.empty()) {
+    slots_.erase(it);
+  }
+}
+
+bool Matcher::prefer_decoded_locked() const {
+  switch (key_form_) {
+    case KeyForm::kUrlEncoded:
+      return true;
+    case KeyForm::kRaw:
+      return false;
+    case KeyForm::kAuto:
+      break;
+  }
+  // Without evidence either way, AWS's documented behaviour (encoded) wins.
+  return encoded_evidence_ >= raw_evidence_;
+}
+
+void Matcher::expect(std::string_view bucket, std::string_view key, EventKind kind,
+                     TimePoint completed, TimePoint started) {
+  const Fingerprint fp = fingerprint(bucket, key, kind);
+  const Expectation expectation{started, completed};
+  std::lock_guard lock(mutex_);
+  const std::uint32_t type_index = type_index_locked(kind, event_kind_name(kind));
+  ++types_[type_index].expected;
+
+  TimePoint arrival;
+  if (const auto it = slots_.find(fp);
+      it != slots_.end() && take_surplus_locked(it->second, 0, expectation, arrival)) {
+    deliver_locked(type_index, completed, arrival);
+    delivered_.insert(fp);
+    erase_if_done_locked(fp);
+    return;
+  }
+  if (const auto alias = alias_.find(fp); alias != alias_.end()) {
+    const Fingerprint primary = alias->second;
+    const auto it = slots_.find(primary);
+    if (it != slots_.end() && take_surplus_locked(it->second, fp, expectation, arrival)) {
+      deliver_locked(type_index, completed, arrival);
+      delivered_.insert(fp);
+      erase_if_done_locked(primary);
+      return;
+    }
+  }
+
+  Slot& slot = slots_[fp];
+  slot.type_index = type_index;
+  if (slot.key.empty()) {
+    slot.bucket = std::string(bucket);
+    slot.key = std::string(key);
+  }
+  slot.expected.push_back(expectation);
+}
+
+void Matcher::observe(const EventRecord& record, TimePoint arrival) {
+  const std::string_view other_name =
+      record.kind == EventKind::kOther ? std::string_view(record.name) : std::string_view();
+  const Fingerprint raw_fp = fingerprint(record.bucket, record.key, record.kind, other_name);
+
+  // Hash both readings of the key before taking the lock.
+  bool proven_raw = has_raw_only_bytes(record.key);
+  std::optional<std::string> decoded;
+  if (key_form_ != KeyForm::kRaw && !proven_raw && may_be_encoded(record.key)) {
+    decoded = decode_event_key(record.key);
+    if (!decoded) proven_raw = true;
+  }
+  const Fingerprint decoded_fp =
+      decoded ? fingerprint(record.bucket, *decoded, record.kind, other_name) : 0;
+
+  std::lock_guard lock(mutex_);
+  ++observed_;
+  if (proven_raw) ++raw_evidence_;
+
+  // An event that arrived before an operation started cannot be that operation's.
+  const auto waiting = [this, arrival](Fingerprint fp) -> Slot* {
+    const auto it = slots_.find(fp);
+    const bool waits = it != slots_.end() && !it->second.expected.empty() &&
+                       it->second.expected.front().started <= arrival;
+    return waits ? &it->second : nullptr;
+  };
+  Slot* raw_slot = key_form_ == KeyForm::kUrlEncoded && decoded ? nullptr : waiting(raw_fp);
+  Slot* decoded_slot = decoded ? waiting(decoded_fp) : nullptr;
+  if (raw_slot != nullptr && decoded_slot != nullptr) {
+    // Both readings name a key we wrote (say "a b" and "a+b"): the server's habit decides.
+    (prefer_decoded_locked() ? raw_slot : decoded_slot) = nullptr;
+  } else if (decoded_slot != nullptr) {
+    ++encoded_evidence_;
+  } else if (raw_slot != nullptr && decoded) {
+    ++raw_evidence_;
+  }
+
+  if (raw_slot != nullptr || decoded_slot != nullptr) {
+    Slot& slot = raw_slot != nullptr ? *raw_slot : *decoded_slot;
+    const Fingerprint fp = raw_slot != nullptr ? raw_fp : decoded_fp;
+    const Expectation expectation = slot.expected.front();
+    slot.expected.erase(slot.expected.begin());
+    deliver_locked(slot.type_index, expectation.completed, arrival);
+    delivered_.insert(fp);
+    erase_if_done_locked(fp);
+    return;
+  }
+
+  // Nothing waits for it (yet): an early arrival, a duplicate or an unexpected event. Keep it
+  // under the reading most likely to be claimed, and find it by the other one through alias_.
+  Fingerprint primary = raw_fp;
+  Fingerprint alternative = 0;
+  std::string_view shown_key = record.key;
+  if (decoded) {
+    const bool raw_delivered = delivered_.contains(raw_fp);
+    const bool decoded_delivered = delivered_.contains(decoded_fp);
+    const bool use_decoded =
+        raw_delivered != decoded_delivered ? decoded_delivered : prefer_decoded_locked();
+    primary = use_decoded ? decoded_fp : raw_fp;
+    alternative = use_decoded ? raw_fp : decoded_fp;
+    if (use_decoded) shown_key = *decoded;
+    alias_.emplace(alternative, primary);
+  }
+  Slot& slot = slots_[primary];
+  if (slot.expected.empty() && slot.surplus.empty()) {
+    slot.type_index = type_index_locked(record.kind, record.name);
+  }
+  // A duplicate of something delivered is never listed, so it keeps no strings.
+  if (slot.key.empty() && !delivered_.contains(primary)) {
+    slot.bucket = record.bucket;
+    slot.key = std::string(shown_key);
+  }
+  slot.surplus.push_back({arrival, alternative});
+}
+
+void Matcher::count_test_events(std::uint64_t n) {
+  std::lock_guard lock(mutex_);
+  test_events_ += n;
+}
+
+std::uint64_t Matcher::observed_count() const {
+  std::lock_guard lock(mutex_);
+  return observed_;
+}
+
+MatchSummary Matcher::summarize() const {
+  std::lock_guard lock(mutex_);
+  std::vector<EventTypeSummary> types(types_.size());
+  for (std::size_t i = 0; i < types_.size(); ++i) {
+    types[i].name = types_[i].name;
+    types[i].expected = types_[i].expected;
+    types[i].delivered = types_[i].delivered;
+    types[i].early = types_[i].early;
+    types[i].delivery_us = types_[i].delivery_us;
+  }
+
+  struct Listed {
+    TimePoint at;
+    const Slot* slot;
+  };
+  std::vector<Listed> missing;
+  std::vector<Listed> unexpected;
+  for (const auto& [fp, slot] : slots_) {
+    auto& type = types[slot.type_index];
+    if (!slot.expected.empty()) {
+      type.missing += slot.expected.size();
+      missing.push_back({slot.expected.front().completed, &slot});
+    }
+    bool listed = false;
+    for (const Arrival& arrival : slot.surplus) {
+      const bool seen_before =
+          delivered_.contains(fp) ||
+          (arrival.alternative != 0 && delivered_.contains(arrival.alternative));
+      if (seen_before) {
+        ++type.duplicate;
+      } else {
+        ++type.unexpected;
+        if (!listed) unexpected.push_back({arrival.at, &slot});
+        listed = true;
+      }
+    }
+  }
+
+  MatchSummary summary;
+  const auto list = [&](std::vector<Listed>& found, std::vector<EventKeyListing>& out) {
+    const std::size_t n = std::min(found.size(), MatchSummary::kListedKeys);
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(),
+                      [](const Listed& a, const Listed& b) { return a.at < b.at; });
+    for (std::size_t i = 0; i < n; ++i) {
+      const Slot& slot = *found[i].slot;
+      out.push_back({types[slot.type_index].name, slot.bucket, slot.key});
+    }
+  };
+  list(missing, summary.missing_keys);
+  list(unexpected, summary.unexpected_keys);
+
+  for (auto& type : types) {
+    const bool active = type.expected + type.delivered + type.duplicate + type.unexpected > 0;
+    if (active) summary.types.push_back(std::move(type));
+  }
+  summary.test_events = test_events_;
+  return summary;
+}
+
+}  // namespace s3storm::events

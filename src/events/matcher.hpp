@@ -1,0 +1,100 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "events/event_record.hpp"
+#include "events/fingerprint.hpp"
+#include "events/fingerprint_set.hpp"
+#include "events/match_summary.hpp"
+
+namespace s3storm::events {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+
+// How the server writes object keys into events.
+enum class KeyForm {
+  kAuto,        // learn it: raw bytes prove raw, a match that needed decoding proves encoded
+  kUrlEncoded,  // AWS, MinIO, Ceph
+  kRaw,         // s3rver
+};
+
+// Pairs the events our operations should cause with the events that arrive.
+//
+// Identity is (bucket, key, event type); several operations on one identity (overwrites) match in
+// order. An event may arrive before its operation is recorded (Ceph's synchronous topics send it
+// before answering): it waits as a surplus arrival and is matched when the expectation comes, with
+// latency clamped to 0 and counted as early. Whatever is left at summary time is missing
+// (expectations) or duplicate/unexpected (arrivals, by whether the identity was ever delivered).
+//
+// Thread-safe. One mutex: observing must see both possible key forms of an event atomically, and
+// the two forms of one key hash to different places, so a sharded table would need cross-shard
+// locking; the critical sections are a few hash-table operations (hashing is done outside).
+class Matcher {
+ public:
+  explicit Matcher(KeyForm key_form = KeyForm::kAuto);
+
+  // An operation that S3 notifies succeeded. `key` is the key as sent in the request. `started`
+  // (when the operation began) lets an early arrival be told from a copy of an older event.
+  void expect(std::string_view bucket, std::string_view key, EventKind kind, TimePoint completed,
+              TimePoint started = TimePoint::min());
+
+  void observe(const EventRecord& record, TimePoint arrival);
+  void count_test_events(std::uint64_t n);
+
+  std::uint64_t observed_count() const;
+
+  // A snapshot; the matcher keeps working afterwards.
+  MatchSummary summarize() const;
+
+ private:
+  struct Expectation {
+    TimePoint started;
+    TimePoint completed;
+  };
+  struct Arrival {
+    TimePoint at;
+    Fingerprint alternative;  // the other reading of the key (0: none); see alias_
+  };
+  struct Slot {
+    std::uint32_t type_index = 0;
+    std::string bucket;  // kept only while something is outstanding, for the key listings
+    std::string key;
+    std::vector<Expectation> expected;  // oldest first
+    std::vector<Arrival> surplus;       // oldest first
+  };
+  struct TypeCounters {
+    std::string name;
+    std::uint64_t expected = 0;
+    std::uint64_t delivered = 0;
+    std::uint64_t early = 0;
+    stats::Histogram delivery_us;
+  };
+
+  std::uint32_t type_index_locked(EventKind kind, std::string_view name);
+  void deliver_locked(std::uint32_t type_index, TimePoint completed, TimePoint arrival);
+  bool take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
+                           const Expectation& expectation, TimePoint& arrival);
+  void erase_if_done_locked(Fingerprint fp);
+  bool prefer_decoded_locked() const;
+
+  const KeyForm key_form_;
+  mutable std::mutex mutex_;
+  std::unordered_map<Fingerprint, Slot, FingerprintHash> slots_;
+  // A surplus arrival whose key had two readings is stored under one; this finds it by the other.
+  std::unordered_map<Fingerprint, Fingerprint, FingerprintHash> alias_;
+  FingerprintSet delivered_;  // identities delivered at least once: later copies are duplicates
+  std::vector<TypeCounters> types_;
+  std::uint64_t observed_ = 0;
+  std::uint64_t test_events_ = 0;
+  std::uint64_t raw_evidence_ = 0;
+  std::uint64_t encoded_evidence_ = 0;
+};
+
+}  // namespace s3storm::events

@@ -1,0 +1,279 @@
+#include "events/matcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace s3storm::events {
+namespace {
+
+using std::chrono::milliseconds;
+
+const TimePoint kT0 = TimePoint{} + std::chrono::hours(1);
+
+TimePoint at_ms(int ms) {
+  return kT0 + milliseconds(ms);
+}
+
+EventRecord record(EventKind kind, std::string key, std::string bucket = "b") {
+  EventRecord r;
+  r.kind = kind;
+  r.name = std::string(event_kind_name(kind));
+  r.bucket = std::move(bucket);
+  r.key = std::move(key);
+  return r;
+}
+
+EventRecord put(std::string key) {
+  return record(EventKind::kObjectCreatedPut, std::move(key));
+}
+
+const EventTypeSummary& type_of(const MatchSummary& s, std::string_view name) {
+  const auto* found = s.find(name);
+  EXPECT_NE(found, nullptr) << name;
+  static const EventTypeSummary kEmpty;
+  return found != nullptr ? *found : kEmpty;
+}
+
+TEST(Matcher, InOrderArrivalsMatchWithLatency) {
+  Matcher m;
+  m.expect("b", "k1", EventKind::kObjectCreatedPut, at_ms(0));
+  m.expect("b", "k2", EventKind::kObjectCreatedPut, at_ms(10));
+  m.observe(put("k1"), at_ms(100));
+  m.observe(put("k2"), at_ms(1010));
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.expected, 2u);
+  EXPECT_EQ(t.delivered, 2u);
+  EXPECT_EQ(t.missing + t.duplicate + t.unexpected + t.early, 0u);
+  EXPECT_EQ(t.delivery_us.count(), 2u);
+  EXPECT_EQ(t.delivery_us.max(), 1'000'000u);
+  EXPECT_EQ(t.delivery_us.min(), 100'000u);
+}
+
+TEST(Matcher, ReorderedArrivalsMatch) {
+  Matcher m;
+  for (int i = 0; i < 5; ++i) {
+    m.expect("b", "k" + std::to_string(i), EventKind::kObjectCreatedCopy, at_ms(i));
+  }
+  for (int i = 4; i >= 0; --i) {
+    m.observe(record(EventKind::kObjectCreatedCopy, "k" + std::to_string(i)), at_ms(50));
+  }
+  const auto& t = type_of(m.summarize(), "ObjectCreated:Copy");
+  EXPECT_EQ(t.delivered, 5u);
+  EXPECT_EQ(t.missing, 0u);
+}
+
+TEST(Matcher, OverwritesOfOneKeyMatchInOrder) {
+  Matcher m;
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(0));
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(100));
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(200));
+  m.observe(put("k"), at_ms(10));
+  m.observe(put("k"), at_ms(110));
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered, 2u);
+  EXPECT_EQ(t.missing, 1u);
+  // Each matched the oldest outstanding overwrite: both took 10 ms.
+  EXPECT_EQ(t.delivery_us.max(), 10'000u);
+  ASSERT_EQ(s.missing_keys.size(), 1u);
+  EXPECT_EQ(s.missing_keys[0].key, "k");
+  EXPECT_EQ(s.missing_keys[0].type, "ObjectCreated:Put");
+}
+
+TEST(Matcher, DuplicatesAreCountedApartFromUnexpected) {
+  Matcher m;
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(put("k"), at_ms(5));
+  m.observe(put("k"), at_ms(6));
+  m.observe(put("k"), at_ms(7));
+  m.observe(put("stranger"), at_ms(8));
+  m.observe(record(EventKind::kObjectRemovedDelete, "k"), at_ms(9));
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered, 1u);
+  EXPECT_EQ(t.duplicate, 2u);
+  EXPECT_EQ(t.unexpected, 1u);
+  EXPECT_EQ(type_of(s, "ObjectRemoved:Delete").unexpected, 1u);
+  ASSERT_EQ(s.unexpected_keys.size(), 2u);
+  EXPECT_EQ(s.unexpected_keys[0].key, "stranger");
+  EXPECT_EQ(s.unexpected_keys[1].type, "ObjectRemoved:Delete");
+}
+
+TEST(Matcher, UnknownKindsAreReportedUnderTheirOwnName) {
+  Matcher m;
+  EventRecord tagging = record(EventKind::kOther, "k");
+  tagging.name = "ObjectTagging:Put";
+  m.observe(tagging, at_ms(1));
+  m.observe(tagging, at_ms(2));
+  const auto s = m.summarize();
+  EXPECT_EQ(type_of(s, "ObjectTagging:Put").unexpected, 2u);
+  EXPECT_EQ(s.unexpected_keys.size(), 1u);  // one key, listed once
+}
+
+TEST(Matcher, MissingAfterGraceListsOldestFirstAndAtMostTwenty) {
+  Matcher m;
+  for (int i = 0; i < 30; ++i) {
+    m.expect("b", "k" + std::to_string(i), EventKind::kObjectCreatedPost, at_ms(1000 - i));
+  }
+  const auto s = m.summarize();
+  EXPECT_EQ(type_of(s, "ObjectCreated:Post").missing, 30u);
+  EXPECT_EQ(s.total_missing(), 30u);
+  ASSERT_EQ(s.missing_keys.size(), MatchSummary::kListedKeys);
+  EXPECT_EQ(s.missing_keys[0].key, "k29");
+  EXPECT_EQ(s.missing_keys[19].key, "k10");
+}
+
+TEST(Matcher, EarlyEventBeforeCompletionMatchesWithZeroLatency) {
+  // Ceph's synchronous topics: the event is posted before the S3 request is answered.
+  Matcher m;
+  m.observe(put("k"), at_ms(5));
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(9), at_ms(1));
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered, 1u);
+  EXPECT_EQ(t.early, 1u);
+  EXPECT_EQ(t.unexpected, 0u);
+  EXPECT_EQ(t.delivery_us.max(), 0u);
+  EXPECT_TRUE(s.unexpected_keys.empty());
+}
+
+TEST(Matcher, ArrivalAfterStartButBeforeExpectIsEarlyWhenRecordedLater) {
+  Matcher m;
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(put("k"), at_ms(10));
+  // The second overwrite's event arrives while its request is still being answered.
+  m.observe(put("k"), at_ms(105));
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(110), at_ms(100));
+  const auto& t = type_of(m.summarize(), "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered, 2u);
+  EXPECT_EQ(t.early, 1u);
+  EXPECT_EQ(t.duplicate, 0u);
+  EXPECT_EQ(t.missing, 0u);
+}
+
+TEST(Matcher, CopyArrivingBeforeAnOperationStartedIsADuplicateNotItsEvent) {
+  Matcher m;
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(put("k"), at_ms(10));
+  m.observe(put("k"), at_ms(20));  // at-least-once copy of the first
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(110), at_ms(100));
+  m.observe(put("k"), at_ms(150));
+  const auto& t = type_of(m.summarize(), "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered, 2u);
+  EXPECT_EQ(t.duplicate, 1u);
+  EXPECT_EQ(t.early, 0u);
+  EXPECT_EQ(t.delivery_us.max(), 40'000u);
+}
+
+TEST(Matcher, EncodedKeysMatchTheirDecodedForm) {
+  Matcher m;
+  m.expect("b", "a b+c%d\xc3\xa9.txt", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(put("a+b%2Bc%25d%C3%A9.txt"), at_ms(1));
+  const auto s = m.summarize();
+  EXPECT_EQ(type_of(s, "ObjectCreated:Put").delivered, 1u);
+  EXPECT_EQ(s.total_unexpected() + s.total_missing(), 0u);
+}
+
+TEST(Matcher, RawKeysMatchAsSent) {
+  // s3rver puts keys into events unencoded, including '+' and '%'.
+  Matcher m;
+  m.expect("b", "a b+c%d\xc3\xa9.txt", EventKind::kObjectCreatedPut, at_ms(0));
+  m.expect("b", "1+1", EventKind::kObjectCreatedPut, at_ms(0));
+  m.expect("b", "100%25", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(put("a b+c%d\xc3\xa9.txt"), at_ms(1));
+  m.observe(put("1+1"), at_ms(1));
+  m.observe(put("100%25"), at_ms(1));
+  const auto s = m.summarize();
+  EXPECT_EQ(type_of(s, "ObjectCreated:Put").delivered, 3u);
+  EXPECT_EQ(s.total_unexpected() + s.total_missing(), 0u);
+}
+
+// Keys "a b" and "a+b" both written: the event key "a+b" reads as either. Whichever habit the
+// server has shown decides, and an explicit key form removes the doubt.
+TEST(Matcher, AmbiguousPlusFollowsAnEncodingServer) {
+  Matcher m;
+  m.expect("b", "x y", EventKind::kObjectCreatedPut, at_ms(0));  // teaches: server encodes
+  m.observe(put("x+y"), at_ms(1));
+  m.expect("b", "a b", EventKind::kObjectCreatedPut, at_ms(2));
+  m.expect("b", "a+b", EventKind::kObjectCreatedPut, at_ms(2));
+  m.observe(put("a%2Bb"), at_ms(3));  // AWS: "a+b"
+  m.observe(put("a+b"), at_ms(4));    // AWS: "a b"
+  const auto s = m.summarize();
+  EXPECT_EQ(type_of(s, "ObjectCreated:Put").delivered, 3u);
+  EXPECT_EQ(s.total_unexpected() + s.total_missing() + s.total_duplicate(), 0u);
+}
+
+TEST(Matcher, AmbiguousPlusFollowsARawServer) {
+  Matcher m;
+  m.expect("b", "x y", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(put("x y"), at_ms(1));  // a raw space teaches: server sends raw keys
+  m.expect("b", "a b", EventKind::kObjectCreatedPut, at_ms(2));
+  m.expect("b", "a+b", EventKind::kObjectCreatedPut, at_ms(2));
+  m.observe(put("a+b"), at_ms(3));  // s3rver: "a+b"
+  m.observe(put("a b"), at_ms(4));  // s3rver: "a b"
+  const auto s = m.summarize();
+  EXPECT_EQ(type_of(s, "ObjectCreated:Put").delivered, 3u);
+  EXPECT_EQ(s.total_unexpected() + s.total_missing() + s.total_duplicate(), 0u);
+}
+
+TEST(Matcher, ExplicitRawKeyFormNeverDecodes) {
+  Matcher m(KeyForm::kRaw);
+  m.expect("b", "a b", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(put("a+b"), at_ms(1));
+  const auto s = m.summarize();
+  EXPECT_EQ(s.total_delivered(), 0u);
+  EXPECT_EQ(s.total_missing(), 1u);
+  EXPECT_EQ(s.total_unexpected(), 1u);
+}
+
+TEST(Matcher, ExplicitEncodedKeyFormAlwaysDecodes) {
+  Matcher m(KeyForm::kUrlEncoded);
+  m.expect("b", "a b", EventKind::kObjectCreatedPut, at_ms(0));
+  m.expect("b", "a+b", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(put("a+b"), at_ms(1));
+  const auto s = m.summarize();
+  EXPECT_EQ(s.total_delivered(), 1u);
+  ASSERT_EQ(s.missing_keys.size(), 1u);
+  EXPECT_EQ(s.missing_keys[0].key, "a+b");
+}
+
+TEST(Matcher, EarlyEncodedArrivalIsFoundByTheRawKeyItDecodesTo) {
+  Matcher m;
+  m.expect("b", "warm", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(put("warm"), at_ms(1));
+  m.observe(put("100%25+sure"), at_ms(5));  // arrives first; stored under one reading
+  m.observe(put("1+1"), at_ms(5));
+  m.expect("b", "100% sure", EventKind::kObjectCreatedPut, at_ms(6), at_ms(4));
+  m.expect("b", "1+1", EventKind::kObjectCreatedPut, at_ms(6), at_ms(4));  // the other reading
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered, 3u);
+  EXPECT_EQ(t.early, 2u);
+  EXPECT_EQ(s.total_unexpected() + s.total_missing(), 0u);
+}
+
+TEST(Matcher, BucketAndTypeArePartOfTheIdentity) {
+  Matcher m;
+  m.expect("b1", "k", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(record(EventKind::kObjectCreatedPut, "k", "b2"), at_ms(1));
+  m.observe(record(EventKind::kObjectCreatedCopy, "k", "b1"), at_ms(1));
+  const auto s = m.summarize();
+  EXPECT_EQ(s.total_delivered(), 0u);
+  EXPECT_EQ(s.total_missing(), 1u);
+  EXPECT_EQ(s.total_unexpected(), 2u);
+}
+
+TEST(Matcher, TestEventsAndObservedCount) {
+  Matcher m;
+  m.count_test_events(2);
+  m.observe(put("k"), at_ms(0));
+  EXPECT_EQ(m.observed_count(), 1u);
+  const auto s = m.summarize();
+  EXPECT_EQ(s.test_events, 2u);
+  EXPECT_EQ(s.total_expected(), 0u);
+}
+
+}  // namespace
+}  // namespace s3storm::events

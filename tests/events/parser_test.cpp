@@ -1,0 +1,175 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "events/key_encoding.hpp"
+#include "events/notification_parser.hpp"
+
+namespace s3storm::events {
+namespace {
+
+// Shaped like what AWS sends (keys form-URL-encoded, ETag bare, "s3:"-less name).
+constexpr const char* kAwsPut = R"({"Records":[{
+  "eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"eu-west-1",
+  "eventTime":"2025-11-07T09:41:23.870Z","eventName":"ObjectCreated:Put",
+  "s3":{"s3SchemaVersion":"1.0","configurationId":"c1",
+        "bucket":{"name":"test-bucket","arn":"arn:aws:s3:::test-bucket"},
+        "object":{"key":"dir/my+file%2B1%25.txt","size":29,
+                  "eTag":"b72a05983f663132daaf4688bb919f80","sequencer":"0055AED6DCD90281E5"}}}]})";
+
+TEST(NotificationParser, AwsRecord) {
+  const auto parsed = parse_notification(kAwsPut);
+  ASSERT_EQ(parsed.records.size(), 1u);
+  const auto& r = parsed.records[0];
+  EXPECT_EQ(r.kind, EventKind::kObjectCreatedPut);
+  EXPECT_EQ(r.name, "ObjectCreated:Put");
+  EXPECT_EQ(r.bucket, "test-bucket");
+  EXPECT_EQ(r.key, "dir/my+file%2B1%25.txt");  // kept as sent; the matcher decodes
+  EXPECT_EQ(r.size, 29u);
+  EXPECT_EQ(r.etag, "b72a05983f663132daaf4688bb919f80");
+  EXPECT_EQ(r.event_time, "2025-11-07T09:41:23.870Z");
+  EXPECT_EQ(r.event_source, "aws:s3");
+  EXPECT_EQ(parsed.test_events, 0u);
+  EXPECT_TRUE(parsed.subscribe_url.empty());
+}
+
+TEST(NotificationParser, PrefixedNameIsStrippedAndDeleteHasNoSize) {
+  const auto parsed = parse_notification(R"({"Records":[
+    {"eventName":"s3:ObjectRemoved:Delete","s3":{"bucket":{"name":"b"},"object":{"key":"k"}}},
+    {"eventName":"s3:ObjectRemoved:DeleteMarkerCreated","s3":{"bucket":{"name":"b"},"object":{"key":"k2"}}}]})");
+  ASSERT_EQ(parsed.records.size(), 2u);
+  EXPECT_EQ(parsed.records[0].kind, EventKind::kObjectRemovedDelete);
+  EXPECT_EQ(parsed.records[0].name, "ObjectRemoved:Delete");
+  EXPECT_EQ(parsed.records[0].size, 0u);
+  EXPECT_EQ(parsed.records[0].etag, "");
+  EXPECT_EQ(parsed.records[1].kind, EventKind::kObjectRemovedDeleteMarkerCreated);
+}
+
+TEST(NotificationParser, MinioEnvelope) {
+  const auto parsed = parse_notification(R"({"EventName":"s3:ObjectCreated:CompleteMultipartUpload",
+    "Key":"test-bucket/big file.bin",
+    "Records":[{"eventVersion":"2.0","eventSource":"minio:s3","eventName":"s3:ObjectCreated:CompleteMultipartUpload",
+      "s3":{"bucket":{"name":"test-bucket"},"object":{"key":"big+file.bin","size":6291456,
+      "eTag":"e987a1a3c3017758f83dd34f9f8db424-2"}}}]})");
+  ASSERT_EQ(parsed.records.size(), 1u);
+  EXPECT_EQ(parsed.records[0].kind, EventKind::kObjectCreatedCompleteMultipartUpload);
+  EXPECT_EQ(parsed.records[0].key, "big+file.bin");
+  EXPECT_EQ(parsed.records[0].size, 6291456u);
+  EXPECT_EQ(parsed.records[0].event_source, "minio:s3");
+}
+
+TEST(NotificationParser, SnsWrappedNotification) {
+  const std::string message = kAwsPut;
+  std::string escaped;
+  for (const char c : message) {
+    if (c == '"' || c == '\\') escaped.push_back('\\');
+    if (c == '\n') {
+      escaped += "\\n";
+      continue;
+    }
+    escaped.push_back(c);
+  }
+  const std::string body = R"({"Type":"Notification","MessageId":"m1",
+    "TopicArn":"arn:aws:sns:eu-west-1:000000000000:t","Subject":"Amazon S3 Notification",
+    "Message":")" + escaped +
+                           R"(","Timestamp":"2025-11-07T09:41:24.000Z"})";
+  const auto parsed = parse_notification(body);
+  ASSERT_EQ(parsed.records.size(), 1u);
+  EXPECT_EQ(parsed.records[0].key, "dir/my+file%2B1%25.txt");
+  EXPECT_EQ(parsed.records[0].kind, EventKind::kObjectCreatedPut);
+}
+
+TEST(NotificationParser, SnsSubscriptionConfirmationCarriesTheUrl) {
+  const auto parsed = parse_notification(
+      R"({"Type":"SubscriptionConfirmation","Token":"t","TopicArn":"arn:aws:sns:x:0:t",
+          "SubscribeURL":"http://127.0.0.1:1/confirm?token=t","Message":"You have chosen..."})");
+  EXPECT_TRUE(parsed.records.empty());
+  EXPECT_EQ(parsed.subscribe_url, "http://127.0.0.1:1/confirm?token=t");
+}
+
+TEST(NotificationParser, TestEventIsCountedNotRecorded) {
+  const auto parsed = parse_notification(
+      R"({"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2025-11-07T09:00:00.000Z",
+          "Bucket":"test-bucket","RequestId":"r","HostId":"h"})");
+  EXPECT_TRUE(parsed.records.empty());
+  EXPECT_EQ(parsed.test_events, 1u);
+
+  const auto wrapped = parse_notification(
+      R"({"Type":"Notification","Message":"{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\"}"})");
+  EXPECT_EQ(wrapped.test_events, 1u);
+}
+
+TEST(NotificationParser, CephRecordWithQuotedEtagAndStringSize) {
+  const auto parsed =
+      parse_notification(R"({"Records":[{"eventVersion":"2.2","eventSource":"ceph:s3",
+    "awsRegion":"default","eventTime":"2025-11-07T10:00:00.123456Z","eventName":"ObjectCreated:Copy",
+    "s3":{"s3SchemaVersion":"1.0","configurationId":"n1","bucket":{"name":"b","id":"x.1"},
+          "object":{"key":"a%20b","size":"1024","eTag":"\"5d41402abc4b2a76b9719d911017c592\"",
+                    "versionId":"","sequencer":"F1A0","metadata":[],"tags":[]}},
+    "eventId":"1.2","opaqueData":""}]})");
+  ASSERT_EQ(parsed.records.size(), 1u);
+  EXPECT_EQ(parsed.records[0].event_source, "ceph:s3");
+  EXPECT_EQ(parsed.records[0].etag, "5d41402abc4b2a76b9719d911017c592");
+  EXPECT_EQ(parsed.records[0].size, 1024u);
+  EXPECT_EQ(parsed.records[0].kind, EventKind::kObjectCreatedCopy);
+}
+
+TEST(NotificationParser, RawKeysWithSpacesAndUnicodeArePreserved) {
+  const auto parsed = parse_notification(
+      "{\"Records\":[{\"eventName\":\"ObjectCreated:Post\",\"eventSource\":\"aws:s3\","
+      "\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"caf\xc3\xa9 menu+1%.txt\"}}}]}");
+  ASSERT_EQ(parsed.records.size(), 1u);
+  EXPECT_EQ(parsed.records[0].key, "caf\xc3\xa9 menu+1%.txt");
+}
+
+TEST(NotificationParser, UnknownEventNameKeepsItsName) {
+  const auto parsed = parse_notification(
+      R"({"Records":[{"eventName":"s3:ObjectTagging:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k"}}}]})");
+  ASSERT_EQ(parsed.records.size(), 1u);
+  EXPECT_EQ(parsed.records[0].kind, EventKind::kOther);
+  EXPECT_EQ(parsed.records[0].name, "ObjectTagging:Put");
+}
+
+TEST(NotificationParser, EmptyRecordsIsAcceptedAsNothing) {
+  EXPECT_TRUE(parse_notification(R"({"Records":[]})").records.empty());
+}
+
+class RejectedBody : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RejectedBody, Throws) {
+  EXPECT_THROW(parse_notification(GetParam()), NotificationParseError);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    NotificationParser, RejectedBody,
+    ::testing::Values(
+        "", "{", "not json", R"({"Records":[)", "[]", "42", R"("Records")", R"({})",
+        R"({"Records":{}})", R"({"Records":[1]})", R"({"Records":[{}]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put"}]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"}}}]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":7}}}]})",
+        R"({"Records":[{"eventName":5,"s3":{"bucket":{"name":"b"},"object":{"key":"k"}}}]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":-1}}}]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":"12a"}}}]})",
+        R"({"Type":"Notification"})", R"({"Type":"Notification","Message":"not json"})",
+        R"({"Type":"Notification","Message":"{\"nothing\":1}"})",
+        R"({"Type":"SubscriptionConfirmation"})", R"({"Type":"Surprise","Message":"{}"})"));
+
+TEST(KeyEncoding, DecodesPlusAndPercent) {
+  EXPECT_EQ(decode_event_key("a+b%2Bc%25d%C3%A9"), std::optional<std::string>("a b+c%d\xc3\xa9"));
+  EXPECT_EQ(decode_event_key("plain/key.txt"), std::optional<std::string>("plain/key.txt"));
+  EXPECT_EQ(decode_event_key("100%"), std::nullopt);
+  EXPECT_EQ(decode_event_key("100%2"), std::nullopt);
+  EXPECT_EQ(decode_event_key("%zz"), std::nullopt);
+}
+
+TEST(KeyEncoding, RawOnlyBytes) {
+  EXPECT_TRUE(has_raw_only_bytes("a b"));
+  EXPECT_TRUE(has_raw_only_bytes("caf\xc3\xa9"));
+  EXPECT_FALSE(has_raw_only_bytes("a+b%20c"));
+  EXPECT_TRUE(may_be_encoded("a+b"));
+  EXPECT_FALSE(may_be_encoded("a/b"));
+}
+
+}  // namespace
+}  // namespace s3storm::events
