@@ -1,0 +1,239 @@
+#include "report/json_writer.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+#include "report/iso_time.hpp"
+#include "util/usage_error.hpp"
+
+namespace s3storm::report {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+// Derived figures are rounded for readability; the exact data sits beside them.
+double round3(double x) {
+  return std::round(x * 1000.0) / 1000.0;
+}
+double us_to_ms(std::uint64_t us) {
+  return static_cast<double>(us) / 1000.0;
+}
+
+ordered_json percentiles_ms(const stats::Histogram& h, bool with_p90_p999) {
+  ordered_json j;
+  j["p50"] = us_to_ms(h.value_at_percentile(50));
+  if (with_p90_p999) j["p90"] = us_to_ms(h.value_at_percentile(90));
+  j["p99"] = us_to_ms(h.value_at_percentile(99));
+  if (with_p90_p999) j["p999"] = us_to_ms(h.value_at_percentile(99.9));
+  j["max"] = us_to_ms(h.max());
+  j["mean"] = round3(h.mean() / 1000.0);
+  return j;
+}
+
+ordered_json time_series_to_json(const stats::TimeSeries& series) {
+  ordered_json j;
+  j["start"] = series.start();
+  auto column = [&](auto member) {
+    ordered_json values = ordered_json::array();
+    for (const auto& second : series.seconds()) values.push_back(second.*member);
+    return values;
+  };
+  using Second = stats::TimeSeries::Second;
+  j["count"] = column(&Second::count);
+  j["errors"] = column(&Second::errors);
+  j["bytes"] = column(&Second::bytes);
+  j["latency_max_us"] = column(&Second::latency_max_us);
+  j["latency_sum_us"] = column(&Second::latency_sum_us);
+  j["out_of_range"] = series.out_of_range();
+  return j;
+}
+
+template <typename Key>
+ordered_json counts_by(const std::map<Key, std::uint64_t, std::less<>>& counts) {
+  ordered_json j = ordered_json::object();
+  for (const auto& [key, n] : counts) j[key] = n;
+  return j;
+}
+
+ordered_json counts_by_status(const std::map<int, std::uint64_t>& counts) {
+  ordered_json j = ordered_json::object();
+  for (const auto& [status, n] : counts) j[std::to_string(status)] = n;
+  return j;
+}
+
+ordered_json op_to_json(const stats::OpStats& op, double duration_s) {
+  ordered_json j;
+  j["count"] = op.count;
+  j["ok"] = op.ok;
+  j["errors"] = op.errors;
+  j["errors_by_code"] = counts_by(op.errors_by_code);
+  j["errors_by_status"] = counts_by_status(op.errors_by_status);
+  j["retries"] = op.retries;
+  j["bytes"] = op.bytes;
+  const double seconds = duration_s > 0 ? duration_s : 0;
+  j["ops_per_s"] = seconds > 0 ? round3(static_cast<double>(op.count) / seconds) : 0.0;
+  j["mb_per_s"] = seconds > 0 ? round3(static_cast<double>(op.bytes) / 1e6 / seconds) : 0.0;
+  j["latency_ms"] = percentiles_ms(op.latency, true);
+  j["service_ms"] = percentiles_ms(op.service, true);
+  j["histogram"] = histogram_to_json(op.latency);
+  j["service_histogram"] = histogram_to_json(op.service);
+  j["per_second"] = time_series_to_json(op.per_second);
+  return j;
+}
+
+ordered_json ops_to_json(const stats::PhaseStats& phase) {
+  ordered_json ops = ordered_json::object();
+  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+    const auto& op = phase.ops[i];
+    if (op.count == 0 && op.per_second.empty() && op.per_second.out_of_range() == 0) continue;
+    ops[std::string(stats::kOpNames[i])] = op_to_json(op, phase.duration_s);
+  }
+  return ops;
+}
+
+ordered_json phase_to_json(const stats::PhaseStats& phase) {
+  ordered_json j;
+  j["name"] = phase.name;
+  j["duration_s"] = phase.duration_s;
+  j["dropped"] = phase.dropped;
+  j["ops"] = ops_to_json(phase);
+  return j;
+}
+
+ordered_json events_to_json(const stats::EventStats& events) {
+  ordered_json j;
+  j["source"] = events.source;
+  ordered_json by_type = ordered_json::object();
+  stats::EventTypeStats all;
+  for (const auto& [type, s] : events.by_type) {
+    ordered_json t;
+    t["expected"] = s.expected;
+    t["delivered"] = s.delivered;
+    t["missing"] = s.missing;
+    t["duplicate"] = s.duplicate;
+    t["unexpected"] = s.unexpected;
+    t["delivery_ms"] = percentiles_ms(s.delivery, true);
+    t["delivery_histogram"] = histogram_to_json(s.delivery);
+    by_type[type] = std::move(t);
+    all.merge(s);
+  }
+  j["by_type"] = std::move(by_type);
+  ordered_json total;
+  total["expected"] = all.expected;
+  total["delivered"] = all.delivered;
+  total["missing"] = all.missing;
+  total["duplicate"] = all.duplicate;
+  total["unexpected"] = all.unexpected;
+  total["delivery_ms"] = percentiles_ms(all.delivery, true);
+  j["totals"] = std::move(total);
+  j["missing_keys"] = events.missing_keys;
+  j["unexpected_keys"] = events.unexpected_keys;
+  j["test_events"] = events.test_events;
+  j["receiver_rejects"] = counts_by_status(events.receiver_rejects);
+  return j;
+}
+
+bool is_flat(const ordered_json& array) {
+  return std::all_of(array.begin(), array.end(), [](const ordered_json& v) {
+    return v.is_primitive() ||
+           (v.is_array() && std::all_of(v.begin(), v.end(),
+                                        [](const ordered_json& w) { return w.is_primitive(); }));
+  });
+}
+
+// Like dump(2), except that arrays of numbers (histogram buckets, time series) stay on one line:
+// a report stays readable and a day of per-second data does not become a million lines.
+void pretty(const ordered_json& j, std::string& out, int indent) {
+  const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
+  if (j.is_object() && !j.empty()) {
+    out += "{\n";
+    bool first = true;
+    for (const auto& [key, value] : j.items()) {
+      if (!first) out += ",\n";
+      first = false;
+      out += pad;
+      out += ordered_json(key).dump();
+      out += ": ";
+      pretty(value, out, indent + 2);
+    }
+    out += "\n" + std::string(static_cast<std::size_t>(indent), ' ') + "}";
+  } else if (j.is_array() && !j.empty() && !is_flat(j)) {
+    out += "[\n";
+    bool first = true;
+    for (const auto& value : j) {
+      if (!first) out += ",\n";
+      first = false;
+      out += pad;
+      pretty(value, out, indent + 2);
+    }
+    out += "\n" + std::string(static_cast<std::size_t>(indent), ' ') + "]";
+  } else {
+    out += j.dump();
+  }
+}
+
+}  // namespace
+
+ordered_json histogram_to_json(const stats::Histogram& histogram) {
+  const auto data = histogram.export_data();
+  ordered_json j;
+  j["unit"] = "us";
+  j["sub_bucket_bits"] = stats::Histogram::kSubBucketBits;
+  j["max_trackable"] = stats::Histogram::kMaxTrackable;
+  j["count"] = histogram.count();
+  j["min"] = data.min;
+  j["max"] = data.max;
+  j["sum"] = data.sum;
+  j["overflow"] = data.overflow;
+  ordered_json counts = ordered_json::array();
+  for (const auto& [index, n] : data.counts) counts.push_back(ordered_json::array({index, n}));
+  j["counts"] = std::move(counts);
+  return j;
+}
+
+ordered_json to_json(const RunReport& report) {
+  ordered_json j;
+  j["version"] = kReportVersion;
+  j["scenario"] = report.scenario;
+  j["scenario_path"] = report.scenario_path;
+  j["started"] = format_iso8601(report.started);
+  j["duration_s"] = report.duration_s;
+  j["shards"] = report.shards;
+  ordered_json phases = ordered_json::array();
+  for (const auto& phase : report.phases) phases.push_back(phase_to_json(phase));
+  j["phases"] = std::move(phases);
+  const auto all = totals(report);
+  ordered_json total;
+  total["duration_s"] = all.duration_s;
+  total["dropped"] = all.dropped;
+  total["ops"] = ops_to_json(all);
+  j["totals"] = std::move(total);
+  j["events"] = events_to_json(report.events);
+  ordered_json thresholds = ordered_json::array();
+  for (const auto& t : report.thresholds) {
+    thresholds.push_back({{"expr", t.expr}, {"measured", t.measured}, {"pass", t.pass}});
+  }
+  j["thresholds"] = std::move(thresholds);
+  return j;
+}
+
+std::string write_json(const RunReport& report) {
+  std::string out;
+  pretty(to_json(report), out, 0);
+  out += '\n';
+  return out;
+}
+
+void write_json_file(const RunReport& report, const std::string& path) {
+  const std::string text = write_json(report);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (out) out << text;
+  if (out) out.close();
+  if (!out) throw UsageError(path + ": cannot write the JSON report: " + std::strerror(errno));
+}
+
+}  // namespace s3storm::report

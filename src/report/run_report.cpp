@@ -1,0 +1,56 @@
+#include "report/run_report.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace s3storm::report {
+
+stats::PhaseStats totals(const RunReport& report) {
+  stats::PhaseStats all;
+  all.name = "totals";
+  for (const auto& phase : report.phases) {
+    all.dropped += phase.dropped;
+    for (std::size_t i = 0; i < stats::kOpKinds; ++i) all.ops[i].merge(phase.ops[i]);
+  }
+  all.duration_s = report.duration_s;
+  return all;
+}
+
+void merge_report(RunReport& into, const RunReport& from) {
+  if (into.scenario != from.scenario) {
+    throw std::invalid_argument("scenario \"" + from.scenario + "\" differs from \"" +
+                                into.scenario + "\"");
+  }
+  if (into.phases.size() != from.phases.size()) {
+    throw std::invalid_argument("has " + std::to_string(from.phases.size()) + " phases, expected " +
+                                std::to_string(into.phases.size()));
+  }
+  for (std::size_t i = 0; i < into.phases.size(); ++i) {
+    if (into.phases[i].name != from.phases[i].name) {
+      throw std::invalid_argument("phase " + std::to_string(i + 1) + " is \"" +
+                                  from.phases[i].name + "\", expected \"" + into.phases[i].name +
+                                  "\"");
+    }
+  }
+  if (into.events.source != from.events.source) {
+    throw std::invalid_argument("event source \"" + from.events.source + "\" differs from \"" +
+                                into.events.source + "\"");
+  }
+
+  using std::chrono::duration;
+  const auto end_of = [](const RunReport& r) {
+    return std::chrono::duration_cast<duration<double>>(r.started.time_since_epoch()).count() +
+           r.duration_s;
+  };
+  const double end = std::max(end_of(into), end_of(from));
+  into.started = std::min(into.started, from.started);
+  into.duration_s =
+      end - std::chrono::duration_cast<duration<double>>(into.started.time_since_epoch()).count();
+
+  for (std::size_t i = 0; i < into.phases.size(); ++i) into.phases[i].merge(from.phases[i]);
+  into.events.merge(from.events);
+  into.shards += from.shards;
+  into.thresholds.clear();
+}
+
+}  // namespace s3storm::report

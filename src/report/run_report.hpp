@@ -1,0 +1,45 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "stats/event_stats.hpp"
+#include "stats/op_stats.hpp"
+
+namespace s3storm::report {
+
+using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
+
+struct ThresholdResult {
+  std::string expr;  // as written in the scenario, e.g. "put.p99 < 50ms"
+  double measured = 0;
+  bool pass = false;
+  friend bool operator==(const ThresholdResult&, const ThresholdResult&) = default;
+};
+
+// The whole result of a run (or of several shards' runs merged): the model behind every output.
+// JSON (json_writer.hpp) stores it losslessly; text, HTML and JUnit are views of it.
+struct RunReport {
+  std::string scenario;       // the scenario's name
+  std::string scenario_path;  // the file it came from, as given
+  Timestamp started{};
+  double duration_s = 0;
+  std::uint32_t shards = 1;  // how many runs' reports were merged into this one
+  std::vector<stats::PhaseStats> phases;
+  stats::EventStats events;
+  std::vector<ThresholdResult> thresholds;
+  friend bool operator==(const RunReport&, const RunReport&) = default;
+};
+
+// All phases added together; named "totals", its duration the run's.
+stats::PhaseStats totals(const RunReport& report);
+
+// Adds another shard's report of the same scenario into `into`: histograms and counters add, time
+// series align on wall-clock seconds, the run spans from the earliest start to the latest end.
+// Thresholds are dropped: they were judged on one shard's numbers and no longer apply.
+// Throws std::invalid_argument (one line, no file name) if the reports do not fit together.
+void merge_report(RunReport& into, const RunReport& from);
+
+}  // namespace s3storm::report

@@ -1,0 +1,130 @@
+#include "report/text_report.hpp"
+
+#include <fmt/core.h>
+
+#include <iterator>
+
+#include "report/iso_time.hpp"
+
+namespace s3storm::report {
+
+namespace {
+
+std::string three_digits(double value, const char* unit) {
+  if (value < 10) return fmt::format("{:.2f}{}", value, unit);
+  if (value < 100) return fmt::format("{:.1f}{}", value, unit);
+  return fmt::format("{:.0f}{}", value, unit);
+}
+
+std::string percentile_cells(const stats::Histogram& h) {
+  return fmt::format("{:>9}{:>9}{:>9}{:>9}{:>9}", format_duration_us(h.value_at_percentile(50)),
+                     format_duration_us(h.value_at_percentile(90)),
+                     format_duration_us(h.value_at_percentile(99)),
+                     format_duration_us(h.value_at_percentile(99.9)), format_duration_us(h.max()));
+}
+
+void append_phase(std::string& out, const stats::PhaseStats& phase, const char* title) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "\n{} ({:.2f} s", title, phase.duration_s);
+  fmt::format_to(it, ", dropped iterations: {})\n", phase.dropped);
+  bool any = false;
+  std::string errors;
+  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+    const auto& op = phase.ops[i];
+    if (op.count == 0) continue;
+    if (!any) {
+      fmt::format_to(it, "  {:<15}{:>10}{:>10}{:>8}{:>10}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}\n", "op",
+                     "count", "ok", "err", "ops/s", "MB/s", "p50", "p90", "p99", "p99.9", "max");
+      any = true;
+    }
+    const double seconds = phase.duration_s;
+    const double rate = seconds > 0 ? static_cast<double>(op.count) / seconds : 0.0;
+    const double mbps = seconds > 0 ? static_cast<double>(op.bytes) / 1e6 / seconds : 0.0;
+    fmt::format_to(it, "  {:<15}{:>10}{:>10}{:>8}{:>10.1f}{:>9.2f}{}\n", stats::kOpNames[i],
+                   op.count, op.ok, op.errors, rate, mbps, percentile_cells(op.latency));
+    // In open loop latency counts from the intended start; show the raw service time beside it.
+    if (!(op.service == op.latency)) {
+      fmt::format_to(it, "  {:<15}{:>47}{}\n", "  service", "", percentile_cells(op.service));
+    }
+    if (op.errors > 0) {
+      std::string line = fmt::format("  {} errors:", stats::kOpNames[i]);
+      for (const auto& [code, n] : op.errors_by_code) line += fmt::format(" {} {},", code, n);
+      for (const auto& [status, n] : op.errors_by_status) {
+        line += status == 0 ? fmt::format(" no response {},", n)
+                            : fmt::format(" HTTP {} {},", status, n);
+      }
+      line.back() = '\n';
+      errors += line;
+    }
+  }
+  if (!any) out += "  no operations\n";
+  out += errors;
+}
+
+void append_events(std::string& out, const stats::EventStats& events) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "\nEvents (source: {})\n", events.source);
+  if (events.by_type.empty()) {
+    out += "  no events expected or received\n";
+  } else {
+    fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>9}{:>9}{:>9}\n", "type", "expected",
+                   "delivered", "missing", "dup", "unexpected", "p50", "p99", "max");
+    for (const auto& [type, s] : events.by_type) {
+      fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>9}{:>9}{:>9}\n", type, s.expected,
+                     s.delivered, s.missing, s.duplicate, s.unexpected,
+                     format_duration_us(s.delivery.value_at_percentile(50)),
+                     format_duration_us(s.delivery.value_at_percentile(99)),
+                     format_duration_us(s.delivery.max()));
+    }
+  }
+  auto list = [&](const char* what, const std::vector<std::string>& keys) {
+    if (keys.empty()) return;
+    fmt::format_to(it, "  {} (first {}):", what, stats::EventStats::kMaxListedKeys);
+    for (const auto& key : keys) fmt::format_to(it, " {}", key);
+    out += '\n';
+  };
+  list("missing", events.missing_keys);
+  list("unexpected", events.unexpected_keys);
+  if (events.test_events > 0) fmt::format_to(it, "  test events: {}\n", events.test_events);
+  if (!events.receiver_rejects.empty()) {
+    out += "  receiver rejected:";
+    for (const auto& [status, n] : events.receiver_rejects) {
+      fmt::format_to(it, " HTTP {} {},", status, n);
+    }
+    out.back() = '\n';
+  }
+}
+
+}  // namespace
+
+std::string format_duration_us(std::uint64_t us) {
+  if (us < 1000) return fmt::format("{}µs", us);
+  if (us < 1'000'000) return three_digits(static_cast<double>(us) / 1e3, "ms");
+  return three_digits(static_cast<double>(us) / 1e6, "s");
+}
+
+std::string format_text_report(const RunReport& report) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "Scenario {}", report.scenario);
+  if (!report.scenario_path.empty()) fmt::format_to(it, " ({})", report.scenario_path);
+  fmt::format_to(it, "\nStarted {}, ran {:.2f} s", format_iso8601(report.started),
+                 report.duration_s);
+  if (report.shards > 1) fmt::format_to(it, ", {} shards merged", report.shards);
+  out += '\n';
+  for (const auto& phase : report.phases) {
+    append_phase(out, phase, fmt::format("Phase {}", phase.name).c_str());
+  }
+  if (report.phases.size() > 1) append_phase(out, totals(report), "All phases");
+  append_events(out, report.events);
+  if (!report.thresholds.empty()) {
+    out += "\nThresholds\n";
+    for (const auto& t : report.thresholds) {
+      fmt::format_to(it, "  {}  {}  (measured {:g})\n", t.pass ? "pass" : "FAIL", t.expr,
+                     t.measured);
+    }
+  }
+  return out;
+}
+
+}  // namespace s3storm::report

@@ -1,0 +1,214 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "report/iso_time.hpp"
+#include "report/json_reader.hpp"
+#include "report/json_writer.hpp"
+#include "sample_report.hpp"
+#include "util/usage_error.hpp"
+
+namespace s3storm::report {
+namespace {
+
+using nlohmann::json;
+using testing::sample_report;
+
+TEST(IsoTime, FormatsAndParsesMilliseconds) {
+  const Timestamp t{std::chrono::milliseconds{1'764'100'000'123}};
+  EXPECT_EQ(format_iso8601(t), "2025-11-25T19:46:40.123Z");
+  EXPECT_EQ(parse_iso8601("2025-11-25T19:46:40.123Z"), t);
+  EXPECT_EQ(parse_iso8601("2025-11-25T19:46:40Z"), t - std::chrono::milliseconds{123});
+  EXPECT_EQ(format_iso8601(Timestamp{}), "1970-01-01T00:00:00.000Z");
+}
+
+TEST(IsoTime, RejectsOtherForms) {
+  for (const char* bad : {"", "2025-11-25", "2025-11-25T19:46:40", "2025-11-25T19:46:40+01:00",
+                          "2025-02-30T00:00:00Z", "2025-11-25T24:00:00Z", "2025-11-25T19:46:40.1Z",
+                          "2025-11-25T19:46:40.123Zjunk"}) {
+    EXPECT_EQ(parse_iso8601(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(JsonReport, HasTheDocumentedShape) {
+  const json j = json::parse(write_json(sample_report()));
+  EXPECT_EQ(j.at("version"), 1);
+  EXPECT_EQ(j.at("scenario"), "sample");
+  EXPECT_EQ(j.at("started"), "2025-11-25T19:46:40.000Z");
+  EXPECT_EQ(j.at("duration_s"), 20.5);
+  ASSERT_EQ(j.at("phases").size(), 2u);
+  const json& storm = j.at("phases").at(1);
+  EXPECT_EQ(storm.at("name"), "storm");
+  EXPECT_EQ(storm.at("dropped"), 7);
+  const json& put = storm.at("ops").at("put");
+  for (const char* key : {"count", "ok", "errors", "errors_by_code", "errors_by_status", "retries",
+                          "bytes", "ops_per_s", "mb_per_s", "latency_ms", "service_ms", "histogram",
+                          "service_histogram", "per_second"}) {
+    EXPECT_TRUE(put.contains(key)) << key;
+  }
+  for (const char* key : {"p50", "p90", "p99", "p999", "max"}) {
+    EXPECT_TRUE(put.at("latency_ms").at(key).is_number()) << key;
+  }
+  EXPECT_EQ(put.at("ok").get<int>() + put.at("errors").get<int>(), put.at("count").get<int>());
+  EXPECT_TRUE(put.at("errors_by_code").contains("SlowDown"));
+  EXPECT_TRUE(put.at("errors_by_status").contains("503"));
+  EXPECT_DOUBLE_EQ(put.at("ops_per_s").get<double>(),
+                   std::round(put.at("count").get<double>() / 15.25 * 1000) / 1000);
+  EXPECT_EQ(put.at("histogram").at("unit"), "us");
+  EXPECT_EQ(put.at("per_second").at("start"), 1'764'100'005);
+  EXPECT_EQ(put.at("per_second").at("count").size(), 10u);
+  EXPECT_FALSE(storm.at("ops").contains("get"));  // never run, so not listed
+
+  EXPECT_EQ(j.at("totals").at("dropped"), 7);
+  EXPECT_EQ(
+      j.at("totals").at("ops").at("put").at("count").get<int>(),
+      j.at("phases").at(0).at("ops").at("put").at("count").get<int>() + put.at("count").get<int>());
+
+  const json& events = j.at("events");
+  EXPECT_EQ(events.at("source"), "webhook");
+  const json& created = events.at("by_type").at("ObjectCreated:Put");
+  for (const char* key : {"expected", "delivered", "missing", "duplicate", "unexpected"}) {
+    EXPECT_TRUE(created.at(key).is_number_unsigned()) << key;
+  }
+  EXPECT_EQ(created.at("expected"), 500);
+  EXPECT_EQ(created.at("missing"), 10);
+  for (const char* key : {"p50", "p90", "p99", "max"}) {
+    EXPECT_TRUE(created.at("delivery_ms").at(key).is_number()) << key;
+  }
+  EXPECT_EQ(events.at("missing_keys").size(), 10u);
+  EXPECT_EQ(events.at("unexpected_keys").size(), 4u);
+  EXPECT_EQ(events.at("test_events"), 1);
+  EXPECT_EQ(events.at("receiver_rejects").at("400"), 2);
+  EXPECT_EQ(j.at("thresholds").at(1).at("pass"), false);
+}
+
+TEST(JsonReport, WriteReadWriteGivesTheSameBytesAndModel) {
+  const auto original = sample_report();
+  const std::string first = write_json(original);
+  const RunReport read = parse_report(first, "mem.json");
+  EXPECT_EQ(read, original);
+  EXPECT_EQ(write_json(read), first);
+}
+
+TEST(JsonReport, EmptyReportRoundTrips) {
+  RunReport empty;
+  empty.scenario = "nothing";
+  const auto text = write_json(empty);
+  EXPECT_EQ(parse_report(text, "e.json"), empty);
+}
+
+// A small report pinned byte for byte: a change to the format must be deliberate (regenerate the
+// file with S3STORM_UPDATE_GOLDEN=1, review the diff, and bump kReportVersion if old reports
+// no longer read).
+TEST(JsonReport, MatchesTheGoldenFile) {
+  RunReport r;
+  r.scenario = "golden";
+  r.scenario_path = "golden.yaml";
+  r.started = Timestamp{std::chrono::milliseconds{1'700'000'000'250}};
+  r.duration_s = 2;
+  stats::PhaseStats phase;
+  phase.name = "walkthrough";
+  phase.duration_s = 2;
+  stats::OpOutcome ok{.latency_us = 1500,
+                      .service_us = 1500,
+                      .bytes = 29,
+                      .retries = 0,
+                      .http_status = 200,
+                      .ok = true,
+                      .error_code = {},
+                      .epoch_second = 1'700'000'000};
+  phase.op(stats::OpKind::kPut).record(ok);
+  ok.latency_us = ok.service_us = 2'500'000;
+  ok.epoch_second += 1;
+  phase.op(stats::OpKind::kPut).record(ok);
+  stats::OpOutcome bad{.latency_us = 800,
+                       .service_us = 700,
+                       .bytes = 0,
+                       .retries = 3,
+                       .http_status = 404,
+                       .ok = false,
+                       .error_code = "NoSuchKey",
+                       .epoch_second = 1'700'000'001};
+  phase.op(stats::OpKind::kDelete).record(bad);
+  r.phases.push_back(phase);
+  r.events.source = "webhook";
+  r.events.by_type["ObjectCreated:Put"].expected = 2;
+  r.events.by_type["ObjectCreated:Put"].delivered = 2;
+  r.events.by_type["ObjectCreated:Put"].delivery.record(12'000);
+  r.events.by_type["ObjectCreated:Put"].delivery.record(30'000);
+  r.thresholds.push_back({"put.p99 < 3s", 2500, true});
+
+  const std::string path = std::string(S3STORM_TEST_DATA_DIR) + "/golden_report.json";
+  if (std::getenv("S3STORM_UPDATE_GOLDEN") != nullptr) write_json_file(r, path);
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "missing tests/report/data/golden_report.json";
+  std::stringstream golden;
+  golden << in.rdbuf();
+  EXPECT_EQ(write_json(r), golden.str());
+  EXPECT_EQ(parse_report(golden.str(), "golden_report.json"), r);
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_report(text, "bad.json");
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(JsonReader, NamesTheFileAndThePlaceOfEachProblem) {
+  using ::testing::HasSubstr;
+  using ::testing::StartsWith;
+  EXPECT_THAT(error_of("{not json"), StartsWith("bad.json: not valid JSON"));
+  EXPECT_THAT(error_of("[]"), HasSubstr("not an s3storm report"));
+
+  json j = json::parse(write_json(sample_report()));
+  auto with = [&](auto change) {
+    json copy = j;
+    change(copy);
+    return error_of(copy.dump());
+  };
+  EXPECT_THAT(with([](json& c) { c["version"] = 2; }),
+              StartsWith("bad.json: version: unsupported report version 2"));
+  EXPECT_THAT(with([](json& c) { c.erase("scenario"); }), HasSubstr("missing \"scenario\""));
+  EXPECT_THAT(with([](json& c) { c["started"] = "yesterday"; }), StartsWith("bad.json: started:"));
+  EXPECT_THAT(with([](json& c) { c["phases"][1]["ops"]["put"]["count"] = -1; }),
+              StartsWith("bad.json: phases[1].ops.put.count: expected an unsigned integer"));
+  EXPECT_THAT(with([](json& c) { c["phases"][0]["ops"]["putt"] = c["phases"][0]["ops"]["put"]; }),
+              StartsWith("bad.json: phases[0].ops.putt: unknown operation"));
+  EXPECT_THAT(
+      with([](json& c) { c["phases"][0]["ops"]["put"]["histogram"]["counts"][0][0] = 99999; }),
+      StartsWith("bad.json: phases[0].ops.put.histogram.counts[0]: bucket index 99999"));
+  EXPECT_THAT(with([](json& c) { c["phases"][0]["ops"]["put"]["histogram"]["count"] = 1; }),
+              HasSubstr("\"count\" is not the sum of the buckets"));
+  EXPECT_THAT(
+      with([](json& c) { c["phases"][0]["ops"]["put"]["histogram"]["sub_bucket_bits"] = 7; }),
+      HasSubstr("histogram geometry differs"));
+  EXPECT_THAT(with([](json& c) { c["phases"][0]["ops"]["put"]["ok"] = 0; }),
+              HasSubstr("\"ok\" + \"errors\" is not \"count\""));
+  EXPECT_THAT(
+      with([](json& c) { c["phases"][0]["ops"]["put"]["per_second"]["bytes"] = json::array(); }),
+      HasSubstr("per_second.bytes: length differs"));
+  EXPECT_THAT(with([](json& c) { c["events"]["receiver_rejects"]["abc"] = 1; }),
+              HasSubstr("events.receiver_rejects.abc: \"abc\" is not an HTTP status"));
+}
+
+TEST(JsonReader, MissingFileIsAUsageErrorNamingIt) {
+  EXPECT_THROW(
+      {
+        try {
+          read_report_file("/nonexistent/dir/r.json");
+        } catch (const UsageError& e) {
+          EXPECT_THAT(e.what(), ::testing::StartsWith("/nonexistent/dir/r.json: cannot read"));
+          throw;
+        }
+      },
+      UsageError);
+}
+
+}  // namespace
+}  // namespace s3storm::report

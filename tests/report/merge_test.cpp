@@ -1,0 +1,77 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "report/json_reader.hpp"
+#include "report/json_writer.hpp"
+#include "sample_report.hpp"
+
+namespace s3storm::report {
+namespace {
+
+using testing::sample_report;
+
+// The point of the lossless format: shards merged after a JSON round trip give exactly the report
+// of all their operations together, p99 included.
+TEST(MergeReport, ShardsAddUpToTheWholeRun) {
+  RunReport whole = sample_report(0, 1);
+  RunReport merged = parse_report(write_json(sample_report(0, 3)), "a.json");
+  merge_report(merged, parse_report(write_json(sample_report(1, 3)), "b.json"));
+  merge_report(merged, parse_report(write_json(sample_report(2, 3)), "c.json"));
+
+  EXPECT_EQ(merged.shards, 3u);
+  EXPECT_TRUE(merged.thresholds.empty());
+  whole.shards = 3;
+  whole.thresholds.clear();
+  // Listed keys are the first 20 per shard order, not per global order: compare them as sets.
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  EXPECT_EQ(sorted(merged.events.missing_keys), sorted(whole.events.missing_keys));
+  EXPECT_EQ(sorted(merged.events.unexpected_keys), sorted(whole.events.unexpected_keys));
+  merged.events.missing_keys = whole.events.missing_keys;
+  merged.events.unexpected_keys = whole.events.unexpected_keys;
+  EXPECT_EQ(merged, whole);
+  EXPECT_EQ(write_json(merged), write_json(whole));
+  const auto& put = merged.phases[1].op(stats::OpKind::kPut);
+  EXPECT_EQ(put.latency.value_at_percentile(99),
+            whole.phases[1].op(stats::OpKind::kPut).latency.value_at_percentile(99));
+}
+
+TEST(MergeReport, SpansFromTheEarliestStartToTheLatestEnd) {
+  RunReport a = sample_report(), b = sample_report();
+  a.duration_s = 10;
+  b.started = a.started + std::chrono::milliseconds{2500};
+  b.duration_s = 10;
+  merge_report(a, b);
+  EXPECT_EQ(a.started, sample_report().started);
+  EXPECT_DOUBLE_EQ(a.duration_s, 12.5);
+}
+
+TEST(MergeReport, RefusesReportsThatDoNotFit) {
+  const RunReport base = sample_report();
+  auto error_of = [&](auto change) {
+    RunReport into = base, from = base;
+    change(from);
+    try {
+      merge_report(into, from);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("(merged)");
+  };
+  using ::testing::HasSubstr;
+  EXPECT_THAT(error_of([](RunReport& r) { r.scenario = "other"; }),
+              HasSubstr("scenario \"other\" differs from \"sample\""));
+  EXPECT_THAT(error_of([](RunReport& r) { r.phases.pop_back(); }), HasSubstr("has 1 phases"));
+  EXPECT_THAT(error_of([](RunReport& r) { r.phases[1].name = "calm"; }),
+              HasSubstr("phase 2 is \"calm\", expected \"storm\""));
+  EXPECT_THAT(error_of([](RunReport& r) { r.events.source = "sqs"; }),
+              HasSubstr("event source \"sqs\""));
+  EXPECT_EQ(error_of([](RunReport&) {}), "(merged)");
+}
+
+}  // namespace
+}  // namespace s3storm::report
