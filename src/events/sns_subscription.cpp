@@ -1,0 +1,112 @@
+#include "events/sns_subscription.hpp"
+
+#include <fmt/core.h>
+
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <exception>
+#include <stdexcept>
+#include <utility>
+
+namespace s3storm::events {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+
+struct Url {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string target;
+};
+
+Url split_url(const std::string& url) {
+  Url out;
+  std::string_view rest = url;
+  if (rest.substr(0, 8) == "https://") {
+    out.tls = true;
+    rest.remove_prefix(8);
+  } else if (rest.substr(0, 7) == "http://") {
+    rest.remove_prefix(7);
+  } else {
+    throw std::runtime_error("SubscribeURL is not http(s): " + url);
+  }
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  out.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  const auto colon = authority.rfind(':');
+  const bool has_port =
+      colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
+  out.host = std::string(has_port ? authority.substr(0, colon) : authority);
+  out.port = has_port ? std::string(authority.substr(colon + 1)) : (out.tls ? "443" : "80");
+  if (out.host.size() >= 2 && out.host.front() == '[')
+    out.host = out.host.substr(1, out.host.size() - 2);
+  return out;
+}
+
+template <typename Stream>
+asio::awaitable<void> get(Stream& stream, const Url& url, unsigned& status) {
+  bhttp::request<bhttp::empty_body> request{bhttp::verb::get, url.target, 11};
+  request.set(bhttp::field::host, url.host);
+  request.set(bhttp::field::user_agent, "s3storm");
+  co_await bhttp::async_write(stream, request, asio::use_awaitable);
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> response;
+  co_await bhttp::async_read(stream, buffer, response, asio::use_awaitable);
+  status = response.result_int();
+}
+
+asio::awaitable<void> confirm(const Url& url, std::chrono::milliseconds timeout, unsigned& status) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::ip::tcp::resolver resolver(executor);
+  const auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
+  if (!url.tls) {
+    beast::tcp_stream stream(executor);
+    stream.expires_after(timeout);
+    co_await stream.async_connect(endpoints, asio::use_awaitable);
+    co_await get(stream, url, status);
+    co_return;
+  }
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  tls.set_default_verify_paths();
+  tls.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(executor, tls);
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
+    throw std::runtime_error("cannot set the TLS server name for " + url.host);
+  }
+  stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
+  co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+  co_await get(stream, url, status);
+}
+
+}  // namespace
+
+void fetch_subscribe_url(const std::string& text, std::chrono::milliseconds timeout) {
+  const Url url = split_url(text);
+  asio::io_context io;
+  unsigned status = 0;
+  std::exception_ptr failure;
+  asio::co_spawn(io, confirm(url, timeout, status),
+                 [&failure](std::exception_ptr e) { failure = e; });
+  // The stream deadlines cover connect/read/write; this also bounds name resolution.
+  io.run_for(timeout + std::chrono::seconds(1));
+  if (failure) std::rethrow_exception(failure);
+  if (status == 0) throw std::runtime_error("SubscribeURL did not answer in time");
+  if (status < 200 || status > 299) {
+    throw std::runtime_error(fmt::format("SubscribeURL answered HTTP {}", status));
+  }
+}
+
+}  // namespace s3storm::events

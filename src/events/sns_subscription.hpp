@@ -1,0 +1,13 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace s3storm::events {
+
+// Confirms an SNS subscription by GETting its SubscribeURL (http or https, certificates
+// verified); throws std::runtime_error unless the answer is 2xx.
+void fetch_subscribe_url(const std::string& url,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+}  // namespace s3storm::events
