@@ -1,0 +1,64 @@
+#include "http/message.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include "http/connection.hpp"
+
+namespace s3storm::http {
+
+void prepare_request(Request& request, boost::beast::http::verb method, std::string_view target,
+                     std::string_view host, std::string_view body) {
+  auto& message = request.message;
+  message.version(11);
+  message.method(method);
+  message.target(target);
+  message.set(boost::beast::http::field::host, host);
+  message.body() = BodyView::value_type(body.data(), body.size());
+  message.content_length(body.size());
+}
+
+std::string_view to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::ok:
+      return "ok";
+    case Outcome::timeout:
+      return "timeout";
+    case Outcome::connect_failed:
+      return "connect_failed";
+    case Outcome::tls_failed:
+      return "tls_failed";
+    case Outcome::reset:
+      return "reset";
+    case Outcome::protocol_error:
+      return "protocol_error";
+    case Outcome::cancelled:
+      return "cancelled";
+  }
+  return "unknown";
+}
+
+namespace detail {
+
+Outcome classify(const beast::error_code& ec) {
+  namespace asio = boost::asio;
+  if (ec == beast::error::timeout) return Outcome::timeout;
+  if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) {
+    return Outcome::cancelled;
+  }
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+    return Outcome::reset;
+  }
+  if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category()) {
+    return Outcome::protocol_error;
+  }
+  if (ec == asio::ssl::error::stream_truncated) return Outcome::reset;
+  if (ec.category() == asio::error::get_ssl_category()) return Outcome::protocol_error;
+  // eof, connection_reset, broken_pipe, connection_aborted and friends.
+  return Outcome::reset;
+}
+
+}  // namespace detail
+}  // namespace s3storm::http

@@ -1,0 +1,82 @@
+#pragma once
+
+// What the engine hands the client and what it gets back.
+
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/span_body.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace s3storm::http {
+
+// The body is a view: it points into the run's shared, read-only payload buffer, so sending (and
+// re-sending on retry) never copies or allocates it.
+using BodyView = boost::beast::http::span_body<const char>;
+using RequestMessage = boost::beast::http::request<BodyView>;
+
+struct Request {
+  RequestMessage message;
+  // Count the response body bytes but keep none of them (large GETs).
+  bool discard_body = false;
+};
+
+// Fills method, target, Host and the body view, and sets Content-Length (also for an empty body,
+// which S3 wants on PUT). Other headers (signature, content type) are the caller's.
+void prepare_request(Request& request, boost::beast::http::verb method, std::string_view target,
+                     std::string_view host, std::string_view body = {});
+
+enum class Outcome {
+  ok,              // a complete response arrived (any status)
+  timeout,         // no complete response within the request timeout
+  connect_failed,  // TCP connect failed or timed out
+  tls_failed,      // TLS handshake failed (e.g. certificate not trusted)
+  reset,           // the server reset or closed the connection mid-exchange
+  protocol_error,  // the response could not be parsed
+  cancelled,       // the pool was closed first
+};
+
+std::string_view to_string(Outcome outcome);
+
+using Clock = std::chrono::steady_clock;
+
+struct Timing {
+  Clock::time_point queued;      // async_send was called
+  Clock::time_point written;     // the last request byte went out
+  Clock::time_point first_byte;  // the first response byte arrived
+  Clock::time_point complete;    // the response (or the failure) is complete
+};
+
+struct Response {
+  unsigned status = 0;
+  std::string etag;        // as sent, quotes included
+  std::string request_id;  // x-amz-request-id
+  std::optional<std::uint64_t> content_length;
+  std::string body;              // up to PoolOptions::response_body_limit bytes, unless discarded
+  std::uint64_t body_bytes = 0;  // bytes received, kept or not
+  bool body_truncated = false;   // more arrived than the limit allowed to keep
+  // Every response header; valid only during the completion callback.
+  const boost::beast::http::fields* headers = nullptr;
+};
+
+struct Result {
+  Outcome outcome = Outcome::ok;
+  boost::system::error_code error;  // details when outcome != ok
+  Response response;
+  Timing timing;
+  bool reused_connection = false;
+  int attempts = 1;  // > 1 when sent through a RetryingSender that retried
+};
+
+// Called once per async_send, on the pool's io_context thread. The Result lives in the connection
+// and is reused for its next request: it is valid only during the call (moving a string out is
+// fine, copying keeps the connection's buffers warm).
+using Completion = std::function<void(Result&)>;
+
+}  // namespace s3storm::http
