@@ -1,8 +1,12 @@
 #include "events/sns_subscription.hpp"
 
+// clang-format off
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>: it must come first.
+#include <utility>
+// clang-format on
+
 #include <fmt/core.h>
 
-// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,7 +17,6 @@
 #include <boost/beast/ssl.hpp>
 #include <exception>
 #include <stdexcept>
-#include <utility>
 
 namespace s3storm::events {
 
