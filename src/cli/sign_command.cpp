@@ -1,19 +1,311 @@
+// `s3storm sign`: shows how one request is signed (canonical request, string to sign, headers or
+// presigned URL), so a user facing SignatureDoesNotMatch can compare with what the server computed.
+
 #include <fmt/core.h>
 
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "cli/commands.hpp"
+#include "sigv4/credentials.hpp"
+#include "sigv4/crypto.hpp"
+#include "sigv4/signer.hpp"
+#include "sigv4/uri_encoding.hpp"
+#include "util/usage_error.hpp"
 
 namespace s3storm::cli {
+namespace {
 
-// Placeholder: the sigv4 work replaces this file.
+using namespace s3storm::sigv4;
+
+struct SignOptions {
+  std::string method;
+  std::string url;
+  std::vector<std::string> headers;
+  std::string body_file;
+  std::string payload_hash;
+  bool unsigned_payload = false;
+  std::string region;
+  std::string service = "s3";
+  std::string time;
+  std::string access_key;
+  std::string secret_key;
+  std::string session_token;
+  std::optional<long long> presign;
+  bool json = false;
+};
+
+struct ParsedUrl {
+  std::string scheme;     // lower-case
+  std::string authority;  // host[:port] as it goes into the printed URL
+  std::string host_header;
+  std::string path;   // wire form
+  std::string query;  // wire form, no '?'
+};
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+bool is_token(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+ParsedUrl parse_url(const std::string& url) {
+  const auto fail = [&](const std::string& why) {
+    return UsageError("--url: " + why + ": " + url);
+  };
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) throw fail("expected http://host[:port]/path");
+  ParsedUrl out;
+  out.scheme = lower(url.substr(0, scheme_end));
+  if (out.scheme != "http" && out.scheme != "https") throw fail("scheme must be http or https");
+  std::string rest = url.substr(scheme_end + 3);
+  if (const auto hash = rest.find('#'); hash != std::string::npos) rest.resize(hash);  // never sent
+  const std::size_t authority_end = rest.find_first_of("/?");
+  std::string authority = rest.substr(0, authority_end);
+  const std::string target = authority_end == std::string::npos ? "" : rest.substr(authority_end);
+  if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+  std::string host, port;
+  if (authority.starts_with("[")) {
+    const auto close = authority.find(']');
+    if (close == std::string::npos) throw fail("unterminated IPv6 address");
+    host = authority.substr(0, close + 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') throw fail("unexpected text after IPv6 address");
+      port = authority.substr(close + 2);
+    }
+  } else {
+    const auto colon = authority.rfind(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string::npos) port = authority.substr(colon + 1);
+  }
+  if (host.empty()) throw fail("missing host");
+  host = lower(host);
+  if (!port.empty()) {
+    const bool digits =
+        port.find_first_not_of("0123456789") == std::string::npos && port.size() <= 5;
+    if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) throw fail("invalid port");
+    port = std::to_string(std::stoi(port));
+  }
+  out.authority = port.empty() ? host : host + ":" + port;
+  const bool default_port = port.empty() || (out.scheme == "http" && port == "80") ||
+                            (out.scheme == "https" && port == "443");
+  out.host_header = default_port ? host : host + ":" + port;
+
+  const std::size_t question = target.find('?');
+  const std::string path = target.substr(0, question);
+  append_wire_encoded(out.path, path.empty() ? "/" : path, /*keep_slash=*/true);
+  if (question != std::string::npos) {
+    append_wire_encoded(out.query, target.substr(question + 1), false,
+                        /*keep_query_delimiters=*/true);
+  }
+  return out;
+}
+
+std::string hash_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("--body-file: cannot read " + path);
+  Sha256 hash;
+  std::vector<char> buffer(1 << 16);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) throw UsageError("--body-file: error reading " + path);
+  return to_hex(hash.finish());
+}
+
+struct GivenHeader {
+  std::string name;
+  std::string value;
+};
+
+std::vector<GivenHeader> parse_headers(const std::vector<std::string>& given) {
+  std::vector<GivenHeader> out;
+  for (const std::string& text : given) {
+    const auto colon = text.find(':');
+    if (colon == std::string::npos)
+      throw UsageError("--header: expected 'Name: value', got '" + text + "'");
+    std::string name = text.substr(0, colon);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    if (!is_token(name)) throw UsageError("--header: invalid header name '" + name + "'");
+    std::string_view value = std::string_view(text).substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    const std::string lowered = lower(name);
+    if (lowered == "authorization" || lowered == "x-amz-date" ||
+        lowered == "x-amz-content-sha256" || lowered == "x-amz-security-token") {
+      throw UsageError("--header: " + name +
+                       " is set by sign itself (use --time, --payload-hash, --unsigned-payload or "
+                       "--session-token)");
+    }
+    out.push_back({name, std::string(value)});
+  }
+  return out;
+}
+
+Credentials credentials_for(const SignOptions& options) {
+  if (!options.access_key.empty()) {
+    if (options.secret_key.empty()) throw UsageError("--access-key needs --secret-key");
+    return {options.access_key, options.secret_key, options.session_token};
+  }
+  if (!options.secret_key.empty() || !options.session_token.empty()) {
+    throw UsageError("--secret-key and --session-token need --access-key");
+  }
+  return resolve_credentials(process_environment()).credentials;
+}
+
+std::string payload_hash_for(const SignOptions& options, bool s3) {
+  const bool any_payload_flag =
+      !options.body_file.empty() || !options.payload_hash.empty() || options.unsigned_payload;
+  if (options.presign && s3) {
+    if (any_payload_flag) {
+      throw UsageError(
+          "--presign signs UNSIGNED-PAYLOAD for s3; drop "
+          "--body-file/--payload-hash/--unsigned-payload");
+    }
+    return std::string(kUnsignedPayload);
+  }
+  if (options.unsigned_payload) return std::string(kUnsignedPayload);
+  if (!options.payload_hash.empty()) {
+    if (!is_lower_hex_sha256(options.payload_hash)) {
+      throw UsageError("--payload-hash: expected 64 lower-case hex digits (SHA-256)");
+    }
+    return options.payload_hash;
+  }
+  if (!options.body_file.empty()) return hash_file(options.body_file);
+  return std::string(kEmptyPayloadHash);
+}
+
+int run_sign(const SignOptions& options) {
+  std::string method = options.method;
+  for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!is_token(method)) throw UsageError("--method: invalid method '" + options.method + "'");
+  if (options.service.empty() || options.service.find('/') != std::string::npos) {
+    throw UsageError("--service: invalid service '" + options.service + "'");
+  }
+  if (options.presign && (*options.presign < 1 || *options.presign > kMaxPresignExpiry.count())) {
+    throw UsageError("--presign: expiry must be between 1 and 604800 seconds");
+  }
+  const ParsedUrl url = parse_url(options.url);
+  const std::vector<GivenHeader> given = parse_headers(options.headers);
+
+  AmzDate time = AmzDate::from_time(std::chrono::system_clock::now());
+  if (!options.time.empty()) {
+    const auto parsed = AmzDate::parse(options.time);
+    if (!parsed) throw UsageError("--time: expected YYYYMMDDTHHMMSSZ, got '" + options.time + "'");
+    time = *parsed;
+  }
+  std::string region = options.region;
+  if (region.empty()) {
+    region = resolve_region(process_environment()).value_or("");
+    if (region.empty())
+      throw UsageError("--region is required (or set AWS_REGION / AWS_DEFAULT_REGION)");
+  }
+  const bool s3 = is_s3_service(options.service);
+  const std::string payload_hash = payload_hash_for(options, s3);
+  Signer signer(credentials_for(options), region, options.service);
+
+  std::vector<Header> headers;
+  bool has_host = false;
+  for (const auto& header : given) has_host = has_host || lower(header.name) == "host";
+  if (!has_host) headers.push_back({"host", url.host_header});
+  for (const auto& header : given) headers.push_back({header.name, header.value});
+
+  const RequestToSign request{method, url.path, url.query, headers, payload_hash};
+  const SigningResult& out =
+      options.presign ? signer.presign(request, time, std::chrono::seconds(*options.presign))
+                      : signer.sign(request, time);
+
+  // Headers to send, in the order a client would write them; repeated names joined as sent.
+  nlohmann::ordered_json to_send = nlohmann::ordered_json::object();
+  const auto add = [&](const std::string& name, std::string_view value) {
+    if (to_send.contains(name)) {
+      to_send[name] = to_send[name].get<std::string>() + "," + std::string(value);
+    } else {
+      to_send[name] = std::string(value);
+    }
+  };
+  if (!has_host) add("Host", url.host_header);
+  for (const auto& header : given) add(header.name, header.value);
+  std::string presigned_url;
+  if (options.presign) {
+    presigned_url =
+        url.scheme + "://" + url.authority + url.path + "?" + std::string(out.presigned_query);
+  } else {
+    add("X-Amz-Date", out.amz_date);
+    if (!out.content_sha256.empty()) add("X-Amz-Content-SHA256", out.content_sha256);
+    if (!out.security_token.empty()) add("X-Amz-Security-Token", out.security_token);
+    add("Authorization", out.authorization);
+  }
+
+  if (options.json) {
+    nlohmann::ordered_json doc;
+    doc["canonical_request"] = std::string(out.canonical_request);
+    doc["string_to_sign"] = std::string(out.string_to_sign);
+    doc["signature"] = std::string(out.signature);
+    doc["signed_headers"] = std::string(out.signed_headers);
+    if (options.presign) {
+      doc["url"] = presigned_url;
+    } else {
+      doc["authorization"] = std::string(out.authorization);
+    }
+    doc["headers"] = to_send;
+    fmt::print("{}\n", doc.dump(2));
+    return 0;
+  }
+  fmt::print("Canonical request:\n{}\n\nString to sign:\n{}\n\nSignature: {}\n",
+             out.canonical_request, out.string_to_sign, out.signature);
+  if (options.presign) fmt::print("\nURL:\n{}\n", presigned_url);
+  fmt::print("\nHeaders to send:\n");
+  for (const auto& [name, value] : to_send.items())
+    fmt::print("{}: {}\n", name, value.get<std::string>());
+  return 0;
+}
+
+}  // namespace
+
 void add_sign_command(CLI::App& app, Action& action) {
+  auto options = std::make_shared<SignOptions>();
   auto* sub = app.add_subcommand("sign", "Show how one request is signed (SigV4)");
-  sub->allow_extras();
-  sub->callback([&action] {
-    action = [] {
-      fmt::print(stderr, "s3storm sign: not yet implemented\n");
-      return 2;
-    };
-  });
+  sub->add_option("--method", options->method, "HTTP method")->required();
+  sub->add_option("--url", options->url, "Request URL as it goes on the wire")->required();
+  sub->add_option("--header", options->headers,
+                  "A header to send and sign, 'Name: value' (repeatable)");
+  auto* body =
+      sub->add_option("--body-file", options->body_file, "File whose SHA-256 is the payload hash");
+  auto* hash = sub->add_option("--payload-hash", options->payload_hash,
+                               "Precomputed hex SHA-256 of the body");
+  auto* unsigned_payload = sub->add_flag("--unsigned-payload", options->unsigned_payload,
+                                         "Sign UNSIGNED-PAYLOAD instead of a hash");
+  body->excludes(hash)->excludes(unsigned_payload);
+  hash->excludes(unsigned_payload);
+  sub->add_option("--region", options->region,
+                  "Signing region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)");
+  sub->add_option("--service", options->service, "Signing service name")->capture_default_str();
+  sub->add_option("--time", options->time, "Signing time YYYYMMDDTHHMMSSZ (default: now)");
+  sub->add_option("--access-key", options->access_key,
+                  "Access key id (default: the AWS credential chain)");
+  sub->add_option("--secret-key", options->secret_key, "Secret access key (never printed)");
+  sub->add_option("--session-token", options->session_token,
+                  "Session token for temporary credentials");
+  sub->add_option("--presign", options->presign, "Presign a URL valid for SECONDS instead")
+      ->type_name("SECONDS");
+  sub->add_flag("--json", options->json, "Print one JSON object");
+  sub->callback([&action, options] { action = [options] { return run_sign(*options); }; });
 }
 
 }  // namespace s3storm::cli

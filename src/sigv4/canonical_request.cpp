@@ -1,0 +1,172 @@
+#include "sigv4/canonical_request.hpp"
+
+#include <algorithm>
+
+#include "sigv4/uri_encoding.hpp"
+
+namespace s3storm::sigv4 {
+namespace {
+
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+void append_lower(std::string& out, std::string_view name) {
+  const std::size_t start = out.size();
+  out.append(name);
+  for (std::size_t i = start; i < out.size(); ++i) out[i] = lower(out[i]);
+}
+
+}  // namespace
+
+bool is_s3_service(std::string_view service) {
+  // s3-object-lambda and s3-outposts sign like S3 in botocore too.
+  return service == "s3" || service.starts_with("s3-");
+}
+
+PathRule path_rule_for_service(std::string_view service) {
+  return is_s3_service(service) ? PathRule::as_sent : PathRule::normalize_and_encode;
+}
+
+bool header_name_less(std::string_view a, std::string_view b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto ca = static_cast<unsigned char>(lower(a[i]));
+    const auto cb = static_cast<unsigned char>(lower(b[i]));
+    if (ca != cb) return ca < cb;
+  }
+  return a.size() < b.size();
+}
+
+bool header_name_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+void append_trimmed_header_value(std::string& out, std::string_view value) {
+  bool pending_space = false;
+  bool wrote_any = false;
+  for (char c : value) {
+    if (is_space(c)) {
+      pending_space = wrote_any;
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+    wrote_any = true;
+  }
+}
+
+void CanonicalRequestBuilder::build(const CanonicalInput& input, std::string& out,
+                                    std::string& signed_headers) {
+  out.clear();
+  signed_headers.clear();
+  out.append(input.method);
+  out.push_back('\n');
+  if (input.path.empty()) {
+    out.push_back('/');
+  } else if (input.path_rule == PathRule::as_sent) {
+    out.append(input.path);
+  } else {
+    // Normalise into the tail of `out`, then encode that tail once more. The scratch copy is
+    // the signed-headers buffer, which is empty at this point and rebuilt below.
+    append_normalized_path(signed_headers, input.path);
+    append_uri_encoded(out, signed_headers, /*keep_slash=*/true);
+    signed_headers.clear();
+  }
+  out.push_back('\n');
+  append_query(out, input.query);
+  out.push_back('\n');
+  append_headers(out, signed_headers, input.headers);
+  out.push_back('\n');
+  out.append(signed_headers);
+  out.push_back('\n');
+  out.append(input.payload_hash);
+}
+
+void CanonicalRequestBuilder::append_query(std::string& out, std::string_view query) {
+  query_pairs_.clear();
+  std::size_t pos = 0;
+  while (pos < query.size()) {
+    std::size_t end = query.find('&', pos);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view pair = query.substr(pos, end - pos);
+    if (!pair.empty()) {
+      const std::size_t eq = pair.find('=');
+      if (eq == std::string_view::npos) {
+        query_pairs_.emplace_back(pair, std::string_view{});
+      } else {
+        query_pairs_.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+      }
+    }
+    pos = end + 1;
+  }
+  std::sort(query_pairs_.begin(), query_pairs_.end());
+  bool first = true;
+  for (const auto& [name, value] : query_pairs_) {
+    if (!first) out.push_back('&');
+    first = false;
+    out.append(name);
+    out.push_back('=');
+    out.append(value);
+  }
+}
+
+void CanonicalRequestBuilder::sort_headers(std::span<const Header> headers) {
+  header_order_.clear();
+  for (std::uint32_t i = 0; i < headers.size(); ++i) header_order_.push_back(i);
+  // Ties keep their given order, so duplicate values are joined as they were sent.
+  std::sort(header_order_.begin(), header_order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (header_name_less(headers[a].name, headers[b].name)) return true;
+    if (header_name_less(headers[b].name, headers[a].name)) return false;
+    return a < b;
+  });
+}
+
+void CanonicalRequestBuilder::signed_header_list(std::span<const Header> headers,
+                                                 std::string& out) {
+  sort_headers(headers);
+  std::string_view previous;
+  for (const std::uint32_t index : header_order_) {
+    const std::string_view name = headers[index].name;
+    if (index != header_order_.front() && header_name_equal(previous, name)) continue;
+    if (index != header_order_.front()) out.push_back(';');
+    append_lower(out, name);
+    previous = name;
+  }
+}
+
+void CanonicalRequestBuilder::append_headers(std::string& out, std::string& signed_headers,
+                                             std::span<const Header> headers) {
+  sort_headers(headers);
+  std::string_view previous;
+  bool have_previous = false;
+  for (const std::uint32_t index : header_order_) {
+    const Header& header = headers[index];
+    if (have_previous && header_name_equal(previous, header.name)) {
+      out.push_back(',');
+    } else {
+      if (have_previous) {
+        out.push_back('\n');
+        signed_headers.push_back(';');
+      }
+      append_lower(out, header.name);
+      out.push_back(':');
+      append_lower(signed_headers, header.name);
+      previous = header.name;
+      have_previous = true;
+    }
+    append_trimmed_header_value(out, header.value);
+  }
+  if (have_previous) out.push_back('\n');
+}
+
+}  // namespace s3storm::sigv4

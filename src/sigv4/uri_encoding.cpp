@@ -1,0 +1,111 @@
+#include "sigv4/uri_encoding.hpp"
+
+namespace s3storm::sigv4 {
+namespace {
+
+constexpr char kUpperHex[] = "0123456789ABCDEF";
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+void append_escape(std::string& out, unsigned char c) {
+  const char escape[3] = {'%', kUpperHex[c >> 4], kUpperHex[c & 0x0f]};
+  out.append(escape, 3);
+}
+
+bool is_escape_at(std::string_view text, std::size_t i) {
+  return i + 2 < text.size() + 0 && text[i] == '%' && hex_value(text[i + 1]) >= 0 &&
+         hex_value(text[i + 2]) >= 0;
+}
+
+}  // namespace
+
+bool is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == '~';
+}
+
+void append_uri_encoded(std::string& out, std::string_view text, bool keep_slash) {
+  // Copy runs of literal bytes in one append: keys are mostly unreserved characters.
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (is_unreserved(c) || (keep_slash && c == '/')) continue;
+    out.append(text.data() + run_start, i - run_start);
+    append_escape(out, c);
+    run_start = i + 1;
+  }
+  out.append(text.data() + run_start, text.size() - run_start);
+}
+
+void append_wire_encoded(std::string& out, std::string_view text, bool keep_slash,
+                         bool keep_query_delimiters) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (is_unreserved(c) || (keep_slash && c == '/') ||
+        (keep_query_delimiters && (c == '=' || c == '&'))) {
+      out.push_back(static_cast<char>(c));
+    } else if (is_escape_at(text, i)) {
+      out.append(text.data() + i, 3);
+      i += 2;
+    } else {
+      append_escape(out, c);
+    }
+  }
+}
+
+void append_normalized_path(std::string& out, std::string_view path) {
+  if (path.empty()) {
+    out.push_back('/');
+    return;
+  }
+  const std::size_t base = out.size();
+  bool any_segment = false;
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    std::size_t end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view segment = path.substr(pos, end - pos);
+    if (segment == "..") {
+      // Drop the last segment written, if any.
+      const std::size_t cut = out.rfind('/', out.size() - 1);
+      if (any_segment && cut != std::string::npos && cut >= base) {
+        out.resize(cut);
+        any_segment = out.size() > base;
+      }
+    } else if (!segment.empty() && segment != ".") {
+      out.push_back('/');
+      out.append(segment);
+      any_segment = true;
+    }
+    pos = end + 1;
+  }
+  // A relative input keeps no leading slash (botocore does the same); trailing slash survives
+  // only when at least one segment remains.
+  if (path.front() != '/' && out.size() > base) out.erase(base, 1);
+  if (out.size() == base) {
+    if (path.front() == '/') out.push_back('/');
+  } else if (path.back() == '/') {
+    out.push_back('/');
+  }
+}
+
+std::string uri_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (is_escape_at(text, i)) {
+      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace s3storm::sigv4

@@ -1,0 +1,312 @@
+#include "sigv4/verifier.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "sigv4/crypto.hpp"
+#include "sigv4/uri_encoding.hpp"
+
+namespace s3storm::sigv4 {
+namespace {
+
+VerifyResult failure(VerifyStatus status, std::string message, std::string access_key = {}) {
+  VerifyResult result;
+  result.status = status;
+  result.message = std::move(message);
+  result.access_key_id = std::move(access_key);
+  return result;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::optional<std::string_view> find_header(std::span<const Header> headers,
+                                            std::string_view name) {
+  for (const Header& header : headers) {
+    if (header_name_equal(header.name, name)) return header.value;
+  }
+  return std::nullopt;
+}
+
+// Finds a query parameter by exact (case-sensitive) name; values stay encoded.
+std::optional<std::string_view> find_param(std::string_view query, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    std::size_t end = query.find('&', pos);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view pair = query.substr(pos, end - pos);
+    const std::size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) {
+      return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    }
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
+bool is_signed(std::string_view signed_list, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos <= signed_list.size()) {
+    std::size_t end = signed_list.find(';', pos);
+    if (end == std::string_view::npos) end = signed_list.size();
+    if (header_name_equal(signed_list.substr(pos, end - pos), name)) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+// Picks the received headers the client declared as signed; reports the first one missing.
+std::optional<std::string> select_signed(std::span<const Header> headers,
+                                         std::string_view signed_list, std::vector<Header>& out) {
+  out.clear();
+  for (const Header& header : headers) {
+    if (is_signed(signed_list, header.name)) out.push_back(header);
+  }
+  std::size_t pos = 0;
+  while (pos <= signed_list.size()) {
+    std::size_t end = signed_list.find(';', pos);
+    if (end == std::string_view::npos) end = signed_list.size();
+    const std::string_view name = signed_list.substr(pos, end - pos);
+    if (!find_header(headers, name)) return std::string(name);
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view s3_error_code(VerifyStatus status) {
+  switch (status) {
+    case VerifyStatus::ok:
+      return "";
+    case VerifyStatus::unsigned_request:
+      return "AccessDenied";
+    case VerifyStatus::malformed:
+      return "AuthorizationHeaderMalformed";
+    case VerifyStatus::unknown_access_key:
+      return "InvalidAccessKeyId";
+    case VerifyStatus::signature_mismatch:
+      return "SignatureDoesNotMatch";
+    case VerifyStatus::expired:
+      return "AccessDenied";
+    case VerifyStatus::time_skewed:
+      return "RequestTimeTooSkewed";
+    case VerifyStatus::policy_violation:
+      return "AccessDenied";
+  }
+  return "AccessDenied";
+}
+
+std::optional<CredentialScope> parse_credential(std::string_view credential) {
+  // The access key comes first and never contains '/', the rest is the fixed four-part scope.
+  std::array<std::string_view, 5> parts;
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::size_t end = i + 1 == parts.size() ? credential.size() : credential.find('/', pos);
+    if (end == std::string_view::npos) return std::nullopt;
+    parts[i] = credential.substr(pos, end - pos);
+    pos = end + 1;
+  }
+  if (parts[4] != "aws4_request" || parts[0].empty() || parts[1].size() != 8 || parts[2].empty() ||
+      parts[3].empty()) {
+    return std::nullopt;
+  }
+  return CredentialScope{std::string(parts[0]), std::string(parts[1]), std::string(parts[2]),
+                         std::string(parts[3])};
+}
+
+Verifier::Verifier(SecretLookup lookup, std::chrono::seconds max_skew)
+    : lookup_(std::move(lookup)), max_skew_(max_skew) {}
+
+VerifyResult Verifier::verify(const ReceivedRequest& request,
+                              std::chrono::system_clock::time_point now) {
+  const std::size_t question = request.target.find('?');
+  const std::string_view path = request.target.substr(0, question);
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
+  if (find_param(query, "X-Amz-Signature") || find_param(query, "X-Amz-Algorithm")) {
+    return verify_query_auth(request, path, query, now);
+  }
+  if (const auto authorization = find_header(request.headers, "authorization")) {
+    return verify_header_auth(request, path, query, *authorization, now);
+  }
+  return failure(VerifyStatus::unsigned_request, "request carries no SigV4 authentication");
+}
+
+VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::string_view path,
+                                          std::string_view query, std::string_view authorization,
+                                          std::chrono::system_clock::time_point now) {
+  authorization = trim(authorization);
+  if (!authorization.starts_with(kAlgorithm) || authorization.size() == kAlgorithm.size() ||
+      authorization[kAlgorithm.size()] != ' ') {
+    return failure(VerifyStatus::malformed, "Authorization must start with AWS4-HMAC-SHA256");
+  }
+  std::string_view credential, signed_list, signature;
+  std::string_view rest = authorization.substr(kAlgorithm.size() + 1);
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    const std::size_t eq = item.find('=');
+    const std::string_view key = item.substr(0, eq);
+    const std::string_view value =
+        eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1);
+    if (key == "Credential")
+      credential = value;
+    else if (key == "SignedHeaders")
+      signed_list = value;
+    else if (key == "Signature")
+      signature = value;
+  }
+  const auto scope = parse_credential(credential);
+  if (!scope) return failure(VerifyStatus::malformed, "Authorization has no valid Credential");
+  if (signed_list.empty() || signature.empty()) {
+    return failure(VerifyStatus::malformed, "Authorization lacks SignedHeaders or Signature",
+                   scope->access_key_id);
+  }
+
+  std::optional<AmzDate> time;
+  if (const auto amz_date = find_header(request.headers, "x-amz-date")) {
+    time = AmzDate::parse(trim(*amz_date));
+  } else if (const auto date = find_header(request.headers, "date")) {
+    time = parse_http_date(trim(*date));
+  }
+  if (!time)
+    return failure(VerifyStatus::malformed, "missing or invalid x-amz-date", scope->access_key_id);
+  if (time->date() != scope->date) {
+    return failure(VerifyStatus::malformed, "credential scope date differs from x-amz-date",
+                   scope->access_key_id);
+  }
+  const auto skew = std::chrono::abs(std::chrono::floor<std::chrono::seconds>(now) - time->time());
+  if (skew > max_skew_) {
+    return failure(VerifyStatus::time_skewed,
+                   "request time differs from server time by more than allowed",
+                   scope->access_key_id);
+  }
+
+  if (const auto missing = select_signed(request.headers, signed_list, signed_)) {
+    return failure(VerifyStatus::malformed,
+                   "signed header '" + *missing + "' is not in the request", scope->access_key_id);
+  }
+  if (!is_signed(signed_list, "host")) {
+    return failure(VerifyStatus::malformed, "host must be a signed header", scope->access_key_id);
+  }
+  std::string_view payload_hash = request.body_sha256;
+  if (const auto declared = find_header(request.headers, "x-amz-content-sha256"))
+    payload_hash = trim(*declared);
+  if (payload_hash.empty()) {
+    return failure(VerifyStatus::malformed, "missing x-amz-content-sha256", scope->access_key_id);
+  }
+
+  const auto secret = lookup_(scope->access_key_id);
+  if (!secret)
+    return failure(VerifyStatus::unknown_access_key, "unknown access key", scope->access_key_id);
+
+  scope_.clear();
+  append_credential_scope(scope_, scope->date, scope->region, scope->service);
+  const CanonicalInput input{request.method, path,         query,
+                             signed_,        payload_hash, path_rule_for_service(scope->service)};
+  work_.compute(input, time->text(), scope_,
+                keys_.get(*secret, scope->date, scope->region, scope->service));
+  if (!constant_time_equal(work_.signature, signature) || work_.signed_headers != signed_list) {
+    VerifyResult result = failure(VerifyStatus::signature_mismatch,
+                                  "the signature does not match the request", scope->access_key_id);
+    result.canonical_request = work_.canonical_request;
+    result.string_to_sign = work_.string_to_sign;
+    return result;
+  }
+  VerifyResult result;
+  result.status = VerifyStatus::ok;
+  result.access_key_id = scope->access_key_id;
+  return result;
+}
+
+VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::string_view path,
+                                         std::string_view query,
+                                         std::chrono::system_clock::time_point now) {
+  const auto algorithm = find_param(query, "X-Amz-Algorithm");
+  const auto credential = find_param(query, "X-Amz-Credential");
+  const auto date = find_param(query, "X-Amz-Date");
+  const auto expires = find_param(query, "X-Amz-Expires");
+  const auto signed_list_encoded = find_param(query, "X-Amz-SignedHeaders");
+  const auto signature = find_param(query, "X-Amz-Signature");
+  if (!algorithm || *algorithm != kAlgorithm || !credential || !date || !expires ||
+      !signed_list_encoded || !signature) {
+    return failure(VerifyStatus::malformed, "presigned URL lacks an X-Amz-* parameter");
+  }
+  const auto scope = parse_credential(uri_decode(*credential));
+  if (!scope) return failure(VerifyStatus::malformed, "X-Amz-Credential is not a valid credential");
+  const auto time = AmzDate::parse(*date);
+  if (!time || time->date() != scope->date) {
+    return failure(VerifyStatus::malformed, "X-Amz-Date is invalid or differs from the scope date",
+                   scope->access_key_id);
+  }
+  long long expiry = 0;
+  const auto [end, error] =
+      std::from_chars(expires->data(), expires->data() + expires->size(), expiry);
+  if (error != std::errc{} || end != expires->data() + expires->size() || expiry < 1 ||
+      expiry > kMaxPresignExpiry.count()) {
+    return failure(VerifyStatus::malformed, "X-Amz-Expires must be between 1 and 604800",
+                   scope->access_key_id);
+  }
+  const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
+  if (time->time() - now_seconds > max_skew_) {
+    return failure(VerifyStatus::time_skewed, "presigned URL is not yet valid",
+                   scope->access_key_id);
+  }
+  if (now_seconds > time->time() + std::chrono::seconds(expiry)) {
+    return failure(VerifyStatus::expired, "presigned URL has expired", scope->access_key_id);
+  }
+
+  const std::string signed_list = uri_decode(*signed_list_encoded);
+  if (const auto missing = select_signed(request.headers, signed_list, signed_)) {
+    return failure(VerifyStatus::malformed,
+                   "signed header '" + *missing + "' is not in the request", scope->access_key_id);
+  }
+  // Everything but the signature itself is part of the signed canonical query.
+  query_.clear();
+  std::size_t pos = 0;
+  while (pos < query.size()) {
+    std::size_t stop = query.find('&', pos);
+    if (stop == std::string_view::npos) stop = query.size();
+    const std::string_view pair = query.substr(pos, stop - pos);
+    if (!pair.starts_with("X-Amz-Signature=") && pair != "X-Amz-Signature") {
+      if (!query_.empty()) query_.push_back('&');
+      query_.append(pair);
+    }
+    pos = stop + 1;
+  }
+  std::string_view payload_hash = kUnsignedPayload;
+  if (const auto declared = find_header(request.headers, "x-amz-content-sha256");
+      declared && is_signed(signed_list, "x-amz-content-sha256")) {
+    payload_hash = trim(*declared);
+  } else if (!is_s3_service(scope->service)) {
+    payload_hash = request.body_sha256.empty() ? kEmptyPayloadHash : request.body_sha256;
+  }
+
+  const auto secret = lookup_(scope->access_key_id);
+  if (!secret)
+    return failure(VerifyStatus::unknown_access_key, "unknown access key", scope->access_key_id);
+  scope_.clear();
+  append_credential_scope(scope_, scope->date, scope->region, scope->service);
+  const CanonicalInput input{request.method, path,         query_,
+                             signed_,        payload_hash, path_rule_for_service(scope->service)};
+  work_.compute(input, time->text(), scope_,
+                keys_.get(*secret, scope->date, scope->region, scope->service));
+  if (!constant_time_equal(work_.signature, *signature)) {
+    VerifyResult result = failure(VerifyStatus::signature_mismatch,
+                                  "the signature does not match the request", scope->access_key_id);
+    result.canonical_request = work_.canonical_request;
+    result.string_to_sign = work_.string_to_sign;
+    return result;
+  }
+  VerifyResult result;
+  result.status = VerifyStatus::ok;
+  result.access_key_id = scope->access_key_id;
+  return result;
+}
+
+}  // namespace s3storm::sigv4
