@@ -1,0 +1,222 @@
+#include "scenario/key_template.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+namespace s3storm::scenario {
+
+namespace {
+
+constexpr std::string_view kAllowed =
+    "{iter}, {seq}, {worker}, {phase}, {rand:N}, {uuid}, {hash:N}, {last}";
+constexpr unsigned kMaxRand = 256;
+constexpr unsigned kMaxHash = 16;  // hex digits of one 64-bit hash
+constexpr std::size_t kMaxDecimal = 20;
+
+void append_decimal(std::string& out, std::uint64_t value) {
+  char buf[kMaxDecimal];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  (void)ec;  // 20 digits always fit a uint64
+  out.append(buf, end);
+}
+
+unsigned parse_width(std::string_view name, std::string_view arg, unsigned max) {
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), value);
+  if (arg.empty() || ec != std::errc() || ptr != arg.data() + arg.size() || value == 0 ||
+      value > max) {
+    throw std::invalid_argument("template variable '{" + std::string(name) + ":" +
+                                std::string(arg) + "}' needs a width from 1 to " +
+                                std::to_string(max));
+  }
+  return value;
+}
+
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  // FNV's low bits are weak in the high hex digits; one splitmix round spreads them evenly.
+  return splitmix64(h);
+}
+
+}  // namespace
+
+KeyTemplate KeyTemplate::compile(std::string_view text) {
+  KeyTemplate t;
+  t.source_ = std::string(text);
+  std::string literal;
+  auto flush = [&] {
+    if (!literal.empty()) t.tokens_.push_back({Kind::literal, std::move(literal), 0});
+    literal.clear();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '}') {
+      if (i + 1 < text.size() && text[i + 1] == '}') {
+        literal += '}';
+        ++i;
+        continue;
+      }
+      throw std::invalid_argument("unmatched '}' in key template (write '}}' for a literal brace)");
+    }
+    if (c != '{') {
+      literal += c;
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '{') {
+      literal += '{';
+      ++i;
+      continue;
+    }
+    const auto close = text.find('}', i);
+    if (close == std::string_view::npos) {
+      throw std::invalid_argument("unclosed '{' in key template (write '{{' for a literal brace)");
+    }
+    const std::string_view inner = text.substr(i + 1, close - i - 1);
+    const auto colon = inner.find(':');
+    const std::string_view name = inner.substr(0, colon);
+    const std::string_view arg =
+        colon == std::string_view::npos ? std::string_view{} : inner.substr(colon + 1);
+    const bool has_arg = colon != std::string_view::npos;
+    Token token;
+    if (name == "rand" && has_arg) {
+      token = {Kind::rand, {}, parse_width(name, arg, kMaxRand)};
+    } else if (name == "hash" && has_arg) {
+      token = {Kind::hash, {}, parse_width(name, arg, kMaxHash)};
+      if (t.has_hash_) {
+        // One spread-out prefix is the point; several hashes of one key add nothing.
+        throw std::invalid_argument("a key template may use '{hash:N}' only once");
+      }
+      t.has_hash_ = true;
+    } else if (!has_arg && name == "iter") {
+      token.kind = Kind::iter;
+    } else if (!has_arg && name == "seq") {
+      token.kind = Kind::seq;
+    } else if (!has_arg && name == "worker") {
+      token.kind = Kind::worker;
+    } else if (!has_arg && name == "phase") {
+      token.kind = Kind::phase;
+    } else if (!has_arg && name == "uuid") {
+      token.kind = Kind::uuid;
+    } else if (!has_arg && name == "last") {
+      token.kind = Kind::last;
+    } else if (!has_arg && (name == "rand" || name == "hash")) {
+      throw std::invalid_argument("template variable '{" + std::string(name) +
+                                  "}' needs a width, e.g. '{" + std::string(name) + ":8}'");
+    } else {
+      throw std::invalid_argument("unknown template variable '{" + std::string(inner) +
+                                  "}'; allowed: " + std::string(kAllowed));
+    }
+    flush();
+    t.tokens_.push_back(std::move(token));
+    i = close;
+  }
+  flush();
+  return t;
+}
+
+bool KeyTemplate::uses(Kind kind) const {
+  for (const auto& token : tokens_) {
+    if (token.kind == kind) return true;
+  }
+  return false;
+}
+
+std::size_t KeyTemplate::max_length(std::size_t phase_length, std::size_t last_length) const {
+  std::size_t total = 0;
+  for (const auto& token : tokens_) {
+    switch (token.kind) {
+      case Kind::literal:
+        total += token.text.size();
+        break;
+      case Kind::iter:
+      case Kind::seq:
+      case Kind::worker:
+        total += kMaxDecimal;
+        break;
+      case Kind::phase:
+        total += phase_length;
+        break;
+      case Kind::rand:
+      case Kind::hash:
+        total += token.width;
+        break;
+      case Kind::uuid:
+        total += 36;
+        break;
+      case Kind::last:
+        total += last_length;
+        break;
+    }
+  }
+  return total;
+}
+
+void KeyTemplate::expand(std::string& out, const KeyContext& ctx, Rng& rng) const {
+  static constexpr char kAlnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::size_t start = out.size();
+  // The hash is filled in last, over the rest of the key; remember where it goes.
+  std::size_t hash_at = 0;
+  unsigned hash_width = 0;
+  for (const auto& token : tokens_) {
+    switch (token.kind) {
+      case Kind::literal:
+        out += token.text;
+        break;
+      case Kind::iter:
+        append_decimal(out, ctx.iter);
+        break;
+      case Kind::seq:
+        append_decimal(out, ctx.seq);
+        break;
+      case Kind::worker:
+        append_decimal(out, ctx.worker);
+        break;
+      case Kind::phase:
+        out += ctx.phase;
+        break;
+      case Kind::last:
+        out += ctx.last;
+        break;
+      case Kind::rand:
+        for (unsigned n = 0; n < token.width; ++n) out += kAlnum[rng.below(sizeof kAlnum - 1)];
+        break;
+      case Kind::uuid: {
+        std::uint64_t hi = rng.next();
+        std::uint64_t lo = rng.next();
+        hi = (hi & ~0xf000ull) | 0x4000ull;              // version 4
+        lo = (lo & ~(0xc0ull << 56)) | (0x80ull << 56);  // RFC 4122 variant
+        char buf[36];
+        int pos = 0;
+        for (int nibble = 0; nibble < 32; ++nibble) {
+          if (nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20) buf[pos++] = '-';
+          const std::uint64_t word = nibble < 16 ? hi : lo;
+          buf[pos++] = kHex[(word >> (60 - 4 * (nibble % 16))) & 0xf];
+        }
+        out.append(buf, sizeof buf);
+        break;
+      }
+      case Kind::hash:
+        hash_at = out.size();
+        hash_width = token.width;
+        break;
+    }
+  }
+  if (!has_hash_) return;
+  const std::uint64_t h = fnv1a(std::string_view(out).substr(start));
+  char buf[kMaxHash];
+  for (unsigned d = 0; d < hash_width; ++d) buf[d] = kHex[(h >> (60 - 4 * d)) & 0xf];
+  out.insert(hash_at, buf, hash_width);
+}
+
+std::string KeyTemplate::expand(const KeyContext& ctx, Rng& rng) const {
+  std::string out;
+  expand(out, ctx, rng);
+  return out;
+}
+
+}  // namespace s3storm::scenario

@@ -1,0 +1,191 @@
+#pragma once
+
+// The scenario as plain data: everything past src/scenario/ sees these structs and nothing of YAML.
+// Every value here has already been validated by the loader; consumers may trust it.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/key_template.hpp"
+#include "scenario/size_spec.hpp"
+
+namespace s3storm::scenario {
+
+using Duration = std::chrono::nanoseconds;
+
+enum class Addressing { path, virtual_host };
+enum class Payload { signed_payload, unsigned_payload };
+
+struct Credentials {
+  bool from_env = true;  // the AWS chain (env vars, profile); the fields below are then empty
+  std::string access_key;
+  std::string secret_key;
+  std::string session_token;
+};
+
+struct Tls {
+  bool verify = true;
+  std::string ca_file;
+};
+
+struct Target {
+  std::string endpoint = "embedded";  // "embedded" or the URL as written
+  // Parsed from endpoint when it is a URL (scheme "http" or "https").
+  std::string scheme;
+  std::string host;
+  std::uint16_t port = 0;
+  std::string region = "us-east-1";
+  Addressing addressing = Addressing::path;
+  Credentials credentials;
+  Payload payload = Payload::signed_payload;
+  Tls tls;
+  int retries = 2;
+  Duration connect_timeout = std::chrono::seconds(5);
+  Duration request_timeout = std::chrono::seconds(30);
+  Duration idle_timeout = std::chrono::seconds(60);
+  std::string bucket;  // default bucket for steps that name none
+
+  bool is_embedded() const { return endpoint == "embedded"; }
+};
+
+enum class DestinationKind { queue, topic, lambda, webhook };
+
+struct Notification {
+  std::string id;  // configuration Id; generated when not given
+  std::string bucket;
+  std::vector<std::string> events;  // as written, e.g. "s3:ObjectCreated:*"
+  DestinationKind kind = DestinationKind::webhook;
+  std::string arn;  // empty for webhook (the run's own webhook)
+  std::string prefix;
+  std::string suffix;
+};
+
+struct Topic {
+  std::string name;
+  std::string push_endpoint;  // empty: the run's own webhook
+  bool persistent = false;
+};
+
+struct Setup {
+  std::vector<std::string> buckets;
+  std::vector<Notification> notifications;
+  std::vector<Topic> topics;
+  bool cleanup = false;
+};
+
+enum class EventSource { webhook, sqs, none };
+
+struct SqsSettings {
+  std::string queue_url;
+  int pollers = 1;
+  Duration wait = std::chrono::seconds(20);  // long-poll wait per ReceiveMessage
+};
+
+struct Events {
+  EventSource source = EventSource::none;
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 9900;
+  Duration grace = std::chrono::seconds(10);
+  std::string auth_token;
+  SqsSettings sqs;
+  bool sns_confirm = true;
+  std::uint64_t max_body = 1024 * 1024;
+};
+
+enum class OpKind { put, copy, del, post, multipart, get, head, list };
+
+// The key a step reads or writes: a compiled template, or the key the previous writing step wrote.
+struct KeyRef {
+  bool last = false;
+  KeyTemplate key;  // empty when last
+};
+
+struct Step {
+  OpKind op = OpKind::put;
+  std::string bucket;  // resolved: step, else phase, else target default
+  KeyRef key;          // list: the prefix
+  SizeSpec size;       // put, post, multipart
+  std::string content_type;
+  std::map<std::string, std::string> metadata;  // x-amz-meta-* without the prefix
+  std::string storage_class;
+  // copy
+  KeyRef from;
+  std::string from_bucket;  // defaults to the step's bucket
+  // multipart
+  std::uint64_t part_size = 8ull * 1024 * 1024;
+  int parallel_parts = 1;
+  bool abort = false;  // abort the upload instead of completing it
+  // list
+  int max_keys = 1000;
+
+  // Whether a successful step leaves a key that `last` can refer to afterwards.
+  bool writes_key() const {
+    return op == OpKind::put || op == OpKind::copy || op == OpKind::post ||
+           (op == OpKind::multipart && !abort);
+  }
+};
+
+struct WeightedStep {
+  double weight = 1;
+  Step step;
+};
+
+struct RampStage {
+  double to_per_second = 0;
+  Duration over{};
+};
+
+struct Phase {
+  std::string name;
+  bool is_mix = false;
+  std::vector<Step> flow;                   // when !is_mix
+  std::vector<WeightedStep> mix;            // when is_mix
+  std::optional<std::uint64_t> iterations;  // total flow iterations in the phase
+  std::optional<Duration> duration;
+  int concurrency = 1;                    // flows in flight
+  std::optional<double> rate_per_second;  // open loop when set (the start rate when ramping)
+  std::vector<RampStage> ramp;            // linear segments starting from rate (or 0/s)
+  Duration think{};                       // pause between the steps of a flow
+  std::string bucket;
+};
+
+enum class Comparator { lt, le, gt, ge, eq, ne };
+// What the right-hand value measures; durations are stored in seconds, rates per second.
+enum class ValueUnit { number, duration_seconds, per_second };
+
+struct Threshold {
+  std::string expression;           // as written, for reports
+  std::vector<std::string> metric;  // the path split at dots: {"put", "p99"}
+  Comparator comparator = Comparator::lt;
+  double value = 0;
+  ValueUnit unit = ValueUnit::number;
+  bool abort_on_fail = false;
+  Duration delay{};  // do not evaluate for abort before this much run time
+};
+
+struct Report {
+  std::string json;
+  std::string html;
+  std::string junit;
+};
+
+struct Scenario {
+  std::string source_name;  // the file name as given, for messages
+  Target target;
+  Setup setup;
+  Events events;
+  std::vector<Phase> phases;
+  std::vector<Threshold> thresholds;
+  Report report;
+  std::uint64_t seed = 0;
+  bool seed_given = false;  // false: seed was drawn at load time (printed so a run can be repeated)
+};
+
+const char* to_string(OpKind op);
+const char* to_string(Comparator c);
+
+}  // namespace s3storm::scenario

@@ -1,0 +1,350 @@
+#include "scenario/sections.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "scenario/threshold_parser.hpp"
+
+namespace s3storm::scenario::detail {
+
+namespace {
+
+const std::initializer_list<std::string_view> kEventNames = {
+    "s3:ObjectCreated:*",
+    "s3:ObjectCreated:Put",
+    "s3:ObjectCreated:Post",
+    "s3:ObjectCreated:Copy",
+    "s3:ObjectCreated:CompleteMultipartUpload",
+    "s3:ObjectRemoved:*",
+    "s3:ObjectRemoved:Delete",
+    "s3:ObjectRemoved:DeleteMarkerCreated",
+    "s3:ObjectRestore:*",
+    "s3:ObjectRestore:Post",
+    "s3:ObjectRestore:Completed",
+    "s3:ObjectTagging:*",
+    "s3:ObjectTagging:Put",
+    "s3:ObjectTagging:Delete",
+    "s3:ObjectAcl:Put",
+    "s3:LifecycleExpiration:*",
+    "s3:LifecycleExpiration:Delete",
+    "s3:LifecycleExpiration:DeleteMarkerCreated",
+    "s3:LifecycleTransition",
+    "s3:ReducedRedundancyLostObject",
+    "s3:Replication:*",
+    "s3:IntelligentTiering",
+};
+
+// Parses "http(s)://host[:port][/]" into the target; false if it is not such a URL.
+bool parse_endpoint(const std::string& url, Target& out) {
+  std::string rest;
+  if (url.rfind("http://", 0) == 0) {
+    out.scheme = "http";
+    rest = url.substr(7);
+  } else if (url.rfind("https://", 0) == 0) {
+    out.scheme = "https";
+    rest = url.substr(8);
+  } else {
+    return false;
+  }
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  if (rest.find('/') != std::string::npos || rest.empty()) return false;
+  std::string host = rest;
+  std::string port;
+  if (rest[0] == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string::npos) return false;
+    host = rest.substr(1, close - 1);
+    if (close + 1 < rest.size()) {
+      if (rest[close + 1] != ':') return false;
+      port = rest.substr(close + 2);
+    }
+  } else if (const auto colon = rest.rfind(':'); colon != std::string::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+  }
+  if (host.empty()) return false;
+  unsigned value = out.scheme == "https" ? 443 : 80;
+  if (!port.empty() || rest.back() == ':') {
+    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (port.empty() || ec != std::errc() || ptr != port.data() + port.size() || value == 0 ||
+        value > 65535) {
+      return false;
+    }
+  }
+  out.host = host;
+  out.port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+}  // namespace
+
+bool valid_bucket_name(const std::string& name) {
+  if (name.size() < 3 || name.size() > 63) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(name.front()) || !alnum(name.back())) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [&](char c) { return alnum(c) || c == '-' || c == '.'; }) &&
+         name.find("..") == std::string::npos;
+}
+
+void check_bucket_name(Reader& r, const YAML::Node& at, const std::string& name) {
+  if (!valid_bucket_name(name)) {
+    r.error(at, "bucket name '" + name +
+                    "' is not valid in S3: use 3 to 63 characters of a-z, 0-9, '.' and '-', "
+                    "starting and ending with a letter or digit");
+  }
+}
+
+void read_target(Reader& r, const YAML::Node& node, Target& out) {
+  if (!r.check_map(node, "target",
+                   {"endpoint", "region", "addressing", "credentials", "payload", "tls", "retries",
+                    "connect_timeout", "request_timeout", "idle_timeout", "bucket"})) {
+    return;
+  }
+  if (const YAML::Node endpoint = node["endpoint"]) {
+    if (auto value = r.scalar(endpoint, "endpoint")) {
+      out.endpoint = *value;
+      if (*value != "embedded" && !parse_endpoint(*value, out)) {
+        r.error(endpoint, "endpoint '" + *value +
+                              "' must be 'embedded' or http(s)://host[:port], e.g. "
+                              "http://127.0.0.1:9000");
+      }
+    }
+  }
+  r.read_string(node, "region", out.region);
+  if (const YAML::Node n = node["addressing"]) {
+    if (auto v = r.to_enum(n, "addressing", {"path", "virtual"})) {
+      out.addressing = *v == "path" ? Addressing::path : Addressing::virtual_host;
+    }
+  }
+  if (const YAML::Node n = node["payload"]) {
+    if (auto v = r.to_enum(n, "payload", {"signed", "unsigned"})) {
+      out.payload = *v == "signed" ? Payload::signed_payload : Payload::unsigned_payload;
+    }
+  }
+  if (const YAML::Node n = node["credentials"]) {
+    if (n.IsScalar()) {
+      if (r.to_enum(n, "credentials", {"env"})) out.credentials.from_env = true;
+    } else if (r.check_map(n, "credentials", {"access_key", "secret_key", "session_token"})) {
+      out.credentials.from_env = false;
+      if (r.require(n, "access_key", "credentials") && r.require(n, "secret_key", "credentials")) {
+        r.read_string(n, "access_key", out.credentials.access_key);
+        r.read_string(n, "secret_key", out.credentials.secret_key);
+      }
+      r.read_string(n, "session_token", out.credentials.session_token);
+    }
+  }
+  if (const YAML::Node n = node["tls"]) {
+    if (r.check_map(n, "tls", {"verify", "ca_file"})) {
+      r.read_bool(n, "verify", out.tls.verify);
+      r.read_string(n, "ca_file", out.tls.ca_file);
+    }
+  }
+  r.read_int(node, "retries", 0, 100, out.retries);
+  r.read_duration(node, "connect_timeout", false, out.connect_timeout);
+  r.read_duration(node, "request_timeout", false, out.request_timeout);
+  r.read_duration(node, "idle_timeout", false, out.idle_timeout);
+  if (const YAML::Node n = node["bucket"]) {
+    if (auto v = r.scalar(n, "bucket")) {
+      check_bucket_name(r, n, *v);
+      out.bucket = *v;
+    }
+  }
+}
+
+void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
+  if (!r.check_map(node, "setup", {"buckets", "notifications", "topics", "cleanup"})) return;
+  if (const YAML::Node buckets = node["buckets"]) {
+    if (!buckets.IsSequence()) {
+      r.error(buckets, "'buckets' must be a list of bucket names");
+    } else {
+      for (const auto& b : buckets) {
+        if (auto name = r.scalar(b, "bucket")) {
+          check_bucket_name(r, b, *name);
+          out.buckets.push_back(*name);
+        }
+      }
+    }
+  }
+  r.read_bool(node, "cleanup", out.cleanup);
+  if (const YAML::Node topics = node["topics"]) {
+    if (!topics.IsSequence()) r.error(topics, "'topics' must be a list");
+    for (const auto& t : topics) {
+      if (!r.check_map(t, "topic", {"name", "push_endpoint", "persistent"})) continue;
+      Topic topic;
+      if (r.require(t, "name", "topic")) r.read_string(t, "name", topic.name);
+      r.read_string(t, "push_endpoint", topic.push_endpoint);
+      r.read_bool(t, "persistent", topic.persistent);
+      out.topics.push_back(std::move(topic));
+    }
+  }
+  if (const YAML::Node notifications = node["notifications"]) {
+    if (!notifications.IsSequence()) r.error(notifications, "'notifications' must be a list");
+    int generated_id = 0;
+    for (const auto& n : notifications) {
+      if (!r.check_map(
+              n, "notification",
+              {"id", "bucket", "events", "queue", "topic", "lambda", "webhook", "filter"})) {
+        continue;
+      }
+      Notification notification;
+      notification.id = "s3storm-" + std::to_string(++generated_id);
+      r.read_string(n, "id", notification.id);
+      if (r.require(n, "bucket", "notification")) {
+        if (auto v = r.scalar(n["bucket"], "bucket")) {
+          check_bucket_name(r, n["bucket"], *v);
+          notification.bucket = *v;
+        }
+      }
+      if (r.require(n, "events", "notification")) {
+        const YAML::Node events = n["events"];
+        if (!events.IsSequence() || events.size() == 0) {
+          r.error(events, "'events' must be a non-empty list like [\"s3:ObjectCreated:*\"]");
+        } else {
+          for (const auto& e : events) {
+            auto name = r.scalar(e, "event");
+            if (!name) continue;
+            if (std::find(kEventNames.begin(), kEventNames.end(), *name) == kEventNames.end()) {
+              std::string message = "unknown event type '" + *name + "'";
+              if (auto hint = closest_match(*name, kEventNames)) {
+                message += "; did you mean '" + *hint + "'?";
+              } else {
+                message += "; e.g. 's3:ObjectCreated:*', 's3:ObjectRemoved:Delete'";
+              }
+              r.error(e, std::move(message));
+              continue;
+            }
+            notification.events.push_back(*name);
+          }
+        }
+      }
+      int destinations = 0;
+      for (const auto& [key, kind] :
+           {std::pair{"queue", DestinationKind::queue}, std::pair{"topic", DestinationKind::topic},
+            std::pair{"lambda", DestinationKind::lambda}}) {
+        if (const YAML::Node arn = n[key]) {
+          ++destinations;
+          notification.kind = kind;
+          if (auto v = r.scalar(arn, key)) {
+            if (v->rfind("arn:", 0) != 0) {
+              r.error(arn, std::string("'") + key + "' must be an ARN (arn:...), got '" + *v + "'");
+            }
+            notification.arn = *v;
+          }
+        }
+      }
+      if (const YAML::Node webhook = n["webhook"]) {
+        ++destinations;
+        notification.kind = DestinationKind::webhook;
+        // 'webhook: true' is the only meaning: the run's own webhook receives the events.
+        (void)r.to_enum(webhook, "webhook", {"true"});
+      }
+      if (destinations != 1) {
+        r.error(n,
+                "a notification needs exactly one destination: 'queue', 'topic', 'lambda' "
+                "(an ARN) or 'webhook: true'; found " +
+                    std::to_string(destinations));
+      }
+      if (const YAML::Node filter = n["filter"]) {
+        if (r.check_map(filter, "filter", {"prefix", "suffix"})) {
+          r.read_string(filter, "prefix", notification.prefix);
+          r.read_string(filter, "suffix", notification.suffix);
+        }
+      }
+      out.notifications.push_back(std::move(notification));
+    }
+  }
+}
+
+void read_events(Reader& r, const YAML::Node& node, Events& out) {
+  if (!r.check_map(node, "events",
+                   {"source", "listen", "grace", "auth_token", "sqs", "sns_confirm", "max_body"})) {
+    return;
+  }
+  out.source = EventSource::webhook;  // an events section without a source means the webhook
+  if (const YAML::Node n = node["source"]) {
+    if (auto v = r.to_enum(n, "source", {"webhook", "sqs", "none"})) {
+      out.source = *v == "webhook" ? EventSource::webhook
+                   : *v == "sqs"   ? EventSource::sqs
+                                   : EventSource::none;
+    }
+  }
+  if (const YAML::Node n = node["listen"]) {
+    if (auto v = r.scalar(n, "listen")) {
+      const auto colon = v->rfind(':');
+      unsigned port = 0;
+      bool ok = colon != std::string::npos && colon > 0;
+      if (ok) {
+        const std::string p = v->substr(colon + 1);
+        auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+        ok = !p.empty() && ec == std::errc() && ptr == p.data() + p.size() && port <= 65535;
+      }
+      if (!ok) {
+        r.error(n, "'listen' must be host:port, e.g. 127.0.0.1:9900 (port 0 picks a free one)");
+      } else {
+        std::string host = v->substr(0, colon);
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+          host = host.substr(1, host.size() - 2);
+        }
+        out.listen_host = host;
+        out.listen_port = static_cast<std::uint16_t>(port);
+      }
+    }
+  }
+  r.read_duration(node, "grace", true, out.grace);
+  r.read_string(node, "auth_token", out.auth_token);
+  r.read_bool(node, "sns_confirm", out.sns_confirm);
+  r.read_size(node, "max_body", 1024, out.max_body);
+  if (const YAML::Node sqs = node["sqs"]) {
+    if (r.check_map(sqs, "sqs", {"queue_url", "pollers", "wait"})) {
+      r.read_string(sqs, "queue_url", out.sqs.queue_url);
+      r.read_int(sqs, "pollers", 1, 64, out.sqs.pollers);
+      r.read_duration(sqs, "wait", true, out.sqs.wait);
+      if (out.sqs.wait > std::chrono::seconds(20)) {
+        r.error(sqs["wait"], "'wait' is at most 20s (the SQS long-poll limit)");
+      }
+    }
+  }
+  if (out.source == EventSource::sqs && out.sqs.queue_url.empty()) {
+    r.error(node, "events source 'sqs' needs 'sqs: {queue_url: ...}'");
+  }
+}
+
+void read_report(Reader& r, const YAML::Node& node, Report& out) {
+  if (!r.check_map(node, "report", {"json", "html", "junit"})) return;
+  r.read_string(node, "json", out.json);
+  r.read_string(node, "html", out.html);
+  r.read_string(node, "junit", out.junit);
+}
+
+void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::string>& phases,
+                     std::vector<Threshold>& out) {
+  if (!node.IsSequence()) {
+    r.error(node, "'thresholds' must be a list of expressions like 'put.p99 < 50ms'");
+    return;
+  }
+  for (const auto& item : node) {
+    YAML::Node expr = item;
+    if (item.IsMap()) {
+      if (!r.check_map(item, "threshold", {"expr", "abort_on_fail", "delay"})) continue;
+      if (!r.require(item, "expr", "threshold")) continue;
+      expr.reset(item["expr"]);
+    }
+    auto text = r.scalar(expr, "threshold");
+    if (!text) continue;
+    Threshold threshold;
+    try {
+      threshold = parse_threshold(*text, phases);
+    } catch (const std::invalid_argument& e) {
+      r.error(expr, e.what());
+      continue;
+    }
+    if (item.IsMap()) {
+      r.read_bool(item, "abort_on_fail", threshold.abort_on_fail);
+      r.read_duration(item, "delay", true, threshold.delay);
+    }
+    out.push_back(std::move(threshold));
+  }
+}
+
+}  // namespace s3storm::scenario::detail

@@ -1,0 +1,29 @@
+#pragma once
+
+// Internal to the loader: one reader per top-level section of the scenario file.
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "scenario/model.hpp"
+#include "scenario/yaml_reader.hpp"
+
+namespace s3storm::scenario::detail {
+
+void read_target(Reader& r, const YAML::Node& node, Target& out);
+void read_setup(Reader& r, const YAML::Node& node, Setup& out);
+void read_events(Reader& r, const YAML::Node& node, Events& out);
+void read_report(Reader& r, const YAML::Node& node, Report& out);
+void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::string>& phases,
+                     std::vector<Threshold>& out);
+// default_bucket is target.bucket; steps inherit it when neither they nor the phase name one.
+void read_phases(Reader& r, const YAML::Node& node, const std::string& default_bucket,
+                 std::vector<Phase>& out);
+
+// S3 bucket naming rules (3-63 chars of a-z 0-9 . -, starting and ending with a letter or digit).
+bool valid_bucket_name(const std::string& name);
+void check_bucket_name(Reader& r, const YAML::Node& at, const std::string& name);
+
+}  // namespace s3storm::scenario::detail

@@ -1,0 +1,179 @@
+#include "scenario/threshold_parser.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "scenario/units.hpp"
+
+namespace s3storm::scenario {
+
+namespace {
+
+constexpr std::string_view kOps[] = {"put", "copy", "delete", "post", "multipart",
+                                     "get", "head", "list",   "all"};
+constexpr std::string_view kEventCounts[] = {"expected", "delivered", "missing", "duplicated",
+                                             "unexpected"};
+constexpr std::string_view kPhaseCounts[] = {"dropped", "errors", "count"};
+
+enum class MetricKind { latency, count, fraction, rate };
+
+std::string trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::vector<std::string> split_dots(const std::string& s) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = s.find('.', start);
+    parts.push_back(s.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return parts;
+}
+
+template <std::size_t N>
+bool one_of(const std::string& s, const std::string_view (&set)[N]) {
+  return std::find(std::begin(set), std::end(set), s) != std::end(set);
+}
+
+// p50, p90, p99, p999 (99.9), p9999 (99.99), and mean/min/max.
+bool is_latency_stat(const std::string& s) {
+  if (s == "mean" || s == "min" || s == "max") return true;
+  if (s.size() < 3 || s[0] != 'p') return false;
+  return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+         s[1] != '0';
+}
+
+const std::string kMetricHelp =
+    "allowed metrics: <op>.p99|p999|mean|max, <op>.count|errors, errors.rate|count, "
+    "ops.rate, ops.<op>.rate|count, events.missing|duplicated|unexpected|delivered|expected, "
+    "events.delivery.p99, phase.<name>.dropped|errors|count; <op> is one of put, copy, delete, "
+    "post, multipart, get, head, list, all";
+
+MetricKind classify(const std::vector<std::string>& m, const std::vector<std::string>& phases) {
+  const auto bad = [&]() -> MetricKind {
+    std::string joined;
+    for (const auto& part : m) joined += (joined.empty() ? "" : ".") + part;
+    throw std::invalid_argument("unknown metric '" + joined + "'; " + kMetricHelp);
+  };
+  if (m.size() == 2 && one_of(m[0], kOps)) {
+    if (is_latency_stat(m[1])) return MetricKind::latency;
+    if (m[1] == "count" || m[1] == "errors") return MetricKind::count;
+    return bad();
+  }
+  if (m.size() == 2 && m[0] == "errors") {
+    if (m[1] == "rate") return MetricKind::fraction;
+    if (m[1] == "count") return MetricKind::count;
+    return bad();
+  }
+  if (m[0] == "ops") {
+    if (m.size() == 2 && m[1] == "rate") return MetricKind::rate;
+    if (m.size() == 2 && m[1] == "count") return MetricKind::count;
+    if (m.size() == 3 && one_of(m[1], kOps) && m[2] == "rate") return MetricKind::rate;
+    if (m.size() == 3 && one_of(m[1], kOps) && m[2] == "count") return MetricKind::count;
+    return bad();
+  }
+  if (m[0] == "events") {
+    if (m.size() == 2 && one_of(m[1], kEventCounts)) return MetricKind::count;
+    if (m.size() == 3 && m[1] == "delivery" && is_latency_stat(m[2])) return MetricKind::latency;
+    return bad();
+  }
+  if (m[0] == "phase" && m.size() == 3) {
+    if (std::find(phases.begin(), phases.end(), m[1]) == phases.end()) {
+      throw std::invalid_argument("threshold names phase '" + m[1] +
+                                  "', but the scenario has no phase of that name");
+    }
+    if (one_of(m[2], kPhaseCounts)) return MetricKind::count;
+  }
+  return bad();
+}
+
+}  // namespace
+
+Threshold parse_threshold(std::string_view expression, const std::vector<std::string>& phases) {
+  Threshold t;
+  t.expression = trim(expression);
+  static constexpr std::pair<std::string_view, Comparator> kComparators[] = {
+      {"<=", Comparator::le}, {">=", Comparator::ge}, {"==", Comparator::eq},
+      {"!=", Comparator::ne}, {"<", Comparator::lt},  {">", Comparator::gt}};
+  std::size_t at = std::string_view::npos;
+  std::size_t length = 0;
+  for (const auto& [text, cmp] : kComparators) {
+    const auto pos = expression.find(text);
+    if (pos != std::string_view::npos && (pos < at || (pos == at && text.size() > length))) {
+      at = pos;
+      length = text.size();
+      t.comparator = cmp;
+    }
+  }
+  if (at == std::string_view::npos) {
+    throw std::invalid_argument("threshold '" + t.expression +
+                                "' needs a comparison: <metric> <|<=|>|>=|==|!= <value>, e.g. "
+                                "'put.p99 < 50ms'");
+  }
+  const std::string metric = trim(expression.substr(0, at));
+  const std::string value = trim(expression.substr(at + length));
+  if (metric.empty()) throw std::invalid_argument("threshold '" + t.expression + "' has no metric");
+  if (value.empty()) throw std::invalid_argument("threshold '" + t.expression + "' has no value");
+  t.metric = split_dots(metric);
+  const MetricKind kind = classify(t.metric, phases);
+
+  // The value's number part, then its unit decides how it is read.
+  std::size_t unit_at = 0;
+  while (unit_at < value.size() &&
+         ((value[unit_at] >= '0' && value[unit_at] <= '9') || value[unit_at] == '.')) {
+    ++unit_at;
+  }
+  const std::string unit = trim(std::string_view(value).substr(unit_at));
+  const std::string number = value.substr(0, unit_at);
+  double plain = 0;
+  auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), plain);
+  if (number.empty() || ec != std::errc() || ptr != number.data() + number.size()) {
+    throw std::invalid_argument("threshold value '" + value +
+                                "' is not a number (with an optional unit: ms, s, /s, %)");
+  }
+  switch (kind) {
+    case MetricKind::latency:
+      if (unit.empty()) {
+        throw std::invalid_argument("threshold '" + t.expression +
+                                    "' compares a latency: give the value a unit, e.g. 50ms");
+      }
+      t.value = static_cast<double>(parse_duration(value).count()) / 1e9;
+      t.unit = ValueUnit::duration_seconds;
+      break;
+    case MetricKind::rate:
+      if (unit.empty() || unit[0] != '/') {
+        throw std::invalid_argument("threshold '" + t.expression +
+                                    "' compares a rate: give the value a unit, e.g. 500/s");
+      }
+      t.value = parse_rate_per_second(value);
+      t.unit = ValueUnit::per_second;
+      break;
+    case MetricKind::fraction:
+      if (unit == "%") {
+        t.value = plain / 100;
+      } else if (unit.empty()) {
+        t.value = plain;
+      } else {
+        throw std::invalid_argument("threshold '" + t.expression +
+                                    "' compares a fraction: write 0.001 or 0.1%");
+      }
+      break;
+    case MetricKind::count:
+      if (!unit.empty()) {
+        throw std::invalid_argument("threshold '" + t.expression +
+                                    "' compares a count: write a plain number");
+      }
+      t.value = plain;
+      break;
+  }
+  return t;
+}
+
+}  // namespace s3storm::scenario
