@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "events/event_stats_mapping.hpp"
+
 namespace s3storm::events {
 namespace {
 
@@ -273,6 +275,26 @@ TEST(Matcher, TestEventsAndObservedCount) {
   const auto s = m.summarize();
   EXPECT_EQ(s.test_events, 2u);
   EXPECT_EQ(s.total_expected(), 0u);
+}
+
+TEST(Matcher, SummaryMapsOntoTheReportModel) {
+  Matcher m;
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(0));
+  m.expect("b", "gone", EventKind::kObjectRemovedDelete, at_ms(0));
+  m.observe(put("k"), at_ms(2));
+  m.observe(put("k"), at_ms(3));
+  m.count_test_events(1);
+  const auto stats = to_event_stats(m.summarize(), "webhook", {{401, 2}});
+  EXPECT_EQ(stats.source, "webhook");
+  ASSERT_EQ(stats.by_type.count("ObjectCreated:Put"), 1u);
+  EXPECT_EQ(stats.by_type.at("ObjectCreated:Put").delivered, 1u);
+  EXPECT_EQ(stats.by_type.at("ObjectCreated:Put").duplicate, 1u);
+  EXPECT_EQ(stats.by_type.at("ObjectCreated:Put").delivery.max(), 2'000u);
+  EXPECT_EQ(stats.by_type.at("ObjectRemoved:Delete").missing, 1u);
+  ASSERT_EQ(stats.missing_keys.size(), 1u);
+  EXPECT_EQ(stats.missing_keys[0], "b/gone (ObjectRemoved:Delete)");
+  EXPECT_EQ(stats.test_events, 1u);
+  EXPECT_EQ(stats.receiver_rejects.at(401), 2u);
 }
 
 }  // namespace

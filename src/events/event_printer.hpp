@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "events/event_record.hpp"
+
+namespace s3storm::events {
+
+// The block the seed's Lambda handler prints for one record, every line stamped with
+// `local_time` ("2025-11-07T09:41:24"), preceded by an empty line.
+std::string format_event(const EventRecord& record, std::string_view local_time);
+
+// Local wall-clock time to the second, as the handler stamps its lines.
+std::string local_timestamp_now();
+
+// What `listen` prints on Ctrl-C: a count per event type, then the totals.
+std::string format_totals(const std::map<std::string, std::uint64_t>& per_type,
+                          std::uint64_t test_events, std::uint64_t rejected_requests);
+
+}  // namespace s3storm::events

@@ -1,0 +1,35 @@
+#include "events/event_stats_mapping.hpp"
+
+#include <fmt/core.h>
+
+namespace s3storm::events {
+
+namespace {
+
+std::string spell(const EventKeyListing& listing) {
+  return fmt::format("{}/{} ({})", listing.bucket, listing.key, listing.type);
+}
+
+}  // namespace
+
+stats::EventStats to_event_stats(const MatchSummary& summary, std::string source,
+                                 const std::map<int, std::uint64_t>& receiver_rejects) {
+  stats::EventStats out;
+  out.source = std::move(source);
+  for (const auto& type : summary.types) {
+    auto& stats = out.by_type[type.name];
+    stats.expected = type.expected;
+    stats.delivered = type.delivered;
+    stats.missing = type.missing;
+    stats.duplicate = type.duplicate;
+    stats.unexpected = type.unexpected;
+    stats.delivery = type.delivery_us;
+  }
+  for (const auto& listing : summary.missing_keys) out.note_missing_key(spell(listing));
+  for (const auto& listing : summary.unexpected_keys) out.note_unexpected_key(spell(listing));
+  out.test_events = summary.test_events;
+  out.receiver_rejects = receiver_rejects;
+  return out;
+}
+
+}  // namespace s3storm::events
