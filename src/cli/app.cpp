@@ -17,6 +17,7 @@ int run_app(int argc, char** argv) {
   Action action;
   add_sign_command(app, action);
   add_validate_command(app, action);
+  add_merge_command(app, action);
   add_placeholder_commands(app, action);
 
   try {

@@ -13,11 +13,10 @@ void add_placeholder_commands(CLI::App& app, Action& action) {
     const char* name;
     const char* description;
   };
-  static constexpr std::array<Pending, 4> kPending{{
+  static constexpr std::array<Pending, 3> kPending{{
       {"run", "Run a scenario against an S3 endpoint and report (not yet implemented)"},
       {"serve", "Serve the embedded in-memory S3 target (not yet implemented)"},
       {"listen", "Print bucket event notifications as they arrive (not yet implemented)"},
-      {"merge", "Merge JSON reports from several shards exactly (not yet implemented)"},
   }};
   for (const auto& pending : kPending) {
     auto* sub = app.add_subcommand(pending.name, pending.description);

@@ -61,6 +61,11 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
   out += errors;
 }
 
+// Nothing delivered means no latency to show, which is not the same as zero latency.
+std::string delivery_cell(const stats::Histogram& h, double percentile) {
+  return h.count() == 0 ? std::string("-") : format_duration_us(h.value_at_percentile(percentile));
+}
+
 void append_events(std::string& out, const stats::EventStats& events) {
   auto it = std::back_inserter(out);
   fmt::format_to(it, "\nEvents (source: {})\n", events.source);
@@ -72,9 +77,8 @@ void append_events(std::string& out, const stats::EventStats& events) {
     for (const auto& [type, s] : events.by_type) {
       fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>9}{:>9}{:>9}\n", type, s.expected,
                      s.delivered, s.missing, s.duplicate, s.unexpected,
-                     format_duration_us(s.delivery.value_at_percentile(50)),
-                     format_duration_us(s.delivery.value_at_percentile(99)),
-                     format_duration_us(s.delivery.max()));
+                     delivery_cell(s.delivery, 50), delivery_cell(s.delivery, 99),
+                     delivery_cell(s.delivery, 100));
     }
   }
   auto list = [&](const char* what, const std::vector<std::string>& keys) {

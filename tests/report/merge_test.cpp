@@ -1,6 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 #include "report/json_reader.hpp"
@@ -71,6 +72,20 @@ TEST(MergeReport, RefusesReportsThatDoNotFit) {
   EXPECT_THAT(error_of([](RunReport& r) { r.events.source = "sqs"; }),
               HasSubstr("event source \"sqs\""));
   EXPECT_EQ(error_of([](RunReport&) {}), "(merged)");
+}
+
+// The merge script test (test_merge_cli.py) reads two shards and the whole run from files; they
+// must be what this build writes. Regenerate with S3STORM_UPDATE_GOLDEN=1.
+TEST(MergeReport, ScriptTestFixturesAreCurrent) {
+  const std::string dir = S3STORM_TEST_DATA_DIR;
+  const std::pair<std::string, RunReport> fixtures[] = {
+      {"shard_0of2.json", sample_report(0, 2, 300)},
+      {"shard_1of2.json", sample_report(1, 2, 300)},
+      {"whole.json", sample_report(0, 1, 300)}};
+  for (const auto& [name, report] : fixtures) {
+    if (std::getenv("S3STORM_UPDATE_GOLDEN") != nullptr) write_json_file(report, dir + "/" + name);
+    EXPECT_EQ(read_report_file(dir + "/" + name), report) << name;
+  }
 }
 
 }  // namespace

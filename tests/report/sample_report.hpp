@@ -25,7 +25,7 @@ inline stats::OpOutcome sample_outcome(std::mt19937_64& rng, std::int64_t base_s
 
 // A two-phase report. `part`/`parts` pick every parts-th operation, so the shards of a split add
 // up exactly to the whole (parts == 1).
-inline RunReport sample_report(int part = 0, int parts = 1) {
+inline RunReport sample_report(int part = 0, int parts = 1, int ops_per_phase = 3000) {
   RunReport r;
   r.scenario = "sample";
   r.scenario_path = "examples/sample.yaml";
@@ -38,7 +38,7 @@ inline RunReport sample_report(int part = 0, int parts = 1) {
     stats::PhaseStats phase;
     phase.name = names[p];
     phase.duration_s = p == 0 ? 5.0 : 15.25;
-    for (int i = 0; i < 3000; ++i, ++n) {
+    for (int i = 0; i < ops_per_phase; ++i, ++n) {
       const auto kind = static_cast<stats::OpKind>(i % 4 == 3 ? 2 : i % 3);
       const auto o = sample_outcome(rng, 1'764'100'000 + p * 5);
       if (n % parts == part) phase.op(kind).record(o);

@@ -35,6 +35,8 @@ TEST(TextReport, ShowsPhasesErrorsEventsAndThresholds) {
   EXPECT_THAT(text, HasSubstr("Events (source: webhook)"));
   EXPECT_THAT(text,
               HasSubstr("ObjectCreated:Put                              500       490       10"));
+  EXPECT_THAT(text, HasSubstr("ObjectRemoved:Delete                             0         0        "
+                              "0      0          4        -        -        -\n"));
   EXPECT_THAT(text, HasSubstr("missing (first 20): test-bucket/obj-0 "));
   EXPECT_THAT(text, HasSubstr("receiver rejected: HTTP 400 2"));
   EXPECT_THAT(text, HasSubstr("FAIL  events.missing == 0  (measured 10)"));

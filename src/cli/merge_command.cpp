@@ -1,0 +1,54 @@
+#include <fmt/core.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "report/json_reader.hpp"
+#include "report/json_writer.hpp"
+#include "report/run_report.hpp"
+#include "report/text_report.hpp"
+#include "util/usage_error.hpp"
+
+namespace s3storm::cli {
+
+namespace {
+
+struct MergeOptions {
+  std::vector<std::string> inputs;
+  std::string output;
+};
+
+int run_merge(const MergeOptions& options) {
+  report::RunReport merged = report::read_report_file(options.inputs.front());
+  for (std::size_t i = 1; i < options.inputs.size(); ++i) {
+    const auto& path = options.inputs[i];
+    const report::RunReport next = report::read_report_file(path);
+    try {
+      report::merge_report(merged, next);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(path + ": cannot merge with " + options.inputs.front() + ": " + e.what());
+    }
+  }
+  if (!options.output.empty()) report::write_json_file(merged, options.output);
+  fmt::print("{}", report::format_text_report(merged));
+  return 0;
+}
+
+}  // namespace
+
+void add_merge_command(CLI::App& app, Action& action) {
+  auto options = std::make_shared<MergeOptions>();
+  auto* sub = app.add_subcommand(
+      "merge",
+      "Merge JSON reports of one scenario run on several machines (shards): histograms are added, "
+      "so merged percentiles are exact. Prints the merged text report.");
+  sub->add_option("reports", options->inputs, "JSON reports written by `s3storm run --json`")
+      ->required();
+  sub->add_option("-o,--output", options->output, "Write the merged JSON report here");
+  sub->callback([&action, options] { action = [options] { return run_merge(*options); }; });
+}
+
+}  // namespace s3storm::cli
