@@ -1,0 +1,118 @@
+// Costs of measuring: what one recorded operation costs a worker, and what merging and
+// serializing cost at the end of a run.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "report/json_reader.hpp"
+#include "report/json_writer.hpp"
+#include "stats/histogram.hpp"
+#include "stats/live_counters.hpp"
+#include "stats/op_stats.hpp"
+
+namespace {
+
+using s3storm::stats::Histogram;
+
+// Latencies spread like a real run (median 2 ms, long tail), so bucket indexes vary.
+std::vector<std::uint64_t> latencies(std::size_t n) {
+  std::mt19937_64 rng(1);
+  std::lognormal_distribution<double> dist(std::log(2000.0), 1.3);
+  std::vector<std::uint64_t> values(n);
+  for (auto& v : values) v = static_cast<std::uint64_t>(dist(rng));
+  return values;
+}
+
+Histogram filled(std::size_t n) {
+  Histogram h;
+  for (auto v : latencies(n)) h.record(v);
+  return h;
+}
+
+void BM_HistogramRecord(benchmark::State& state) {
+  const auto values = latencies(4096);
+  Histogram h;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    h.record(values[i++ & 4095]);
+  }
+  benchmark::DoNotOptimize(h.count());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_HistogramRecord);
+
+void BM_OpStatsRecordSuccess(benchmark::State& state) {
+  const auto values = latencies(4096);
+  s3storm::stats::OpStats stats;
+  s3storm::stats::OpOutcome outcome;
+  outcome.ok = true;
+  outcome.http_status = 200;
+  outcome.bytes = 4096;
+  outcome.epoch_second = 1'700'000'000;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    outcome.latency_us = values[i & 4095];
+    outcome.service_us = outcome.latency_us;
+    outcome.epoch_second += (++i & 0xFFFF) == 0;  // a new second now and then
+    stats.record(outcome);
+  }
+  benchmark::DoNotOptimize(stats.count);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_OpStatsRecordSuccess);
+
+void BM_LiveCountersOneOp(benchmark::State& state) {
+  s3storm::stats::LiveCounters live;
+  for (auto _ : state) {
+    live.op_started();
+    live.op_finished(true);
+  }
+  benchmark::DoNotOptimize(live.snapshot().completed);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_LiveCountersOneOp)->Threads(1)->Threads(2);
+
+void BM_HistogramMerge(benchmark::State& state) {
+  const Histogram other = filled(100'000);
+  Histogram into;
+  for (auto _ : state) {
+    into.merge(other);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_HistogramMerge);
+
+void BM_HistogramPercentile(benchmark::State& state) {
+  const Histogram h = filled(100'000);
+  for (auto _ : state) benchmark::DoNotOptimize(h.value_at_percentile(99.9));
+}
+BENCHMARK(BM_HistogramPercentile);
+
+// Serialization cost grows with the number of occupied buckets, not with the number of values.
+void BM_HistogramToJson(benchmark::State& state) {
+  const Histogram h = filled(static_cast<std::size_t>(state.range(0)));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const auto text = s3storm::report::histogram_to_json(h).dump();
+    bytes = text.size();
+    benchmark::DoNotOptimize(text.data());
+  }
+  state.counters["json_bytes"] = static_cast<double>(bytes);
+  state.counters["buckets"] = static_cast<double>(h.export_data().counts.size());
+}
+BENCHMARK(BM_HistogramToJson)->Arg(1'000)->Arg(1'000'000);
+
+void BM_HistogramFromJson(benchmark::State& state) {
+  const Histogram h = filled(static_cast<std::size_t>(state.range(0)));
+  const auto text = s3storm::report::histogram_to_json(h).dump();
+  for (auto _ : state) {
+    const auto j = nlohmann::json::parse(text);
+    benchmark::DoNotOptimize(s3storm::report::histogram_from_json(j, "bench", "h").count());
+  }
+}
+BENCHMARK(BM_HistogramFromJson)->Arg(1'000)->Arg(1'000'000);
+
+}  // namespace
