@@ -9,8 +9,9 @@
 namespace s3storm::cli {
 
 int run_app(int argc, char** argv) {
-  CLI::App app{"s3storm: scripted, concurrent load for S3-compatible stores, with the bucket "
-               "event notifications it triggers counted and timed."};
+  CLI::App app{
+      "s3storm: scripted, concurrent load for S3-compatible stores, with the bucket "
+      "event notifications it triggers counted and timed."};
   app.set_version_flag("--version", std::string("s3storm ") + kVersion);
   app.require_subcommand(1);
 
@@ -18,7 +19,9 @@ int run_app(int argc, char** argv) {
   add_sign_command(app, action);
   add_validate_command(app, action);
   add_merge_command(app, action);
-  add_placeholder_commands(app, action);
+  add_listen_command(app, action);
+  add_serve_command(app, action);
+  add_run_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,114 @@
+#include <fmt/core.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "engine/scenario_run.hpp"
+#include "engine/setup.hpp"
+#include "report/json_writer.hpp"
+#include "report/text_report.hpp"
+#include "report/thresholds.hpp"
+#include "scenario/loader.hpp"
+#include "scenario/threshold_parser.hpp"
+#include "util/usage_error.hpp"
+
+namespace s3storm::cli {
+
+namespace {
+
+struct RunCliOptions {
+  std::string file;
+  std::vector<std::string> overrides;
+  std::vector<std::string> thresholds;
+  std::string json;
+  std::size_t threads = 0;
+  bool insecure = false;
+  bool quiet = false;
+};
+
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_interrupts{0};
+
+extern "C" void on_interrupt(int) {
+  // The first Ctrl-C drains and still reports; a second one means "now".
+  if (g_interrupts.fetch_add(1) > 0) std::_Exit(130);
+  g_stop.store(true);
+}
+
+void write_json(const report::RunReport& run, const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  report::write_json_file(run, path);
+}
+
+int run(const RunCliOptions& options) {
+  scenario::LoadOptions load;
+  load.overrides = options.overrides;
+  scenario::Scenario loaded;
+  try {
+    loaded = scenario::load_scenario_file(options.file, load);
+  } catch (const scenario::ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
+    fmt::print(stderr, "{}: {} problem(s) found; nothing was sent\n", options.file,
+               e.diagnostics().size());
+    return 2;
+  }
+  std::vector<std::string> phase_names;
+  for (const auto& phase : loaded.phases) phase_names.push_back(phase.name);
+  for (const auto& expression : options.thresholds) {
+    try {
+      loaded.thresholds.push_back(scenario::parse_threshold(expression, phase_names));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--threshold '{}': {}", expression, e.what()));
+    }
+  }
+
+  engine::RunOptions run_options;
+  if (options.threads > 0) run_options.threads = options.threads;
+  run_options.insecure = options.insecure;
+  run_options.stop = &g_stop;
+  run_options.progress = options.quiet ? nullptr : stderr;
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+
+  report::RunReport result;
+  try {
+    result = engine::run_scenario(loaded, run_options);
+  } catch (const engine::SetupError& e) {
+    fmt::print(stderr, "s3storm: {}\n", e.what());
+    return 2;
+  }
+  result.thresholds = report::evaluate_thresholds(result, loaded.thresholds);
+  fmt::print("{}", report::format_text_report(result));
+  const std::string json = options.json.empty() ? loaded.report.json : options.json;
+  if (!json.empty()) write_json(result, json);
+  if (g_stop.load()) fmt::print(stderr, "s3storm: interrupted; the report covers what ran\n");
+  return report::all_passed(result.thresholds) ? 0 : 1;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action) {
+  auto* sub = app.add_subcommand("run", "Run a scenario against an S3 endpoint and report");
+  auto options = std::make_shared<RunCliOptions>();
+  sub->add_option("file", options->file, "Scenario YAML file")->required();
+  sub->add_option("--set", options->overrides,
+                  "Override a value: path=value, e.g. phases.storm.rate=5000/s (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_option("--threshold", options->thresholds,
+                  "A threshold besides the scenario's, e.g. 'put.p99 < 50ms' (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_option("--json", options->json, "Write the JSON report here (overrides report.json)");
+  sub->add_option("--threads", options->threads, "Worker threads (default: the number of cores)")
+      ->check(CLI::Range(1, 1024));
+  sub->add_flag("--insecure", options->insecure, "Do not verify the endpoint's TLS certificate");
+  sub->add_flag("--quiet", options->quiet, "No progress lines");
+  sub->callback([&action, options] { action = [options] { return run(*options); }; });
+}
+
+}  // namespace s3storm::cli

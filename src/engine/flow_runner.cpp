@@ -1,0 +1,296 @@
+#include "engine/flow_runner.hpp"
+
+#include "sigv4/post_policy.hpp"
+#include "sigv4/uri_encoding.hpp"
+
+namespace s3storm::engine {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+std::uint64_t micros(Clock::duration d) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+  return us < 0 ? 0 : static_cast<std::uint64_t>(us);
+}
+
+const std::string& bucket_of(const scenario::Step& step) {
+  return step.bucket;
+}
+
+}  // namespace
+
+FlowRunner::FlowRunner(const PhaseContext& context, boost::asio::io_context& io,
+                       s3::Session& session, stats::PhaseStats& stats, std::uint64_t flow_id)
+    : context_(context),
+      session_(session),
+      stats_(stats),
+      think_timer_(io),
+      exchange_(session),
+      rng_(scenario::Rng::for_worker(context.scenario->seed, flow_id)),
+      flow_id_(flow_id) {}
+
+void FlowRunner::start(std::uint64_t iteration, Clock::time_point intended, Finished finished) {
+  busy_ = true;
+  iteration_ = iteration;
+  intended_ = intended;
+  finished_ = std::move(finished);
+  // In a flow, `last` means the key an earlier step of this iteration wrote; in a mix it carries
+  // over from the slot's previous iterations.
+  if (!context_.phase->phase->is_mix) has_last_ = false;
+  step_index_ = context_.phase->phase->is_mix ? context_.phase->pick(rng_.unit()) : 0;
+  first_step_ = true;
+  run_step();
+}
+
+void FlowRunner::request_stop() {
+  stopping_ = true;
+  if (active_multipart_ != nullptr) active_multipart_->request_stop();
+}
+
+void FlowRunner::run_step() {
+  current_ = context_.phase->steps[step_index_].get();
+  step_started_ = Clock::now();
+  key_.clear();
+  const auto& step = *current_->step;
+  using scenario::OpKind;
+  switch (step.op) {
+    case OpKind::put:
+      return send_put(*current_);
+    case OpKind::copy:
+      return send_copy(*current_);
+    case OpKind::del:
+      return send_delete(*current_);
+    case OpKind::post:
+      return send_post(*current_);
+    case OpKind::multipart:
+      return send_multipart(*current_);
+    case OpKind::get:
+    case OpKind::head:
+      return send_read(*current_);
+    case OpKind::list:
+      return send_list(*current_);
+  }
+}
+
+bool FlowRunner::resolve(const scenario::KeyRef& ref, std::string& out) {
+  out.clear();
+  if (ref.last) {
+    if (!has_last_) return false;
+    out = last_key_;
+    return true;
+  }
+  scenario::KeyContext key_context{iteration_, seq_, flow_id_, context_.phase->phase->name,
+                                   has_last_ ? std::string_view(last_key_) : std::string_view{}};
+  ref.key.expand(out, key_context, rng_);
+  return true;
+}
+
+void FlowRunner::send_put(const PreparedStep& prepared) {
+  const auto& step = *prepared.step;
+  resolve(step.key, key_);
+  size_ = step.size.draw(rng_);
+  context_.live->op_started();
+  s3::RequestSpec spec{.method = bhttp::verb::put,
+                       .bucket = bucket_of(step),
+                       .key = key_,
+                       .headers = prepared.headers,
+                       .body = session_.payload().slice(size_)};
+  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
+}
+
+void FlowRunner::send_copy(const PreparedStep& prepared) {
+  const auto& step = *prepared.step;
+  if (!resolve(step.from, source_key_)) return end_iteration();  // a mix's `last` before a write
+  resolve(step.key, key_);
+  const auto& from_bucket = step.from_bucket.empty() ? step.bucket : step.from_bucket;
+  copy_source_.assign(from_bucket).append("/");
+  sigv4::append_s3_key_path(copy_source_, source_key_);
+  headers_.assign(prepared.headers.begin(), prepared.headers.end());
+  headers_.push_back({"x-amz-copy-source", copy_source_});
+  size_ = step.from.last ? last_size_ : 0;
+  context_.live->op_started();
+  s3::RequestSpec spec{.method = bhttp::verb::put,
+                       .bucket = bucket_of(step),
+                       .key = key_,
+                       .headers = headers_,
+                       .error_may_follow_200 = true};
+  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
+}
+
+void FlowRunner::send_delete(const PreparedStep& prepared) {
+  const auto& step = *prepared.step;
+  if (!resolve(step.key, key_)) return end_iteration();
+  context_.live->op_started();
+  s3::RequestSpec spec{.method = bhttp::verb::delete_, .bucket = bucket_of(step), .key = key_};
+  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, 0); });
+}
+
+void FlowRunner::send_post(const PreparedStep& prepared) {
+  const auto& step = *prepared.step;
+  resolve(step.key, key_);
+  size_ = step.size.draw(rng_);
+  const auto now = std::chrono::system_clock::now();
+  sigv4::PostPolicy policy(now + std::chrono::hours(1));
+  policy.equals("bucket", step.bucket).equals("key", key_).content_length_range(size_, size_);
+  const auto content_type =
+      step.content_type.empty() ? std::string("application/octet-stream") : step.content_type;
+  policy.equals("Content-Type", content_type);
+
+  post_fields_.clear();
+  post_fields_.push_back({"key", key_});
+  post_fields_.push_back({"Content-Type", content_type});
+  for (auto& [name, value] :
+       sigv4::sign_post_policy(std::move(policy), session_.config().credentials,
+                               session_.config().region, session_.now())) {
+    post_fields_.push_back({std::move(name), std::move(value)});
+  }
+  s3::write_post_form(post_frame_, "s3stormFormBoundary7MA4YWxkTrZu0gW", post_fields_, "upload",
+                      content_type);
+  // The form frames the file's bytes, so this one body is assembled (the only copied payload).
+  post_body_.assign(post_frame_.prefix);
+  post_body_.append(session_.payload().slice(size_));
+  post_body_.append(post_frame_.suffix);
+  headers_.clear();
+  headers_.push_back({"content-type", post_frame_.content_type});
+  context_.live->op_started();
+  s3::RequestSpec spec{.method = bhttp::verb::post,
+                       .bucket = bucket_of(step),
+                       .headers = headers_,
+                       .body = post_body_,
+                       .sign = false};
+  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
+}
+
+void FlowRunner::send_multipart(const PreparedStep& prepared) {
+  const auto& step = *prepared.step;
+  resolve(step.key, key_);
+  size_ = step.size.draw(rng_);
+  auto& upload = multipart_[step.parallel_parts];
+  if (!upload) upload = std::make_unique<s3::MultipartUpload>(session_, step.parallel_parts);
+  active_multipart_ = upload.get();
+  if (stopping_) upload->request_stop();
+  context_.live->op_started();
+  s3::MultipartSpec spec{.bucket = bucket_of(step),
+                         .key = key_,
+                         .size = size_,
+                         .part_size = step.part_size,
+                         .create_headers = prepared.headers,
+                         .abort_instead_of_complete = step.abort};
+  upload->start(
+      spec,
+      [this](const s3::Reply& part, std::uint64_t bytes) {
+        record(stats::OpKind::kMultipartPart, part.ok, part.status, part.error_code, part.attempts,
+               part.sent, part.complete, bytes, part.sent);
+      },
+      [this, &prepared](const s3::MultipartResult& result) {
+        active_multipart_ = nullptr;
+        const Clock::time_point origin =
+            first_step_ && context_.schedule ? intended_ : step_started_;
+        record(stats::OpKind::kMultipart, result.ok, result.status, result.error_code,
+               result.retries + 1, result.sent, result.complete, result.bytes, origin);
+        if (result.ok) {
+          if (!prepared.step->abort) {
+            last_key_ = key_;
+            has_last_ = true;
+            last_size_ = size_;
+          }
+          expect_event(prepared, result.complete);
+        }
+        after_step(result.ok);
+      });
+}
+
+void FlowRunner::send_read(const PreparedStep& prepared) {
+  const auto& step = *prepared.step;
+  if (!resolve(step.key, key_)) return end_iteration();
+  context_.live->op_started();
+  const bool head = step.op == scenario::OpKind::head;
+  s3::RequestSpec spec{.method = head ? bhttp::verb::head : bhttp::verb::get,
+                       .bucket = bucket_of(step),
+                       .key = key_,
+                       .discard_body = true};
+  exchange_.start(
+      spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, reply.body_bytes); });
+}
+
+void FlowRunner::send_list(const PreparedStep& prepared) {
+  const auto& step = *prepared.step;
+  resolve(step.key, key_);
+  query_.assign("list-type=2&max-keys=").append(std::to_string(step.max_keys));
+  if (!key_.empty()) {
+    query_.append("&prefix=");
+    sigv4::append_uri_encoded(query_, key_, /*keep_slash=*/false);
+  }
+  context_.live->op_started();
+  s3::RequestSpec spec{.method = bhttp::verb::get, .bucket = bucket_of(step), .query = query_};
+  exchange_.start(
+      spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, reply.body_bytes); });
+}
+
+void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::uint64_t bytes) {
+  const Clock::time_point origin = first_step_ && context_.schedule ? intended_ : step_started_;
+  record(prepared.counted_as, reply.ok, reply.status, reply.error_code, reply.attempts, reply.sent,
+         reply.complete, bytes, origin);
+  if (reply.ok) {
+    const auto op = prepared.step->op;
+    if (prepared.step->writes_key()) {
+      last_key_ = key_;
+      has_last_ = true;
+      last_size_ = size_;
+    } else if (op == scenario::OpKind::del && has_last_ && key_ == last_key_) {
+      has_last_ = false;  // the next `last` must not name a key that is gone
+    }
+    expect_event(prepared, reply.complete);
+  }
+  after_step(reply.ok);
+}
+
+void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::string_view error_code,
+                        int attempts, Clock::time_point sent, Clock::time_point complete,
+                        std::uint64_t bytes, Clock::time_point origin) {
+  stats::OpOutcome outcome;
+  outcome.latency_us = micros(complete - origin);
+  outcome.service_us = micros(complete - sent);
+  outcome.bytes = ok ? bytes : 0;
+  outcome.retries = attempts > 1 ? static_cast<std::uint32_t>(attempts - 1) : 0;
+  outcome.http_status = static_cast<std::uint16_t>(status);
+  outcome.ok = ok;
+  outcome.error_code = error_code;
+  outcome.epoch_second = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  stats_.op(kind).record(outcome);
+  if (kind != stats::OpKind::kMultipartPart) context_.live->op_finished(ok);
+}
+
+void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point complete) {
+  if (context_.matcher == nullptr || !prepared.notifies) return;
+  const auto& bucket = prepared.step->bucket;
+  if (!context_.rules->expects(bucket, key_, *prepared.notifies)) return;
+  context_.matcher->expect(bucket, key_, *prepared.notifies, complete, step_started_);
+}
+
+void FlowRunner::after_step(bool ok) {
+  const auto& phase = *context_.phase->phase;
+  const bool more = !phase.is_mix && step_index_ + 1 < context_.phase->steps.size();
+  if (!ok || !more || stopping_) return end_iteration();
+  ++step_index_;
+  first_step_ = false;
+  if (phase.think.count() <= 0) return run_step();
+  think_timer_.expires_after(phase.think);
+  think_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return end_iteration();
+    run_step();
+  });
+}
+
+void FlowRunner::end_iteration() {
+  ++seq_;
+  busy_ = false;
+  current_ = nullptr;
+  auto finished = std::move(finished_);
+  finished(*this);
+}
+
+}  // namespace s3storm::engine

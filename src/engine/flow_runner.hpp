@@ -1,0 +1,94 @@
+#pragma once
+
+// One flow slot: runs an iteration of the phase (its flow's steps in order, or one weighted pick
+// of its mix), records each step, and tells the worker when the iteration is over. A failed step
+// ends the iteration, since the steps after it usually depend on it (copy from `last`).
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/phase_context.hpp"
+#include "s3/exchange.hpp"
+#include "s3/multipart_upload.hpp"
+#include "s3/post_form.hpp"
+#include "scenario/rng.hpp"
+#include "stats/op_stats.hpp"
+
+namespace s3storm::engine {
+
+class FlowRunner {
+ public:
+  using Finished = std::function<void(FlowRunner&)>;
+
+  FlowRunner(const PhaseContext& context, boost::asio::io_context& io, s3::Session& session,
+             stats::PhaseStats& stats, std::uint64_t flow_id);
+
+  // `intended` is when the schedule wanted this iteration to start (open loop), or now.
+  void start(std::uint64_t iteration, Clock::time_point intended, Finished finished);
+  // Stop after the step in flight (a multipart upload aborts once its parts are back).
+  void request_stop();
+  bool busy() const { return busy_; }
+
+ private:
+  void run_step();
+  void after_step(bool ok);
+  void end_iteration();
+
+  void send_put(const PreparedStep& prepared);
+  void send_copy(const PreparedStep& prepared);
+  void send_delete(const PreparedStep& prepared);
+  void send_post(const PreparedStep& prepared);
+  void send_multipart(const PreparedStep& prepared);
+  void send_read(const PreparedStep& prepared);
+  void send_list(const PreparedStep& prepared);
+
+  // Resolves a key reference into out; false when it is `last` and nothing was written yet.
+  bool resolve(const scenario::KeyRef& ref, std::string& out);
+  void on_reply(const PreparedStep& prepared, s3::Reply& reply, std::uint64_t bytes);
+  void record(stats::OpKind kind, bool ok, unsigned status, std::string_view error_code,
+              int attempts, Clock::time_point sent, Clock::time_point complete, std::uint64_t bytes,
+              Clock::time_point origin);
+  void expect_event(const PreparedStep& prepared, Clock::time_point complete);
+
+  const PhaseContext& context_;
+  s3::Session& session_;
+  stats::PhaseStats& stats_;
+  boost::asio::steady_timer think_timer_;
+  s3::Exchange exchange_;
+  std::map<int, std::unique_ptr<s3::MultipartUpload>> multipart_;  // by parts in parallel
+  s3::MultipartUpload* active_multipart_ = nullptr;
+  scenario::Rng rng_;
+  const std::uint64_t flow_id_;
+  std::uint64_t seq_ = 0;
+  std::uint64_t iteration_ = 0;
+  std::size_t step_index_ = 0;
+  const PreparedStep* current_ = nullptr;
+  Clock::time_point intended_;
+  Clock::time_point step_started_;
+  Finished finished_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  // Open loop: the first step's latency runs from the scheduled start, not from when it was sent.
+  bool first_step_ = true;
+
+  std::string key_;
+  std::string source_key_;
+  std::string last_key_;
+  bool has_last_ = false;
+  std::uint64_t last_size_ = 0;
+  std::uint64_t size_ = 0;
+  std::string copy_source_;
+  std::string query_;
+  std::vector<sigv4::Header> headers_;
+  s3::PostFormFrame post_frame_;
+  std::vector<s3::PostFormField> post_fields_;
+  std::string post_body_;
+};
+
+}  // namespace s3storm::engine

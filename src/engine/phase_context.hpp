@@ -1,0 +1,49 @@
+#pragma once
+
+// What every worker of a phase shares: read-only settings and the few atomics that coordinate
+// them (the iteration counter and the stop flag). Nothing here is touched per request but the
+// live counters' relaxed increments.
+
+#include <atomic>
+#include <boost/asio/ssl/context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "engine/notification_rules.hpp"
+#include "engine/open_loop_schedule.hpp"
+#include "engine/prepared_step.hpp"
+#include "events/matcher.hpp"
+#include "http/connection_pool.hpp"
+#include "s3/payload.hpp"
+#include "s3/session.hpp"
+#include "scenario/model.hpp"
+#include "stats/live_counters.hpp"
+
+namespace s3storm::engine {
+
+using Clock = std::chrono::steady_clock;
+
+struct PhaseContext {
+  const scenario::Scenario* scenario = nullptr;
+  const PreparedPhase* phase = nullptr;
+  const s3::Payload* payload = nullptr;
+  s3::SessionConfig session;
+  http::PoolOptions pool;
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  const NotificationRules* rules = nullptr;
+  events::Matcher* matcher = nullptr;  // null when no events are checked
+  stats::LiveCounters* live = nullptr;
+  const std::atomic<bool>* stop = nullptr;  // Ctrl-C or a failed abort_on_fail threshold
+
+  std::size_t workers = 1;
+  Clock::time_point start;
+  std::optional<Clock::time_point> deadline;      // start + duration
+  std::optional<OpenLoopSchedule> schedule;       // open loop only
+  std::chrono::milliseconds drain_timeout{5000};  // after a stop, before cutting requests
+
+  mutable std::atomic<std::uint64_t> next_iteration{0};  // closed loop: iterations handed out
+};
+
+}  // namespace s3storm::engine

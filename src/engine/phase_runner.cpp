@@ -1,0 +1,55 @@
+#include "engine/phase_runner.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "engine/worker.hpp"
+
+namespace s3storm::engine {
+
+PhaseOutcome run_phase(PhaseContext& context, std::size_t threads) {
+  const auto concurrency = static_cast<std::size_t>(std::max(1, context.phase->phase->concurrency));
+  const std::size_t workers = std::clamp<std::size_t>(threads, 1, concurrency);
+  context.workers = workers;
+  context.next_iteration.store(0);
+  const int parts = context.phase->max_parallel_parts;
+  context.pool.max_connections =
+      (concurrency / workers + 1) * static_cast<std::size_t>(std::max(1, parts));
+
+  PhaseOutcome outcome;
+  outcome.stats.name = context.phase->phase->name;
+  std::mutex merge_mutex;
+  std::exception_ptr failure;
+  std::vector<std::thread> pool;
+  std::uint64_t first_flow = 0;
+  for (std::size_t i = 0; i < workers; ++i) {
+    const std::size_t slots = concurrency / workers + (i < concurrency % workers ? 1 : 0);
+    pool.emplace_back([&, i, slots, first_flow] {
+      try {
+        Worker worker(context, i, slots, first_flow);
+        worker.run();
+        const auto pool_stats = worker.pool_stats();
+        std::lock_guard lock(merge_mutex);
+        outcome.stats.merge(worker.stats());
+        outcome.pool.requests += pool_stats.requests;
+        outcome.pool.connections_opened += pool_stats.connections_opened;
+        outcome.pool.connections_closed += pool_stats.connections_closed;
+        outcome.pool.reused += pool_stats.reused;
+        outcome.pool.stale_retries += pool_stats.stale_retries;
+        outcome.pool.queued += pool_stats.queued;
+      } catch (...) {
+        std::lock_guard lock(merge_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    });
+    first_flow += slots;
+  }
+  for (auto& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+  return outcome;
+}
+
+}  // namespace s3storm::engine

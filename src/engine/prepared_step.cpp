@@ -1,0 +1,102 @@
+#include "engine/prepared_step.hpp"
+
+#include <algorithm>
+
+namespace s3storm::engine {
+
+stats::OpKind counted_as(scenario::OpKind op) {
+  using scenario::OpKind;
+  switch (op) {
+    case OpKind::put:
+      return stats::OpKind::kPut;
+    case OpKind::copy:
+      return stats::OpKind::kCopy;
+    case OpKind::del:
+      return stats::OpKind::kDelete;
+    case OpKind::post:
+      return stats::OpKind::kPost;
+    case OpKind::multipart:
+      return stats::OpKind::kMultipart;
+    case OpKind::get:
+      return stats::OpKind::kGet;
+    case OpKind::head:
+      return stats::OpKind::kHead;
+    case OpKind::list:
+      return stats::OpKind::kList;
+  }
+  return stats::OpKind::kPut;
+}
+
+namespace {
+
+std::optional<events::EventKind> notification_of(const scenario::Step& step) {
+  using scenario::OpKind;
+  switch (step.op) {
+    case OpKind::put:
+      return events::EventKind::kObjectCreatedPut;
+    case OpKind::copy:
+      return events::EventKind::kObjectCreatedCopy;
+    case OpKind::post:
+      return events::EventKind::kObjectCreatedPost;
+    case OpKind::multipart:
+      if (step.abort) return std::nullopt;
+      return events::EventKind::kObjectCreatedCompleteMultipartUpload;
+    case OpKind::del:
+      return events::EventKind::kObjectRemovedDelete;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+PreparedStep::PreparedStep(const scenario::Step& source)
+    : step(&source), counted_as(engine::counted_as(source.op)), notifies(notification_of(source)) {
+  const bool writes = source.op == scenario::OpKind::put || source.op == scenario::OpKind::copy ||
+                      source.op == scenario::OpKind::multipart;
+  if (writes) {
+    if (!source.content_type.empty())
+      header_storage.emplace_back("content-type", source.content_type);
+    for (const auto& [name, value] : source.metadata) {
+      header_storage.emplace_back("x-amz-meta-" + name, value);
+    }
+    if (!source.storage_class.empty()) {
+      header_storage.emplace_back("x-amz-storage-class", source.storage_class);
+    }
+    if (source.op == scenario::OpKind::copy && !source.metadata.empty()) {
+      header_storage.emplace_back("x-amz-metadata-directive", "REPLACE");
+    }
+  }
+  for (const auto& [name, value] : header_storage) headers.push_back({name, value});
+}
+
+PreparedPhase::PreparedPhase(const scenario::Phase& source) : phase(&source) {
+  double running = 0;
+  auto add = [this](const scenario::Step& step) {
+    steps.push_back(std::make_unique<PreparedStep>(step));
+    if (step.op == scenario::OpKind::multipart) {
+      max_parallel_parts = std::max(max_parallel_parts, step.parallel_parts);
+      largest_body = std::max(largest_body, std::min(step.part_size, step.size.max()));
+    } else if (step.op == scenario::OpKind::put || step.op == scenario::OpKind::post) {
+      largest_body = std::max(largest_body, step.size.max());
+    }
+  };
+  if (source.is_mix) {
+    for (const auto& weighted : source.mix) {
+      add(weighted.step);
+      running += weighted.weight;
+      cumulative_weights.push_back(running);
+    }
+  } else {
+    for (const auto& step : source.flow) add(step);
+  }
+}
+
+std::size_t PreparedPhase::pick(double uniform01) const {
+  const double wanted = uniform01 * cumulative_weights.back();
+  const auto it = std::upper_bound(cumulative_weights.begin(), cumulative_weights.end(), wanted);
+  return std::min<std::size_t>(static_cast<std::size_t>(it - cumulative_weights.begin()),
+                               cumulative_weights.size() - 1);
+}
+
+}  // namespace s3storm::engine

@@ -1,0 +1,223 @@
+#include "engine/scenario_run.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+
+#include "engine/blocking_client.hpp"
+#include "engine/notification_rules.hpp"
+#include "engine/phase_runner.hpp"
+#include "engine/prepared_step.hpp"
+#include "engine/progress.hpp"
+#include "engine/setup.hpp"
+#include "events/event_stats_mapping.hpp"
+#include "events/matcher.hpp"
+#include "events/notification_parser.hpp"
+#include "events/webhook_receiver.hpp"
+#include "http/tls.hpp"
+#include "sigv4/credentials.hpp"
+#include "target/embedded_target.hpp"
+#include "util/usage_error.hpp"
+
+namespace s3storm::engine {
+
+namespace {
+
+// Bodies come from one buffer; a single request larger than this is refused before the run.
+constexpr std::uint64_t kMaxPayloadBytes = 1ull << 30;
+
+sigv4::Credentials resolve_credentials(const scenario::Target& target) {
+  if (!target.credentials.from_env) {
+    return {target.credentials.access_key, target.credentials.secret_key,
+            target.credentials.session_token};
+  }
+  if (target.is_embedded()) {
+    // The embedded target accepts whatever the chain finds; with nothing found, its own default.
+    try {
+      return sigv4::resolve_credentials(sigv4::process_environment()).credentials;
+    } catch (const UsageError&) {
+      return {std::string(target::kDefaultAccessKey), std::string(target::kDefaultSecretKey), ""};
+    }
+  }
+  return sigv4::resolve_credentials(sigv4::process_environment()).credentials;
+}
+
+std::uint64_t payload_size(const std::vector<std::unique_ptr<PreparedPhase>>& phases) {
+  std::uint64_t largest = 1;
+  for (const auto& phase : phases) largest = std::max(largest, phase->largest_body);
+  if (largest > kMaxPayloadBytes) {
+    throw UsageError(fmt::format(
+        "a single request of this scenario may carry {} bytes; s3storm sends at most {} bytes "
+        "per request (use multipart for larger objects)",
+        largest, kMaxPayloadBytes));
+  }
+  return largest;
+}
+
+// Waits up to `grace` for the events still missing; returns early once none is.
+void wait_for_stragglers(const events::Matcher& matcher, std::chrono::nanoseconds grace,
+                         const std::atomic<bool>* stop) {
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (matcher.summarize().total_missing() == 0) return;
+    if (stop != nullptr && stop->load()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace
+
+report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& options) {
+  report::RunReport result;
+  result.scenario = scenario.source_name;
+  result.scenario_path = scenario.source_name;
+  result.started =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const auto run_start = std::chrono::steady_clock::now();
+  static const std::atomic<bool> kNeverStop{false};
+  const std::atomic<bool>* stop = options.stop != nullptr ? options.stop : &kNeverStop;
+
+  // Everything that can fail on the user's input happens before anything is sent.
+  std::vector<std::unique_ptr<PreparedPhase>> phases;
+  for (const auto& phase : scenario.phases)
+    phases.push_back(std::make_unique<PreparedPhase>(phase));
+  const s3::Payload payload(payload_size(phases), scenario.seed);
+  const auto credentials = resolve_credentials(scenario.target);
+  const bool events_on = scenario.events.source != scenario::EventSource::none;
+  if (scenario.events.source == scenario::EventSource::sqs) {
+    throw UsageError("events.source: sqs is not supported by `run` yet; use webhook or none");
+  }
+
+  stats::LiveCounters live;
+  std::unique_ptr<events::Matcher> matcher;
+  events::NotificationSink sink;
+  if (events_on) {
+    matcher = std::make_unique<events::Matcher>();
+    sink = [base = events::matching_sink(*matcher), &live](const events::Notification& n,
+                                                           events::TimePoint arrival) {
+      base(n, arrival);
+      for (std::size_t i = 0; i < n.records.size(); ++i) live.event_seen();
+    };
+  }
+
+  std::unique_ptr<target::EmbeddedTarget> embedded;
+  std::string endpoint_url = scenario.target.endpoint;
+  if (scenario.target.is_embedded()) {
+    embedded = std::make_unique<target::EmbeddedTarget>();
+    if (events_on) {
+      embedded->set_event_sink([&sink](std::string json) {
+        const auto arrival = events::Clock::now();
+        try {
+          sink(events::parse_notification(json), arrival);
+        } catch (const events::NotificationParseError&) {
+          // The embedded target writes what the parser reads; a mismatch would be our bug and
+          // shows up as missing events, not as a crash.
+        }
+      });
+    }
+    target::TargetOptions target_options;
+    target_options.region = scenario.target.region;
+    target_options.seed = scenario.seed;
+    target_options.credentials[credentials.access_key_id] = credentials.secret_access_key;
+    embedded->start(target_options);
+    endpoint_url = embedded->endpoint();
+  }
+
+  std::unique_ptr<events::WebhookReceiver> webhook;
+  if (events_on && !embedded) {
+    events::WebhookOptions webhook_options;
+    webhook_options.listen =
+        fmt::format("{}:{}", scenario.events.listen_host, scenario.events.listen_port);
+    webhook_options.auth_token = scenario.events.auth_token;
+    webhook_options.sns_confirm = scenario.events.sns_confirm;
+    webhook_options.body_limit = scenario.events.max_body;
+    webhook = std::make_unique<events::WebhookReceiver>(webhook_options, sink);
+    webhook->start();
+  }
+
+  s3::SessionConfig session;
+  session.endpoint = http::Endpoint::parse(endpoint_url);
+  session.virtual_host = scenario.target.addressing == scenario::Addressing::virtual_host;
+  session.sign_payload = scenario.target.payload == scenario::Payload::signed_payload;
+  session.region = scenario.target.region;
+  session.credentials = credentials;
+  session.retry.max_retries = scenario.target.retries;
+
+  http::PoolOptions pool;
+  pool.connect_timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(scenario.target.connect_timeout);
+  pool.request_timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(scenario.target.request_timeout);
+  pool.idle_timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(scenario.target.idle_timeout);
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (session.endpoint.scheme == http::Scheme::https) {
+    tls = http::make_client_tls_context(
+        {scenario.target.tls.verify && !options.insecure, scenario.target.tls.ca_file});
+  }
+
+  {
+    BlockingClient client(session, pool, tls, payload);
+    run_setup(client, scenario, {.embedded = embedded != nullptr});
+  }
+
+  const NotificationRules rules(scenario);
+  std::optional<Progress> progress;
+  if (options.progress != nullptr) progress.emplace(live, options.progress);
+  for (const auto& prepared : phases) {
+    if (stop->load()) break;
+    const auto& phase = *prepared->phase;
+    if (progress) progress->set_phase(phase.name);
+    PhaseContext context;
+    context.scenario = &scenario;
+    context.phase = prepared.get();
+    context.payload = &payload;
+    context.session = session;
+    context.pool = pool;
+    context.tls = tls;
+    context.rules = &rules;
+    context.matcher = matcher.get();
+    context.live = &live;
+    context.stop = stop;
+    context.start = Clock::now();
+    if (phase.duration) context.deadline = context.start + *phase.duration;
+    if (phase.rate_per_second || !phase.ramp.empty()) {
+      std::vector<OpenLoopSchedule::Ramp> ramps;
+      for (const auto& stage : phase.ramp) ramps.push_back({stage.to_per_second, stage.over});
+      context.schedule.emplace(phase.rate_per_second.value_or(0), ramps);
+    }
+    result.phases.push_back(run_phase(context, options.threads).stats);
+  }
+  if (progress) progress->stop();
+
+  if (matcher) {
+    wait_for_stragglers(*matcher, scenario.events.grace, stop);
+    std::map<int, std::uint64_t> rejects;
+    if (webhook) rejects = webhook->counters().rejects;
+    result.events = events::to_event_stats(
+        matcher->summarize(),
+        scenario.events.source == scenario::EventSource::webhook ? "webhook" : "sqs", rejects);
+  }
+  if (webhook) webhook->stop();
+
+  if (scenario.setup.cleanup && !stop->load()) {
+    const auto plan = plan_cleanup(scenario);
+    for (const auto& refused : plan.refused) {
+      fmt::print(stderr,
+                 "cleanup: left {} alone: it starts with a variable, so its objects "
+                 "cannot be told from others\n",
+                 refused);
+    }
+    BlockingClient client(session, pool, tls, payload);
+    run_cleanup(client, plan);
+  }
+  if (embedded) embedded->stop();
+
+  result.duration_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+  return result;
+}
+
+}  // namespace s3storm::engine

@@ -1,0 +1,141 @@
+#include "engine/setup.hpp"
+
+#include <fmt/core.h>
+
+#include <map>
+#include <set>
+#include <utility>
+
+#include "s3/xml_requests.hpp"
+#include "s3/xml_responses.hpp"
+#include "sigv4/uri_encoding.hpp"
+
+namespace s3storm::engine {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+std::string describe(const s3::Reply& reply) {
+  if (reply.status == 0) return fmt::format("no answer ({})", reply.error_code);
+  return fmt::format("HTTP {} {}", reply.status, reply.error_code);
+}
+
+s3::NotificationTargetKind kind_of(scenario::DestinationKind kind) {
+  switch (kind) {
+    case scenario::DestinationKind::topic:
+      return s3::NotificationTargetKind::kTopic;
+    case scenario::DestinationKind::lambda:
+      return s3::NotificationTargetKind::kLambda;
+    default:
+      return s3::NotificationTargetKind::kQueue;
+  }
+}
+
+void create_bucket(BlockingClient& client, const std::string& bucket, const std::string& region) {
+  std::string body;
+  s3::write_create_bucket_configuration(body, region);
+  const auto& reply = client.send({.method = bhttp::verb::put, .bucket = bucket, .body = body});
+  if (reply.ok || reply.error_code == "BucketAlreadyOwnedByYou") return;
+  throw SetupError(fmt::format("setup: creating bucket '{}' failed: {}", bucket, describe(reply)));
+}
+
+void put_notifications(BlockingClient& client, const std::string& bucket,
+                       const std::vector<s3::NotificationTarget>& targets) {
+  std::string body;
+  s3::write_notification_configuration(body, targets);
+  const auto& reply = client.send(
+      {.method = bhttp::verb::put, .bucket = bucket, .query = "notification=", .body = body});
+  if (reply.ok) return;
+  throw SetupError(fmt::format("setup: the notification configuration of bucket '{}' failed: {}",
+                               bucket, describe(reply)));
+}
+
+}  // namespace
+
+void run_setup(BlockingClient& client, const scenario::Scenario& scenario,
+               const SetupOptions& options) {
+  for (const auto& bucket : scenario.setup.buckets) {
+    create_bucket(client, bucket, scenario.target.region);
+  }
+  std::map<std::string, std::vector<s3::NotificationTarget>> by_bucket;
+  for (const auto& notification : scenario.setup.notifications) {
+    s3::NotificationTarget target{kind_of(notification.kind), notification.arn, notification.events,
+                                  notification.id};
+    if (notification.kind == scenario::DestinationKind::webhook) {
+      if (!options.embedded) {
+        throw SetupError(fmt::format(
+            "setup.notifications: bucket '{}' asks for `webhook: true`, which only the embedded "
+            "target can deliver by itself; for {} give the queue, topic or lambda ARN your server "
+            "sends to the run's webhook",
+            notification.bucket, scenario.target.endpoint));
+      }
+      target.arn = options.webhook_arn;
+    }
+    by_bucket[notification.bucket].push_back(std::move(target));
+  }
+  for (const auto& [bucket, targets] : by_bucket) put_notifications(client, bucket, targets);
+}
+
+CleanupPlan plan_cleanup(const scenario::Scenario& scenario) {
+  CleanupPlan plan;
+  std::set<std::pair<std::string, std::string>> seen;
+  auto add = [&](const std::string& bucket, const scenario::KeyRef& ref) {
+    if (ref.last || ref.key.empty()) return;
+    const auto& tokens = ref.key.tokens();
+    std::string prefix;
+    if (tokens.front().kind == scenario::KeyTemplate::Kind::literal) prefix = tokens.front().text;
+    if (prefix.empty()) {
+      plan.refused.push_back(fmt::format("'{}' in bucket '{}'", ref.key.source(), bucket));
+    } else if (seen.emplace(bucket, prefix).second) {
+      plan.prefixes.push_back({bucket, prefix});
+    }
+  };
+  for (const auto& phase : scenario.phases) {
+    for (const auto& step : phase.flow) add(step.bucket, step.key);
+    for (const auto& weighted : phase.mix) add(weighted.step.bucket, weighted.step.key);
+  }
+  return plan;
+}
+
+std::uint64_t run_cleanup(BlockingClient& client, const CleanupPlan& plan) {
+  std::uint64_t deleted = 0;
+  std::string query;
+  for (const auto& [bucket, prefix] : plan.prefixes) {
+    query.assign("uploads=&prefix=");
+    sigv4::append_uri_encoded(query, prefix, /*keep_slash=*/false);
+    const auto& uploads_reply =
+        client.send({.method = bhttp::verb::get, .bucket = bucket, .query = query});
+    if (uploads_reply.ok) {
+      for (const auto& upload : s3::parse_list_multipart_uploads(uploads_reply.body)) {
+        query.assign("uploadId=");
+        sigv4::append_uri_encoded(query, upload.upload_id, /*keep_slash=*/false);
+        client.send(
+            {.method = bhttp::verb::delete_, .bucket = bucket, .key = upload.key, .query = query});
+      }
+    }
+    std::string token;
+    for (;;) {
+      query.assign("list-type=2&max-keys=1000&prefix=");
+      sigv4::append_uri_encoded(query, prefix, /*keep_slash=*/false);
+      if (!token.empty()) {
+        query.append("&continuation-token=");
+        sigv4::append_uri_encoded(query, token, /*keep_slash=*/false);
+      }
+      const auto& list_reply =
+          client.send({.method = bhttp::verb::get, .bucket = bucket, .query = query});
+      if (!list_reply.ok) break;
+      auto page = s3::parse_list_objects_v2(list_reply.body);
+      for (const auto& key : page.keys) {
+        if (client.send({.method = bhttp::verb::delete_, .bucket = bucket, .key = key}).ok) {
+          ++deleted;
+        }
+      }
+      if (!page.truncated || page.next_continuation_token.empty()) break;
+      token = page.next_continuation_token;
+    }
+  }
+  return deleted;
+}
+
+}  // namespace s3storm::engine

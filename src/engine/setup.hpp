@@ -1,0 +1,44 @@
+#pragma once
+
+// Before the first phase: the buckets exist and carry the notification configuration the
+// scenario asks for. After the last: optionally, what the run wrote is deleted.
+// Failures here are the user's to fix (wrong endpoint, credentials, region): they throw
+// SetupError with one line that says which request failed and what the server answered.
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/blocking_client.hpp"
+#include "scenario/model.hpp"
+
+namespace s3storm::engine {
+
+class SetupError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct SetupOptions {
+  // The embedded target delivers to the run itself: `webhook: true` destinations get this ARN.
+  std::string webhook_arn = "arn:s3storm:webhook:::run";
+  bool embedded = false;
+};
+
+void run_setup(BlockingClient& client, const scenario::Scenario& scenario,
+               const SetupOptions& options);
+
+// Cleanup deletes only what the run's key templates can have written: for each template, the
+// objects under its literal prefix ("qs/" for "qs/{worker}/obj-{seq}"). A template that starts
+// with a variable has no such prefix, and is refused rather than risk deleting foreign objects.
+struct CleanupPlan {
+  std::vector<std::pair<std::string, std::string>> prefixes;  // (bucket, prefix)
+  std::vector<std::string> refused;                           // templates left alone
+};
+CleanupPlan plan_cleanup(const scenario::Scenario& scenario);
+
+// Aborts open multipart uploads and deletes the objects under each prefix; returns the count.
+std::uint64_t run_cleanup(BlockingClient& client, const CleanupPlan& plan);
+
+}  // namespace s3storm::engine

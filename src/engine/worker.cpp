@@ -1,0 +1,138 @@
+#include "engine/worker.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace s3storm::engine {
+
+namespace {
+constexpr std::chrono::milliseconds kStopPollInterval{50};
+}
+
+Worker::Worker(const PhaseContext& context, std::size_t index, std::size_t slots,
+               std::uint64_t first_flow_id)
+    : context_(context),
+      index_(index),
+      pool_(io_, context.session.endpoint, context.pool, context.tls),
+      session_(io_, pool_, context.session, *context.payload,
+               context.scenario->seed ^ (0x9e3779b97f4a7c15ull * (index + 1))),
+      schedule_timer_(io_),
+      stop_timer_(io_),
+      drain_timer_(io_),
+      next_ordinal_(index) {
+  stats_.name = context.phase->phase->name;
+  for (std::size_t i = 0; i < slots; ++i) {
+    flows_.push_back(
+        std::make_unique<FlowRunner>(context_, io_, session_, stats_, first_flow_id + i));
+  }
+}
+
+void Worker::run() {
+  if (context_.schedule) {
+    schedule_next_start();
+  } else {
+    start_closed_loop();
+  }
+  watch_stop();
+  finish_if_idle();
+  io_.run();
+  stats_.duration_s = std::chrono::duration<double>(Clock::now() - context_.start).count();
+}
+
+bool Worker::claim_iteration(std::uint64_t& iteration) {
+  if (scheduling_done_ || context_.stop->load(std::memory_order_relaxed)) return false;
+  if (context_.deadline && Clock::now() >= *context_.deadline) return false;
+  iteration = context_.next_iteration.fetch_add(1, std::memory_order_relaxed);
+  const auto& limit = context_.phase->phase->iterations;
+  return !limit || iteration < *limit;
+}
+
+void Worker::start_closed_loop() {
+  for (auto& flow : flows_) {
+    std::uint64_t iteration = 0;
+    if (!claim_iteration(iteration)) {
+      scheduling_done_ = true;
+      break;
+    }
+    flow->start(iteration, Clock::now(), [this](FlowRunner& f) { on_flow_finished(f); });
+  }
+}
+
+void Worker::schedule_next_start() {
+  const std::uint64_t ordinal = next_ordinal_;
+  next_ordinal_ += context_.workers;
+  const auto& limit = context_.phase->phase->iterations;
+  const auto offset = context_.schedule->offset_of(ordinal);
+  if ((limit && ordinal >= *limit) || !offset ||
+      (context_.deadline && context_.start + *offset >= *context_.deadline)) {
+    scheduling_done_ = true;
+    return finish_if_idle();
+  }
+  const Clock::time_point intended = context_.start + *offset;
+  schedule_timer_.expires_at(intended);
+  schedule_timer_.async_wait([this, ordinal, intended](boost::system::error_code ec) {
+    if (ec || scheduling_done_) return;
+    FlowRunner* idle = nullptr;
+    for (auto& flow : flows_) {
+      if (!flow->busy()) {
+        idle = flow.get();
+        break;
+      }
+    }
+    if (idle != nullptr) {
+      idle->start(ordinal, intended, [this](FlowRunner& f) { on_flow_finished(f); });
+    } else {
+      ++stats_.dropped;  // every slot still busy: the target could not keep up with the rate
+    }
+    schedule_next_start();
+  });
+}
+
+void Worker::on_flow_finished(FlowRunner& flow) {
+  if (!context_.schedule && !draining_) {
+    std::uint64_t iteration = 0;
+    if (claim_iteration(iteration)) {
+      // Posted, so a run of iterations that end at once cannot nest on the stack.
+      boost::asio::post(io_, [this, &flow, iteration] {
+        flow.start(iteration, Clock::now(), [this](FlowRunner& f) { on_flow_finished(f); });
+      });
+      return;
+    }
+    scheduling_done_ = true;
+  }
+  finish_if_idle();
+}
+
+void Worker::watch_stop() {
+  stop_timer_.expires_after(kStopPollInterval);
+  stop_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || finished_) return;
+    if (context_.stop->load(std::memory_order_relaxed)) return begin_drain();
+    watch_stop();
+  });
+}
+
+void Worker::begin_drain() {
+  draining_ = true;
+  scheduling_done_ = true;
+  schedule_timer_.cancel();
+  for (auto& flow : flows_) flow->request_stop();
+  drain_timer_.expires_after(context_.drain_timeout);
+  drain_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) pool_.close();  // requests still out after the grace are cut (counted as cancelled)
+  });
+  finish_if_idle();
+}
+
+void Worker::finish_if_idle() {
+  if (finished_ || !scheduling_done_) return;
+  for (const auto& flow : flows_) {
+    if (flow->busy()) return;
+  }
+  finished_ = true;
+  schedule_timer_.cancel();
+  stop_timer_.cancel();
+  drain_timer_.cancel();
+  pool_.close();
+}
+
+}  // namespace s3storm::engine

@@ -1,0 +1,58 @@
+#pragma once
+
+// One thread's share of a phase: its own io_context, connection pool, S3 session, flow slots and
+// statistics. Closed loop: every slot runs iterations back to back. Open loop: starts follow the
+// schedule (this worker takes every n-th start), and a start with no free slot is dropped and
+// counted. A stop request drains: no new starts, in-flight requests get drain_timeout to finish,
+// then whatever is left is cut.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/flow_runner.hpp"
+#include "engine/phase_context.hpp"
+#include "http/connection_pool.hpp"
+#include "s3/session.hpp"
+#include "stats/op_stats.hpp"
+
+namespace s3storm::engine {
+
+class Worker {
+ public:
+  Worker(const PhaseContext& context, std::size_t index, std::size_t slots,
+         std::uint64_t first_flow_id);
+
+  // Blocks until this worker's share of the phase is over.
+  void run();
+  stats::PhaseStats& stats() { return stats_; }
+  http::PoolStats pool_stats() const { return pool_.stats(); }
+
+ private:
+  void start_closed_loop();
+  bool claim_iteration(std::uint64_t& iteration);
+  void schedule_next_start();
+  void on_flow_finished(FlowRunner& flow);
+  void watch_stop();
+  void begin_drain();
+  void finish_if_idle();
+
+  const PhaseContext& context_;
+  const std::size_t index_;
+  boost::asio::io_context io_{1};
+  http::ConnectionPool pool_;
+  s3::Session session_;
+  stats::PhaseStats stats_;
+  std::vector<std::unique_ptr<FlowRunner>> flows_;
+  boost::asio::steady_timer schedule_timer_;
+  boost::asio::steady_timer stop_timer_;
+  boost::asio::steady_timer drain_timer_;
+  std::uint64_t next_ordinal_ = 0;
+  bool scheduling_done_ = false;
+  bool draining_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace s3storm::engine

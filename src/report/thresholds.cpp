@@ -1,0 +1,145 @@
+#include "report/thresholds.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace s3storm::report {
+
+namespace {
+
+// The operations a user names; a multipart upload's parts are inside `multipart` already.
+bool is_top_level(stats::OpKind kind) {
+  return kind != stats::OpKind::kMultipartPart;
+}
+
+stats::OpStats combined(const stats::PhaseStats& phase, const std::string& op) {
+  if (op != "all") {
+    const auto kind = stats::parse_op_kind(op);
+    if (!kind) throw std::invalid_argument("unknown operation '" + op + "'");
+    return phase.op(*kind);
+  }
+  stats::OpStats all;
+  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+    if (is_top_level(static_cast<stats::OpKind>(i))) all.merge(phase.ops[i]);
+  }
+  return all;
+}
+
+double latency_seconds(const stats::Histogram& histogram, const std::string& stat) {
+  double us = 0;
+  if (stat == "mean") {
+    us = histogram.mean();
+  } else if (stat == "min") {
+    us = static_cast<double>(histogram.min());
+  } else if (stat == "max") {
+    us = static_cast<double>(histogram.max());
+  } else {
+    // "p99" -> 99, "p999" -> 99.9, "p9999" -> 99.99, "p50" -> 50.
+    const std::string digits = stat.substr(1);
+    double percentile = std::stod(digits);
+    if (digits.size() > 2) percentile /= std::pow(10.0, static_cast<double>(digits.size() - 2));
+    us = static_cast<double>(histogram.value_at_percentile(percentile));
+  }
+  return us / 1e6;
+}
+
+double event_count(const stats::EventStats& events, const std::string& what) {
+  std::uint64_t sum = 0;
+  for (const auto& [name, type] : events.by_type) {
+    if (what == "expected") sum += type.expected;
+    if (what == "delivered") sum += type.delivered;
+    if (what == "missing") sum += type.missing;
+    if (what == "duplicated" || what == "duplicate") sum += type.duplicate;
+    if (what == "unexpected") sum += type.unexpected;
+  }
+  return static_cast<double>(sum);
+}
+
+const stats::PhaseStats& phase_named(const RunReport& report, const std::string& name) {
+  for (const auto& phase : report.phases) {
+    if (phase.name == name) return phase;
+  }
+  throw std::invalid_argument("no phase named '" + name + "' in the report");
+}
+
+bool compare(double measured, scenario::Comparator comparator, double value) {
+  using scenario::Comparator;
+  switch (comparator) {
+    case Comparator::lt:
+      return measured < value;
+    case Comparator::le:
+      return measured <= value;
+    case Comparator::gt:
+      return measured > value;
+    case Comparator::ge:
+      return measured >= value;
+    case Comparator::eq:
+      return measured == value;
+    case Comparator::ne:
+      return measured != value;
+  }
+  return false;
+}
+
+}  // namespace
+
+double measure(const RunReport& report, const std::vector<std::string>& m) {
+  const auto all = totals(report);
+  const double duration = all.duration_s > 0 ? all.duration_s : report.duration_s;
+  auto per_second = [&](std::uint64_t n) {
+    return duration > 0 ? static_cast<double>(n) / duration : 0.0;
+  };
+  if (m.size() == 2 && m[0] == "errors") {
+    const auto ops = combined(all, "all");
+    if (m[1] == "count") return static_cast<double>(ops.errors);
+    return ops.count == 0 ? 0.0 : static_cast<double>(ops.errors) / static_cast<double>(ops.count);
+  }
+  if (m[0] == "ops") {
+    const auto ops = combined(all, m.size() == 3 ? m[1] : "all");
+    return m.back() == "rate" ? per_second(ops.count) : static_cast<double>(ops.count);
+  }
+  if (m[0] == "events") {
+    if (m.size() == 3 && m[1] == "delivery") {
+      stats::Histogram delivery;
+      for (const auto& [name, type] : report.events.by_type) delivery.merge(type.delivery);
+      return latency_seconds(delivery, m[2]);
+    }
+    return event_count(report.events, m[1]);
+  }
+  if (m[0] == "phase" && m.size() == 3) {
+    const auto& phase = phase_named(report, m[1]);
+    if (m[2] == "dropped") return static_cast<double>(phase.dropped);
+    const auto ops = combined(phase, "all");
+    return static_cast<double>(m[2] == "errors" ? ops.errors : ops.count);
+  }
+  if (m.size() == 2) {
+    const auto ops = combined(all, m[0]);
+    if (m[1] == "count") return static_cast<double>(ops.count);
+    if (m[1] == "errors") return static_cast<double>(ops.errors);
+    return latency_seconds(ops.latency, m[1]);
+  }
+  std::string joined;
+  for (const auto& part : m) joined += (joined.empty() ? "" : ".") + part;
+  throw std::invalid_argument("unknown metric '" + joined + "'");
+}
+
+std::vector<ThresholdResult> evaluate_thresholds(
+    const RunReport& report, const std::vector<scenario::Threshold>& thresholds) {
+  std::vector<ThresholdResult> results;
+  for (const auto& threshold : thresholds) {
+    const double measured = measure(report, threshold.metric);
+    results.push_back(
+        {threshold.expression, measured, compare(measured, threshold.comparator, threshold.value)});
+  }
+  return results;
+}
+
+bool all_passed(const std::vector<ThresholdResult>& results) {
+  for (const auto& result : results) {
+    if (!result.pass) return false;
+  }
+  return true;
+}
+
+}  // namespace s3storm::report

@@ -1,0 +1,75 @@
+#pragma once
+
+// One S3 request at a time: addresses, signs and sends it (with retries), then reads the answer as
+// S3 means it (an <Error> body, even under 200, is a failure with its code). A flow owns one
+// Exchange per request it may have in flight; everything in it is reused between requests.
+
+#include <array>
+#include <boost/beast/http/verb.hpp>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+#include "http/retry.hpp"
+#include "s3/session.hpp"
+#include "sigv4/canonical_request.hpp"
+
+namespace s3storm::s3 {
+
+struct RequestSpec {
+  boost::beast::http::verb method = boost::beast::http::verb::get;
+  std::string_view bucket{};                 // empty: the service (ListBuckets)
+  std::string_view key{};                    // raw key, encoded here; empty: the bucket itself
+  std::string_view query{};                  // already encoded, without '?'
+  std::span<const sigv4::Header> headers{};  // sent and signed, besides host and x-amz-*
+  std::string_view body{};
+  bool discard_body = false;
+  // CopyObject and CompleteMultipartUpload may fail after a 200 status line.
+  bool error_may_follow_200 = false;
+  // Browser-form POSTs carry their authorisation in the form, not in headers.
+  bool sign = true;
+};
+
+struct Reply {
+  bool ok = false;
+  unsigned status = 0;  // 0 when no response arrived
+  // The S3 <Code> of a failure, or the transport failure ("timeout", "reset", ...).
+  std::string error_code;
+  int attempts = 1;
+  http::Clock::time_point sent;      // first attempt handed to the pool
+  http::Clock::time_point complete;  // last attempt finished
+  std::string etag;
+  std::string body;  // kept unless discarded (XML answers)
+  std::uint64_t body_bytes = 0;
+};
+
+class Exchange {
+ public:
+  using Done = std::function<void(Reply&)>;
+
+  explicit Exchange(Session& session);
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  // The spec's views must stay valid until `done` runs.
+  void start(const RequestSpec& spec, Done done);
+
+ private:
+  void sign(const RequestSpec& spec, std::string_view path, std::string_view query);
+  void on_result(http::Result& result);
+
+  Session& session_;
+  http::Request request_;
+  http::RetryingSender sender_;
+  std::string host_;
+  std::string target_;
+  std::vector<sigv4::Header> signed_headers_;
+  bool error_may_follow_200_ = false;
+  Done done_;
+  Reply reply_;
+};
+
+}  // namespace s3storm::s3

@@ -1,0 +1,70 @@
+#pragma once
+
+// What one worker thread needs to talk S3 to one endpoint: the connection pool, a signer with its
+// cached signing keys, the payload hashes it has already computed, and the addressing rules.
+// One per worker; not thread-safe, by design (nothing is shared on the request path).
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "http/connection_pool.hpp"
+#include "http/retry.hpp"
+#include "s3/payload.hpp"
+#include "sigv4/amz_date.hpp"
+#include "sigv4/signer.hpp"
+
+namespace s3storm::s3 {
+
+struct SessionConfig {
+  http::Endpoint endpoint;
+  bool virtual_host = false;  // bucket.host/key instead of host/bucket/key
+  bool sign_payload = true;   // false: UNSIGNED-PAYLOAD
+  std::string region = "us-east-1";
+  sigv4::Credentials credentials;
+  http::RetryPolicy retry;
+};
+
+class Session {
+ public:
+  Session(boost::asio::io_context& io, http::ConnectionPool& pool, SessionConfig config,
+          const Payload& payload, std::uint64_t seed);
+
+  boost::asio::io_context& io() { return io_; }
+  http::ConnectionPool& pool() { return pool_; }
+  const SessionConfig& config() const { return config_; }
+  const Payload& payload() const { return payload_; }
+  sigv4::Signer& signer() { return signer_; }
+  http::UniformSource& uniform() { return uniform_; }
+
+  // The x-amz-date for now, formatted once per second.
+  const sigv4::AmzDate& now();
+
+  // Hex SHA-256 of a body, or UNSIGNED-PAYLOAD. Slices of the payload buffer are remembered by
+  // size, so a run of same-sized objects hashes its body once.
+  std::string_view payload_hash(std::string_view body);
+
+  // Fills the Host header value and the request target for an object (key may be empty for a
+  // bucket-level request; bucket empty for the service). query is already encoded, without '?'.
+  void address(std::string& host, std::string& target, std::string_view bucket,
+               std::string_view key, std::string_view query) const;
+
+ private:
+  boost::asio::io_context& io_;
+  http::ConnectionPool& pool_;
+  SessionConfig config_;
+  const Payload& payload_;
+  sigv4::Signer signer_;
+  http::UniformSource uniform_;
+  std::string host_header_;
+  std::chrono::system_clock::time_point date_second_{};
+  sigv4::AmzDate date_;
+  std::unordered_map<std::uint64_t, std::string> slice_hashes_;
+  std::string other_hash_;
+};
+
+}  // namespace s3storm::s3
