@@ -63,8 +63,16 @@ Endpoint Endpoint::parse(std::string_view url) {
 }
 
 std::string Endpoint::host_header() const {
-  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  if (port != default_port(scheme)) out += ":" + std::to_string(port);
+  // Built by appending: GCC 12 misreports `"x" + std::string` under -Wrestrict at -O2.
+  const bool ipv6 = host.find(':') != std::string::npos;
+  std::string out;
+  if (ipv6) out += '[';
+  out += host;
+  if (ipv6) out += ']';
+  if (port != default_port(scheme)) {
+    out += ':';
+    out += std::to_string(port);
+  }
   return out;
 }
 
