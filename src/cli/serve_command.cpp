@@ -1,0 +1,127 @@
+#include <fmt/core.h>
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "target/embedded_target.hpp"
+#include "target/fault_spec.hpp"
+#include "util/usage_error.hpp"
+
+namespace s3storm::cli {
+
+namespace {
+
+struct ServeFlags {
+  std::string listen = "127.0.0.1:9000";
+  std::string notify;
+  std::string access_key{target::kDefaultAccessKey};
+  std::string secret_key{target::kDefaultSecretKey};
+  bool discard = false;
+  std::vector<std::string> faults;
+  std::uint64_t seed = 1;
+  unsigned threads = 2;
+  std::string region = "us-east-1";
+};
+
+// "127.0.0.1:9000" or "[::1]:9000" into address and port.
+void split_listen(const std::string& listen, target::TargetOptions& options) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
+    throw UsageError("--listen '" + listen + "': expected HOST:PORT, e.g. 127.0.0.1:9000");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port = listen.substr(colon + 1);
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
+      std::stoul(port) > 65535) {
+    throw UsageError("--listen '" + listen + "': the port must be a number from 0 to 65535");
+  }
+  options.address = host;
+  options.port = static_cast<std::uint16_t>(std::stoul(port));
+}
+
+int serve(const ServeFlags& flags) {
+  target::TargetOptions options;
+  split_listen(flags.listen, options);
+  if (flags.access_key.empty() || flags.secret_key.empty()) {
+    throw UsageError("--access-key and --secret-key must not be empty");
+  }
+  options.credentials = {{flags.access_key, flags.secret_key}};
+  options.notify_url = flags.notify;
+  options.discard = flags.discard;
+  options.faults = target::parse_fault_specs(flags.faults);
+  options.seed = flags.seed;
+  options.threads = flags.threads;
+  options.region = flags.region;
+
+  // Block the stop signals before any thread starts, so every thread inherits the mask and only
+  // sigwait() below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  target::EmbeddedTarget server;
+  try {
+    server.start(options);
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const UsageError*>(&e)) throw;
+    throw UsageError("--listen '" + flags.listen + "': " + e.what());
+  }
+  // One parseable line on stdout (tests read the port from it); the rest goes to stderr.
+  fmt::print("s3storm serve: listening on {} (access key {}{}{})\n", server.endpoint(),
+             flags.access_key, flags.notify.empty() ? "" : ", events to " + flags.notify,
+             flags.discard ? ", discarding bodies" : "");
+  std::fflush(stdout);
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  server.stop();
+  const auto counters = server.counters();
+  fmt::print(stderr,
+             "s3storm serve: stopped: {} requests, {} errors, injected {} SlowDown / {} resets / "
+             "{} delays; events {} emitted, {} delivered, {} failed, {} dropped by fault, {} "
+             "duplicated by fault, {} abandoned\n",
+             counters.requests, counters.errors, counters.injected_slow_down,
+             counters.injected_resets, counters.injected_delays, counters.events_emitted,
+             counters.delivery.delivered, counters.delivery.failed,
+             counters.events_dropped_by_fault, counters.events_duplicated_by_fault,
+             counters.delivery.abandoned + counters.delivery.dropped_full);
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, Action& action) {
+  auto flags = std::make_shared<ServeFlags>();
+  auto* sub = app.add_subcommand(
+      "serve", "Serve the embedded in-memory S3 target (SigV4-checked, with event notifications)");
+  sub->add_option("--listen", flags->listen, "Address to listen on, HOST:PORT (port 0: any free)")
+      ->capture_default_str();
+  sub->add_option("--notify", flags->notify,
+                  "POST every event to this webhook URL (http://HOST:PORT/path); buckets without a "
+                  "notification configuration then emit all their events too");
+  sub->add_option("--access-key", flags->access_key, "Access key id clients sign with")
+      ->capture_default_str();
+  sub->add_option("--secret-key", flags->secret_key,
+                  "Secret access key (default s3storm-secret; never printed)");
+  sub->add_flag("--discard", flags->discard, "Keep object metadata only, not the bytes");
+  sub->add_option("--fault", flags->faults,
+                  "Inject a fault, repeatable: 503:P, reset:P, delay:5ms[:P], event-drop:P, "
+                  "event-dup:P");
+  sub->add_option("--seed", flags->seed, "Seed of the fault dice")->capture_default_str();
+  sub->add_option("--threads", flags->threads, "Server threads")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
+  sub->add_option("--region", flags->region, "Region reported in event records")
+      ->capture_default_str();
+  sub->callback([&action, flags] { action = [flags] { return serve(*flags); }; });
+}
+
+}  // namespace s3storm::cli

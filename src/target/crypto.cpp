@@ -1,0 +1,68 @@
+#include "target/crypto.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <stdexcept>
+
+namespace s3storm::target {
+
+namespace {
+
+template <std::size_t N>
+std::array<std::uint8_t, N> digest(const EVP_MD* md, std::string_view data) {
+  std::array<std::uint8_t, N> out{};
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &length, md, nullptr) != 1 || length != N) {
+    throw std::runtime_error("OpenSSL digest failed");
+  }
+  return out;
+}
+
+}  // namespace
+
+Md5Digest md5(std::string_view data) {
+  return digest<16>(EVP_md5(), data);
+}
+
+Sha256Digest sha256(std::string_view data) {
+  return digest<32>(EVP_sha256(), data);
+}
+
+Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
+  Sha256Digest out{};
+  unsigned int length = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
+           &length) == nullptr) {
+    throw std::runtime_error("OpenSSL HMAC failed");
+  }
+  return out;
+}
+
+std::string to_hex(const std::uint8_t* bytes, std::size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(size * 2, '0');
+  for (std::size_t i = 0; i < size; ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out(text.size() / 4 * 3, '\0');
+  const int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(text.data()),
+                                      static_cast<int>(text.size()));
+  if (written < 0) return std::nullopt;
+  // EVP_DecodeBlock counts padding as zero bytes; take them back off.
+  std::size_t padding = 0;
+  if (!text.empty() && text.back() == '=') ++padding;
+  if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
+  out.resize(static_cast<std::size_t>(written) - padding);
+  return out;
+}
+
+}  // namespace s3storm::target

@@ -1,0 +1,30 @@
+#pragma once
+
+// The few digests the target needs (ETags, payload hashes, signatures), over OpenSSL EVP.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace s3storm::target {
+
+using Md5Digest = std::array<std::uint8_t, 16>;
+using Sha256Digest = std::array<std::uint8_t, 32>;
+
+Md5Digest md5(std::string_view data);
+Sha256Digest sha256(std::string_view data);
+Sha256Digest hmac_sha256(std::string_view key, std::string_view data);
+
+// Lower-case hex, as ETags and SigV4 use it.
+std::string to_hex(const std::uint8_t* bytes, std::size_t size);
+template <std::size_t N>
+std::string to_hex(const std::array<std::uint8_t, N>& digest) {
+  return to_hex(digest.data(), digest.size());
+}
+
+// Standard base64 (with padding); nullopt when `text` is not valid base64.
+std::optional<std::string> base64_decode(std::string_view text);
+
+}  // namespace s3storm::target

@@ -1,0 +1,81 @@
+#pragma once
+
+// The embedded S3 endpoint as one object: `s3storm serve` runs it standalone, and a scenario with
+// `endpoint: embedded` starts it inside the run on a free loopback port with its events handed
+// straight to the run's receiver.
+//
+//   target::EmbeddedTarget target;
+//   target.set_event_sink([&](std::string json) { receiver.accept(json); });  // optional
+//   target.start({});                     // 127.0.0.1, a free port
+//   endpoint = "http://127.0.0.1:" + std::to_string(target.port());
+//   ... run ...
+//   target.stop();                        // delivers queued events (bounded), then returns
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "target/event_dispatcher.hpp"
+#include "target/fault_spec.hpp"
+
+namespace s3storm::target {
+
+inline constexpr std::string_view kDefaultAccessKey = "s3storm";
+inline constexpr std::string_view kDefaultSecretKey = "s3storm-secret";
+
+struct TargetOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: a free port, see port()
+  unsigned threads = 2;
+  std::map<std::string, std::string> credentials{
+      {std::string(kDefaultAccessKey), std::string(kDefaultSecretKey)}};
+  std::string notify_url;  // POST every event here (and emit for unconfigured buckets too)
+  bool discard = false;    // keep metadata only
+  FaultPlan faults;
+  std::uint64_t seed = 1;            // for the fault dice
+  std::string region = "us-east-1";  // reported in events; requests may sign for any region
+  std::string virtual_host_suffix = "localhost";
+  std::uint64_t body_limit = 64 * 1024 * 1024;
+};
+
+struct TargetCounters {
+  std::uint64_t requests = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t injected_slow_down = 0;
+  std::uint64_t injected_resets = 0;
+  std::uint64_t injected_delays = 0;
+  std::uint64_t events_emitted = 0;
+  std::uint64_t events_dropped_by_fault = 0;
+  std::uint64_t events_duplicated_by_fault = 0;
+  DispatcherCounters delivery;
+};
+
+class EmbeddedTarget {
+ public:
+  EmbeddedTarget();
+  ~EmbeddedTarget();
+  EmbeddedTarget(const EmbeddedTarget&) = delete;
+  EmbeddedTarget& operator=(const EmbeddedTarget&) = delete;
+
+  // Events go to this callback (on the dispatcher's thread, one {"Records":[...]} message at a
+  // time). Call before start(). With a sink, buckets without a notification configuration
+  // still emit nothing (the run configures its buckets).
+  void set_event_sink(EventSink sink);
+
+  // Throws UsageError for bad options (e.g. --notify URL), std::runtime_error if it cannot bind.
+  void start(TargetOptions options);
+  void stop();
+
+  std::uint16_t port() const;
+  std::string endpoint() const;  // "http://127.0.0.1:PORT"
+  TargetCounters counters() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  EventSink sink_;
+};
+
+}  // namespace s3storm::target

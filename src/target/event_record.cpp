@@ -1,0 +1,97 @@
+#include "target/event_record.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+namespace s3storm::target {
+
+std::string encode_event_key(std::string_view key) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(key.size() + 8);
+  for (const char c : key) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+        (byte >= '0' && byte <= '9') || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out += c;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  return out;
+}
+
+std::string format_event_time(std::chrono::system_clock::time_point time) {
+  const auto since_epoch = time.time_since_epoch();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
+  const std::time_t whole = static_cast<std::time_t>(seconds.count());
+  std::tm utc{};
+  gmtime_r(&whole, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+}
+
+std::string next_sequencer() {
+  // Seeded from the clock so a restarted target keeps counting upwards.
+  static std::atomic<std::uint64_t> counter{
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count())};
+  return fmt::format("{:018X}", counter.fetch_add(1, std::memory_order_relaxed));
+}
+
+namespace {
+
+nlohmann::ordered_json record(const EventDetails& event) {
+  nlohmann::ordered_json object;
+  object["key"] = encode_event_key(event.key);
+  if (event.size) {
+    object["size"] = *event.size;
+    object["eTag"] = event.etag;
+  }
+  object["sequencer"] = event.sequencer;
+
+  nlohmann::ordered_json out;
+  out["eventVersion"] = "2.1";
+  out["eventSource"] = "aws:s3";
+  out["awsRegion"] = event.region;
+  out["eventTime"] = format_event_time(event.time);
+  out["eventName"] = event.event_name;
+  out["userIdentity"] = {{"principalId", event.principal}};
+  out["requestParameters"] = {{"sourceIPAddress", event.source_ip}};
+  out["responseElements"] = {{"x-amz-request-id", event.request_id},
+                             {"x-amz-id-2", event.request_id}};
+  nlohmann::ordered_json s3;
+  s3["s3SchemaVersion"] = "1.0";
+  s3["configurationId"] = event.configuration_id;
+  s3["bucket"] = {{"name", event.bucket},
+                  {"ownerIdentity", {{"principalId", event.principal}}},
+                  {"arn", "arn:aws:s3:::" + event.bucket}};
+  s3["object"] = std::move(object);
+  out["s3"] = std::move(s3);
+  return out;
+}
+
+}  // namespace
+
+std::string event_record_json(const EventDetails& event) {
+  // Keys with invalid UTF-8 are still delivered (they are %-encoded anyway); replace, never throw.
+  return record(event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string event_message_json(const EventDetails& event) {
+  nlohmann::ordered_json message;
+  message["Records"] = nlohmann::ordered_json::array({record(event)});
+  return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace s3storm::target

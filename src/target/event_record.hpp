@@ -1,0 +1,45 @@
+#pragma once
+
+// S3 event notification records in AWS's format (eventVersion 2.1), so whatever parses AWS's
+// events (our own receiver included) parses ours.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace s3storm::target {
+
+struct EventDetails {
+  std::string event_name;  // without "s3:", e.g. "ObjectCreated:Put"
+  std::string bucket;
+  std::string key;  // raw; encoded on output
+  // Present for ObjectCreated events; AWS sends no size or eTag for removals.
+  std::optional<std::uint64_t> size;
+  std::string etag;  // no quotes
+  std::string sequencer;
+  std::chrono::system_clock::time_point time;
+  std::string region = "us-east-1";
+  std::string source_ip = "127.0.0.1";
+  std::string request_id;
+  std::string principal = "s3storm";
+  std::string configuration_id;
+};
+
+// One record object, e.g. {"eventVersion":"2.1",...}.
+std::string event_record_json(const EventDetails& event);
+// The message a webhook or queue receives: {"Records":[<record>]}.
+std::string event_message_json(const EventDetails& event);
+
+// AWS's key encoding in events: form-URL style, space as '+', unreserved characters and '/' kept,
+// every other byte as %XX.
+std::string encode_event_key(std::string_view key);
+
+// "2026-11-25T20:01:02.345Z"
+std::string format_event_time(std::chrono::system_clock::time_point time);
+
+// A process-wide increasing hex sequencer (as S3 orders events for one key by it).
+std::string next_sequencer();
+
+}  // namespace s3storm::target

@@ -1,0 +1,53 @@
+#include "target/event_router.hpp"
+
+#include "target/s3_error.hpp"
+
+namespace s3storm::target {
+
+bool event_selected(std::string_view configured, std::string_view event_name) {
+  if (configured.substr(0, 3) == "s3:") configured.remove_prefix(3);
+  if (configured == event_name) return true;
+  if (configured.size() >= 2 && configured.substr(configured.size() - 2) == ":*") {
+    const std::string_view family = configured.substr(0, configured.size() - 1);  // "X:"
+    return event_name.substr(0, family.size()) == family;
+  }
+  return false;
+}
+
+void EventRouter::emit(EventDetails event) {
+  std::shared_ptr<const NotificationRules> rules;
+  try {
+    rules = store_.notification_rules(event.bucket);
+  } catch (const S3Error&) {
+    return;  // the bucket went away meanwhile: nobody to notify
+  }
+  bool selected = false;
+  if (rules) {
+    for (const auto& rule : *rules) {
+      for (const auto& name : rule.events) {
+        if (event_selected(name, event.event_name)) {
+          selected = true;
+          event.configuration_id = rule.id;
+          break;
+        }
+      }
+      if (selected) break;
+    }
+  } else {
+    selected = emit_unconfigured_;
+  }
+  if (!selected) return;
+
+  event.sequencer = next_sequencer();
+  event.region = region_;
+  const int copies = faults_.next_event_copies();
+  if (copies == 0) ++dropped_;
+  if (copies == 2) ++duplicated_;
+  ++emitted_;
+  if (copies == 0) return;
+  std::string message = event_message_json(event);
+  if (copies == 2) dispatcher_.enqueue(message);
+  dispatcher_.enqueue(std::move(message));
+}
+
+}  // namespace s3storm::target

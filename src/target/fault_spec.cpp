@@ -1,0 +1,102 @@
+#include "target/fault_spec.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "util/usage_error.hpp"
+
+namespace s3storm::target {
+
+namespace {
+
+[[noreturn]] void bad_spec(std::string_view spec, std::string_view why) {
+  throw UsageError("--fault '" + std::string(spec) + "': " + std::string(why));
+}
+
+double parse_probability(std::string_view spec, std::string_view text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) || value < 0 ||
+      value > 1) {
+    bad_spec(spec, "expected a probability between 0 and 1, got '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+std::chrono::microseconds parse_duration(std::string_view spec, std::string_view text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  double scale = 0;
+  if (unit == "us") scale = 1;
+  if (unit == "ms") scale = 1e3;
+  if (unit == "s") scale = 1e6;
+  if (ec != std::errc{} || scale == 0 || !std::isfinite(value) || value < 0 ||
+      value * scale > 60e6) {
+    bad_spec(spec, "expected a duration like 5ms, 200us or 1s (at most 60s), got '" +
+                       std::string(text) + "'");
+  }
+  return std::chrono::microseconds(static_cast<std::int64_t>(std::llround(value * scale)));
+}
+
+}  // namespace
+
+void apply_fault_spec(FaultPlan& plan, std::string_view spec) {
+  const auto colon = spec.find(':');
+  if (colon == std::string_view::npos) bad_spec(spec, "expected KIND:VALUE");
+  const std::string_view kind = spec.substr(0, colon);
+  const std::string_view value = spec.substr(colon + 1);
+  if (kind == "503") {
+    plan.slow_down = parse_probability(spec, value);
+  } else if (kind == "reset") {
+    plan.reset = parse_probability(spec, value);
+  } else if (kind == "event-drop") {
+    plan.event_drop = parse_probability(spec, value);
+  } else if (kind == "event-dup") {
+    plan.event_dup = parse_probability(spec, value);
+  } else if (kind == "delay") {
+    const auto second = value.find(':');
+    plan.delay = parse_duration(spec, value.substr(0, second));
+    plan.delay_probability =
+        second == std::string_view::npos ? 1.0 : parse_probability(spec, value.substr(second + 1));
+  } else {
+    bad_spec(spec, "unknown kind '" + std::string(kind) +
+                       "' (expected 503, reset, delay, event-drop or event-dup)");
+  }
+}
+
+FaultPlan parse_fault_specs(const std::vector<std::string>& specs) {
+  FaultPlan plan;
+  for (const auto& spec : specs) apply_fault_spec(plan, spec);
+  return plan;
+}
+
+FaultInjector::FaultInjector(FaultPlan plan, std::uint64_t seed) : plan_(plan), rng_(seed) {}
+
+bool FaultInjector::roll(double probability) {
+  if (probability <= 0) return false;
+  // 53 random bits give a uniform double in [0, 1) that is the same on every standard library
+  // (std::uniform_real_distribution is not specified bit for bit).
+  const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+  return u < probability;
+}
+
+RequestFault FaultInjector::next_request() {
+  RequestFault fault;
+  if (!plan_.affects_requests()) return fault;
+  std::lock_guard lock(mutex_);
+  if (roll(plan_.delay_probability)) fault.delay = plan_.delay;
+  // Both dice are always rolled so each fault's rate does not depend on the other's.
+  fault.reset = roll(plan_.reset);
+  fault.slow_down = roll(plan_.slow_down) && !fault.reset;
+  return fault;
+}
+
+int FaultInjector::next_event_copies() {
+  if (plan_.event_drop <= 0 && plan_.event_dup <= 0) return 1;
+  std::lock_guard lock(mutex_);
+  if (roll(plan_.event_drop)) return 0;
+  return roll(plan_.event_dup) ? 2 : 1;
+}
+
+}  // namespace s3storm::target

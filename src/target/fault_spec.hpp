@@ -1,0 +1,62 @@
+#pragma once
+
+// Faults the target injects on purpose so reliability tests have something to find.
+//   503:P          answer SlowDown (503) to a fraction P of requests
+//   reset:P        cut the connection without answering, for a fraction P of requests
+//   delay:D[:P]    hold a fraction P (default 1) of requests for D (e.g. 5ms, 200us, 1s)
+//   event-drop:P   lose a fraction P of event notifications
+//   event-dup:P    deliver a fraction P of event notifications twice
+// Decisions come from one seeded generator, so a run's faults are reproducible from its seed
+// (for a given request order).
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace s3storm::target {
+
+struct FaultPlan {
+  double slow_down = 0;
+  double reset = 0;
+  double delay_probability = 0;
+  std::chrono::microseconds delay{0};
+  double event_drop = 0;
+  double event_dup = 0;
+
+  bool affects_requests() const { return slow_down > 0 || reset > 0 || delay_probability > 0; }
+};
+
+// Adds one spec to `plan`; throws UsageError naming the spec when it is malformed.
+void apply_fault_spec(FaultPlan& plan, std::string_view spec);
+FaultPlan parse_fault_specs(const std::vector<std::string>& specs);
+
+struct RequestFault {
+  std::chrono::microseconds delay{0};
+  bool reset = false;
+  bool slow_down = false;
+};
+
+class FaultInjector {
+ public:
+  FaultInjector(FaultPlan plan, std::uint64_t seed);
+
+  const FaultPlan& plan() const { return plan_; }
+
+  // Thread-safe. Rolls the dice for one request (nothing when the plan has no request faults).
+  RequestFault next_request();
+  // How many copies of one event to send: 0 (dropped), 1, or 2 (duplicated).
+  int next_event_copies();
+
+ private:
+  bool roll(double probability);  // caller holds mutex_
+
+  FaultPlan plan_;
+  std::mutex mutex_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace s3storm::target

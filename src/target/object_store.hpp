@@ -1,0 +1,169 @@
+#pragma once
+
+// The target's in-memory buckets, objects and multipart uploads. Thread-safe: one mutex guards the
+// maps, and digests and copies of bodies happen outside it. Bodies are shared and immutable, so a
+// GET or COPY hands out a pointer instead of copying bytes under the lock. In discard mode only
+// sizes and ETags are kept (for calibration at rates where memory would run out).
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace s3storm::target {
+
+using Clock = std::chrono::system_clock;
+using Metadata = std::vector<std::pair<std::string, std::string>>;  // x-amz-meta-* as received
+
+struct ObjectInfo {
+  std::shared_ptr<const std::string> body;  // null in discard mode
+  std::uint64_t size = 0;
+  std::string etag;  // no quotes; "<hex>-N" after multipart
+  std::string content_type;
+  Metadata metadata;
+  Clock::time_point last_modified;
+};
+
+struct BucketInfo {
+  std::string name;
+  Clock::time_point created;
+};
+
+// One entry of a bucket's notification configuration, kept as sent so GET returns it unchanged.
+struct NotificationRule {
+  std::string element;      // QueueConfiguration, TopicConfiguration, CloudFunctionConfiguration...
+  std::string arn_element;  // Queue, Topic, CloudFunction...
+  std::string id;
+  std::string arn;
+  std::vector<std::string> events;  // e.g. "s3:ObjectCreated:*"
+};
+using NotificationRules = std::vector<NotificationRule>;
+
+struct ListRequest {
+  std::string prefix;
+  std::string delimiter;
+  std::string start_after;
+  std::string continuation_token;  // opaque, from a previous ListResult
+  int max_keys = 1000;
+};
+
+struct ObjectSummary {
+  std::string key;
+  std::uint64_t size = 0;
+  std::string etag;
+  Clock::time_point last_modified;
+};
+
+struct ListResult {
+  std::vector<ObjectSummary> contents;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string next_continuation_token;
+};
+
+struct PartInfo {
+  int number = 0;
+  std::uint64_t size = 0;
+  std::string etag;  // no quotes
+  Clock::time_point last_modified;
+};
+
+struct UploadInfo {
+  std::string key;
+  std::string upload_id;
+  Clock::time_point initiated;
+};
+
+struct CompletePart {
+  int number = 0;
+  std::string etag;  // quotes allowed, as clients send them
+};
+
+// S3 refuses parts below this size unless they are the last one.
+inline constexpr std::uint64_t kMinPartSize = 5 * 1024 * 1024;
+
+// Every method throws S3Error with S3's code (NoSuchBucket, NoSuchKey, ...) on failure.
+class ObjectStore {
+ public:
+  explicit ObjectStore(bool discard_bodies = false) : discard_(discard_bodies) {}
+
+  void create_bucket(const std::string& bucket);
+  void head_bucket(const std::string& bucket) const;
+  std::vector<BucketInfo> list_buckets() const;
+  void delete_bucket(const std::string& bucket);
+
+  void set_notification_rules(const std::string& bucket, NotificationRules rules);
+  // Null when the bucket has no (or an empty) notification configuration.
+  std::shared_ptr<const NotificationRules> notification_rules(const std::string& bucket) const;
+
+  ObjectInfo put_object(const std::string& bucket, const std::string& key, std::string body,
+                        std::string content_type, Metadata metadata);
+  ObjectInfo get_object(const std::string& bucket, const std::string& key) const;
+  // `replacement` replaces content type and metadata (x-amz-metadata-directive: REPLACE).
+  ObjectInfo copy_object(const std::string& source_bucket, const std::string& source_key,
+                         const std::string& bucket, const std::string& key,
+                         std::optional<std::pair<std::string, Metadata>> replacement);
+  // S3 answers success whether or not the key existed; returns whether it did.
+  bool delete_object(const std::string& bucket, const std::string& key);
+
+  ListResult list_objects(const std::string& bucket, const ListRequest& request) const;
+
+  std::string create_upload(const std::string& bucket, const std::string& key,
+                            std::string content_type, Metadata metadata);
+  PartInfo upload_part(const std::string& bucket, const std::string& key,
+                       const std::string& upload_id, int part_number, std::string body);
+  ObjectInfo complete_upload(const std::string& bucket, const std::string& key,
+                             const std::string& upload_id, const std::vector<CompletePart>& parts);
+  void abort_upload(const std::string& bucket, const std::string& key,
+                    const std::string& upload_id);
+  std::vector<UploadInfo> list_uploads(const std::string& bucket, const std::string& prefix) const;
+  std::vector<PartInfo> list_parts(const std::string& bucket, const std::string& key,
+                                   const std::string& upload_id) const;
+
+  bool discards_bodies() const { return discard_; }
+
+ private:
+  struct StoredPart {
+    PartInfo info;
+    std::array<std::uint8_t, 16> md5{};
+    std::shared_ptr<const std::string> body;
+  };
+  struct Upload {
+    std::string bucket;
+    std::string key;
+    std::string content_type;
+    Metadata metadata;
+    Clock::time_point initiated;
+    std::map<int, StoredPart> parts;
+  };
+  struct Bucket {
+    Clock::time_point created;
+    std::map<std::string, ObjectInfo> objects;  // ordered, as listings need
+    std::shared_ptr<const NotificationRules> notifications;
+  };
+
+  Bucket& bucket_or_throw(const std::string& bucket);
+  const Bucket& bucket_or_throw(const std::string& bucket) const;
+  Upload& upload_or_throw(const std::string& bucket, const std::string& key,
+                          const std::string& upload_id);
+  const Upload& upload_or_throw(const std::string& bucket, const std::string& key,
+                                const std::string& upload_id) const;
+
+  const bool discard_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Bucket> buckets_;
+  std::map<std::string, Upload> uploads_;  // by upload id
+  std::uint64_t next_upload_ = 0;
+};
+
+// S3's rules for bucket names (3-63 characters of a-z 0-9 . -, starting and ending alphanumeric).
+bool is_valid_bucket_name(std::string_view name);
+
+}  // namespace s3storm::target

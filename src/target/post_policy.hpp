@@ -1,0 +1,39 @@
+#pragma once
+
+// Browser-form POST uploads: the multipart/form-data body split into fields and file, and the
+// policy document's conditions checked against them (expiration, bucket, eq / starts-with,
+// content-length-range, and no field left uncovered), as S3 checks them.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace s3storm::target {
+
+struct PostForm {
+  std::vector<std::pair<std::string, std::string>> fields;  // before the file, in order
+  std::string file;
+  std::string filename;
+  std::string file_content_type;
+  bool has_file = false;
+
+  // Case-insensitive, as S3 treats form field names; empty when absent.
+  std::string_view field(std::string_view name) const;
+};
+
+// Throws S3Error(MalformedPOSTRequest) when the body is not multipart/form-data with a file.
+PostForm parse_post_form(std::string_view content_type, std::string_view body);
+
+// Checks the decoded policy JSON for a POST to `bucket` with the object key `key` (after
+// ${filename} substitution). Throws S3Error: AccessDenied (expired, condition failed, extra
+// field), EntityTooLarge / EntityTooSmall (content-length-range), InvalidPolicyDocument.
+void check_post_policy(std::string_view policy_json, std::string_view bucket, std::string_view key,
+                       const PostForm& form, std::chrono::system_clock::time_point now);
+
+// "2026-11-25T20:00:00.000Z" or without fraction; nullopt when malformed.
+std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
+
+}  // namespace s3storm::target

@@ -1,0 +1,510 @@
+#include "target/s3_handler.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <thread>
+
+#include "s3/xml_requests.hpp"
+#include "target/byte_range.hpp"
+#include "target/crypto.hpp"
+#include "target/event_record.hpp"
+#include "target/post_policy.hpp"
+#include "target/s3_error.hpp"
+#include "target/xml_bodies.hpp"
+#include "target/xml_documents.hpp"
+
+namespace s3storm::target {
+
+namespace {
+
+constexpr std::string_view kXml = "application/xml";
+constexpr std::string_view kDefaultContentType = "binary/octet-stream";
+
+bool istarts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         });
+}
+
+Metadata user_metadata(const http::ServerRequest& request) {
+  Metadata out;
+  for (const auto& [name, value] : request.headers) {
+    if (istarts_with(name, "x-amz-meta-")) {
+      std::string lowered = name;
+      for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.emplace_back(std::move(lowered), value);
+    }
+  }
+  return out;
+}
+
+std::string content_type_of(const http::ServerRequest& request) {
+  const std::string_view type = request.header("content-type");
+  return std::string(type.empty() ? kDefaultContentType : type);
+}
+
+std::string quoted(std::string_view etag) {
+  return "\"" + std::string(etag) + "\"";
+}
+
+[[noreturn]] void not_implemented(std::string_view what) {
+  throw S3Error(ErrorCode::kNotImplemented,
+                "The embedded target does not implement " + std::string(what) + ".");
+}
+
+int parse_int(std::string_view text, int fallback, std::string_view name) {
+  if (text.empty()) return fallback;
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < 0) {
+    throw S3Error(ErrorCode::kInvalidArgument, "Invalid argument " + std::string(name))
+        .with("ArgumentName", std::string(name))
+        .with("ArgumentValue", std::string(text));
+  }
+  return value;
+}
+
+// True when the query names a subresource or option, as opposed to only carrying presigned-URL
+// authentication (X-Amz-*) or the operation hint some SDKs add (x-id).
+bool has_subresource(const RequestTarget& target) {
+  return std::any_of(target.query.begin(), target.query.end(), [](const auto& param) {
+    return param.first.rfind("X-Amz-", 0) != 0 && param.first != "x-id";
+  });
+}
+
+}  // namespace
+
+struct S3Handler::Context {
+  const http::ServerRequest& request;
+  http::ServerResponse& response;
+  RequestTarget target;
+  std::string request_id;
+};
+
+HandlerCounters S3Handler::counters() const {
+  HandlerCounters out;
+  out.requests = requests_.load();
+  out.errors = errors_.load();
+  out.injected_slow_down = slow_downs_.load();
+  out.injected_resets = resets_.load();
+  out.injected_delays = delays_.load();
+  return out;
+}
+
+void S3Handler::handle(const http::ServerRequest& request, http::ServerResponse& response) {
+  ++requests_;
+  Context context{request, response, {}, fmt::format("{:016X}", next_request_id_++)};
+  response.set_header("x-amz-request-id", context.request_id);
+  response.set_header("x-amz-id-2", context.request_id);
+  response.set_header("Server", "s3storm");
+  try {
+    const RequestFault fault = faults_.next_request();
+    if (fault.delay.count() > 0) {
+      ++delays_;
+      std::this_thread::sleep_for(fault.delay);
+    }
+    if (fault.reset) {
+      ++resets_;
+      response.reset_connection = true;
+      return;
+    }
+    if (fault.slow_down) {
+      ++slow_downs_;
+      throw S3Error(ErrorCode::kSlowDown, "Please reduce your request rate.");
+    }
+    context.target =
+        parse_request_target(request.target, request.header("host"), options_.virtual_host_suffix);
+    dispatch(context);
+  } catch (const S3Error& error) {
+    ++errors_;
+    response.status = error_status(error.code());
+    response.headers.erase(
+        std::remove_if(response.headers.begin(), response.headers.end(),
+                       [](const auto& header) { return istarts_with(header.first, "etag"); }),
+        response.headers.end());
+    const std::string_view path = context.target.raw_path.empty()
+                                      ? std::string_view(request.target)
+                                      : std::string_view(context.target.raw_path);
+    if (request.method == "HEAD") {
+      response.body.clear();  // HEAD answers carry no body, not even an error document
+    } else {
+      response.set_header("Content-Type", std::string(kXml));
+      response.body = error_document(error, path, context.request_id);
+    }
+  }
+}
+
+void S3Handler::dispatch(Context& context) {
+  const auto& request = context.request;
+  const auto& target = context.target;
+  // A browser-form POST authenticates with its policy, not with a header or query signature.
+  const bool form_post = request.method == "POST" && !target.bucket.empty() && target.key.empty() &&
+                         !target.has("delete") &&
+                         istarts_with(request.header("content-type"), "multipart/form-data");
+  if (form_post) return post_object(context);
+  auth_.verify(request, target);
+  if (target.bucket.empty()) return service_operation(context);
+  if (target.key.empty()) return bucket_operation(context);
+  object_operation(context);
+}
+
+void S3Handler::service_operation(Context& context) {
+  if (context.request.method != "GET") {
+    throw S3Error(ErrorCode::kMethodNotAllowed,
+                  "The specified method is not allowed against this resource.");
+  }
+  context.response.set_header("Content-Type", std::string(kXml));
+  context.response.body = list_buckets_document(store_.list_buckets(), options_.owner);
+}
+
+void S3Handler::bucket_operation(Context& context) {
+  const auto& method = context.request.method;
+  const auto& target = context.target;
+  auto& response = context.response;
+  const std::string& bucket = target.bucket;
+
+  if (method == "PUT") {
+    if (target.has("notification")) {
+      auto rules = parse_notification_configuration(context.request.body);
+      store_.set_notification_rules(bucket, std::move(rules));
+      return;
+    }
+    if (has_subresource(target)) not_implemented("this bucket subresource");
+    parse_create_bucket_configuration(context.request.body);
+    store_.create_bucket(bucket);
+    response.set_header("Location", "/" + bucket);
+    return;
+  }
+  if (method == "HEAD") {
+    store_.head_bucket(bucket);
+    return;
+  }
+  if (method == "DELETE") {
+    if (has_subresource(target)) not_implemented("this bucket subresource");
+    store_.delete_bucket(bucket);
+    response.status = 204;
+    return;
+  }
+  if (method == "POST") {
+    if (target.has("delete")) return delete_objects(context);
+    not_implemented("this POST request");
+  }
+  if (method != "GET") {
+    throw S3Error(ErrorCode::kMethodNotAllowed,
+                  "The specified method is not allowed against this resource.");
+  }
+  if (target.has("notification")) {
+    const auto rules = store_.notification_rules(bucket);
+    response.set_header("Content-Type", std::string(kXml));
+    response.body = notification_configuration_document(rules.get());
+    return;
+  }
+  if (target.has("uploads")) {
+    const std::string prefix(target.get("prefix"));
+    response.set_header("Content-Type", std::string(kXml));
+    response.body = list_uploads_document(bucket, prefix, store_.list_uploads(bucket, prefix));
+    return;
+  }
+  if (target.has("location")) {
+    store_.head_bucket(bucket);
+    response.set_header("Content-Type", std::string(kXml));
+    response.body =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint "
+        "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></LocationConstraint>";
+    return;
+  }
+  const bool known_listing =
+      std::all_of(target.query.begin(), target.query.end(), [](const auto& param) {
+        static const std::array<std::string_view, 9> kListParams{
+            "list-type",   "prefix",        "delimiter",   "max-keys", "continuation-token",
+            "start-after", "encoding-type", "fetch-owner", "marker"};
+        return std::find(kListParams.begin(), kListParams.end(), param.first) !=
+                   kListParams.end() ||
+               param.first.rfind("X-Amz-", 0) == 0 || param.first == "x-id";
+      });
+  if (!known_listing) not_implemented("this bucket subresource");
+  list_objects(context, target.get("list-type") == "2");
+}
+
+void S3Handler::object_operation(Context& context) {
+  const auto& method = context.request.method;
+  const auto& target = context.target;
+  auto& response = context.response;
+  const std::string& bucket = target.bucket;
+  const std::string& key = target.key;
+
+  if (method == "PUT") {
+    if (target.has("uploadId")) {
+      if (!context.request.header("x-amz-copy-source").empty()) not_implemented("UploadPartCopy");
+      const int number = parse_int(target.get("partNumber"), -1, "partNumber");
+      const PartInfo part = store_.upload_part(bucket, key, std::string(target.get("uploadId")),
+                                               number, context.request.body);
+      response.set_header("ETag", quoted(part.etag));
+      return;
+    }
+    if (has_subresource(target)) not_implemented("this object subresource");
+    if (!context.request.header("x-amz-copy-source").empty()) return copy_object(context);
+    return put_object(context);
+  }
+  if (method == "GET" || method == "HEAD") {
+    if (method == "GET" && target.has("uploadId")) {
+      const std::string upload_id(target.get("uploadId"));
+      response.set_header("Content-Type", std::string(kXml));
+      response.body =
+          list_parts_document(bucket, key, upload_id, store_.list_parts(bucket, key, upload_id));
+      return;
+    }
+    return get_object(context, method == "HEAD");
+  }
+  if (method == "DELETE") {
+    if (target.has("uploadId")) {
+      store_.abort_upload(bucket, key, std::string(target.get("uploadId")));
+      response.status = 204;
+      return;
+    }
+    return delete_object(context);
+  }
+  if (method == "POST") {
+    if (target.has("uploads")) {
+      const std::string id = store_.create_upload(bucket, key, content_type_of(context.request),
+                                                  user_metadata(context.request));
+      response.set_header("Content-Type", std::string(kXml));
+      response.body = initiate_multipart_document(bucket, key, id);
+      return;
+    }
+    if (target.has("uploadId")) return complete_upload(context);
+    not_implemented("this POST request");
+  }
+  throw S3Error(ErrorCode::kMethodNotAllowed,
+                "The specified method is not allowed against this resource.");
+}
+
+void S3Handler::notify(Context& context, std::string event_name, const std::string& key,
+                       const ObjectInfo* object) {
+  EventDetails event;
+  event.event_name = std::move(event_name);
+  event.bucket = context.target.bucket;
+  event.key = key;
+  if (object) {
+    event.size = object->size;
+    event.etag = object->etag;
+  }
+  event.time = Clock::now();
+  event.source_ip = context.request.remote_address;
+  event.request_id = context.request_id;
+  event.principal = options_.owner;
+  events_.emit(std::move(event));
+}
+
+void S3Handler::put_object(Context& context) {
+  const ObjectInfo object =
+      store_.put_object(context.target.bucket, context.target.key, context.request.body,
+                        content_type_of(context.request), user_metadata(context.request));
+  context.response.set_header("ETag", quoted(object.etag));
+  notify(context, "ObjectCreated:Put", context.target.key, &object);
+}
+
+void S3Handler::copy_object(Context& context) {
+  std::string_view source = context.request.header("x-amz-copy-source");
+  source = source.substr(0, source.find('?'));  // a versionId means nothing here: no versions
+  std::string decoded = percent_decode(source, false);
+  if (!decoded.empty() && decoded.front() == '/') decoded.erase(0, 1);
+  const auto slash = decoded.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == decoded.size()) {
+    throw S3Error(ErrorCode::kInvalidArgument, "Copy Source must mention the source bucket and key")
+        .with("ArgumentName", "x-amz-copy-source");
+  }
+  std::optional<std::pair<std::string, Metadata>> replacement;
+  if (context.request.header("x-amz-metadata-directive") == "REPLACE") {
+    replacement.emplace(content_type_of(context.request), user_metadata(context.request));
+  }
+  const ObjectInfo object =
+      store_.copy_object(decoded.substr(0, slash), decoded.substr(slash + 1), context.target.bucket,
+                         context.target.key, std::move(replacement));
+  context.response.set_header("Content-Type", std::string(kXml));
+  context.response.body = copy_object_document(object);
+  notify(context, "ObjectCreated:Copy", context.target.key, &object);
+}
+
+void S3Handler::get_object(Context& context, bool head) {
+  const ObjectInfo object = store_.get_object(context.target.bucket, context.target.key);
+  auto& response = context.response;
+  response.set_header("ETag", quoted(object.etag));
+  response.set_header("Last-Modified", format_http_date(object.last_modified));
+  response.set_header("Content-Type", object.content_type);
+  response.set_header("Accept-Ranges", "bytes");
+  for (const auto& [name, value] : object.metadata) response.set_header(name, value);
+
+  ByteRange range{0, object.size == 0 ? 0 : object.size - 1};
+  std::uint64_t length = object.size;
+  const std::string_view range_header = context.request.header("range");
+  if (!range_header.empty()) {
+    if (const auto chosen = parse_range(range_header, object.size)) {
+      range = *chosen;
+      length = range.last - range.first + 1;
+      response.status = 206;
+      response.set_header("Content-Range",
+                          fmt::format("bytes {}-{}/{}", range.first, range.last, object.size));
+    }
+  }
+  if (head) {
+    response.set_header("Content-Length", std::to_string(length));
+    return;
+  }
+  if (length == 0) return;
+  if (object.body) {
+    response.body.assign(*object.body, range.first, length);
+  } else {
+    response.body.assign(length, '\0');  // discard mode: the size is right, the bytes are not
+  }
+}
+
+void S3Handler::delete_object(Context& context) {
+  store_.delete_object(context.target.bucket, context.target.key);
+  context.response.status = 204;
+  notify(context, "ObjectRemoved:Delete", context.target.key, nullptr);
+}
+
+void S3Handler::delete_objects(Context& context) {
+  const DeleteRequest request = parse_delete_objects(context.request.body);
+  std::vector<DeleteOutcome> outcomes;
+  outcomes.reserve(request.keys.size());
+  for (const auto& key : request.keys) {
+    store_.delete_object(context.target.bucket, key);
+    outcomes.push_back({key, {}, {}});
+    notify(context, "ObjectRemoved:Delete", key, nullptr);
+  }
+  context.response.set_header("Content-Type", std::string(kXml));
+  context.response.body = delete_result_document(outcomes, request.quiet);
+}
+
+void S3Handler::list_objects(Context& context, bool v2) {
+  const auto& target = context.target;
+  const std::string_view encoding = target.get("encoding-type");
+  if (!encoding.empty() && encoding != "url") {
+    throw S3Error(ErrorCode::kInvalidArgument, "Invalid Encoding Method specified in Request")
+        .with("ArgumentName", "encoding-type");
+  }
+  ListV2Echo echo;
+  echo.bucket = target.bucket;
+  echo.prefix = target.get("prefix");
+  echo.delimiter = target.get("delimiter");
+  echo.start_after = v2 ? target.get("start-after") : target.get("marker");
+  echo.continuation_token = v2 ? target.get("continuation-token") : std::string_view{};
+  echo.max_keys = std::min(parse_int(target.get("max-keys"), 1000, "max-keys"), 1000);
+  echo.url_encode = encoding == "url";
+
+  ListRequest request;
+  request.prefix = echo.prefix;
+  request.delimiter = echo.delimiter;
+  request.start_after = echo.start_after;
+  request.continuation_token = echo.continuation_token;
+  request.max_keys = echo.max_keys;
+  const ListResult result = store_.list_objects(target.bucket, request);
+
+  context.response.set_header("Content-Type", std::string(kXml));
+  if (v2) {
+    context.response.body = list_objects_v2_document(echo, result);
+    return;
+  }
+  // ListObjects (v1): the same listing, resumed by key ("marker") instead of a token.
+  std::string body = list_objects_v2_document(echo, result);
+  std::string next_marker;
+  if (result.truncated) {
+    const bool prefix_last =
+        !result.common_prefixes.empty() &&
+        (result.contents.empty() || result.common_prefixes.back() > result.contents.back().key);
+    next_marker = prefix_last ? result.common_prefixes.back() : result.contents.back().key;
+  }
+  // Swap the v2-only elements for v1's.
+  const auto token_at = body.find("<NextContinuationToken>");
+  if (token_at != std::string::npos) {
+    const auto token_end = body.find("</NextContinuationToken>") + 24;
+    std::string marker_element = "<NextMarker>";
+    s3::append_xml_escaped(marker_element, echo.url_encode ? [&] {
+      std::string encoded;
+      append_strict_encoded(encoded, next_marker, true);
+      return encoded;
+    }() : next_marker);
+    marker_element += "</NextMarker>";
+    body.replace(token_at, token_end - token_at, marker_element);
+  }
+  context.response.body = std::move(body);
+}
+
+void S3Handler::complete_upload(Context& context) {
+  const auto parts = parse_complete_multipart_upload(context.request.body);
+  const ObjectInfo object =
+      store_.complete_upload(context.target.bucket, context.target.key,
+                             std::string(context.target.get("uploadId")), parts);
+  context.response.set_header("Content-Type", std::string(kXml));
+  context.response.body = complete_multipart_document(
+      "http://" + std::string(context.request.header("host")) + context.target.raw_path,
+      context.target.bucket, context.target.key, object.etag);
+  notify(context, "ObjectCreated:CompleteMultipartUpload", context.target.key, &object);
+}
+
+void S3Handler::post_object(Context& context) {
+  const auto& request = context.request;
+  const std::string& bucket = context.target.bucket;
+  const PostForm form = parse_post_form(request.header("content-type"), request.body);
+
+  const std::string_view policy = form.field("policy");
+  if (policy.empty()) throw S3Error(ErrorCode::kAccessDenied, "Access Denied");
+  if (form.field("x-amz-algorithm") != "AWS4-HMAC-SHA256") {
+    throw S3Error(ErrorCode::kInvalidRequest,
+                  "The authorization mechanism you have provided is not supported. Please use "
+                  "AWS4-HMAC-SHA256.");
+  }
+  auth_.verify_policy_signature(policy, form.field("x-amz-credential"),
+                                form.field("x-amz-signature"));
+  const auto policy_json = base64_decode(policy);
+  if (!policy_json) {
+    throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid Base64 Encoding.");
+  }
+
+  std::string key(form.field("key"));
+  if (key.empty()) {
+    throw S3Error(ErrorCode::kInvalidArgument, "Bucket POST must contain a field named 'key'.")
+        .with("ArgumentName", "key");
+  }
+  if (const auto at = key.find("${filename}"); at != std::string::npos) {
+    key.replace(at, 11, form.filename);
+  }
+  store_.head_bucket(bucket);
+  check_post_policy(*policy_json, bucket, key, form, auth_.now());
+
+  std::string content_type(form.field("content-type"));
+  if (content_type.empty()) content_type = kDefaultContentType;
+  Metadata metadata;
+  for (const auto& [name, value] : form.fields) {
+    if (istarts_with(name, "x-amz-meta-")) metadata.emplace_back(name, value);
+  }
+  const ObjectInfo object =
+      store_.put_object(bucket, key, form.file, std::move(content_type), std::move(metadata));
+
+  auto& response = context.response;
+  std::string location = "http://" + std::string(request.header("host")) + "/" + bucket + "/";
+  append_strict_encoded(location, key, true);
+  response.set_header("ETag", quoted(object.etag));
+  response.set_header("Location", location);
+  const std::string_view status = form.field("success_action_status");
+  if (status == "201") {
+    response.status = 201;
+    response.set_header("Content-Type", std::string(kXml));
+    response.body = post_response_document(location, bucket, key, object.etag);
+  } else if (status == "200") {
+    response.status = 200;
+  } else {
+    response.status = 204;
+  }
+  context.target.key = key;
+  notify(context, "ObjectCreated:Post", key, &object);
+}
+
+}  // namespace s3storm::target

@@ -1,0 +1,81 @@
+#pragma once
+
+// The target's request handler: fault injection, routing to the S3 operation, SigV4
+// verification, the store, S3's XML answers and errors, and the event each notifying operation
+// triggers. Called by http::Server, from any of its threads.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "http/server.hpp"
+#include "target/authenticator.hpp"
+#include "target/event_router.hpp"
+#include "target/fault_spec.hpp"
+#include "target/object_store.hpp"
+#include "target/request_target.hpp"
+
+namespace s3storm::target {
+
+struct HandlerOptions {
+  // Host "<bucket>.<suffix>[:port]" addresses a bucket virtual-hosted style.
+  std::string virtual_host_suffix = "localhost";
+  std::string owner = "s3storm";
+};
+
+struct HandlerCounters {
+  std::uint64_t requests = 0;
+  std::uint64_t errors = 0;  // answered with an S3 error document (injected SlowDown included)
+  std::uint64_t injected_slow_down = 0;
+  std::uint64_t injected_resets = 0;
+  std::uint64_t injected_delays = 0;
+};
+
+class S3Handler {
+ public:
+  S3Handler(ObjectStore& store, const Authenticator& auth, EventRouter& events,
+            FaultInjector& faults, HandlerOptions options)
+      : store_(store),
+        auth_(auth),
+        events_(events),
+        faults_(faults),
+        options_(std::move(options)) {}
+
+  void handle(const http::ServerRequest& request, http::ServerResponse& response);
+
+  HandlerCounters counters() const;
+
+ private:
+  struct Context;
+  void dispatch(Context& context);
+  void service_operation(Context& context);
+  void bucket_operation(Context& context);
+  void object_operation(Context& context);
+
+  void put_object(Context& context);
+  void copy_object(Context& context);
+  void get_object(Context& context, bool head);
+  void delete_object(Context& context);
+  void delete_objects(Context& context);
+  void post_object(Context& context);
+  void list_objects(Context& context, bool v2);
+  void complete_upload(Context& context);
+
+  void notify(Context& context, std::string event_name, const std::string& key,
+              const ObjectInfo* object);
+
+  ObjectStore& store_;
+  const Authenticator& auth_;
+  EventRouter& events_;
+  FaultInjector& faults_;
+  const HandlerOptions options_;
+
+  std::atomic<std::uint64_t> next_request_id_{1};
+  std::atomic<std::uint64_t> requests_{0};
+  std::atomic<std::uint64_t> errors_{0};
+  std::atomic<std::uint64_t> slow_downs_{0};
+  std::atomic<std::uint64_t> resets_{0};
+  std::atomic<std::uint64_t> delays_{0};
+};
+
+}  // namespace s3storm::target

@@ -1,0 +1,118 @@
+#include "target/xml_bodies.hpp"
+
+#include <pugixml.hpp>
+
+#include "target/s3_error.hpp"
+
+namespace s3storm::target {
+
+namespace {
+
+[[noreturn]] void malformed() {
+  throw S3Error(ErrorCode::kMalformedXML,
+                "The XML you provided was not well-formed or did not validate against our "
+                "published schema");
+}
+
+// Element name without any namespace prefix.
+std::string_view local_name(const pugi::xml_node& node) {
+  std::string_view name = node.name();
+  const auto colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
+  for (auto node : parent.children()) {
+    if (node.type() == pugi::node_element && local_name(node) == name) return node;
+  }
+  return {};
+}
+
+pugi::xml_node root_element(pugi::xml_document& doc, std::string_view body,
+                            std::string_view expected) {
+  const auto parsed = doc.load_buffer(body.data(), body.size(), pugi::parse_default);
+  if (!parsed) malformed();
+  const auto root = doc.document_element();
+  if (!root || local_name(root) != expected) malformed();
+  return root;
+}
+
+}  // namespace
+
+std::vector<CompletePart> parse_complete_multipart_upload(std::string_view body) {
+  pugi::xml_document doc;
+  const auto root = root_element(doc, body, "CompleteMultipartUpload");
+  std::vector<CompletePart> parts;
+  for (auto node : root.children()) {
+    if (node.type() != pugi::node_element || local_name(node) != "Part") continue;
+    const auto number = child(node, "PartNumber");
+    const auto etag = child(node, "ETag");
+    if (!number || !etag) malformed();
+    const std::string text = number.child_value();
+    if (text.empty() || text.size() > 5 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+      malformed();
+    }
+    parts.push_back({std::stoi(text), etag.child_value()});
+  }
+  if (parts.empty()) malformed();
+  return parts;
+}
+
+DeleteRequest parse_delete_objects(std::string_view body) {
+  pugi::xml_document doc;
+  const auto root = root_element(doc, body, "Delete");
+  DeleteRequest request;
+  request.quiet = std::string_view(child(root, "Quiet").child_value()) == "true";
+  for (auto node : root.children()) {
+    if (node.type() != pugi::node_element || local_name(node) != "Object") continue;
+    const auto key = child(node, "Key");
+    if (!key) malformed();
+    request.keys.emplace_back(key.child_value());
+  }
+  if (request.keys.empty() || request.keys.size() > 1000) malformed();
+  return request;
+}
+
+NotificationRules parse_notification_configuration(std::string_view body) {
+  pugi::xml_document doc;
+  const auto root = root_element(doc, body, "NotificationConfiguration");
+  NotificationRules rules;
+  for (auto node : root.children()) {
+    if (node.type() != pugi::node_element) continue;
+    const std::string_view element = local_name(node);
+    std::string_view arn_element;
+    if (element == "QueueConfiguration") arn_element = "Queue";
+    if (element == "TopicConfiguration") arn_element = "Topic";
+    if (element == "CloudFunctionConfiguration") arn_element = "CloudFunction";
+    if (element == "LambdaFunctionConfiguration") arn_element = "LambdaFunction";
+    if (element == "EventBridgeConfiguration") continue;  // accepted, nothing to route
+    if (arn_element.empty()) malformed();
+    NotificationRule rule;
+    rule.element = std::string(element);
+    rule.arn_element = std::string(arn_element);
+    rule.id = child(node, "Id").child_value();
+    rule.arn = child(node, arn_element).child_value();
+    if (child(node, "Filter")) {
+      throw S3Error(ErrorCode::kNotImplemented,
+                    "The embedded target does not implement notification filters.");
+    }
+    for (auto event : node.children()) {
+      if (event.type() == pugi::node_element && local_name(event) == "Event") {
+        rule.events.emplace_back(event.child_value());
+      }
+    }
+    if (rule.arn.empty() || rule.events.empty()) malformed();
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+std::string parse_create_bucket_configuration(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
+  pugi::xml_document doc;
+  const auto root = root_element(doc, body, "CreateBucketConfiguration");
+  return child(root, "LocationConstraint").child_value();
+}
+
+}  // namespace s3storm::target

@@ -1,0 +1,29 @@
+#pragma once
+
+// Parsing the XML documents clients send to the target. Malformed input throws
+// S3Error(MalformedXML), as S3 answers.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "target/object_store.hpp"
+
+namespace s3storm::target {
+
+std::vector<CompletePart> parse_complete_multipart_upload(std::string_view body);
+
+struct DeleteRequest {
+  std::vector<std::string> keys;
+  bool quiet = false;
+};
+DeleteRequest parse_delete_objects(std::string_view body);
+
+// Queue, Topic and CloudFunction/LambdaFunction configurations; a Filter element is refused
+// (NotImplemented) rather than silently ignored.
+NotificationRules parse_notification_configuration(std::string_view body);
+
+// Validates a CreateBucketConfiguration (an empty body is fine); returns the LocationConstraint.
+std::string parse_create_bucket_configuration(std::string_view body);
+
+}  // namespace s3storm::target

@@ -1,0 +1,95 @@
+#include <gtest/gtest.h>
+
+#include "target/s3_error.hpp"
+#include "target/xml_bodies.hpp"
+#include "target/xml_documents.hpp"
+
+namespace s3storm::target {
+namespace {
+
+ErrorCode code_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const S3Error& error) {
+    return error.code();
+  }
+  return ErrorCode::kInternalError;
+}
+
+TEST(XmlBodies, CompleteMultipartUpload) {
+  const auto parts = parse_complete_multipart_upload(
+      "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+      "<Part><ETag>\"aa\"</ETag><PartNumber>1</PartNumber></Part>"
+      "<Part><PartNumber>2</PartNumber><ETag>bb</ETag></Part></CompleteMultipartUpload>");
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].number, 1);
+  EXPECT_EQ(parts[0].etag, "\"aa\"");
+  EXPECT_EQ(parts[1].number, 2);
+  EXPECT_EQ(code_of([] { parse_complete_multipart_upload("<CompleteMultipartUpload>"); }),
+            ErrorCode::kMalformedXML);
+  EXPECT_EQ(code_of([] { parse_complete_multipart_upload("<Other/>"); }), ErrorCode::kMalformedXML);
+  EXPECT_EQ(code_of([] {
+              parse_complete_multipart_upload(
+                  "<CompleteMultipartUpload><Part><PartNumber>x</PartNumber><ETag>a</ETag></Part>"
+                  "</CompleteMultipartUpload>");
+            }),
+            ErrorCode::kMalformedXML);
+}
+
+TEST(XmlBodies, DeleteObjects) {
+  const auto request = parse_delete_objects(
+      "<Delete><Quiet>true</Quiet><Object><Key>a &amp; b</Key></Object>"
+      "<Object><Key>c</Key></Object></Delete>");
+  EXPECT_TRUE(request.quiet);
+  ASSERT_EQ(request.keys.size(), 2u);
+  EXPECT_EQ(request.keys[0], "a & b");
+  EXPECT_EQ(code_of([] { parse_delete_objects("<Delete></Delete>"); }), ErrorCode::kMalformedXML);
+}
+
+TEST(XmlBodies, NotificationConfigurationRoundTrips) {
+  const std::string body =
+      "<NotificationConfiguration><QueueConfiguration><Id>q</Id><Queue>arn:aws:sqs:x</Queue>"
+      "<Event>s3:ObjectCreated:*</Event><Event>s3:ObjectRemoved:*</Event></QueueConfiguration>"
+      "<TopicConfiguration><Topic>arn:aws:sns:y</Topic><Event>s3:ObjectCreated:Put</Event>"
+      "</TopicConfiguration></NotificationConfiguration>";
+  const auto rules = parse_notification_configuration(body);
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0].arn, "arn:aws:sqs:x");
+  EXPECT_EQ(rules[0].events.size(), 2u);
+  EXPECT_EQ(rules[1].arn_element, "Topic");
+  EXPECT_EQ(parse_notification_configuration(notification_configuration_document(&rules)).size(),
+            2u);
+  EXPECT_TRUE(parse_notification_configuration("<NotificationConfiguration/>").empty());
+  EXPECT_EQ(code_of([] {
+              parse_notification_configuration(
+                  "<NotificationConfiguration><QueueConfiguration><Queue>a</Queue><Event>e</Event>"
+                  "<Filter/></QueueConfiguration></NotificationConfiguration>");
+            }),
+            ErrorCode::kNotImplemented);
+  EXPECT_EQ(code_of([] { parse_notification_configuration("not xml"); }), ErrorCode::kMalformedXML);
+}
+
+TEST(XmlBodies, CreateBucketConfiguration) {
+  EXPECT_EQ(parse_create_bucket_configuration(""), "");
+  EXPECT_EQ(parse_create_bucket_configuration(
+                "<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint>"
+                "</CreateBucketConfiguration>"),
+            "eu-west-1");
+  EXPECT_EQ(code_of([] { parse_create_bucket_configuration("<x"); }), ErrorCode::kMalformedXML);
+}
+
+TEST(XmlDocuments, ErrorDocumentEscapesAndCarriesDetails) {
+  S3Error error(ErrorCode::kNoSuchKey, "The specified key does not exist.");
+  error.with("Key", "a<b");
+  const std::string doc = error_document(error, "/b/a<b", "RID");
+  EXPECT_NE(doc.find("<Code>NoSuchKey</Code>"), std::string::npos);
+  EXPECT_NE(doc.find("<Key>a&lt;b</Key>"), std::string::npos);
+  EXPECT_NE(doc.find("<RequestId>RID</RequestId>"), std::string::npos);
+  EXPECT_EQ(error_status(ErrorCode::kNoSuchKey), 404u);
+  EXPECT_EQ(error_status(ErrorCode::kSignatureDoesNotMatch), 403u);
+  EXPECT_EQ(error_status(ErrorCode::kBucketAlreadyOwnedByYou), 409u);
+  EXPECT_EQ(error_status(ErrorCode::kSlowDown), 503u);
+}
+
+}  // namespace
+}  // namespace s3storm::target
