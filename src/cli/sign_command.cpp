@@ -41,7 +41,7 @@ struct SignOptions {
 
 struct ParsedUrl {
   std::string scheme;     // lower-case
-  std::string authority;  // host[:port] as it goes into the printed URL
+  std::string authority;  // host[:port] as given, for the printed URL
   std::string host_header;
   std::string path;   // wire form
   std::string query;  // wire form, no '?'
@@ -99,7 +99,7 @@ ParsedUrl parse_url(const std::string& url) {
     if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) throw fail("invalid port");
     port = std::to_string(std::stoi(port));
   }
-  out.authority = port.empty() ? host : host + ":" + port;
+  out.authority = authority;  // the printed URL keeps the host as the user wrote it
   const bool default_port = port.empty() || (out.scheme == "http" && port == "80") ||
                             (out.scheme == "https" && port == "443");
   out.host_header = default_port ? host : host + ":" + port;

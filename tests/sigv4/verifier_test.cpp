@@ -1,0 +1,265 @@
+// Server-side verification: round trips through the Signer, every failure reason, and POST
+// policies (the AWS documentation example and our own builder).
+
+#include "sigv4/verifier.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <fstream>
+#include <sstream>
+
+#include "sigv4/crypto.hpp"
+#include "sigv4/post_policy.hpp"
+#include "sigv4/signer.hpp"
+
+namespace s3storm::sigv4 {
+namespace {
+
+using std::chrono::seconds;
+
+const Credentials kCredentials{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                               ""};
+
+SecretLookup lookup_for(const Credentials& credentials) {
+  return [credentials](std::string_view access_key) -> std::optional<std::string> {
+    if (access_key == credentials.access_key_id) return credentials.secret_access_key;
+    return std::nullopt;
+  };
+}
+
+AmzDate at(const char* text) {
+  return AmzDate::parse(text).value();
+}
+
+// A received request assembled from what the signer said to send.
+struct Wire {
+  std::string target;
+  std::vector<std::pair<std::string, std::string>> owned;
+  std::vector<Header> headers;
+  void finish() {
+    headers.clear();
+    for (const auto& [name, value] : owned) headers.push_back({name, value});
+  }
+};
+
+Wire sign_put(Signer& signer, const AmzDate& time,
+              std::string_view query = "uploads=&partNumber=1") {
+  const std::array<Header, 3> to_sign{{{"Host", "127.0.0.1:9000"},
+                                       {"Content-Type", "text/plain"},
+                                       {"x-amz-meta-note", "  a   b "}}};
+  const std::string payload = sha256_hex("hello");
+  const auto& out = signer.sign({"PUT", "/bucket/a%20b", query, to_sign, payload}, time);
+  Wire wire;
+  wire.target = "/bucket/a%20b" + (query.empty() ? std::string() : "?" + std::string(query));
+  for (const auto& h : to_sign) wire.owned.emplace_back(std::string(h.name), std::string(h.value));
+  wire.owned.emplace_back("X-Amz-Date", std::string(out.amz_date));
+  wire.owned.emplace_back("X-Amz-Content-SHA256", std::string(out.content_sha256));
+  if (!out.security_token.empty())
+    wire.owned.emplace_back("X-Amz-Security-Token", std::string(out.security_token));
+  wire.owned.emplace_back("Authorization", std::string(out.authorization));
+  wire.owned.emplace_back("User-Agent", "unsigned-extra");  // not signed: must not matter
+  wire.finish();
+  return wire;
+}
+
+TEST(Verifier, AcceptsWhatTheSignerSigned) {
+  Signer signer(kCredentials, "us-east-1", "s3");
+  const AmzDate time = at("20240301T120000Z");
+  Wire wire = sign_put(signer, time);
+  Verifier verifier(lookup_for(kCredentials));
+  const auto result =
+      verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time() + seconds(30));
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.access_key_id, kCredentials.access_key_id);
+}
+
+TEST(Verifier, AcceptsTheS3DocumentationRequest) {
+  const std::array<Header, 5> headers{
+      {{"Host", "examplebucket.s3.amazonaws.com"},
+       {"Range", "bytes=0-9"},
+       {"x-amz-content-sha256", kEmptyPayloadHash},
+       {"x-amz-date", "20130524T000000Z"},
+       {"Authorization",
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/"
+        "aws4_request,SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,"
+        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"}}};
+  Verifier verifier(lookup_for(kCredentials));
+  const auto result =
+      verifier.verify({"GET", "/test.txt", headers, {}}, at("20130524T000500Z").time());
+  EXPECT_TRUE(result.ok()) << result.message;
+}
+
+TEST(Verifier, ReportsMismatchWithTheServersCanonicalRequest) {
+  Signer signer(kCredentials, "us-east-1", "s3");
+  const AmzDate time = at("20240301T120000Z");
+  Wire wire = sign_put(signer, time);
+  wire.owned[1].second = "text/html";  // a signed header changed in flight
+  wire.finish();
+  Verifier verifier(lookup_for(kCredentials));
+  const auto result = verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time());
+  EXPECT_EQ(result.status, VerifyStatus::signature_mismatch);
+  EXPECT_EQ(s3_error_code(result.status), "SignatureDoesNotMatch");
+  EXPECT_NE(result.canonical_request.find("content-type:text/html"), std::string::npos);
+  EXPECT_TRUE(result.string_to_sign.starts_with("AWS4-HMAC-SHA256\n20240301T120000Z\n"));
+  EXPECT_EQ(result.message.find(kCredentials.secret_access_key), std::string::npos);
+
+  const auto wrong_target = verifier.verify(
+      {"PUT", "/bucket/a%20b?uploads=&partNumber=2", wire.headers, {}}, time.time());
+  EXPECT_EQ(wrong_target.status, VerifyStatus::signature_mismatch);
+}
+
+TEST(Verifier, RejectsUnknownKeysSkewAndMalformedAuth) {
+  Signer signer({"AKOTHER", "secret", ""}, "us-east-1", "s3");
+  const AmzDate time = at("20240301T120000Z");
+  Wire wire = sign_put(signer, time);
+  Verifier verifier(lookup_for(kCredentials));
+  EXPECT_EQ(verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time()).status,
+            VerifyStatus::unknown_access_key);
+
+  Signer good(kCredentials, "us-east-1", "s3");
+  wire = sign_put(good, time);
+  EXPECT_EQ(verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time() + seconds(16 * 60))
+                .status,
+            VerifyStatus::time_skewed);
+  EXPECT_EQ(verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time() - seconds(16 * 60))
+                .status,
+            VerifyStatus::time_skewed);
+
+  for (const char* bad :
+       {"AWS4-HMAC-SHA1 Credential=x",
+        "AWS4-HMAC-SHA256 Credential=AK/2024/us-east-1/s3/aws4_request",
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240301/us-east-1/s3/aws4_request"}) {
+    Wire broken = wire;
+    broken.owned.back() = {"User-Agent", "x"};
+    broken.owned[broken.owned.size() - 2] = {"Authorization", bad};
+    broken.finish();
+    EXPECT_EQ(verifier.verify({"PUT", broken.target, broken.headers, {}}, time.time()).status,
+              VerifyStatus::malformed)
+        << bad;
+  }
+  const std::array<Header, 1> anonymous{{{"Host", "h"}}};
+  EXPECT_EQ(verifier.verify({"GET", "/b/k", anonymous, {}}, time.time()).status,
+            VerifyStatus::unsigned_request);
+}
+
+TEST(Verifier, ChecksSessionTokenIsPartOfTheSignature) {
+  Signer signer({kCredentials.access_key_id, kCredentials.secret_access_key, "TOKEN"}, "us-east-1",
+                "s3");
+  const AmzDate time = at("20240301T120000Z");
+  Wire wire = sign_put(signer, time, "");
+  Verifier verifier(lookup_for(kCredentials));
+  EXPECT_TRUE(verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time()).ok());
+  for (auto& [name, value] : wire.owned) {
+    if (name == "X-Amz-Security-Token") value = "OTHER";
+  }
+  wire.finish();
+  EXPECT_EQ(verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time()).status,
+            VerifyStatus::signature_mismatch);
+}
+
+TEST(Verifier, VerifiesPresignedUrlsAndTheirExpiry) {
+  Signer signer({kCredentials.access_key_id, kCredentials.secret_access_key, "T/+="}, "us-east-1",
+                "s3");
+  const AmzDate time = at("20240301T120000Z");
+  const std::array<Header, 1> headers{{{"host", "127.0.0.1:9000"}}};
+  const auto& out = signer.presign(
+      {"GET", "/bucket/k%2B1", "versionId=3", headers, kUnsignedPayload}, time, seconds(300));
+  const std::string target = "/bucket/k%2B1?" + std::string(out.presigned_query);
+  Verifier verifier(lookup_for(kCredentials));
+  const ReceivedRequest request{"GET", target, headers, {}};
+  EXPECT_TRUE(verifier.verify(request, time.time() + seconds(299)).ok());
+  EXPECT_EQ(verifier.verify(request, time.time() + seconds(301)).status, VerifyStatus::expired);
+  EXPECT_EQ(verifier.verify(request, time.time() - seconds(3600)).status,
+            VerifyStatus::time_skewed);
+  EXPECT_EQ(verifier.verify({"PUT", target, headers, {}}, time.time()).status,
+            VerifyStatus::signature_mismatch);
+  const std::string tampered =
+      "/bucket/k%2B1?versionId=4&" + target.substr(target.find("X-Amz-Algorithm"));
+  EXPECT_EQ(verifier.verify({"GET", tampered, headers, {}}, time.time()).status,
+            VerifyStatus::signature_mismatch);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(PostPolicy, SignsTheAwsDocumentationExample) {
+  const std::string dir =
+      std::string(S3STORM_TEST_DATA_DIR) + "/s3-doc-examples/post-policy/post-policy";
+  const std::string b64 = read_file(dir + ".b64");
+  EXPECT_EQ(base64_encode(read_file(dir + ".policy")), b64);
+  EXPECT_EQ(sign_policy(b64, kCredentials.secret_access_key, "20151229", "us-east-1"),
+            read_file(dir + ".signature"));
+}
+
+TEST(PostPolicy, ServerAcceptsTheAwsDocumentationFormBeforeExpiry) {
+  const std::string dir =
+      std::string(S3STORM_TEST_DATA_DIR) + "/s3-doc-examples/post-policy/post-policy";
+  std::map<std::string, std::string> form{
+      {"bucket", "sigv4examplebucket"},
+      {"key", "user/user1/photo.jpg"},
+      {"acl", "public-read"},
+      {"success_action_redirect",
+       "http://sigv4examplebucket.s3.amazonaws.com/successful_upload.html"},
+      {"Content-Type", "image/jpeg"},
+      {"x-amz-meta-uuid", "14365123651274"},
+      {"x-amz-server-side-encryption", "AES256"},
+      {"X-Amz-Credential", "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request"},
+      {"X-Amz-Algorithm", "AWS4-HMAC-SHA256"},
+      {"X-Amz-Date", "20151229T000000Z"},
+      {"x-amz-meta-tag", ""},
+      {"Policy", read_file(dir + ".b64")},
+      {"X-Amz-Signature", read_file(dir + ".signature")}};
+  const auto before = at("20151230T115959Z").time();
+  auto result = verify_post_form(form, lookup_for(kCredentials), before, 1000);
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(
+      verify_post_form(form, lookup_for(kCredentials), at("20151230T120001Z").time(), 1000).status,
+      VerifyStatus::expired);
+  form["key"] = "user/user2/photo.jpg";
+  EXPECT_EQ(verify_post_form(form, lookup_for(kCredentials), before, 1000).status,
+            VerifyStatus::policy_violation);
+  form["key"] = "user/user1/photo.jpg";
+  form["x-amz-meta-extra"] = "not in policy";
+  EXPECT_EQ(verify_post_form(form, lookup_for(kCredentials), before, 1000).status,
+            VerifyStatus::policy_violation);
+  form.erase("x-amz-meta-extra");
+  form["X-Amz-Signature"][0] = form["X-Amz-Signature"][0] == '0' ? '1' : '0';
+  EXPECT_EQ(verify_post_form(form, lookup_for(kCredentials), before, 1000).status,
+            VerifyStatus::signature_mismatch);
+}
+
+TEST(PostPolicy, BuilderRoundTripsThroughTheServerSide) {
+  const AmzDate time = at("20240301T120000Z");
+  PostPolicy policy(time.time() + std::chrono::hours(1));
+  policy.equals("bucket", "test-bucket")
+      .starts_with("key", "uploads/")
+      .content_length_range(1, 1024);
+  const Credentials credentials{"AKID", "SECRET", "TOKEN"};
+  const FormFields fields = sign_post_policy(policy, credentials, "eu-west-1", time);
+  std::map<std::string, std::string> form{fields.begin(), fields.end()};
+  EXPECT_EQ(form.at("x-amz-credential"), "AKID/20240301/eu-west-1/s3/aws4_request");
+  EXPECT_EQ(form.at("x-amz-security-token"), "TOKEN");
+  const std::string json = base64_decode(form.at("policy")).value();
+  EXPECT_NE(json.find(R"("expiration":"2024-03-01T13:00:00.000Z")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"(["starts-with","$key","uploads/"])"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"({"x-amz-security-token":"TOKEN"})"), std::string::npos) << json;
+  form["bucket"] = "test-bucket";
+  form["key"] = "uploads/a.txt";
+  const SecretLookup lookup = [](std::string_view key) -> std::optional<std::string> {
+    if (key == "AKID") return std::string("SECRET");
+    return std::nullopt;
+  };
+  EXPECT_TRUE(verify_post_form(form, lookup, time.time(), 29).ok());
+  EXPECT_EQ(verify_post_form(form, lookup, time.time(), 2048).status,
+            VerifyStatus::policy_violation);
+  form["bucket"] = "other";
+  EXPECT_EQ(verify_post_form(form, lookup, time.time(), 29).status, VerifyStatus::policy_violation);
+}
+
+}  // namespace
+}  // namespace s3storm::sigv4
