@@ -207,6 +207,27 @@ TEST(ConnectionPool, KeepsBodiesUpToTheLimitAndCanDiscardThem) {
   EXPECT_TRUE(c.reused);  // a streamed body leaves the connection usable
 }
 
+TEST(ConnectionPool, GetsA413ForAnOversizedBodyRatherThanAReset) {
+  ServerOptions sopts;
+  sopts.body_limit = 64 * 1024;
+  Server server(sopts, echo());
+  server.start();
+  boost::asio::io_context io;
+  ConnectionPool pool(io, local(server), {});
+  const std::string payload(1024 * 1024, 'z');
+  Request put;
+  prepare_request(put, bhttp::verb::put, "/too-big", "127.0.0.1", payload);
+  auto c = send_and_wait(io, pool, put);
+  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.status, 413u);
+  EXPECT_EQ(server.counters().rejected_too_large, 1u);
+  // The server closed that connection; the next request gets a fresh one.
+  auto small = make_get("/after");
+  c = send_and_wait(io, pool, small);
+  EXPECT_EQ(c.status, 200u);
+  EXPECT_FALSE(c.reused);
+}
+
 TEST(ConnectionPool, HeadResponseWithContentLengthDoesNotWaitForABody) {
   Server server({}, [](const ServerRequest&, ServerResponse& res) {
     res.set_header("Content-Length", "4096");
