@@ -169,7 +169,8 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
   r.read_bool(node, "cleanup", out.cleanup);
   if (const YAML::Node topics = node["topics"]) {
     if (!topics.IsSequence()) r.error(topics, "'topics' must be a list");
-    for (const auto& t : topics) {
+    const YAML::Node none(YAML::NodeType::Sequence);
+    for (const auto& t : topics.IsSequence() ? topics : none) {
       if (!r.check_map(t, "topic", {"name", "push_endpoint", "persistent"})) continue;
       Topic topic;
       if (r.require(t, "name", "topic")) r.read_string(t, "name", topic.name);
@@ -181,7 +182,8 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
   if (const YAML::Node notifications = node["notifications"]) {
     if (!notifications.IsSequence()) r.error(notifications, "'notifications' must be a list");
     int generated_id = 0;
-    for (const auto& n : notifications) {
+    const YAML::Node none(YAML::NodeType::Sequence);
+    for (const auto& n : notifications.IsSequence() ? notifications : none) {
       if (!r.check_map(
               n, "notification",
               {"id", "bucket", "events", "queue", "topic", "lambda", "webhook", "filter"})) {

@@ -12,6 +12,7 @@ namespace s3storm::scenario::detail {
 namespace {
 
 const char* describe(const YAML::Node& node) {
+  if (!node.IsDefined()) return "nothing";
   switch (node.Type()) {
     case YAML::NodeType::Map:
       return "a map";
@@ -114,15 +115,17 @@ void Reader::error_flag(const std::string& flag, std::string message) {
 
 bool Reader::check_map(const YAML::Node& node, std::string_view where,
                        std::initializer_list<std::string_view> allowed) {
-  if (!node.IsMap()) {
+  if (!node.IsDefined() || !node.IsMap()) {
     error(node, std::string(where) + " must be a map, got " + describe(node));
     return false;
   }
   std::map<std::string, YAML::Mark> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    // Copies, not references: the iterator hands out a temporary pair.
+    const YAML::Node key = it->first;
+    const YAML::Node value = it->second;
     // Keys created by --set have no position; the value node carries the flag.
-    const YAML::Node& at = key.Mark().line >= 0 ? key : it->second;
+    const YAML::Node& at = key.Mark().line >= 0 ? key : value;
     if (!key.IsScalar()) {
       error(at, "keys in " + std::string(where) + " must be plain names");
       continue;
@@ -152,7 +155,7 @@ bool Reader::require(const YAML::Node& map, std::string_view key, std::string_vi
 }
 
 std::optional<std::string> Reader::scalar(const YAML::Node& node, std::string_view what) {
-  if (!node.IsScalar()) {
+  if (!node.IsDefined() || !node.IsScalar()) {
     error(node, std::string(what) + " must be a single value, got " + describe(node));
     return std::nullopt;
   }

@@ -274,6 +274,10 @@ const std::vector<InvalidCase>& cases() {
                               "phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",
        {"t.yaml:4:30: unknown event type 's3:ObjectCreated:Pot'; did you mean "
         "'s3:ObjectCreated:Put'?"}},
+      {"NotificationsNotAList",
+       std::string(kTarget) + "setup:\n  notifications:\n    part_size: x\n  topics: {name: t}\n"
+                              "phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",
+       {"t.yaml:4:5: 'notifications' must be a list", "t.yaml:5:11: 'topics' must be a list"}},
       {"SqsWithoutQueue",
        std::string(kTarget) +
            "events: {source: sqs}\nphases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",

@@ -1,0 +1,41 @@
+#include <gtest/gtest.h>
+
+#include "scenario/threshold_parser.hpp"
+
+namespace s3storm::scenario {
+namespace {
+
+const std::vector<std::string> kPhases = {"storm", "warmup"};
+
+TEST(Threshold, ParsesMetricComparatorAndValue) {
+  const auto t = parse_threshold("  put.p999 <= 250us ", kPhases);
+  EXPECT_EQ(t.expression, "put.p999 <= 250us");
+  EXPECT_EQ(t.metric, (std::vector<std::string>{"put", "p999"}));
+  EXPECT_EQ(t.comparator, Comparator::le);
+  EXPECT_DOUBLE_EQ(t.value, 250e-6);
+  EXPECT_EQ(t.unit, ValueUnit::duration_seconds);
+}
+
+TEST(Threshold, EveryMetricFamily) {
+  EXPECT_EQ(parse_threshold("errors.rate<0.001", kPhases).unit, ValueUnit::number);
+  EXPECT_DOUBLE_EQ(parse_threshold("errors.rate < 0.5%", kPhases).value, 0.005);
+  EXPECT_EQ(parse_threshold("ops.rate > 100/s", kPhases).unit, ValueUnit::per_second);
+  EXPECT_DOUBLE_EQ(parse_threshold("ops.copy.rate > 60/m", kPhases).value, 1);
+  EXPECT_EQ(parse_threshold("events.delivery.p99 < 2s", kPhases).unit, ValueUnit::duration_seconds);
+  EXPECT_EQ(parse_threshold("events.duplicated == 0", kPhases).comparator, Comparator::eq);
+  EXPECT_EQ(parse_threshold("phase.warmup.errors != 1", kPhases).comparator, Comparator::ne);
+  EXPECT_EQ(parse_threshold("all.mean > 1ms", kPhases).comparator, Comparator::gt);
+  EXPECT_EQ(parse_threshold("multipart.count >= 3", kPhases).comparator, Comparator::ge);
+}
+
+TEST(Threshold, RejectsWhatCannotBeChecked) {
+  for (const char* bad :
+       {"put.p99", "put.p99 < ", "< 5ms", "put.p0 < 5ms", "put.p99 < 5", "putt.p99 < 5ms",
+        "errors.rate < 5ms", "ops.rate > 100", "events.missing == 1s", "phase.nope.dropped == 0",
+        "events.delivery.count < 1", "put.p99 < fast"}) {
+    EXPECT_THROW(parse_threshold(bad, kPhases), std::invalid_argument) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace s3storm::scenario
