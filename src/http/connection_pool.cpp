@@ -85,21 +85,22 @@ class ConnectionPool::Core final : public detail::ConnectionOwner,
       --returning_;
     }
 
-    if (healthy && !closed_) {
+    if (closed_) return;
+    if (healthy) {
       if (!pending_.empty()) {
         auto next = std::move(pending_.front());
         pending_.pop_front();
         ++stats_.reused;
         connection->start(*next.request, std::move(next.done), next.queued);
-        return;
+      } else {
+        connection->idle_since = Clock::now();
+        idle_.push_back(connection);
+        arm_sweep();
       }
-      connection->idle_since = Clock::now();
-      idle_.push_back(connection);
-      arm_sweep();
-      return;
     }
-    // The connection is gone; a queued request may now open a fresh one.
-    if (!closed_ && !pending_.empty() && open_ < settings_.options.max_connections) {
+    // Requests queued during the callback (or behind a connection that just died) may open
+    // fresh connections now that no completion is running.
+    while (!pending_.empty() && open_ < settings_.options.max_connections) {
       auto next = std::move(pending_.front());
       pending_.pop_front();
       open_new(*next.request, std::move(next.done), next.queued, false);

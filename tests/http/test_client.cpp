@@ -157,6 +157,28 @@ TEST(ConnectionPool, AClosedLoopDoesNotGrowThePool) {
   EXPECT_EQ(server.counters().connections, 1u);
 }
 
+TEST(ConnectionPool, RequestsQueuedFromACallbackStillUseFreeConnectionSlots) {
+  ServerOptions sopts;
+  sopts.threads = 2;
+  Server server(sopts,
+                [](const ServerRequest&, ServerResponse&) { std::this_thread::sleep_for(100ms); });
+  server.start();
+  boost::asio::io_context io;
+  PoolOptions options;
+  options.max_connections = 3;
+  ConnectionPool pool(io, local(server), options);
+  auto request = make_get("/fan-out");
+  int done = 0;
+  pool.async_send(request, [&](Result&) {
+    ++done;
+    // Fan out three requests from inside a completion: one reuses this connection, two open more.
+    for (int i = 0; i < 3; ++i) pool.async_send(request, [&](Result&) { ++done; });
+  });
+  ASSERT_TRUE(run_until(io, [&] { return done == 1; }));
+  EXPECT_EQ(pool.open_connections(), 3u);
+  ASSERT_TRUE(run_until(io, [&] { return done == 4; }));
+}
+
 TEST(ConnectionPool, SendsTheBodyViewIntactWithoutCopying) {
   // One shared payload; each request carries a slice of it.
   std::string payload(1 << 20, '\0');
