@@ -1,7 +1,6 @@
 #include "target/crypto.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <stdexcept>
 
@@ -23,21 +22,6 @@ std::array<std::uint8_t, N> digest(const EVP_MD* md, std::string_view data) {
 
 Md5Digest md5(std::string_view data) {
   return digest<16>(EVP_md5(), data);
-}
-
-Sha256Digest sha256(std::string_view data) {
-  return digest<32>(EVP_sha256(), data);
-}
-
-Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
-  Sha256Digest out{};
-  unsigned int length = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
-           &length) == nullptr) {
-    throw std::runtime_error("OpenSSL HMAC failed");
-  }
-  return out;
 }
 
 std::string to_hex(const std::uint8_t* bytes, std::size_t size) {

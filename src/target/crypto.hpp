@@ -1,6 +1,6 @@
 #pragma once
 
-// The few digests the target needs (ETags, payload hashes, signatures), over OpenSSL EVP.
+// What the target needs beyond SigV4 (which sigv4/ provides): MD5 for ETags, hex, base64.
 
 #include <array>
 #include <cstdint>
@@ -11,13 +11,10 @@
 namespace s3storm::target {
 
 using Md5Digest = std::array<std::uint8_t, 16>;
-using Sha256Digest = std::array<std::uint8_t, 32>;
 
 Md5Digest md5(std::string_view data);
-Sha256Digest sha256(std::string_view data);
-Sha256Digest hmac_sha256(std::string_view key, std::string_view data);
 
-// Lower-case hex, as ETags and SigV4 use it.
+// Lower-case hex, as ETags use it.
 std::string to_hex(const std::uint8_t* bytes, std::size_t size);
 template <std::size_t N>
 std::string to_hex(const std::array<std::uint8_t, N>& digest) {

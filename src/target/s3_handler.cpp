@@ -147,7 +147,7 @@ void S3Handler::dispatch(Context& context) {
                          !target.has("delete") &&
                          istarts_with(request.header("content-type"), "multipart/form-data");
   if (form_post) return post_object(context);
-  auth_.verify(request, target);
+  auth_.verify(request);
   if (target.bucket.empty()) return service_operation(context);
   if (target.key.empty()) return bucket_operation(context);
   object_operation(context);

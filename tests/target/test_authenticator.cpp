@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sigv4/amz_date.hpp"
 #include "target/authenticator.hpp"
-#include "target/crypto.hpp"
 #include "target/s3_error.hpp"
 
 namespace s3storm::target {
@@ -19,7 +19,7 @@ constexpr const char* kEmptyHash =
 constexpr const char* kHost = "examplebucket.s3.amazonaws.com";
 
 Clock::time_point at(const char* amz_date) {
-  return *parse_amz_date(amz_date);
+  return sigv4::AmzDate::parse(amz_date)->time();
 }
 
 Authenticator make_auth(Clock::time_point now, const char* secret = kSecret) {
@@ -59,20 +59,16 @@ S3Error error_of(const std::function<void()>& action) {
   return S3Error(ErrorCode::kInternalError, "");
 }
 
-RequestTarget target_of(const http::ServerRequest& request) {
-  return parse_request_target(request.target, request.header("host"), "s3.amazonaws.com");
-}
-
 TEST(Authenticator, AcceptsAwsHeaderExample) {
   const auto auth = make_auth(at("20130524T000500Z"));
   const auto request = get_with_range(kGetSignature);
-  EXPECT_EQ(auth.verify(request, target_of(request)), kAccessKey);
+  EXPECT_EQ(auth.verify(request), kAccessKey);
 }
 
 TEST(Authenticator, WrongSecretIsSignatureDoesNotMatchWithStringToSign) {
   const auto auth = make_auth(at("20130524T000000Z"), "not-the-secret");
   const auto request = get_with_range(kGetSignature);
-  const auto error = error_of([&] { auth.verify(request, target_of(request)); });
+  const auto error = error_of([&] { auth.verify(request); });
   EXPECT_EQ(error.code(), ErrorCode::kSignatureDoesNotMatch);
   bool has_string_to_sign = false;
   for (const auto& [name, value] : error.details) {
@@ -90,31 +86,27 @@ TEST(Authenticator, TamperedHeaderOrUnknownKeyOrSkewFail) {
   const auto auth = make_auth(at("20130524T000000Z"));
   auto request = get_with_range(kGetSignature);
   request.headers[1].second = "bytes=0-10";
-  EXPECT_EQ(error_of([&] { auth.verify(request, target_of(request)); }).code(),
-            ErrorCode::kSignatureDoesNotMatch);
+  EXPECT_EQ(error_of([&] { auth.verify(request); }).code(), ErrorCode::kSignatureDoesNotMatch);
 
   AuthOptions other;
   other.secrets = {{"SOMEONEELSE", kSecret}};
   other.now = [] { return at("20130524T000000Z"); };
   const Authenticator stranger(other);
   request = get_with_range(kGetSignature);
-  EXPECT_EQ(error_of([&] { stranger.verify(request, target_of(request)); }).code(),
-            ErrorCode::kInvalidAccessKeyId);
+  EXPECT_EQ(error_of([&] { stranger.verify(request); }).code(), ErrorCode::kInvalidAccessKeyId);
 
   const auto late = make_auth(at("20130524T001600Z"));
-  EXPECT_EQ(error_of([&] { late.verify(request, target_of(request)); }).code(),
-            ErrorCode::kRequestTimeTooSkewed);
+  EXPECT_EQ(error_of([&] { late.verify(request); }).code(), ErrorCode::kRequestTimeTooSkewed);
 
   request.headers.pop_back();  // no Authorization at all
-  EXPECT_EQ(error_of([&] { auth.verify(request, target_of(request)); }).code(),
-            ErrorCode::kAccessDenied);
+  EXPECT_EQ(error_of([&] { auth.verify(request); }).code(), ErrorCode::kAccessDenied);
 }
 
 TEST(Authenticator, SignedPayloadHashMustMatchTheBody) {
   const auto auth = make_auth(at("20130524T000000Z"));
   auto request = get_with_range(kGetSignature);
   request.body = "tampered";  // the signed hash is the empty body's
-  const auto error = error_of([&] { auth.verify(request, target_of(request)); });
+  const auto error = error_of([&] { auth.verify(request); });
   EXPECT_EQ(error.code(), ErrorCode::kXAmzContentSHA256Mismatch);
   EXPECT_EQ(error_status(error.code()), 400u);
 }
@@ -133,17 +125,15 @@ http::ServerRequest presigned() {
 
 TEST(Authenticator, PresignedUrlFromAwsExampleAndItsExpiry) {
   const auto request = presigned();
-  EXPECT_EQ(make_auth(at("20130524T230000Z")).verify(request, target_of(request)), kAccessKey);
+  EXPECT_EQ(make_auth(at("20130524T230000Z")).verify(request), kAccessKey);
   const auto expired = make_auth(at("20130525T000001Z"));
-  const auto error = error_of([&] { expired.verify(request, target_of(request)); });
+  const auto error = error_of([&] { expired.verify(request); });
   EXPECT_EQ(error.code(), ErrorCode::kAccessDenied);
   EXPECT_STREQ(error.what(), "Request has expired");
 
   auto tampered = presigned();
   tampered.target.replace(tampered.target.find("test.txt"), 8, "test.TXT");
-  EXPECT_EQ(error_of([&] {
-              make_auth(at("20130524T000000Z")).verify(tampered, target_of(tampered));
-            }).code(),
+  EXPECT_EQ(error_of([&] { make_auth(at("20130524T000000Z")).verify(tampered); }).code(),
             ErrorCode::kSignatureDoesNotMatch);
 }
 
@@ -174,13 +164,6 @@ TEST(Authenticator, PostPolicySignatureFromAwsExample) {
             ErrorCode::kSignatureDoesNotMatch);
   EXPECT_EQ(error_of([&] { auth.verify_policy_signature(kPolicy, "short/cred", "00"); }).code(),
             ErrorCode::kAuthorizationHeaderMalformed);
-}
-
-TEST(Authenticator, AmzDateParsing) {
-  EXPECT_EQ(Clock::to_time_t(at("20130524T000000Z")), 1369353600);
-  EXPECT_FALSE(parse_amz_date("20130524T000000"));
-  EXPECT_FALSE(parse_amz_date("2013052XT000000Z"));
-  EXPECT_FALSE(parse_amz_date("20131324T000000Z"));
 }
 
 }  // namespace
