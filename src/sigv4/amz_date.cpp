@@ -1,8 +1,6 @@
 #include "sigv4/amz_date.hpp"
 
-#include <algorithm>
 #include <array>
-#include <cstdio>
 
 namespace s3storm::sigv4 {
 namespace {
@@ -35,13 +33,19 @@ AmzDate AmzDate::from_time(std::chrono::system_clock::time_point time) {
   const sys_days day = floor<days>(out.time_);
   const year_month_day ymd{day};
   const hh_mm_ss<seconds> clock{out.time_ - day};
-  std::array<char, 17> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "%04d%02u%02uT%02d%02d%02dZ",
-                static_cast<int>(ymd.year()) % 10000, static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(clock.hours().count()),
-                static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()));
-  std::copy_n(buffer.begin(), out.text_.size(), out.text_.begin());
+  // Digits written by hand: this runs once per signature and snprintf would dominate it.
+  const auto put = [&out](std::size_t at, unsigned value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10)
+      out.text_[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<unsigned>(static_cast<int>(ymd.year()) % 10000), 4);
+  put(4, static_cast<unsigned>(ymd.month()), 2);
+  put(6, static_cast<unsigned>(ymd.day()), 2);
+  out.text_[8] = 'T';
+  put(9, static_cast<unsigned>(clock.hours().count()), 2);
+  put(11, static_cast<unsigned>(clock.minutes().count()), 2);
+  put(13, static_cast<unsigned>(clock.seconds().count()), 2);
+  out.text_[15] = 'Z';
   return out;
 }
 
