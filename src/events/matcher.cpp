@@ -210,6 +210,11 @@ std::uint64_t Matcher::observed_count() const {
   return observed_;
 }
 
+std::size_t Matcher::outstanding_identities() const {
+  std::lock_guard lock(mutex_);
+  return slots_.size();
+}
+
 MatchSummary Matcher::summarize() const {
   std::lock_guard lock(mutex_);
   std::vector<EventTypeSummary> types(types_.size());

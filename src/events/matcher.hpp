@@ -49,6 +49,9 @@ class Matcher {
   void count_test_events(std::uint64_t n);
 
   std::uint64_t observed_count() const;
+  // Identities with something outstanding (an expectation or a surplus arrival): the only ones
+  // for which strings are kept. Matched identities cost one fingerprint each.
+  std::size_t outstanding_identities() const;
 
   // A snapshot; the matcher keeps working afterwards.
   MatchSummary summarize() const;

@@ -277,6 +277,21 @@ TEST(Matcher, TestEventsAndObservedCount) {
   EXPECT_EQ(s.total_expected(), 0u);
 }
 
+TEST(Matcher, MatchedEventsKeepNoPerEventState) {
+  Matcher m;
+  for (int i = 0; i < 100'000; ++i) {
+    const std::string key = "a-rather-long-key-name-that-would-not-fit-inline/" + std::to_string(i);
+    m.expect("b", key, EventKind::kObjectCreatedPut, at_ms(0));
+    if (i % 1000 != 0) m.observe(put(key), at_ms(1));
+  }
+  EXPECT_EQ(m.outstanding_identities(), 100u);  // only the unanswered ones
+  m.observe(put("a-rather-long-key-name-that-would-not-fit-inline/1"), at_ms(2));  // a duplicate
+  EXPECT_EQ(m.outstanding_identities(), 101u);
+  const auto s = m.summarize();
+  EXPECT_EQ(s.total_missing(), 100u);
+  EXPECT_EQ(s.total_duplicate(), 1u);
+}
+
 TEST(Matcher, SummaryMapsOntoTheReportModel) {
   Matcher m;
   m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(0));
