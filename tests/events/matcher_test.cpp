@@ -61,7 +61,8 @@ TEST(Matcher, ReorderedArrivalsMatch) {
   for (int i = 4; i >= 0; --i) {
     m.observe(record(EventKind::kObjectCreatedCopy, "k" + std::to_string(i)), at_ms(50));
   }
-  const auto& t = type_of(m.summarize(), "ObjectCreated:Copy");
+  const auto summary = m.summarize();
+  const auto& t = type_of(summary, "ObjectCreated:Copy");
   EXPECT_EQ(t.delivered, 5u);
   EXPECT_EQ(t.missing, 0u);
 }
@@ -148,7 +149,8 @@ TEST(Matcher, ArrivalAfterStartButBeforeExpectIsEarlyWhenRecordedLater) {
   // The second overwrite's event arrives while its request is still being answered.
   m.observe(put("k"), at_ms(105));
   m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(110), at_ms(100));
-  const auto& t = type_of(m.summarize(), "ObjectCreated:Put");
+  const auto summary = m.summarize();
+  const auto& t = type_of(summary, "ObjectCreated:Put");
   EXPECT_EQ(t.delivered, 2u);
   EXPECT_EQ(t.early, 1u);
   EXPECT_EQ(t.duplicate, 0u);
@@ -162,7 +164,8 @@ TEST(Matcher, CopyArrivingBeforeAnOperationStartedIsADuplicateNotItsEvent) {
   m.observe(put("k"), at_ms(20));  // at-least-once copy of the first
   m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(110), at_ms(100));
   m.observe(put("k"), at_ms(150));
-  const auto& t = type_of(m.summarize(), "ObjectCreated:Put");
+  const auto summary = m.summarize();
+  const auto& t = type_of(summary, "ObjectCreated:Put");
   EXPECT_EQ(t.delivered, 2u);
   EXPECT_EQ(t.duplicate, 1u);
   EXPECT_EQ(t.early, 0u);
