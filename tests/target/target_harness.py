@@ -73,16 +73,21 @@ class Serve:
             self.process.kill()
             raise RuntimeError("serve did not start: %r %r" % (line, self.process.stderr.read()))
         self.endpoint = line.split("listening on ")[1].split()[0]
+        self.clients = []
         self.port = int(self.endpoint.rsplit(":", 1)[1])
 
     def client(self, secret=SECRET_KEY, access_key=ACCESS_KEY, **config):
-        return boto3.client(
+        client = boto3.client(
             "s3", endpoint_url=self.endpoint, region_name="us-east-1",
             aws_access_key_id=access_key, aws_secret_access_key=secret,
             config=Config(signature_version="s3v4", s3={"addressing_style": "path"},
                           retries={"max_attempts": 1, "mode": "standard"}, **config))
+        self.clients.append(client)
+        return client
 
     def stop(self):
+        for client in self.clients:
+            client.close()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
