@@ -3,13 +3,18 @@
 
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "cli/commands.hpp"
 #include "events/event_printer.hpp"
+#include "events/sqs_poller.hpp"
 #include "events/webhook_receiver.hpp"
+#include "sigv4/credentials.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -18,7 +23,11 @@ namespace {
 
 struct ListenOptions {
   std::string listen = "127.0.0.1:9900";
+  bool listen_given = false;
   std::string sqs_queue_url;
+  std::string region;
+  int pollers = 1;
+  int wait_seconds = 20;
   std::string auth_token;
 };
 
@@ -52,17 +61,84 @@ class EventLog {
   std::uint64_t test_events_ = 0;
 };
 
-int run_listen(const ListenOptions& options) {
-  if (!options.sqs_queue_url.empty()) {
-    throw UsageError("--sqs: the SQS poller is not built yet; use the webhook (--listen)");
-  }
-  // Block the stop signals before any thread starts, so every thread inherits the mask and only
-  // sigwait below sees them.
+// Block the stop signals before any thread starts, so every thread inherits the mask and only
+// the main thread's sigwait sees them.
+sigset_t block_stop_signals() {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  return stop_signals;
+}
+
+void print_sqs_totals(const events::SqsCounters& c) {
+  std::string out = "\nSQS\n";
+  const auto line = [&out](std::string_view name, std::uint64_t n) {
+    out += fmt::format("  {:<40} {}\n", name, n);
+  };
+  line("messages received", c.messages_received);
+  line("messages deleted", c.messages_deleted);
+  line("delete failures", c.delete_failures);
+  line("parse failures", c.parse_failures);
+  line("receive errors", c.receive_error_total());
+  for (const auto& [code, n] : c.receive_errors) line("  " + code, n);
+  std::fputs(out.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+int run_listen_sqs(const ListenOptions& options) {
+  if (options.listen_given) {
+    throw UsageError("--sqs and --listen: choose one event source");
+  }
+  const auto env = sigv4::process_environment();
+  events::SqsOptions sqs;
+  sqs.queue_url = options.sqs_queue_url;
+  sqs.region =
+      !options.region.empty() ? options.region : sigv4::resolve_region(env).value_or("us-east-1");
+  sqs.credentials = sigv4::resolve_credentials(env).credentials;
+  sqs.pollers = options.pollers;
+  sqs.wait = std::chrono::seconds(options.wait_seconds);
+
+  const sigset_t stop_signals = block_stop_signals();
+  EventLog log;
+  std::optional<events::SqsPoller> poller;
+  try {
+    poller.emplace(sqs, [&log](const events::Notification& n, events::TimePoint) { log.print(n); });
+    poller->start();
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("--sqs: {}", e.what()));
+  } catch (const std::runtime_error& e) {
+    throw UsageError(fmt::format("--sqs {}: {}", options.sqs_queue_url, e.what()));
+  }
+  fmt::print(stderr,
+             "s3storm listen: waiting for events from SQS queue {} (region {}, {} poller{}; "
+             "Ctrl-C prints totals)\n",
+             options.sqs_queue_url, poller->region(), options.pollers,
+             options.pollers == 1 ? "" : "s");
+
+  // Wake once a second to report new receive errors: bad credentials or a wrong queue URL
+  // would otherwise look like a quiet queue.
+  std::map<std::string, std::uint64_t> reported;
+  const timespec second{1, 0};
+  while (sigtimedwait(&stop_signals, nullptr, &second) < 0) {
+    for (const auto& [code, n] : poller->counters().receive_errors) {
+      if (reported[code] == n) continue;
+      reported[code] = n;
+      fmt::print(stderr, "s3storm listen: ReceiveMessage failed: {} ({} so far); retrying\n", code,
+                 n);
+    }
+  }
+  poller->stop();
+  const auto counters = poller->counters();
+  log.print_totals(0);
+  print_sqs_totals(counters);
+  return 0;
+}
+
+int run_listen(const ListenOptions& options) {
+  if (!options.sqs_queue_url.empty()) return run_listen_sqs(options);
+  const sigset_t stop_signals = block_stop_signals();
 
   EventLog log;
   events::WebhookOptions webhook;
@@ -94,10 +170,24 @@ void add_listen_command(CLI::App& app, Action& action) {
   auto* sub = app.add_subcommand(
       "listen", "Print bucket event notifications as they arrive; Ctrl-C prints the totals");
   sub->add_option("--listen", options->listen, "Webhook address HOST:PORT")->capture_default_str();
-  sub->add_option("--sqs", options->sqs_queue_url, "Poll this SQS queue URL instead");
+  auto* listen = sub->get_option("--listen");
+  sub->add_option("--sqs", options->sqs_queue_url,
+                  "Poll this SQS queue URL instead (ReceiveMessage, then DeleteMessageBatch)");
+  sub->add_option("--region", options->region,
+                  "SQS region when the queue URL names none (default: AWS_REGION, profile, "
+                  "us-east-1)");
+  sub->add_option("--pollers", options->pollers, "SQS pollers in parallel")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  sub->add_option("--wait", options->wait_seconds, "SQS long-poll wait in seconds")
+      ->check(CLI::Range(0, 20))
+      ->capture_default_str();
   sub->add_option("--auth-token", options->auth_token,
                   "Require 'Authorization: Bearer TOKEN' (needed off loopback)");
-  sub->callback([&action, options] { action = [options] { return run_listen(*options); }; });
+  sub->callback([&action, options, listen] {
+    options->listen_given = listen->count() > 0;
+    action = [options] { return run_listen(*options); };
+  });
 }
 
 }  // namespace s3storm::cli
