@@ -5,14 +5,17 @@
 // shared_from_this while an operation is pending, and runs every operation under a deadline.
 
 #include <array>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "http/connection_pool.hpp"
 #include "http/message.hpp"
@@ -148,9 +151,13 @@ class Connection final : public ConnectionBase,
   void write() {
     used_ = true;
     beast::get_lowest_layer(stream_).expires_after(settings_.options.request_timeout);
-    serializer_.emplace(request_->message);
-    bhttp::async_write(stream_, *serializer_,
-                       beast::bind_front_handler(&Connection::on_write, this->shared_from_this()));
+    serialize_header(request_->message, header_);
+    const auto& body = request_->message.body();
+    const std::array<boost::asio::const_buffer, 2> buffers{
+        boost::asio::buffer(header_), boost::asio::buffer(body.data(), body.size())};
+    boost::asio::async_write(
+        stream_, buffers,
+        beast::bind_front_handler(&Connection::on_write, this->shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -237,7 +244,7 @@ class Connection final : public ConnectionBase,
   const ConnectionSettings& settings_;
   Stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_serializer<BodyView>> serializer_;
+  std::string header_;  // the request's header as sent, reused across requests
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_;
   std::array<char, kChunk> chunk_;
   bool connected_ = false;

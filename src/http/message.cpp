@@ -20,6 +20,21 @@ void prepare_request(Request& request, boost::beast::http::verb method, std::str
   message.content_length(body.size());
 }
 
+void serialize_header(const RequestMessage& message, std::string& out) {
+  out.clear();
+  out.append(message.method_string());
+  out += ' ';
+  out.append(message.target());
+  out.append(message.version() == 10 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
+  for (const auto& field : message.base()) {
+    out.append(field.name_string());
+    out.append(": ");
+    out.append(field.value());
+    out.append("\r\n");
+  }
+  out.append("\r\n");
+}
+
 std::string_view to_string(Outcome outcome) {
   switch (outcome) {
     case Outcome::ok:
