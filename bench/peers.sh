@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# s3storm vs wrk vs boto3 on one nginx, side by side (issue 4). Needs a Release build first:
+#   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release
+#   cmake --build build/bench --target s3storm -j2
+#   bash bench/peers.sh [--connections 64] [--seconds 5] [--skip-rss]
+# S3STORM_BIN overrides the binary. Every server the script starts is stopped by the script.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+exec /usr/bin/python3 "$here/peers.py" "$@"
