@@ -91,8 +91,12 @@ void Worker::on_flow_finished(FlowRunner& flow) {
   if (!context_.schedule && !draining_) {
     std::uint64_t iteration = 0;
     if (claim_iteration(iteration)) {
-      // Posted, so a run of iterations that end at once cannot nest on the stack.
+      // Posted, so a run of iterations that end at once cannot nest on the stack. Until it runs
+      // the slot looks idle, so it is counted: the worker must not finish (and close its pool)
+      // under a start that is already decided.
+      ++posted_starts_;
       boost::asio::post(io_, [this, &flow, iteration] {
+        --posted_starts_;
         flow.start(iteration, Clock::now(), [this](FlowRunner& f) { on_flow_finished(f); });
       });
       return;
@@ -124,7 +128,7 @@ void Worker::begin_drain() {
 }
 
 void Worker::finish_if_idle() {
-  if (finished_ || !scheduling_done_) return;
+  if (finished_ || !scheduling_done_ || posted_starts_ > 0) return;
   for (const auto& flow : flows_) {
     if (flow->busy()) return;
   }

@@ -50,6 +50,7 @@ class Worker {
   boost::asio::steady_timer stop_timer_;
   boost::asio::steady_timer drain_timer_;
   std::uint64_t next_ordinal_ = 0;
+  std::size_t posted_starts_ = 0;  // closed-loop restarts posted but not yet run
   bool scheduling_done_ = false;
   bool draining_ = false;
   bool finished_ = false;
