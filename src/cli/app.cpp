@@ -22,6 +22,7 @@ int run_app(int argc, char** argv) {
   add_listen_command(app, action);
   add_serve_command(app, action);
   add_run_command(app, action);
+  add_trigger_command(app, action);
 
   try {
     app.parse(argc, argv);

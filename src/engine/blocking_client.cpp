@@ -22,11 +22,15 @@ const s3::Reply& BlockingClient::send(const s3::RequestSpec& spec) {
     reply_ = reply;
     done = true;
   });
+  wait(done);
+  return reply_;
+}
+
+void BlockingClient::wait(const bool& done) {
   io_.restart();
   // run_one rather than run: an idle keep-alive connection keeps the io_context busy.
   while (!done && io_.run_one() > 0) {
   }
-  return reply_;
 }
 
 }  // namespace s3storm::engine

@@ -23,6 +23,11 @@ class BlockingClient {
   // The reply stays valid until the next call.
   const s3::Reply& send(const s3::RequestSpec& spec);
 
+  // For operations of several requests (a multipart upload): start them on session(), then
+  // wait() until `done` turns true.
+  s3::Session& session() { return session_; }
+  void wait(const bool& done);
+
  private:
   boost::asio::io_context io_{1};
   http::ConnectionPool pool_;

@@ -1,6 +1,6 @@
 #include "engine/flow_runner.hpp"
 
-#include "sigv4/post_policy.hpp"
+#include "s3/post_upload.hpp"
 #include "sigv4/uri_encoding.hpp"
 
 namespace s3storm::engine {
@@ -130,27 +130,14 @@ void FlowRunner::send_post(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   resolve(step.key, key_);
   size_ = step.size.draw(rng_);
-  const auto now = std::chrono::system_clock::now();
-  sigv4::PostPolicy policy(now + std::chrono::hours(1));
-  policy.equals("bucket", step.bucket).equals("key", key_).content_length_range(size_, size_);
-  const auto content_type =
-      step.content_type.empty() ? std::string("application/octet-stream") : step.content_type;
-  policy.equals("Content-Type", content_type);
-
-  post_fields_.clear();
-  post_fields_.push_back({"key", key_});
-  post_fields_.push_back({"Content-Type", content_type});
-  for (auto& [name, value] :
-       sigv4::sign_post_policy(std::move(policy), session_.config().credentials,
-                               session_.config().region, session_.now())) {
-    post_fields_.push_back({std::move(name), std::move(value)});
-  }
-  s3::write_post_form(post_frame_, "s3stormFormBoundary7MA4YWxkTrZu0gW", post_fields_, "upload",
-                      content_type);
-  // The form frames the file's bytes, so this one body is assembled (the only copied payload).
-  post_body_.assign(post_frame_.prefix);
-  post_body_.append(session_.payload().slice(size_));
-  post_body_.append(post_frame_.suffix);
+  s3::write_post_upload({.bucket = step.bucket,
+                         .key = key_,
+                         .content_type = step.content_type,
+                         .data = session_.payload().slice(size_),
+                         .credentials = &session_.config().credentials,
+                         .region = session_.config().region,
+                         .time = session_.now()},
+                        post_frame_, post_fields_, post_body_);
   headers_.clear();
   headers_.push_back({"content-type", post_frame_.content_type});
   context_.live->op_started();

@@ -18,11 +18,11 @@
 namespace s3storm::s3 {
 
 struct MultipartSpec {
-  std::string_view bucket;
-  std::string_view key;
+  std::string_view bucket{};
+  std::string_view key{};
   std::uint64_t size = 0;
   std::uint64_t part_size = 0;
-  std::span<const sigv4::Header> create_headers;  // content type, metadata, storage class
+  std::span<const sigv4::Header> create_headers{};  // content type, metadata, storage class
   bool abort_instead_of_complete = false;
 };
 
