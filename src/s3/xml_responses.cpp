@@ -2,6 +2,8 @@
 
 #include <pugixml.hpp>
 
+#include "s3/xml_navigation.hpp"
+
 namespace s3storm::s3 {
 namespace {
 
@@ -9,21 +11,6 @@ pugi::xml_document parse(std::string_view body, bool& ok) {
   pugi::xml_document doc;
   ok = doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
   return doc;
-}
-
-// Servers differ on namespaces (xmlns="http://s3.amazonaws.com/doc/2006-03-01/" or none); we match
-// on local names only.
-std::string_view local_name(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  const auto colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
-  for (auto node : parent.children()) {
-    if (local_name(node) == name) return node;
-  }
-  return {};
 }
 
 std::string text_of(const pugi::xml_node& parent, std::string_view name) {

@@ -94,7 +94,7 @@ void append_normalized_path(std::string& out, std::string_view path) {
   }
 }
 
-std::string uri_decode(std::string_view text) {
+std::string uri_decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -102,10 +102,17 @@ std::string uri_decode(std::string_view text) {
       out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
       i += 2;
     } else {
-      out.push_back(text[i]);
+      out.push_back(plus_is_space && text[i] == '+' ? ' ' : text[i]);
     }
   }
   return out;
+}
+
+std::optional<std::string> uri_decode_strict(std::string_view text, bool plus_is_space) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && !is_escape_at(text, i)) return std::nullopt;
+  }
+  return uri_decode(text, plus_is_space);
 }
 
 }  // namespace s3storm::sigv4

@@ -4,6 +4,7 @@
 // becomes %XX with upper-case hex. S3 signs the path exactly as sent; other services normalise it
 // and encode it once more (botocore's rule), so both shapes live here, in one place.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,7 +31,12 @@ void append_wire_encoded(std::string& out, std::string_view text, bool keep_slas
 // for empty segments), as the generic (non-S3) canonical path requires. Appends to out.
 void append_normalized_path(std::string& out, std::string_view path);
 
-// Decodes %XX escapes (a malformed escape is kept literally); '+' is not special.
-std::string uri_decode(std::string_view text);
+// Decodes %XX escapes (a malformed escape is kept literally). With plus_is_space, '+' is a space,
+// as in form data, query strings as servers read them, and the keys of AWS event records.
+std::string uri_decode(std::string_view text, bool plus_is_space = false);
+
+// The same, but empty when the text has a '%' that starts no valid escape: such text cannot have
+// been percent-encoded (telling a raw key from an encoded one needs that).
+std::optional<std::string> uri_decode_strict(std::string_view text, bool plus_is_space);
 
 }  // namespace s3storm::sigv4

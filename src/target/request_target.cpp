@@ -1,51 +1,8 @@
 #include "target/request_target.hpp"
 
+#include "sigv4/uri_encoding.hpp"
+
 namespace s3storm::target {
-
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::string percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-        hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-void append_strict_encoded(std::string& out, std::string_view text, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-        (byte >= '0' && byte <= '9') || c == '-' || c == '_' || c == '.' || c == '~' ||
-        (c == '/' && keep_slash)) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    }
-  }
-}
 
 bool RequestTarget::has(std::string_view name) const {
   for (const auto& [n, v] : query) {
@@ -75,9 +32,10 @@ RequestTarget parse_request_target(std::string_view target, std::string_view hos
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
-    out.query.emplace_back(
-        percent_decode(pair.substr(0, eq), true),
-        eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), true));
+    out.query.emplace_back(sigv4::uri_decode(pair.substr(0, eq), true),
+                           eq == std::string_view::npos
+                               ? std::string{}
+                               : sigv4::uri_decode(pair.substr(eq + 1), true));
   }
 
   std::string_view host_name = host;
@@ -97,11 +55,11 @@ RequestTarget parse_request_target(std::string_view target, std::string_view hos
   }
   if (!virtual_bucket.empty()) {
     out.bucket = virtual_bucket;
-    out.key = percent_decode(path, false);
+    out.key = sigv4::uri_decode(path, false);
   } else {
     const auto slash = path.find('/');
-    out.bucket = percent_decode(path.substr(0, slash), false);
-    if (slash != std::string_view::npos) out.key = percent_decode(path.substr(slash + 1), false);
+    out.bucket = sigv4::uri_decode(path.substr(0, slash), false);
+    if (slash != std::string_view::npos) out.key = sigv4::uri_decode(path.substr(slash + 1), false);
   }
   return out;
 }

@@ -27,10 +27,4 @@ struct RequestTarget {
 RequestTarget parse_request_target(std::string_view target, std::string_view host,
                                    std::string_view virtual_host_suffix);
 
-// %XX decoding; with plus_is_space, '+' becomes ' ' (form and query encoding).
-std::string percent_decode(std::string_view text, bool plus_is_space);
-
-// Strict SigV4 encoding: unreserved bytes kept, '/' kept when keep_slash, others %XX.
-void append_strict_encoded(std::string& out, std::string_view text, bool keep_slash);
-
 }  // namespace s3storm::target

@@ -2,6 +2,7 @@
 
 #include <pugixml.hpp>
 
+#include "s3/xml_navigation.hpp"
 #include "target/s3_error.hpp"
 
 namespace s3storm::target {
@@ -14,19 +15,8 @@ namespace {
                 "published schema");
 }
 
-// Element name without any namespace prefix.
-std::string_view local_name(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  const auto colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
-  for (auto node : parent.children()) {
-    if (node.type() == pugi::node_element && local_name(node) == name) return node;
-  }
-  return {};
-}
+using s3::child;
+using s3::local_name;
 
 pugi::xml_node root_element(pugi::xml_document& doc, std::string_view body,
                             std::string_view expected) {

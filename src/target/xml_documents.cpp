@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "s3/xml_requests.hpp"
+#include "sigv4/uri_encoding.hpp"
 #include "target/event_record.hpp"
 #include "target/request_target.hpp"
 
@@ -44,7 +45,7 @@ std::string quoted(std::string_view etag) {
 std::string maybe_encoded(std::string_view text, bool url_encode) {
   if (!url_encode) return std::string(text);
   std::string out;
-  append_strict_encoded(out, text, true);
+  sigv4::append_uri_encoded(out, text, true);
   return out;
 }
 

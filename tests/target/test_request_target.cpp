@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "sigv4/uri_encoding.hpp"
 #include "target/request_target.hpp"
 
 namespace s3storm::target {
@@ -30,12 +31,12 @@ TEST(RequestTarget, ServiceBucketAndVirtualHost) {
 }
 
 TEST(RequestTarget, PercentDecoding) {
-  EXPECT_EQ(percent_decode("a%2fb+c", false), "a/b+c");
-  EXPECT_EQ(percent_decode("a%2Fb+c", true), "a/b c");
-  EXPECT_EQ(percent_decode("100%", false), "100%");
-  EXPECT_EQ(percent_decode("%zz", false), "%zz");
+  EXPECT_EQ(sigv4::uri_decode("a%2fb+c"), "a/b+c");
+  EXPECT_EQ(sigv4::uri_decode("a%2Fb+c", true), "a/b c");
+  EXPECT_EQ(sigv4::uri_decode("100%"), "100%");
+  EXPECT_EQ(sigv4::uri_decode("%zz"), "%zz");
   std::string encoded;
-  append_strict_encoded(encoded, "a b/c~", true);
+  sigv4::append_uri_encoded(encoded, "a b/c~", true);
   EXPECT_EQ(encoded, "a%20b/c~");
 }
 
