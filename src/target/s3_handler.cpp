@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "s3/xml_requests.hpp"
+#include "sigv4/uri_encoding.hpp"
 #include "target/byte_range.hpp"
 #include "target/crypto.hpp"
 #include "target/event_record.hpp"
@@ -103,7 +104,14 @@ void S3Handler::handle(const http::ServerRequest& request, http::ServerResponse&
   response.set_header("x-amz-id-2", context.request_id);
   response.set_header("Server", "s3storm");
   try {
-    const RequestFault fault = faults_.next_request();
+    context.target =
+        parse_request_target(request.target, request.header("host"), options_.virtual_host_suffix);
+    // A run configures its buckets before the load: faults spare that, so a faulty target can
+    // still be set up and the faults land on the measured requests.
+    const bool configures_bucket = !context.target.bucket.empty() && context.target.key.empty() &&
+                                   (request.method == "PUT" || request.method == "DELETE" ||
+                                    context.target.has("notification"));
+    const RequestFault fault = configures_bucket ? RequestFault{} : faults_.next_request();
     if (fault.delay.count() > 0) {
       ++delays_;
       std::this_thread::sleep_for(fault.delay);
@@ -117,8 +125,6 @@ void S3Handler::handle(const http::ServerRequest& request, http::ServerResponse&
       ++slow_downs_;
       throw S3Error(ErrorCode::kSlowDown, "Please reduce your request rate.");
     }
-    context.target =
-        parse_request_target(request.target, request.header("host"), options_.virtual_host_suffix);
     dispatch(context);
   } catch (const S3Error& error) {
     ++errors_;
@@ -312,7 +318,7 @@ void S3Handler::put_object(Context& context) {
 void S3Handler::copy_object(Context& context) {
   std::string_view source = context.request.header("x-amz-copy-source");
   source = source.substr(0, source.find('?'));  // a versionId means nothing here: no versions
-  std::string decoded = percent_decode(source, false);
+  std::string decoded = sigv4::uri_decode(source);
   if (!decoded.empty() && decoded.front() == '/') decoded.erase(0, 1);
   const auto slash = decoded.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == decoded.size()) {
@@ -428,7 +434,7 @@ void S3Handler::list_objects(Context& context, bool v2) {
     std::string marker_element = "<NextMarker>";
     s3::append_xml_escaped(marker_element, echo.url_encode ? [&] {
       std::string encoded;
-      append_strict_encoded(encoded, next_marker, true);
+      sigv4::append_uri_encoded(encoded, next_marker, true);
       return encoded;
     }() : next_marker);
     marker_element += "</NextMarker>";
@@ -490,7 +496,7 @@ void S3Handler::post_object(Context& context) {
 
   auto& response = context.response;
   std::string location = "http://" + std::string(request.header("host")) + "/" + bucket + "/";
-  append_strict_encoded(location, key, true);
+  sigv4::append_uri_encoded(location, key, true);
   response.set_header("ETag", quoted(object.etag));
   response.set_header("Location", location);
   const std::string_view status = form.field("success_action_status");
