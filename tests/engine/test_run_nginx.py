@@ -50,5 +50,51 @@ class RunAgainstNginx(unittest.TestCase):
         self.assertEqual(open_phase["ops"]["put"]["errors"], 0)
 
 
+TLS = """
+target:
+  endpoint: {endpoint}
+  credentials: {{ access_key: AKIDEXAMPLE, secret_key: secret }}
+  bucket: tls-bucket
+  addressing: {addressing}
+  tls: {tls}
+setup:
+  buckets: [tls-bucket]
+phases:
+  - name: puts
+    iterations: 200
+    concurrency: 4
+    flow:
+      - put: {{ key: "t/{{iter}}", size: 1KiB }}
+seed: 4
+"""
+
+
+class RunOverTls(unittest.TestCase):
+    def run_tls(self, nginx, d, tls, addressing="path", extra=()):
+        path = harness.write_scenario(d, TLS.format(endpoint=nginx.endpoint, tls=tls,
+                                                    addressing=addressing))
+        json_path = os.path.join(d, "report.json")
+        r = harness.run_s3storm(["run", path, "--json", json_path, "--quiet", *extra])
+        return r, (harness.load_report(json_path) if r.returncode == 0 else None)
+
+    def test_peer_verification_is_on_by_default_and_trusts_a_given_ca(self):
+        with tempfile.TemporaryDirectory() as d, harness.Nginx(tls=True) as nginx:
+            r, _ = self.run_tls(nginx, d, "{ verify: true }")
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn("tls_failed", r.stderr)
+            r, report = self.run_tls(nginx, d, "{ ca_file: %s }" % nginx.cert)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertEqual(report["phases"][0]["ops"]["put"]["ok"], 200, report["phases"][0]["ops"]["put"])
+
+    def test_verification_off_and_insecure_flag(self):
+        with tempfile.TemporaryDirectory() as d, harness.Nginx(tls=True) as nginx:
+            r, report = self.run_tls(nginx, d, "{ verify: false }")
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertEqual(report["phases"][0]["ops"]["put"]["ok"], 200, report["phases"][0]["ops"]["put"])
+            r, report = self.run_tls(nginx, d, "{ verify: true }", "virtual", ["--insecure"])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertEqual(report["phases"][0]["ops"]["put"]["ok"], 200, report["phases"][0]["ops"]["put"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -100,11 +100,20 @@ NGINX = "/usr/sbin/nginx"
 
 
 class Nginx(Process):
-    """nginx answering 200 with an empty body to every request, as a null S3 endpoint."""
+    """nginx answering 200 with an empty body to every request, as a null S3 endpoint; with
+    tls=True over HTTPS, with a fresh self-signed certificate for 127.0.0.1 (self.cert)."""
 
-    def __init__(self):
+    def __init__(self, tls=False):
         self.dir = tempfile.mkdtemp(prefix="s3storm-nginx-")
         self.port = free_port()
+        listen = f"127.0.0.1:{self.port}"
+        if tls:
+            self.cert = os.path.join(self.dir, "cert.pem")
+            key = os.path.join(self.dir, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                            "-keyout", key, "-out", self.cert], check=True, capture_output=True)
+            listen += f" ssl;\n    ssl_certificate {self.cert};\n    ssl_certificate_key {key}"
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
             f.write(f"""
@@ -119,14 +128,14 @@ http {{
   client_max_body_size 0;
   keepalive_requests 1000000;
   server {{
-    listen 127.0.0.1:{self.port};
+    listen {listen};
     location / {{ return 200 ""; }}
   }}
 }}
 """)
         super().__init__([NGINX, "-c", conf, "-p", self.dir])
         wait_for_port(self.port)
-        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.endpoint = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
 
     def stop(self, sig=signal.SIGQUIT, timeout=10):
         result = super().stop(sig, timeout)
