@@ -118,7 +118,7 @@ std::string event_for(const Step& step) {
 std::vector<PhasePlan> make_plan(const Scenario& s) {
   std::vector<PhasePlan> plans;
   for (const auto& phase : s.phases) {
-    PhasePlan plan;
+    PhasePlan plan{};
     plan.name = phase.name;
     if (phase.iterations && phase.duration) {
       plan.stop = fmt::format("{} or {} iterations, whichever comes first",
@@ -233,14 +233,20 @@ std::string format_plan(const Scenario& s) {
           op.count ? std::optional(*op.count * op.requests_per_op) : std::nullopt;
       const bool writes =
           op.op == OpKind::put || op.op == OpKind::post || op.op == OpKind::multipart;
+      // Built with fmt rather than string '+': GCC 12 warns falsely (-Wrestrict) on the latter.
+      const std::string bytes_text =
+          !writes    ? std::string("-")
+          : op.count ? fmt::format("{}{}", op.exact ? "" : "~",
+                                   format_size(static_cast<std::uint64_t>(op.bytes)))
+                     : std::string("unbounded");
+      const std::string event =
+          op.event.empty() ? std::string("-")
+                           : fmt::format("{}{}", op.event, op.notified ? "" : " (not notified)");
       out += fmt::format(
           "  {:<3} {:<52} {:>12} {:>12} {:>12}  {}\n", i + 1, step,
           format_count(op.count, op.exact),
           format_count(requests, op.exact && op.op != OpKind::multipart ? true : op.exact),
-          !writes    ? std::string("-")
-          : op.count ? (op.exact ? "" : "~") + format_size(static_cast<std::uint64_t>(op.bytes))
-                     : std::string("unbounded"),
-          op.event.empty() ? "-" : op.event + (op.notified ? "" : " (not notified)"));
+          bytes_text, event);
       if (!op.count) {
         finite = false;
         continue;
