@@ -6,4 +6,4 @@
 # S3STORM_BIN overrides the binary. Every server the script starts is stopped by the script.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-exec /usr/bin/python3 "$here/peers.py" "$@"
+PYTHONDONTWRITEBYTECODE=1 exec /usr/bin/python3 "$here/peers.py" "$@"
