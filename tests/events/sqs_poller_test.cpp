@@ -165,8 +165,10 @@ TEST_F(SqsPollerFauxqs, ArrivalIsWhenTheReceiveAnswered) {
 // bad credentials; a good request gets an empty long-poll answer.
 class VerifyingFakeSqs {
  public:
-  VerifyingFakeSqs()
-      : verifier_([](std::string_view key) -> std::optional<std::string> {
+  // With `serve_messages`, the first good ReceiveMessage returns an S3 event and a foreign message.
+  explicit VerifyingFakeSqs(bool serve_messages = false)
+      : serve_messages_(serve_messages),
+        verifier_([](std::string_view key) -> std::optional<std::string> {
           if (key == kCredentials.access_key_id) return kCredentials.secret_access_key;
           return std::nullopt;
         }),
@@ -206,10 +208,29 @@ class VerifyingFakeSqs {
       return;
     }
     ++good_;
+    if (request.header("X-Amz-Target") == "AmazonSQS.DeleteMessageBatch") {
+      // The second entry fails, as a stale receipt handle would.
+      response.body =
+          R"({"Successful":[{"Id":"0"}],"Failed":[{"Id":"1","Code":"ReceiptHandleIsInvalid","SenderFault":true}]})";
+      return;
+    }
+    if (serve_messages_ && !served_.exchange(true)) {
+      response.body =
+          nlohmann::json{
+              {"Messages",
+               {{{"MessageId", "1"},
+                 {"ReceiptHandle", "r1"},
+                 {"Body", s3_event("ObjectCreated:Put", "k")}},
+                {{"MessageId", "2"}, {"ReceiptHandle", "r2"}, {"Body", "not an S3 event"}}}}}
+              .dump();
+      return;
+    }
     std::this_thread::sleep_for(20ms);  // a short "long poll", so good pollers do not spin
     response.body = "{}";
   }
 
+  const bool serve_messages_;
+  std::atomic<bool> served_{false};
   mutable std::mutex mutex_;
   sigv4::Verifier verifier_;
   http::ServerRequest last_good_;
@@ -280,6 +301,32 @@ TEST(SqsPollerSigning, BadCredentialsAreCountedByCodeAndRetriedWithBackoff) {
     EXPECT_EQ(c.receives, 0u);
   }
   EXPECT_EQ(fake.good(), 0);
+}
+
+TEST(SqsPollerErrors, ForeignMessagesAndFailedDeletesAreCounted) {
+  VerifyingFakeSqs fake(/*serve_messages=*/true);
+  SqsOptions options;
+  options.queue_url = fmt::format("http://127.0.0.1:{}/123456789012/q", fake.port());
+  options.region = "eu-west-1";
+  options.credentials = kCredentials;
+  std::atomic<int> records{0};
+  SqsPoller poller(options, [&](const Notification& n, TimePoint) {
+    records += static_cast<int>(n.records.size());
+  });
+  poller.start();
+  ASSERT_TRUE(eventually([&] { return poller.counters().delete_failures >= 1; }));
+  poller.stop();
+  const auto c = poller.counters();
+  EXPECT_EQ(records.load(), 1);
+  EXPECT_EQ(c.messages_received, 2u);
+  EXPECT_EQ(c.records, 1u);
+  EXPECT_EQ(c.parse_failures, 1u);  // the foreign message is deleted too, not read forever
+  EXPECT_EQ(c.messages_deleted, 1u);
+  EXPECT_EQ(c.delete_failures, 1u);
+  EXPECT_EQ(c.delete_errors.at("ReceiptHandleIsInvalid"), 1u);
+  // No region in the URL: the configured one signs.
+  EXPECT_THAT(std::string(fake.last_good().header("Authorization")),
+              ::testing::HasSubstr("/eu-west-1/sqs/aws4_request"));
 }
 
 TEST(SqsPollerErrors, UnreachableQueueIsCountedAndStopStaysPrompt) {
