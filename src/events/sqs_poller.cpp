@@ -157,7 +157,10 @@ class SqsPoller::Loop {
   }
 
   void received(http::Result& result) {
-    if (stopping_) return;  // cut by stop(): whatever it carried is redelivered later
+    // A poll cut by stop() is not an error, and the server redelivers what it may have carried.
+    // One that completed just before stop() is still delivered: those events did arrive.
+    if (result.outcome == http::Outcome::cancelled) return;
+    if (stopping_ && (result.outcome != http::Outcome::ok || result.response.status != 200)) return;
     if (result.outcome != http::Outcome::ok)
       return retry_later(std::string(to_string(result.outcome)));
     const auto& response = result.response;
@@ -202,7 +205,7 @@ class SqsPoller::Loop {
   }
 
   void delete_some() {
-    if (deleting_) return;
+    if (deleting_ || drained_) return;
     if (to_delete_.empty()) {
       if (stopping_) finish_drain();
       return;
@@ -250,6 +253,7 @@ class SqsPoller::Loop {
   }
 
   void finish_drain() {
+    drained_ = true;
     drain_timer_.cancel();
     delete_pool_.close();
   }
@@ -273,6 +277,7 @@ class SqsPoller::Loop {
   std::vector<std::string> batch_;
   bool deleting_ = false;
   bool stopping_ = false;
+  bool drained_ = false;  // the delete pool is closed: what is left is redelivered later
   int failures_in_a_row_ = 0;
 };
 
