@@ -12,8 +12,9 @@ namespace {
 
 constexpr std::string_view kOps[] = {"put", "copy", "delete", "post", "multipart",
                                      "get", "head", "list",   "all"};
-constexpr std::string_view kEventCounts[] = {"expected", "delivered", "missing", "duplicated",
-                                             "unexpected"};
+// "duplicate" as the report names it; "duplicated" is accepted too.
+constexpr std::string_view kEventCounts[] = {"expected",  "delivered",  "missing",
+                                             "duplicate", "duplicated", "unexpected"};
 constexpr std::string_view kPhaseCounts[] = {"dropped", "errors", "count"};
 
 enum class MetricKind { latency, count, fraction, rate };
@@ -52,7 +53,7 @@ bool is_latency_stat(const std::string& s) {
 
 const std::string kMetricHelp =
     "allowed metrics: <op>.p99|p999|mean|max, <op>.count|errors, errors.rate|count, "
-    "ops.rate, ops.<op>.rate|count, events.missing|duplicated|unexpected|delivered|expected, "
+    "ops.rate, ops.<op>.rate|count, events.missing|duplicate|unexpected|delivered|expected, "
     "events.delivery.p99, phase.<name>.dropped|errors|count; <op> is one of put, copy, delete, "
     "post, multipart, get, head, list, all";
 

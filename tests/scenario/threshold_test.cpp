@@ -23,6 +23,7 @@ TEST(Threshold, EveryMetricFamily) {
   EXPECT_DOUBLE_EQ(parse_threshold("ops.copy.rate > 60/m", kPhases).value, 1);
   EXPECT_EQ(parse_threshold("events.delivery.p99 < 2s", kPhases).unit, ValueUnit::duration_seconds);
   EXPECT_EQ(parse_threshold("events.duplicated == 0", kPhases).comparator, Comparator::eq);
+  EXPECT_EQ(parse_threshold("events.duplicate <= 10", kPhases).value, 10);
   EXPECT_EQ(parse_threshold("phase.warmup.errors != 1", kPhases).comparator, Comparator::ne);
   EXPECT_EQ(parse_threshold("all.mean > 1ms", kPhases).comparator, Comparator::gt);
   EXPECT_EQ(parse_threshold("multipart.count >= 3", kPhases).comparator, Comparator::ge);
