@@ -15,6 +15,7 @@
 #include "events/event_stats_mapping.hpp"
 #include "events/matcher.hpp"
 #include "events/notification_parser.hpp"
+#include "events/sqs_poller.hpp"
 #include "events/webhook_receiver.hpp"
 #include "http/tls.hpp"
 #include "sigv4/credentials.hpp"
@@ -86,8 +87,11 @@ report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOpti
   const s3::Payload payload(payload_size(phases), scenario.seed);
   const auto credentials = resolve_credentials(scenario.target);
   const bool events_on = scenario.events.source != scenario::EventSource::none;
-  if (scenario.events.source == scenario::EventSource::sqs) {
-    throw UsageError("events.source: sqs is not supported by `run` yet; use webhook or none");
+  const bool from_sqs = scenario.events.source == scenario::EventSource::sqs;
+  if (from_sqs && scenario.target.is_embedded()) {
+    throw UsageError(
+        "events.source: sqs needs a real endpoint: the embedded target hands its events to the run "
+        "directly (use source: webhook with endpoint: embedded)");
   }
 
   stats::LiveCounters live;
@@ -125,8 +129,20 @@ report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOpti
     endpoint_url = embedded->endpoint();
   }
 
+  std::unique_ptr<events::SqsPoller> sqs;
+  if (from_sqs) {
+    events::SqsOptions sqs_options;
+    sqs_options.queue_url = scenario.events.sqs.queue_url;
+    sqs_options.region = scenario.target.region;
+    sqs_options.credentials = credentials;
+    sqs_options.pollers = scenario.events.sqs.pollers;
+    sqs_options.wait = std::chrono::duration_cast<std::chrono::seconds>(scenario.events.sqs.wait);
+    sqs = std::make_unique<events::SqsPoller>(sqs_options, sink);
+    sqs->start();
+  }
+
   std::unique_ptr<events::WebhookReceiver> webhook;
-  if (events_on && !embedded) {
+  if (events_on && !embedded && !from_sqs) {
     events::WebhookOptions webhook_options;
     webhook_options.listen =
         fmt::format("{}:{}", scenario.events.listen_host, scenario.events.listen_port);
@@ -201,6 +217,7 @@ report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOpti
         scenario.events.source == scenario::EventSource::webhook ? "webhook" : "sqs", rejects);
   }
   if (webhook) webhook->stop();
+  if (sqs) sqs->stop();
 
   if (scenario.setup.cleanup && !stop->load()) {
     const auto plan = plan_cleanup(scenario);

@@ -111,6 +111,26 @@ class RunAgainstS3rver(unittest.TestCase):
         self.assertEqual(put["delivered"], iterations - dropped)
         self.assertEqual(put["unexpected"], 0)
 
+    def test_events_through_an_sqs_queue_are_matched_and_deleted(self):
+        with harness.Fauxqs() as fauxqs:
+            url = fauxqs.create_queue("s3storm-events")
+            with harness.S3rver(sqs=url, sqs_port=fauxqs.port) as server:
+                scenario = MANY_PUTS.format(endpoint=server.endpoint, port=0, iterations=300)
+                scenario = scenario.replace("  source: webhook\n  listen: 127.0.0.1:0\n", (
+                    "  source: sqs\n  sqs: {{ queue_url: \"{}\", pollers: 2, wait: 1s }}\n").format(url))
+                path = harness.write_scenario(self.dir.name, scenario)
+                r = harness.run_s3storm(["run", path, "--json", self.json, "--quiet"],
+                                        env=harness.S3rver.ENV)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                _, err = server.stop()
+            self.assertIn("FAILED 0", err)
+            self.assertEqual(fauxqs.depth(url), (0, 0))
+        report = harness.load_report(self.json)
+        self.assertEqual(report["events"]["source"], "sqs")
+        put = report["events"]["by_type"]["ObjectCreated:Put"]
+        self.assertEqual((put["expected"], put["delivered"], put["missing"], put["duplicate"]),
+                         (300, 300, 0, 0))
+
 
 if __name__ == "__main__":
     unittest.main()

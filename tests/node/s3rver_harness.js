@@ -4,6 +4,8 @@
 // answers. Optional fault injection makes the event counts of a run exactly predictable:
 //   --drop-every N  forward no event whose ordinal is a multiple of N
 //   --dup-every M   forward every M-th event twice
+//   --sqs QUEUE_URL --sqs-port PORT  send each event to an SQS queue (JSON protocol, on
+//                   127.0.0.1:PORT) instead of a webhook, as S3's queue notifications do
 // Ends on SIGTERM/SIGINT, printing "FORWARDED n DROPPED d DUPLICATED u" to stderr.
 'use strict';
 const fs = require('fs');
@@ -13,7 +15,8 @@ const path = require('path');
 const S3rver = require('s3rver');
 
 function parseArgs(argv) {
-  const args = {port: 0, webhook: null, dropEvery: 0, dupEvery: 0, dir: null};
+  const args = {port: 0, webhook: null, dropEvery: 0, dupEvery: 0, dir: null, sqs: null,
+                sqsPort: 0};
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`missing value for ${flag}`);
@@ -22,6 +25,8 @@ function parseArgs(argv) {
     else if (flag === '--drop-every') args.dropEvery = Number(value);
     else if (flag === '--dup-every') args.dupEvery = Number(value);
     else if (flag === '--dir') args.dir = value;
+    else if (flag === '--sqs') args.sqs = value;
+    else if (flag === '--sqs-port') args.sqsPort = Number(value);
     else throw new Error(`unknown flag ${flag}`);
   }
   if (args.webhook && !['127.0.0.1', 'localhost', '[::1]'].includes(args.webhook.hostname)) {
@@ -36,11 +41,21 @@ const agent = new http.Agent({keepAlive: true, maxSockets: 16});
 const counts = {seen: 0, forwarded: 0, dropped: 0, duplicated: 0, failed: 0};
 
 function post(body) {
+  let url = args.webhook;
+  let headers = {'content-type': 'application/json'};
+  if (args.sqs) {
+    url = new URL(`http://127.0.0.1:${args.sqsPort}/`);
+    body = JSON.stringify({QueueUrl: args.sqs, MessageBody: body});
+    headers = {'content-type': 'application/x-amz-json-1.0',
+               'x-amz-target': 'AmazonSQS.SendMessage'};
+  }
+  headers['content-length'] = Buffer.byteLength(body);
   return new Promise(resolve => {
-    const req = http.request(args.webhook, {
-      method: 'POST', agent,
-      headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)},
-    }, res => { res.resume(); res.on('end', resolve); });
+    const req = http.request(url, {method: 'POST', agent, headers}, res => {
+      if (res.statusCode !== 200) counts.failed++;
+      res.resume();
+      res.on('end', resolve);
+    });
     req.on('error', () => { counts.failed++; resolve(); });
     req.end(body);
   });
@@ -48,7 +63,7 @@ function post(body) {
 
 const server = new S3rver({port: args.port, address: '127.0.0.1', silent: true, directory: dir});
 server.on('event', event => {
-  if (!args.webhook) return;
+  if (!args.webhook && !args.sqs) return;
   counts.seen++;
   if (args.dropEvery && counts.seen % args.dropEvery === 0) { counts.dropped++; return; }
   const body = JSON.stringify(event);

@@ -70,6 +70,38 @@ class EmbeddedServer(Process):
         self.endpoint = f"http://127.0.0.1:{self.port}"
 
 
+class Fauxqs(Process):
+    """fauxqs 1.9.2 (npm), an SQS emulator speaking the JSON protocol, on a free loopback port."""
+
+    def __init__(self):
+        super().__init__(["node", os.path.join(SOURCE_DIR, "tests", "events", "sqs_fauxqs_harness.mjs")])
+        ready = self.proc.stdout.readline().split()
+        if not ready or ready[0] != "READY":
+            self.stop()
+            raise RuntimeError("fauxqs did not start")
+        self.port = int(ready[1])
+
+    def call(self, action, body):
+        import urllib.request
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/", data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/x-amz-json-1.0",
+                     "X-Amz-Target": f"AmazonSQS.{action}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"{}")
+
+    def create_queue(self, name):
+        return self.call("CreateQueue", {"QueueName": name})["QueueUrl"]
+
+    def depth(self, url):
+        """(visible, in flight) messages."""
+        attributes = self.call("GetQueueAttributes", {
+            "QueueUrl": url, "AttributeNames": ["ApproximateNumberOfMessages",
+                                                "ApproximateNumberOfMessagesNotVisible"]})
+        return (int(attributes["Attributes"]["ApproximateNumberOfMessages"]),
+                int(attributes["Attributes"]["ApproximateNumberOfMessagesNotVisible"]))
+
+
 class S3rver(Process):
     """s3rver 3.7.1 (npm), forwarding its events to `webhook` like a MinIO webhook target. It
     knows one access key (and verifies no signature)."""
@@ -78,10 +110,12 @@ class S3rver(Process):
     SECRET_KEY = "S3RVER"
     ENV = {"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
 
-    def __init__(self, webhook=None, drop_every=0, dup_every=0):
+    def __init__(self, webhook=None, drop_every=0, dup_every=0, sqs=None, sqs_port=0):
         args = ["node", os.path.join(NODE_DIR, "s3rver_harness.js"), "--port", "0"]
         if webhook:
             args += ["--webhook", webhook]
+        if sqs:
+            args += ["--sqs", sqs, "--sqs-port", str(sqs_port)]
         if drop_every:
             args += ["--drop-every", str(drop_every)]
         if dup_every:
