@@ -5,16 +5,6 @@ namespace {
 
 constexpr std::string_view kS3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-void append_element(std::string& out, std::string_view name, std::string_view text) {
-  out += '<';
-  out += name;
-  out += '>';
-  append_xml_escaped(out, text);
-  out += "</";
-  out += name;
-  out += '>';
-}
-
 std::string_view element_for(NotificationTargetKind kind) {
   switch (kind) {
     case NotificationTargetKind::kQueue:
@@ -40,6 +30,16 @@ std::string_view arn_element_for(NotificationTargetKind kind) {
 }
 
 }  // namespace
+
+void append_xml_element(std::string& out, std::string_view name, std::string_view text) {
+  out += '<';
+  out += name;
+  out += '>';
+  append_xml_escaped(out, text);
+  out += "</";
+  out += name;
+  out += '>';
+}
 
 void append_xml_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
@@ -72,8 +72,8 @@ void write_complete_multipart_upload(std::string& out, const std::vector<Complet
   out += "\">";
   for (const auto& part : parts) {
     out += "<Part>";
-    append_element(out, "PartNumber", std::to_string(part.number));
-    append_element(out, "ETag", part.etag);
+    append_xml_element(out, "PartNumber", std::to_string(part.number));
+    append_xml_element(out, "ETag", part.etag);
     out += "</Part>";
   }
   out += "</CompleteMultipartUpload>";
@@ -85,7 +85,7 @@ void write_create_bucket_configuration(std::string& out, std::string_view region
   out += "<CreateBucketConfiguration xmlns=\"";
   out += kS3Namespace;
   out += "\">";
-  append_element(out, "LocationConstraint", region);
+  append_xml_element(out, "LocationConstraint", region);
   out += "</CreateBucketConfiguration>";
 }
 
@@ -100,9 +100,9 @@ void write_notification_configuration(std::string& out,
     out += '<';
     out += element;
     out += '>';
-    if (!target.id.empty()) append_element(out, "Id", target.id);
-    append_element(out, arn_element_for(target.kind), target.arn);
-    for (const auto& event : target.events) append_element(out, "Event", event);
+    if (!target.id.empty()) append_xml_element(out, "Id", target.id);
+    append_xml_element(out, arn_element_for(target.kind), target.arn);
+    for (const auto& event : target.events) append_xml_element(out, "Event", event);
     out += "</";
     out += element;
     out += '>';
@@ -117,7 +117,7 @@ void write_delete_objects(std::string& out, const std::vector<std::string>& keys
   out += "\"><Quiet>true</Quiet>";
   for (const auto& key : keys) {
     out += "<Object>";
-    append_element(out, "Key", key);
+    append_xml_element(out, "Key", key);
     out += "</Object>";
   }
   out += "</Delete>";

@@ -11,6 +11,8 @@ namespace s3storm::s3 {
 
 // Appends text with the five XML special characters escaped.
 void append_xml_escaped(std::string& out, std::string_view text);
+// Appends <name>text</name>, the text escaped.
+void append_xml_element(std::string& out, std::string_view name, std::string_view text);
 
 struct CompletedPart {
   int number = 0;

@@ -75,16 +75,6 @@ ErrorInfo info(ErrorCode code) {
   return {"InternalError", 500};
 }
 
-void append_element(std::string& out, std::string_view name, std::string_view text) {
-  out += '<';
-  out += name;
-  out += '>';
-  s3::append_xml_escaped(out, text);
-  out += "</";
-  out += name;
-  out += '>';
-}
-
 }  // namespace
 
 std::string_view error_code_name(ErrorCode code) {
@@ -98,11 +88,11 @@ unsigned error_status(ErrorCode code) {
 std::string error_document(const S3Error& error, std::string_view resource,
                            std::string_view request_id) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>";
-  append_element(out, "Code", error_code_name(error.code()));
-  append_element(out, "Message", error.what());
-  for (const auto& [name, value] : error.details) append_element(out, name, value);
-  append_element(out, "Resource", resource);
-  append_element(out, "RequestId", request_id);
+  s3::append_xml_element(out, "Code", error_code_name(error.code()));
+  s3::append_xml_element(out, "Message", error.what());
+  for (const auto& [name, value] : error.details) s3::append_xml_element(out, name, value);
+  s3::append_xml_element(out, "Resource", resource);
+  s3::append_xml_element(out, "RequestId", request_id);
   out += "</Error>";
   return out;
 }

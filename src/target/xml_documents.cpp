@@ -14,16 +14,6 @@ namespace {
 constexpr std::string_view kHeader = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 constexpr std::string_view kNamespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
 
-void element(std::string& out, std::string_view name, std::string_view text) {
-  out += '<';
-  out += name;
-  out += '>';
-  s3::append_xml_escaped(out, text);
-  out += "</";
-  out += name;
-  out += '>';
-}
-
 void open_root(std::string& out, std::string_view name) {
   out += kHeader;
   out += '<';
@@ -64,13 +54,13 @@ std::string list_buckets_document(const std::vector<BucketInfo>& buckets, std::s
   std::string out;
   open_root(out, "ListAllMyBucketsResult");
   out += "<Owner>";
-  element(out, "ID", owner);
-  element(out, "DisplayName", owner);
+  s3::append_xml_element(out, "ID", owner);
+  s3::append_xml_element(out, "DisplayName", owner);
   out += "</Owner><Buckets>";
   for (const auto& bucket : buckets) {
     out += "<Bucket>";
-    element(out, "Name", bucket.name);
-    element(out, "CreationDate", format_event_time(bucket.created));
+    s3::append_xml_element(out, "Name", bucket.name);
+    s3::append_xml_element(out, "CreationDate", format_event_time(bucket.created));
     out += "</Bucket>";
   }
   out += "</Buckets>";
@@ -81,31 +71,34 @@ std::string list_buckets_document(const std::vector<BucketInfo>& buckets, std::s
 std::string list_objects_v2_document(const ListV2Echo& echo, const ListResult& result) {
   std::string out;
   open_root(out, "ListBucketResult");
-  element(out, "Name", echo.bucket);
-  element(out, "Prefix", maybe_encoded(echo.prefix, echo.url_encode));
+  s3::append_xml_element(out, "Name", echo.bucket);
+  s3::append_xml_element(out, "Prefix", maybe_encoded(echo.prefix, echo.url_encode));
   if (!echo.delimiter.empty())
-    element(out, "Delimiter", maybe_encoded(echo.delimiter, echo.url_encode));
+    s3::append_xml_element(out, "Delimiter", maybe_encoded(echo.delimiter, echo.url_encode));
   if (!echo.start_after.empty()) {
-    element(out, "StartAfter", maybe_encoded(echo.start_after, echo.url_encode));
+    s3::append_xml_element(out, "StartAfter", maybe_encoded(echo.start_after, echo.url_encode));
   }
-  if (!echo.continuation_token.empty()) element(out, "ContinuationToken", echo.continuation_token);
-  if (echo.url_encode) element(out, "EncodingType", "url");
-  element(out, "KeyCount", std::to_string(result.contents.size() + result.common_prefixes.size()));
-  element(out, "MaxKeys", std::to_string(echo.max_keys));
-  element(out, "IsTruncated", result.truncated ? "true" : "false");
-  if (result.truncated) element(out, "NextContinuationToken", result.next_continuation_token);
+  if (!echo.continuation_token.empty())
+    s3::append_xml_element(out, "ContinuationToken", echo.continuation_token);
+  if (echo.url_encode) s3::append_xml_element(out, "EncodingType", "url");
+  s3::append_xml_element(out, "KeyCount",
+                         std::to_string(result.contents.size() + result.common_prefixes.size()));
+  s3::append_xml_element(out, "MaxKeys", std::to_string(echo.max_keys));
+  s3::append_xml_element(out, "IsTruncated", result.truncated ? "true" : "false");
+  if (result.truncated)
+    s3::append_xml_element(out, "NextContinuationToken", result.next_continuation_token);
   for (const auto& object : result.contents) {
     out += "<Contents>";
-    element(out, "Key", maybe_encoded(object.key, echo.url_encode));
-    element(out, "LastModified", format_event_time(object.last_modified));
-    element(out, "ETag", quoted(object.etag));
-    element(out, "Size", std::to_string(object.size));
-    element(out, "StorageClass", "STANDARD");
+    s3::append_xml_element(out, "Key", maybe_encoded(object.key, echo.url_encode));
+    s3::append_xml_element(out, "LastModified", format_event_time(object.last_modified));
+    s3::append_xml_element(out, "ETag", quoted(object.etag));
+    s3::append_xml_element(out, "Size", std::to_string(object.size));
+    s3::append_xml_element(out, "StorageClass", "STANDARD");
     out += "</Contents>";
   }
   for (const auto& prefix : result.common_prefixes) {
     out += "<CommonPrefixes>";
-    element(out, "Prefix", maybe_encoded(prefix, echo.url_encode));
+    s3::append_xml_element(out, "Prefix", maybe_encoded(prefix, echo.url_encode));
     out += "</CommonPrefixes>";
   }
   close(out, "ListBucketResult");
@@ -116,9 +109,9 @@ std::string initiate_multipart_document(std::string_view bucket, std::string_vie
                                         std::string_view upload_id) {
   std::string out;
   open_root(out, "InitiateMultipartUploadResult");
-  element(out, "Bucket", bucket);
-  element(out, "Key", key);
-  element(out, "UploadId", upload_id);
+  s3::append_xml_element(out, "Bucket", bucket);
+  s3::append_xml_element(out, "Key", key);
+  s3::append_xml_element(out, "UploadId", upload_id);
   close(out, "InitiateMultipartUploadResult");
   return out;
 }
@@ -127,10 +120,10 @@ std::string complete_multipart_document(std::string_view location, std::string_v
                                         std::string_view key, std::string_view etag) {
   std::string out;
   open_root(out, "CompleteMultipartUploadResult");
-  element(out, "Location", location);
-  element(out, "Bucket", bucket);
-  element(out, "Key", key);
-  element(out, "ETag", quoted(etag));
+  s3::append_xml_element(out, "Location", location);
+  s3::append_xml_element(out, "Bucket", bucket);
+  s3::append_xml_element(out, "Key", key);
+  s3::append_xml_element(out, "ETag", quoted(etag));
   close(out, "CompleteMultipartUploadResult");
   return out;
 }
@@ -138,8 +131,8 @@ std::string complete_multipart_document(std::string_view location, std::string_v
 std::string copy_object_document(const ObjectInfo& object) {
   std::string out;
   open_root(out, "CopyObjectResult");
-  element(out, "LastModified", format_event_time(object.last_modified));
-  element(out, "ETag", quoted(object.etag));
+  s3::append_xml_element(out, "LastModified", format_event_time(object.last_modified));
+  s3::append_xml_element(out, "ETag", quoted(object.etag));
   close(out, "CopyObjectResult");
   return out;
 }
@@ -148,18 +141,18 @@ std::string list_uploads_document(std::string_view bucket, std::string_view pref
                                   const std::vector<UploadInfo>& uploads) {
   std::string out;
   open_root(out, "ListMultipartUploadsResult");
-  element(out, "Bucket", bucket);
-  element(out, "KeyMarker", "");
-  element(out, "UploadIdMarker", "");
-  element(out, "Prefix", prefix);
-  element(out, "MaxUploads", "1000");
-  element(out, "IsTruncated", "false");
+  s3::append_xml_element(out, "Bucket", bucket);
+  s3::append_xml_element(out, "KeyMarker", "");
+  s3::append_xml_element(out, "UploadIdMarker", "");
+  s3::append_xml_element(out, "Prefix", prefix);
+  s3::append_xml_element(out, "MaxUploads", "1000");
+  s3::append_xml_element(out, "IsTruncated", "false");
   for (const auto& upload : uploads) {
     out += "<Upload>";
-    element(out, "Key", upload.key);
-    element(out, "UploadId", upload.upload_id);
-    element(out, "StorageClass", "STANDARD");
-    element(out, "Initiated", format_event_time(upload.initiated));
+    s3::append_xml_element(out, "Key", upload.key);
+    s3::append_xml_element(out, "UploadId", upload.upload_id);
+    s3::append_xml_element(out, "StorageClass", "STANDARD");
+    s3::append_xml_element(out, "Initiated", format_event_time(upload.initiated));
     out += "</Upload>";
   }
   close(out, "ListMultipartUploadsResult");
@@ -170,20 +163,21 @@ std::string list_parts_document(std::string_view bucket, std::string_view key,
                                 std::string_view upload_id, const std::vector<PartInfo>& parts) {
   std::string out;
   open_root(out, "ListPartsResult");
-  element(out, "Bucket", bucket);
-  element(out, "Key", key);
-  element(out, "UploadId", upload_id);
-  element(out, "StorageClass", "STANDARD");
-  element(out, "PartNumberMarker", "0");
-  element(out, "NextPartNumberMarker", parts.empty() ? "0" : std::to_string(parts.back().number));
-  element(out, "MaxParts", "1000");
-  element(out, "IsTruncated", "false");
+  s3::append_xml_element(out, "Bucket", bucket);
+  s3::append_xml_element(out, "Key", key);
+  s3::append_xml_element(out, "UploadId", upload_id);
+  s3::append_xml_element(out, "StorageClass", "STANDARD");
+  s3::append_xml_element(out, "PartNumberMarker", "0");
+  s3::append_xml_element(out, "NextPartNumberMarker",
+                         parts.empty() ? "0" : std::to_string(parts.back().number));
+  s3::append_xml_element(out, "MaxParts", "1000");
+  s3::append_xml_element(out, "IsTruncated", "false");
   for (const auto& part : parts) {
     out += "<Part>";
-    element(out, "PartNumber", std::to_string(part.number));
-    element(out, "LastModified", format_event_time(part.last_modified));
-    element(out, "ETag", quoted(part.etag));
-    element(out, "Size", std::to_string(part.size));
+    s3::append_xml_element(out, "PartNumber", std::to_string(part.number));
+    s3::append_xml_element(out, "LastModified", format_event_time(part.last_modified));
+    s3::append_xml_element(out, "ETag", quoted(part.etag));
+    s3::append_xml_element(out, "Size", std::to_string(part.size));
     out += "</Part>";
   }
   close(out, "ListPartsResult");
@@ -197,13 +191,13 @@ std::string delete_result_document(const std::vector<DeleteOutcome>& outcomes, b
     if (outcome.error_code.empty()) {
       if (quiet) continue;  // quiet mode reports only failures
       out += "<Deleted>";
-      element(out, "Key", outcome.key);
+      s3::append_xml_element(out, "Key", outcome.key);
       out += "</Deleted>";
     } else {
       out += "<Error>";
-      element(out, "Key", outcome.key);
-      element(out, "Code", outcome.error_code);
-      element(out, "Message", outcome.error_message);
+      s3::append_xml_element(out, "Key", outcome.key);
+      s3::append_xml_element(out, "Code", outcome.error_code);
+      s3::append_xml_element(out, "Message", outcome.error_message);
       out += "</Error>";
     }
   }
@@ -217,9 +211,9 @@ std::string notification_configuration_document(const NotificationRules* rules) 
   if (rules) {
     for (const auto& rule : *rules) {
       out += '<' + rule.element + '>';
-      if (!rule.id.empty()) element(out, "Id", rule.id);
-      element(out, rule.arn_element, rule.arn);
-      for (const auto& event : rule.events) element(out, "Event", event);
+      if (!rule.id.empty()) s3::append_xml_element(out, "Id", rule.id);
+      s3::append_xml_element(out, rule.arn_element, rule.arn);
+      for (const auto& event : rule.events) s3::append_xml_element(out, "Event", event);
       out += "</" + rule.element + '>';
     }
   }
@@ -232,10 +226,10 @@ std::string post_response_document(std::string_view location, std::string_view b
   std::string out;
   out += kHeader;
   out += "<PostResponse>";
-  element(out, "Location", location);
-  element(out, "Bucket", bucket);
-  element(out, "Key", key);
-  element(out, "ETag", quoted(etag));
+  s3::append_xml_element(out, "Location", location);
+  s3::append_xml_element(out, "Bucket", bucket);
+  s3::append_xml_element(out, "Key", key);
+  s3::append_xml_element(out, "ETag", quoted(etag));
   out += "</PostResponse>";
   return out;
 }

@@ -4,16 +4,16 @@ import json
 import os
 import re
 import signal
-import socket
+import sys
 import subprocess
 import threading
 import time
 import unittest
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import harness  # noqa: E402
 
 BIN = os.environ["S3STORM_BIN"]
-HERE = os.path.dirname(os.path.abspath(__file__))
-HARNESS = os.path.join(HERE, "sqs_fauxqs_harness.mjs")
 SECRET = "sqs-test-secret-never-printed"
 ENV = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDSQSTEST", AWS_SECRET_ACCESS_KEY=SECRET,
            AWS_REGION="eu-west-1")
@@ -21,10 +21,7 @@ ENV.pop("AWS_SESSION_TOKEN", None)
 ENV.pop("AWS_PROFILE", None)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+free_port = harness.free_port
 
 
 def s3_event(name, key, size=7):
@@ -45,46 +42,7 @@ TEST_EVENT = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": "2025-11-
               "Bucket": "sqs-bucket", "RequestId": "R", "HostId": "H"}
 
 
-class Fauxqs:
-    def __init__(self):
-        self.proc = subprocess.Popen(["node", HARNESS], stdout=subprocess.PIPE, text=True)
-        ready = self.proc.stdout.readline().split()
-        if not ready or ready[0] != "READY":
-            self.proc.kill()
-            raise RuntimeError("fauxqs did not start")
-        self.port = int(ready[1])
-
-    def call(self, action, body):
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/", data=json.dumps(body).encode(), method="POST",
-            headers={"Content-Type": "application/x-amz-json-1.0",
-                     "X-Amz-Target": f"AmazonSQS.{action}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read() or b"{}")
-
-    def create_queue(self, name):
-        return self.call("CreateQueue", {"QueueName": name})["QueueUrl"]
-
-    def send(self, url, bodies):
-        for start in range(0, len(bodies), 10):
-            entries = [{"Id": str(i), "MessageBody": json.dumps(b)}
-                       for i, b in enumerate(bodies[start:start + 10])]
-            result = self.call("SendMessageBatch", {"QueueUrl": url, "Entries": entries})
-            assert len(result.get("Successful", [])) == len(entries), result
-
-    def depth(self, url):
-        """(visible, in flight) messages."""
-        attributes = self.call("GetQueueAttributes", {
-            "QueueUrl": url,
-            "AttributeNames": ["ApproximateNumberOfMessages",
-                               "ApproximateNumberOfMessagesNotVisible"]})["Attributes"]
-        return (int(attributes["ApproximateNumberOfMessages"]),
-                int(attributes["ApproximateNumberOfMessagesNotVisible"]))
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-        self.proc.stdout.close()
+Fauxqs = harness.Fauxqs
 
 
 class Listener:

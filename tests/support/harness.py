@@ -93,6 +93,14 @@ class Fauxqs(Process):
     def create_queue(self, name):
         return self.call("CreateQueue", {"QueueName": name})["QueueUrl"]
 
+    def send(self, url, bodies):
+        """Sends each body (JSON-encoded) as one message, ten per batch."""
+        for start in range(0, len(bodies), 10):
+            entries = [{"Id": str(i), "MessageBody": json.dumps(b)}
+                       for i, b in enumerate(bodies[start:start + 10])]
+            result = self.call("SendMessageBatch", {"QueueUrl": url, "Entries": entries})
+            assert len(result.get("Successful", [])) == len(entries), result
+
     def depth(self, url):
         """(visible, in flight) messages."""
         attributes = self.call("GetQueueAttributes", {
