@@ -26,7 +26,9 @@ class ValidateCli(unittest.TestCase):
         return handle.name
 
     def test_every_shipped_scenario_validates_and_prints_a_plan(self):
-        names = sorted(n for n in os.listdir(SCENARIOS) if n.endswith(".yaml"))
+        # localstack.yaml and minio.yaml need their target's env; tests/deploy validates them.
+        names = sorted(n for n in os.listdir(SCENARIOS)
+                       if n.endswith(".yaml") and n not in ("localstack.yaml", "minio.yaml"))
         for required in ("quickstart.yaml", "seed-walkthrough.yaml", "storm-mixed.yaml",
                          "multipart-heavy.yaml", "post-uploads.yaml", "ci-smoke.yaml"):
             self.assertIn(required, names)

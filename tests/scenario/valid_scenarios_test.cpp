@@ -374,6 +374,10 @@ TEST(ShippedScenarios, EveryFileInScenariosIsValid) {
   int count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(S3STORM_SOURCE_DIR "/scenarios")) {
     if (entry.path().extension() != ".yaml") continue;
+    // Scenarios for one real target (docker-compose.yml) need its env; tests/deploy validates them.
+    if (entry.path().filename() == "localstack.yaml" || entry.path().filename() == "minio.yaml") {
+      continue;
+    }
     ++count;
     SCOPED_TRACE(entry.path().string());
     LoadOptions o;
