@@ -23,6 +23,8 @@ int run_app(int argc, char** argv) {
   add_serve_command(app, action);
   add_run_command(app, action);
   add_trigger_command(app, action);
+  add_report_command(app, action);
+  add_compare_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -16,6 +16,8 @@ void add_listen_command(CLI::App& app, Action& action);
 void add_serve_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action);
 void add_trigger_command(CLI::App& app, Action& action);
+void add_report_command(CLI::App& app, Action& action);
+void add_compare_command(CLI::App& app, Action& action);
 
 // Parses the command line and runs the chosen subcommand; returns the exit status.
 int run_app(int argc, char** argv);

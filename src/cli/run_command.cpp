@@ -11,6 +11,7 @@
 #include "engine/scenario_run.hpp"
 #include "engine/setup.hpp"
 #include "report/json_writer.hpp"
+#include "report/junit_writer.hpp"
 #include "report/text_report.hpp"
 #include "report/thresholds.hpp"
 #include "scenario/loader.hpp"
@@ -26,6 +27,7 @@ struct RunCliOptions {
   std::vector<std::string> overrides;
   std::vector<std::string> thresholds;
   std::string json;
+  std::string junit;
   std::size_t threads = 0;
   bool insecure = false;
   bool quiet = false;
@@ -87,6 +89,8 @@ int run(const RunCliOptions& options) {
   fmt::print("{}", report::format_text_report(result));
   const std::string json = options.json.empty() ? loaded.report.json : options.json;
   if (!json.empty()) write_json(result, json);
+  const std::string junit = options.junit.empty() ? loaded.report.junit : options.junit;
+  if (!junit.empty()) report::write_junit_file(result, junit);
   if (g_stop.load()) fmt::print(stderr, "s3storm: interrupted; the report covers what ran\n");
   return report::all_passed(result.thresholds) ? 0 : 1;
 }
@@ -104,6 +108,8 @@ void add_run_command(CLI::App& app, Action& action) {
                   "A threshold besides the scenario's, e.g. 'put.p99 < 50ms' (repeatable)")
       ->allow_extra_args(false);
   sub->add_option("--json", options->json, "Write the JSON report here (overrides report.json)");
+  sub->add_option("--junit", options->junit,
+                  "Write a JUnit XML verdict here (overrides report.junit)");
   sub->add_option("--threads", options->threads, "Worker threads (default: the number of cores)")
       ->check(CLI::Range(1, 1024));
   sub->add_flag("--insecure", options->insecure, "Do not verify the endpoint's TLS certificate");

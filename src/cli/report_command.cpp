@@ -1,0 +1,59 @@
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "report/json_reader.hpp"
+#include "report/json_writer.hpp"
+#include "report/junit_writer.hpp"
+#include "report/text_report.hpp"
+#include "util/usage_error.hpp"
+
+namespace s3storm::cli {
+
+namespace {
+
+struct ReportOptions {
+  std::string input;
+  bool text = false;
+  std::string junit;
+  std::string json;
+  std::string html;
+};
+
+int run_report(const ReportOptions& options) {
+  // Refused before reading anything, so asking for HTML never half-writes the other views.
+  if (!options.html.empty()) throw UsageError("--html: the HTML report is not yet implemented");
+  const report::RunReport run = report::read_report_file(options.input);
+  if (!options.junit.empty()) report::write_junit_file(run, options.junit);
+  if (!options.json.empty()) {
+    const auto parent = std::filesystem::path(options.json).parent_path();
+    std::error_code ignored;  // a directory that cannot be made shows up as the write's error
+    if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
+    report::write_json_file(run, options.json);
+  }
+  // With no view asked for, the text one: a bare `s3storm report RUN.json` is for a person.
+  const bool wrote_file = !options.junit.empty() || !options.json.empty();
+  if (options.text || !wrote_file) fmt::print("{}", report::format_text_report(run));
+  return 0;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, Action& action) {
+  auto options = std::make_shared<ReportOptions>();
+  auto* sub = app.add_subcommand(
+      "report",
+      "Render a saved JSON report (from `s3storm run --json` or `merge -o`) as text, JUnit XML or "
+      "JSON. Prints the text report when no file is asked for.");
+  sub->add_option("report", options->input, "JSON report")->required();
+  sub->add_flag("--text", options->text, "Print the text report (also when writing files)");
+  sub->add_option("--junit", options->junit, "Write a JUnit XML file here");
+  sub->add_option("--json", options->json, "Write the JSON report here (rewritten canonically)");
+  sub->add_option("--html", options->html, "Write an HTML report here (not yet implemented)");
+  sub->callback([&action, options] { action = [options] { return run_report(*options); }; });
+}
+
+}  // namespace s3storm::cli
