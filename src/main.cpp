@@ -1,3 +1,5 @@
 #include "cli/commands.hpp"
 
-int main(int argc, char** argv) { return s3storm::cli::run_app(argc, argv); }
+int main(int argc, char** argv) {
+  return s3storm::cli::run_app(argc, argv);
+}
