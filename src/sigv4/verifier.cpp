@@ -201,27 +201,8 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
     return failure(VerifyStatus::malformed, "missing x-amz-content-sha256", scope->access_key_id);
   }
 
-  const auto secret = lookup_(scope->access_key_id);
-  if (!secret)
-    return failure(VerifyStatus::unknown_access_key, "unknown access key", scope->access_key_id);
-
-  scope_.clear();
-  append_credential_scope(scope_, scope->date, scope->region, scope->service);
-  const CanonicalInput input{request.method, path,         query,
-                             signed_,        payload_hash, path_rule_for_service(scope->service)};
-  work_.compute(input, time->text(), scope_,
-                keys_.get(*secret, scope->date, scope->region, scope->service));
-  if (!constant_time_equal(work_.signature, signature) || work_.signed_headers != signed_list) {
-    VerifyResult result = failure(VerifyStatus::signature_mismatch,
-                                  "the signature does not match the request", scope->access_key_id);
-    result.canonical_request = work_.canonical_request;
-    result.string_to_sign = work_.string_to_sign;
-    return result;
-  }
-  VerifyResult result;
-  result.status = VerifyStatus::ok;
-  result.access_key_id = scope->access_key_id;
-  return result;
+  return check_signature(request.method, *scope, *time, path, query, payload_hash, signature,
+                         signed_list);
 }
 
 VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::string_view path,
@@ -287,25 +268,37 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
     payload_hash = request.body_sha256.empty() ? kEmptyPayloadHash : request.body_sha256;
   }
 
-  const auto secret = lookup_(scope->access_key_id);
-  if (!secret)
-    return failure(VerifyStatus::unknown_access_key, "unknown access key", scope->access_key_id);
+  // The query's own X-Amz-SignedHeaders chose signed_, so there is no declared list to compare.
+  return check_signature(request.method, *scope, *time, path, query_, payload_hash, *signature, {});
+}
+
+VerifyResult Verifier::check_signature(std::string_view method, const CredentialScope& scope,
+                                       const AmzDate& time, std::string_view path,
+                                       std::string_view query, std::string_view payload_hash,
+                                       std::string_view signature,
+                                       std::string_view declared_signed_list) {
+  const auto secret = lookup_(scope.access_key_id);
+  if (!secret) {
+    return failure(VerifyStatus::unknown_access_key, "unknown access key", scope.access_key_id);
+  }
   scope_.clear();
-  append_credential_scope(scope_, scope->date, scope->region, scope->service);
-  const CanonicalInput input{request.method, path,         query_,
-                             signed_,        payload_hash, path_rule_for_service(scope->service)};
-  work_.compute(input, time->text(), scope_,
-                keys_.get(*secret, scope->date, scope->region, scope->service));
-  if (!constant_time_equal(work_.signature, *signature)) {
+  append_credential_scope(scope_, scope.date, scope.region, scope.service);
+  const CanonicalInput input{method,  path,         query,
+                             signed_, payload_hash, path_rule_for_service(scope.service)};
+  work_.compute(input, time.text(), scope_,
+                keys_.get(*secret, scope.date, scope.region, scope.service));
+  const bool list_matches =
+      declared_signed_list.empty() || work_.signed_headers == declared_signed_list;
+  if (!constant_time_equal(work_.signature, signature) || !list_matches) {
     VerifyResult result = failure(VerifyStatus::signature_mismatch,
-                                  "the signature does not match the request", scope->access_key_id);
+                                  "the signature does not match the request", scope.access_key_id);
     result.canonical_request = work_.canonical_request;
     result.string_to_sign = work_.string_to_sign;
     return result;
   }
   VerifyResult result;
   result.status = VerifyStatus::ok;
-  result.access_key_id = scope->access_key_id;
+  result.access_key_id = scope.access_key_id;
   return result;
 }
 

@@ -52,6 +52,8 @@ struct ReceivedRequest {
   std::string_view body_sha256;
 };
 
+struct CredentialScope;
+
 // One verifier per server thread (it caches derived keys and reuses buffers).
 class Verifier {
  public:
@@ -65,6 +67,12 @@ class Verifier {
                                   std::chrono::system_clock::time_point now);
   VerifyResult verify_query_auth(const ReceivedRequest& request, std::string_view path,
                                  std::string_view query, std::chrono::system_clock::time_point now);
+  // Both kinds end here: look up the secret, recompute, compare (and, for header auth, check the
+  // declared signed-header list against the one recomputed).
+  VerifyResult check_signature(std::string_view method, const CredentialScope& scope,
+                               const AmzDate& time, std::string_view path, std::string_view query,
+                               std::string_view payload_hash, std::string_view signature,
+                               std::string_view declared_signed_list);
 
   SecretLookup lookup_;
   std::chrono::seconds max_skew_;
