@@ -57,7 +57,7 @@ void Exchange::on_result(http::Result& result) {
   reply.complete = result.timing.complete;
   reply.status = result.outcome == http::Outcome::ok ? result.response.status : 0;
   reply.body_bytes = result.response.body_bytes;
-  reply.etag = result.response.etag;
+  reply.etag.swap(result.response.etag);  // swapped like the body: both buffers stay warm
   reply.body.swap(result.response.body);
   reply.error_code.clear();
 
