@@ -1,6 +1,5 @@
 #include "scenario/env_expand.hpp"
 
-#include <cstdlib>
 #include <stdexcept>
 
 namespace s3storm::scenario {
@@ -11,14 +10,6 @@ bool is_name_char(char c, bool first) {
          (!first && c >= '0' && c <= '9');
 }
 }  // namespace
-
-EnvLookup process_environment() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* value = std::getenv(name.c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
 
 std::string expand_env(std::string_view text, const EnvLookup& env) {
   std::string out;

@@ -1,16 +1,14 @@
 #pragma once
 
-#include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 
+#include "util/environment.hpp"
+
 namespace s3storm::scenario {
 
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
-
-// The process environment, through std::getenv.
-EnvLookup process_environment();
+using util::EnvLookup;
+using util::process_environment;
 
 // Expands ${VAR} and ${VAR:-default}; "$$" is a literal "$". A variable that is unset and has no
 // default, or a malformed reference, throws std::invalid_argument naming it.

@@ -1,6 +1,5 @@
 #include "sigv4/credentials.hpp"
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -118,14 +117,6 @@ std::optional<Credentials> from_section(const std::map<std::string, std::string>
 }
 
 }  // namespace
-
-EnvLookup process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
 
 IniFile parse_aws_ini(std::string_view text, std::string_view file_name) {
   IniFile ini;

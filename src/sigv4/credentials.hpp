@@ -17,13 +17,12 @@
 #include <string_view>
 
 #include "sigv4/signer.hpp"
+#include "util/environment.hpp"
 
 namespace s3storm::sigv4 {
 
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-
-// Reads the real process environment (getenv).
-EnvLookup process_environment();
+using util::EnvLookup;
+using util::process_environment;
 
 struct ChainOptions {
   std::string profile;  // explicit profile; empty means AWS_PROFILE or "default"

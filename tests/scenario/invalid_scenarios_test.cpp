@@ -25,9 +25,9 @@ struct InvalidCase {
 LoadOptions test_options(std::vector<std::string> overrides = {}) {
   LoadOptions o;
   o.overrides = std::move(overrides);
-  o.env = [](const std::string& name) -> std::optional<std::string> {
+  o.env = [](std::string_view name) -> std::optional<std::string> {
     static const std::map<std::string, std::string> env = {{"SET", "value"}, {"EMPTY", ""}};
-    auto it = env.find(name);
+    auto it = env.find(std::string(name));
     if (it == env.end()) return std::nullopt;
     return it->second;
   };

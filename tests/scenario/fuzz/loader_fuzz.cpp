@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace s3storm::scenario;
   LoadOptions options;
   // A fixed environment: the process's own would make runs irreproducible.
-  options.env = [](const std::string& name) -> std::optional<std::string> {
+  options.env = [](std::string_view name) -> std::optional<std::string> {
     if (name == "S3_ENDPOINT") return std::string("http://127.0.0.1:9000");
     return std::nullopt;
   };
