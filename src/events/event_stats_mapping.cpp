@@ -23,6 +23,7 @@ stats::EventStats to_event_stats(const MatchSummary& summary, std::string source
     stats.missing = type.missing;
     stats.duplicate = type.duplicate;
     stats.unexpected = type.unexpected;
+    stats.early = type.early;
     stats.delivery = type.delivery_us;
   }
   for (const auto& listing : summary.missing_keys) out.note_missing_key(spell(listing));

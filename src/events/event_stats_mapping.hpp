@@ -9,8 +9,7 @@
 
 namespace s3storm::events {
 
-// The report's view of a run's events. Listed keys read "bucket/key (ObjectCreated:Put)". The
-// early count has no place in stats::EventStats yet; it stays in MatchSummary.
+// The report's view of a run's events. Listed keys read "bucket/key (ObjectCreated:Put)".
 stats::EventStats to_event_stats(const MatchSummary& summary, std::string source,
                                  const std::map<int, std::uint64_t>& receiver_rejects = {});
 

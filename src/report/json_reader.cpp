@@ -224,6 +224,9 @@ class Reader {
       s.missing = u64(value, here, "missing");
       s.duplicate = u64(value, here, "duplicate");
       s.unexpected = u64(value, here, "unexpected");
+      // Reports written before the early count existed lack it; they counted none.
+      if (value.contains("early")) s.early = u64(value, here, "early");
+      if (s.early > s.delivered) fail(child(here, "early"), "more than \"delivered\"");
       s.delivery =
           histogram(member(value, here, "delivery_histogram"), child(here, "delivery_histogram"));
     }

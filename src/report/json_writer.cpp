@@ -116,6 +116,7 @@ ordered_json events_to_json(const stats::EventStats& events) {
     t["missing"] = s.missing;
     t["duplicate"] = s.duplicate;
     t["unexpected"] = s.unexpected;
+    t["early"] = s.early;
     t["delivery_ms"] = percentiles_ms(s.delivery, true);
     t["delivery_histogram"] = histogram_to_json(s.delivery);
     by_type[type] = std::move(t);
@@ -128,6 +129,7 @@ ordered_json events_to_json(const stats::EventStats& events) {
   total["missing"] = all.missing;
   total["duplicate"] = all.duplicate;
   total["unexpected"] = all.unexpected;
+  total["early"] = all.early;
   total["delivery_ms"] = percentiles_ms(all.delivery, true);
   j["totals"] = std::move(total);
   j["missing_keys"] = events.missing_keys;

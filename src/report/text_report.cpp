@@ -72,11 +72,13 @@ void append_events(std::string& out, const stats::EventStats& events) {
   if (events.by_type.empty()) {
     out += "  no events expected or received\n";
   } else {
-    fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>9}{:>9}{:>9}\n", "type", "expected",
-                   "delivered", "missing", "dup", "unexpected", "p50", "p99", "max");
+    // "early" is part of "delivered": events that arrived before their operation completed.
+    fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>7}{:>9}{:>9}{:>9}\n", "type",
+                   "expected", "delivered", "missing", "dup", "unexpected", "early", "p50", "p99",
+                   "max");
     for (const auto& [type, s] : events.by_type) {
-      fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>9}{:>9}{:>9}\n", type, s.expected,
-                     s.delivered, s.missing, s.duplicate, s.unexpected,
+      fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>7}{:>9}{:>9}{:>9}\n", type,
+                     s.expected, s.delivered, s.missing, s.duplicate, s.unexpected, s.early,
                      delivery_cell(s.delivery, 50), delivery_cell(s.delivery, 99),
                      delivery_cell(s.delivery, 100));
     }

@@ -18,6 +18,7 @@ void EventTypeStats::merge(const EventTypeStats& other) {
   missing += other.missing;
   duplicate += other.duplicate;
   unexpected += other.unexpected;
+  early += other.early;
   delivery.merge(other.delivery);
 }
 

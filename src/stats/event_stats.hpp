@@ -17,7 +17,10 @@ struct EventTypeStats {
   std::uint64_t missing = 0;     // expected, not seen within the grace period
   std::uint64_t duplicate = 0;   // matched an event already delivered
   std::uint64_t unexpected = 0;  // matched nothing expected
-  Histogram delivery;            // microseconds: arrival minus the operation's completion
+  // Delivered (so also in `delivered`) before the operation completed, as servers that notify
+  // synchronously do; its delivery latency is recorded as 0.
+  std::uint64_t early = 0;
+  Histogram delivery;  // microseconds: arrival minus the operation's completion
 
   void merge(const EventTypeStats& other);
   friend bool operator==(const EventTypeStats&, const EventTypeStats&) = default;

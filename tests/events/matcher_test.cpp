@@ -315,5 +315,14 @@ TEST(Matcher, SummaryMapsOntoTheReportModel) {
   EXPECT_EQ(stats.receiver_rejects.at(401), 2u);
 }
 
+TEST(Matcher, EarlyCountReachesTheReportModel) {
+  Matcher m;
+  m.observe(put("k"), at_ms(5));
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(9), at_ms(1));
+  const auto stats = to_event_stats(m.summarize(), "webhook");
+  EXPECT_EQ(stats.by_type.at("ObjectCreated:Put").delivered, 1u);
+  EXPECT_EQ(stats.by_type.at("ObjectCreated:Put").early, 1u);
+}
+
 }  // namespace
 }  // namespace s3storm::events

@@ -103,7 +103,7 @@ TEST(JsonReport, EmptyReportRoundTrips) {
 // A small report pinned byte for byte: a change to the format must be deliberate (regenerate the
 // file with S3STORM_UPDATE_GOLDEN=1, review the diff, and bump kReportVersion if old reports
 // no longer read).
-TEST(JsonReport, MatchesTheGoldenFile) {
+RunReport golden_model() {
   RunReport r;
   r.scenario = "golden";
   r.scenario_path = "golden.yaml";
@@ -141,6 +141,11 @@ TEST(JsonReport, MatchesTheGoldenFile) {
   r.events.by_type["ObjectCreated:Put"].delivery.record(30'000);
   r.thresholds.push_back({"put.p99 < 3s", 2500, true});
 
+  return r;
+}
+
+TEST(JsonReport, MatchesTheGoldenFile) {
+  const RunReport r = golden_model();
   const std::string path = std::string(S3STORM_TEST_DATA_DIR) + "/golden_report.json";
   if (std::getenv("S3STORM_UPDATE_GOLDEN") != nullptr) write_json_file(r, path);
   std::ifstream in(path);
@@ -149,6 +154,28 @@ TEST(JsonReport, MatchesTheGoldenFile) {
   golden << in.rdbuf();
   EXPECT_EQ(write_json(r), golden.str());
   EXPECT_EQ(parse_report(golden.str(), "golden_report.json"), r);
+}
+
+// A report written before the early count existed has no "early" fields: it still reads, as none.
+TEST(JsonReport, ReportsWithoutTheEarlyCountStillRead) {
+  const std::string path = std::string(S3STORM_TEST_DATA_DIR) + "/golden_report_before_early.json";
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << path;
+  std::stringstream old;
+  old << in.rdbuf();
+  ASSERT_EQ(old.str().find("\"early\""), std::string::npos);
+  const RunReport read = parse_report(old.str(), "golden_report_before_early.json");
+  EXPECT_EQ(read, golden_model());
+  EXPECT_EQ(read.events.by_type.at("ObjectCreated:Put").early, 0u);
+}
+
+TEST(JsonReport, EarlyCountIsWrittenPerTypeAndInTotalsAndReadBack) {
+  const auto original = sample_report();
+  const json j = json::parse(write_json(original));
+  EXPECT_EQ(j.at("events").at("by_type").at("ObjectCreated:Put").at("early"), 13);
+  EXPECT_EQ(j.at("events").at("by_type").at("ObjectRemoved:Delete").at("early"), 0);
+  EXPECT_EQ(j.at("events").at("totals").at("early"), 13);
+  EXPECT_EQ(parse_report(j.dump(), "early.json").events.by_type.at("ObjectCreated:Put").early, 13u);
 }
 
 std::string error_of(const std::string& text) {
@@ -195,6 +222,10 @@ TEST(JsonReader, NamesTheFileAndThePlaceOfEachProblem) {
       HasSubstr("per_second.bytes: length differs"));
   EXPECT_THAT(with([](json& c) { c["events"]["receiver_rejects"]["abc"] = 1; }),
               HasSubstr("events.receiver_rejects.abc: \"abc\" is not an HTTP status"));
+  EXPECT_THAT(with([](json& c) { c["events"]["by_type"]["ObjectCreated:Put"]["early"] = 491; }),
+              HasSubstr("events.by_type.ObjectCreated:Put.early: more than \"delivered\""));
+  EXPECT_THAT(with([](json& c) { c["events"]["by_type"]["ObjectCreated:Put"]["early"] = "x"; }),
+              HasSubstr("ObjectCreated:Put.early: expected an unsigned integer"));
 }
 
 TEST(JsonReader, MissingFileIsAUsageErrorNamingIt) {
