@@ -5,11 +5,11 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "report/html_writer.hpp"
 #include "report/json_reader.hpp"
 #include "report/json_writer.hpp"
 #include "report/junit_writer.hpp"
 #include "report/text_report.hpp"
-#include "util/usage_error.hpp"
 
 namespace s3storm::cli {
 
@@ -24,8 +24,6 @@ struct ReportOptions {
 };
 
 int run_report(const ReportOptions& options) {
-  // Refused before reading anything, so asking for HTML never half-writes the other views.
-  if (!options.html.empty()) throw UsageError("--html: the HTML report is not yet implemented");
   const report::RunReport run = report::read_report_file(options.input);
   if (!options.junit.empty()) report::write_junit_file(run, options.junit);
   if (!options.json.empty()) {
@@ -34,8 +32,9 @@ int run_report(const ReportOptions& options) {
     if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
     report::write_json_file(run, options.json);
   }
+  if (!options.html.empty()) report::write_html_file(run, options.html);
   // With no view asked for, the text one: a bare `s3storm report RUN.json` is for a person.
-  const bool wrote_file = !options.junit.empty() || !options.json.empty();
+  const bool wrote_file = !options.junit.empty() || !options.json.empty() || !options.html.empty();
   if (options.text || !wrote_file) fmt::print("{}", report::format_text_report(run));
   return 0;
 }
@@ -46,13 +45,14 @@ void add_report_command(CLI::App& app, Action& action) {
   auto options = std::make_shared<ReportOptions>();
   auto* sub = app.add_subcommand(
       "report",
-      "Render a saved JSON report (from `s3storm run --json` or `merge -o`) as text, JUnit XML or "
-      "JSON. Prints the text report when no file is asked for.");
+      "Render a saved JSON report (from `s3storm run --json` or `merge -o`) as text, HTML, JUnit "
+      "XML or JSON. Prints the text report when no file is asked for.");
   sub->add_option("report", options->input, "JSON report")->required();
   sub->add_flag("--text", options->text, "Print the text report (also when writing files)");
   sub->add_option("--junit", options->junit, "Write a JUnit XML file here");
   sub->add_option("--json", options->json, "Write the JSON report here (rewritten canonically)");
-  sub->add_option("--html", options->html, "Write an HTML report here (not yet implemented)");
+  sub->add_option("--html", options->html,
+                  "Write a self-contained HTML report here (charts as inline SVG)");
   sub->callback([&action, options] { action = [options] { return run_report(*options); }; });
 }
 

@@ -136,12 +136,28 @@ class ReportViews(unittest.TestCase):
         for needle in needles:
             self.assertIn(needle, lines[0])
 
-    def test_report_html_is_not_yet_implemented(self):
-        out = self.path("never.xml")
-        r = run("report", self.fast_json, "--html", self.path("r.html"), "--junit", out)
-        self.assert_usage_error(r, "--html", "not yet implemented")
-        self.assertFalse(os.path.exists(out))
-        self.assertFalse(os.path.exists(self.path("r.html")))
+    def test_report_html_is_written_beside_other_views(self):
+        junit, html = self.path("views.xml"), self.path(os.path.join("html", "deep", "r.html"))
+        r = run("report", self.fast_json, "--html", html, "--junit", junit)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(r.stdout, "", "writing files prints no text report unless --text")
+        ET.parse(junit)
+        page = self.read(html)
+        self.assertTrue(page.startswith("<!DOCTYPE html>"))
+        self.assertIn("s3storm report: ", page)
+        self.assertIn('<section class="phase" id="phase-1"><h2>Phase load</h2>', page)
+        self.assertIn("<td>put</td>", page)
+        # The page must not reach out: no script, no external URL in any attribute.
+        self.assertNotIn("<script", page)
+        self.assertNotRegex(page, r'(src|href)="(https?:)?//')
+        self.assertEqual(page.count("<svg"), page.count("</svg>"))
+
+    def test_report_html_to_an_unwritable_path_is_a_usage_error(self):
+        blocker = self.path("a-file")
+        with open(blocker, "w") as f:
+            f.write("x")
+        target = os.path.join(blocker, "r.html")
+        self.assert_usage_error(run("report", self.fast_json, "--html", target), target)
 
     def test_report_of_a_missing_or_broken_file_is_a_usage_error(self):
         self.assert_usage_error(run("report", self.path("nope.json")), "nope.json")

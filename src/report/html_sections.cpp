@@ -1,0 +1,222 @@
+#include "report/html_sections.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <iterator>
+
+#include "report/html_charts.hpp"
+#include "report/html_escape.hpp"
+#include "report/iso_time.hpp"
+#include "report/text_report.hpp"
+
+namespace s3storm::report::html {
+
+namespace {
+
+// A latency cell; "-" when nothing was measured, which is not the same as zero latency.
+std::string latency(const stats::Histogram& h, double percentile) {
+  if (h.count() == 0) return "-";
+  return format_duration_us(percentile >= 100 ? h.max() : h.value_at_percentile(percentile));
+}
+
+std::string latency_cells(const stats::Histogram& h, std::initializer_list<double> percentiles) {
+  std::string out;
+  for (const double p : percentiles) out += "<td>" + escape(latency(h, p)) + "</td>";
+  return out;
+}
+
+void head_row(std::string& out, std::initializer_list<const char*> names) {
+  out += "<thead><tr>";
+  for (const char* name : names) out += fmt::format("<th>{}</th>", escape(name));
+  out += "</tr></thead>";
+}
+
+void figure(std::string& out, const std::string& heading, const Chart& chart) {
+  out += fmt::format("<h3>{}</h3><figure>{}</figure>", escape(heading), render_svg(chart));
+}
+
+void ops_table(std::string& out, const stats::PhaseStats& phase) {
+  auto it = std::back_inserter(out);
+  out += "<table class=\"ops\">";
+  head_row(out, {"op", "count", "ok", "errors", "retries", "ops/s", "MB/s", "p50", "p90", "p99",
+                 "p99.9", "max"});
+  out += "<tbody>";
+  const double seconds = phase.duration_s;
+  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+    const auto& op = phase.ops[i];
+    if (op.count == 0) continue;
+    const double rate = seconds > 0 ? static_cast<double>(op.count) / seconds : 0.0;
+    const double mbps = seconds > 0 ? static_cast<double>(op.bytes) / 1e6 / seconds : 0.0;
+    fmt::format_to(it,
+                   "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td>"
+                   "<td>{:.1f}</td><td>{:.2f}</td>{}</tr>",
+                   stats::kOpNames[i], op.count, op.ok, op.errors > 0 ? "fail" : "", op.errors,
+                   op.retries, rate, mbps, latency_cells(op.latency, {50, 90, 99, 99.9, 100}));
+    // Open loop measures latency from the intended start; the raw service time goes beside it.
+    if (!(op.service == op.latency)) {
+      fmt::format_to(
+          it, "<tr class=\"service\"><td>{} (service time)</td><td colspan=\"6\"></td>{}</tr>",
+          stats::kOpNames[i], latency_cells(op.service, {50, 90, 99, 99.9, 100}));
+    }
+  }
+  out += "</tbody></table>";
+}
+
+void errors_table(std::string& out, const stats::PhaseStats& phase) {
+  auto it = std::back_inserter(out);
+  std::string rows;
+  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+    const auto& op = phase.ops[i];
+    for (const auto& [code, n] : op.errors_by_code) {
+      rows += fmt::format("<tr><td>{}</td><td>code</td><td>{}</td><td>{}</td></tr>",
+                          stats::kOpNames[i], escape(code), n);
+    }
+    for (const auto& [status, n] : op.errors_by_status) {
+      rows += fmt::format(
+          "<tr><td>{}</td><td>status</td><td>{}</td><td>{}</td></tr>", stats::kOpNames[i],
+          status == 0 ? std::string("no response") : fmt::format("HTTP {}", status), n);
+    }
+  }
+  if (rows.empty()) return;
+  out += "<h3>Errors by code and status</h3><table class=\"errors\">";
+  head_row(out, {"op", "by", "code or status", "count"});
+  fmt::format_to(it, "<tbody>{}</tbody></table>", rows);
+}
+
+void keys_list(std::string& out, const char* what, const std::vector<std::string>& keys) {
+  if (keys.empty()) return;
+  out += fmt::format("<h3>{} (first {})</h3><ul class=\"keys\">", what,
+                     stats::EventStats::kMaxListedKeys);
+  for (const auto& key : keys) out += "<li><code>" + escape(key) + "</code></li>";
+  out += "</ul>";
+}
+
+void event_row(std::string& out, const std::string& name, const stats::EventTypeStats& s,
+               const char* row_class) {
+  fmt::format_to(std::back_inserter(out),
+                 "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td>"
+                 "<td>{}</td><td>{}</td><td>{}</td>{}</tr>",
+                 row_class, escape(name), s.expected, s.delivered, s.missing > 0 ? "fail" : "",
+                 s.missing, s.duplicate, s.unexpected, s.early,
+                 latency_cells(s.delivery, {50, 90, 99, 100}));
+}
+
+}  // namespace
+
+void append_header(std::string& out, const RunReport& report) {
+  auto it = std::back_inserter(out);
+  const auto failed = static_cast<std::size_t>(std::count_if(
+      report.thresholds.begin(), report.thresholds.end(), [](const auto& t) { return !t.pass; }));
+  std::string verdict = "<span>no thresholds</span>";
+  if (!report.thresholds.empty()) {
+    verdict = failed == 0 ? "<span class=\"pass\">PASS</span>"
+                          : fmt::format("<span class=\"fail\">FAIL</span> ({} of {} thresholds)",
+                                        failed, report.thresholds.size());
+  }
+  fmt::format_to(it, "<header><h1>s3storm report: {}</h1><dl class=\"run\">",
+                 escape(report.scenario));
+  auto item = [&](const char* term, const std::string& value_html) {
+    fmt::format_to(it, "<dt>{}</dt><dd>{}</dd>", term, value_html);
+  };
+  item("Scenario file", "<code>" + escape(report.scenario_path) + "</code>");
+  item("Started", escape(format_iso8601(report.started)));
+  item("Duration", fmt::format("{:.2f} s", report.duration_s));
+  item("Shards", fmt::format("{}", report.shards));
+  item("Verdict", verdict);
+  out += "</dl></header>";
+}
+
+void append_thresholds(std::string& out, const RunReport& report) {
+  out += "<section id=\"thresholds\"><h2>Thresholds</h2>";
+  if (report.thresholds.empty()) {
+    out += "<p>No thresholds were set.</p></section>";
+    return;
+  }
+  out += "<table class=\"thresholds\">";
+  head_row(out, {"result", "threshold", "measured"});
+  out += "<tbody>";
+  for (const auto& t : report.thresholds) {
+    fmt::format_to(std::back_inserter(out),
+                   "<tr><td class=\"{0}\">{0}</td><td><code>{1}</code></td><td>{2:g}</td></tr>",
+                   t.pass ? "pass" : "fail", escape(t.expr), t.measured);
+  }
+  out += "</tbody></table></section>";
+}
+
+void append_phase(std::string& out, const stats::PhaseStats& phase, const std::string& title,
+                  const std::string& id, std::int64_t run_start) {
+  fmt::format_to(std::back_inserter(out),
+                 "<section class=\"phase\" id=\"{}\"><h2>{}</h2><p>{:.2f} s, dropped iterations: "
+                 "{}</p>",
+                 escape(id), escape(title), phase.duration_s, phase.dropped);
+  const bool any = std::any_of(phase.ops.begin(), phase.ops.end(),
+                               [](const stats::OpStats& op) { return op.count > 0; });
+  if (!any) {
+    out += "<p>No operations.</p></section>";
+    return;
+  }
+  ops_table(out, phase);
+  figure(out, "Throughput over time", throughput_chart(phase, run_start));
+  const auto errors = errors_chart(phase, run_start);
+  if (!errors.series.empty()) figure(out, "Errors over time", errors);
+  figure(out, "Latency over time", latency_over_time_chart(phase, run_start));
+  std::vector<NamedHistogram> histograms;
+  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+    if (phase.ops[i].latency.count() > 0) {
+      histograms.push_back(
+          {std::string(stats::kOpNames[i]), &phase.ops[i].latency, static_cast<int>(i)});
+    }
+  }
+  figure(out, "Latency distribution",
+         latency_distribution_chart("Latency by percentile, " + phase.name, histograms));
+  errors_table(out, phase);
+  out += "</section>";
+}
+
+void append_events(std::string& out, const stats::EventStats& events) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "<section id=\"events\"><h2>Events</h2><p>Source: <code>{}</code></p>",
+                 escape(events.source));
+  if (events.by_type.empty()) {
+    out += "<p>No events expected or received.</p>";
+  } else {
+    out += "<table class=\"events\">";
+    head_row(out, {"type", "expected", "delivered", "missing", "duplicate", "unexpected", "early",
+                   "p50", "p90", "p99", "max"});
+    out += "<tbody>";
+    stats::EventTypeStats all;
+    for (const auto& [type, s] : events.by_type) {
+      event_row(out, type, s, "");
+      all.merge(s);
+    }
+    event_row(out, "all", all, "total");
+    out +=
+        "</tbody></table><p class=\"note\">Delivery latency is arrival minus the operation's "
+        "completion. <em>early</em> counts deliveries (included in <em>delivered</em>) that "
+        "arrived "
+        "before their operation completed; their latency counts as 0.</p>";
+    std::vector<NamedHistogram> histograms;
+    for (const auto& [type, s] : events.by_type) {
+      if (s.delivery.count() > 0) histograms.push_back({type, &s.delivery});
+    }
+    figure(out, "Delivery latency distribution",
+           latency_distribution_chart("Event delivery latency by percentile", histograms));
+  }
+  keys_list(out, "Missing", events.missing_keys);
+  keys_list(out, "Unexpected", events.unexpected_keys);
+  if (events.test_events > 0) {
+    fmt::format_to(it, "<p>Test events (counted apart): {}</p>", events.test_events);
+  }
+  if (!events.receiver_rejects.empty()) {
+    out += "<p>Receiver rejected:";
+    for (const auto& [status, n] : events.receiver_rejects) {
+      fmt::format_to(it, " HTTP {} &#215; {};", status, n);
+    }
+    out.back() = '.';
+    out += "</p>";
+  }
+  out += "</section>";
+}
+
+}  // namespace s3storm::report::html

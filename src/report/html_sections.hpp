@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "report/run_report.hpp"
+
+namespace s3storm::report::html {
+
+// The parts of the HTML page, each appended to `out` as well-formed XHTML-style markup (every
+// element closed, every text escaped), so the page also parses as XML.
+
+// Scenario, file, start, duration, shards and the thresholds' verdict.
+void append_header(std::string& out, const RunReport& report);
+void append_thresholds(std::string& out, const RunReport& report);
+// Ops table, throughput, errors and latency over time, latency distribution, errors by code.
+// `id` names the section for the page's table of contents.
+void append_phase(std::string& out, const stats::PhaseStats& phase, const std::string& title,
+                  const std::string& id, std::int64_t run_start);
+// Per-type table (with early deliveries), delivery latency distribution, the first missing and
+// unexpected keys, test events and receiver rejects.
+void append_events(std::string& out, const stats::EventStats& events);
+
+}  // namespace s3storm::report::html
