@@ -15,6 +15,7 @@
 #include "report/text_report.hpp"
 #include "report/thresholds.hpp"
 #include "scenario/loader.hpp"
+#include "scenario/shard.hpp"
 #include "scenario/threshold_parser.hpp"
 #include "util/usage_error.hpp"
 
@@ -31,6 +32,9 @@ struct RunCliOptions {
   std::size_t threads = 0;
   bool insecure = false;
   bool quiet = false;
+  std::string shard;    // "I/N"
+  std::string metrics;  // HOST:PORT
+  bool metrics_remote = false;
 };
 
 std::atomic<bool> g_stop{false};
@@ -71,6 +75,15 @@ int run(const RunCliOptions& options) {
   }
 
   engine::RunOptions run_options;
+  if (!options.shard.empty()) {
+    try {
+      run_options.shard = scenario::parse_shard(options.shard);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--shard {}", e.what()));
+    }
+  }
+  run_options.metrics_address = options.metrics;
+  run_options.metrics_remote = options.metrics_remote;
   if (options.threads > 0) run_options.threads = options.threads;
   run_options.insecure = options.insecure;
   run_options.stop = &g_stop;
@@ -78,20 +91,33 @@ int run(const RunCliOptions& options) {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
 
-  report::RunReport result;
+  engine::RunResult outcome;
   try {
-    result = engine::run_scenario(loaded, run_options);
+    outcome = engine::run_scenario(loaded, run_options);
   } catch (const engine::SetupError& e) {
     fmt::print(stderr, "s3storm: {}\n", e.what());
     return 2;
   }
+  report::RunReport& result = outcome.report;
   result.thresholds = report::evaluate_thresholds(result, loaded.thresholds);
   fmt::print("{}", report::format_text_report(result));
   const std::string json = options.json.empty() ? loaded.report.json : options.json;
   if (!json.empty()) write_json(result, json);
   const std::string junit = options.junit.empty() ? loaded.report.junit : options.junit;
   if (!junit.empty()) report::write_junit_file(result, junit);
+  if (run_options.shard.sharded() && result.events.source != "none") {
+    fmt::print(stderr, "s3storm: shard {}/{}: {} event(s) for other shards' keys left to them\n",
+               run_options.shard.index, run_options.shard.count, outcome.foreign_events);
+  }
+  for (const auto& failed : outcome.aborted_by) {
+    fmt::print(stderr,
+               "s3storm: stopped at {:.1f}s: abort_on_fail threshold '{}' failed (measured {:g}); "
+               "the report covers what ran\n",
+               outcome.aborted_at_s, failed.expr, failed.measured);
+  }
   if (g_stop.load()) fmt::print(stderr, "s3storm: interrupted; the report covers what ran\n");
+  // A threshold that stopped the run failed, even if the full run's numbers recovered.
+  if (!outcome.aborted_by.empty()) return 1;
   return report::all_passed(result.thresholds) ? 0 : 1;
 }
 
@@ -114,6 +140,13 @@ void add_run_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(1, 1024));
   sub->add_flag("--insecure", options->insecure, "Do not verify the endpoint's TLS certificate");
   sub->add_flag("--quiet", options->quiet, "No progress lines");
+  sub->add_option("--shard", options->shard,
+                  "Run shard I of N (I/N, e.g. 0/4): its part of the keys, rate and iterations");
+  sub->add_option("--metrics", options->metrics,
+                  "Serve Prometheus metrics at http://HOST:PORT/metrics during the run "
+                  "(e.g. 127.0.0.1:9464; port 0: any free port)");
+  sub->add_flag("--metrics-remote", options->metrics_remote,
+                "Allow a --metrics address that is not loopback");
   sub->callback([&action, options] { action = [options] { return run(*options); }; });
 }
 

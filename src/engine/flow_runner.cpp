@@ -248,6 +248,7 @@ void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::strin
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   stats_.op(kind).record(outcome);
+  if (context_.live_phase != nullptr) context_.live_phase->record(kind, outcome);
   if (kind != stats::OpKind::kMultipartPart) context_.live->op_finished(ok);
 }
 

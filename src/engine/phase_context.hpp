@@ -16,9 +16,11 @@
 #include "engine/prepared_step.hpp"
 #include "events/matcher.hpp"
 #include "http/connection_pool.hpp"
+#include "metrics/live_ops.hpp"
 #include "s3/payload.hpp"
 #include "s3/session.hpp"
 #include "scenario/model.hpp"
+#include "scenario/shard.hpp"
 #include "stats/live_counters.hpp"
 
 namespace s3storm::engine {
@@ -35,8 +37,13 @@ struct PhaseContext {
   const NotificationRules* rules = nullptr;
   events::Matcher* matcher = nullptr;  // null when no events are checked
   stats::LiveCounters* live = nullptr;
-  const std::atomic<bool>* stop = nullptr;  // Ctrl-C or a failed abort_on_fail threshold
+  metrics::LivePhase* live_phase = nullptr;  // per-operation live numbers; null in unit tests
+  const std::atomic<bool>* stop = nullptr;   // Ctrl-C or a failed abort_on_fail threshold
 
+  // This run's part of the phase under --shard (the identity share when not sharded).
+  scenario::PhaseShare share;
+  // Open loop: the stride between one worker's starts, workers x shards (a worker takes every
+  // stride-th start of the unsharded schedule).
   std::size_t workers = 1;
   Clock::time_point start;
   std::optional<Clock::time_point> deadline;      // start + duration

@@ -13,8 +13,12 @@ namespace s3storm::engine {
 PhaseOutcome run_phase(PhaseContext& context, std::size_t threads) {
   const auto concurrency = static_cast<std::size_t>(std::max(1, context.phase->phase->concurrency));
   const std::size_t workers = std::clamp<std::size_t>(threads, 1, concurrency);
-  context.workers = workers;
-  context.next_iteration.store(0);
+  const auto& share = context.share;
+  // Open loop: worker w of shard i takes the unsharded schedule's starts w*N+i, w*N+i+workers*N...
+  // so the shards' starts interleave into exactly the unsharded schedule.
+  context.workers = workers * share.start_stride;
+  // Closed loop: the shared counter hands out this shard's iteration numbers.
+  context.next_iteration.store(share.first_iteration);
   const int parts = context.phase->max_parallel_parts;
   context.pool.max_connections =
       (concurrency / workers + 1) * static_cast<std::size_t>(std::max(1, parts));
@@ -24,12 +28,12 @@ PhaseOutcome run_phase(PhaseContext& context, std::size_t threads) {
   std::mutex merge_mutex;
   std::exception_ptr failure;
   std::vector<std::thread> pool;
-  std::uint64_t first_flow = 0;
+  std::uint64_t first_flow = share.first_flow;  // {worker} numbers are global across shards
   for (std::size_t i = 0; i < workers; ++i) {
     const std::size_t slots = concurrency / workers + (i < concurrency % workers ? 1 : 0);
     pool.emplace_back([&, i, slots, first_flow] {
       try {
-        Worker worker(context, i, slots, first_flow);
+        Worker worker(context, i * share.start_stride + share.first_start, slots, first_flow);
         worker.run();
         const auto pool_stats = worker.pool_stats();
         std::lock_guard lock(merge_mutex);

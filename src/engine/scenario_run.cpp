@@ -3,21 +3,28 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "engine/blocking_client.hpp"
+#include "engine/live_run.hpp"
 #include "engine/notification_rules.hpp"
 #include "engine/phase_runner.hpp"
 #include "engine/prepared_step.hpp"
 #include "engine/progress.hpp"
 #include "engine/setup.hpp"
 #include "events/event_stats_mapping.hpp"
+#include "events/key_encoding.hpp"
 #include "events/matcher.hpp"
 #include "events/notification_parser.hpp"
 #include "events/sqs_poller.hpp"
 #include "events/webhook_receiver.hpp"
 #include "http/tls.hpp"
+#include "metrics/exposition.hpp"
+#include "metrics/metrics_server.hpp"
+#include "report/thresholds.hpp"
 #include "sigv4/credentials.hpp"
 #include "target/embedded_target.hpp"
 #include "util/usage_error.hpp"
@@ -59,26 +66,124 @@ std::uint64_t payload_size(const std::vector<std::unique_ptr<PreparedPhase>>& ph
 
 // Waits up to `grace` for the events still missing; returns early once none is.
 void wait_for_stragglers(const events::Matcher& matcher, std::chrono::nanoseconds grace,
-                         const std::atomic<bool>* stop) {
+                         const std::atomic<bool>& stop, const std::atomic<bool>& user_stop) {
   const auto deadline = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < deadline) {
     if (matcher.summarize().total_missing() == 0) return;
-    if (stop != nullptr && stop->load()) return;
+    if (stop.load() || user_stop.load()) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 
+// Stops the run for the user (Ctrl-C) or for a failed abort_on_fail threshold: polls the user's
+// flag every 50 ms and judges the live numbers once a second; either sets `stop`, which the
+// workers watch and drain on, as they do for Ctrl-C.
+class RunWatch {
+ public:
+  RunWatch(const std::atomic<bool>& user_stop, std::atomic<bool>& stop, const LiveRun& live,
+           const std::vector<scenario::Threshold>& thresholds)
+      : user_stop_(user_stop), stop_(stop), live_(live), thresholds_(thresholds) {
+    for (const auto& threshold : thresholds_) {
+      if (threshold.abort_on_fail && report::judged_live(threshold)) judging_ = true;
+    }
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~RunWatch() { finish(); }
+
+  void finish() {
+    {
+      std::lock_guard lock(mutex_);
+      finishing_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  // Valid after finish().
+  const std::vector<report::ThresholdResult>& aborted_by() const { return aborted_by_; }
+  double aborted_at_s() const { return aborted_at_s_; }
+
+ private:
+  void loop() {
+    constexpr auto kPoll = std::chrono::milliseconds(50);
+    constexpr auto kJudgeEvery = std::chrono::seconds(1);
+    auto next_judgement = Clock::now() + kJudgeEvery;
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, kPoll, [this] { return finishing_; })) {
+      if (user_stop_.load()) stop_.store(true);
+      if (!judging_ || stop_.load() || Clock::now() < next_judgement) continue;
+      next_judgement += kJudgeEvery;
+      auto failed =
+          report::failed_abort_thresholds(live_.snapshot_report(), thresholds_, live_.elapsed());
+      if (failed.empty()) continue;
+      aborted_by_ = std::move(failed);
+      aborted_at_s_ = std::chrono::duration<double>(live_.elapsed()).count();
+      stop_.store(true);
+    }
+  }
+
+  const std::atomic<bool>& user_stop_;
+  std::atomic<bool>& stop_;
+  const LiveRun& live_;
+  const std::vector<scenario::Threshold>& thresholds_;
+  bool judging_ = false;
+  std::vector<report::ThresholdResult> aborted_by_;
+  double aborted_at_s_ = 0;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool finishing_ = false;
+  std::thread thread_;
+};
+
+// Sharded runs: every shard may receive every shard's events (one webhook URL on the bucket).
+// Passes on the records for this shard's keys and for keys no template explains (unexpected, as
+// in an unsharded run); counts those of other shards' keys apart.
+events::NotificationSink own_keys_only(events::NotificationSink next,
+                                       std::shared_ptr<const scenario::KeyOwnership> ownership,
+                                       std::atomic<std::uint64_t>& foreign) {
+  return [next = std::move(next), ownership = std::move(ownership), &foreign](
+             const events::Notification& n, events::TimePoint arrival) {
+    using Owner = scenario::KeyOwnership::Owner;
+    events::Notification mine;
+    for (const auto& record : n.records) {
+      auto owner = ownership->owner(record.bucket, record.key);
+      if (owner == Owner::unknown && events::may_be_encoded(record.key)) {
+        if (const auto decoded = events::decode_event_key(record.key)) {
+          owner = ownership->owner(record.bucket, *decoded);
+        }
+      }
+      if (owner == Owner::other_shard) {
+        foreign.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        mine.records.push_back(record);
+      }
+    }
+    if (!mine.records.empty()) next(mine, arrival);
+  };
+}
+
 }  // namespace
 
-report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& options) {
-  report::RunReport result;
+RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& options) {
+  // Everything below runs this shard's part (all of it when not sharded).
+  scenario::ShardedScenario sharded;
+  try {
+    sharded = scenario::shard_scenario(unsharded, options.shard);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(
+        fmt::format("--shard {}/{}: {}", options.shard.index, options.shard.count, e.what()));
+  }
+  const scenario::Scenario& scenario = sharded.scenario;
+  RunResult outcome;
+  report::RunReport& result = outcome.report;
   result.scenario = scenario.source_name;
   result.scenario_path = scenario.source_name;
   result.started =
       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   const auto run_start = std::chrono::steady_clock::now();
   static const std::atomic<bool> kNeverStop{false};
-  const std::atomic<bool>* stop = options.stop != nullptr ? options.stop : &kNeverStop;
+  const std::atomic<bool>& user_stop = options.stop != nullptr ? *options.stop : kNeverStop;
+  std::atomic<bool> stop_requested{false};  // the user's stop, or a failed abort_on_fail threshold
+  const std::atomic<bool>* stop = &stop_requested;
 
   // Everything that can fail on the user's input happens before anything is sent.
   std::vector<std::unique_ptr<PreparedPhase>> phases;
@@ -95,6 +200,8 @@ report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOpti
   }
 
   stats::LiveCounters live;
+  LiveRun live_run(run_start);
+  std::atomic<std::uint64_t> foreign_events{0};
   std::unique_ptr<events::Matcher> matcher;
   events::NotificationSink sink;
   if (events_on) {
@@ -104,6 +211,31 @@ report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOpti
       base(n, arrival);
       for (std::size_t i = 0; i < n.records.size(); ++i) live.event_seen();
     };
+    if (options.shard.sharded()) {
+      sink = own_keys_only(std::move(sink), std::make_shared<scenario::KeyOwnership>(sharded),
+                           foreign_events);
+    }
+  }
+
+  std::unique_ptr<metrics::MetricsServer> metrics_server;
+  if (!options.metrics_address.empty()) {
+    metrics_server = std::make_unique<metrics::MetricsServer>(
+        options.metrics_address, options.metrics_remote, [&] {
+          metrics::LiveView view;
+          view.phases = live_run.snapshot_phases();
+          view.in_flight = live.snapshot().in_flight;
+          view.events_checked = matcher != nullptr;
+          if (matcher) view.events = matcher->summarize();
+          view.foreign_events = foreign_events.load(std::memory_order_relaxed);
+          view.elapsed_s = std::chrono::duration<double>(live_run.elapsed()).count();
+          return metrics::render_exposition(view);
+        });
+    metrics_server->start();
+    // Always said (also with --quiet): with port 0 this is the only way to learn the port.
+    fmt::print(stderr, "metrics: http://{}:{}/metrics\n",
+               options.metrics_address.substr(0, options.metrics_address.rfind(':')),
+               metrics_server->port());
+    std::fflush(stderr);
   }
 
   std::unique_ptr<target::EmbeddedTarget> embedded;
@@ -182,8 +314,10 @@ report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOpti
   const NotificationRules rules(scenario);
   std::optional<Progress> progress;
   if (options.progress != nullptr) progress.emplace(live, options.progress);
+  RunWatch watch(user_stop, stop_requested, live_run, scenario.thresholds);
+  std::size_t phase_index = 0;
   for (const auto& prepared : phases) {
-    if (stop->load()) break;
+    if (stop->load() || user_stop.load()) break;
     const auto& phase = *prepared->phase;
     if (progress) progress->set_phase(phase.name);
     PhaseContext context;
@@ -196,6 +330,8 @@ report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOpti
     context.rules = &rules;
     context.matcher = matcher.get();
     context.live = &live;
+    context.live_phase = &live_run.begin_phase(phase.name);
+    context.share = sharded.phases[phase_index++];
     context.stop = stop;
     context.start = Clock::now();
     if (phase.duration) context.deadline = context.start + *phase.duration;
@@ -205,11 +341,15 @@ report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOpti
       context.schedule.emplace(phase.rate_per_second.value_or(0), ramps);
     }
     result.phases.push_back(run_phase(context, options.threads).stats);
+    live_run.end_phase();
   }
   if (progress) progress->stop();
+  watch.finish();
+  outcome.aborted_by = watch.aborted_by();
+  outcome.aborted_at_s = watch.aborted_at_s();
 
   if (matcher) {
-    wait_for_stragglers(*matcher, scenario.events.grace, stop);
+    wait_for_stragglers(*matcher, scenario.events.grace, stop_requested, user_stop);
     std::map<int, std::uint64_t> rejects;
     if (webhook) rejects = webhook->counters().rejects;
     result.events = events::to_event_stats(
@@ -218,6 +358,7 @@ report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOpti
   }
   if (webhook) webhook->stop();
   if (sqs) sqs->stop();
+  if (user_stop.load()) stop_requested.store(true);
 
   if (scenario.setup.cleanup && !stop->load()) {
     const auto plan = plan_cleanup(scenario);
@@ -231,10 +372,12 @@ report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOpti
     run_cleanup(client, plan);
   }
   if (embedded) embedded->stop();
+  if (metrics_server) metrics_server->stop();
 
   result.duration_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-  return result;
+  outcome.foreign_events = foreign_events.load();
+  return outcome;
 }
 
 }  // namespace s3storm::engine

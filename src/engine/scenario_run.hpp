@@ -11,6 +11,7 @@
 
 #include "report/run_report.hpp"
 #include "scenario/model.hpp"
+#include "scenario/shard.hpp"
 
 namespace s3storm::engine {
 
@@ -19,8 +20,20 @@ struct RunOptions {
   bool insecure = false;                    // skip TLS peer verification whatever the scenario says
   const std::atomic<bool>* stop = nullptr;  // set by Ctrl-C: drain and report
   std::FILE* progress = stderr;             // null: no progress lines
+  scenario::ShardSpec shard;                // --shard I/N: this run's part of the scenario
+  std::string metrics_address;              // --metrics HOST:PORT; empty: no endpoint
+  bool metrics_remote = false;              // allow a non-loopback metrics address
 };
 
-report::RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& options);
+struct RunResult {
+  report::RunReport report;
+  // The abort_on_fail thresholds that stopped the run early (empty when none did).
+  std::vector<report::ThresholdResult> aborted_by;
+  double aborted_at_s = 0;
+  // Sharded runs: events for other shards' keys, left to them (not matched, not unexpected).
+  std::uint64_t foreign_events = 0;
+};
+
+RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options);
 
 }  // namespace s3storm::engine

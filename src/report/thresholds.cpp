@@ -142,4 +142,22 @@ bool all_passed(const std::vector<ThresholdResult>& results) {
   return true;
 }
 
+bool judged_live(const scenario::Threshold& threshold) {
+  return threshold.metric.empty() || threshold.metric[0] != "events";
+}
+
+std::vector<ThresholdResult> failed_abort_thresholds(
+    const RunReport& snapshot, const std::vector<scenario::Threshold>& thresholds,
+    std::chrono::nanoseconds elapsed) {
+  std::vector<ThresholdResult> failed;
+  for (const auto& threshold : thresholds) {
+    if (!threshold.abort_on_fail || elapsed < threshold.delay || !judged_live(threshold)) continue;
+    const double measured = measure(snapshot, threshold.metric);
+    if (!compare(measured, threshold.comparator, threshold.value)) {
+      failed.push_back({threshold.expression, measured, false});
+    }
+  }
+  return failed;
+}
+
 }  // namespace s3storm::report

@@ -4,6 +4,7 @@
 // measured value, in the unit the threshold was written in (seconds for latencies, per second for
 // rates), and a verdict.
 
+#include <chrono>
 #include <vector>
 
 #include "report/run_report.hpp"
@@ -18,5 +19,16 @@ std::vector<ThresholdResult> evaluate_thresholds(
     const RunReport& report, const std::vector<scenario::Threshold>& thresholds);
 
 bool all_passed(const std::vector<ThresholdResult>& results);
+
+// Whether a threshold can be judged while the run still goes on. Event metrics cannot: an event
+// not seen yet is only missing once the grace period after the last operation is over, and the
+// delivery latencies are only complete then; they are judged at the end, like every threshold.
+bool judged_live(const scenario::Threshold& threshold);
+
+// The abort_on_fail thresholds that fail on a snapshot of a run in progress, `elapsed` into it:
+// only those past their `delay` and judged_live(). In scenario order.
+std::vector<ThresholdResult> failed_abort_thresholds(
+    const RunReport& snapshot, const std::vector<scenario::Threshold>& thresholds,
+    std::chrono::nanoseconds elapsed);
 
 }  // namespace s3storm::report

@@ -1,0 +1,40 @@
+#include "engine/live_run.hpp"
+
+namespace s3storm::engine {
+
+metrics::LivePhase& LiveRun::begin_phase(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  phases_.push_back({std::make_unique<metrics::LivePhase>(name), Clock::now(), std::nullopt});
+  return *phases_.back().phase;
+}
+
+void LiveRun::end_phase() {
+  std::lock_guard lock(mutex_);
+  if (!phases_.empty() && !phases_.back().ended) phases_.back().ended = Clock::now();
+}
+
+std::vector<metrics::LivePhaseSnapshot> LiveRun::snapshot_phases() const {
+  std::lock_guard lock(mutex_);
+  std::vector<metrics::LivePhaseSnapshot> out;
+  for (const auto& entry : phases_) out.push_back(entry.phase->snapshot());
+  return out;
+}
+
+report::RunReport LiveRun::snapshot_report() const {
+  report::RunReport out;
+  const auto now = Clock::now();
+  std::lock_guard lock(mutex_);
+  for (const auto& entry : phases_) {
+    const auto live = entry.phase->snapshot();
+    stats::PhaseStats phase;
+    phase.name = live.name;
+    phase.duration_s =
+        std::chrono::duration<double>(entry.ended.value_or(now) - entry.started).count();
+    for (std::size_t op = 0; op < stats::kOpKinds; ++op) phase.ops[op] = live.ops[op].to_op_stats();
+    out.phases.push_back(std::move(phase));
+  }
+  out.duration_s = std::chrono::duration<double>(now - start_).count();
+  return out;
+}
+
+}  // namespace s3storm::engine
