@@ -4,8 +4,10 @@
 
 #include <map>
 #include <set>
+#include <string_view>
 #include <utility>
 
+#include "s3/sns_topics.hpp"
 #include "s3/xml_requests.hpp"
 #include "s3/xml_responses.hpp"
 #include "sigv4/uri_encoding.hpp"
@@ -51,6 +53,50 @@ void put_notifications(BlockingClient& client, const std::string& bucket,
                                bucket, describe(reply)));
 }
 
+// The name at the end of an ARN ("arn:aws:sns:default::events" -> "events").
+std::string_view arn_resource(std::string_view arn) {
+  const auto colon = arn.rfind(':');
+  return colon == std::string_view::npos ? arn : arn.substr(colon + 1);
+}
+
+struct CreatedTopic {
+  std::string arn;
+  bool to_run_webhook = false;
+};
+
+CreatedTopic create_topic(BlockingClient& client, const scenario::Topic& topic,
+                          const SetupOptions& options) {
+  CreatedTopic created;
+  std::string push_endpoint = topic.push_endpoint;
+  if (push_endpoint.empty()) {
+    if (options.webhook_url.empty()) {
+      throw SetupError(fmt::format(
+          "setup.topics: topic '{}' has no push_endpoint and the run has no webhook to default "
+          "to (events.source is not webhook); give push_endpoint",
+          topic.name));
+    }
+    push_endpoint = options.webhook_url;
+    created.to_run_webhook = true;
+  }
+  s3::TopicAttributes attributes{{"push-endpoint", push_endpoint}};
+  if (topic.persistent) attributes.emplace_back("persistent", "true");
+  auto call = s3::sign_sns_call(client.session(), s3::create_topic_form(topic.name, attributes));
+  const auto& reply = client.send(
+      {.method = bhttp::verb::post, .headers = call.headers, .body = call.body, .sign = false});
+  if (reply.ok) created.arn = s3::parse_topic_arn(reply.body);
+  if (!created.arn.empty()) return created;
+  std::string answer = describe(reply);
+  if (reply.ok) {
+    answer = "no TopicArn in the answer";
+  } else if (const auto code = s3::parse_sns_error_code(reply.body); !code.empty()) {
+    answer = fmt::format("HTTP {} {}", reply.status, code);
+  }
+  throw SetupError(fmt::format(
+      "setup.topics: creating topic '{}' failed: {} (topics need an SNS-compatible API on the "
+      "S3 endpoint, as Ceph RGW has)",
+      topic.name, answer));
+}
+
 }  // namespace
 
 void run_setup(BlockingClient& client, const scenario::Scenario& scenario,
@@ -58,19 +104,40 @@ void run_setup(BlockingClient& client, const scenario::Scenario& scenario,
   for (const auto& bucket : scenario.setup.buckets) {
     create_bucket(client, bucket, scenario.target.region);
   }
+  // The embedded target delivers every notification to the run by itself: it has no topics.
+  std::map<std::string, CreatedTopic, std::less<>> topics;
+  if (!options.embedded) {
+    for (const auto& topic : scenario.setup.topics) {
+      topics[topic.name] = create_topic(client, topic, options);
+    }
+  }
+  std::vector<const CreatedTopic*> to_run_webhook;
+  for (const auto& [name, topic] : topics) {
+    if (topic.to_run_webhook) to_run_webhook.push_back(&topic);
+  }
+
   std::map<std::string, std::vector<s3::NotificationTarget>> by_bucket;
   for (const auto& notification : scenario.setup.notifications) {
     s3::NotificationTarget target{kind_of(notification.kind), notification.arn, notification.events,
                                   notification.id};
-    if (notification.kind == scenario::DestinationKind::webhook) {
-      if (!options.embedded) {
-        throw SetupError(fmt::format(
-            "setup.notifications: bucket '{}' asks for `webhook: true`, which only the embedded "
-            "target can deliver by itself; for {} give the queue, topic or lambda ARN your server "
-            "sends to the run's webhook",
-            notification.bucket, scenario.target.endpoint));
+    if (notification.kind == scenario::DestinationKind::topic) {
+      if (auto named = topics.find(arn_resource(notification.arn)); named != topics.end()) {
+        target.arn = named->second.arn;
       }
-      target.arn = options.webhook_arn;
+    }
+    if (notification.kind == scenario::DestinationKind::webhook) {
+      if (options.embedded) {
+        target.arn = options.webhook_arn;
+      } else if (to_run_webhook.size() == 1) {
+        target.kind = s3::NotificationTargetKind::kTopic;
+        target.arn = to_run_webhook.front()->arn;
+      } else {
+        throw SetupError(fmt::format(
+            "setup.notifications: bucket '{}' asks for `webhook: true`; for {} that needs exactly "
+            "one setup.topics entry pushing to the run's webhook (no push_endpoint), found {}; or "
+            "give the queue, topic or lambda ARN your server sends to the run's webhook",
+            notification.bucket, scenario.target.endpoint, to_run_webhook.size()));
+      }
     }
     by_bucket[notification.bucket].push_back(std::move(target));
   }

@@ -24,7 +24,17 @@ struct SetupOptions {
   // The embedded target delivers to the run itself: `webhook: true` destinations get this ARN.
   std::string webhook_arn = "arn:s3storm:webhook:::run";
   bool embedded = false;
+  // The run's webhook as a URL ("http://127.0.0.1:9900/"): the push endpoint of every topic
+  // that names none. Empty when the run has no webhook.
+  std::string webhook_url;
 };
+
+// Before the buckets' notification configurations, setup.topics are created (or updated: a
+// CreateTopic of an existing name replaces its attributes) through the SNS-compatible API that
+// Ceph RGW serves on the S3 endpoint. A notification then reaches a topic of the scenario either
+// by an ARN whose last part is the topic's name (arn:aws:sns:default::NAME; the ARN the server
+// returned is what goes into the configuration), or, on a real target, by `webhook: true` when
+// exactly one topic pushes to the run's own webhook.
 
 void run_setup(BlockingClient& client, const scenario::Scenario& scenario,
                const SetupOptions& options);

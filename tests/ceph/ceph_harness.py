@@ -1,0 +1,145 @@
+"""What the Ceph RGW tests share: the one-node cluster that the ctest fixture starts once
+(scripts/ceph-rgw.sh, in $CEPH_RGW_DIR), the rule that a test without a cluster exits 77 so
+ctest shows it as skipped with the reason, and a webhook relay the tests control."""
+import http.client
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import harness  # noqa: E402
+
+SKIP = 77
+CEPH_DIR = os.environ.get("CEPH_RGW_DIR", "")
+SCRIPT = os.path.join(harness.SOURCE_DIR, "scripts", "ceph-rgw.sh")
+
+
+class Cluster:
+    """The running cluster as $CEPH_RGW_DIR/env describes it."""
+
+    def __init__(self, values):
+        self.endpoint = values["S3_ENDPOINT"]
+        self.access_key = values["AWS_ACCESS_KEY_ID"]
+        self.secret_key = values["AWS_SECRET_ACCESS_KEY"]
+
+    def env(self, **extra):
+        """Environment for `s3storm run`: the endpoint and the S3 user's keys."""
+        values = {"S3_ENDPOINT": self.endpoint, "AWS_ACCESS_KEY_ID": self.access_key,
+                  "AWS_SECRET_ACCESS_KEY": self.secret_key}
+        values.update(extra)
+        return values
+
+    def s3(self):
+        return harness.boto3_client(self.endpoint, self.access_key, self.secret_key)
+
+
+def cluster_or_exit():
+    """The cluster, or exit 77 with a line saying why there is none (never a silent pass)."""
+    reason = None
+    if not CEPH_DIR:
+        reason = "CEPH_RGW_DIR is not set (run through ctest, which starts the cluster)"
+    elif subprocess.run(["bash", SCRIPT, "status", CEPH_DIR], capture_output=True).returncode != 0:
+        reason = (f"no Ceph cluster answers in {CEPH_DIR}: the ceph_cluster_start fixture skipped "
+                  "(packages missing and not installable) or failed; see its output")
+    if reason:
+        print(f"SKIPPED: {reason}", file=sys.stderr)
+        sys.exit(SKIP)
+    with open(os.path.join(CEPH_DIR, "env")) as f:
+        values = dict(line.strip().split("=", 1) for line in f if "=" in line)
+    return Cluster(values)
+
+
+def main():
+    """unittest.main(), after the cluster check."""
+    import unittest
+    cluster_or_exit()
+    unittest.main()
+
+
+class Relay:
+    """An HTTP endpoint between RGW and the run's webhook: forwards each POST and records the
+    records it forwarded. With stop_after=N it forwards N notifications, then answers 503 and
+    closes its port, like a webhook that went away: RGW's later pushes fail."""
+
+    def __init__(self, stop_after=None):
+        self.target = None  # set once the run's webhook port is known
+        self.stop_after = stop_after
+        self.forwarded = []  # (eventName, key) of every record the webhook accepted
+        self.refused = 0
+        self.failed = 0
+        self.lock = threading.Lock()
+        self.connections = threading.local()  # one connection to the webhook per handler thread
+        self.closed = False
+        relay = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            # Keep-alive on both sides: a slow relay makes RGW time out and push again, and the
+            # test would measure the relay instead of RGW.
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                status = relay.forward(body)
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                if status != 200:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def forward(self, body):
+        with self.lock:
+            if self.closed or self.target is None:
+                self.refused += 1
+                return 503
+        status = 0
+        for _ in range(2):  # a kept-alive connection the webhook closed is opened again once
+            connection = getattr(self.connections, "webhook", None)
+            if connection is None:
+                target = urllib.parse.urlsplit(self.target)
+                connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+                self.connections.webhook = connection
+            try:
+                connection.request("POST", "/", body, {"Content-Type": "application/json"})
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+                break
+            except (http.client.HTTPException, OSError):
+                connection.close()
+                self.connections.webhook = None
+        with self.lock:
+            if not 200 <= status < 300:
+                self.failed += 1
+                return 502
+            for record in json.loads(body).get("Records", []):
+                self.forwarded.append((record["eventName"], record["s3"]["object"]["key"]))
+            if self.stop_after is not None and len(self.forwarded) >= self.stop_after:
+                self.closed = True
+                threading.Thread(target=self.close, daemon=True).start()
+        return 200
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        with self.lock:
+            self.closed = True
+        self.close()
