@@ -308,7 +308,15 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
 
   {
     BlockingClient client(session, pool, tls, payload);
-    run_setup(client, scenario, {.embedded = embedded != nullptr});
+    SetupOptions setup_options;
+    setup_options.embedded = embedded != nullptr;
+    if (webhook) {
+      const auto& host = scenario.events.listen_host;
+      setup_options.webhook_url = host.find(':') == std::string::npos
+                                      ? fmt::format("http://{}:{}/", host, webhook->port())
+                                      : fmt::format("http://[{}]:{}/", host, webhook->port());
+    }
+    run_setup(client, scenario, setup_options);
   }
 
   const NotificationRules rules(scenario);
