@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <iterator>
+#include <vector>
 
 #include "report/html_charts.hpp"
 #include "report/html_escape.hpp"

@@ -28,7 +28,7 @@ struct Series {
 enum class ChartKind {
   kLine,  // a polyline per series
   kArea,  // a polyline per series over a translucent fill down to the x axis
-  kBars,  // side-by-side bars per x value
+  kBars,  // side-by-side bars per x value, on a linear x axis
 };
 
 struct Axis {
