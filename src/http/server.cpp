@@ -3,19 +3,24 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+
+#include "http/server_ascii.hpp"
+#include "http/server_request_parser.hpp"
+#include "http/server_response_header.hpp"
 
 namespace s3storm::http {
 
@@ -26,56 +31,57 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// The status line and fields of `reply` as they go on the wire, into `out` (cleared first).
-void serialize_response_header(const bhttp::response<bhttp::string_body>& reply, std::string& out) {
-  out.clear();
-  out.append(reply.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-  const unsigned status = reply.result_int();
-  out += static_cast<char>('0' + status / 100 % 10);
-  out += static_cast<char>('0' + status / 10 % 10);
-  out += static_cast<char>('0' + status % 10);
-  out += ' ';
-  out.append(reply.reason());
-  out.append("\r\n");
-  for (const auto& field : reply.base()) {
-    out.append(field.name_string());
-    out.append(": ");
-    out.append(field.value());
-    out.append("\r\n");
-  }
-  out.append("\r\n");
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+// Each connection lives on one thread's io_context, so its handlers never run concurrently and
+// need no strand; the concrete executor type avoids any_io_executor's type-erased copies per
+// operation.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                         asio::wait_traits<std::chrono::steady_clock>, Executor>;
+using SteadyClock = std::chrono::steady_clock;
 
 // After refusing a request we drain what the client is still sending for a moment before closing:
 // closing a socket with unread data makes the kernel send a reset, and the client would see
 // "connection reset" instead of our 413/408.
 constexpr std::chrono::milliseconds kLingerTime{500};
 constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
+constexpr std::size_t kReadSize = 64 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 }  // namespace
 
 std::string_view ServerRequest::header(std::string_view name) const {
   for (const auto& [n, v] : headers) {
-    if (iequals(n, name)) return v;
+    if (ascii_iequals(n, name)) return v;
   }
   return {};
 }
 
-void ServerResponse::set_header(std::string name, std::string value) {
+void ServerResponse::set_header(std::string_view name, std::string_view value) {
   for (auto& [n, v] : headers) {
-    if (iequals(n, name)) {
-      v = std::move(value);
+    if (ascii_iequals(n, name)) {
+      v.assign(value);
       return;
     }
   }
-  headers.emplace_back(std::move(name), std::move(value));
+  if (spare_headers_.empty()) {
+    headers.emplace_back(std::string(name), std::string(value));
+    return;
+  }
+  // Reuse the storage of a header from an earlier response on this connection.
+  headers.push_back(std::move(spare_headers_.back()));
+  spare_headers_.pop_back();
+  headers.back().first.assign(name);
+  headers.back().second.assign(value);
+}
+
+void ServerResponse::clear() {
+  status = 200;
+  for (auto& header : headers) spare_headers_.push_back(std::move(header));
+  headers.clear();
+  body.clear();
+  reset_connection = false;
+  delay = std::chrono::microseconds{0};
 }
 
 struct AtomicCounters {
@@ -106,8 +112,8 @@ struct SessionContext {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, SessionContext& context)
-      : stream_(std::move(socket)), deadline_(stream_.get_executor()), context_(context) {}
+  Session(Socket&& socket, SessionContext& context)
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), context_(context) {}
 
   ~Session() {
     if (!registered_) return;
@@ -127,202 +133,200 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void run() {
-    asio::dispatch(stream_.get_executor(),
-                   beast::bind_front_handler(&Session::read_header, shared_from_this()));
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->start_request(); });
   }
 
   // From stop(): idle connections close now, busy ones after their current response.
   void wind_down() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
       self->stopping_ = true;
-      if (self->awaiting_header_ && self->buffer_.size() == 0) self->stream_.cancel();
+      if (self->idle()) self->cancel_socket();
     });
   }
 
   void force_close() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      beast::error_code ignored;
-      self->stream_.socket().close(ignored);
-    });
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
   }
 
  private:
-  void read_header() {
+  // Waiting for a request that has not started to arrive.
+  bool idle() const { return reading_ && awaiting_header_ && parser_ && !parser_->got_some(); }
+
+  void start_request() {
     if (stopping_) return close();
-    parser_.emplace();
+    parser_.emplace(request_);
+    parser_->eager(true);
     parser_->body_limit(context_.options.body_limit);
     parser_->header_limit(context_.options.header_limit);
     awaiting_header_ = true;
-    arm_read_deadline(context_.options.header_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    arm_deadline(context_.options.header_timeout);
+    parse_buffered();
   }
 
-  void on_header(beast::error_code ec, std::size_t) {
-    awaiting_header_ = false;
-    deadline_.cancel();
-    ++deadline_generation_;
-    if (ec) return on_read_error(ec, /*header_phase=*/true);
-    const auto& req = parser_->get();
-    if (iequals(req[bhttp::field::expect], "100-continue")) {
-      // Clients such as botocore wait for this before sending a large body.
-      continue_ = std::make_unique<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
-                                                                       req.version());
-      stream_.expires_after(context_.options.body_timeout);
-      bhttp::async_write(stream_, *continue_,
-                         beast::bind_front_handler(&Session::on_continue, shared_from_this()));
-      return;
+  // Feeds what the buffer holds to the parser; reads more, answers, or refuses.
+  void parse_buffered() {
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+      beast::error_code ec;
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more) break;
+      if (ec) return on_read_error(ec);
+      if (used == 0) break;
     }
-    read_body();
+    if (awaiting_header_ && parser_->is_header_done()) {
+      awaiting_header_ = false;
+      arm_deadline(context_.options.body_timeout);
+      if (parser_->expects_continue() && !parser_->is_done()) {
+        // Clients such as botocore wait for this before sending a large body.
+        asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->close();
+                            self->read_more();
+                          });
+        return;
+      }
+    }
+    if (parser_->is_done()) return on_request();
+    read_more();
   }
 
-  void on_continue(beast::error_code ec, std::size_t) {
-    if (ec) return close();
-    read_body();
+  void read_more() {
+    reading_ = true;
+    socket_.async_read_some(buffer_.prepare(kReadSize),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->reading_ = false;
+                              self->buffer_.commit(n);
+                              if (ec == asio::error::eof) return self->close();
+                              if (ec) return self->on_read_error(ec);
+                              self->parse_buffered();
+                            });
   }
 
-  void read_body() {
-    arm_read_deadline(context_.options.body_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      beast::bind_front_handler(&Session::on_body, shared_from_this()));
-  }
-
-  // tcp_stream's own timeout closes the socket, which would leave no way to answer 408; so reads
-  // run under this timer, which only cancels them.
-  void arm_read_deadline(std::chrono::milliseconds timeout) {
-    stream_.expires_never();
+  // Reads run under the session's deadline rather than a socket timeout that closes the socket,
+  // which would leave no way to answer 408. The timer is armed lazily: moving the deadline is a
+  // store, and a wait that wakes before the (moved) deadline just waits again, so a request
+  // does not cost a timer cancel and a new wait.
+  void arm_deadline(std::chrono::milliseconds timeout) {
     timed_out_ = false;
-    deadline_.expires_after(timeout);
-    deadline_.async_wait(
-        [self = shared_from_this(), gen = ++deadline_generation_](beast::error_code ec) {
-          if (ec || gen != self->deadline_generation_) return;
-          self->timed_out_ = true;
-          beast::error_code ignored;
-          self->stream_.socket().cancel(ignored);
-        });
+    deadline_ = SteadyClock::now() + timeout;
+    if (timer_waiting_ && timer_.expiry() <= deadline_) return;
+    start_timer_wait();  // none pending, or the pending one wakes too late
   }
 
-  void on_read_error(beast::error_code ec, bool header_phase) {
+  void disarm_deadline() { deadline_ = SteadyClock::time_point::max(); }
+
+  void start_timer_wait() {
+    timer_.expires_at(deadline_);  // cancels a pending wait, whose handler then just returns
+    timer_waiting_ = true;
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec == asio::error::operation_aborted) return;
+      self->timer_waiting_ = false;
+      self->on_timer();
+    });
+  }
+
+  void on_timer() {
+    if (closed_ || deadline_ == SteadyClock::time_point::max()) return;
+    if (SteadyClock::now() < deadline_) return start_timer_wait();
+    timed_out_ = true;
+    disarm_deadline();
+    cancel_socket();  // the pending read or write completes with operation_aborted
+  }
+
+  void on_read_error(beast::error_code ec) {
     if (ec == asio::error::operation_aborted && timed_out_) ec = beast::error::timeout;
     if (ec == bhttp::error::body_limit) {
       ++context_.counters.rejected_too_large;
-      return reject(bhttp::status::payload_too_large);
+      return reject(413);
     }
     if (ec == beast::error::timeout) {
       // Silence on an idle keep-alive connection is normal; a stalled partial request is not.
-      if (header_phase && buffer_.size() == 0) return close();
+      if (awaiting_header_ && !parser_->got_some()) return close();
       ++context_.counters.rejected_timeout;
-      return reject(bhttp::status::request_timeout);
+      return reject(408);
     }
     if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
       ++context_.counters.rejected_bad_request;
-      return reject(bhttp::status::bad_request);
+      return reject(400);
     }
     close();  // peer closed, reset, or we were cancelled
   }
 
-  void on_body(beast::error_code ec, std::size_t) {
-    deadline_.cancel();
-    ++deadline_generation_;
-    if (ec) return on_read_error(ec, /*header_phase=*/false);
-    auto message = parser_->release();
+  void on_request() {
+    disarm_deadline();
     ++context_.counters.requests;
-
-    request_.method.assign(message.method_string());
-    request_.target.assign(message.target());
-    // Assigned in place, not cleared and re-added, so the strings keep their capacity from the
-    // connection's previous request.
-    std::size_t header_count = 0;
-    for (const auto& field : message) {
-      if (header_count == request_.headers.size()) request_.headers.emplace_back();
-      auto& [name, value] = request_.headers[header_count++];
-      name.assign(field.name_string());
-      value.assign(field.value());
-    }
-    request_.headers.resize(header_count);
-    request_.body = std::move(message.body());
     if (!remote_known_) {  // one getpeername per connection, not one per request
       beast::error_code ignored;
-      auto remote = stream_.socket().remote_endpoint(ignored);
+      auto remote = socket_.remote_endpoint(ignored);
       request_.remote_address = ignored ? std::string() : remote.address().to_string();
       remote_known_ = true;
     }
+    framing_.version = parser_->version();
+    framing_.head_request = parser_->is_head();
+    framing_.keep_alive = parser_->keep_alive();
 
-    ServerResponse response;
+    response_.clear();
     try {
-      context_.handler(request_, response);
+      context_.handler(request_, response_);
     } catch (const std::exception&) {
       ++context_.counters.handler_errors;
-      response = ServerResponse{};
-      response.status = 500;
+      response_.clear();
+      response_.status = 500;
     }
-    if (response.reset_connection) {
+    if (response_.delay.count() > 0) {
+      // A delay fault waits on a timer of its own, not on this thread.
+      if (!delay_timer_) delay_timer_.emplace(socket_.get_executor());
+      delay_timer_->expires_after(response_.delay);
+      delay_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (ec || self->closed_) return self->close();
+        self->answer();
+      });
+      return;
+    }
+    answer();
+  }
+
+  void answer() {
+    if (response_.reset_connection) {
       ++context_.counters.resets;
       return reset();
     }
-
-    auto reply = std::make_unique<bhttp::response<bhttp::string_body>>();
-    reply->version(message.version());
-    reply->result(response.status);
-    bool has_length = false;
-    for (auto& [name, value] : response.headers) {
-      if (iequals(name, "content-length")) has_length = true;
-      reply->insert(name, value);
-    }
-    reply->body() = std::move(response.body);
-    // A HEAD answer may announce the length of the body it does not send.
-    if (!(has_length && message.method() == bhttp::verb::head)) reply->prepare_payload();
-    reply->keep_alive(message.keep_alive() && !stopping_ && !context_.stopping_now);
-    write(std::move(reply));
-  }
-
-  void write(std::unique_ptr<bhttp::response<bhttp::string_body>> reply) {
-    reply_ = std::move(reply);
-    stream_.expires_after(context_.options.body_timeout);
-    if (reply_->chunked()) {
-      bhttp::async_write(stream_, *reply_,
-                         beast::bind_front_handler(&Session::on_write, shared_from_this()));
-      return;
-    }
-    // Header and body as two plain buffers: Beast's serializer walks nested buffer views that
-    // cost ~21,000 instructions per response under callgrind (bench/RESULTS.md).
-    serialize_response_header(*reply_, header_);
-    const auto& body = reply_->body();
-    const std::array<asio::const_buffer, 2> buffers{asio::buffer(header_),
-                                                    asio::buffer(body.data(), body.size())};
-    asio::async_write(stream_, buffers,
-                      beast::bind_front_handler(&Session::on_write, shared_from_this()));
-  }
-
-  void on_write(beast::error_code ec, std::size_t) {
-    if (ec) return close();
-    const bool keep_alive = reply_->keep_alive();
-    reply_.reset();
-    if (!keep_alive) return close();
-    read_header();
+    framing_.keep_alive = framing_.keep_alive && !stopping_ && !context_.stopping_now;
+    serialize_response_header(response_, framing_, header_);
+    const bool send_body = status_allows_body(response_.status) && !framing_.head_request;
+    const auto& body = response_.body;
+    const std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(header_), asio::buffer(body.data(), send_body ? body.size() : 0)};
+    arm_deadline(context_.options.body_timeout);
+    asio::async_write(socket_, buffers,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->disarm_deadline();
+                        if (ec || !self->framing_.keep_alive) return self->close();
+                        self->start_request();
+                      });
   }
 
   // Answers with an error status, then closes after draining what the client still sends.
-  void reject(bhttp::status status) {
-    auto reply = std::make_unique<bhttp::response<bhttp::string_body>>(status, 11);
-    reply->keep_alive(false);
-    reply->prepare_payload();
-    reply_ = std::move(reply);
-    stream_.expires_after(context_.options.body_timeout);
-    bhttp::async_write(stream_, *reply_, [self = shared_from_this()](beast::error_code ec, auto) {
-      if (ec) return self->close();
-      beast::error_code ignored;
-      self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      self->drained_ = 0;
-      self->stream_.expires_after(kLingerTime);
-      self->drain();
-    });
+  void reject(unsigned status) {
+    response_.clear();
+    response_.status = status;
+    serialize_response_header(response_, ResponseFraming{11, false, false}, header_);
+    arm_deadline(context_.options.body_timeout);
+    asio::async_write(socket_, asio::buffer(header_),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->close();
+                        beast::error_code ignored;
+                        self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
+                        self->drained_ = 0;
+                        self->arm_deadline(kLingerTime);
+                        self->drain();
+                      });
   }
 
   void drain() {
     buffer_.clear();
-    stream_.async_read_some(buffer_.prepare(64 * 1024),
+    socket_.async_read_some(buffer_.prepare(kReadSize),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->drained_ += n;
                               if (ec || self->drained_ > kLingerBytes) return self->close();
@@ -330,61 +334,99 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
+  void cancel_socket() {
+    beast::error_code ignored;
+    socket_.cancel(ignored);
+  }
+
   void reset() {
     beast::error_code ignored;
-    stream_.socket().set_option(asio::socket_base::linger(true, 0), ignored);
-    stream_.socket().close(ignored);
+    socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+    socket_.close(ignored);
+    stop_timers();
   }
 
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.close(ignored);
+    stop_timers();
   }
 
-  beast::tcp_stream stream_;
-  asio::steady_timer deadline_;
-  std::uint64_t deadline_generation_ = 0;
+  // Pending waits hold the session alive; a closed session ends as soon as they are cancelled.
+  void stop_timers() {
+    closed_ = true;
+    disarm_deadline();
+    timer_.cancel();
+    if (delay_timer_) delay_timer_->cancel();
+  }
+
+  Socket socket_;
+  Timer timer_;
+  std::optional<Timer> delay_timer_;
+  SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
+  bool timer_waiting_ = false;
   bool timed_out_ = false;
   SessionContext& context_;
   std::uint64_t id_ = 0;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::unique_ptr<bhttp::response<bhttp::empty_body>> continue_;
-  std::unique_ptr<bhttp::response<bhttp::string_body>> reply_;
   ServerRequest request_;  // reused so its strings keep their capacity
-  std::string header_;     // the response header as sent, reused likewise
+  std::optional<ServerRequestParser> parser_;
+  ServerResponse response_;  // reused likewise
+  ResponseFraming framing_;
+  std::string header_;  // the response header as sent, reused likewise
   bool remote_known_ = false;
   std::size_t drained_ = 0;
   bool registered_ = false;
   bool awaiting_header_ = false;
+  bool reading_ = false;
   bool stopping_ = false;
+  bool closed_ = false;
+};
+
+// One event loop and one thread.
+struct Worker {
+  Worker() : io(1), guard(io.get_executor()) {}
+  asio::io_context io;
+  asio::executor_work_guard<Executor> guard;  // keeps run() going while the worker has no sockets
+  std::thread thread;
 };
 
 struct Server::Impl {
-  explicit Impl(ServerOptions options, ServerHandler handler)
-      : io(static_cast<int>(std::max(1u, options.threads))), acceptor(asio::make_strand(io)) {
+  explicit Impl(ServerOptions options, ServerHandler handler) {
     context.options = std::move(options);
     context.handler = std::move(handler);
+    const unsigned count = std::max(1u, context.options.threads);
+    for (unsigned i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>());
+    // With several threads the acceptor gets a loop of its own, so a handler that takes its time
+    // on one thread does not keep new connections from reaching the others. With one thread
+    // there is nobody else to serve them anyway.
+    if (count > 1) accept_worker = std::make_unique<Worker>();
+    acceptor.emplace((accept_worker ? *accept_worker : *workers.front()).io.get_executor());
   }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    Worker& next = *workers[next_worker];
+    next_worker = (next_worker + 1) % workers.size();
+    acceptor->async_accept(next.io.get_executor(), [this](beast::error_code ec, Socket socket) {
       if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+        if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
         return accept();  // e.g. too many open files: keep serving the connections we have
       }
       ++context.counters.connections;
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       auto session = std::make_shared<Session>(std::move(socket), context);
       if (session->register_self()) session->run();
       accept();
     });
   }
 
-  asio::io_context io;
-  tcp::acceptor acceptor;
   SessionContext context;
-  std::vector<std::thread> threads;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::unique_ptr<Worker> accept_worker;  // only with several threads
+  std::optional<asio::basic_socket_acceptor<tcp, Executor>> acceptor;
+  std::size_t next_worker = 0;  // used on the acceptor's thread only
   std::uint16_t bound_port = 0;
   bool running = false;
 };
@@ -402,19 +444,22 @@ void Server::start() {
   const auto& opts = im.context.options;
   try {
     tcp::endpoint endpoint(asio::ip::make_address(opts.address), opts.port);
-    im.acceptor.open(endpoint.protocol());
-    im.acceptor.set_option(asio::socket_base::reuse_address(true));
-    im.acceptor.bind(endpoint);
-    im.acceptor.listen(asio::socket_base::max_listen_connections);
-    im.bound_port = im.acceptor.local_endpoint().port();
+    im.acceptor->open(endpoint.protocol());
+    im.acceptor->set_option(asio::socket_base::reuse_address(true));
+    im.acceptor->bind(endpoint);
+    im.acceptor->listen(asio::socket_base::max_listen_connections);
+    im.bound_port = im.acceptor->local_endpoint().port();
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot listen on " + opts.address + ":" + std::to_string(opts.port) +
                              ": " + e.what());
   }
   im.accept();
   im.running = true;
-  for (unsigned i = 0; i < std::max(1u, opts.threads); ++i) {
-    im.threads.emplace_back([&im] { im.io.run(); });
+  for (auto& worker : im.workers) {
+    worker->thread = std::thread([&io = worker->io] { io.run(); });
+  }
+  if (im.accept_worker) {
+    im.accept_worker->thread = std::thread([&io = im.accept_worker->io] { io.run(); });
   }
 }
 
@@ -423,9 +468,9 @@ void Server::stop() {
   if (!im.running) return;
   im.running = false;
   im.context.stopping_now = true;
-  asio::post(im.acceptor.get_executor(), [&im] {
+  asio::post(im.acceptor->get_executor(), [&im] {
     beast::error_code ignored;
-    im.acceptor.close(ignored);
+    im.acceptor->close(ignored);
   });
 
   std::vector<std::shared_ptr<Session>> live;
@@ -452,8 +497,13 @@ void Server::stop() {
   } else {
     lock.unlock();
   }
-  for (auto& t : im.threads) t.join();
-  im.threads.clear();
+  // With the sessions gone (or cut) nothing is left to wait for: let each loop run dry.
+  for (auto& worker : im.workers) worker->guard.reset();
+  if (im.accept_worker) im.accept_worker->guard.reset();
+  for (auto& worker : im.workers) {
+    if (worker->thread.joinable()) worker->thread.join();
+  }
+  if (im.accept_worker && im.accept_worker->thread.joinable()) im.accept_worker->thread.join();
 }
 
 std::uint16_t Server::port() const {

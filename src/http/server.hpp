@@ -28,24 +28,39 @@ struct ServerRequest {
   std::string_view header(std::string_view name) const;
 };
 
+// The server sets Content-Length (from the body; a HEAD answer may set its own) and Connection
+// itself: a handler's Content-Length (other than HEAD's), Transfer-Encoding and Connection are
+// not sent. 1xx, 204 and 304 answers go without a body.
 struct ServerResponse {
   unsigned status = 200;
   HeaderList headers;
   std::string body;
   // Close the connection without answering (the peer sees a TCP reset): for fault injection.
   bool reset_connection = false;
+  // Hold the answer (or the reset) this long before sending it, on a timer, so a delayed request
+  // does not hold a server thread: for fault injection.
+  std::chrono::microseconds delay{0};
 
   // Replaces an existing header of the same name (case-insensitive).
-  void set_header(std::string name, std::string value);
+  void set_header(std::string_view name, std::string_view value);
+  // Back to an empty 200. The server reuses one response per connection, and this keeps the
+  // header strings' storage for the next request's set_header calls.
+  void clear();
+
+ private:
+  HeaderList spare_headers_;
 };
 
 // Called synchronously once per complete request, possibly from several threads at once.
-// An exception thrown here becomes a 500 response.
+// `response` arrives cleared (see ServerResponse::clear). An exception thrown here becomes a 500.
 using ServerHandler = std::function<void(const ServerRequest&, ServerResponse&)>;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the OS picks a free port; read it back with Server::port()
+  // Each thread runs its own event loop and connections are dealt to them in turn; a connection
+  // stays on its thread, so a handler that blocks holds up that thread's other connections
+  // (with more than one, one extra thread accepts, so new connections still get in).
   unsigned threads = 1;
   std::uint64_t body_limit = 8 * 1024 * 1024;  // past it: 413 and close
   std::uint32_t header_limit = 16 * 1024;

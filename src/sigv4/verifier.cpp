@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 #include "sigv4/crypto.hpp"
 #include "sigv4/uri_encoding.hpp"
@@ -58,20 +59,45 @@ bool is_signed(std::string_view signed_list, std::string_view name) {
   return false;
 }
 
+// Position of `name` in the ';'-separated signed list, or -1.
+int signed_position(std::string_view signed_list, std::string_view name) {
+  int position = 0;
+  std::size_t pos = 0;
+  while (pos <= signed_list.size()) {
+    std::size_t end = signed_list.find(';', pos);
+    if (end == std::string_view::npos) end = signed_list.size();
+    if (header_name_equal(signed_list.substr(pos, end - pos), name)) return position;
+    pos = end + 1;
+    ++position;
+  }
+  return -1;
+}
+
 // Picks the received headers the client declared as signed; reports the first one missing.
+// One pass over the headers marks which declared names were seen, so the check for missing ones
+// does not search the headers again.
 std::optional<std::string> select_signed(std::span<const Header> headers,
                                          std::string_view signed_list, std::vector<Header>& out) {
   out.clear();
+  std::uint64_t seen = 0;
   for (const Header& header : headers) {
-    if (is_signed(signed_list, header.name)) out.push_back(header);
+    const int position = signed_position(signed_list, header.name);
+    if (position < 0) continue;
+    out.push_back(header);
+    if (position < 64) seen |= std::uint64_t{1} << position;
   }
+  int position = 0;
   std::size_t pos = 0;
   while (pos <= signed_list.size()) {
     std::size_t end = signed_list.find(';', pos);
     if (end == std::string_view::npos) end = signed_list.size();
     const std::string_view name = signed_list.substr(pos, end - pos);
-    if (!find_header(headers, name)) return std::string(name);
+    // A name not marked may still be present: listed twice, or past the 64th.
+    const bool present =
+        (position < 64 && (seen >> position & 1) != 0) || find_header(headers, name).has_value();
+    if (!present) return std::string(name);
     pos = end + 1;
+    ++position;
   }
   return std::nullopt;
 }

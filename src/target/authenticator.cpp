@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "http/server_ascii.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/post_policy.hpp"
 #include "target/s3_error.hpp"
@@ -21,11 +22,16 @@ bool is_sha256_hex(std::string_view text) {
   return text.size() == 64 && std::all_of(text.begin(), text.end(), is_hex);
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+// `hex` (64 digits, either case) spells `digest`; compares without building a hex string.
+bool hex_equals(const sigv4::Digest& digest, std::string_view hex) {
+  constexpr std::string_view kDigits = "0123456789abcdef";
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    if (http::ascii_lower(hex[2 * i]) != kDigits[digest[i] >> 4] ||
+        http::ascii_lower(hex[2 * i + 1]) != kDigits[digest[i] & 0xf]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 const char* const kMismatchMessage =
@@ -93,20 +99,19 @@ Authenticator::Authenticator(AuthOptions options)
   if (!options_.now) options_.now = [] { return Clock::now(); };
 }
 
-std::string Authenticator::verify(const http::ServerRequest& request) const {
-  std::vector<sigv4::Header> headers;
-  headers.reserve(request.headers.size());
-  for (const auto& [name, value] : request.headers) headers.push_back({name, value});
-  const sigv4::ReceivedRequest received{request.method, request.target, headers, {}};
-
+VerifiedCaller Authenticator::verify(const http::ServerRequest& request) const {
   sigv4::VerifyResult result;
   {
     std::lock_guard lock(mutex_);
+    headers_.clear();
+    for (const auto& [name, value] : request.headers) headers_.push_back({name, value});
+    const sigv4::ReceivedRequest received{request.method, request.target, headers_, {}};
     result = verifier_.verify(received, options_.now());
   }
   const bool query_auth = request.header("authorization").empty();
   if (!result.ok()) throw_failure(result, query_auth, provided_signature(request));
 
+  VerifiedCaller caller{std::move(result.access_key_id), {}};
   // The signature covers the declared payload hash; S3 then holds the body to it.
   const std::string_view payload_hash = request.header("x-amz-content-sha256");
   if (!query_auth && payload_hash != sigv4::kUnsignedPayload) {
@@ -114,15 +119,21 @@ std::string Authenticator::verify(const http::ServerRequest& request) const {
       throw S3Error(ErrorCode::kNotImplemented,
                     "Only signed (hex SHA-256) and UNSIGNED-PAYLOAD bodies are supported.");
     }
-    const std::string actual = sigv4::sha256_hex(request.body);
-    if (!iequals(actual, payload_hash)) {
+    // One hashing context per thread, set up once: the one-shot sha256() looks the digest up in
+    // OpenSSL's provider tables on every call.
+    thread_local sigv4::Sha256 body_hash;
+    body_hash.reset();
+    body_hash.update(request.body);
+    const sigv4::Digest actual = body_hash.finish();
+    if (!hex_equals(actual, payload_hash)) {
       throw S3Error(ErrorCode::kXAmzContentSHA256Mismatch,
                     "The provided 'x-amz-content-sha256' header does not match what was computed.")
           .with("ClientComputedContentSHA256", std::string(payload_hash))
-          .with("S3ComputedContentSHA256", actual);
+          .with("S3ComputedContentSHA256", sigv4::to_hex(actual));
     }
+    caller.checked_payload_sha256 = payload_hash;
   }
-  return result.access_key_id;
+  return caller;
 }
 
 std::string Authenticator::verify_policy_signature(std::string_view policy,

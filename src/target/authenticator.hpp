@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/server.hpp"
 #include "sigv4/verifier.hpp"
@@ -26,12 +27,20 @@ struct AuthOptions {
   std::function<std::chrono::system_clock::time_point()> now;
 };
 
+// Who signed a request, and whether its body was held to a signed SHA-256.
+struct VerifiedCaller {
+  std::string access_key_id;
+  // The request's x-amz-content-sha256 when the body was checked against it (header auth with a
+  // signed payload), empty otherwise. Lets --discard derive an ETag without hashing the body again.
+  std::string_view checked_payload_sha256;
+};
+
 class Authenticator {
  public:
   explicit Authenticator(AuthOptions options);
 
-  // Header or query auth; returns the caller's access key id. Thread-safe.
-  std::string verify(const http::ServerRequest& request) const;
+  // Header or query auth. Thread-safe.
+  VerifiedCaller verify(const http::ServerRequest& request) const;
 
   // A browser-form POST: `credential` is the x-amz-credential field and `signature` the hex HMAC
   // of the base64 `policy` under the signing key for that credential's scope.
@@ -46,6 +55,7 @@ class Authenticator {
   // one behind a mutex costs a few microseconds per request, far below the rest of a request.
   mutable std::mutex mutex_;
   mutable sigv4::Verifier verifier_;
+  mutable std::vector<sigv4::Header> headers_;  // guarded by mutex_; reused per request
 };
 
 }  // namespace s3storm::target

@@ -29,9 +29,7 @@ struct EmbeddedTarget::Impl {
     http::ServerOptions out;
     out.address = options.address;
     out.port = options.port;
-    // A delay fault sleeps on a server thread; more threads keep other requests moving.
-    out.threads =
-        options.faults.delay_probability > 0 ? std::max(options.threads, 16u) : options.threads;
+    out.threads = options.threads;  // a delay fault waits on a timer, not on a thread
     out.body_limit = options.body_limit;
     return out;
   }

@@ -14,6 +14,15 @@ bool event_selected(std::string_view configured, std::string_view event_name) {
   return false;
 }
 
+bool EventRouter::may_emit(const std::string& bucket) const {
+  if (emit_unconfigured_) return true;
+  try {
+    return store_.notification_rules(bucket) != nullptr;
+  } catch (const S3Error&) {
+    return false;  // the bucket went away meanwhile: nobody to notify
+  }
+}
+
 void EventRouter::emit(EventDetails event) {
   std::shared_ptr<const NotificationRules> rules;
   try {

@@ -34,6 +34,9 @@ class EventRouter {
 
   // Fills in sequencer, time and region, applies event-drop/event-dup, and enqueues.
   void emit(EventDetails event);
+  // False when no event from `bucket` can be emitted (no configuration and no --notify), so the
+  // caller need not build one: the common case under load.
+  bool may_emit(const std::string& bucket) const;
 
   std::uint64_t emitted() const { return emitted_.load(); }
   std::uint64_t dropped_by_fault() const { return dropped_.load(); }

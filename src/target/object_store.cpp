@@ -1,6 +1,7 @@
 #include "target/object_store.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "target/crypto.hpp"
 #include "target/s3_error.hpp"
@@ -148,13 +149,19 @@ std::shared_ptr<const NotificationRules> ObjectStore::notification_rules(
 }
 
 ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string& key,
-                                   std::string body, std::string content_type, Metadata metadata) {
+                                   std::string_view body, std::string content_type,
+                                   Metadata metadata, std::string_view checked_sha256) {
   ObjectInfo object;
   object.size = body.size();
-  object.etag = to_hex(md5(body));
+  if (discard_ && checked_sha256.size() >= 32) {
+    object.etag.assign(checked_sha256.substr(0, 32));
+    for (auto& c : object.etag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  } else {
+    object.etag = to_hex(md5(body));
+  }
   object.content_type = std::move(content_type);
   object.metadata = std::move(metadata);
-  if (!discard_) object.body = std::make_shared<const std::string>(std::move(body));
+  if (!discard_) object.body = std::make_shared<const std::string>(body);
   std::lock_guard lock(mutex_);
   object.last_modified = Clock::now();
   bucket_or_throw(bucket).objects.insert_or_assign(key, object);

@@ -103,8 +103,12 @@ class ObjectStore {
   // Null when the bucket has no (or an empty) notification configuration.
   std::shared_ptr<const NotificationRules> notification_rules(const std::string& bucket) const;
 
-  ObjectInfo put_object(const std::string& bucket, const std::string& key, std::string body,
-                        std::string content_type, Metadata metadata);
+  // `checked_sha256`: the body's hex SHA-256 when the caller has verified it against the body.
+  // In discard mode the ETag is then its first 32 digits (lower case) instead of an MD5, which
+  // saves hashing every body twice; a discarded object's ETag is an opaque tag either way.
+  ObjectInfo put_object(const std::string& bucket, const std::string& key, std::string_view body,
+                        std::string content_type, Metadata metadata,
+                        std::string_view checked_sha256 = {});
   ObjectInfo get_object(const std::string& bucket, const std::string& key) const;
   // `replacement` replaces content type and metadata (x-amz-metadata-directive: REPLACE).
   ObjectInfo copy_object(const std::string& source_bucket, const std::string& source_key,

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <thread>
 
+#include "http/server_ascii.hpp"
 #include "s3/xml_requests.hpp"
 #include "sigv4/uri_encoding.hpp"
 #include "target/byte_range.hpp"
@@ -25,11 +25,7 @@ constexpr std::string_view kXml = "application/xml";
 constexpr std::string_view kDefaultContentType = "binary/octet-stream";
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) ==
-                  std::tolower(static_cast<unsigned char>(b));
-         });
+  return text.size() >= prefix.size() && http::ascii_iequals(text.substr(0, prefix.size()), prefix);
 }
 
 Metadata user_metadata(const http::ServerRequest& request) {
@@ -84,7 +80,9 @@ struct S3Handler::Context {
   const http::ServerRequest& request;
   http::ServerResponse& response;
   RequestTarget target;
-  std::string request_id;
+  std::string_view request_id;  // in request_id_digits
+  VerifiedCaller caller;
+  std::array<char, 16> request_id_digits{};
 };
 
 HandlerCounters S3Handler::counters() const {
@@ -99,7 +97,10 @@ HandlerCounters S3Handler::counters() const {
 
 void S3Handler::handle(const http::ServerRequest& request, http::ServerResponse& response) {
   ++requests_;
-  Context context{request, response, {}, fmt::format("{:016X}", next_request_id_++)};
+  Context context{request, response, {}, {}, {}};
+  // Formatted in place: a 16-character std::string would be one more allocation per request.
+  fmt::format_to(context.request_id_digits.data(), "{:016X}", next_request_id_++);
+  context.request_id = {context.request_id_digits.data(), context.request_id_digits.size()};
   response.set_header("x-amz-request-id", context.request_id);
   response.set_header("x-amz-id-2", context.request_id);
   response.set_header("Server", "s3storm");
@@ -114,7 +115,7 @@ void S3Handler::handle(const http::ServerRequest& request, http::ServerResponse&
     const RequestFault fault = configures_bucket ? RequestFault{} : faults_.next_request();
     if (fault.delay.count() > 0) {
       ++delays_;
-      std::this_thread::sleep_for(fault.delay);
+      response.delay = fault.delay;  // the server holds the answer on a timer, not on a thread
     }
     if (fault.reset) {
       ++resets_;
@@ -153,7 +154,7 @@ void S3Handler::dispatch(Context& context) {
                          !target.has("delete") &&
                          istarts_with(request.header("content-type"), "multipart/form-data");
   if (form_post) return post_object(context);
-  auth_.verify(request);
+  context.caller = auth_.verify(request);
   if (target.bucket.empty()) return service_operation(context);
   if (target.key.empty()) return bucket_operation(context);
   object_operation(context);
@@ -290,10 +291,11 @@ void S3Handler::object_operation(Context& context) {
                 "The specified method is not allowed against this resource.");
 }
 
-void S3Handler::notify(Context& context, std::string event_name, const std::string& key,
+void S3Handler::notify(Context& context, std::string_view event_name, const std::string& key,
                        const ObjectInfo* object) {
+  if (!events_.may_emit(context.target.bucket)) return;
   EventDetails event;
-  event.event_name = std::move(event_name);
+  event.event_name = std::string(event_name);
   event.bucket = context.target.bucket;
   event.key = key;
   if (object) {
@@ -302,7 +304,7 @@ void S3Handler::notify(Context& context, std::string event_name, const std::stri
   }
   event.time = Clock::now();
   event.source_ip = context.request.remote_address;
-  event.request_id = context.request_id;
+  event.request_id = std::string(context.request_id);
   event.principal = options_.owner;
   events_.emit(std::move(event));
 }
@@ -310,7 +312,8 @@ void S3Handler::notify(Context& context, std::string event_name, const std::stri
 void S3Handler::put_object(Context& context) {
   const ObjectInfo object =
       store_.put_object(context.target.bucket, context.target.key, context.request.body,
-                        content_type_of(context.request), user_metadata(context.request));
+                        content_type_of(context.request), user_metadata(context.request),
+                        context.caller.checked_payload_sha256);
   context.response.set_header("ETag", quoted(object.etag));
   notify(context, "ObjectCreated:Put", context.target.key, &object);
 }

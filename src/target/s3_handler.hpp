@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "http/server.hpp"
 #include "target/authenticator.hpp"
@@ -61,7 +62,7 @@ class S3Handler {
   void list_objects(Context& context, bool v2);
   void complete_upload(Context& context);
 
-  void notify(Context& context, std::string event_name, const std::string& key,
+  void notify(Context& context, std::string_view event_name, const std::string& key,
               const ObjectInfo* object);
 
   ObjectStore& store_;

@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "http/server.hpp"
@@ -164,6 +166,123 @@ TEST(Server, GracefulStopFinishesTheRequestInProgress) {
   EXPECT_NE(reply.find("Connection: close"), std::string::npos);
   EXPECT_EQ(idle.read_all(), "");
   EXPECT_THROW(RawSocket{server.port()}, boost::system::system_error);
+}
+
+TEST(Server, DelayedAnswerDoesNotHoldTheThread) {
+  // One server thread: a delayed answer on one connection must not stall another connection.
+  Server server({}, [](const ServerRequest& req, ServerResponse& res) {
+    if (req.target == "/slow") res.delay = std::chrono::milliseconds(800);
+    res.body = req.target;
+  });
+  server.start();
+  RawSocket slow(server.port());
+  slow.send("GET /slow HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  std::this_thread::sleep_for(50ms);  // the slow request is in its delay
+  const auto start = std::chrono::steady_clock::now();
+  RawSocket fast(server.port());
+  fast.send("GET /fast HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(fast.read_all().find("/fast"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 600ms);
+  EXPECT_NE(slow.read_all().find("/slow"), std::string::npos);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 600ms);
+}
+
+TEST(Server, DelayedResetStillResets) {
+  Server server({}, [](const ServerRequest&, ServerResponse& res) {
+    res.delay = std::chrono::milliseconds(50);
+    res.reset_connection = true;
+  });
+  server.start();
+  RawSocket client(server.port());
+  client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(client.read_all(), "");
+  EXPECT_EQ(client.last_error(), boost::asio::error::connection_reset);
+  EXPECT_EQ(server.counters().resets, 1u);
+}
+
+TEST(Server, EachRequestOnAConnectionStartsFromAClearedResponse) {
+  Server server({}, [](const ServerRequest& req, ServerResponse& res) {
+    EXPECT_EQ(res.status, 200u);
+    EXPECT_TRUE(res.headers.empty());
+    EXPECT_TRUE(res.body.empty());
+    if (req.target == "/first") {
+      res.status = 404;
+      res.set_header("X-First", "1");
+      res.body = "first";
+    }
+  });
+  server.start();
+  RawSocket client(server.port());
+  client.send("GET /first HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_NE(client.read_until_contains("first").find("404"), std::string::npos);
+  client.send("GET /second HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  const auto second = client.read_all();
+  EXPECT_NE(second.find("HTTP/1.1 200 OK"), std::string::npos) << second;
+  EXPECT_EQ(second.find("X-First"), std::string::npos) << second;
+  EXPECT_NE(second.find("Content-Length: 0"), std::string::npos) << second;
+}
+
+TEST(Server, AnswersPipelinedRequestsInOrderWithTheirOwnHeadersAndBodies) {
+  Server server({}, echo_handler());
+  server.start();
+  RawSocket client(server.port());
+  client.send(
+      "PUT /one HTTP/1.1\r\nHost: h\r\nAuthorization: A\r\nContent-Length: 3\r\n\r\nabc"
+      "PUT /two HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nConnection: close\r\n\r\nde");
+  const auto replies = client.read_all();
+  const auto one = replies.find("X-Target: /one");
+  const auto two = replies.find("X-Target: /two");
+  ASSERT_NE(one, std::string::npos) << replies;
+  ASSERT_NE(two, std::string::npos) << replies;
+  EXPECT_LT(one, two);
+  EXPECT_NE(replies.find("X-Token: A\r\n"), std::string::npos);
+  EXPECT_NE(replies.find("X-Token: \r\n", one), std::string::npos);  // no header left over
+  EXPECT_NE(replies.find("\r\n\r\nde"), std::string::npos);
+  EXPECT_EQ(server.counters().requests, 2u);
+}
+
+TEST(Server, ChunkedRequestBodyIsAssembled) {
+  Server server({}, echo_handler());
+  server.start();
+  RawSocket client(server.port());
+  client.send(
+      "PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+      "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  const auto reply = client.read_all();
+  EXPECT_NE(reply.find("Content-Length: 5\r\n"), std::string::npos) << reply;
+  EXPECT_NE(reply.find("\r\n\r\nabcde"), std::string::npos) << reply;
+}
+
+TEST(Server, NoContentAnswerCarriesNoBodyAndHttp10ClosesByDefault) {
+  Server server({}, [](const ServerRequest&, ServerResponse& res) {
+    res.status = 204;
+    res.body = "dropped";
+  });
+  server.start();
+  RawSocket client(server.port());
+  client.send("DELETE /o HTTP/1.0\r\nHost: h\r\n\r\n");
+  const auto reply = client.read_all();  // returns because the server closes (HTTP/1.0)
+  EXPECT_NE(reply.find("HTTP/1.0 204 No Content"), std::string::npos) << reply;
+  EXPECT_EQ(reply.find("Content-Length"), std::string::npos) << reply;
+  EXPECT_EQ(reply.find("dropped"), std::string::npos) << reply;
+}
+
+TEST(Server, SpreadsConnectionsOverItsThreads) {
+  ServerOptions opts;
+  opts.threads = 2;
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  Server server(opts, [&](const ServerRequest&, ServerResponse&) {
+    std::lock_guard lock(mutex);
+    threads.insert(std::this_thread::get_id());
+  });
+  server.start();
+  for (int i = 0; i < 4; ++i) {
+    RawSocket client(server.port());
+    client.send("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(client.read_all().find("200 OK"), std::string::npos);
+  }
+  EXPECT_EQ(threads.size(), 2u);
 }
 
 TEST(Server, ReportsAnAddressItCannotBind) {

@@ -42,6 +42,21 @@ TEST(ObjectStore, DiscardModeKeepsSizeAndEtagOnly) {
   EXPECT_EQ(got.etag, "5d41402abc4b2a76b9719d911017c592");
 }
 
+TEST(ObjectStore, DiscardModeTakesTheEtagFromACheckedSha256) {
+  // SHA-256("hello"), as a client would declare it in x-amz-content-sha256 (any case).
+  const std::string sha256 = "2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824";
+  ObjectStore discarding(/*discard_bodies=*/true);
+  discarding.create_bucket("bucket");
+  EXPECT_EQ(discarding.put_object("bucket", "k", "hello", "", {}, sha256).etag,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e");
+  EXPECT_EQ(discarding.get_object("bucket", "k").etag, "2cf24dba5fb0a30e26e83b2ac5b9e29e");
+  // Objects that are kept always get S3's MD5 ETag.
+  ObjectStore keeping;
+  keeping.create_bucket("bucket");
+  EXPECT_EQ(keeping.put_object("bucket", "k", "hello", "", {}, sha256).etag,
+            "5d41402abc4b2a76b9719d911017c592");
+}
+
 TEST(ObjectStore, BucketErrorsUseS3Codes) {
   ObjectStore store;
   EXPECT_EQ(code_of([&] { store.head_bucket("missing"); }), ErrorCode::kNoSuchBucket);
