@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
 
 namespace s3storm::events {
 
@@ -111,10 +113,307 @@ json parse_json(std::string_view text, const char* what) {
   return document;
 }
 
+// The fast path for the common delivery, a plain {"Records":[...]} body: one SAX pass that keeps
+// only the fields a record needs, instead of building the whole document (a ~700-byte AWS record
+// is mostly identity and request ids we never read). Anything it is not sure about (SNS, test
+// events, a missing or mistyped field, a repeated field, invalid JSON) makes it give up, and the
+// document parser below decides, with its error messages.
+class RecordsOnlySax {
+ public:
+  using number_integer_t = json::number_integer_t;
+  using number_unsigned_t = json::number_unsigned_t;
+  using number_float_t = json::number_float_t;
+  using string_t = json::string_t;
+  using binary_t = json::binary_t;
+
+  explicit RecordsOnlySax(std::vector<EventRecord>& records) : records_(records) {}
+
+  bool complete() const { return done_ && seen_records_; }
+
+  bool null() { return scalar(); }
+  bool boolean(bool) { return scalar(); }
+  bool number_integer(number_integer_t value) {
+    if (skipping_ > 0) return true;
+    if (slot_ == Slot::size && value >= 0) return take_size(static_cast<std::uint64_t>(value));
+    return scalar();
+  }
+  bool number_unsigned(number_unsigned_t value) {
+    if (skipping_ > 0) return true;
+    if (slot_ == Slot::size) return take_size(value);
+    return scalar();
+  }
+  bool number_float(number_float_t, const string_t&) { return scalar(); }
+  bool binary(binary_t&) { return false; }
+
+  bool string(string_t& value) {
+    if (skipping_ > 0) return true;
+    if (where_ == Where::records) return false;
+    const Slot slot = std::exchange(slot_, Slot::none);
+    switch (slot) {
+      case Slot::event_name:
+        record_.name = std::move(value);
+        return true;
+      case Slot::event_time:
+        record_.event_time = std::move(value);
+        return true;
+      case Slot::event_source:
+        record_.event_source = std::move(value);
+        return true;
+      case Slot::bucket_name:
+        record_.bucket = std::move(value);
+        return true;
+      case Slot::key:
+        record_.key = std::move(value);
+        return true;
+      case Slot::etag:
+        record_.etag = std::move(value);
+        return true;
+      case Slot::size: {
+        std::uint64_t parsed = 0;
+        for (const char c : value) {
+          if (c < '0' || c > '9') return false;
+          parsed = parsed * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        record_.size = parsed;
+        return true;
+      }
+      case Slot::none:
+        return true;
+      default:
+        return false;  // a string where an object or array belongs
+    }
+  }
+
+  bool start_object(std::size_t) {
+    if (skipping_ > 0 ||
+        (where_ != Where::nothing && slot_ == Slot::none && where_ != Where::records)) {
+      ++skipping_;
+      return true;
+    }
+    const Slot slot = std::exchange(slot_, Slot::none);
+    switch (where_) {
+      case Where::nothing:
+        where_ = Where::top;
+        return true;
+      case Where::records:
+        record_ = EventRecord{};
+        seen_ = 0;
+        where_ = Where::record;
+        return true;
+      default:
+        break;
+    }
+    switch (slot) {
+      case Slot::s3:
+        where_ = Where::s3;
+        return true;
+      case Slot::bucket:
+        where_ = Where::bucket;
+        return true;
+      case Slot::object:
+        where_ = Where::object;
+        return true;
+      case Slot::event_time:
+      case Slot::event_source:
+      case Slot::etag:
+        ++skipping_;  // optional strings of another type count as absent
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  bool end_object() {
+    if (skipping_ > 0) {
+      --skipping_;
+      return true;
+    }
+    switch (where_) {
+      case Where::top:
+        done_ = true;
+        where_ = Where::nothing;
+        return true;
+      case Where::record:
+        if ((seen_ & kRequired) != kRequired) return false;
+        finish_record();
+        where_ = Where::records;
+        return true;
+      case Where::s3:
+        where_ = Where::record;
+        return true;
+      case Where::bucket:
+      case Where::object:
+        where_ = Where::s3;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  bool start_array(std::size_t) {
+    if (skipping_ > 0) {
+      ++skipping_;
+      return true;
+    }
+    const Slot slot = std::exchange(slot_, Slot::none);
+    if (slot == Slot::records) {
+      where_ = Where::records;
+      return true;
+    }
+    if (where_ == Where::records) return false;  // Records hold objects only
+    if (slot == Slot::none || slot == Slot::event_time || slot == Slot::event_source ||
+        slot == Slot::etag) {
+      ++skipping_;
+      return true;
+    }
+    return false;
+  }
+
+  bool end_array() {
+    if (skipping_ > 0) {
+      --skipping_;
+      return true;
+    }
+    if (where_ != Where::records) return false;
+    where_ = Where::top;
+    return true;
+  }
+
+  bool key(string_t& name) {
+    if (skipping_ > 0) return true;
+    slot_ = Slot::none;
+    switch (where_) {
+      case Where::top:
+        // SNS envelopes and test events take the document path.
+        if (name == "Type" || name == "Event") return false;
+        if (name == "Records") {
+          if (seen_records_) return false;
+          seen_records_ = true;
+          slot_ = Slot::records;
+        }
+        return true;
+      case Where::record:
+        if (name == "eventName") return claim(kEventName, Slot::event_name);
+        if (name == "eventTime") return claim(kEventTime, Slot::event_time);
+        if (name == "eventSource") return claim(kEventSource, Slot::event_source);
+        if (name == "s3") return claim(kS3, Slot::s3);
+        return true;
+      case Where::s3:
+        if (name == "bucket") return claim(kBucket, Slot::bucket);
+        if (name == "object") return claim(kObject, Slot::object);
+        return true;
+      case Where::bucket:
+        if (name == "name") return claim(kBucketName, Slot::bucket_name);
+        return true;
+      case Where::object:
+        if (name == "key") return claim(kKey, Slot::key);
+        if (name == "size") return claim(kSize, Slot::size);
+        if (name == "eTag") return claim(kEtag, Slot::etag);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+ private:
+  enum class Where { nothing, top, records, record, s3, bucket, object };
+  enum class Slot {
+    none,
+    records,
+    event_name,
+    event_time,
+    event_source,
+    s3,
+    bucket,
+    bucket_name,
+    object,
+    key,
+    size,
+    etag
+  };
+  // Which fields a record has shown, to require some and to give up on repeats.
+  enum : unsigned {
+    kEventName = 1u << 0,
+    kEventTime = 1u << 1,
+    kEventSource = 1u << 2,
+    kS3 = 1u << 3,
+    kBucket = 1u << 4,
+    kBucketName = 1u << 5,
+    kObject = 1u << 6,
+    kKey = 1u << 7,
+    kSize = 1u << 8,
+    kEtag = 1u << 9,
+    kRequired = kEventName | kS3 | kBucket | kBucketName | kObject | kKey,
+  };
+
+  bool claim(unsigned field, Slot slot) {
+    if (seen_ & field) return false;
+    seen_ |= field;
+    slot_ = slot;
+    return true;
+  }
+
+  // A value that is none of the fields we read, or one of them with a type we leave to the
+  // document parser (a required string that is not one, a negative or fractional size).
+  bool scalar() {
+    if (skipping_ > 0) return true;
+    if (where_ == Where::records) return false;  // Records hold objects only
+    const Slot slot = std::exchange(slot_, Slot::none);
+    return slot == Slot::none || slot == Slot::event_time || slot == Slot::event_source ||
+           slot == Slot::etag;
+  }
+
+  bool take_size(std::uint64_t value) {
+    slot_ = Slot::none;
+    record_.size = value;
+    return true;
+  }
+
+  void finish_record() {
+    // The same normalisation as parse_record below.
+    if (const std::string_view name = strip_s3_prefix(record_.name);
+        name.size() != record_.name.size()) {
+      record_.name = std::string(name);
+    }
+    record_.kind = event_kind_from_name(record_.name);
+    auto& etag = record_.etag;
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+      etag = etag.substr(1, etag.size() - 2);
+    }
+    records_.push_back(std::move(record_));
+  }
+
+  std::vector<EventRecord>& records_;
+  EventRecord record_;
+  Where where_ = Where::nothing;
+  Slot slot_ = Slot::none;
+  unsigned seen_ = 0;
+  int skipping_ = 0;  // depth inside a value we do not read
+  bool seen_records_ = false;
+  bool done_ = false;
+};
+
+// The records of a plain {"Records":[...]} body, or nullopt when the document parser must decide.
+std::optional<std::vector<EventRecord>> parse_records_fast(std::string_view body) {
+  std::vector<EventRecord> records;
+  RecordsOnlySax sax(records);
+  const bool parsed = json::sax_parse(body.data(), body.data() + body.size(), &sax);
+  if (!parsed || !sax.complete()) return std::nullopt;
+  return records;
+}
+
 }  // namespace
 
 Notification parse_notification(std::string_view body) {
   Notification out;
+  if (auto records = parse_records_fast(body)) {
+    out.records = std::move(*records);
+    return out;
+  }
   const json document = parse_json(body, "body");
   if (!document.is_object()) throw NotificationParseError("body is not a JSON object");
 

@@ -130,6 +130,37 @@ TEST(NotificationParser, UnknownEventNameKeepsItsName) {
   EXPECT_EQ(parsed.records[0].name, "ObjectTagging:Put");
 }
 
+TEST(NotificationParser, FieldsWeDoNotReadMayHoldAnything) {
+  // Nested objects and arrays around and inside a record are skipped, optional strings of another
+  // type count as absent, and an integer size of any width is kept.
+  const auto parsed = parse_notification(R"({"meta":{"a":[1,{"Records":[]}],"b":null},
+    "Records":[{"eventName":"ObjectCreated:Put","eventTime":12,"eventSource":["x"],
+      "extra":[[{"eventName":"nope"}]],"s3":{"bucket":{"name":"b","ownerIdentity":{"p":"q"}},
+      "object":{"key":"k","size":18446744073709551615,"eTag":{"x":1},"userMetadata":{"k":"v"}}}},
+      {"eventName":"ObjectRemoved:Delete","s3":{"object":{"key":"k2"},"bucket":{"name":"b2"}}}],
+    "tail":true})");
+  ASSERT_EQ(parsed.records.size(), 2u);
+  const auto& first = parsed.records[0];
+  EXPECT_EQ(first.name, "ObjectCreated:Put");
+  EXPECT_EQ(first.bucket, "b");
+  EXPECT_EQ(first.key, "k");
+  EXPECT_EQ(first.size, 18446744073709551615u);
+  EXPECT_EQ(first.event_time, "");
+  EXPECT_EQ(first.event_source, "");
+  EXPECT_EQ(first.etag, "");
+  EXPECT_EQ(parsed.records[1].bucket, "b2");
+  EXPECT_EQ(parsed.records[1].key, "k2");
+  EXPECT_EQ(parsed.records[1].kind, EventKind::kObjectRemovedDelete);
+}
+
+TEST(NotificationParser, RepeatedFieldKeepsTheLastValue) {
+  const auto parsed = parse_notification(
+      R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},)"
+      R"("object":{"key":"first","key":"second"}}}]})");
+  ASSERT_EQ(parsed.records.size(), 1u);
+  EXPECT_EQ(parsed.records[0].key, "second");
+}
+
 TEST(NotificationParser, EmptyRecordsIsAcceptedAsNothing) {
   EXPECT_TRUE(parse_notification(R"({"Records":[]})").records.empty());
 }
@@ -153,7 +184,13 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":"12a"}}}]})",
         R"({"Type":"Notification"})", R"({"Type":"Notification","Message":"not json"})",
         R"({"Type":"Notification","Message":"{\"nothing\":1}"})",
-        R"({"Type":"SubscriptionConfirmation"})", R"({"Type":"Surprise","Message":"{}"})"));
+        R"({"Type":"SubscriptionConfirmation"})", R"({"Type":"Surprise","Message":"{}"})",
+        R"({"Records":["x"]})", R"({"Records":[[]]})", R"({"Records":[null]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":"x"}]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":[],"object":{"key":"k"}}}]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":1.5}}}]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":null}}}]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k"}}}]} trailing)"));
 
 TEST(KeyEncoding, DecodesPlusAndPercent) {
   EXPECT_EQ(decode_event_key("a+b%2Bc%25d%C3%A9"), std::optional<std::string>("a b+c%d\xc3\xa9"));
