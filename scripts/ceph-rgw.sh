@@ -67,11 +67,9 @@ rgw_answers() {
 }
 
 running() {
-  local name file found
+  local name
   for name in mon.a osd.0 client.rgw.a; do
-    found=0
-    for file in "$dir/run/$name.pid"; do our_pid "$file" >/dev/null && found=1; done
-    ((found)) || return 1
+    our_pid "$dir/run/$name.pid" >/dev/null || return 1
   done
   rgw_answers
 }
