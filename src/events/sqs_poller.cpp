@@ -166,11 +166,7 @@ class SqsPoller::Loop {
     const auto& response = result.response;
     if (response.status != 200) {
       std::string_view query_error;
-      if (response.headers != nullptr) {
-        if (auto it = response.headers->find("x-amzn-query-error"); it != response.headers->end()) {
-          query_error = {it->value().data(), it->value().size()};
-        }
-      }
+      if (response.headers != nullptr) query_error = (*response.headers)["x-amzn-query-error"];
       return retry_later(sqs_error_code(response.status, response.body, query_error));
     }
     std::vector<SqsMessage> messages;

@@ -148,11 +148,11 @@ class ConnectionPool::Core final : public detail::ConnectionOwner,
                 bool stale_retry) {
     std::shared_ptr<ConnectionBase> connection;
     if (endpoint_.scheme == Scheme::https) {
-      connection = std::make_shared<detail::Connection<beast::ssl_stream<beast::tcp_stream>>>(
-          shared_from_this(), settings_, io_, *tls_);
+      connection = std::make_shared<detail::Connection<detail::TlsStream>>(shared_from_this(),
+                                                                           settings_, io_, *tls_);
     } else {
-      connection = std::make_shared<detail::Connection<beast::tcp_stream>>(shared_from_this(),
-                                                                           settings_, io_);
+      connection =
+          std::make_shared<detail::Connection<detail::Socket>>(shared_from_this(), settings_, io_);
     }
     connection->is_stale_retry = stale_retry;
     ++open_;

@@ -35,6 +35,44 @@ void serialize_header(const RequestMessage& message, std::string& out) {
   out.append("\r\n");
 }
 
+namespace {
+
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view ResponseHeaders::operator[](std::string_view name) const {
+  const std::string_view text = text_;
+  for (const auto& field : fields_) {
+    if (equal_ignoring_case(text.substr(field.name_at, field.name_size), name)) {
+      return text.substr(field.value_at, field.value_size);
+    }
+  }
+  return {};
+}
+
+void ResponseHeaders::clear() {
+  text_.clear();
+  fields_.clear();
+}
+
+void ResponseHeaders::add(std::string_view name, std::string_view value) {
+  const auto at = static_cast<std::uint32_t>(text_.size());
+  const auto name_size = static_cast<std::uint32_t>(name.size());
+  text_.append(name).append(value);
+  fields_.push_back({at, name_size, at + name_size, static_cast<std::uint32_t>(value.size())});
+}
+
 std::string_view to_string(Outcome outcome) {
   switch (outcome) {
     case Outcome::ok:

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace s3storm::http {
 
@@ -25,6 +26,10 @@ struct Request {
   RequestMessage message;
   // Count the response body bytes but keep none of them (large GETs).
   bool discard_body = false;
+  // When not empty: the request line and every header field exactly as sent, blank line
+  // included, and `message` only gives the method and the body. s3::Exchange writes its requests
+  // this way, because Beast's field container allocates a node per field on every request.
+  std::string head;
 };
 
 // Fills method, target, Host and the body view, and sets Content-Length (also for an empty body,
@@ -59,6 +64,25 @@ struct Timing {
   Clock::time_point complete;    // the response (or the failure) is complete
 };
 
+// Every header field of a response as received, in order. A connection keeps one and refills it
+// for each response, so reading the fields allocates nothing once its buffers have grown.
+class ResponseHeaders {
+ public:
+  // The value of the first field named `name` (compared case-insensitively), or empty.
+  std::string_view operator[](std::string_view name) const;
+  std::size_t size() const { return fields_.size(); }
+
+  void clear();
+  void add(std::string_view name, std::string_view value);
+
+ private:
+  struct Field {
+    std::uint32_t name_at, name_size, value_at, value_size;
+  };
+  std::string text_;  // names and values back to back; Field holds offsets, which survive growth
+  std::vector<Field> fields_;
+};
+
 struct Response {
   unsigned status = 0;
   std::string etag;        // as sent, quotes included
@@ -67,8 +91,8 @@ struct Response {
   std::string body;              // up to PoolOptions::response_body_limit bytes, unless discarded
   std::uint64_t body_bytes = 0;  // bytes received, kept or not
   bool body_truncated = false;   // more arrived than the limit allowed to keep
-  // Every response header; valid only during the completion callback.
-  const boost::beast::http::fields* headers = nullptr;
+  // Every response header; valid only during the completion callback, null on failure.
+  const ResponseHeaders* headers = nullptr;
 };
 
 struct Result {

@@ -5,6 +5,7 @@
 #include <boost/asio/write.hpp>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -44,6 +45,7 @@ struct Captured {
   std::string etag;
   std::string request_id;
   std::string custom_header;
+  std::optional<std::uint64_t> content_length;
   Timing timing;
   int attempts = 0;
 };
@@ -60,6 +62,7 @@ Completion capture_into(Captured& c) {
     c.etag = r.response.etag;
     c.request_id = r.response.request_id;
     if (r.response.headers) c.custom_header = std::string((*r.response.headers)["X-Custom"]);
+    c.content_length = r.response.content_length;
     c.timing = r.timing;
     c.attempts = r.attempts;
     if (r.outcome != Outcome::ok) std::fprintf(stderr, "error: %s\n", r.error.message().c_str());
@@ -80,6 +83,112 @@ ServerHandler echo() {
     res.set_header("X-Custom", req.target);
     res.body = req.body.empty() ? req.target : req.body;
   };
+}
+
+// A raw loopback server that answers each request with bytes written piece by piece (the
+// client's parser must cope with any split), then optionally closes the connection.
+struct ScriptedReply {
+  std::vector<std::string> pieces;
+  bool close_after = false;
+};
+
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::vector<ScriptedReply> replies)
+      : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}),
+        thread_([this, replies = std::move(replies)] { serve(replies); }) {}
+  ~ScriptedServer() { thread_.join(); }
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  int connections() const { return connections_; }
+
+ private:
+  void serve(const std::vector<ScriptedReply>& replies) {
+    using boost::asio::ip::tcp;
+    std::optional<tcp::socket> socket;
+    boost::system::error_code ec;
+    for (const auto& reply : replies) {
+      if (!socket) {
+        socket.emplace(acceptor_.accept());
+        socket->set_option(tcp::no_delay(true));
+        ++connections_;
+      }
+      std::string request;
+      char chunk[4096];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        const std::size_t n = socket->read_some(boost::asio::buffer(chunk), ec);
+        if (ec) return;
+        request.append(chunk, n);
+      }
+      for (const auto& piece : reply.pieces) {
+        boost::asio::write(*socket, boost::asio::buffer(piece), ec);
+        std::this_thread::sleep_for(15ms);
+      }
+      if (reply.close_after) {
+        socket->shutdown(tcp::socket::shutdown_both, ec);
+        socket->close(ec);
+        socket.reset();
+      }
+    }
+    // Wait for the client to hang up, so the last reply is never cut short.
+    char rest[256];
+    while (socket && !ec) socket->read_some(boost::asio::buffer(rest), ec);
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+};
+
+TEST(ConnectionPool, ParsesAResponseSplitAnywhereAndKeepsTheConnection) {
+  ScriptedServer server(
+      {{{"HTTP/1.1 20", "0 OK\r\nETag: \"e1\"\r\nX-Amz-Req",
+         "uest-Id: R9\r\nx-custom: one\r\nContent-Length: 10\r\n\r", "\n01234", "56789"}},
+       {{"HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nno!"}}});
+  boost::asio::io_context io;
+  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", server.port()}, {});
+  auto request = make_get("/split");
+  auto c = send_and_wait(io, pool, request);
+  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.status, 200u);
+  EXPECT_EQ(c.etag, "\"e1\"");
+  EXPECT_EQ(c.request_id, "R9");
+  EXPECT_EQ(c.custom_header, "one");  // header names compare case-insensitively
+  EXPECT_EQ(c.content_length, 10u);
+  EXPECT_EQ(c.body, "0123456789");
+  EXPECT_EQ(c.body_bytes, 10u);
+  c = send_and_wait(io, pool, request);
+  EXPECT_EQ(c.status, 404u);
+  EXPECT_EQ(c.body, "no!");
+  EXPECT_TRUE(c.reused);
+  EXPECT_EQ(c.etag, "");  // nothing left over from the previous response
+  EXPECT_EQ(c.custom_header, "");
+}
+
+TEST(ConnectionPool, ReadsChunkedBodiesAndBodiesEndedByTheServerClosing) {
+  ScriptedServer server({{{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+                           "lo\r\n6\r\n world\r\n0\r\n\r\n"}},
+                         {{"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil ", "the end"}, true},
+                         {{"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\ntoo short"}, true},
+                         {{"HTTP/1.1 204 No Content\r\n\r\n"}}});
+  boost::asio::io_context io;
+  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", server.port()}, {});
+  auto request = make_get("/body");
+  auto c = send_and_wait(io, pool, request);
+  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.body, "hello world");
+  c = send_and_wait(io, pool, request);
+  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_TRUE(c.reused);
+  EXPECT_EQ(c.body, "until the end");
+  // A body cut short by the close is a reset, not a short success.
+  c = send_and_wait(io, pool, request);
+  EXPECT_EQ(c.outcome, Outcome::reset);
+  EXPECT_FALSE(c.reused);
+  c = send_and_wait(io, pool, request);
+  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.status, 204u);
+  EXPECT_EQ(server.connections(), 3);
 }
 
 TEST(ConnectionPool, ReusesOneKeepAliveConnection) {
