@@ -1,5 +1,8 @@
 #include "s3/exchange.hpp"
 
+#include <array>
+#include <charconv>
+
 #include "s3/xml_responses.hpp"
 
 namespace s3storm::s3 {
@@ -9,6 +12,14 @@ Exchange::Exchange(Session& session)
       sender_(session.pool(), session.io(), session.config().retry, session.uniform()) {
   signed_headers_.reserve(8);
 }
+
+namespace {
+
+void append_field(std::string& head, std::string_view name, std::string_view value) {
+  head.append(name).append(": ").append(value).append("\r\n");
+}
+
+}  // namespace
 
 void Exchange::start(const RequestSpec& spec, Done done) {
   done_ = std::move(done);
@@ -21,11 +32,27 @@ void Exchange::start(const RequestSpec& spec, Done done) {
   const auto query =
       question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
 
+  // The connection needs the method (HEAD) and the body view from the message; the header goes
+  // out as written here (see http::Request::head).
   auto& message = request_.message;
-  message.clear();  // headers of the previous request must not leak into this one
-  http::prepare_request(request_, spec.method, target_, host_, spec.body);
-  for (const auto& header : spec.headers) message.set(header.name, header.value);
+  message.method(spec.method);
+  message.body() = http::BodyView::value_type(spec.body.data(), spec.body.size());
+  auto& head = request_.head;
+  head.clear();
+  head.append(boost::beast::http::to_string(spec.method));
+  head.push_back(' ');
+  head.append(target_);
+  head.append(" HTTP/1.1\r\n");
+  append_field(head, "Host", host_);
+  // Content-Length also for an empty body, which S3 wants on PUT.
+  std::array<char, 24> length{};
+  const auto written =
+      std::to_chars(length.data(), length.data() + length.size(), spec.body.size());
+  append_field(head, "Content-Length",
+               std::string_view(length.data(), written.ptr - length.data()));
+  for (const auto& header : spec.headers) append_field(head, header.name, header.value);
   if (spec.sign) sign(spec, path, query);
+  head.append("\r\n");
   request_.discard_body = spec.discard_body;
   reply_.sent = http::Clock::now();
 
@@ -40,15 +67,15 @@ void Exchange::sign(const RequestSpec& spec, std::string_view path, std::string_
       session_.signer().sign({boost::beast::http::to_string(spec.method), path, query,
                               signed_headers_, session_.payload_hash(spec.body)},
                              session_.now());
-  auto& message = request_.message;
-  message.set("x-amz-date", signature.amz_date);
+  auto& head = request_.head;
+  append_field(head, "x-amz-date", signature.amz_date);
   if (!signature.content_sha256.empty()) {
-    message.set("x-amz-content-sha256", signature.content_sha256);
+    append_field(head, "x-amz-content-sha256", signature.content_sha256);
   }
   if (!signature.security_token.empty()) {
-    message.set("x-amz-security-token", signature.security_token);
+    append_field(head, "x-amz-security-token", signature.security_token);
   }
-  message.set(boost::beast::http::field::authorization, signature.authorization);
+  append_field(head, "Authorization", signature.authorization);
 }
 
 void Exchange::on_result(http::Result& result) {
