@@ -1,6 +1,7 @@
 #include "sigv4/canonical_request.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "sigv4/uri_encoding.hpp"
 
@@ -19,6 +20,24 @@ void append_lower(std::string& out, std::string_view name) {
   const std::size_t start = out.size();
   out.append(name);
   for (std::size_t i = start; i < out.size(); ++i) out[i] = lower(out[i]);
+}
+
+// True when no byte of `value` is a space or a control character: eight bytes per step (the
+// classic "has a byte less than n" bit trick), since most values (hashes, dates, hosts) are
+// clean and can be copied whole.
+bool has_no_space_or_control(std::string_view value) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+  std::size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, value.data() + i, sizeof(word));
+    if (((word - kOnes * 0x21) & ~word & kHighs) != 0) return false;
+  }
+  for (; i < value.size(); ++i) {
+    if (static_cast<unsigned char>(value[i]) <= ' ') return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -51,16 +70,21 @@ bool header_name_equal(std::string_view a, std::string_view b) {
 }
 
 void append_trimmed_header_value(std::string& out, std::string_view value) {
-  bool pending_space = false;
+  if (has_no_space_or_control(value)) {
+    out.append(value);
+    return;
+  }
+  // Appends whole words: a character-at-a-time push_back was a sixth of the signer's own work.
+  const std::size_t size = value.size();
+  std::size_t i = 0;
   bool wrote_any = false;
-  for (char c : value) {
-    if (is_space(c)) {
-      pending_space = wrote_any;
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back(c);
+  while (i < size) {
+    while (i < size && is_space(value[i])) ++i;
+    const std::size_t word = i;
+    while (i < size && !is_space(value[i])) ++i;
+    if (word == i) break;
+    if (wrote_any) out.push_back(' ');
+    out.append(value.data() + word, i - word);
     wrote_any = true;
   }
 }

@@ -1,84 +1,77 @@
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, but they stay in 3.x
+// and are what EVP's own SHA-256 provider calls; see crypto.hpp for why we call them directly.
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "sigv4/crypto.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
+#include <cstring>
 #include <new>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 namespace s3storm::sigv4 {
 namespace {
 
-const EVP_MD* sha256_algorithm() {
-  // Fetched once and kept for the life of the process (an explicit fetch avoids the per-call
-  // lookup that EVP_sha256() + implicit fetch would repeat).
-  static EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (algorithm == nullptr) throw std::runtime_error("OpenSSL: SHA256 unavailable");
-  return algorithm;
+static_assert(sizeof(SHA256_CTX) == sizeof(Sha256State::bytes));
+static_assert(alignof(SHA256_CTX) <= alignof(Sha256State));
+static_assert(std::is_trivially_copyable_v<SHA256_CTX>);
+
+SHA256_CTX* ctx(Sha256State& state) {
+  return std::launder(reinterpret_cast<SHA256_CTX*>(state.bytes));
 }
 
-EVP_MD_CTX* new_context() {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr) throw std::bad_alloc();
-  return ctx;
+void init(Sha256State& state) {
+  SHA256_Init(new (state.bytes) SHA256_CTX);
 }
 
-void check(int ok, const char* what) {
-  if (ok != 1) throw std::runtime_error(what);
+void update(Sha256State& state, const void* data, std::size_t size) {
+  SHA256_Update(ctx(state), data, size);
 }
 
-void init(EVP_MD_CTX* ctx) {
-  check(EVP_DigestInit_ex2(ctx, sha256_algorithm(), nullptr), "OpenSSL: digest init");
-}
-
-Digest finish_context(EVP_MD_CTX* ctx) {
+Digest finish(Sha256State& state) {
   Digest out{};
-  unsigned int size = 0;
-  check(EVP_DigestFinal_ex(ctx, out.data(), &size), "OpenSSL: digest final");
+  SHA256_Final(out.data(), ctx(state));
   return out;
-}
-
-EVP_MD_CTX* scratch_context() {
-  struct Holder {
-    EVP_MD_CTX* ctx = new_context();
-    ~Holder() { EVP_MD_CTX_free(ctx); }
-  };
-  thread_local Holder holder;
-  return holder.ctx;
 }
 
 constexpr std::size_t kBlockSize = 64;
 
 }  // namespace
 
-Sha256::Sha256() : ctx_(new_context()) {
-  init(ctx_);
+Sha256::Sha256() {
+  init(state_);
 }
 Sha256::~Sha256() {
-  EVP_MD_CTX_free(ctx_);
+  OPENSSL_cleanse(state_.bytes, sizeof(state_.bytes));
 }
 void Sha256::reset() {
-  init(ctx_);
+  init(state_);
 }
 void Sha256::update(const void* data, std::size_t size) {
-  check(EVP_DigestUpdate(ctx_, data, size), "OpenSSL: digest update");
+  sigv4::update(state_, data, size);
 }
 Digest Sha256::finish() {
-  Digest out = finish_context(ctx_);
-  init(ctx_);
+  Digest out = sigv4::finish(state_);
+  init(state_);
   return out;
 }
 
+// Not OpenSSL's one-shot SHA256(): in OpenSSL 3 it fetches the algorithm by name and allocates
+// a context on every call, which cost as much as hashing the canonical request itself.
 Digest sha256(std::string_view data) {
-  EVP_MD_CTX* ctx = scratch_context();
-  init(ctx);
-  check(EVP_DigestUpdate(ctx, data.data(), data.size()), "OpenSSL: digest update");
-  return finish_context(ctx);
+  Sha256State state;
+  init(state);
+  sigv4::update(state, data.data(), data.size());
+  return sigv4::finish(state);
 }
 
-HmacSha256Key::HmacSha256Key(std::string_view key) : inner_(new_context()), outer_(new_context()) {
+HmacSha256Key::HmacSha256Key(std::string_view key) {
   std::array<unsigned char, kBlockSize> block{};
   if (key.size() > kBlockSize) {
     const Digest hashed = sha256(key);
@@ -89,64 +82,73 @@ HmacSha256Key::HmacSha256Key(std::string_view key) : inner_(new_context()), oute
   std::array<unsigned char, kBlockSize> pad{};
   for (std::size_t i = 0; i < kBlockSize; ++i) pad[i] = block[i] ^ 0x36;
   init(inner_);
-  check(EVP_DigestUpdate(inner_, pad.data(), pad.size()), "OpenSSL: digest update");
+  sigv4::update(inner_, pad.data(), pad.size());
   for (std::size_t i = 0; i < kBlockSize; ++i) pad[i] = block[i] ^ 0x5c;
   init(outer_);
-  check(EVP_DigestUpdate(outer_, pad.data(), pad.size()), "OpenSSL: digest update");
+  sigv4::update(outer_, pad.data(), pad.size());
   OPENSSL_cleanse(block.data(), block.size());
   OPENSSL_cleanse(pad.data(), pad.size());
 }
 
+// The padded key states are as secret as the key: wiped, not just dropped.
 HmacSha256Key::~HmacSha256Key() {
-  EVP_MD_CTX_free(inner_);
-  EVP_MD_CTX_free(outer_);
+  OPENSSL_cleanse(inner_.bytes, sizeof(inner_.bytes));
+  OPENSSL_cleanse(outer_.bytes, sizeof(outer_.bytes));
 }
 
-HmacSha256Key::HmacSha256Key(const HmacSha256Key& other)
-    : inner_(new_context()), outer_(new_context()) {
-  check(EVP_MD_CTX_copy_ex(inner_, other.inner_), "OpenSSL: digest copy");
-  check(EVP_MD_CTX_copy_ex(outer_, other.outer_), "OpenSSL: digest copy");
-}
-
-HmacSha256Key& HmacSha256Key::operator=(const HmacSha256Key& other) {
-  if (this != &other) {
-    check(EVP_MD_CTX_copy_ex(inner_, other.inner_), "OpenSSL: digest copy");
-    check(EVP_MD_CTX_copy_ex(outer_, other.outer_), "OpenSSL: digest copy");
-  }
-  return *this;
-}
-
-HmacSha256Key::HmacSha256Key(HmacSha256Key&& other) noexcept
-    : inner_(std::exchange(other.inner_, nullptr)), outer_(std::exchange(other.outer_, nullptr)) {}
-
-HmacSha256Key& HmacSha256Key::operator=(HmacSha256Key&& other) noexcept {
-  std::swap(inner_, other.inner_);
-  std::swap(outer_, other.outer_);
-  return *this;
-}
+HmacSha256Key::HmacSha256Key(const HmacSha256Key& other) = default;
+HmacSha256Key& HmacSha256Key::operator=(const HmacSha256Key& other) = default;
+HmacSha256Key::HmacSha256Key(HmacSha256Key&& other) noexcept = default;
+HmacSha256Key& HmacSha256Key::operator=(HmacSha256Key&& other) noexcept = default;
 
 Digest HmacSha256Key::mac(std::string_view message) const {
-  EVP_MD_CTX* ctx = scratch_context();
-  check(EVP_MD_CTX_copy_ex(ctx, inner_), "OpenSSL: digest copy");
-  check(EVP_DigestUpdate(ctx, message.data(), message.size()), "OpenSSL: digest update");
-  const Digest inner_hash = finish_context(ctx);
-  check(EVP_MD_CTX_copy_ex(ctx, outer_), "OpenSSL: digest copy");
-  check(EVP_DigestUpdate(ctx, inner_hash.data(), inner_hash.size()), "OpenSSL: digest update");
-  return finish_context(ctx);
+  Sha256State state = inner_;
+  sigv4::update(state, message.data(), message.size());
+  const Digest inner_hash = sigv4::finish(state);
+  state = outer_;
+  sigv4::update(state, inner_hash.data(), inner_hash.size());
+  Digest out = sigv4::finish(state);
+  OPENSSL_cleanse(state.bytes, sizeof(state.bytes));
+  return out;
+}
+
+HmacSha256Key HmacSha256Key::with_message_prefix(std::string_view prefix) const {
+  HmacSha256Key out(*this);
+  sigv4::update(out.inner_, prefix.data(), prefix.size());
+  return out;
+}
+
+bool HmacSha256Key::same_key(const HmacSha256Key& other) const {
+  // SHA256_Init clears the whole state, so equal keys have equal bytes, unused ones included.
+  return std::memcmp(inner_.bytes, other.inner_.bytes, sizeof(inner_.bytes)) == 0 &&
+         std::memcmp(outer_.bytes, other.outer_.bytes, sizeof(outer_.bytes)) == 0;
 }
 
 Digest hmac_sha256(std::string_view key, std::string_view message) {
   return HmacSha256Key(key).mac(message);
 }
 
+namespace {
+
+// The two hex digits of every byte value, so each byte is one table load.
+constexpr std::array<std::array<char, 2>, 256> kHexPairs = [] {
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> pairs{};
+  for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = {kDigits[i >> 4], kDigits[i & 0x0f]};
+  return pairs;
+}();
+
+}  // namespace
+
 void append_hex(std::string& out, const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  const std::size_t start = out.size();
-  out.resize(start + size * 2);
-  char* dst = out.data() + start;
-  for (std::size_t i = 0; i < size; ++i) {
-    dst[2 * i] = kDigits[data[i] >> 4];
-    dst[2 * i + 1] = kDigits[data[i] & 0x0f];
+  // Through a stack buffer, so the string is not zero-filled by resize() and then overwritten.
+  std::array<char, 128> chunk;
+  while (size > 0) {
+    const std::size_t n = std::min(size, chunk.size() / 2);
+    for (std::size_t i = 0; i < n; ++i) std::memcpy(&chunk[2 * i], kHexPairs[data[i]].data(), 2);
+    out.append(chunk.data(), 2 * n);
+    data += n;
+    size -= n;
   }
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 
-// Thin wrappers over OpenSSL 3 EVP: SHA-256, HMAC-SHA256 with precomputed pads, hex and base64.
-// The digest algorithm is fetched once per process, because an implicit fetch on every call
-// costs more than hashing a canonical request.
+// Thin wrappers over OpenSSL: SHA-256, HMAC-SHA256 with precomputed pads, hex and base64.
+// SHA-256 uses OpenSSL's plain SHA256_CTX (the same assembly, SHA-NI included, as EVP) rather
+// than an EVP context: a hash state is then a value on the stack, and copying the HMAC pads for
+// each MAC is a memcpy, where EVP_MD_CTX_copy_ex allocates and frees the provider's state.
 
 #include <array>
 #include <cstddef>
@@ -10,13 +11,17 @@
 #include <string>
 #include <string_view>
 
-struct evp_md_ctx_st;
-
 namespace s3storm::sigv4 {
 
 using Digest = std::array<unsigned char, 32>;
 
-// Incremental SHA-256 over one reusable EVP context (one per thread or per owner).
+// Room for OpenSSL's SHA256_CTX (crypto.cpp checks the size), so this header does not pull in
+// OpenSSL's deprecated low-level API.
+struct Sha256State {
+  alignas(8) unsigned char bytes[112];
+};
+
+// Incremental SHA-256.
 class Sha256 {
  public:
   Sha256();
@@ -30,10 +35,10 @@ class Sha256 {
   Digest finish();
 
  private:
-  evp_md_ctx_st* ctx_;
+  Sha256State state_;
 };
 
-// One-shot SHA-256 on a thread-local context.
+// One-shot SHA-256.
 Digest sha256(std::string_view data);
 
 // An HMAC-SHA256 key whose inner and outer padded blocks are absorbed once, so each MAC under
@@ -49,9 +54,15 @@ class HmacSha256Key {
 
   Digest mac(std::string_view message) const;
 
+  // The same key with `prefix` already fed into the inner hash: mac(m) of the result is
+  // mac(prefix + m) of this one. For a message head shared by many MACs.
+  HmacSha256Key with_message_prefix(std::string_view prefix) const;
+  // True when both compute the same MACs (same key, same prefix).
+  bool same_key(const HmacSha256Key& other) const;
+
  private:
-  evp_md_ctx_st* inner_;
-  evp_md_ctx_st* outer_;
+  Sha256State inner_;
+  Sha256State outer_;
 };
 
 Digest hmac_sha256(std::string_view key, std::string_view message);

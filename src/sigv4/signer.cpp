@@ -25,9 +25,18 @@ void SignatureWork::compute(const CanonicalInput& input, std::string_view amz_da
   string_to_sign.push_back('\n');
   string_to_sign.append(scope);
   string_to_sign.push_back('\n');
+  // The head of the string to sign changes once a second at most, and it is longer than a
+  // SHA-256 block: MAC it once and start each signature from there.
+  const std::size_t head_size = string_to_sign.size();
+  const std::string_view head(string_to_sign.data(), head_size);
+  if (!head_key_ || head != head_ || !head_source_->same_key(signing_key)) {
+    head_.assign(head);
+    head_source_ = signing_key;
+    head_key_ = signing_key.with_message_prefix(head);
+  }
   append_hex(string_to_sign, sha256(canonical_request));
   signature.clear();
-  append_hex(signature, signing_key.mac(string_to_sign));
+  append_hex(signature, head_key_->mac(std::string_view(string_to_sign).substr(head_size)));
 }
 
 Signer::Signer(Credentials credentials, std::string region, std::string service)

@@ -28,6 +28,7 @@
 // x-amz-security-token (session credentials) and returns their values to send.
 
 #include <chrono>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -87,6 +88,13 @@ struct SignatureWork {
   // canonical request -> string to sign -> hex signature, with `scope` the credential scope.
   void compute(const CanonicalInput& input, std::string_view amz_date, std::string_view scope,
                const HmacSha256Key& signing_key);
+
+ private:
+  // The signing key with the string to sign's head (algorithm, date, scope) already absorbed,
+  // and what it was made from; the head changes once a second at most.
+  std::string head_;
+  std::optional<HmacSha256Key> head_source_;
+  std::optional<HmacSha256Key> head_key_;
 };
 
 class Signer {

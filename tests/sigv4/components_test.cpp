@@ -127,6 +127,74 @@ TEST(AmzDate, FormatsAndParsesRoundTrip) {
   EXPECT_FALSE(parse_http_date("Fri, 24 Mai 2013 00:00:00 GMT"));
 }
 
+TEST(CanonicalRequest, TrimmedValuesCopyCleanWordsWholeAndCollapseTheRest) {
+  auto trimmed = [](std::string_view value) {
+    std::string out = "=";
+    append_trimmed_header_value(out, value);
+    return out;
+  };
+  // Clean values of every length around the eight-byte steps are copied unchanged.
+  const std::string hash(64, 'f');
+  EXPECT_EQ(trimmed(hash), "=" + hash);
+  EXPECT_EQ(trimmed("20130524T000000Z"), "=20130524T000000Z");
+  EXPECT_EQ(trimmed("1234567"), "=1234567");
+  EXPECT_EQ(trimmed("12345678"), "=12345678");
+  EXPECT_EQ(trimmed(""), "=");
+  // Non-ASCII bytes are not whitespace.
+  EXPECT_EQ(trimmed("caf\xc3\xa9-\xff\x80"
+                    "zzzzzzzz"),
+            "=caf\xc3\xa9-\xff\x80"
+            "zzzzzzzz");
+  // Whitespace anywhere, also past the first eight bytes, is trimmed and collapsed.
+  EXPECT_EQ(trimmed("abcdefghij  klm"), "=abcdefghij klm");
+  EXPECT_EQ(trimmed("abcdefghijklmnop\t"), "=abcdefghijklmnop");
+  EXPECT_EQ(trimmed(" \r\n a \v\f b "), "=a b");
+  EXPECT_EQ(trimmed("   "), "=");
+  // A control character that is not whitespace stays (it takes the slow path).
+  EXPECT_EQ(trimmed("abcdefgh\x01ijk"), "=abcdefgh\x01ijk");
+}
+
+TEST(Crypto, AKeyWithAMessagePrefixMacsThePrefixedMessage) {
+  const HmacSha256Key key("key");
+  // Prefixes shorter than, equal to and longer than a SHA-256 block.
+  for (const std::string& prefix :
+       {std::string("AWS4"), std::string(64, 'p'), std::string(69, 'q')}) {
+    const HmacSha256Key prefixed = key.with_message_prefix(prefix);
+    EXPECT_EQ(to_hex(prefixed.mac("tail")), to_hex(hmac_sha256("key", prefix + "tail")));
+    EXPECT_FALSE(prefixed.same_key(key));
+  }
+  EXPECT_TRUE(HmacSha256Key("key").same_key(key));
+  EXPECT_FALSE(HmacSha256Key("other").same_key(key));
+}
+
+TEST(Signer, ASecondKeyInTheSameSecondGetsItsOwnSignature) {
+  // SignatureWork remembers the signing key with the string to sign's head absorbed; a different
+  // key with the same date and scope (the verifier checks many users) must not reuse it.
+  const auto time = *AmzDate::parse("20130524T000000Z");
+  const std::array<Header, 1> headers{{{"host", "examplebucket.s3.amazonaws.com"}}};
+  const CanonicalInput input{"GET", "/test.txt", "", headers, kUnsignedPayload, PathRule::as_sent};
+  std::string scope;
+  append_credential_scope(scope, time.date(), "us-east-1", "s3");
+  const HmacSha256Key first(std::string(32, '1'));
+  const HmacSha256Key second(std::string(32, '2'));
+  SignatureWork shared;
+  shared.compute(input, time.text(), scope, first);
+  const std::string first_signature = shared.signature;
+  shared.compute(input, time.text(), scope, second);
+  SignatureWork fresh;
+  fresh.compute(input, time.text(), scope, second);
+  EXPECT_EQ(shared.signature, fresh.signature);
+  EXPECT_NE(shared.signature, first_signature);
+  shared.compute(input, time.text(), scope, first);
+  EXPECT_EQ(shared.signature, first_signature);
+  // The next second changes the head, and so the signature.
+  const auto later = *AmzDate::parse("20130524T000001Z");
+  shared.compute(input, later.text(), scope, first);
+  fresh.compute(input, later.text(), scope, first);
+  EXPECT_EQ(shared.signature, fresh.signature);
+  EXPECT_NE(shared.signature, first_signature);
+}
+
 TEST(Crypto, Sha256AndHmacMatchKnownVectors) {
   EXPECT_EQ(sha256_hex(""), kEmptyPayloadHash);
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
