@@ -49,6 +49,27 @@ phases:
 seed: 6
 """
 
+TWO_TOPICS = """
+target:
+  endpoint: {endpoint}
+  credentials: env
+  bucket: ceph-two-topics
+setup:
+  buckets: [ceph-two-topics]
+  topics: [ {{ name: ceph-two-a }}, {{ name: ceph-two-b }} ]
+  notifications:
+    - {{ bucket: ceph-two-topics, events: ["s3:ObjectCreated:*"], webhook: true }}
+events:
+  source: webhook
+  listen: 127.0.0.1:0
+phases:
+  - name: puts
+    iterations: 1
+    flow:
+      - put: {{ key: "k", size: 1 }}
+seed: 7
+"""
+
 
 class CephWalkthrough(unittest.TestCase):
     def setUp(self):
@@ -127,6 +148,15 @@ class CephWalkthrough(unittest.TestCase):
         self.assertIn("setup.topics: creating topic 'ceph-denied' failed: HTTP 403", r.stderr)
         self.assertIn("SignatureDoesNotMatch", r.stderr)
         self.assertNotIn(wrong, r.stdout + r.stderr)
+
+    def test_webhook_true_with_two_topics_to_the_webhook_is_a_setup_error(self):
+        path = harness.write_scenario(self.dir.name, TWO_TOPICS.format(
+            endpoint=self.cluster.endpoint))
+        r = harness.run_s3storm(["run", path, "--quiet"], env=self.cluster.env())
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("needs exactly one setup.topics entry pushing to the run's webhook", r.stderr)
+        self.assertIn("found 2", r.stderr)
+        self.assertEqual(self.cluster.s3().list_objects_v2(Bucket="ceph-two-topics")["KeyCount"], 0)
 
 
 if __name__ == "__main__":
