@@ -153,6 +153,19 @@ TEST(NotificationParser, FieldsWeDoNotReadMayHoldAnything) {
   EXPECT_EQ(parsed.records[1].kind, EventKind::kObjectRemovedDelete);
 }
 
+TEST(NotificationParser, EscapesNumbersAndDeepNestingAreReadLikeAnyJson) {
+  std::string deep;
+  for (int i = 0; i < 80; ++i) deep += "[";
+  for (int i = 0; i < 80; ++i) deep += "]";
+  const auto parsed = parse_notification(
+      R"({"n":[-1,0,1.5,2e3,-0.25E-2,true,false,null],"deep":)" + deep +
+      R"(,"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},)"
+      R"("object":{"key":"a\"b\\c\/d\u00e9","size":0}}}]})");
+  ASSERT_EQ(parsed.records.size(), 1u);
+  EXPECT_EQ(parsed.records[0].key, "a\"b\\c/d\xc3\xa9");
+  EXPECT_EQ(parsed.records[0].size, 0u);
+}
+
 TEST(NotificationParser, RepeatedFieldKeepsTheLastValue) {
   const auto parsed = parse_notification(
       R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},)"
@@ -190,7 +203,10 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":[],"object":{"key":"k"}}}]})",
         R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":1.5}}}]})",
         R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":null}}}]})",
-        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k"}}}]} trailing)"));
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k"}}}]} trailing)",
+        R"({"Records":[],"x":01})", R"({"Records":[],"x":1.})", R"({"Records":[],"x":-})",
+        R"({"Records":[],"x":[1,]})", R"({"Records":[],"x":{"a":1,}})", R"({"Records":[],"x":tru})",
+        R"({"Records":[],"x":"tab	inside"})", R"({"Records":[]} {})", R"({"Records":[],})"));
 
 TEST(KeyEncoding, DecodesPlusAndPercent) {
   EXPECT_EQ(decode_event_key("a+b%2Bc%25d%C3%A9"), std::optional<std::string>("a b+c%d\xc3\xa9"));
