@@ -22,7 +22,8 @@ bool all_passed(const std::vector<ThresholdResult>& results);
 
 // Whether a threshold can be judged while the run still goes on. Event metrics cannot: an event
 // not seen yet is only missing once the grace period after the last operation is over, and the
-// delivery latencies are only complete then; they are judged at the end, like every threshold.
+// delivery latencies are only complete then. Nor can phase.<name>.dropped, which the workers add
+// up only when the phase ends. All are judged at the end, like every threshold.
 bool judged_live(const scenario::Threshold& threshold);
 
 // The abort_on_fail thresholds that fail on a snapshot of a run in progress, `elapsed` into it:

@@ -68,6 +68,8 @@ TEST(LiveThresholds, LatencyAndRatesComeFromTheLiveNumbers) {
   EXPECT_LT(failed[0].measured, 0.08 * (1 + 1.0 / 16));
   EXPECT_TRUE(report::judged_live(thresholds[0]));
   EXPECT_FALSE(report::judged_live(threshold("events.delivery.p99 < 1s", true, 0s)));
+  EXPECT_FALSE(report::judged_live(threshold("phase.storm.dropped == 0", true, 0s)));
+  EXPECT_TRUE(report::judged_live(threshold("phase.storm.errors == 0", true, 0s)));
 }
 
 TEST(LiveThresholds, APhaseThatEndedKeepsItsDuration) {
