@@ -198,6 +198,14 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
         "events.source: sqs needs a real endpoint: the embedded target hands its events to the run "
         "directly (use source: webhook with endpoint: embedded)");
   }
+  if (from_sqs && options.shard.sharded()) {
+    // Not refused: a per-shard queue (--set events.sqs.queue_url=...) is the right setup, and
+    // nothing here can tell whether the queues differ.
+    fmt::print(stderr,
+               "s3storm: shard {}/{}: the SQS poller deletes every message it reads, so each shard "
+               "needs its own queue (see docs/sharding.md)\n",
+               options.shard.index, options.shard.count);
+  }
 
   stats::LiveCounters live;
   LiveRun live_run(run_start);
