@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <boost/beast/core/error.hpp>
+#include <chrono>
+#include <optional>
+
 #include "http/connection_pool.hpp"
 #include "http/tls.hpp"
 #include "io_helpers.hpp"
@@ -42,6 +46,29 @@ Outcomes fetch_twice(const std::string& host, std::uint16_t port, const TlsOptio
   }
   pool.close();
   return got;
+}
+
+TEST(Tls, AHandshakeNobodyAnswersEndsAtTheConnectTimeout) {
+  // A TCP listener that accepts (the kernel does) but never speaks TLS: the handshake must end
+  // at the connect timeout, reported as a TLS failure caused by the timeout.
+  boost::asio::io_context server_io;
+  boost::asio::ip::tcp::acceptor silent(server_io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  PoolOptions options;
+  options.connect_timeout = std::chrono::milliseconds(200);
+  boost::asio::io_context io;
+  ConnectionPool pool(io, Endpoint{Scheme::https, "127.0.0.1", silent.local_endpoint().port()},
+                      options, make_client_tls_context(TlsOptions{false, ""}));
+  Request request;
+  prepare_request(request, bhttp::verb::get, "/", "127.0.0.1");
+  std::optional<Result> got;
+  const auto start = std::chrono::steady_clock::now();
+  pool.async_send(request, [&](Result& r) { got = r; });
+  ASSERT_TRUE(run_until(io, [&] { return got.has_value(); }));
+  EXPECT_EQ(got->outcome, Outcome::tls_failed);
+  EXPECT_EQ(got->error, boost::beast::error::timeout);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, std::chrono::milliseconds(150));
+  EXPECT_LT(took, std::chrono::milliseconds(2000));
 }
 
 TEST(Tls, UnknownCaFailsTheHandshakeWhenVerifying) {
