@@ -62,6 +62,29 @@ bool is_valid_bucket_name(std::string_view name) {
                      [&](char c) { return alnum(c) || c == '.' || c == '-'; });
 }
 
+void ObjectStore::Bucket::put(const std::string& key, ObjectInfo object) {
+  if (objects.insert_or_assign(key, std::move(object)).second) sorted_valid = false;
+}
+
+bool ObjectStore::Bucket::erase(const std::string& key) {
+  if (objects.erase(key) == 0) return false;
+  sorted_valid = false;
+  return true;
+}
+
+const std::vector<const ObjectStore::ObjectMap::value_type*>& ObjectStore::Bucket::in_key_order()
+    const {
+  if (!sorted_valid) {
+    sorted.clear();
+    sorted.reserve(objects.size());
+    for (const auto& entry : objects) sorted.push_back(&entry);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    sorted_valid = true;
+  }
+  return sorted;
+}
+
 ObjectStore::Bucket& ObjectStore::bucket_or_throw(const std::string& bucket) {
   const auto it = buckets_.find(bucket);
   if (it == buckets_.end()) no_such_bucket(bucket);
@@ -164,7 +187,7 @@ ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string&
   if (!discard_) object.body = std::make_shared<const std::string>(body);
   std::lock_guard lock(mutex_);
   object.last_modified = Clock::now();
-  bucket_or_throw(bucket).objects.insert_or_assign(key, object);
+  bucket_or_throw(bucket).put(key, object);
   return object;
 }
 
@@ -194,18 +217,18 @@ ObjectInfo ObjectStore::copy_object(const std::string& source_bucket, const std:
     copy.metadata = std::move(replacement->second);
   }
   copy.last_modified = Clock::now();
-  bucket_or_throw(bucket).objects.insert_or_assign(key, copy);
+  bucket_or_throw(bucket).put(key, copy);
   return copy;
 }
 
 bool ObjectStore::delete_object(const std::string& bucket, const std::string& key) {
   std::shared_ptr<const std::string> released;  // freed after the lock is dropped
   std::lock_guard lock(mutex_);
-  auto& objects = bucket_or_throw(bucket).objects;
-  const auto it = objects.find(key);
-  if (it == objects.end()) return false;
+  Bucket& found = bucket_or_throw(bucket);
+  const auto it = found.objects.find(key);
+  if (it == found.objects.end()) return false;
   released = std::move(it->second.body);
-  objects.erase(it);
+  found.erase(key);
   return true;
 }
 
@@ -222,7 +245,7 @@ ListResult ObjectStore::list_objects(const std::string& bucket, const ListReques
 
   ListResult result;
   std::lock_guard lock(mutex_);
-  const auto& objects = bucket_or_throw(bucket).objects;
+  const Bucket& listed = bucket_or_throw(bucket);
 
   std::string after = request.start_after;
   std::string skip_prefix;  // a common prefix already returned: none of its keys come again
@@ -231,16 +254,26 @@ ListResult ObjectStore::list_objects(const std::string& bucket, const ListReques
     if (last > after) after = last;
     if ((*resume)[0] == 'P') skip_prefix = last;
   }
-  auto it = after.empty() ? objects.lower_bound(request.prefix) : objects.upper_bound(after);
-  if (!request.prefix.empty() && it != objects.end() && it->first < request.prefix) {
-    it = objects.lower_bound(request.prefix);
+  const auto key_less = [](const ObjectMap::value_type* entry, const std::string& key) {
+    return entry->first < key;
+  };
+  const auto key_greater = [](const std::string& key, const ObjectMap::value_type* entry) {
+    return key < entry->first;
+  };
+  const auto& ordered = listed.in_key_order();
+  auto it = after.empty()
+                ? std::lower_bound(ordered.begin(), ordered.end(), request.prefix, key_less)
+                : std::upper_bound(ordered.begin(), ordered.end(), after, key_greater);
+  if (!request.prefix.empty() && it != ordered.end() && (*it)->first < request.prefix) {
+    it = std::lower_bound(ordered.begin(), ordered.end(), request.prefix, key_less);
   }
 
   int returned = 0;
   std::string last_item;
   char last_kind = 'K';
-  for (; it != objects.end(); ++it) {
-    const std::string& key = it->first;
+  for (; it != ordered.end(); ++it) {
+    const std::string& key = (*it)->first;
+    const ObjectInfo& object = (*it)->second;
     if (key.compare(0, request.prefix.size(), request.prefix) != 0) break;  // past the prefix
     if (!skip_prefix.empty() && key.compare(0, skip_prefix.size(), skip_prefix) == 0) continue;
 
@@ -258,7 +291,7 @@ ListResult ObjectStore::list_objects(const std::string& bucket, const ListReques
       break;
     }
     if (common.empty()) {
-      result.contents.push_back({key, it->second.size, it->second.etag, it->second.last_modified});
+      result.contents.push_back({key, object.size, object.etag, object.last_modified});
       last_item = key;
       last_kind = 'K';
     } else {
@@ -372,7 +405,7 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
   }
   std::lock_guard lock(mutex_);
   object.last_modified = Clock::now();
-  bucket_or_throw(bucket).objects.insert_or_assign(key, object);
+  bucket_or_throw(bucket).put(key, object);
   return object;
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -147,10 +148,22 @@ class ObjectStore {
     Clock::time_point initiated;
     std::map<int, StoredPart> parts;
   };
+  using ObjectMap = std::unordered_map<std::string, ObjectInfo>;
   struct Bucket {
     Clock::time_point created;
-    std::map<std::string, ObjectInfo> objects;  // ordered, as listings need
+    // Hashed, not ordered: a PUT-heavy load adds a key per request, and walking a tree of strings
+    // was the target's largest user-space cost natively (~12% of the server's CPU at 64
+    // connections of 1 KiB PUTs).
+    ObjectMap objects;
+    // Listings need key order: the keys are sorted on the first listing after one was added or
+    // removed, so paging through a bucket that is not being written sorts it once.
+    mutable std::vector<const ObjectMap::value_type*> sorted;
+    mutable bool sorted_valid = false;
     std::shared_ptr<const NotificationRules> notifications;
+
+    void put(const std::string& key, ObjectInfo object);
+    bool erase(const std::string& key);  // whether the key was there
+    const std::vector<const ObjectMap::value_type*>& in_key_order() const;
   };
 
   Bucket& bucket_or_throw(const std::string& bucket);

@@ -233,5 +233,18 @@ TEST_F(Listing, PrefixStartAfterAndMaxKeys) {
   EXPECT_EQ(code_of([&] { store.list_objects("bucket", request); }), ErrorCode::kInvalidArgument);
 }
 
+TEST_F(Listing, WritesBetweenListingsAreSeenInKeyOrder) {
+  EXPECT_THAT(keys(store.list_objects("bucket", {})),
+              ElementsAre("a/1", "a/2", "a/b/3", "b", "c/x", "c/y", "d"));
+  store.put_object("bucket", "bb", "x", "", {});
+  store.put_object("bucket", "0", "x", "", {});
+  store.put_object("bucket", "b", "overwritten", "", {});  // an existing key: no new entry
+  store.delete_object("bucket", "c/x");
+  store.copy_object("bucket", "d", "bucket", "e", std::nullopt);
+  const auto listed = store.list_objects("bucket", {});
+  EXPECT_THAT(keys(listed), ElementsAre("0", "a/1", "a/2", "a/b/3", "b", "bb", "c/y", "d", "e"));
+  EXPECT_EQ(listed.contents[4].size, 11u);
+}
+
 }  // namespace
 }  // namespace s3storm::target
