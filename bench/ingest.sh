@@ -42,7 +42,7 @@ trap cleanup EXIT
 
 # Enough expectations for everything wrk can send in the time (unmatched events would be counted
 # as unexpected, which is not the case this measures).
-keys=$((seconds * 150000))
+keys=$((seconds * 200000))
 port=$((20000 + RANDOM % 20000))
 runner=()
 if [[ $callgrind -eq 1 ]]; then
