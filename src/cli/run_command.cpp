@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "engine/scenario_run.hpp"
 #include "engine/setup.hpp"
+#include "report/html_writer.hpp"
 #include "report/json_writer.hpp"
 #include "report/junit_writer.hpp"
 #include "report/text_report.hpp"
@@ -29,6 +30,7 @@ struct RunCliOptions {
   std::vector<std::string> thresholds;
   std::string json;
   std::string junit;
+  std::string html;
   std::size_t threads = 0;
   bool insecure = false;
   bool quiet = false;
@@ -105,6 +107,8 @@ int run(const RunCliOptions& options) {
   if (!json.empty()) write_json(result, json);
   const std::string junit = options.junit.empty() ? loaded.report.junit : options.junit;
   if (!junit.empty()) report::write_junit_file(result, junit);
+  const std::string html = options.html.empty() ? loaded.report.html : options.html;
+  if (!html.empty()) report::write_html_file(result, html);
   if (run_options.shard.sharded() && result.events.source != "none") {
     fmt::print(stderr, "s3storm: shard {}/{}: {} event(s) for other shards' keys left to them\n",
                run_options.shard.index, run_options.shard.count, outcome.foreign_events);
@@ -136,6 +140,8 @@ void add_run_command(CLI::App& app, Action& action) {
   sub->add_option("--json", options->json, "Write the JSON report here (overrides report.json)");
   sub->add_option("--junit", options->junit,
                   "Write a JUnit XML verdict here (overrides report.junit)");
+  sub->add_option("--html", options->html,
+                  "Write the self-contained HTML report here (overrides report.html)");
   sub->add_option("--threads", options->threads, "Worker threads (default: the number of cores)")
       ->check(CLI::Range(1, 1024));
   sub->add_flag("--insecure", options->insecure, "Do not verify the endpoint's TLS certificate");

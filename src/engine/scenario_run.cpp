@@ -364,16 +364,18 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   outcome.aborted_by = watch.aborted_by();
   outcome.aborted_at_s = watch.aborted_at_s();
 
+  if (matcher) wait_for_stragglers(*matcher, scenario.events.grace, stop_requested, user_stop);
+  // The receivers stop before the count is taken: an event answered 200 after the summary would
+  // be acknowledged but never counted (a late duplicate, say).
+  if (webhook) webhook->stop();
+  if (sqs) sqs->stop();
   if (matcher) {
-    wait_for_stragglers(*matcher, scenario.events.grace, stop_requested, user_stop);
     std::map<int, std::uint64_t> rejects;
     if (webhook) rejects = webhook->counters().rejects;
     result.events = events::to_event_stats(
         matcher->summarize(),
         scenario.events.source == scenario::EventSource::webhook ? "webhook" : "sqs", rejects);
   }
-  if (webhook) webhook->stop();
-  if (sqs) sqs->stop();
   if (user_stop.load()) stop_requested.store(true);
 
   if (scenario.setup.cleanup && !stop->load()) {

@@ -47,6 +47,7 @@ class ReportViews(unittest.TestCase):
         cls.fast_json, cls.slow_json = os.path.join(d, "fast.json"), os.path.join(d, "slow.json")
         cls.fast_junit = os.path.join(d, "from-scenario", "fast.xml")
         cls.slow_junit = os.path.join(d, "from-flag.xml")
+        cls.slow_html = os.path.join(d, "html-from-run", "slow.html")
         fast = harness.write_scenario(d, SCENARIO.format(
             iterations=300, rate="", junit=cls.fast_junit), "fast.yaml")
         slow = harness.write_scenario(d, SCENARIO.format(
@@ -54,7 +55,7 @@ class ReportViews(unittest.TestCase):
         cls.fast_run = run("run", fast, "--json", cls.fast_json, "--quiet")
         # --junit wins over the scenario's report.junit.
         cls.slow_run = run("run", slow, "--json", cls.slow_json, "--junit", cls.slow_junit,
-                           "--quiet")
+                           "--html", cls.slow_html, "--quiet")
 
     @classmethod
     def tearDownClass(cls):
@@ -73,6 +74,12 @@ class ReportViews(unittest.TestCase):
         self.assertTrue(os.path.exists(self.fast_junit), "report.junit from the scenario")
         self.assertTrue(os.path.exists(self.slow_junit), "--junit")
         self.assertFalse(os.path.exists(os.path.join(os.getcwd(), "unused.xml")))
+
+    def test_run_html_is_the_same_page_as_report_html_of_its_json(self):
+        again = self.path("again.html")
+        r = run("report", self.slow_json, "--html", again)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(self.read(self.slow_html), self.read(again))
 
     def check_junit(self, path):
         root = ET.parse(path).getroot()
