@@ -363,8 +363,19 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   watch.finish();
   outcome.aborted_by = watch.aborted_by();
   outcome.aborted_at_s = watch.aborted_at_s();
+  if (!outcome.aborted_by.empty()) {
+    const auto& failed = outcome.aborted_by.front();
+    result.stopped_by =
+        fmt::format("abort_on_fail threshold '{}' failed at {:.1f} s (measured {:g})", failed.expr,
+                    outcome.aborted_at_s, failed.measured);
+  } else if (user_stop.load()) {
+    result.stopped_by = "interrupted (SIGINT or SIGTERM)";
+  }
 
   if (matcher) wait_for_stragglers(*matcher, scenario.events.grace, stop_requested, user_stop);
+  if (result.stopped_by.empty() && user_stop.load()) {
+    result.stopped_by = "interrupted while waiting for late events";
+  }
   // The receivers stop before the count is taken: an event answered 200 after the summary would
   // be acknowledged but never counted (a late duplicate, say).
   if (webhook) webhook->stop();
@@ -375,6 +386,7 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     result.events = events::to_event_stats(
         matcher->summarize(),
         scenario.events.source == scenario::EventSource::webhook ? "webhook" : "sqs", rejects);
+    result.events.foreign = foreign_events.load();
   }
   if (user_stop.load()) stop_requested.store(true);
 
@@ -394,7 +406,7 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
 
   result.duration_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-  outcome.foreign_events = foreign_events.load();
+  outcome.foreign_events = result.events.foreign;
   return outcome;
 }
 

@@ -125,6 +125,7 @@ void append_header(std::string& out, const RunReport& report) {
   item("Started", escape(format_iso8601(report.started)));
   item("Duration", fmt::format("{:.2f} s", report.duration_s));
   item("Shards", fmt::format("{}", report.shards));
+  if (!report.stopped_by.empty()) item("Stopped early", escape(report.stopped_by));
   item("Verdict", verdict);
   out += "</dl></header>";
 }

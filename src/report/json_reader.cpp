@@ -233,6 +233,7 @@ class Reader {
     events.missing_keys = keys(j, where, "missing_keys");
     events.unexpected_keys = keys(j, where, "unexpected_keys");
     events.test_events = u64(j, where, "test_events");
+    if (j.contains("foreign")) events.foreign = u64(j, where, "foreign");
     events.receiver_rejects = counts_by_status(j, where, "receiver_rejects");
     return events;
   }
@@ -256,6 +257,7 @@ class Reader {
       fail("shards", "expected a positive count");
     }
     r.shards = static_cast<std::uint32_t>(shards);
+    if (j.contains("stopped_by")) r.stopped_by = string(j, "", "stopped_by");
     const json& phases = array(j, "", "phases");
     for (std::size_t i = 0; i < phases.size(); ++i)
       r.phases.push_back(phase(phases[i], item("phases", i)));

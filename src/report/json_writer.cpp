@@ -135,6 +135,7 @@ ordered_json events_to_json(const stats::EventStats& events) {
   j["missing_keys"] = events.missing_keys;
   j["unexpected_keys"] = events.unexpected_keys;
   j["test_events"] = events.test_events;
+  if (events.foreign > 0) j["foreign"] = events.foreign;
   j["receiver_rejects"] = counts_by_status(events.receiver_rejects);
   return j;
 }
@@ -205,6 +206,7 @@ ordered_json to_json(const RunReport& report) {
   j["started"] = format_iso8601(report.started);
   j["duration_s"] = report.duration_s;
   j["shards"] = report.shards;
+  if (!report.stopped_by.empty()) j["stopped_by"] = report.stopped_by;
   ordered_json phases = ordered_json::array();
   for (const auto& phase : report.phases) phases.push_back(phase_to_json(phase));
   j["phases"] = std::move(phases);

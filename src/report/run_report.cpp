@@ -50,6 +50,7 @@ void merge_report(RunReport& into, const RunReport& from) {
   for (std::size_t i = 0; i < into.phases.size(); ++i) into.phases[i].merge(from.phases[i]);
   into.events.merge(from.events);
   into.shards += from.shards;
+  if (into.stopped_by.empty()) into.stopped_by = from.stopped_by;
   into.thresholds.clear();
 }
 

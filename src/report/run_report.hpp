@@ -27,6 +27,9 @@ struct RunReport {
   Timestamp started{};
   double duration_s = 0;
   std::uint32_t shards = 1;  // how many runs' reports were merged into this one
+  // Empty when the run ended as planned; otherwise why it stopped early, in words (Ctrl-C, or the
+  // abort_on_fail threshold that failed and when). Merged reports keep the first shard's reason.
+  std::string stopped_by;
   std::vector<stats::PhaseStats> phases;
   stats::EventStats events;
   std::vector<ThresholdResult> thresholds;

@@ -92,6 +92,9 @@ void append_events(std::string& out, const stats::EventStats& events) {
   list("missing", events.missing_keys);
   list("unexpected", events.unexpected_keys);
   if (events.test_events > 0) fmt::format_to(it, "  test events: {}\n", events.test_events);
+  if (events.foreign > 0) {
+    fmt::format_to(it, "  other shards' events (left to them): {}\n", events.foreign);
+  }
   if (!events.receiver_rejects.empty()) {
     out += "  receiver rejected:";
     for (const auto& [status, n] : events.receiver_rejects) {
@@ -118,6 +121,7 @@ std::string format_text_report(const RunReport& report) {
                  report.duration_s);
   if (report.shards > 1) fmt::format_to(it, ", {} shards merged", report.shards);
   out += '\n';
+  if (!report.stopped_by.empty()) fmt::format_to(it, "Stopped early: {}\n", report.stopped_by);
   for (const auto& phase : report.phases) {
     append_phase(out, phase, fmt::format("Phase {}", phase.name).c_str());
   }

@@ -34,6 +34,7 @@ void EventStats::merge(const EventStats& other) {
   for (const auto& key : other.missing_keys) note_missing_key(key);
   for (const auto& key : other.unexpected_keys) note_unexpected_key(key);
   test_events += other.test_events;
+  foreign += other.foreign;
   for (const auto& [status, n] : other.receiver_rejects) receiver_rejects[status] += n;
 }
 

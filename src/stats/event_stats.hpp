@@ -36,6 +36,8 @@ struct EventStats {
   std::vector<std::string> missing_keys;
   std::vector<std::string> unexpected_keys;
   std::uint64_t test_events = 0;  // s3:TestEvent and the like, counted apart from the above
+  // Sharded runs: events for other shards' keys, left to them (neither matched nor unexpected).
+  std::uint64_t foreign = 0;
   std::map<int, std::uint64_t> receiver_rejects;  // requests the receiver refused, by HTTP status
 
   void note_missing_key(std::string key);

@@ -62,6 +62,10 @@ class AbortOnFail(unittest.TestCase):
         self.assertLess(report["phases"][0]["duration_s"], 10)
         verdicts = {t["expr"]: t["pass"] for t in report["thresholds"]}
         self.assertEqual(verdicts, {"errors.rate < 0.05": False, "put.count > 0": True})
+        # The report itself says why the run is short, for whoever reads it later.
+        self.assertRegex(report["stopped_by"], r"^abort_on_fail threshold 'errors\.rate < 0\.05' "
+                                               r"failed at \d+\.\d s \(measured 0\.[3-7]\d*\)$")
+        self.assertIn("Stopped early: abort_on_fail threshold", r.stdout)
 
     def test_a_healthy_run_is_not_stopped(self):
         r, took = self.run_against(
@@ -69,8 +73,9 @@ class AbortOnFail(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertNotIn("stopped at", r.stderr)
         self.assertGreater(took, 3)
-        put = harness.load_report(self.json)["phases"][0]["ops"]["put"]
-        self.assertGreater(put["count"], 400)
+        report = harness.load_report(self.json)
+        self.assertNotIn("stopped_by", report)
+        self.assertGreater(report["phases"][0]["ops"]["put"]["count"], 400)
 
 
 if __name__ == "__main__":

@@ -152,6 +152,9 @@ class ShardedRun(unittest.TestCase):
             match = re.search(rf"shard {i}/3: (\d+) event\(s\) for other shards' keys", err)
             self.assertIsNotNone(match, err)
             foreign += int(match.group(1))
+            # The shard's report carries the same count.
+            self.assertEqual(harness.load_report(paths[i])["events"].get("foreign", 0),
+                             int(match.group(1)))
         # Each shard sees the other shards' events for as long as it listens (a shard that is done
         # stops listening): never more than 2 x (31 puts + 31 copies + 31 deletes + 40 puts).
         self.assertGreater(foreign, 0)

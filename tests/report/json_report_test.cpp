@@ -8,6 +8,8 @@
 #include "report/iso_time.hpp"
 #include "report/json_reader.hpp"
 #include "report/json_writer.hpp"
+#include "report/run_report.hpp"
+#include "report/text_report.hpp"
 #include "sample_report.hpp"
 #include "util/usage_error.hpp"
 
@@ -176,6 +178,30 @@ TEST(JsonReport, EarlyCountIsWrittenPerTypeAndInTotalsAndReadBack) {
   EXPECT_EQ(j.at("events").at("by_type").at("ObjectRemoved:Delete").at("early"), 0);
   EXPECT_EQ(j.at("events").at("totals").at("early"), 13);
   EXPECT_EQ(parse_report(j.dump(), "early.json").events.by_type.at("ObjectCreated:Put").early, 13u);
+}
+
+TEST(JsonReport, StoppedByAndForeignEventsAppearOnlyWhenTheyHappenAndReadBack) {
+  auto original = sample_report();
+  const json plain = json::parse(write_json(original));
+  EXPECT_FALSE(plain.contains("stopped_by"));
+  EXPECT_FALSE(plain.at("events").contains("foreign"));
+
+  original.stopped_by = "abort_on_fail threshold 'put.p99 < 5ms' failed at 3.0 s (measured 0.02)";
+  original.events.foreign = 41;
+  const json j = json::parse(write_json(original));
+  EXPECT_EQ(j.at("stopped_by"), original.stopped_by);
+  EXPECT_EQ(j.at("events").at("foreign"), 41);
+  const RunReport read = parse_report(j.dump(), "stopped.json");
+  EXPECT_EQ(read, original);
+  EXPECT_NE(format_text_report(read).find("Stopped early: abort_on_fail threshold 'put.p99 < 5ms'"),
+            std::string::npos);
+
+  // Merged shards: foreign events add up; the first shard that stopped early says why.
+  RunReport merged = sample_report();
+  merged.events.foreign = 1;
+  merge_report(merged, read);
+  EXPECT_EQ(merged.events.foreign, 42u);
+  EXPECT_EQ(merged.stopped_by, original.stopped_by);
 }
 
 std::string error_of(const std::string& text) {
