@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target s3storm
-./build/release/s3storm run scenarios/quickstart.yaml --json out/quickstart.json "$@"
+./build/release/s3storm run scenarios/quickstart.yaml --json out/quickstart.json \
+  --html out/quickstart.html "$@"
