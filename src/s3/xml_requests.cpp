@@ -41,30 +41,6 @@ void append_xml_element(std::string& out, std::string_view name, std::string_vie
   out += '>';
 }
 
-void append_xml_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
 void write_complete_multipart_upload(std::string& out, const std::vector<CompletedPart>& parts) {
   out.clear();
   out += "<CompleteMultipartUpload xmlns=\"";

@@ -7,10 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "util/xml_escape.hpp"
+
 namespace s3storm::s3 {
 
-// Appends text with the five XML special characters escaped.
-void append_xml_escaped(std::string& out, std::string_view text);
+using util::append_xml_escaped;
 // Appends <name>text</name>, the text escaped.
 void append_xml_element(std::string& out, std::string_view name, std::string_view text);
 
