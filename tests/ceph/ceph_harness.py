@@ -7,7 +7,9 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
+import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
@@ -53,9 +55,21 @@ def cluster_or_exit():
     return Cluster(values)
 
 
+class CephTestCase(unittest.TestCase):
+    """A test against the cluster: self.cluster, a scratch folder self.dir and a report path
+    self.json in it."""
+
+    def setUp(self):
+        self.cluster = cluster_or_exit()
+        self.dir = tempfile.TemporaryDirectory()
+        self.json = os.path.join(self.dir.name, "report.json")
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+
 def main():
     """unittest.main(), after the cluster check."""
-    import unittest
     cluster_or_exit()
     unittest.main()
 

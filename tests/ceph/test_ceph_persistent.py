@@ -6,8 +6,6 @@ import collections
 import json
 import os
 import sys
-import tempfile
-import unittest
 
 import ceph_harness
 from ceph_harness import harness
@@ -47,15 +45,7 @@ seed: 5
 """
 
 
-class CephPersistentTopic(unittest.TestCase):
-    def setUp(self):
-        self.cluster = ceph_harness.cluster_or_exit()
-        self.dir = tempfile.TemporaryDirectory()
-        self.json = os.path.join(self.dir.name, "report.json")
-
-    def tearDown(self):
-        self.dir.cleanup()
-
+class CephPersistentTopic(ceph_harness.CephTestCase):
     def test_sustained_run_counts_duplicates_as_duplicates(self):
         port = harness.free_port()
         with ceph_harness.Relay() as relay:

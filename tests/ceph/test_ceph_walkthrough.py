@@ -2,8 +2,6 @@
 the notification configuration, the seed walkthrough delivers all five event types, the objects
 read back with the right sizes; and a wrong secret fails every request as SignatureDoesNotMatch."""
 import os
-import tempfile
-import unittest
 
 import ceph_harness
 from ceph_harness import harness
@@ -71,15 +69,7 @@ seed: 7
 """
 
 
-class CephWalkthrough(unittest.TestCase):
-    def setUp(self):
-        self.cluster = ceph_harness.cluster_or_exit()
-        self.dir = tempfile.TemporaryDirectory()
-        self.json = os.path.join(self.dir.name, "report.json")
-
-    def tearDown(self):
-        self.dir.cleanup()
-
+class CephWalkthrough(ceph_harness.CephTestCase):
     def test_scenario_file_delivers_all_five_event_types(self):
         env = self.cluster.env(S3_BUCKET="ceph-walk", CEPH_TOPIC="ceph-walk-events",
                                STORM_DURATION="3s", CONCURRENCY="4", EVENTS_GRACE="5s")

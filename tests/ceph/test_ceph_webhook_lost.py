@@ -1,9 +1,6 @@
 """A webhook that goes away half-way through a run against Ceph RGW: RGW's synchronous topic
 loses the events it cannot push (the S3 operations still succeed), and the report shows exactly
 those as missing."""
-import os
-import tempfile
-import unittest
 
 import ceph_harness
 from ceph_harness import harness
@@ -38,15 +35,7 @@ seed: 4
 """
 
 
-class CephWebhookStoppedHalfway(unittest.TestCase):
-    def setUp(self):
-        self.cluster = ceph_harness.cluster_or_exit()
-        self.dir = tempfile.TemporaryDirectory()
-        self.json = os.path.join(self.dir.name, "report.json")
-
-    def tearDown(self):
-        self.dir.cleanup()
-
+class CephWebhookStoppedHalfway(ceph_harness.CephTestCase):
     def test_events_pushed_after_the_webhook_stopped_are_missing(self):
         port = harness.free_port()
         with ceph_harness.Relay(stop_after=15) as relay:
