@@ -1,0 +1,109 @@
+"""Instructions per signed 1 KiB PUT, counted by callgrind (repeatable whatever the machine's load,
+unlike the wall-clock rates of bench/peers.sh and bench/embedded.sh). `s3storm run --threads 1` sends
+the PUTs at 64 connections.
+
+  client  (issue 4) nginx on loopback answers every PUT; the run goes twice under callgrind, with a
+          small and a large iteration count, and the difference of the two totals over the
+          difference of the counts is one request's cost without start-up and report.
+  server  (issue 6) `s3storm serve --discard --threads 1` runs under callgrind and receives N PUTs;
+          its total over N (start-up and shutdown, ~1-2 M, are included and small against N).
+
+    /usr/bin/python3 bench/callgrind.py client [--bin BIN] [--small 3000] [--large 13000]
+    /usr/bin/python3 bench/callgrind.py server [--bin BIN] [--puts 10000]"""
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import benchlib
+from benchlib import harness
+
+
+def callgrind_total(path):
+    with open(path) as f:
+        return int(re.search(r"^summary: (\d+)", f.read(), re.M).group(1))
+
+
+def run_puts(binary, endpoint, iterations, workdir, under_callgrind=None):
+    """`s3storm run` of benchlib.PUT_SCENARIO, under callgrind when given an output path; exits when
+    a PUT failed (a failed request costs less and would flatter the count)."""
+    scenario = harness.write_scenario(workdir, benchlib.PUT_SCENARIO.format(
+        endpoint=endpoint, size="1KiB", concurrency=64, seconds=600, iterations=iterations),
+        f"put{iterations}.yaml")
+    env = {k: v for k, v in {**os.environ, **benchlib.s3storm_env()}.items() if v is not None}
+    prefix = ([] if under_callgrind is None else
+              ["valgrind", "--tool=callgrind", f"--callgrind-out-file={under_callgrind}"])
+    report = os.path.join(workdir, f"report.{iterations}.json")
+    subprocess.run([*prefix, binary, "run", scenario, "--quiet", "--threads", "1", "--json", report],
+                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(report) as f:
+        put = json.load(f)["phases"][0]["ops"]["put"]
+    if put["count"] != iterations or put["errors"] > 0:
+        sys.exit(f"callgrind: {put['count']} PUTs, {put['errors']} errors (wanted {iterations}, 0)")
+
+
+def client(args, workdir):
+    nginx = harness.Nginx()
+    try:
+        totals = {}
+        for n in (args.small, args.large):
+            out = os.path.join(workdir, f"client.{n}.callgrind")
+            run_puts(args.bin, nginx.endpoint, n, workdir, under_callgrind=out)
+            totals[n] = callgrind_total(out)
+    finally:
+        nginx.stop()
+    per_request = (totals[args.large] - totals[args.small]) / (args.large - args.small)
+    print(f"client instructions: {args.small:,} PUTs {totals[args.small]:,}, {args.large:,} PUTs "
+          f"{totals[args.large]:,}; per request {per_request:,.0f}")
+
+
+def server(args, workdir):
+    port = harness.free_port()
+    out = os.path.join(workdir, "server.callgrind")
+    with open(os.path.join(workdir, "serve.log"), "w") as log:
+        proc = subprocess.Popen(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", args.bin, "serve",
+             "--discard", "--threads", "1", "--listen", f"127.0.0.1:{port}",
+             "--access-key", benchlib.ACCESS_KEY, "--secret-key", benchlib.SECRET_KEY],
+            stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    sys.exit("callgrind: serve did not start (see serve.log in " + workdir + ")")
+                time.sleep(0.2)
+        run_puts(args.bin, f"http://127.0.0.1:{port}", args.puts, workdir)
+    finally:
+        proc.send_signal(2)  # SIGINT: serve stops cleanly and callgrind writes its file
+        proc.wait(timeout=60)
+    total = callgrind_total(out)
+    print(f"server instructions {total:,}, PUTs {args.puts:,}; per request "
+          f"{total / args.puts:,.0f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("side", choices=("client", "server"))
+    parser.add_argument("--bin", default=os.environ.get("S3STORM_BIN") or os.path.join(
+        benchlib.SOURCE_DIR, "build", "bench", "s3storm"))
+    parser.add_argument("--small", type=int, default=3000)
+    parser.add_argument("--large", type=int, default=13000)
+    parser.add_argument("--puts", type=int, default=10000)
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="s3storm-callgrind-")
+    (client if args.side == "client" else server)(args, workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
