@@ -99,6 +99,15 @@ def _drain(stream, into):
     stream.close()
 
 
+def run_main(main):
+    """Exits with main()'s status; Ctrl-C or SIGTERM ends the script with "interrupted" once every
+    `finally` on the way out has stopped the servers it started."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit("interrupted")
+
+
 def s3storm_env():
     """Credentials for `s3storm run` (the scenario says credentials: env), nothing else of the
     caller's AWS setup."""

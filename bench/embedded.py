@@ -94,7 +94,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the servers were stopped on the way out
-        sys.exit("interrupted")
+    benchlib.run_main(main)
