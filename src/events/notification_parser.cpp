@@ -39,6 +39,15 @@ const json& required_object(const json& object, const char* name, const char* wh
   return *value;
 }
 
+// A size sent as a string: decimal digits only (none reads as 0); nullopt past 2^64 - 1 too.
+std::optional<std::uint64_t> size_from_text(std::string_view text) {
+  if (text.empty()) return 0;
+  std::uint64_t parsed = 0;
+  const auto [stop, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+  if (error != std::errc{} || stop != text.data() + text.size()) return std::nullopt;
+  return parsed;
+}
+
 // Delete events carry no size; some servers send it as a string.
 std::uint64_t size_of(const json& object) {
   const json* value = member(object, "size");
@@ -48,13 +57,9 @@ std::uint64_t size_of(const json& object) {
     return static_cast<std::uint64_t>(value->get<std::int64_t>());
   }
   if (value->is_string()) {
-    const auto& text = value->get_ref<const std::string&>();
-    std::uint64_t parsed = 0;
-    for (const char c : text) {
-      if (c < '0' || c > '9') throw NotificationParseError("record: \"size\" is not a number");
-      parsed = parsed * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return parsed;
+    const auto parsed = size_from_text(value->get_ref<const std::string&>());
+    if (!parsed) throw NotificationParseError("record: \"size\" is not a number");
+    return *parsed;
   }
   throw NotificationParseError("record: \"size\" is not a non-negative number");
 }
@@ -170,12 +175,9 @@ class RecordsOnlySax {
         record_.etag = std::move(value);
         return true;
       case Slot::size: {
-        std::uint64_t parsed = 0;
-        for (const char c : value) {
-          if (c < '0' || c > '9') return false;
-          parsed = parsed * 10 + static_cast<std::uint64_t>(c - '0');
-        }
-        record_.size = parsed;
+        const auto parsed = size_from_text(value);
+        if (!parsed) return false;
+        record_.size = *parsed;
         return true;
       }
       case Slot::none:

@@ -195,6 +195,9 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"Records":[{"eventName":5,"s3":{"bucket":{"name":"b"},"object":{"key":"k"}}}]})",
         R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":-1}}}]})",
         R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":"12a"}}}]})",
+        // A size past 2^64 - 1, as text, is not a number (it must not wrap around).
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":"18446744073709551616"}}}]})",
+        R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k","size":"+1"}}}]})",
         R"({"Type":"Notification"})", R"({"Type":"Notification","Message":"not json"})",
         R"({"Type":"Notification","Message":"{\"nothing\":1}"})",
         R"({"Type":"SubscriptionConfirmation"})", R"({"Type":"Surprise","Message":"{}"})",
