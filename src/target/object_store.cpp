@@ -63,23 +63,22 @@ bool is_valid_bucket_name(std::string_view name) {
 }
 
 void ObjectStore::Bucket::put(const std::string& key, ObjectInfo object) {
-  if (objects.insert_or_assign(key, std::move(object)).second) sorted_valid = false;
+  if (objects.insert_or_assign(key, std::move(object))) sorted_valid = false;
 }
 
 bool ObjectStore::Bucket::erase(const std::string& key) {
-  if (objects.erase(key) == 0) return false;
+  if (!objects.erase(key)) return false;
   sorted_valid = false;
   return true;
 }
 
-const std::vector<const ObjectStore::ObjectMap::value_type*>& ObjectStore::Bucket::in_key_order()
-    const {
+const std::vector<const ObjectStore::ObjectMap::Entry*>& ObjectStore::Bucket::in_key_order() const {
   if (!sorted_valid) {
     sorted.clear();
     sorted.reserve(objects.size());
-    for (const auto& entry : objects) sorted.push_back(&entry);
+    for (const auto& entry : objects.entries()) sorted.push_back(&entry);
     std::sort(sorted.begin(), sorted.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
+              [](const auto* a, const auto* b) { return a->key < b->key; });
     sorted_valid = true;
   }
   return sorted;
@@ -191,14 +190,20 @@ ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string&
   return object;
 }
 
+void ObjectStore::prefetch(const std::string& bucket, std::string_view key) const {
+  std::lock_guard lock(mutex_);
+  const auto it = buckets_.find(bucket);
+  if (it != buckets_.end()) it->second.objects.prefetch(key);
+}
+
 ObjectInfo ObjectStore::get_object(const std::string& bucket, const std::string& key) const {
   std::lock_guard lock(mutex_);
   const Bucket& found = bucket_or_throw(bucket);
-  const auto it = found.objects.find(key);
-  if (it == found.objects.end()) {
+  const ObjectInfo* object = found.objects.find(key);
+  if (object == nullptr) {
     throw S3Error(ErrorCode::kNoSuchKey, "The specified key does not exist.").with("Key", key);
   }
-  return it->second;
+  return *object;
 }
 
 ObjectInfo ObjectStore::copy_object(const std::string& source_bucket, const std::string& source_key,
@@ -206,12 +211,12 @@ ObjectInfo ObjectStore::copy_object(const std::string& source_bucket, const std:
                                     std::optional<std::pair<std::string, Metadata>> replacement) {
   std::lock_guard lock(mutex_);
   const Bucket& source = bucket_or_throw(source_bucket);
-  const auto it = source.objects.find(source_key);
-  if (it == source.objects.end()) {
+  const ObjectInfo* original = source.objects.find(source_key);
+  if (original == nullptr) {
     throw S3Error(ErrorCode::kNoSuchKey, "The specified key does not exist.")
         .with("Key", source_key);
   }
-  ObjectInfo copy = it->second;  // the body is shared, not copied
+  ObjectInfo copy = *original;  // the body is shared, not copied
   if (replacement) {
     copy.content_type = std::move(replacement->first);
     copy.metadata = std::move(replacement->second);
@@ -225,9 +230,9 @@ bool ObjectStore::delete_object(const std::string& bucket, const std::string& ke
   std::shared_ptr<const std::string> released;  // freed after the lock is dropped
   std::lock_guard lock(mutex_);
   Bucket& found = bucket_or_throw(bucket);
-  const auto it = found.objects.find(key);
-  if (it == found.objects.end()) return false;
-  released = std::move(it->second.body);
+  ObjectInfo* object = found.objects.find(key);
+  if (object == nullptr) return false;
+  released = std::move(object->body);
   found.erase(key);
   return true;
 }
@@ -254,17 +259,17 @@ ListResult ObjectStore::list_objects(const std::string& bucket, const ListReques
     if (last > after) after = last;
     if ((*resume)[0] == 'P') skip_prefix = last;
   }
-  const auto key_less = [](const ObjectMap::value_type* entry, const std::string& key) {
-    return entry->first < key;
+  const auto key_less = [](const ObjectMap::Entry* entry, const std::string& key) {
+    return entry->key < key;
   };
-  const auto key_greater = [](const std::string& key, const ObjectMap::value_type* entry) {
-    return key < entry->first;
+  const auto key_greater = [](const std::string& key, const ObjectMap::Entry* entry) {
+    return key < entry->key;
   };
   const auto& ordered = listed.in_key_order();
   auto it = after.empty()
                 ? std::lower_bound(ordered.begin(), ordered.end(), request.prefix, key_less)
                 : std::upper_bound(ordered.begin(), ordered.end(), after, key_greater);
-  if (!request.prefix.empty() && it != ordered.end() && (*it)->first < request.prefix) {
+  if (!request.prefix.empty() && it != ordered.end() && (*it)->key < request.prefix) {
     it = std::lower_bound(ordered.begin(), ordered.end(), request.prefix, key_less);
   }
 
@@ -272,8 +277,8 @@ ListResult ObjectStore::list_objects(const std::string& bucket, const ListReques
   std::string last_item;
   char last_kind = 'K';
   for (; it != ordered.end(); ++it) {
-    const std::string& key = (*it)->first;
-    const ObjectInfo& object = (*it)->second;
+    const std::string& key = (*it)->key;
+    const ObjectInfo& object = (*it)->value;
     if (key.compare(0, request.prefix.size(), request.prefix) != 0) break;  // past the prefix
     if (!skip_prefix.empty() && key.compare(0, skip_prefix.size(), skip_prefix) == 0) continue;
 

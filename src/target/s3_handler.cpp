@@ -154,6 +154,7 @@ void S3Handler::dispatch(Context& context) {
                          !target.has("delete") &&
                          istarts_with(request.header("content-type"), "multipart/form-data");
   if (form_post) return post_object(context);
+  if (!target.key.empty()) store_.prefetch(target.bucket, target.key);
   context.caller = auth_.verify(request);
   if (target.bucket.empty()) return service_operation(context);
   if (target.key.empty()) return bucket_operation(context);
