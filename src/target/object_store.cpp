@@ -176,7 +176,7 @@ ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string&
   ObjectInfo object;
   object.size = body.size();
   if (discard_ && checked_sha256.size() >= 32) {
-    object.etag.assign(checked_sha256.substr(0, 32));
+    object.etag.assign(checked_sha256.data(), 32);
     for (auto& c : object.etag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   } else {
     object.etag = to_hex(md5(body));
@@ -296,7 +296,7 @@ ListResult ObjectStore::list_objects(const std::string& bucket, const ListReques
       break;
     }
     if (common.empty()) {
-      result.contents.push_back({key, object.size, object.etag, object.last_modified});
+      result.contents.push_back({key, object.size, std::string(object.etag), object.last_modified});
       last_item = key;
       last_kind = 'K';
     } else {

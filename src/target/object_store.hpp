@@ -17,6 +17,12 @@
 #include <utility>
 #include <vector>
 
+// clang-format off
+// Boost.StaticString 1.74 in standalone mode uses <limits> without including it.
+#include <limits>
+#include <boost/static_string/static_string.hpp>
+// clang-format on
+
 #include "target/key_map.hpp"
 
 namespace s3storm::target {
@@ -24,10 +30,15 @@ namespace s3storm::target {
 using Clock = std::chrono::system_clock;
 using Metadata = std::vector<std::pair<std::string, std::string>>;  // x-amz-meta-* as received
 
+// Room for every ETag the target makes: 32 hex digits, or "<32 hex digits>-<parts>" after a
+// multipart upload of at most 10,000 parts. Held inline, so storing an object and handing back a
+// copy allocate nothing for it (a std::string of 32 characters would, twice per PUT).
+using Etag = boost::static_strings::static_string<40>;
+
 struct ObjectInfo {
   std::shared_ptr<const std::string> body;  // null in discard mode
   std::uint64_t size = 0;
-  std::string etag;  // no quotes; "<hex>-N" after multipart
+  Etag etag;  // no quotes; "<hex>-N" after multipart
   std::string content_type;
   Metadata metadata;
   Clock::time_point last_modified;

@@ -22,8 +22,8 @@ RequestTarget parse_request_target(std::string_view target, std::string_view hos
                                    std::string_view virtual_host_suffix) {
   RequestTarget out;
   const auto question = target.find('?');
-  out.raw_path = std::string(target.substr(0, question));
-  if (question != std::string_view::npos) out.raw_query = std::string(target.substr(question + 1));
+  out.raw_path = target.substr(0, question);
+  if (question != std::string_view::npos) out.raw_query = target.substr(question + 1);
 
   std::string_view rest = out.raw_query;
   while (!rest.empty()) {

@@ -11,10 +11,11 @@
 namespace s3storm::target {
 
 struct RequestTarget {
-  std::string bucket;     // decoded; empty for the service (ListBuckets)
-  std::string key;        // decoded; empty for bucket operations
-  std::string raw_path;   // as received
-  std::string raw_query;  // as received, without '?'
+  std::string bucket;  // decoded; empty for the service (ListBuckets)
+  std::string key;     // decoded; empty for bucket operations
+  // Views into the target given to parse_request_target, valid while it is (the request's).
+  std::string_view raw_path;                               // as received
+  std::string_view raw_query;                              // as received, without '?'
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
 
   bool has(std::string_view name) const;

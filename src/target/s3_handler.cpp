@@ -40,13 +40,21 @@ Metadata user_metadata(const http::ServerRequest& request) {
   return out;
 }
 
+// Empty when the request has none: the object then has S3's default type, filled in when it is
+// read, so the common PUT without a type stores no string.
 std::string content_type_of(const http::ServerRequest& request) {
-  const std::string_view type = request.header("content-type");
-  return std::string(type.empty() ? kDefaultContentType : type);
+  return std::string(request.header("content-type"));
 }
 
-std::string quoted(std::string_view etag) {
-  return "\"" + std::string(etag) + "\"";
+std::string_view content_type_or_default(const std::string& stored) {
+  return stored.empty() ? kDefaultContentType : std::string_view(stored);
+}
+
+// The response copies the value, so one buffer per thread serves every request.
+void set_etag_header(http::ServerResponse& response, std::string_view etag) {
+  thread_local std::string buffer;
+  buffer.assign(1, '"').append(etag).push_back('"');
+  response.set_header("ETag", buffer);
 }
 
 [[noreturn]] void not_implemented(std::string_view what) {
@@ -134,9 +142,8 @@ void S3Handler::handle(const http::ServerRequest& request, http::ServerResponse&
         std::remove_if(response.headers.begin(), response.headers.end(),
                        [](const auto& header) { return istarts_with(header.first, "etag"); }),
         response.headers.end());
-    const std::string_view path = context.target.raw_path.empty()
-                                      ? std::string_view(request.target)
-                                      : std::string_view(context.target.raw_path);
+    const std::string_view path = context.target.raw_path.empty() ? std::string_view(request.target)
+                                                                  : context.target.raw_path;
     if (request.method == "HEAD") {
       response.body.clear();  // HEAD answers carry no body, not even an error document
     } else {
@@ -252,7 +259,7 @@ void S3Handler::object_operation(Context& context) {
       const int number = parse_int(target.get("partNumber"), -1, "partNumber");
       const PartInfo part = store_.upload_part(bucket, key, std::string(target.get("uploadId")),
                                                number, context.request.body);
-      response.set_header("ETag", quoted(part.etag));
+      set_etag_header(response, part.etag);
       return;
     }
     if (has_subresource(target)) not_implemented("this object subresource");
@@ -315,7 +322,7 @@ void S3Handler::put_object(Context& context) {
       store_.put_object(context.target.bucket, context.target.key, context.request.body,
                         content_type_of(context.request), user_metadata(context.request),
                         context.caller.checked_payload_sha256);
-  context.response.set_header("ETag", quoted(object.etag));
+  set_etag_header(context.response, object.etag);
   notify(context, "ObjectCreated:Put", context.target.key, &object);
 }
 
@@ -344,9 +351,9 @@ void S3Handler::copy_object(Context& context) {
 void S3Handler::get_object(Context& context, bool head) {
   const ObjectInfo object = store_.get_object(context.target.bucket, context.target.key);
   auto& response = context.response;
-  response.set_header("ETag", quoted(object.etag));
+  set_etag_header(response, object.etag);
   response.set_header("Last-Modified", format_http_date(object.last_modified));
-  response.set_header("Content-Type", object.content_type);
+  response.set_header("Content-Type", content_type_or_default(object.content_type));
   response.set_header("Accept-Ranges", "bytes");
   for (const auto& [name, value] : object.metadata) response.set_header(name, value);
 
@@ -453,9 +460,10 @@ void S3Handler::complete_upload(Context& context) {
       store_.complete_upload(context.target.bucket, context.target.key,
                              std::string(context.target.get("uploadId")), parts);
   context.response.set_header("Content-Type", std::string(kXml));
-  context.response.body = complete_multipart_document(
-      "http://" + std::string(context.request.header("host")) + context.target.raw_path,
-      context.target.bucket, context.target.key, object.etag);
+  context.response.body =
+      complete_multipart_document("http://" + std::string(context.request.header("host")) +
+                                      std::string(context.target.raw_path),
+                                  context.target.bucket, context.target.key, object.etag);
   notify(context, "ObjectCreated:CompleteMultipartUpload", context.target.key, &object);
 }
 
@@ -490,7 +498,6 @@ void S3Handler::post_object(Context& context) {
   check_post_policy(*policy_json, bucket, key, form, auth_.now());
 
   std::string content_type(form.field("content-type"));
-  if (content_type.empty()) content_type = kDefaultContentType;
   Metadata metadata;
   for (const auto& [name, value] : form.fields) {
     if (istarts_with(name, "x-amz-meta-")) metadata.emplace_back(name, value);
@@ -501,7 +508,7 @@ void S3Handler::post_object(Context& context) {
   auto& response = context.response;
   std::string location = "http://" + std::string(request.header("host")) + "/" + bucket + "/";
   sigv4::append_uri_encoded(location, key, true);
-  response.set_header("ETag", quoted(object.etag));
+  set_etag_header(response, object.etag);
   response.set_header("Location", location);
   const std::string_view status = form.field("success_action_status");
   if (status == "201") {

@@ -14,6 +14,7 @@
 
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
+#include "target/crypto.hpp"
 #include "target/embedded_target.hpp"
 
 namespace s3storm::target {
@@ -108,6 +109,9 @@ TEST(EmbeddedTarget, ConcurrentPutsEachDeliverOneEventToTheSink) {
   const auto ranged = setup.send("GET", "/events/t1/k7", "", "", "bytes=8-12");
   EXPECT_EQ(ranged.result_int(), 206);
   EXPECT_EQ(ranged.body(), "t1/k7");
+  // The PUT sent no Content-Type: S3's default comes back. The ETag is the body's MD5, quoted.
+  EXPECT_EQ(ranged[bhttp::field::content_type], "binary/octet-stream");
+  EXPECT_EQ(ranged[bhttp::field::etag], "\"" + to_hex(md5("body of t1/k7")) + "\"");
   EXPECT_EQ(setup.send("GET", "/events/missing", "", "").result_int(), 404);
 
   target.stop();
