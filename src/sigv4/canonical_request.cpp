@@ -109,7 +109,11 @@ void CanonicalRequestBuilder::build(const CanonicalInput& input, std::string& ou
   out.push_back('\n');
   append_query(out, input.query);
   out.push_back('\n');
-  append_headers(out, signed_headers, input.headers);
+  if (input.headers_canonical) {
+    append_canonical_headers(out, signed_headers, input.headers);
+  } else {
+    append_headers(out, signed_headers, input.headers);
+  }
   out.push_back('\n');
   out.append(signed_headers);
   out.push_back('\n');
@@ -185,6 +189,31 @@ void CanonicalRequestBuilder::append_headers(std::string& out, std::string& sign
       append_lower(out, header.name);
       out.push_back(':');
       append_lower(signed_headers, header.name);
+      previous = header.name;
+      have_previous = true;
+    }
+    append_trimmed_header_value(out, header.value);
+  }
+  if (have_previous) out.push_back('\n');
+}
+
+void CanonicalRequestBuilder::append_canonical_headers(std::string& out,
+                                                       std::string& signed_headers,
+                                                       std::span<const Header> headers) {
+  // Equal names are adjacent and spelled alike here, so a plain compare finds the duplicates.
+  std::string_view previous;
+  bool have_previous = false;
+  for (const Header& header : headers) {
+    if (have_previous && header.name == previous) {
+      out.push_back(',');
+    } else {
+      if (have_previous) {
+        out.push_back('\n');
+        signed_headers.push_back(';');
+      }
+      out.append(header.name);
+      out.push_back(':');
+      signed_headers.append(header.name);
       previous = header.name;
       have_previous = true;
     }

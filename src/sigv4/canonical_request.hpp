@@ -33,6 +33,9 @@ struct CanonicalInput {
   std::span<const Header> headers;  // every header to sign, names in any case
   std::string_view payload_hash;    // hex SHA-256 of the body, or "UNSIGNED-PAYLOAD"
   PathRule path_rule = PathRule::as_sent;
+  // The headers' names are lower-case already and the headers in canonical order (the verifier
+  // finds them so from a sorted signed-header list): no sorting, no lowering.
+  bool headers_canonical = false;
 };
 
 // Keeps its sort scratch between calls, so a warmed-up builder allocates nothing.
@@ -50,6 +53,8 @@ class CanonicalRequestBuilder {
   void append_query(std::string& out, std::string_view query);
   void append_headers(std::string& out, std::string& signed_headers,
                       std::span<const Header> headers);
+  void append_canonical_headers(std::string& out, std::string& signed_headers,
+                                std::span<const Header> headers);
 
   std::vector<std::pair<std::string_view, std::string_view>> query_pairs_;
   std::vector<std::uint32_t> header_order_;

@@ -94,17 +94,30 @@ void append_normalized_path(std::string& out, std::string_view path) {
   }
 }
 
+void append_uri_decoded(std::string& out, std::string_view text, bool plus_is_space) {
+  // Copies the runs between escapes whole: most keys and values have no escape at all, and a
+  // push_back per character cost several times the copy.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%' && is_escape_at(text, i)) {
+      out.append(text.data() + run, i - run);
+      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+      run = i + 1;
+    } else if (plus_is_space && c == '+') {
+      out.append(text.data() + run, i - run);
+      out.push_back(' ');
+      run = i + 1;
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+}
+
 std::string uri_decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (is_escape_at(text, i)) {
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(plus_is_space && text[i] == '+' ? ' ' : text[i]);
-    }
-  }
+  append_uri_decoded(out, text, plus_is_space);
   return out;
 }
 

@@ -34,6 +34,8 @@ void append_normalized_path(std::string& out, std::string_view path);
 // Decodes %XX escapes (a malformed escape is kept literally). With plus_is_space, '+' is a space,
 // as in form data, query strings as servers read them, and the keys of AWS event records.
 std::string uri_decode(std::string_view text, bool plus_is_space = false);
+// The same, appended to `out` (a reused buffer allocates nothing once it is large enough).
+void append_uri_decoded(std::string& out, std::string_view text, bool plus_is_space = false);
 
 // The same, but empty when the text has a '%' that starts no valid escape: such text cannot have
 // been percent-encoded (telling a raw key from an encoded one needs that).

@@ -4,17 +4,18 @@
 #include <charconv>
 #include <cstdint>
 
+#include "sigv4/ascii_case.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/uri_encoding.hpp"
 
 namespace s3storm::sigv4 {
 namespace {
 
-VerifyResult failure(VerifyStatus status, std::string message, std::string access_key = {}) {
+VerifyResult failure(VerifyStatus status, std::string message, std::string_view access_key = {}) {
   VerifyResult result;
   result.status = status;
   result.message = std::move(message);
-  result.access_key_id = std::move(access_key);
+  result.access_key_id = access_key;
   return result;
 }
 
@@ -75,9 +76,10 @@ int signed_position(std::string_view signed_list, std::string_view name) {
 
 // Picks the received headers the client declared as signed; reports the first one missing.
 // One pass over the headers marks which declared names were seen, so the check for missing ones
-// does not search the headers again.
-std::optional<std::string> select_signed(std::span<const Header> headers,
-                                         std::string_view signed_list, std::vector<Header>& out) {
+// does not search the headers again. Any signed list works here (any case, order, repeats).
+std::optional<std::string_view> select_signed_any(std::span<const Header> headers,
+                                                  std::string_view signed_list,
+                                                  std::vector<Header>& out) {
   out.clear();
   std::uint64_t seen = 0;
   for (const Header& header : headers) {
@@ -95,7 +97,7 @@ std::optional<std::string> select_signed(std::span<const Header> headers,
     // A name not marked may still be present: listed twice, or past the 64th.
     const bool present =
         (position < 64 && (seen >> position & 1) != 0) || find_header(headers, name).has_value();
-    if (!present) return std::string(name);
+    if (!present) return name;
     pos = end + 1;
     ++position;
   }
@@ -103,6 +105,42 @@ std::optional<std::string> select_signed(std::span<const Header> headers,
 }
 
 }  // namespace
+
+// The headers verification reads by name, found in one pass; the first of each name counts.
+struct Verifier::KnownHeaders {
+  std::optional<std::string_view> authorization;
+  std::optional<std::string_view> amz_date;
+  std::optional<std::string_view> date;
+  std::optional<std::string_view> content_sha256;
+
+  explicit KnownHeaders(std::span<const Header> headers) {
+    for (const Header& header : headers) {
+      std::optional<std::string_view>* slot = nullptr;
+      std::string_view name;
+      switch (header.name.size()) {
+        case 4:
+          slot = &date;
+          name = "date";
+          break;
+        case 10:
+          slot = &amz_date;
+          name = "x-amz-date";
+          break;
+        case 13:
+          slot = &authorization;
+          name = "authorization";
+          break;
+        case 20:
+          slot = &content_sha256;
+          name = "x-amz-content-sha256";
+          break;
+        default:
+          continue;
+      }
+      if (!*slot && ascii::equals_lower(header.name, name)) *slot = header.value;
+    }
+  }
+};
 
 std::string_view s3_error_code(VerifyStatus status) {
   switch (status) {
@@ -126,7 +164,7 @@ std::string_view s3_error_code(VerifyStatus status) {
   return "AccessDenied";
 }
 
-std::optional<CredentialScope> parse_credential(std::string_view credential) {
+std::optional<CredentialScopeView> parse_credential_view(std::string_view credential) {
   // The access key comes first and never contains '/', the rest is the fixed four-part scope.
   std::array<std::string_view, 5> parts;
   std::size_t pos = 0;
@@ -140,12 +178,91 @@ std::optional<CredentialScope> parse_credential(std::string_view credential) {
       parts[3].empty()) {
     return std::nullopt;
   }
-  return CredentialScope{std::string(parts[0]), std::string(parts[1]), std::string(parts[2]),
-                         std::string(parts[3])};
+  return CredentialScopeView{parts[0], parts[1], parts[2], parts[3]};
+}
+
+std::optional<CredentialScope> parse_credential(std::string_view credential) {
+  const auto view = parse_credential_view(credential);
+  if (!view) return std::nullopt;
+  return CredentialScope{std::string(view->access_key_id), std::string(view->date),
+                         std::string(view->region), std::string(view->service)};
 }
 
 Verifier::Verifier(SecretLookup lookup, std::chrono::seconds max_skew)
+    : owned_lookup_(std::move(lookup)), max_skew_(max_skew) {}
+
+Verifier::Verifier(SecretReferenceLookup lookup, std::chrono::seconds max_skew)
     : lookup_(std::move(lookup)), max_skew_(max_skew) {}
+
+const std::string* Verifier::find_secret(std::string_view access_key_id) {
+  if (lookup_) return lookup_(access_key_id);
+  held_secret_ = owned_lookup_(access_key_id);
+  return held_secret_ ? &*held_secret_ : nullptr;
+}
+
+std::optional<AmzDate> Verifier::parse_amz_date(std::string_view text) {
+  // Parsing depends on the text alone, so an equal text gives the equal result.
+  if (last_date_ && last_date_->text() == text) return last_date_;
+  auto parsed = AmzDate::parse(text);
+  if (parsed) last_date_ = parsed;
+  return parsed;
+}
+
+std::optional<std::string_view> Verifier::select_signed(std::span<const Header> headers,
+                                                        std::string_view signed_list,
+                                                        bool& canonical) {
+  // Clients send the list as SigV4 builds it: lower-case, sorted, no repeats. Then the list's
+  // order is the canonical order and its spelling the canonical names, so the headers can be
+  // placed by list position as they are found, with no sort and no lowering. Any other list
+  // takes the general path (the signature then decides, as before). A client sends the same
+  // list request after request, so it is parsed once and kept with its text.
+  if (signed_list != cached_list_) {
+    cached_list_.assign(signed_list);
+    signed_names_.clear();
+    cached_list_canonical_ = true;
+    const std::string_view list = cached_list_;
+    std::size_t pos = 0;
+    while (pos <= list.size()) {
+      std::size_t end = list.find(';', pos);
+      if (end == std::string_view::npos) end = list.size();
+      const std::string_view name = list.substr(pos, end - pos);
+      if (name.empty() || ascii::has_upper(name) ||
+          (!signed_names_.empty() && !(signed_names_.back() < name))) {
+        cached_list_canonical_ = false;
+      }
+      signed_names_.push_back(name);
+      pos = end + 1;
+    }
+    if (signed_names_.size() > 64) cached_list_canonical_ = false;
+  }
+  canonical = cached_list_canonical_;
+  if (!canonical) return select_signed_any(headers, signed_list, signed_);
+
+  // Which list position each received header has (or none); then the headers are taken out
+  // position by position, those of one position in the order sent.
+  signed_positions_.clear();
+  std::uint64_t seen = 0;
+  const auto count = static_cast<std::uint32_t>(signed_names_.size());
+  for (const Header& header : headers) {
+    std::uint32_t position = 0;
+    while (position < count && !ascii::equals_lower(header.name, signed_names_[position]))
+      ++position;
+    signed_positions_.push_back(position);
+    if (position < count) seen |= std::uint64_t{1} << position;
+  }
+  signed_.clear();
+  for (std::uint32_t position = 0; position < count; ++position) {
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+      if (signed_positions_[i] == position) {
+        signed_.push_back(Header{signed_names_[position], headers[i].value});
+      }
+    }
+  }
+  for (std::size_t position = 0; position < signed_names_.size(); ++position) {
+    if ((seen >> position & 1) == 0) return signed_names_[position];
+  }
+  return std::nullopt;
+}
 
 VerifyResult Verifier::verify(const ReceivedRequest& request,
                               std::chrono::system_clock::time_point now) {
@@ -156,16 +273,15 @@ VerifyResult Verifier::verify(const ReceivedRequest& request,
   if (find_param(query, "X-Amz-Signature") || find_param(query, "X-Amz-Algorithm")) {
     return verify_query_auth(request, path, query, now);
   }
-  if (const auto authorization = find_header(request.headers, "authorization")) {
-    return verify_header_auth(request, path, query, *authorization, now);
-  }
+  const KnownHeaders known(request.headers);
+  if (known.authorization) return verify_header_auth(request, path, query, known, now);
   return failure(VerifyStatus::unsigned_request, "request carries no SigV4 authentication");
 }
 
 VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::string_view path,
-                                          std::string_view query, std::string_view authorization,
+                                          std::string_view query, const KnownHeaders& known,
                                           std::chrono::system_clock::time_point now) {
-  authorization = trim(authorization);
+  const std::string_view authorization = trim(*known.authorization);
   if (!authorization.starts_with(kAlgorithm) || authorization.size() == kAlgorithm.size() ||
       authorization[kAlgorithm.size()] != ' ') {
     return failure(VerifyStatus::malformed, "Authorization must start with AWS4-HMAC-SHA256");
@@ -187,7 +303,7 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
     else if (key == "Signature")
       signature = value;
   }
-  const auto scope = parse_credential(credential);
+  const auto scope = parse_credential_view(credential);
   if (!scope) return failure(VerifyStatus::malformed, "Authorization has no valid Credential");
   if (signed_list.empty() || signature.empty()) {
     return failure(VerifyStatus::malformed, "Authorization lacks SignedHeaders or Signature",
@@ -195,10 +311,10 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
   }
 
   std::optional<AmzDate> time;
-  if (const auto amz_date = find_header(request.headers, "x-amz-date")) {
-    time = AmzDate::parse(trim(*amz_date));
-  } else if (const auto date = find_header(request.headers, "date")) {
-    time = parse_http_date(trim(*date));
+  if (known.amz_date) {
+    time = parse_amz_date(trim(*known.amz_date));
+  } else if (known.date) {
+    time = parse_http_date(trim(*known.date));
   }
   if (!time)
     return failure(VerifyStatus::malformed, "missing or invalid x-amz-date", scope->access_key_id);
@@ -213,22 +329,26 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
                    scope->access_key_id);
   }
 
-  if (const auto missing = select_signed(request.headers, signed_list, signed_)) {
+  bool canonical = false;
+  if (const auto missing = select_signed(request.headers, signed_list, canonical)) {
     return failure(VerifyStatus::malformed,
-                   "signed header '" + *missing + "' is not in the request", scope->access_key_id);
+                   "signed header '" + std::string(*missing) + "' is not in the request",
+                   scope->access_key_id);
   }
-  if (!is_signed(signed_list, "host")) {
+  const bool host_signed = canonical ? std::find(signed_names_.begin(), signed_names_.end(),
+                                                 "host") != signed_names_.end()
+                                     : is_signed(signed_list, "host");
+  if (!host_signed) {
     return failure(VerifyStatus::malformed, "host must be a signed header", scope->access_key_id);
   }
   std::string_view payload_hash = request.body_sha256;
-  if (const auto declared = find_header(request.headers, "x-amz-content-sha256"))
-    payload_hash = trim(*declared);
+  if (known.content_sha256) payload_hash = trim(*known.content_sha256);
   if (payload_hash.empty()) {
     return failure(VerifyStatus::malformed, "missing x-amz-content-sha256", scope->access_key_id);
   }
 
   return check_signature(request.method, *scope, *time, path, query, payload_hash, signature,
-                         signed_list);
+                         signed_list, canonical);
 }
 
 VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::string_view path,
@@ -244,9 +364,11 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
       !signed_list_encoded || !signature) {
     return failure(VerifyStatus::malformed, "presigned URL lacks an X-Amz-* parameter");
   }
-  const auto scope = parse_credential(uri_decode(*credential));
+  credential_.clear();
+  append_uri_decoded(credential_, *credential);
+  const auto scope = parse_credential_view(credential_);
   if (!scope) return failure(VerifyStatus::malformed, "X-Amz-Credential is not a valid credential");
-  const auto time = AmzDate::parse(*date);
+  const auto time = parse_amz_date(*date);
   if (!time || time->date() != scope->date) {
     return failure(VerifyStatus::malformed, "X-Amz-Date is invalid or differs from the scope date",
                    scope->access_key_id);
@@ -268,10 +390,14 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
     return failure(VerifyStatus::expired, "presigned URL has expired", scope->access_key_id);
   }
 
-  const std::string signed_list = uri_decode(*signed_list_encoded);
-  if (const auto missing = select_signed(request.headers, signed_list, signed_)) {
+  signed_list_.clear();
+  append_uri_decoded(signed_list_, *signed_list_encoded);
+  const std::string_view signed_list = signed_list_;
+  bool canonical = false;
+  if (const auto missing = select_signed(request.headers, signed_list, canonical)) {
     return failure(VerifyStatus::malformed,
-                   "signed header '" + *missing + "' is not in the request", scope->access_key_id);
+                   "signed header '" + std::string(*missing) + "' is not in the request",
+                   scope->access_key_id);
   }
   // Everything but the signature itself is part of the signed canonical query.
   query_.clear();
@@ -295,22 +421,25 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
   }
 
   // The query's own X-Amz-SignedHeaders chose signed_, so there is no declared list to compare.
-  return check_signature(request.method, *scope, *time, path, query_, payload_hash, *signature, {});
+  return check_signature(request.method, *scope, *time, path, query_, payload_hash, *signature, {},
+                         canonical);
 }
 
-VerifyResult Verifier::check_signature(std::string_view method, const CredentialScope& scope,
+VerifyResult Verifier::check_signature(std::string_view method, const CredentialScopeView& scope,
                                        const AmzDate& time, std::string_view path,
                                        std::string_view query, std::string_view payload_hash,
                                        std::string_view signature,
-                                       std::string_view declared_signed_list) {
-  const auto secret = lookup_(scope.access_key_id);
-  if (!secret) {
+                                       std::string_view declared_signed_list,
+                                       bool headers_canonical) {
+  const std::string* secret = find_secret(scope.access_key_id);
+  if (secret == nullptr) {
     return failure(VerifyStatus::unknown_access_key, "unknown access key", scope.access_key_id);
   }
   scope_.clear();
   append_credential_scope(scope_, scope.date, scope.region, scope.service);
-  const CanonicalInput input{method,  path,         query,
-                             signed_, payload_hash, path_rule_for_service(scope.service)};
+  const CanonicalInput input{method,           path,         query,
+                             signed_,          payload_hash, path_rule_for_service(scope.service),
+                             headers_canonical};
   work_.compute(input, time.text(), scope_,
                 keys_.get(*secret, scope.date, scope.region, scope.service));
   const bool list_matches =

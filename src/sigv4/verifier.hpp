@@ -5,6 +5,7 @@
 // Authorization header and for presigned URLs (X-Amz-* query parameters).
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -43,6 +44,10 @@ struct VerifyResult {
 
 // Looks up the secret for an access key; nullopt when the key is unknown.
 using SecretLookup = std::function<std::optional<std::string>(std::string_view access_key_id)>;
+// The same without a copy of the secret: the pointer must stay valid until the verify() that
+// asked returns; nullptr when the key is unknown. A server's hot path wants this one, since an
+// owned std::string per request is an allocation for any secret longer than 15 characters.
+using SecretReferenceLookup = std::function<const std::string*(std::string_view access_key_id)>;
 
 struct ReceivedRequest {
   std::string_view method;
@@ -52,35 +57,65 @@ struct ReceivedRequest {
   std::string_view body_sha256;
 };
 
-struct CredentialScope;
+// A parsed credential "AKID/20130524/us-east-1/s3/aws4_request", as views into the text parsed.
+struct CredentialScopeView {
+  std::string_view access_key_id;
+  std::string_view date;
+  std::string_view region;
+  std::string_view service;
+};
+std::optional<CredentialScopeView> parse_credential_view(std::string_view credential);
 
-// One verifier per server thread (it caches derived keys and reuses buffers).
+// One verifier per server thread (it caches derived keys and reuses buffers; once warmed up,
+// verifying a request allocates only the result's access key id, and that only past 15 chars).
 class Verifier {
  public:
   explicit Verifier(SecretLookup lookup, std::chrono::seconds max_skew = std::chrono::minutes(15));
+  explicit Verifier(SecretReferenceLookup lookup,
+                    std::chrono::seconds max_skew = std::chrono::minutes(15));
 
   VerifyResult verify(const ReceivedRequest& request, std::chrono::system_clock::time_point now);
 
  private:
+  struct KnownHeaders;
   VerifyResult verify_header_auth(const ReceivedRequest& request, std::string_view path,
-                                  std::string_view query, std::string_view authorization,
+                                  std::string_view query, const KnownHeaders& known,
                                   std::chrono::system_clock::time_point now);
   VerifyResult verify_query_auth(const ReceivedRequest& request, std::string_view path,
                                  std::string_view query, std::chrono::system_clock::time_point now);
   // Both kinds end here: look up the secret, recompute, compare (and, for header auth, check the
   // declared signed-header list against the one recomputed).
-  VerifyResult check_signature(std::string_view method, const CredentialScope& scope,
+  // `headers_canonical`: signed_ already holds lower-case names in canonical order.
+  VerifyResult check_signature(std::string_view method, const CredentialScopeView& scope,
                                const AmzDate& time, std::string_view path, std::string_view query,
                                std::string_view payload_hash, std::string_view signature,
-                               std::string_view declared_signed_list);
+                               std::string_view declared_signed_list, bool headers_canonical);
+  // Fills signed_ with the received headers the list declares; the first declared name that is
+  // missing comes back. Sets `canonical` when signed_ came out lower-case and in canonical order.
+  std::optional<std::string_view> select_signed(std::span<const Header> headers,
+                                                std::string_view signed_list, bool& canonical);
+  // The request's x-amz-date, parsed; the last one is kept, since clients send the same second
+  // many times over.
+  std::optional<AmzDate> parse_amz_date(std::string_view text);
 
-  SecretLookup lookup_;
+  const std::string* find_secret(std::string_view access_key_id);
+
+  SecretReferenceLookup lookup_;
+  SecretLookup owned_lookup_;               // when constructed with a copying lookup
+  std::optional<std::string> held_secret_;  // its answer, kept until the next request
   std::chrono::seconds max_skew_;
   SigningKeyCache keys_{16};
   SignatureWork work_;
   std::vector<Header> signed_;
+  std::string cached_list_;  // the last signed-header list seen, and what it parsed to:
+  bool cached_list_canonical_ = false;
+  std::vector<std::string_view> signed_names_;  // views into cached_list_
+  std::vector<std::uint32_t> signed_positions_;
   std::string query_;
   std::string scope_;
+  std::string signed_list_;  // presigned: X-Amz-SignedHeaders decoded
+  std::string credential_;   // presigned: X-Amz-Credential decoded
+  std::optional<AmzDate> last_date_;
 };
 
 // A parsed credential "AKID/20130524/us-east-1/s3/aws4_request".

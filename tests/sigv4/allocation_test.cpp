@@ -1,5 +1,5 @@
-// The hot path promise: once warmed up, Signer::sign allocates nothing in our code (OpenSSL's own
-// allocations go through malloc, not operator new, and are not counted here).
+// The hot path promise: once warmed up, Signer::sign and Verifier::verify allocate nothing in our
+// code (OpenSSL's own allocations go through malloc, not operator new, and are not counted here).
 
 #include <gtest/gtest.h>
 
@@ -9,6 +9,7 @@
 #include <new>
 
 #include "sigv4/signer.hpp"
+#include "sigv4/verifier.hpp"
 
 namespace {
 std::atomic<long> g_allocations{0};
@@ -43,6 +44,34 @@ TEST(SignerAllocation, WarmSignerAllocatesNothingPerRequest) {
   signer.sign(request, time);  // warm-up: buffers grow to size, key derived
   const long before = g_allocations.load();
   for (int i = 0; i < 100; ++i) signer.sign(request, time);
+  EXPECT_EQ(g_allocations.load() - before, 0);
+}
+
+// The embedded target's path: header auth, secret looked up by reference. The only allocation
+// left is the result's access key id, and only when it is longer than a short string's 15 chars.
+TEST(VerifierAllocation, WarmVerifierAllocatesNothingPerRequest) {
+  const Credentials credentials{"AKSHORTKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
+  Signer signer(credentials, "us-east-1", "s3");
+  const AmzDate time = AmzDate::parse("20240301T120000Z").value();
+  const std::array<Header, 2> to_sign{{{"host", "127.0.0.1:9000"}, {"x-amz-meta-a", "1"}}};
+  const SigningResult& out = signer.sign({"PUT", "/b/k", "", to_sign, kEmptyPayloadHash}, time);
+  const std::string amz_date(out.amz_date);
+  const std::string authorization(out.authorization);
+  const std::array<Header, 6> received{{{"Host", "127.0.0.1:9000"},
+                                        {"Content-Length", "0"},
+                                        {"X-Amz-Meta-A", "1"},
+                                        {"x-amz-date", amz_date},
+                                        {"x-amz-content-sha256", kEmptyPayloadHash},
+                                        {"Authorization", authorization}}};
+  Verifier verifier([&credentials](std::string_view key) -> const std::string* {
+    return key == credentials.access_key_id ? &credentials.secret_access_key : nullptr;
+  });
+  ASSERT_TRUE(verifier.verify({"PUT", "/b/k", received, {}}, time.time()).ok());  // warm-up
+  const long before = g_allocations.load();
+  for (int i = 0; i < 100; ++i) {
+    const VerifyResult result = verifier.verify({"PUT", "/b/k", received, {}}, time.time());
+    ASSERT_TRUE(result.ok()) << result.message;
+  }
   EXPECT_EQ(g_allocations.load() - before, 0);
 }
 

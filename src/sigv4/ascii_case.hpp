@@ -1,0 +1,83 @@
+#pragma once
+
+// ASCII case checks on header names, eight bytes per step. The verifier matches every received
+// header name against the declared signed names on each request; a byte-at-a-time loop with a
+// branch per character was most of its own work.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace s3storm::sigv4::ascii {
+
+inline constexpr std::uint64_t kEveryByte = 0x0101010101010101ull;
+inline constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+
+inline std::uint64_t load8(const char* data) {
+  std::uint64_t word;
+  std::memcpy(&word, data, sizeof(word));
+  return word;
+}
+
+// A text shorter than eight bytes as one word, every byte in it once or twice (4-7 bytes: two
+// overlapping halves). Byte-wise checks and equality between two texts of one size loaded alike
+// hold for the word exactly when they hold for the text.
+inline std::uint64_t load_short(const char* data, std::size_t size) {
+  if (size >= 4) {
+    std::uint32_t low;
+    std::uint32_t high;
+    std::memcpy(&low, data, sizeof(low));
+    std::memcpy(&high, data + size - 4, sizeof(high));
+    return low | std::uint64_t{high} << 32;
+  }
+  std::uint64_t word = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    word |= std::uint64_t{static_cast<unsigned char>(data[i])} << (8 * i);
+  }
+  return word;
+}
+
+// Calls visit(offset_word) for words covering all of [data, data + size): whole words, then the
+// last eight bytes (overlapping the one before) or, for a short text, load_short.
+template <typename Visit>
+bool all_words(const char* data, std::size_t size, Visit&& visit) {
+  if (size < 8) return visit(load_short(data, size), std::size_t{0});
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    if (!visit(load8(data + i), i)) return false;
+  }
+  return i == size || visit(load8(data + size - 8), size - 8);
+}
+
+// 0x80 in each byte of `word` that is 'A'..'Z', 0 elsewhere. Works on the low seven bits so no
+// byte's sum carries into the next; bytes >= 0x80 are masked out at the end.
+inline std::uint64_t upper_bytes(std::uint64_t word) {
+  const std::uint64_t low7 = word & ~kHighBits;
+  const std::uint64_t at_least_a = low7 + kEveryByte * (0x80 - 'A');
+  const std::uint64_t above_z = low7 + kEveryByte * (0x7f - 'Z');
+  return (at_least_a ^ above_z) & ~word & kHighBits;
+}
+
+inline std::uint64_t to_lower(std::uint64_t word) {
+  return word | (upper_bytes(word) >> 2);  // 0x80 >> 2 is 0x20, the case bit
+}
+
+inline bool has_upper(std::string_view text) {
+  return !all_words(text.data(), text.size(),
+                    [](std::uint64_t word, std::size_t) { return upper_bytes(word) == 0; });
+}
+
+// `name` in any case equals `lower_name`, which is lower-case already.
+inline bool equals_lower(std::string_view name, std::string_view lower_name) {
+  if (name.size() != lower_name.size()) return false;
+  if (name.size() < 8) {
+    return to_lower(load_short(name.data(), name.size())) ==
+           load_short(lower_name.data(), lower_name.size());
+  }
+  return all_words(name.data(), name.size(), [&](std::uint64_t word, std::size_t offset) {
+    return to_lower(word) == load8(lower_name.data() + offset);
+  });
+}
+
+}  // namespace s3storm::sigv4::ascii
