@@ -90,10 +90,17 @@ std::string_view provided_signature(const http::ServerRequest& request) {
 Authenticator::Authenticator(AuthOptions options)
     : options_(std::move(options)),
       verifier_(
-          [this](std::string_view access_key) -> std::optional<std::string> {
-            const auto it = options_.secrets.find(std::string(access_key));
-            if (it == options_.secrets.end()) return std::nullopt;
-            return it->second;
+          // A pointer into the map, not a copy of the secret (an allocation per request). A
+          // few keys are compared in place, since map::find needs a std::string key built.
+          [this](std::string_view access_key) -> const std::string* {
+            if (options_.secrets.size() > 8) {
+              const auto it = options_.secrets.find(std::string(access_key));
+              return it == options_.secrets.end() ? nullptr : &it->second;
+            }
+            for (const auto& [key, secret] : options_.secrets) {
+              if (key == access_key) return &secret;
+            }
+            return nullptr;
           },
           options_.max_skew) {
   if (!options_.now) options_.now = [] { return Clock::now(); };
