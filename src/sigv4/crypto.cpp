@@ -9,7 +9,6 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -142,39 +141,12 @@ constexpr std::array<std::array<char, 2>, 256> kHexPairs = [] {
 
 }  // namespace
 
-namespace {
-
-// The eight hex digits of four bytes (read from memory little-endian), as they lie in memory:
-// every byte moved to its own 16-bit lane, its nibbles split high-first, then each nibble turned
-// into '0'-'9' or 'a'-'f' with no table and no branch. A table load per byte was a visible part
-// of every signature (two digests per request, on the client and on the server).
-std::uint64_t hex_digits_of(std::uint32_t four_bytes) {
-  std::uint64_t lanes = four_bytes;
-  lanes = (lanes | lanes << 16) & 0x0000ffff0000ffffull;
-  lanes = (lanes | lanes << 8) & 0x00ff00ff00ff00ffull;
-  const std::uint64_t nibbles =
-      (lanes >> 4 & 0x000f000f000f000full) | (lanes & 0x000f000f000f000full) << 8;
-  const std::uint64_t is_letter = (nibbles + 0x0606060606060606ull) >> 4 & 0x0101010101010101ull;
-  return nibbles + 0x3030303030303030ull + is_letter * ('a' - '0' - 10);
-}
-
-}  // namespace
-
 void append_hex(std::string& out, const unsigned char* data, std::size_t size) {
   // Through a stack buffer, so the string is not zero-filled by resize() and then overwritten.
   std::array<char, 128> chunk;
   while (size > 0) {
     const std::size_t n = std::min(size, chunk.size() / 2);
-    std::size_t i = 0;
-    if constexpr (std::endian::native == std::endian::little) {
-      for (; i + 4 <= n; i += 4) {
-        std::uint32_t four;
-        std::memcpy(&four, data + i, sizeof(four));
-        const std::uint64_t digits = hex_digits_of(four);
-        std::memcpy(&chunk[2 * i], &digits, sizeof(digits));
-      }
-    }
-    for (; i < n; ++i) std::memcpy(&chunk[2 * i], kHexPairs[data[i]].data(), 2);
+    for (std::size_t i = 0; i < n; ++i) std::memcpy(&chunk[2 * i], kHexPairs[data[i]].data(), 2);
     out.append(chunk.data(), 2 * n);
     data += n;
     size -= n;
