@@ -41,7 +41,7 @@ inline std::uint64_t load_short(const char* data, std::size_t size) {
 // Calls visit(offset_word) for words covering all of [data, data + size): whole words, then the
 // last eight bytes (overlapping the one before) or, for a short text, load_short.
 template <typename Visit>
-bool all_words(const char* data, std::size_t size, Visit&& visit) {
+[[gnu::always_inline]] inline bool all_words(const char* data, std::size_t size, Visit&& visit) {
   if (size < 8) return visit(load_short(data, size), std::size_t{0});
   std::size_t i = 0;
   for (; i + 8 <= size; i += 8) {

@@ -178,7 +178,9 @@ std::optional<CredentialScopeView> parse_credential_view(std::string_view creden
       parts[3].empty()) {
     return std::nullopt;
   }
-  return CredentialScopeView{parts[0], parts[1], parts[2], parts[3]};
+  // After the key id the credential is the scope itself, as the string to sign spells it.
+  return CredentialScopeView{parts[0], parts[1], parts[2], parts[3],
+                             credential.substr(parts[0].size() + 1)};
 }
 
 std::optional<CredentialScope> parse_credential(std::string_view credential) {
@@ -435,12 +437,10 @@ VerifyResult Verifier::check_signature(std::string_view method, const Credential
   if (secret == nullptr) {
     return failure(VerifyStatus::unknown_access_key, "unknown access key", scope.access_key_id);
   }
-  scope_.clear();
-  append_credential_scope(scope_, scope.date, scope.region, scope.service);
   const CanonicalInput input{method,           path,         query,
                              signed_,          payload_hash, path_rule_for_service(scope.service),
                              headers_canonical};
-  work_.compute(input, time.text(), scope_,
+  work_.compute(input, time.text(), scope.scope,
                 keys_.get(*secret, scope.date, scope.region, scope.service));
   const bool list_matches =
       declared_signed_list.empty() || work_.signed_headers == declared_signed_list;

@@ -63,6 +63,7 @@ struct CredentialScopeView {
   std::string_view date;
   std::string_view region;
   std::string_view service;
+  std::string_view scope;  // "20130524/us-east-1/s3/aws4_request", the string to sign's scope
 };
 std::optional<CredentialScopeView> parse_credential_view(std::string_view credential);
 
@@ -112,7 +113,6 @@ class Verifier {
   std::vector<std::string_view> signed_names_;  // views into cached_list_
   std::vector<std::uint32_t> signed_positions_;
   std::string query_;
-  std::string scope_;
   std::string signed_list_;  // presigned: X-Amz-SignedHeaders decoded
   std::string credential_;   // presigned: X-Amz-Credential decoded
   std::optional<AmzDate> last_date_;
