@@ -21,6 +21,7 @@
 #include "http/server_ascii.hpp"
 #include "http/server_request_parser.hpp"
 #include "http/server_response_header.hpp"
+#include "http/server_string_reuse.hpp"
 
 namespace s3storm::http {
 
@@ -60,24 +61,33 @@ std::string_view ServerRequest::header(std::string_view name) const {
 void ServerResponse::set_header(std::string_view name, std::string_view value) {
   for (auto& [n, v] : headers) {
     if (ascii_iequals(n, name)) {
-      v.assign(value);
+      assign_reusing(v, value);
       return;
     }
   }
-  if (spare_headers_.empty()) {
+  if (next_spare_ == spare_headers_.size()) {
     headers.emplace_back(std::string(name), std::string(value));
     return;
   }
   // Reuse the storage of a header from an earlier response on this connection.
-  headers.push_back(std::move(spare_headers_.back()));
-  spare_headers_.pop_back();
-  headers.back().first.assign(name);
-  headers.back().second.assign(value);
+  auto& spare = spare_headers_[next_spare_++];
+  if (!same_bytes(spare.first, name)) assign_reusing(spare.first, name);
+  assign_reusing(spare.second, value);
+  headers.push_back(std::move(spare));
 }
 
 void ServerResponse::clear() {
   status = 200;
-  for (auto& header : headers) spare_headers_.push_back(std::move(header));
+  if (next_spare_ == spare_headers_.size()) {
+    // Every spare went back into use (the usual case): this response's headers become the
+    // spares, in the order set_header will ask for them again.
+    spare_headers_.swap(headers);
+  } else {
+    spare_headers_.erase(spare_headers_.begin(),
+                         spare_headers_.begin() + static_cast<std::ptrdiff_t>(next_spare_));
+    for (auto& header : headers) spare_headers_.push_back(std::move(header));
+  }
+  next_spare_ = 0;
   headers.clear();
   body.clear();
   reset_connection = false;
@@ -133,7 +143,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void run() {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->start_request(); });
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      // Only synchronous writes see this (answer() tries one first); asynchronous operations
+      // keep their own non-blocking mode.
+      beast::error_code ec;
+      self->socket_.non_blocking(true, ec);
+      if (ec) return self->close();
+      self->start_request();
+    });
   }
 
   // From stop(): idle connections close now, busy ones after their current response.
@@ -159,7 +176,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(context_.options.body_limit);
     parser_->header_limit(context_.options.header_limit);
     awaiting_header_ = true;
-    arm_deadline(context_.options.header_timeout);
+    begin_phase(context_.options.header_timeout);
     parse_buffered();
   }
 
@@ -175,9 +192,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (awaiting_header_ && parser_->is_header_done()) {
       awaiting_header_ = false;
-      arm_deadline(context_.options.body_timeout);
+      begin_phase(context_.options.body_timeout);
       if (parser_->expects_continue() && !parser_->is_done()) {
         // Clients such as botocore wait for this before sending a large body.
+        watch_deadline();
         asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
                             if (ec) return self->close();
@@ -191,6 +209,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_more() {
+    watch_deadline();
     reading_ = true;
     socket_.async_read_some(buffer_.prepare(kReadSize),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -202,18 +221,31 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
-  // Reads run under the session's deadline rather than a socket timeout that closes the socket,
-  // which would leave no way to answer 408. The timer is armed lazily: moving the deadline is a
-  // store, and a wait that wakes before the (moved) deadline just waits again, so a request
-  // does not cost a timer cancel and a new wait.
-  void arm_deadline(std::chrono::milliseconds timeout) {
+  // Reads and writes run under the session's deadline rather than a socket timeout that closes
+  // the socket, which would leave no way to answer 408. Each phase (header, body, answer) has its
+  // own limit, and its clock starts when the session first waits in it: a request that arrives
+  // whole and an answer that is written at once never read the clock. The timer is armed
+  // lazily: moving the deadline is a store, and a wait that wakes before the (moved) deadline
+  // just waits again, so a request does not cost a timer cancel and a new wait.
+  void begin_phase(std::chrono::milliseconds timeout) {
     timed_out_ = false;
-    deadline_ = SteadyClock::now() + timeout;
+    phase_timeout_ = timeout;
+    phase_watched_ = false;
+    deadline_ = SteadyClock::time_point::max();
+  }
+
+  void watch_deadline() {
+    if (phase_watched_) return;  // a slow client's later reads do not move the deadline
+    phase_watched_ = true;
+    deadline_ = SteadyClock::now() + phase_timeout_;
     if (timer_waiting_ && timer_.expiry() <= deadline_) return;
     start_timer_wait();  // none pending, or the pending one wakes too late
   }
 
-  void disarm_deadline() { deadline_ = SteadyClock::time_point::max(); }
+  void disarm_deadline() {
+    phase_watched_ = true;
+    deadline_ = SteadyClock::time_point::max();
+  }
 
   void start_timer_wait() {
     timer_.expires_at(deadline_);  // cancels a pending wait, whose handler then just returns
@@ -295,16 +327,36 @@ class Session : public std::enable_shared_from_this<Session> {
     framing_.keep_alive = framing_.keep_alive && !stopping_ && !context_.stopping_now;
     serialize_response_header(response_, framing_, header_);
     const bool send_body = status_allows_body(response_.status) && !framing_.head_request;
-    const auto& body = response_.body;
-    const std::array<asio::const_buffer, 2> buffers{
-        asio::buffer(header_), asio::buffer(body.data(), send_body ? body.size() : 0)};
-    arm_deadline(context_.options.body_timeout);
-    asio::async_write(socket_, buffers,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->disarm_deadline();
-                        if (ec || !self->framing_.keep_alive) return self->close();
-                        self->start_request();
+    const asio::const_buffer head = asio::buffer(header_);
+    const asio::const_buffer body =
+        asio::buffer(response_.body.data(), send_body ? response_.body.size() : 0);
+    // Most answers fit the socket's send buffer: written here, they skip the reactor and a trip
+    // through the event loop.
+    beast::error_code ec;
+    const std::size_t written = socket_.write_some(std::array{head, body}, ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return close();
+    if (written == head.size() + body.size()) {
+      // The next request is read from the back of the loop's queue, after the other
+      // connections' ready work: by then the client has usually sent it. Read at once, the read
+      // mostly finds nothing and the request then costs a trip through epoll and a second
+      // read (measured: 1.97 reads per request instead of 1.12).
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->answered(); });
+      return;
+    }
+    const std::size_t body_written = written > head.size() ? written - head.size() : 0;
+    begin_phase(context_.options.body_timeout);
+    watch_deadline();
+    asio::async_write(socket_, std::array{head + written, body + body_written},
+                      [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+                        if (write_ec) return self->close();
+                        self->answered();
                       });
+  }
+
+  void answered() {
+    disarm_deadline();
+    if (!framing_.keep_alive) return close();
+    start_request();
   }
 
   // Answers with an error status, then closes after draining what the client still sends.
@@ -312,14 +364,16 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.clear();
     response_.status = status;
     serialize_response_header(response_, ResponseFraming{11, false, false}, header_);
-    arm_deadline(context_.options.body_timeout);
+    begin_phase(context_.options.body_timeout);
+    watch_deadline();
     asio::async_write(socket_, asio::buffer(header_),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         if (ec) return self->close();
                         beast::error_code ignored;
                         self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
                         self->drained_ = 0;
-                        self->arm_deadline(kLingerTime);
+                        self->begin_phase(kLingerTime);
+                        self->watch_deadline();
                         self->drain();
                       });
   }
@@ -365,6 +419,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Timer timer_;
   std::optional<Timer> delay_timer_;
   SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
+  std::chrono::milliseconds phase_timeout_{0};
+  bool phase_watched_ = true;
   bool timer_waiting_ = false;
   bool timed_out_ = false;
   SessionContext& context_;
@@ -384,9 +440,13 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closed_ = false;
 };
 
-// One event loop and one thread.
+// One event loop and one thread. Its reactor takes no lock around each socket operation
+// (UNSAFE_IO; posting from other threads stays safe): that holds because a connection's socket
+// and timers are only ever used on its own thread. Other threads only post to it (stop(),
+// wind_down, force_close), the acceptor registers a new socket before anything runs on it, and
+// a session that ends elsewhere has closed its socket first.
 struct Worker {
-  Worker() : io(1), guard(io.get_executor()) {}
+  Worker() : io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO), guard(io.get_executor()) {}
   asio::io_context io;
   asio::executor_work_guard<Executor> guard;  // keeps run() going while the worker has no sockets
   std::thread thread;
@@ -417,7 +477,11 @@ struct Server::Impl {
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       auto session = std::make_shared<Session>(std::move(socket), context);
-      if (session->register_self()) session->run();
+      if (session->register_self()) {
+        session->run();
+      } else {
+        session->force_close();  // on its own thread, like every use of its socket
+      }
       accept();
     });
   }

@@ -48,7 +48,10 @@ struct ServerResponse {
   void clear();
 
  private:
+  // Header strings of earlier responses, taken in order from next_spare_: handlers set the same
+  // names in the same order, so a name usually is already in place.
   HeaderList spare_headers_;
+  std::size_t next_spare_ = 0;
 };
 
 // Called synchronously once per complete request, possibly from several threads at once.

@@ -1,6 +1,7 @@
 #include "http/server_request_parser.hpp"
 
 #include "http/server_ascii.hpp"
+#include "http/server_string_reuse.hpp"
 
 namespace s3storm::http {
 
@@ -8,8 +9,8 @@ namespace bhttp = boost::beast::http;
 
 void ServerRequestParser::on_request_impl(bhttp::verb method, string_view method_text,
                                           string_view target, int version, error_code&) {
-  request_.method.assign(method_text.data(), method_text.size());
-  request_.target.assign(target.data(), target.size());
+  assign_reusing(request_.method, {method_text.data(), method_text.size()});
+  assign_reusing(request_.target, {target.data(), target.size()});
   request_.body.clear();
   version_ = version;
   head_ = method == bhttp::verb::head;
@@ -21,8 +22,8 @@ void ServerRequestParser::on_field_impl(bhttp::field name, string_view name_text
   // connection's previous request.
   if (fields_ == request_.headers.size()) request_.headers.emplace_back();
   auto& [stored_name, stored_value] = request_.headers[fields_++];
-  stored_name.assign(name_text.data(), name_text.size());
-  stored_value.assign(value.data(), value.size());
+  assign_reusing(stored_name, {name_text.data(), name_text.size()});
+  assign_reusing(stored_value, {value.data(), value.size()});
   if (name == bhttp::field::expect && ascii_iequals({value.data(), value.size()}, "100-continue")) {
     expects_continue_ = true;
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/beast/http/status.hpp>
 #include <charconv>
+#include <cstring>
+#include <string_view>
 
 #include "http/server_ascii.hpp"
 
@@ -10,17 +12,46 @@ namespace s3storm::http {
 
 namespace {
 
-void append_number(std::string& out, std::uint64_t value) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out.append(digits, end);
+constexpr std::string_view kContentLength = "Content-Length: ";
+constexpr std::string_view kKeepAlive = "Connection: keep-alive\r\n";
+constexpr std::string_view kClose = "Connection: close\r\n";
+// The fixed parts around the handler's fields: status line ("HTTP/1.1 200 " and CRLF), the
+// Content-Length field with its longest number, a Connection field and the closing CRLF.
+constexpr std::size_t kFixedBound = 13 + 2 + kContentLength.size() + 20 + 2 + kKeepAlive.size() + 2;
+
+// Writes through a pointer into storage sized beforehand: one resize per response instead of a
+// capacity check per piece.
+char* put(char* out, std::string_view text) {
+  std::memcpy(out, text.data(), text.size());
+  return out + text.size();
 }
 
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
+char* put_field(char* out, std::string_view name, std::string_view value) {
+  out = put(out, name);
+  *out++ = ':';
+  *out++ = ' ';
+  out = put(out, value);
+  *out++ = '\r';
+  *out++ = '\n';
+  return out;
+}
+
+// Names the server writes itself; a handler's own copies are dropped (Content-Length kept aside
+// for a HEAD answer).
+enum class FramingField { none, content_length, other };
+
+FramingField framing_field(std::string_view name) {
+  switch (name.size()) {
+    case 14:
+      return ascii_iequals(name, "content-length") ? FramingField::content_length
+                                                   : FramingField::none;
+    case 17:
+      return ascii_iequals(name, "transfer-encoding") ? FramingField::other : FramingField::none;
+    case 10:
+      return ascii_iequals(name, "connection") ? FramingField::other : FramingField::none;
+    default:
+      return FramingField::none;
+  }
 }
 
 }  // namespace
@@ -32,39 +63,52 @@ bool status_allows_body(unsigned status) {
 void serialize_response_header(const ServerResponse& response, const ResponseFraming& framing,
                                std::string& out) {
   namespace bhttp = boost::beast::http;
-  out.clear();
-  out.append(framing.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   const unsigned status = response.status;
-  out += static_cast<char>('0' + status / 100 % 10);
-  out += static_cast<char>('0' + status / 10 % 10);
-  out += static_cast<char>('0' + status % 10);
-  out += ' ';
-  const auto reason = bhttp::obsolete_reason(bhttp::int_to_status(status));
-  out.append(reason.data(), reason.size());
-  out.append("\r\n");
+  const auto reason_text = bhttp::obsolete_reason(bhttp::int_to_status(status));
+  const std::string_view reason(reason_text.data(), reason_text.size());
+
+  std::size_t bound = kFixedBound + reason.size();
+  for (const auto& [name, value] : response.headers) bound += name.size() + value.size() + 4;
+  out.resize(bound);  // the string is reused: after the first responses this only fills
+  char* const begin = out.data();
+  char* p = put(begin, framing.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  *p++ = static_cast<char>('0' + status / 100 % 10);
+  *p++ = static_cast<char>('0' + status / 10 % 10);
+  *p++ = static_cast<char>('0' + status % 10);
+  *p++ = ' ';
+  p = put(p, reason);
+  *p++ = '\r';
+  *p++ = '\n';
 
   std::string_view head_length;  // a HEAD answer may announce the length of what it does not send
   for (const auto& [name, value] : response.headers) {
-    if (ascii_iequals(name, "content-length")) {
-      head_length = value;
-      continue;
+    switch (framing_field(name)) {
+      case FramingField::none:
+        p = put_field(p, name, value);
+        break;
+      case FramingField::content_length:
+        head_length = value;
+        break;
+      case FramingField::other:
+        break;
     }
-    if (ascii_iequals(name, "transfer-encoding") || ascii_iequals(name, "connection")) continue;
-    append_field(out, name, value);
   }
   if (status_allows_body(status)) {
     if (framing.head_request && !head_length.empty()) {
-      append_field(out, "Content-Length", head_length);
+      p = put_field(p, "Content-Length", head_length);
     } else {
-      out.append("Content-Length: ");
-      append_number(out, response.body.size());
-      out.append("\r\n");
+      p = put(p, kContentLength);
+      p = std::to_chars(p, p + 20, response.body.size()).ptr;
+      *p++ = '\r';
+      *p++ = '\n';
     }
   }
   // HTTP/1.1 keeps connections open unless told otherwise; HTTP/1.0 closes unless told otherwise.
-  if (framing.version == 10 && framing.keep_alive) out.append("Connection: keep-alive\r\n");
-  if (framing.version != 10 && !framing.keep_alive) out.append("Connection: close\r\n");
-  out.append("\r\n");
+  if (framing.version == 10 && framing.keep_alive) p = put(p, kKeepAlive);
+  if (framing.version != 10 && !framing.keep_alive) p = put(p, kClose);
+  *p++ = '\r';
+  *p++ = '\n';
+  out.resize(static_cast<std::size_t>(p - begin));
 }
 
 }  // namespace s3storm::http
