@@ -1,8 +1,8 @@
 #include "target/object_store.hpp"
 
 #include <algorithm>
-#include <cctype>
 
+#include "http/server_ascii.hpp"
 #include "target/crypto.hpp"
 #include "target/s3_error.hpp"
 
@@ -177,7 +177,7 @@ ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string&
   object.size = body.size();
   if (discard_ && checked_sha256.size() >= 32) {
     object.etag.assign(checked_sha256.data(), 32);
-    for (auto& c : object.etag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : object.etag) c = http::ascii_lower(c);
   } else {
     object.etag = to_hex(md5(body));
   }
