@@ -96,19 +96,27 @@ void append_normalized_path(std::string& out, std::string_view path) {
 
 void append_uri_decoded(std::string& out, std::string_view text, bool plus_is_space) {
   // Copies the runs between escapes whole: most keys and values have no escape at all, and a
-  // push_back per character cost several times the copy.
+  // push_back per character cost several times the copy. Without '+' to replace, memchr finds
+  // the next '%'.
   std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!plus_is_space) {
+      i = text.find('%', i);
+      if (i == std::string_view::npos) break;
+    }
     const char c = text[i];
     if (c == '%' && is_escape_at(text, i)) {
       out.append(text.data() + run, i - run);
       out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-      i += 2;
-      run = i + 1;
+      i += 3;
+      run = i;
     } else if (plus_is_space && c == '+') {
       out.append(text.data() + run, i - run);
       out.push_back(' ');
-      run = i + 1;
+      run = ++i;
+    } else {
+      ++i;
     }
   }
   out.append(text.data() + run, text.size() - run);

@@ -35,6 +35,7 @@ std::optional<std::string_view> find_header(std::span<const Header> headers,
 
 // Finds a query parameter by exact (case-sensitive) name; values stay encoded.
 std::optional<std::string_view> find_param(std::string_view query, std::string_view name) {
+  if (query.empty()) return std::nullopt;  // most requests: no query at all
   std::size_t pos = 0;
   while (pos <= query.size()) {
     std::size_t end = query.find('&', pos);
