@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/asio/buffer.hpp>
@@ -17,6 +19,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "http/server_ascii.hpp"
 #include "http/server_request_parser.hpp"
@@ -142,15 +145,14 @@ class Session : public std::enable_shared_from_this<Session> {
     return true;
   }
 
-  void run() {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] {
-      // Only synchronous writes see this (answer() tries one first); asynchronous operations
-      // keep their own non-blocking mode.
-      beast::error_code ec;
-      self->socket_.non_blocking(true, ec);
-      if (ec) return self->close();
-      self->start_request();
-    });
+  // On the session's own thread.
+  void start() {
+    // Only synchronous writes see this (answer() tries one first); asynchronous operations keep
+    // their own non-blocking mode.
+    beast::error_code ec;
+    socket_.non_blocking(true, ec);
+    if (ec) return close();
+    start_request();
   }
 
   // From stop(): idle connections close now, busy ones after their current response.
@@ -440,11 +442,29 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closed_ = false;
 };
 
+// A connection's descriptor on its way from the acceptor's thread to its worker's; closed if the
+// worker never takes it (the server stopped first).
+class AcceptedDescriptor {
+ public:
+  explicit AcceptedDescriptor(int descriptor) : descriptor_(descriptor) {}
+  AcceptedDescriptor(AcceptedDescriptor&& other) noexcept
+      : descriptor_(std::exchange(other.descriptor_, -1)) {}
+  AcceptedDescriptor& operator=(AcceptedDescriptor&&) = delete;
+  ~AcceptedDescriptor() {
+    if (descriptor_ >= 0) ::close(descriptor_);
+  }
+  int take() { return std::exchange(descriptor_, -1); }
+
+ private:
+  int descriptor_;
+};
+
 // One event loop and one thread. Its reactor takes no lock around each socket operation
 // (UNSAFE_IO; posting from other threads stays safe): that holds because a connection's socket
-// and timers are only ever used on its own thread. Other threads only post to it (stop(),
-// wind_down, force_close), the acceptor registers a new socket before anything runs on it, and
-// a session that ends elsewhere has closed its socket first.
+// is only ever registered, used and closed on its own thread. Other threads only post to it
+// (stop(), wind_down, force_close, the acceptor handing over a descriptor), and a session whose
+// last reference ends elsewhere has closed its socket first. (The acceptor registering accepted
+// sockets itself raced with the worker reusing a closed socket's reactor state, under TSan.)
 struct Worker {
   Worker() : io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO), guard(io.get_executor()) {}
   asio::io_context io;
@@ -466,9 +486,7 @@ struct Server::Impl {
   }
 
   void accept() {
-    Worker& next = *workers[next_worker];
-    next_worker = (next_worker + 1) % workers.size();
-    acceptor->async_accept(next.io.get_executor(), [this](beast::error_code ec, Socket socket) {
+    acceptor->async_accept([this](beast::error_code ec, Socket socket) {
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
         return accept();  // e.g. too many open files: keep serving the connections we have
@@ -476,14 +494,31 @@ struct Server::Impl {
       ++context.counters.connections;
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      auto session = std::make_shared<Session>(std::move(socket), context);
-      if (session->register_self()) {
-        session->run();
-      } else {
-        session->force_close();  // on its own thread, like every use of its socket
+      // The descriptor, not the socket, goes to the worker: the socket registers with the
+      // worker's reactor on the worker's own thread (its reactor takes no locks, see Worker).
+      AcceptedDescriptor descriptor(socket.release(ec));
+      if (!ec) {
+        Worker& worker = *workers[next_worker];
+        next_worker = (next_worker + 1) % workers.size();
+        asio::post(worker.io.get_executor(),
+                   [this, &worker, descriptor = std::move(descriptor)]() mutable {
+                     start_session(worker, descriptor.take());
+                   });
       }
       accept();
     });
+  }
+
+  void start_session(Worker& worker, int descriptor) {
+    Socket socket(worker.io.get_executor());
+    beast::error_code ec;
+    socket.assign(protocol, descriptor, ec);
+    if (ec) {
+      ::close(descriptor);
+      return;
+    }
+    auto session = std::make_shared<Session>(std::move(socket), context);
+    if (session->register_self()) session->start();
   }
 
   SessionContext context;
@@ -491,6 +526,7 @@ struct Server::Impl {
   std::unique_ptr<Worker> accept_worker;  // only with several threads
   std::optional<asio::basic_socket_acceptor<tcp, Executor>> acceptor;
   std::size_t next_worker = 0;  // used on the acceptor's thread only
+  tcp protocol = tcp::v4();
   std::uint16_t bound_port = 0;
   bool running = false;
 };
@@ -508,6 +544,7 @@ void Server::start() {
   const auto& opts = im.context.options;
   try {
     tcp::endpoint endpoint(asio::ip::make_address(opts.address), opts.port);
+    im.protocol = endpoint.protocol();
     im.acceptor->open(endpoint.protocol());
     im.acceptor->set_option(asio::socket_base::reuse_address(true));
     im.acceptor->bind(endpoint);
