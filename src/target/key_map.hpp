@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "target/huge_page_allocator.hpp"
+
 namespace s3storm::target {
 
 template <typename Value>
@@ -136,7 +138,7 @@ class KeyMap {
     }
   }
 
-  std::vector<std::uint64_t> slots_;  // a power of two in size
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> slots_;  // a power of two in size
   std::deque<Entry> entries_;
 };
 

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "target/huge_page_allocator.hpp"
 #include "target/key_map.hpp"
 
 namespace s3storm::target {
@@ -97,6 +98,17 @@ TEST(KeyMap, AgreesWithStdUnorderedMapUnderRandomChurn) {
   std::sort(listed.begin(), listed.end());
   EXPECT_EQ(std::adjacent_find(listed.begin(), listed.end()), listed.end());
   EXPECT_EQ(listed.size(), reference.size());
+}
+
+TEST(HugePageAllocator, BigArraysStartOnAHugePageAndAllWork) {
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> big(1 << 20, 7);  // 8 MiB
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(big.data()) % (2 << 20), 0u);
+  EXPECT_EQ(big.front() + big.back(), 14u);
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> small(100, 1);
+  EXPECT_EQ(small[99], 1u);
+  small.assign(1 << 19, 2);  // grows from malloc'd to huge-page memory
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(small.data()) % (2 << 20), 0u);
+  EXPECT_EQ(small.back(), 2u);
 }
 
 }  // namespace
