@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "sigv4/amz_date.hpp"
+#include "sigv4/crypto.hpp"
+#include "sigv4/signer.hpp"
 #include "target/authenticator.hpp"
 #include "target/s3_error.hpp"
 
@@ -112,6 +114,44 @@ TEST(Authenticator, SignedPayloadHashMustMatchTheBody) {
   const auto error = error_of([&] { auth.verify(request); });
   EXPECT_EQ(error.code(), ErrorCode::kXAmzContentSHA256Mismatch);
   EXPECT_EQ(error_status(error.code()), 400u);
+}
+
+// A PUT of `body` signed with x-amz-content-sha256 set to `declared_hash` as given.
+http::ServerRequest signed_put(const std::string& body, std::string_view declared_hash) {
+  sigv4::Signer signer({kAccessKey, kSecret, {}}, "us-east-1", "s3");
+  const std::vector<sigv4::Header> headers{{"host", kHost}};
+  const auto& out = signer.sign({"PUT", "/key", "", headers, declared_hash},
+                                *sigv4::AmzDate::parse("20130524T000000Z"));
+  http::ServerRequest request;
+  request.method = "PUT";
+  request.target = "/key";
+  request.headers = {{"Host", kHost},
+                     {"x-amz-date", std::string(out.amz_date)},
+                     {"x-amz-content-sha256", std::string(out.content_sha256)},
+                     {"Authorization", std::string(out.authorization)}};
+  request.body = body;
+  return request;
+}
+
+TEST(Authenticator, SignedPayloadHashInUpperCaseIsTheSameHash) {
+  const auto auth = make_auth(at("20130524T000000Z"));
+  std::string upper = sigv4::sha256_hex("hello");
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const auto request = signed_put("hello", upper);
+  EXPECT_EQ(auth.verify(request).checked_payload_sha256, upper);
+  EXPECT_EQ(error_of([&] { auth.verify(signed_put("hellO", upper)); }).code(),
+            ErrorCode::kXAmzContentSHA256Mismatch);
+}
+
+TEST(Authenticator, PayloadHashThatIsNotHexIsNotImplemented) {
+  const auto auth = make_auth(at("20130524T000000Z"));
+  for (const char* declared :
+       {"STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "abc",
+        "g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}) {
+    EXPECT_EQ(error_of([&] { auth.verify(signed_put("", declared)); }).code(),
+              ErrorCode::kNotImplemented)
+        << declared;
+  }
 }
 
 http::ServerRequest presigned() {
