@@ -32,7 +32,6 @@ class KeyMap {
   struct Entry {
     std::string key;
     Value value;
-    std::size_t hash;  // kept so that growing and erasing never hash a key again
   };
 
   std::size_t size() const { return entries_.size(); }
@@ -61,7 +60,7 @@ class KeyMap {
     }
     if (entries_.size() >= kMaxEntries) throw std::length_error("KeyMap: too many keys");
     if (2 * (entries_.size() + 1) > slots_.size()) grow();  // load factor at most 1/2
-    entries_.push_back(Entry{std::string(key), std::move(value), hash});
+    entries_.push_back(Entry{std::string(key), std::move(value)});
     slots_[free_slot_for(hash)] = slot_value(hash, entries_.size() - 1);
     return true;
   }
@@ -74,7 +73,8 @@ class KeyMap {
     vacate(slot);
     const std::size_t last = entries_.size() - 1;
     if (index != last) {
-      slots_[slot_of_index(entries_[last].hash, last)] = slot_value(entries_[last].hash, index);
+      const std::size_t moved = hash_of(entries_[last].key);
+      slots_[slot_of_index(moved, last)] = slot_value(moved, index);
       entries_[index] = std::move(entries_[last]);
     }
     entries_.pop_back();
@@ -83,17 +83,20 @@ class KeyMap {
 
  private:
   // A slot is 0 when empty; otherwise its low 32 bits are the entry's index + 1 and its high 32
-  // bits the top half of the key's hash, so a probe reads a key only when those bits match.
+  // bits the low half of the key's hash. A probe reads a key only when those bits match, and the
+  // slot alone tells its home (the table has at most 2^32 slots), so growing and erasing never
+  // touch the entries, which are spread over hundreds of megabytes.
   static constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
-  static constexpr std::size_t kMaxEntries = 0xFFFFFFFEu;
+  static constexpr std::size_t kMaxEntries = 0x7FFFFFFFu;  // keeps the table at 2^32 slots or less
 
   static std::size_t hash_of(std::string_view key) { return std::hash<std::string_view>{}(key); }
-  static std::uint64_t tag_of(std::size_t hash) { return static_cast<std::uint64_t>(hash) >> 32; }
+  static std::uint64_t tag_of(std::size_t hash) { return hash & 0xFFFFFFFFu; }
   static std::uint64_t slot_value(std::size_t hash, std::size_t index) {
     return tag_of(hash) << 32 | (static_cast<std::uint64_t>(index) + 1);
   }
   static std::size_t index_in(std::uint64_t slot) { return (slot & 0xFFFFFFFFu) - 1; }
   std::size_t mask() const { return slots_.size() - 1; }
+  std::size_t home_of(std::uint64_t slot) const { return (slot >> 32) & mask(); }
 
   std::size_t find_slot(std::string_view key, std::size_t hash) const {
     if (slots_.empty()) return kAbsent;
@@ -120,7 +123,7 @@ class KeyMap {
   // every key stays reachable from its home slot without a gap.
   void vacate(std::size_t hole) {
     for (std::size_t at = (hole + 1) & mask(); slots_[at] != 0; at = (at + 1) & mask()) {
-      const std::size_t home = entries_[index_in(slots_[at])].hash & mask();
+      const std::size_t home = home_of(slots_[at]);
       // The slot at `at` may fill the hole when its home is not cyclically in (hole, at].
       const bool reachable_without_hole =
           hole <= at ? (hole < home && home <= at) : (hole < home || home <= at);
@@ -132,9 +135,13 @@ class KeyMap {
   }
 
   void grow() {
-    slots_.assign(slots_.empty() ? 16 : 2 * slots_.size(), 0);
-    for (std::size_t index = 0; index < entries_.size(); ++index) {
-      slots_[free_slot_for(entries_[index].hash)] = slot_value(entries_[index].hash, index);
+    const auto old = std::move(slots_);
+    slots_.assign(old.empty() ? 16 : 2 * old.size(), 0);
+    for (const std::uint64_t slot : old) {
+      if (slot == 0) continue;
+      std::size_t at = home_of(slot);
+      while (slots_[at] != 0) at = (at + 1) & mask();
+      slots_[at] = slot;
     }
   }
 
