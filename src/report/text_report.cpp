@@ -50,8 +50,15 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
       std::string line = fmt::format("  {} errors:", stats::kOpNames[i]);
       for (const auto& [code, n] : op.errors_by_code) line += fmt::format(" {} {},", code, n);
       for (const auto& [status, n] : op.errors_by_status) {
-        line += status == 0 ? fmt::format(" no response {},", n)
-                            : fmt::format(" HTTP {} {},", status, n);
+        if (status == 0) {
+          line += fmt::format(" no response {},", n);
+          continue;
+        }
+        // A reply without an S3 error document is listed under its status as its code already.
+        const std::string as_text = fmt::format("HTTP {}", status);
+        if (op.errors_by_code.find(as_text) == op.errors_by_code.end()) {
+          line += fmt::format(" {} {},", as_text, n);
+        }
       }
       line.back() = '\n';
       errors += line;

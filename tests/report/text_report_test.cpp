@@ -44,6 +44,26 @@ TEST(TextReport, ShowsPhasesErrorsEventsAndThresholds) {
   EXPECT_THAT(text, Not(HasSubstr("\n  get ")));
 }
 
+TEST(TextReport, AStatusThatIsAlsoTheErrorCodeIsListedOnce) {
+  RunReport r;
+  r.scenario = "errors";
+  stats::PhaseStats p;
+  p.name = "p";
+  p.duration_s = 1;
+  stats::OpOutcome o;
+  o.epoch_second = 1;
+  o.http_status = 404;
+  o.error_code = "HTTP 404";  // a HEAD 404: no body, so no S3 code
+  p.op(stats::OpKind::kHead).record(o);
+  p.op(stats::OpKind::kHead).record(o);
+  o.http_status = 503;
+  o.error_code = "SlowDown";
+  p.op(stats::OpKind::kHead).record(o);
+  r.phases.push_back(p);
+  const std::string text = format_text_report(r);
+  EXPECT_THAT(text, HasSubstr("head errors: HTTP 404 2, SlowDown 1, HTTP 503 1\n"));
+}
+
 TEST(TextReport, ColumnsLineUpWhateverTheUnits) {
   RunReport r;
   r.scenario = "align";
