@@ -44,40 +44,42 @@ TEST(TextReport, ShowsPhasesErrorsEventsAndThresholds) {
   EXPECT_THAT(text, Not(HasSubstr("\n  get ")));
 }
 
-TEST(TextReport, AStatusThatIsAlsoTheErrorCodeIsListedOnce) {
+// A report of one one-second phase with each outcome recorded under its operation.
+RunReport one_phase(const char* scenario,
+                    std::initializer_list<std::pair<stats::OpKind, stats::OpOutcome>> outcomes) {
   RunReport r;
-  r.scenario = "errors";
+  r.scenario = scenario;
   stats::PhaseStats p;
   p.name = "p";
   p.duration_s = 1;
-  stats::OpOutcome o;
-  o.epoch_second = 1;
-  o.http_status = 404;
-  o.error_code = "HTTP 404";  // a HEAD 404: no body, so no S3 code
-  p.op(stats::OpKind::kHead).record(o);
-  p.op(stats::OpKind::kHead).record(o);
-  o.http_status = 503;
-  o.error_code = "SlowDown";
-  p.op(stats::OpKind::kHead).record(o);
+  for (const auto& [kind, outcome] : outcomes) p.op(kind).record(outcome);
   r.phases.push_back(p);
-  const std::string text = format_text_report(r);
-  EXPECT_THAT(text, HasSubstr("head errors: HTTP 404 2, SlowDown 1, HTTP 503 1\n"));
+  return r;
+}
+
+stats::OpOutcome outcome(bool ok, std::uint64_t latency_us, int status = 200,
+                         std::string_view code = {}) {
+  stats::OpOutcome o;
+  o.ok = ok;
+  o.latency_us = o.service_us = latency_us;
+  o.http_status = static_cast<std::uint16_t>(status);
+  o.error_code = code;
+  o.epoch_second = 1;
+  return o;
+}
+
+TEST(TextReport, AStatusThatIsAlsoTheErrorCodeIsListedOnce) {
+  const auto head_404 = outcome(false, 5, 404, "HTTP 404");  // no body, so no S3 code
+  const auto r = one_phase("errors", {{stats::OpKind::kHead, head_404},
+                                      {stats::OpKind::kHead, head_404},
+                                      {stats::OpKind::kHead, outcome(false, 5, 503, "SlowDown")}});
+  EXPECT_THAT(format_text_report(r),
+              HasSubstr("head errors: HTTP 404 2, SlowDown 1, HTTP 503 1\n"));
 }
 
 TEST(TextReport, ColumnsLineUpWhateverTheUnits) {
-  RunReport r;
-  r.scenario = "align";
-  stats::PhaseStats p;
-  p.name = "p";
-  p.duration_s = 1;
-  stats::OpOutcome o;
-  o.latency_us = o.service_us = 5;
-  o.ok = true;
-  o.epoch_second = 1;
-  p.op(stats::OpKind::kGet).record(o);
-  o.latency_us = o.service_us = 5'000'000;
-  p.op(stats::OpKind::kHead).record(o);
-  r.phases.push_back(p);
+  const auto r = one_phase("align", {{stats::OpKind::kGet, outcome(true, 5)},
+                                     {stats::OpKind::kHead, outcome(true, 5'000'000)}});
   const std::string text = format_text_report(r);
   auto line_of = [&](const char* op) {
     const auto start = text.find(std::string("\n  ") + op + " ");
