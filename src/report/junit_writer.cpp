@@ -8,6 +8,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "report/error_counts.hpp"
 #include "report/iso_time.hpp"
 #include "util/usage_error.hpp"
 
@@ -32,14 +33,8 @@ std::string error_details(const stats::PhaseStats& phase) {
   for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
     const auto& op = phase.ops[i];
     if (op.errors == 0) continue;
-    std::string line = fmt::format("{}: {} of {} failed:", stats::kOpNames[i], op.errors, op.count);
-    for (const auto& [code, n] : op.errors_by_code) line += fmt::format(" {} {},", code, n);
-    for (const auto& [status, n] : op.errors_by_status) {
-      line +=
-          status == 0 ? fmt::format(" no response {},", n) : fmt::format(" HTTP {} {},", status, n);
-    }
-    line.back() = '\n';
-    text += line;
+    text += fmt::format("{}: {} of {} failed: {}\n", stats::kOpNames[i], op.errors, op.count,
+                        format_error_counts(op));
   }
   return text;
 }

@@ -4,6 +4,7 @@
 
 #include <iterator>
 
+#include "report/error_counts.hpp"
 #include "report/iso_time.hpp"
 
 namespace s3storm::report {
@@ -47,21 +48,7 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
       fmt::format_to(it, "  {:<15}{:>47}{}\n", "  service", "", percentile_cells(op.service));
     }
     if (op.errors > 0) {
-      std::string line = fmt::format("  {} errors:", stats::kOpNames[i]);
-      for (const auto& [code, n] : op.errors_by_code) line += fmt::format(" {} {},", code, n);
-      for (const auto& [status, n] : op.errors_by_status) {
-        if (status == 0) {
-          line += fmt::format(" no response {},", n);
-          continue;
-        }
-        // A reply without an S3 error document is listed under its status as its code already.
-        const std::string as_text = fmt::format("HTTP {}", status);
-        if (op.errors_by_code.find(as_text) == op.errors_by_code.end()) {
-          line += fmt::format(" {} {},", as_text, n);
-        }
-      }
-      line.back() = '\n';
-      errors += line;
+      errors += fmt::format("  {} errors: {}\n", stats::kOpNames[i], format_error_counts(op));
     }
   }
   if (!any) out += "  no operations\n";
