@@ -6,6 +6,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "http/connection.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::http {
 
@@ -35,26 +36,10 @@ void serialize_header(const RequestMessage& message, std::string& out) {
   out.append("\r\n");
 }
 
-namespace {
-
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 std::string_view ResponseHeaders::operator[](std::string_view name) const {
   const std::string_view text = text_;
   for (const auto& field : fields_) {
-    if (equal_ignoring_case(text.substr(field.name_at, field.name_size), name)) {
+    if (ascii::iequals(text.substr(field.name_at, field.name_size), name)) {
       return text.substr(field.value_at, field.value_size);
     }
   }

@@ -21,10 +21,10 @@
 #include <thread>
 #include <utility>
 
-#include "http/server_ascii.hpp"
 #include "http/server_request_parser.hpp"
 #include "http/server_response_header.hpp"
 #include "http/server_string_reuse.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::http {
 
@@ -56,14 +56,14 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string_view ServerRequest::header(std::string_view name) const {
   for (const auto& [n, v] : headers) {
-    if (ascii_iequals(n, name)) return v;
+    if (ascii::iequals(n, name)) return v;
   }
   return {};
 }
 
 void ServerResponse::set_header(std::string_view name, std::string_view value) {
   for (auto& [n, v] : headers) {
-    if (ascii_iequals(n, name)) {
+    if (ascii::iequals(n, name)) {
       assign_reusing(v, value);
       return;
     }

@@ -1,7 +1,7 @@
 #include "http/server_request_parser.hpp"
 
-#include "http/server_ascii.hpp"
 #include "http/server_string_reuse.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::http {
 
@@ -24,7 +24,8 @@ void ServerRequestParser::on_field_impl(bhttp::field name, string_view name_text
   auto& [stored_name, stored_value] = request_.headers[fields_++];
   assign_reusing(stored_name, {name_text.data(), name_text.size()});
   assign_reusing(stored_value, {value.data(), value.size()});
-  if (name == bhttp::field::expect && ascii_iequals({value.data(), value.size()}, "100-continue")) {
+  if (name == bhttp::field::expect &&
+      ascii::iequals({value.data(), value.size()}, "100-continue")) {
     expects_continue_ = true;
   }
 }

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "http/server_ascii.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::http {
 
@@ -43,12 +43,12 @@ enum class FramingField { none, content_length, other };
 FramingField framing_field(std::string_view name) {
   switch (name.size()) {
     case 14:
-      return ascii_iequals(name, "content-length") ? FramingField::content_length
-                                                   : FramingField::none;
+      return ascii::iequals(name, "content-length") ? FramingField::content_length
+                                                    : FramingField::none;
     case 17:
-      return ascii_iequals(name, "transfer-encoding") ? FramingField::other : FramingField::none;
+      return ascii::iequals(name, "transfer-encoding") ? FramingField::other : FramingField::none;
     case 10:
-      return ascii_iequals(name, "connection") ? FramingField::other : FramingField::none;
+      return ascii::iequals(name, "connection") ? FramingField::other : FramingField::none;
     default:
       return FramingField::none;
   }

@@ -4,9 +4,9 @@
 #include <charconv>
 #include <cstdint>
 
-#include "sigv4/ascii_case.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/uri_encoding.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::sigv4 {
 namespace {

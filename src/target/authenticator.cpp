@@ -5,10 +5,10 @@
 #include <tuple>
 #include <vector>
 
-#include "http/server_ascii.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/post_policy.hpp"
 #include "target/s3_error.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::target {
 
@@ -34,7 +34,7 @@ bool hex_equals(const sigv4::Digest& digest, std::string_view hex) {
     lower[2 * i + 1] = kDigits[digest[i] & 0xf];
   }
   const std::string_view spelled(lower.data(), lower.size());
-  return hex == spelled || http::ascii_iequals(hex, spelled);
+  return hex == spelled || ascii::iequals(hex, spelled);
 }
 
 const char* const kMismatchMessage =

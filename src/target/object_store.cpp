@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "http/server_ascii.hpp"
 #include "target/crypto.hpp"
 #include "target/s3_error.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::target {
 
@@ -177,7 +177,7 @@ ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string&
   object.size = body.size();
   if (discard_ && checked_sha256.size() >= 32) {
     object.etag.assign(checked_sha256.data(), 32);
-    for (auto& c : object.etag) c = http::ascii_lower(c);
+    for (auto& c : object.etag) c = ascii::lower(c);
   } else {
     object.etag = to_hex(md5(body));
   }

@@ -6,7 +6,6 @@
 #include <array>
 #include <charconv>
 
-#include "http/server_ascii.hpp"
 #include "s3/xml_requests.hpp"
 #include "sigv4/uri_encoding.hpp"
 #include "target/byte_range.hpp"
@@ -16,6 +15,7 @@
 #include "target/s3_error.hpp"
 #include "target/xml_bodies.hpp"
 #include "target/xml_documents.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::target {
 
@@ -25,7 +25,7 @@ constexpr std::string_view kXml = "application/xml";
 constexpr std::string_view kDefaultContentType = "binary/octet-stream";
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && http::ascii_iequals(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() && ascii::iequals(text.substr(0, prefix.size()), prefix);
 }
 
 Metadata user_metadata(const http::ServerRequest& request) {
@@ -33,7 +33,7 @@ Metadata user_metadata(const http::ServerRequest& request) {
   for (const auto& [name, value] : request.headers) {
     if (istarts_with(name, "x-amz-meta-")) {
       std::string lowered = name;
-      for (auto& c : lowered) c = http::ascii_lower(c);
+      for (auto& c : lowered) c = ascii::lower(c);
       out.emplace_back(std::move(lowered), value);
     }
   }

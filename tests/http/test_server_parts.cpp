@@ -7,8 +7,8 @@
 #include <string>
 
 #include "http/server.hpp"
-#include "http/server_ascii.hpp"
 #include "http/server_response_header.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::http {
 namespace {
@@ -16,7 +16,7 @@ namespace {
 bool reference_iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    if (ascii::lower(a[i]) != ascii::lower(b[i])) return false;
   }
   return true;
 }
@@ -36,22 +36,22 @@ TEST(ServerAscii, IequalsMatchesTheCharacterAtATimeDefinitionAtEveryLength) {
         if (random() % 3 == 0 && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
       }
       if (length > 0 && trial % 4 == 0) b[random() % length] = alphabet[random() % alphabet.size()];
-      ASSERT_EQ(ascii_iequals(a, b), reference_iequals(a, b))
+      ASSERT_EQ(ascii::iequals(a, b), reference_iequals(a, b))
           << "length " << length << " '" << a << "' '" << b << "'";
     }
   }
 }
 
 TEST(ServerAscii, IequalsTellsCaseFromOtherDifferences) {
-  EXPECT_TRUE(ascii_iequals("X-Amz-Content-SHA256", "x-amz-content-sha256"));
-  EXPECT_TRUE(ascii_iequals("Authorization", "authorization"));
-  EXPECT_TRUE(ascii_iequals("HOST", "host"));
-  EXPECT_FALSE(ascii_iequals("x-amz-content-sha256", "x-amz-content-sha257"));
-  EXPECT_FALSE(ascii_iequals("Authorization", "authorizatioN "));
-  EXPECT_FALSE(ascii_iequals("a@b", "a`b"));  // '@' and '`' differ by 0x20 but are no letters
-  EXPECT_FALSE(ascii_iequals("[x]{}", "{x}[]"));
-  EXPECT_FALSE(ascii_iequals("\xC1\xC1\xC1\xC1\xC1", "\xE1\xE1\xE1\xE1\xE1"));
-  static_assert(ascii_iequals("Content-Length", "content-length"));
+  EXPECT_TRUE(ascii::iequals("X-Amz-Content-SHA256", "x-amz-content-sha256"));
+  EXPECT_TRUE(ascii::iequals("Authorization", "authorization"));
+  EXPECT_TRUE(ascii::iequals("HOST", "host"));
+  EXPECT_FALSE(ascii::iequals("x-amz-content-sha256", "x-amz-content-sha257"));
+  EXPECT_FALSE(ascii::iequals("Authorization", "authorizatioN "));
+  EXPECT_FALSE(ascii::iequals("a@b", "a`b"));  // '@' and '`' differ by 0x20 but are no letters
+  EXPECT_FALSE(ascii::iequals("[x]{}", "{x}[]"));
+  EXPECT_FALSE(ascii::iequals("\xC1\xC1\xC1\xC1\xC1", "\xE1\xE1\xE1\xE1\xE1"));
+  static_assert(ascii::iequals("Content-Length", "content-length"));
 }
 
 std::string serialized(const ServerResponse& response, ResponseFraming framing = {}) {

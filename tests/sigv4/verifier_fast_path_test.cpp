@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "sigv4/ascii_case.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
 #include "sigv4/uri_encoding.hpp"
 #include "sigv4/verifier.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::sigv4 {
 namespace {

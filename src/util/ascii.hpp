@@ -1,15 +1,23 @@
 #pragma once
 
-// ASCII case checks on header names, eight bytes per step. The verifier matches every received
-// header name against the declared signed names on each request; a byte-at-a-time loop with a
-// branch per character was most of its own work.
+// ASCII case for HTTP tokens (header names, "100-continue", hex digits), shared by the HTTP client
+// and server, the SigV4 verifier and the embedded target. std::tolower consults the C locale per
+// character, and a byte-at-a-time loop with a branch per character was a visible share of a
+// request on both ends: the comparisons here take eight bytes per step. Bytes past 0x7f are
+// never changed.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
-namespace s3storm::sigv4::ascii {
+namespace s3storm::ascii {
+
+constexpr char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 inline constexpr std::uint64_t kEveryByte = 0x0101010101010101ull;
 inline constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
@@ -38,11 +46,10 @@ inline std::uint64_t load_short(const char* data, std::size_t size) {
   return word;
 }
 
-// Calls visit(offset_word) for words covering all of [data, data + size): whole words, then the
-// last eight bytes (overlapping the one before) or, for a short text, load_short.
+// Calls visit(word, offset) for words covering all of [data, data + size) with size >= 8: whole
+// words, then the last eight bytes (overlapping the one before).
 template <typename Visit>
 [[gnu::always_inline]] inline bool all_words(const char* data, std::size_t size, Visit&& visit) {
-  if (size < 8) return visit(load_short(data, size), std::size_t{0});
   std::size_t i = 0;
   for (; i + 8 <= size; i += 8) {
     if (!visit(load8(data + i), i)) return false;
@@ -64,6 +71,7 @@ inline std::uint64_t to_lower(std::uint64_t word) {
 }
 
 inline bool has_upper(std::string_view text) {
+  if (text.size() < 8) return upper_bytes(load_short(text.data(), text.size())) != 0;
   return !all_words(text.data(), text.size(),
                     [](std::uint64_t word, std::size_t) { return upper_bytes(word) == 0; });
 }
@@ -80,4 +88,19 @@ inline bool equals_lower(std::string_view name, std::string_view lower_name) {
   });
 }
 
-}  // namespace s3storm::sigv4::ascii
+// `a` and `b` are equal but for the case of their letters.
+constexpr bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (std::is_constant_evaluated()) {
+    return std::equal(a.begin(), a.end(), b.begin(),
+                      [](char x, char y) { return lower(x) == lower(y); });
+  }
+  if (a.size() < 8) {
+    return to_lower(load_short(a.data(), a.size())) == to_lower(load_short(b.data(), b.size()));
+  }
+  return all_words(a.data(), a.size(), [&](std::uint64_t word, std::size_t offset) {
+    return to_lower(word) == to_lower(load8(b.data() + offset));
+  });
+}
+
+}  // namespace s3storm::ascii
