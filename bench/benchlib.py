@@ -156,21 +156,31 @@ def run_s3storm_puts(binary, endpoint, size, concurrency, seconds, threads, cpus
     return run, put
 
 
-def tree_cpu_s(pid):
-    """User + system CPU seconds of a process and its descendants so far (a server that is still
-    running, e.g. nginx's master and its worker)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+def tree_pids(pid):
+    """A running process and its descendants (a server like nginx: its master and its worker)."""
+    found = []
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as f:
                     pending.extend(int(child) for child in f.read().split())
+        except OSError:
+            continue  # it exited meanwhile
+        found.append(current)
+    return found
+
+
+def tree_cpu_s(pid):
+    """User + system CPU seconds of a process and its descendants so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for current in tree_pids(pid):
+        try:
+            with open(f"/proc/{current}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
         except (OSError, IndexError, ValueError):
             continue  # it exited meanwhile
     return total

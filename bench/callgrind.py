@@ -88,6 +88,8 @@ def server(args, workdir):
     total = callgrind_total(out)
     print(f"server instructions {total:,}, PUTs {args.puts:,}; per request "
           f"{total / args.puts:,.0f}")
+    print(f"callgrind output kept in {out} (e.g. `callgrind_annotate --tree=caller {out}` shows "
+          "who calls operator new, and how often)")
 
 
 def main():

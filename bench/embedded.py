@@ -47,7 +47,7 @@ def main():
     for tool in (args.bin, harness.NGINX):
         if not os.access(tool, os.X_OK):
             sys.exit(f"embedded: {tool} not found or not executable (build s3storm with the "
-                     "cmake commands in bench/README.md; apt-get install nginx)")
+                     "cmake commands in bench/RESULTS.md; apt-get install nginx)")
     harness.BIN = args.bin
 
     workdir = tempfile.mkdtemp(prefix="s3storm-embedded-")

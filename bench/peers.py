@@ -83,7 +83,7 @@ def main():
     for tool in (args.bin, shutil.which("wrk"), harness.NGINX):
         if not tool or not os.access(tool, os.X_OK):
             sys.exit(f"peers: {tool or 'wrk'} not found or not executable (build s3storm with "
-                     "the cmake commands in bench/README.md; apt-get install wrk nginx)")
+                     "the cmake commands in bench/RESULTS.md; apt-get install wrk nginx)")
 
     workdir = tempfile.mkdtemp(prefix="s3storm-peers-")
     load_before = benchlib.load_average()
