@@ -1,8 +1,6 @@
 #include "target/authenticator.hpp"
 
 #include <algorithm>
-#include <array>
-#include <tuple>
 #include <vector>
 
 #include "sigv4/crypto.hpp"
@@ -25,15 +23,12 @@ bool is_sha256_hex(std::string_view text) {
 }
 
 // `hex` spells `digest` in hex digits of either case. Clients send lower case, so one compare with
-// the lower-case spelling settles the common case; a digit loop per character cost more.
+// the lower-case spelling settles the common case; a digit loop per character cost more. The
+// spelling goes into a buffer per thread, so it allocates once.
 bool hex_equals(const sigv4::Digest& digest, std::string_view hex) {
-  constexpr std::string_view kDigits = "0123456789abcdef";
-  std::array<char, 2 * std::tuple_size_v<sigv4::Digest>> lower;
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    lower[2 * i] = kDigits[digest[i] >> 4];
-    lower[2 * i + 1] = kDigits[digest[i] & 0xf];
-  }
-  const std::string_view spelled(lower.data(), lower.size());
+  thread_local std::string spelled;
+  spelled.clear();
+  sigv4::append_hex(spelled, digest);
   return hex == spelled || ascii::iequals(hex, spelled);
 }
 
