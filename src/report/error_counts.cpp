@@ -12,10 +12,7 @@ std::string format_error_counts(const stats::OpStats& op) {
   };
   for (const auto& [code, n] : op.errors_by_code) add(code, n);
   for (const auto& [status, n] : op.errors_by_status) {
-    if (status == 0) {
-      add("no response", n);
-      continue;
-    }
+    if (status == 0) continue;
     const std::string as_code = fmt::format("HTTP {}", status);
     if (op.errors_by_code.find(as_code) == op.errors_by_code.end()) add(as_code, n);
   }

@@ -77,6 +77,13 @@ TEST(TextReport, AStatusThatIsAlsoTheErrorCodeIsListedOnce) {
               HasSubstr("head errors: HTTP 404 2, SlowDown 1, HTTP 503 1\n"));
 }
 
+TEST(TextReport, AFailureWithoutAReplyIsListedByItsTransportCodeOnly) {
+  const auto r = one_phase("errors", {{stats::OpKind::kPut, outcome(false, 5, 0, "timeout")},
+                                      {stats::OpKind::kPut, outcome(false, 5, 0, "reset")},
+                                      {stats::OpKind::kPut, outcome(false, 5, 0, "reset")}});
+  EXPECT_THAT(format_text_report(r), HasSubstr("put errors: reset 2, timeout 1\n"));
+}
+
 TEST(TextReport, ColumnsLineUpWhateverTheUnits) {
   const auto r = one_phase("align", {{stats::OpKind::kGet, outcome(true, 5)},
                                      {stats::OpKind::kHead, outcome(true, 5'000'000)}});
