@@ -6,8 +6,14 @@
 // std::unordered_map walked a chain of nodes spread over the heap instead, and at
 // half a million keys those cache misses were ~20% of the embedded target's CPU.
 //
-// A deque rather than a vector: growing never moves the entries, so the millionth new key does not
-// stall the request that adds it while a hundred megabytes are copied.
+// Nothing grows in one go, because the insert that triggers it holds the whole target (the
+// store's mutex) for as long as that takes:
+// - the entries sit in a deque rather than a vector, so growing never moves them;
+// - a full table is not rebuilt at once: a new table twice its size takes the new keys, and each
+//   insert then moves a few dozen slots of the old one over, until it is empty. Lookups meanwhile
+//   try both. Rebuilding at once held the insert that triggered it for 70-145 ms at two million
+//   keys on a two-core VM; in steps, the longest insert there takes 2-5 ms (`longest_insert` in
+//   bench/target_bench).
 //
 // Not thread-safe. Entry addresses stay valid until the entry is erased or replaced by the last
 // one in an erasure.
@@ -20,9 +26,8 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
-#include "target/huge_page_allocator.hpp"
+#include "target/slot_array.hpp"
 
 namespace s3storm::target {
 
@@ -34,47 +39,60 @@ class KeyMap {
     Value value;
   };
 
+  // `move_per_insert`: how many slots of an outgrown table each insert visits (moving or passing
+  // over them). Tests make it small to keep the two tables side by side for long.
+  explicit KeyMap(std::size_t move_per_insert = 32) : move_per_insert_(move_per_insert) {}
+
   std::size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
   // In no particular order.
   const std::deque<Entry>& entries() const { return entries_; }
 
   const Value* find(std::string_view key) const {
-    const std::size_t slot = find_slot(key, hash_of(key));
-    return slot == kAbsent ? nullptr : &entries_[index_in(slots_[slot])].value;
+    const Found found = locate(key, hash_of(key));
+    return found.table == nullptr ? nullptr : &entries_[index_in((*found.table)[found.at])].value;
   }
   Value* find(std::string_view key) { return const_cast<Value*>(std::as_const(*this).find(key)); }
 
   // Starts loading the key's home slot into the cache without waiting for it. In a table of
   // millions of slots that load is a miss to memory; issued early, it overlaps with other work.
   void prefetch(std::string_view key) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[hash_of(key) & mask()]);
+    const std::size_t hash = hash_of(key);
+    if (!slots_.empty()) __builtin_prefetch(slots_.data() + (hash & mask_of(slots_)));
+    if (!old_slots_.empty()) __builtin_prefetch(old_slots_.data() + (hash & mask_of(old_slots_)));
   }
 
   // Whether the key was new.
   bool insert_or_assign(std::string_view key, Value value) {
     const std::size_t hash = hash_of(key);
-    if (const std::size_t slot = find_slot(key, hash); slot != kAbsent) {
-      entries_[index_in(slots_[slot])].value = std::move(value);
+    if (const Found found = locate(key, hash); found.table != nullptr) {
+      entries_[index_in((*found.table)[found.at])].value = std::move(value);
       return false;
     }
     if (entries_.size() >= kMaxEntries) throw std::length_error("KeyMap: too many keys");
     if (2 * (entries_.size() + 1) > slots_.size()) grow();  // load factor at most 1/2
     entries_.push_back(Entry{std::string(key), std::move(value)});
-    slots_[free_slot_for(hash)] = slot_value(hash, entries_.size() - 1);
+    slots_[free_slot_for(slots_, hash)] = slot_value(hash, entries_.size() - 1);
+    move_old_slots(move_per_insert_);
     return true;
   }
 
   // Whether the key was there. The last entry moves into the erased one's place.
   bool erase(std::string_view key) {
-    const std::size_t slot = find_slot(key, hash_of(key));
-    if (slot == kAbsent) return false;
-    const std::size_t index = index_in(slots_[slot]);
-    vacate(slot);
+    const Found found = locate(key, hash_of(key));
+    if (found.table == nullptr) return false;
+    const std::size_t index = index_in((*found.table)[found.at]);
+    if (found.table == &slots_) {
+      vacate(slots_, found.at);
+    } else {
+      old_slots_[found.at] = kMoved;
+    }
     const std::size_t last = entries_.size() - 1;
     if (index != last) {
       const std::size_t moved = hash_of(entries_[last].key);
-      slots_[slot_of_index(moved, last)] = slot_value(moved, index);
+      Found holder = slot_of_index(slots_, moved, last);
+      if (holder.table == nullptr) holder = slot_of_index(old_slots_, moved, last);
+      (*holder.table)[holder.at] = slot_value(moved, index);
       entries_[index] = std::move(entries_[last]);
     }
     entries_.pop_back();
@@ -84,10 +102,17 @@ class KeyMap {
  private:
   // A slot is 0 when empty; otherwise its low 32 bits are the entry's index + 1 and its high 32
   // bits the low half of the key's hash. A probe reads a key only when those bits match, and the
-  // slot alone tells its home (the table has at most 2^32 slots), so growing and erasing never
-  // touch the entries, which are spread over hundreds of megabytes.
-  static constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
+  // slot alone tells its home in a table of any size up to 2^32 slots, so growing and erasing
+  // never touch the entries, which are spread over hundreds of megabytes.
   static constexpr std::size_t kMaxEntries = 0x7FFFFFFFu;  // keeps the table at 2^32 slots or less
+  // In the old table only: a slot whose key moved to the new table or was erased. Its index part
+  // names no entry; probes pass over it, so the old table's probe runs stay whole.
+  static constexpr std::uint64_t kMoved = ~std::uint64_t{0};
+
+  struct Found {
+    SlotArray* table = nullptr;  // null: absent
+    std::size_t at = 0;
+  };
 
   static std::size_t hash_of(std::string_view key) { return std::hash<std::string_view>{}(key); }
   static std::uint64_t tag_of(std::size_t hash) { return hash & 0xFFFFFFFFu; }
@@ -95,57 +120,84 @@ class KeyMap {
     return tag_of(hash) << 32 | (static_cast<std::uint64_t>(index) + 1);
   }
   static std::size_t index_in(std::uint64_t slot) { return (slot & 0xFFFFFFFFu) - 1; }
-  std::size_t mask() const { return slots_.size() - 1; }
-  std::size_t home_of(std::uint64_t slot) const { return (slot >> 32) & mask(); }
+  static std::size_t mask_of(const SlotArray& table) { return table.size() - 1; }
+  static std::size_t home_of(const SlotArray& table, std::uint64_t slot) {
+    return (slot >> 32) & mask_of(table);
+  }
 
-  std::size_t find_slot(std::string_view key, std::size_t hash) const {
-    if (slots_.empty()) return kAbsent;
-    for (std::size_t at = hash & mask();; at = (at + 1) & mask()) {
-      const std::uint64_t slot = slots_[at];
-      if (slot == 0) return kAbsent;
-      if (slot >> 32 == tag_of(hash) && entries_[index_in(slot)].key == key) return at;
+  // New keys go to slots_, so a key still in the old table is one that is not new: try the
+  // current table first.
+  Found locate(std::string_view key, std::size_t hash) const {
+    if (const Found found = probe(slots_, key, hash); found.table != nullptr) return found;
+    return probe(old_slots_, key, hash);
+  }
+
+  Found probe(const SlotArray& table, std::string_view key, std::size_t hash) const {
+    if (table.empty()) return {};
+    const std::size_t mask = mask_of(table);
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+      const std::uint64_t slot = table[at];
+      if (slot == 0) return {};
+      if (slot >> 32 == tag_of(hash) && slot != kMoved && entries_[index_in(slot)].key == key) {
+        return {const_cast<SlotArray*>(&table), at};
+      }
     }
   }
 
-  std::size_t free_slot_for(std::size_t hash) const {
-    std::size_t at = hash & mask();
-    while (slots_[at] != 0) at = (at + 1) & mask();
+  static std::size_t free_slot_for(const SlotArray& table, std::size_t hash) {
+    std::size_t at = hash & mask_of(table);
+    while (table[at] != 0) at = (at + 1) & mask_of(table);
     return at;
   }
 
-  std::size_t slot_of_index(std::size_t hash, std::size_t index) const {
-    std::size_t at = hash & mask();
-    while (index_in(slots_[at]) != index) at = (at + 1) & mask();
-    return at;
+  Found slot_of_index(SlotArray& table, std::size_t hash, std::size_t index) const {
+    if (table.empty()) return {};
+    for (std::size_t at = hash & mask_of(table); table[at] != 0; at = (at + 1) & mask_of(table)) {
+      if (index_in(table[at]) == index) return {&table, at};
+    }
+    return {};
   }
 
   // Empties a slot without leaving a tombstone: later slots of the same probe run move back, so
   // every key stays reachable from its home slot without a gap.
-  void vacate(std::size_t hole) {
-    for (std::size_t at = (hole + 1) & mask(); slots_[at] != 0; at = (at + 1) & mask()) {
-      const std::size_t home = home_of(slots_[at]);
+  static void vacate(SlotArray& table, std::size_t hole) {
+    const std::size_t mask = mask_of(table);
+    for (std::size_t at = (hole + 1) & mask; table[at] != 0; at = (at + 1) & mask) {
+      const std::size_t home = home_of(table, table[at]);
       // The slot at `at` may fill the hole when its home is not cyclically in (hole, at].
       const bool reachable_without_hole =
           hole <= at ? (hole < home && home <= at) : (hole < home || home <= at);
       if (reachable_without_hole) continue;
-      slots_[hole] = slots_[at];
+      table[hole] = table[at];
       hole = at;
     }
-    slots_[hole] = 0;
+    table[hole] = 0;
   }
 
   void grow() {
-    const auto old = std::move(slots_);
-    slots_.assign(old.empty() ? 16 : 2 * old.size(), 0);
-    for (const std::uint64_t slot : old) {
-      if (slot == 0) continue;
-      std::size_t at = home_of(slot);
-      while (slots_[at] != 0) at = (at + 1) & mask();
-      slots_[at] = slot;
-    }
+    move_old_slots(old_slots_.size());  // only when inserts outran the moving
+    old_slots_ = std::move(slots_);
+    slots_ = SlotArray(old_slots_.empty() ? 16 : 2 * old_slots_.size());
+    next_old_ = 0;
   }
 
-  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> slots_;  // a power of two in size
+  // Visits up to `budget` slots of the old table, in order; a key found there moves to the new
+  // table and leaves kMoved behind. The old table is freed once every slot has been visited.
+  void move_old_slots(std::size_t budget) {
+    if (old_slots_.empty()) return;
+    for (; budget > 0 && next_old_ < old_slots_.size(); --budget, ++next_old_) {
+      const std::uint64_t slot = old_slots_[next_old_];
+      if (slot == 0 || slot == kMoved) continue;
+      slots_[free_slot_for(slots_, slot >> 32)] = slot;
+      old_slots_[next_old_] = kMoved;
+    }
+    if (next_old_ == old_slots_.size()) old_slots_ = SlotArray();
+  }
+
+  SlotArray slots_;           // a power of two in size; all new keys go here
+  SlotArray old_slots_;       // the outgrown table while its slots move over; empty otherwise
+  std::size_t next_old_ = 0;  // the old table's next slot to visit
+  std::size_t move_per_insert_;
   std::deque<Entry> entries_;
 };
 

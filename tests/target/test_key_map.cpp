@@ -6,8 +6,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "target/huge_page_allocator.hpp"
 #include "target/key_map.hpp"
+#include "target/slot_array.hpp"
 
 namespace s3storm::target {
 namespace {
@@ -64,12 +64,14 @@ TEST(KeyMap, EmptyKeyIsAKeyLikeAnyOther) {
 
 // Random inserts, overwrites and erases over a small key space, checked against
 // std::unordered_map after every step: long probe runs, wrap-around at the table's end, growth
-// and the backward shift of erase all happen many times over.
-TEST(KeyMap, AgreesWithStdUnorderedMapUnderRandomChurn) {
+// and the backward shift of erase all happen many times over. With one slot moved per insert, an
+// outgrown table lives beside the new one for most of the run, and growing again finds the old
+// one still full of keys.
+void agrees_with_unordered_map_under_churn(std::size_t move_per_insert) {
   std::mt19937 random(20261126);
   std::uniform_int_distribution<int> key_of(0, 3000);
   std::uniform_int_distribution<int> action(0, 9);
-  KeyMap<int> map;
+  KeyMap<int> map(move_per_insert);
   std::unordered_map<std::string, int> reference;
   for (int step = 0; step < 60000; ++step) {
     const std::string key = "bucket/" + std::to_string(key_of(random));
@@ -100,15 +102,50 @@ TEST(KeyMap, AgreesWithStdUnorderedMapUnderRandomChurn) {
   EXPECT_EQ(listed.size(), reference.size());
 }
 
-TEST(HugePageAllocator, BigArraysStartOnAHugePageAndAllWork) {
-  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> big(1 << 20, 7);  // 8 MiB
-  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(big.data()) % (2 << 20), 0u);
-  EXPECT_EQ(big.front() + big.back(), 14u);
-  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> small(100, 1);
-  EXPECT_EQ(small[99], 1u);
-  small.assign(1 << 19, 2);  // grows from malloc'd to huge-page memory
-  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(small.data()) % (2 << 20), 0u);
-  EXPECT_EQ(small.back(), 2u);
+TEST(KeyMap, AgreesWithStdUnorderedMapUnderRandomChurn) {
+  agrees_with_unordered_map_under_churn(8);
+}
+
+TEST(KeyMap, AgreesWithStdUnorderedMapWhileTablesMoveSlowly) {
+  agrees_with_unordered_map_under_churn(1);
+}
+
+// Growth in steps: right after a table is outgrown, its keys are still found, overwritten and
+// erased in place, and the keys added meanwhile go to the new table.
+TEST(KeyMap, KeysOfAnOutgrownTableStayUsableWhileTheyMove) {
+  KeyMap<int> map(/*move_per_insert=*/0);  // nothing moves: every old key stays in the old table
+  for (int i = 0; i < 8; ++i) map.insert_or_assign("old" + std::to_string(i), i);
+  map.insert_or_assign("new", 100);  // 9 keys: the 16-slot table is outgrown
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_NE(map.find("old" + std::to_string(i)), nullptr) << i;
+    EXPECT_EQ(*map.find("old" + std::to_string(i)), i);
+  }
+  EXPECT_FALSE(map.insert_or_assign("old3", 33));
+  EXPECT_EQ(*map.find("old3"), 33);
+  EXPECT_TRUE(map.erase("old0"));  // the last entry ("new") takes its place
+  EXPECT_EQ(map.find("old0"), nullptr);
+  EXPECT_EQ(*map.find("new"), 100);
+  EXPECT_EQ(map.size(), 8u);
+  // Growing again first empties the old table, which still holds seven keys.
+  for (int i = 0; i < 9; ++i) map.insert_or_assign("more" + std::to_string(i), i);
+  for (int i = 1; i < 8; ++i) EXPECT_NE(map.find("old" + std::to_string(i)), nullptr) << i;
+  for (int i = 0; i < 9; ++i) EXPECT_NE(map.find("more" + std::to_string(i)), nullptr) << i;
+  EXPECT_EQ(map.size(), 17u);
+}
+
+TEST(SlotArray, BigArraysStartZeroedOnAHugePageBoundary) {
+  SlotArray big(1 << 20);  // 8 MiB, from mmap
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(big.data()) % SlotArray::kHugePage, 0u);
+  EXPECT_EQ(big[0] + big[12345] + big[(1 << 20) - 1], 0u);
+  big[(1 << 20) - 1] = 7;
+  SlotArray moved = std::move(big);
+  EXPECT_TRUE(big.empty());
+  EXPECT_EQ(moved[(1 << 20) - 1], 7u);
+  SlotArray small(100);  // from calloc
+  EXPECT_EQ(small[99], 0u);
+  small = std::move(moved);  // frees the calloc'd array, takes the mapped one
+  EXPECT_EQ(small.size(), 1u << 20);
+  EXPECT_EQ(small[(1 << 20) - 1], 7u);
 }
 
 }  // namespace
