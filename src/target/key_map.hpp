@@ -11,8 +11,8 @@
 // - the entries sit in a deque rather than a vector, so growing never moves them;
 // - a full table is not rebuilt at once: a new table twice its size takes the new keys, and each
 //   insert then moves a few dozen slots of the old one over, until it is empty. Lookups meanwhile
-//   try both. Rebuilding at once held the insert that triggered it for 70-145 ms at two million
-//   keys on a two-core VM; in steps, the longest insert there takes 2-5 ms (`longest_insert` in
+//   try both. Rebuilding at once held the insert that triggered it for 68-145 ms at two million
+//   keys on a two-core VM; in steps, the longest insert there takes ~2.4 ms (`longest_insert` in
 //   bench/target_bench).
 //
 // Not thread-safe. Entry addresses stay valid until the entry is erased or replaced by the last
@@ -73,7 +73,11 @@ class KeyMap {
     if (2 * (entries_.size() + 1) > slots_.size()) grow();  // load factor at most 1/2
     entries_.push_back(Entry{std::string(key), std::move(value)});
     slots_[free_slot_for(slots_, hash)] = slot_value(hash, entries_.size() - 1);
-    move_old_slots(move_per_insert_);
+    if (next_page_ < slots_.size()) {
+      fault_in_next_page();
+    } else {
+      move_old_slots(move_per_insert_);
+    }
     return true;
   }
 
@@ -108,6 +112,7 @@ class KeyMap {
   // In the old table only: a slot whose key moved to the new table or was erased. Its index part
   // names no entry; probes pass over it, so the old table's probe runs stay whole.
   static constexpr std::uint64_t kMoved = ~std::uint64_t{0};
+  static constexpr std::size_t kSlotsPerHugePage = SlotArray::kHugePage / sizeof(std::uint64_t);
 
   struct Found {
     SlotArray* table = nullptr;  // null: absent
@@ -179,6 +184,17 @@ class KeyMap {
     old_slots_ = std::move(slots_);
     slots_ = SlotArray(old_slots_.empty() ? 16 : 2 * old_slots_.size());
     next_old_ = 0;
+    next_page_ = slots_.size() >= kSlotsPerHugePage ? 0 : slots_.size();
+  }
+
+  // A new table's first touch of each 2 MiB page costs the kernel a zero-fill (~5 ms per page on
+  // this project's VM). Moving slots touches pages all over the table, so the first inserts after
+  // a growth each fault in one page, in order, before any slot moves: the faults are spread
+  // instead of stacked in one insert.
+  void fault_in_next_page() {
+    volatile std::uint64_t* slot = &slots_[next_page_];
+    *slot = *slot;
+    next_page_ += kSlotsPerHugePage;
   }
 
   // Visits up to `budget` slots of the old table, in order; a key found there moves to the new
@@ -194,9 +210,10 @@ class KeyMap {
     if (next_old_ == old_slots_.size()) old_slots_ = SlotArray();
   }
 
-  SlotArray slots_;           // a power of two in size; all new keys go here
-  SlotArray old_slots_;       // the outgrown table while its slots move over; empty otherwise
-  std::size_t next_old_ = 0;  // the old table's next slot to visit
+  SlotArray slots_;            // a power of two in size; all new keys go here
+  SlotArray old_slots_;        // the outgrown table while its slots move over; empty otherwise
+  std::size_t next_old_ = 0;   // the old table's next slot to visit
+  std::size_t next_page_ = 0;  // the first slot of the new table's next page to fault in
   std::size_t move_per_insert_;
   std::deque<Entry> entries_;
 };

@@ -133,6 +133,29 @@ TEST(KeyMap, KeysOfAnOutgrownTableStayUsableWhileTheyMove) {
   EXPECT_EQ(map.size(), 17u);
 }
 
+// Past 2^17 keys the table is 2 MiB or more: after each growth its pages are faulted in one per
+// insert before the old slots move.
+TEST(KeyMap, KeysStayFoundAcrossGrowthsIntoHugePageTables) {
+  KeyMap<std::size_t> map;
+  constexpr std::size_t kKeys = 300'000;
+  for (std::size_t i = 0; i < kKeys; ++i) {
+    ASSERT_TRUE(map.insert_or_assign("bench/" + std::to_string(i), i));
+    if (i % 1000 == 999) {
+      ASSERT_TRUE(map.erase("bench/" + std::to_string(i - 500)));
+    }
+  }
+  EXPECT_EQ(map.size(), kKeys - kKeys / 1000);
+  for (std::size_t i = 0; i < kKeys; ++i) {
+    const std::size_t* value = map.find("bench/" + std::to_string(i));
+    if (i % 1000 == 499) {
+      EXPECT_EQ(value, nullptr) << i;
+    } else {
+      ASSERT_NE(value, nullptr) << i;
+      EXPECT_EQ(*value, i);
+    }
+  }
+}
+
 TEST(SlotArray, BigArraysStartZeroedOnAHugePageBoundary) {
   SlotArray big(1 << 20);  // 8 MiB, from mmap
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(big.data()) % SlotArray::kHugePage, 0u);
