@@ -52,6 +52,7 @@ double event_count(const stats::EventStats& events, const std::string& what) {
     if (what == "missing") sum += type.missing;
     if (what == "duplicated" || what == "duplicate") sum += type.duplicate;
     if (what == "unexpected") sum += type.unexpected;
+    if (what == "early") sum += type.early;
   }
   return static_cast<double>(sum);
 }

@@ -13,8 +13,8 @@ namespace {
 constexpr std::string_view kOps[] = {"put", "copy", "delete", "post", "multipart",
                                      "get", "head", "list",   "all"};
 // "duplicate" as the report names it; "duplicated" is accepted too.
-constexpr std::string_view kEventCounts[] = {"expected",  "delivered",  "missing",
-                                             "duplicate", "duplicated", "unexpected"};
+constexpr std::string_view kEventCounts[] = {"expected",   "delivered",  "missing", "duplicate",
+                                             "duplicated", "unexpected", "early"};
 constexpr std::string_view kPhaseCounts[] = {"dropped", "errors", "count"};
 
 enum class MetricKind { latency, count, fraction, rate };

@@ -24,6 +24,8 @@ TEST(Threshold, EveryMetricFamily) {
   EXPECT_EQ(parse_threshold("events.delivery.p99 < 2s", kPhases).unit, ValueUnit::duration_seconds);
   EXPECT_EQ(parse_threshold("events.duplicated == 0", kPhases).comparator, Comparator::eq);
   EXPECT_EQ(parse_threshold("events.duplicate <= 10", kPhases).value, 10);
+  EXPECT_EQ(parse_threshold("events.early == 0", kPhases).metric,
+            (std::vector<std::string>{"events", "early"}));
   EXPECT_EQ(parse_threshold("phase.warmup.errors != 1", kPhases).comparator, Comparator::ne);
   EXPECT_EQ(parse_threshold("all.mean > 1ms", kPhases).comparator, Comparator::gt);
   EXPECT_EQ(parse_threshold("multipart.count >= 3", kPhases).comparator, Comparator::ge);

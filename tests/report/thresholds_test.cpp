@@ -1,0 +1,36 @@
+#include "report/thresholds.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sample_report.hpp"
+#include "scenario/threshold_parser.hpp"
+
+namespace s3storm::report {
+namespace {
+
+// The sample's PUT events: 500 expected, every 50th missing, every 100th (from 1) duplicated, 13
+// delivered before their PUT completed; 4 unexpected DELETE events.
+TEST(Thresholds, EventCountsAddUpOverEventTypes) {
+  const RunReport report = testing::sample_report();
+  EXPECT_EQ(measure(report, {"events", "expected"}), 500);
+  EXPECT_EQ(measure(report, {"events", "delivered"}), 490);
+  EXPECT_EQ(measure(report, {"events", "missing"}), 10);
+  EXPECT_EQ(measure(report, {"events", "duplicate"}), 5);
+  EXPECT_EQ(measure(report, {"events", "duplicated"}), 5);
+  EXPECT_EQ(measure(report, {"events", "unexpected"}), 4);
+  EXPECT_EQ(measure(report, {"events", "early"}), 13);
+}
+
+TEST(Thresholds, AnEarlyThresholdIsJudgedLikeTheOtherCounts) {
+  const RunReport report = testing::sample_report();
+  const auto results =
+      evaluate_thresholds(report, {scenario::parse_threshold("events.early == 0", {}),
+                                   scenario::parse_threshold("events.early <= 13", {})});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_FALSE(results[0].pass);
+  EXPECT_EQ(results[0].measured, 13);
+  EXPECT_TRUE(results[1].pass);
+}
+
+}  // namespace
+}  // namespace s3storm::report
