@@ -74,7 +74,7 @@ void ServerResponse::set_header(std::string_view name, std::string_view value) {
   }
   // Reuse the storage of a header from an earlier response on this connection.
   auto& spare = spare_headers_[next_spare_++];
-  if (!same_bytes(spare.first, name)) assign_reusing(spare.first, name);
+  if (spare.first != name) assign_reusing(spare.first, name);
   assign_reusing(spare.second, value);
   headers.push_back(std::move(spare));
 }

@@ -21,9 +21,4 @@ inline void assign_reusing(std::string& out, std::string_view text) {
   if (!text.empty()) std::memmove(out.data(), text.data(), text.size());
 }
 
-// Equal bytes, for names a handler sets in the same spelling each time.
-inline bool same_bytes(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
-}
-
 }  // namespace s3storm::http
