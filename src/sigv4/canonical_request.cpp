@@ -2,15 +2,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ranges>
 
 #include "sigv4/uri_encoding.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::sigv4 {
 namespace {
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -19,7 +17,7 @@ bool is_space(char c) {
 void append_lower(std::string& out, std::string_view name) {
   const std::size_t start = out.size();
   out.append(name);
-  for (std::size_t i = start; i < out.size(); ++i) out[i] = lower(out[i]);
+  for (std::size_t i = start; i < out.size(); ++i) out[i] = ascii::lower(out[i]);
 }
 
 // True when no byte of `value` is a space or a control character: eight bytes per step (the
@@ -54,19 +52,11 @@ PathRule path_rule_for_service(std::string_view service) {
 bool header_name_less(std::string_view a, std::string_view b) {
   const std::size_t n = std::min(a.size(), b.size());
   for (std::size_t i = 0; i < n; ++i) {
-    const auto ca = static_cast<unsigned char>(lower(a[i]));
-    const auto cb = static_cast<unsigned char>(lower(b[i]));
+    const auto ca = static_cast<unsigned char>(ascii::lower(a[i]));
+    const auto cb = static_cast<unsigned char>(ascii::lower(b[i]));
     if (ca != cb) return ca < cb;
   }
   return a.size() < b.size();
-}
-
-bool header_name_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 void append_trimmed_header_value(std::string& out, std::string_view value) {
@@ -165,30 +155,43 @@ void CanonicalRequestBuilder::signed_header_list(std::span<const Header> headers
   std::string_view previous;
   for (const std::uint32_t index : header_order_) {
     const std::string_view name = headers[index].name;
-    if (index != header_order_.front() && header_name_equal(previous, name)) continue;
+    if (index != header_order_.front() && ascii::iequals(previous, name)) continue;
     if (index != header_order_.front()) out.push_back(';');
     append_lower(out, name);
     previous = name;
   }
 }
 
-void CanonicalRequestBuilder::append_headers(std::string& out, std::string& signed_headers,
-                                             std::span<const Header> headers) {
-  sort_headers(headers);
+namespace {
+
+// The canonical header lines ("name:value,value" per name) and the signed-header list, from the
+// headers taken in `order` (equal names adjacent). `kLowered`: the names are lower-case already,
+// so they are copied and compared as they are.
+template <bool kLowered, typename Order>
+void append_header_lines(std::string& out, std::string& signed_headers,
+                         std::span<const Header> headers, const Order& order) {
   std::string_view previous;
   bool have_previous = false;
-  for (const std::uint32_t index : header_order_) {
+  for (const auto index : order) {
     const Header& header = headers[index];
-    if (have_previous && header_name_equal(previous, header.name)) {
+    const bool same_name = have_previous && (kLowered ? header.name == previous
+                                                      : ascii::iequals(previous, header.name));
+    if (same_name) {
       out.push_back(',');
     } else {
       if (have_previous) {
         out.push_back('\n');
         signed_headers.push_back(';');
       }
-      append_lower(out, header.name);
-      out.push_back(':');
-      append_lower(signed_headers, header.name);
+      if constexpr (kLowered) {
+        out.append(header.name);
+        out.push_back(':');
+        signed_headers.append(header.name);
+      } else {
+        append_lower(out, header.name);
+        out.push_back(':');
+        append_lower(signed_headers, header.name);
+      }
       previous = header.name;
       have_previous = true;
     }
@@ -197,29 +200,19 @@ void CanonicalRequestBuilder::append_headers(std::string& out, std::string& sign
   if (have_previous) out.push_back('\n');
 }
 
+}  // namespace
+
+void CanonicalRequestBuilder::append_headers(std::string& out, std::string& signed_headers,
+                                             std::span<const Header> headers) {
+  sort_headers(headers);
+  append_header_lines<false>(out, signed_headers, headers, header_order_);
+}
+
 void CanonicalRequestBuilder::append_canonical_headers(std::string& out,
                                                        std::string& signed_headers,
                                                        std::span<const Header> headers) {
-  // Equal names are adjacent and spelled alike here, so a plain compare finds the duplicates.
-  std::string_view previous;
-  bool have_previous = false;
-  for (const Header& header : headers) {
-    if (have_previous && header.name == previous) {
-      out.push_back(',');
-    } else {
-      if (have_previous) {
-        out.push_back('\n');
-        signed_headers.push_back(';');
-      }
-      out.append(header.name);
-      out.push_back(':');
-      signed_headers.append(header.name);
-      previous = header.name;
-      have_previous = true;
-    }
-    append_trimmed_header_value(out, header.value);
-  }
-  if (have_previous) out.push_back('\n');
+  append_header_lines<true>(out, signed_headers, headers,
+                            std::views::iota(std::size_t{0}, headers.size()));
 }
 
 }  // namespace s3storm::sigv4

@@ -60,9 +60,9 @@ class CanonicalRequestBuilder {
   std::vector<std::uint32_t> header_order_;
 };
 
-// Lower-case ASCII comparison of header names: true when a sorts before b.
+// Lower-case ASCII comparison of header names: true when a sorts before b. (Equality regardless
+// of case: ascii::iequals.)
 bool header_name_less(std::string_view a, std::string_view b);
-bool header_name_equal(std::string_view a, std::string_view b);
 
 // Appends a header value as SigV4 wants it: no leading/trailing whitespace, runs collapsed.
 void append_trimmed_header_value(std::string& out, std::string_view value);

@@ -28,7 +28,7 @@ std::string_view trim(std::string_view text) {
 std::optional<std::string_view> find_header(std::span<const Header> headers,
                                             std::string_view name) {
   for (const Header& header : headers) {
-    if (header_name_equal(header.name, name)) return header.value;
+    if (ascii::iequals(header.name, name)) return header.value;
   }
   return std::nullopt;
 }
@@ -55,7 +55,7 @@ bool is_signed(std::string_view signed_list, std::string_view name) {
   while (pos <= signed_list.size()) {
     std::size_t end = signed_list.find(';', pos);
     if (end == std::string_view::npos) end = signed_list.size();
-    if (header_name_equal(signed_list.substr(pos, end - pos), name)) return true;
+    if (ascii::iequals(signed_list.substr(pos, end - pos), name)) return true;
     pos = end + 1;
   }
   return false;
@@ -68,7 +68,7 @@ int signed_position(std::string_view signed_list, std::string_view name) {
   while (pos <= signed_list.size()) {
     std::size_t end = signed_list.find(';', pos);
     if (end == std::string_view::npos) end = signed_list.size();
-    if (header_name_equal(signed_list.substr(pos, end - pos), name)) return position;
+    if (ascii::iequals(signed_list.substr(pos, end - pos), name)) return position;
     pos = end + 1;
     ++position;
   }
@@ -338,10 +338,7 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
                    "signed header '" + std::string(*missing) + "' is not in the request",
                    scope->access_key_id);
   }
-  const bool host_signed = canonical ? std::find(signed_names_.begin(), signed_names_.end(),
-                                                 "host") != signed_names_.end()
-                                     : is_signed(signed_list, "host");
-  if (!host_signed) {
+  if (!is_signed(signed_list, "host")) {
     return failure(VerifyStatus::malformed, "host must be a signed header", scope->access_key_id);
   }
   std::string_view payload_hash = request.body_sha256;
@@ -350,8 +347,10 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
     return failure(VerifyStatus::malformed, "missing x-amz-content-sha256", scope->access_key_id);
   }
 
-  return check_signature(request.method, *scope, *time, path, query, payload_hash, signature,
-                         signed_list, canonical);
+  VerifyResult result = check_signature(request.method, *scope, *time, path, query, payload_hash,
+                                        signature, signed_list, canonical);
+  result.payload_hash = payload_hash;
+  return result;
 }
 
 VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::string_view path,
@@ -424,8 +423,11 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
   }
 
   // The query's own X-Amz-SignedHeaders chose signed_, so there is no declared list to compare.
-  return check_signature(request.method, *scope, *time, path, query_, payload_hash, *signature, {},
-                         canonical);
+  VerifyResult result = check_signature(request.method, *scope, *time, path, query_, payload_hash,
+                                        *signature, {}, canonical);
+  result.presigned = true;
+  result.payload_hash = payload_hash;
+  return result;
 }
 
 VerifyResult Verifier::check_signature(std::string_view method, const CredentialScopeView& scope,

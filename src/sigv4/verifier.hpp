@@ -39,6 +39,10 @@ struct VerifyResult {
   std::string access_key_id;
   std::string canonical_request;  // what the server computed (S3 echoes these on mismatch)
   std::string string_to_sign;
+  // Once the signature is checked: whether it came in the query (a presigned URL), and the payload
+  // hash it covers, a view into the request (valid as long as the request is).
+  bool presigned = false;
+  std::string_view payload_hash;
   bool ok() const { return status == VerifyStatus::ok; }
 };
 

@@ -88,17 +88,10 @@ std::string_view provided_signature(const http::ServerRequest& request) {
 Authenticator::Authenticator(AuthOptions options)
     : options_(std::move(options)),
       verifier_(
-          // A pointer into the map, not a copy of the secret (an allocation per request). A
-          // few keys are compared in place, since map::find needs a std::string key built.
+          // A pointer into the map, not a copy of the secret (an allocation per request).
           [this](std::string_view access_key) -> const std::string* {
-            if (options_.secrets.size() > 8) {
-              const auto it = options_.secrets.find(std::string(access_key));
-              return it == options_.secrets.end() ? nullptr : &it->second;
-            }
-            for (const auto& [key, secret] : options_.secrets) {
-              if (key == access_key) return &secret;
-            }
-            return nullptr;
+            const auto it = options_.secrets.find(access_key);
+            return it == options_.secrets.end() ? nullptr : &it->second;
           },
           options_.max_skew) {
   if (!options_.now) options_.now = [] { return Clock::now(); };
@@ -113,13 +106,14 @@ VerifiedCaller Authenticator::verify(const http::ServerRequest& request) const {
     const sigv4::ReceivedRequest received{request.method, request.target, headers_, {}};
     result = verifier_.verify(received, options_.now());
   }
-  const bool query_auth = request.header("authorization").empty();
-  if (!result.ok()) throw_failure(result, query_auth, provided_signature(request));
+  if (!result.ok()) {
+    throw_failure(result, request.header("authorization").empty(), provided_signature(request));
+  }
 
   VerifiedCaller caller{std::move(result.access_key_id), {}};
   // The signature covers the declared payload hash; S3 then holds the body to it.
-  const std::string_view payload_hash = request.header("x-amz-content-sha256");
-  if (!query_auth && payload_hash != sigv4::kUnsignedPayload) {
+  const std::string_view payload_hash = result.payload_hash;
+  if (!result.presigned && payload_hash != sigv4::kUnsignedPayload) {
     // One hashing context per thread, set up once: the one-shot sha256() looks the digest up in
     // OpenSSL's provider tables on every call.
     thread_local sigv4::Sha256 body_hash;

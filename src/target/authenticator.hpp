@@ -21,8 +21,9 @@
 namespace s3storm::target {
 
 struct AuthOptions {
-  std::map<std::string, std::string> secrets;  // access key id -> secret access key
-  std::chrono::seconds max_skew{15 * 60};      // S3's limit for x-amz-date
+  // access key id -> secret access key; found by string_view, so a lookup builds no string
+  std::map<std::string, std::string, std::less<>> secrets;
+  std::chrono::seconds max_skew{15 * 60};  // S3's limit for x-amz-date
   // Injectable so tests can check expiry and skew without waiting.
   std::function<std::chrono::system_clock::time_point()> now;
 };

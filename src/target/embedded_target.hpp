@@ -29,7 +29,7 @@ struct TargetOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: a free port, see port()
   unsigned threads = 2;
-  std::map<std::string, std::string> credentials{
+  std::map<std::string, std::string, std::less<>> credentials{
       {std::string(kDefaultAccessKey), std::string(kDefaultSecretKey)}};
   std::string notify_url;  // POST every event here (and emit for unconfigured buckets too)
   bool discard = false;    // keep metadata only
