@@ -187,10 +187,10 @@ class KeyMap {
     next_page_ = slots_.size() >= kSlotsPerHugePage ? 0 : slots_.size();
   }
 
-  // A new table's first touch of each 2 MiB page costs the kernel a zero-fill (~5 ms per page on
-  // this project's VM). Moving slots touches pages all over the table, so the first inserts after
-  // a growth each fault in one page, in order, before any slot moves: the faults are spread
-  // instead of stacked in one insert.
+  // A new table's first touch of each 2 MiB page is a fault that zero-fills it (several ms on a
+  // VM whose host backs the page only then). Moving slots touches pages all over the table, so
+  // the first inserts after a growth each fault in one page, in order, before any slot moves: the
+  // faults are spread instead of stacked in one insert.
   void fault_in_next_page() {
     volatile std::uint64_t* slot = &slots_[next_page_];
     *slot = *slot;
