@@ -223,6 +223,7 @@ std::optional<std::string_view> Verifier::select_signed(std::span<const Header> 
     cached_list_.assign(signed_list);
     signed_names_.clear();
     cached_list_canonical_ = true;
+    cached_list_signs_host_ = false;
     const std::string_view list = cached_list_;
     std::size_t pos = 0;
     while (pos <= list.size()) {
@@ -233,6 +234,7 @@ std::optional<std::string_view> Verifier::select_signed(std::span<const Header> 
           (!signed_names_.empty() && !(signed_names_.back() < name))) {
         cached_list_canonical_ = false;
       }
+      if (ascii::iequals(name, "host")) cached_list_signs_host_ = true;
       signed_names_.push_back(name);
       pos = end + 1;
     }
@@ -338,7 +340,7 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
                    "signed header '" + std::string(*missing) + "' is not in the request",
                    scope->access_key_id);
   }
-  if (!is_signed(signed_list, "host")) {
+  if (!cached_list_signs_host_) {  // select_signed parsed this list
     return failure(VerifyStatus::malformed, "host must be a signed header", scope->access_key_id);
   }
   std::string_view payload_hash = request.body_sha256;

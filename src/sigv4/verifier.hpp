@@ -114,6 +114,7 @@ class Verifier {
   std::vector<Header> signed_;
   std::string cached_list_;  // the last signed-header list seen, and what it parsed to:
   bool cached_list_canonical_ = false;
+  bool cached_list_signs_host_ = false;
   std::vector<std::string_view> signed_names_;  // views into cached_list_
   std::vector<std::uint32_t> signed_positions_;
   std::string query_;

@@ -72,6 +72,10 @@ TEST(Verifier, AcceptsWhatTheSignerSigned) {
       verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time() + seconds(30));
   EXPECT_TRUE(result.ok()) << result.message;
   EXPECT_EQ(result.access_key_id, kCredentials.access_key_id);
+  // What the server then holds the body to: the declared hash, seen in the request itself.
+  EXPECT_FALSE(result.presigned);
+  EXPECT_EQ(result.payload_hash, sha256_hex("hello"));
+  EXPECT_EQ(result.payload_hash.data(), wire.owned[4].second.data());
 }
 
 TEST(Verifier, AcceptsTheS3DocumentationRequest) {
@@ -168,7 +172,10 @@ TEST(Verifier, VerifiesPresignedUrlsAndTheirExpiry) {
   const std::string target = "/bucket/k%2B1?" + std::string(out.presigned_query);
   Verifier verifier(lookup_for(kCredentials));
   const ReceivedRequest request{"GET", target, headers, {}};
-  EXPECT_TRUE(verifier.verify(request, time.time() + seconds(299)).ok());
+  const VerifyResult accepted = verifier.verify(request, time.time() + seconds(299));
+  EXPECT_TRUE(accepted.ok());
+  EXPECT_TRUE(accepted.presigned);
+  EXPECT_EQ(accepted.payload_hash, kUnsignedPayload);
   EXPECT_EQ(verifier.verify(request, time.time() + seconds(301)).status, VerifyStatus::expired);
   EXPECT_EQ(verifier.verify(request, time.time() - seconds(3600)).status,
             VerifyStatus::time_skewed);
