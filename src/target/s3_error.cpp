@@ -63,6 +63,8 @@ ErrorInfo info(ErrorCode code) {
       return {"NoSuchUpload", 404};
     case ErrorCode::kNotImplemented:
       return {"NotImplemented", 501};
+    case ErrorCode::kPreconditionFailed:
+      return {"PreconditionFailed", 412};
     case ErrorCode::kRequestTimeTooSkewed:
       return {"RequestTimeTooSkewed", 403};
     case ErrorCode::kSignatureDoesNotMatch:

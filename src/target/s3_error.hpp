@@ -37,6 +37,7 @@ enum class ErrorCode {
   kNoSuchKey,
   kNoSuchUpload,
   kNotImplemented,
+  kPreconditionFailed,
   kRequestTimeTooSkewed,
   kSignatureDoesNotMatch,
   kSlowDown,

@@ -13,6 +13,7 @@
 #include "target/event_record.hpp"
 #include "target/post_policy.hpp"
 #include "target/s3_error.hpp"
+#include "target/s3_routes.hpp"
 #include "target/xml_bodies.hpp"
 #include "target/xml_documents.hpp"
 #include "util/ascii.hpp"
@@ -24,14 +25,10 @@ namespace {
 constexpr std::string_view kXml = "application/xml";
 constexpr std::string_view kDefaultContentType = "binary/octet-stream";
 
-bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && ascii::iequals(text.substr(0, prefix.size()), prefix);
-}
-
 Metadata user_metadata(const http::ServerRequest& request) {
   Metadata out;
   for (const auto& [name, value] : request.headers) {
-    if (istarts_with(name, "x-amz-meta-")) {
+    if (ascii::istarts_with(name, "x-amz-meta-")) {
       std::string lowered = name;
       for (auto& c : lowered) c = ascii::lower(c);
       out.emplace_back(std::move(lowered), value);
@@ -64,10 +61,24 @@ void set_etag_header(http::ServerResponse& response, std::string_view etag) {
   response.set_header("ETag", buffer);
 }
 
-[[noreturn]] void not_implemented(std::string_view what) {
-  throw S3Error(ErrorCode::kNotImplemented,
-                "The embedded target does not implement " + std::string(what) + ".");
+// The target keeps no versions: every object is its "null" version, and any other version id
+// names nothing it ever issued. S3 answers ids it never issued with this error.
+void require_null_version(std::string_view version_id) {
+  if (version_id.empty() || version_id == "null") return;
+  throw S3Error(ErrorCode::kInvalidArgument, "Invalid version id specified")
+      .with("ArgumentName", "versionId")
+      .with("ArgumentValue", std::string(version_id));
 }
+
+// GetObject's response-* query parameters and the header each one overrides.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kResponseOverrides{{
+    {"response-cache-control", "Cache-Control"},
+    {"response-content-disposition", "Content-Disposition"},
+    {"response-content-encoding", "Content-Encoding"},
+    {"response-content-language", "Content-Language"},
+    {"response-content-type", "Content-Type"},
+    {"response-expires", "Expires"},
+}};
 
 int parse_int(std::string_view text, int fallback, std::string_view name) {
   if (text.empty()) return fallback;
@@ -79,14 +90,6 @@ int parse_int(std::string_view text, int fallback, std::string_view name) {
         .with("ArgumentValue", std::string(text));
   }
   return value;
-}
-
-// True when the query names a subresource or option, as opposed to only carrying presigned-URL
-// authentication (X-Amz-*) or the operation hint some SDKs add (x-id).
-bool has_subresource(const RequestTarget& target) {
-  return std::any_of(target.query.begin(), target.query.end(), [](const auto& param) {
-    return param.first.rfind("X-Amz-", 0) != 0 && param.first != "x-id";
-  });
 }
 
 }  // namespace
@@ -145,10 +148,11 @@ void S3Handler::handle(const http::ServerRequest& request, http::ServerResponse&
   } catch (const S3Error& error) {
     ++errors_;
     response.status = error_status(error.code());
-    response.headers.erase(
-        std::remove_if(response.headers.begin(), response.headers.end(),
-                       [](const auto& header) { return istarts_with(header.first, "etag"); }),
-        response.headers.end());
+    response.headers.erase(std::remove_if(response.headers.begin(), response.headers.end(),
+                                          [](const auto& header) {
+                                            return ascii::istarts_with(header.first, "etag");
+                                          }),
+                           response.headers.end());
     const std::string_view path = context.target.raw_path.empty() ? std::string_view(request.target)
                                                                   : context.target.raw_path;
     if (request.method == "HEAD") {
@@ -163,147 +167,99 @@ void S3Handler::handle(const http::ServerRequest& request, http::ServerResponse&
 void S3Handler::dispatch(Context& context) {
   const auto& request = context.request;
   const auto& target = context.target;
+  const Route& route = route_request(request, target);
   // A browser-form POST authenticates with its policy, not with a header or query signature.
-  const bool form_post = request.method == "POST" && !target.bucket.empty() && target.key.empty() &&
-                         !target.has("delete") &&
-                         istarts_with(request.header("content-type"), "multipart/form-data");
-  if (form_post) return post_object(context);
+  if (route.operation == Operation::kPostObject) return post_object(context);
   if (!target.key.empty()) store_.prefetch(target.bucket, target.key);
   context.caller = auth_.verify(request);
-  if (target.bucket.empty()) return service_operation(context);
-  if (target.key.empty()) return bucket_operation(context);
-  object_operation(context);
-}
 
-void S3Handler::service_operation(Context& context) {
-  if (context.request.method != "GET") {
-    throw S3Error(ErrorCode::kMethodNotAllowed,
-                  "The specified method is not allowed against this resource.");
-  }
-  context.response.set_header("Content-Type", std::string(kXml));
-  context.response.body = list_buckets_document(store_.list_buckets(), options_.owner);
-}
-
-void S3Handler::bucket_operation(Context& context) {
-  const auto& method = context.request.method;
-  const auto& target = context.target;
-  auto& response = context.response;
-  const std::string& bucket = target.bucket;
-
-  if (method == "PUT") {
-    if (target.has("notification")) {
-      auto rules = parse_notification_configuration(context.request.body);
-      store_.set_notification_rules(bucket, std::move(rules));
-      return;
-    }
-    if (has_subresource(target)) not_implemented("this bucket subresource");
-    parse_create_bucket_configuration(context.request.body);
-    store_.create_bucket(bucket);
-    response.set_header("Location", "/" + bucket);
-    return;
-  }
-  if (method == "HEAD") {
-    store_.head_bucket(bucket);
-    return;
-  }
-  if (method == "DELETE") {
-    if (has_subresource(target)) not_implemented("this bucket subresource");
-    store_.delete_bucket(bucket);
-    response.status = 204;
-    return;
-  }
-  if (method == "POST") {
-    if (target.has("delete")) return delete_objects(context);
-    not_implemented("this POST request");
-  }
-  if (method != "GET") {
-    throw S3Error(ErrorCode::kMethodNotAllowed,
-                  "The specified method is not allowed against this resource.");
-  }
-  if (target.has("notification")) {
-    const auto rules = store_.notification_rules(bucket);
-    response.set_header("Content-Type", std::string(kXml));
-    response.body = notification_configuration_document(rules.get());
-    return;
-  }
-  if (target.has("uploads")) {
-    const std::string prefix(target.get("prefix"));
-    response.set_header("Content-Type", std::string(kXml));
-    response.body = list_uploads_document(bucket, prefix, store_.list_uploads(bucket, prefix));
-    return;
-  }
-  if (target.has("location")) {
-    store_.head_bucket(bucket);
-    response.set_header("Content-Type", std::string(kXml));
-    response.body =
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint "
-        "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></LocationConstraint>";
-    return;
-  }
-  const bool known_listing =
-      std::all_of(target.query.begin(), target.query.end(), [](const auto& param) {
-        static const std::array<std::string_view, 9> kListParams{
-            "list-type",   "prefix",        "delimiter",   "max-keys", "continuation-token",
-            "start-after", "encoding-type", "fetch-owner", "marker"};
-        return std::find(kListParams.begin(), kListParams.end(), param.first) !=
-                   kListParams.end() ||
-               param.first.rfind("X-Amz-", 0) == 0 || param.first == "x-id";
-      });
-  if (!known_listing) not_implemented("this bucket subresource");
-  list_objects(context, target.get("list-type") == "2");
-}
-
-void S3Handler::object_operation(Context& context) {
-  const auto& method = context.request.method;
-  const auto& target = context.target;
   auto& response = context.response;
   const std::string& bucket = target.bucket;
   const std::string& key = target.key;
-
-  if (method == "PUT") {
-    if (target.has("uploadId")) {
-      if (!context.request.header("x-amz-copy-source").empty()) not_implemented("UploadPartCopy");
+  switch (route.operation) {
+    case Operation::kListBuckets:
+      response.set_header("Content-Type", std::string(kXml));
+      response.body = list_buckets_document(store_.list_buckets(), options_.owner);
+      return;
+    case Operation::kCreateBucket:
+      parse_create_bucket_configuration(request.body);
+      store_.create_bucket(bucket);
+      response.set_header("Location", "/" + bucket);
+      return;
+    case Operation::kHeadBucket:
+      store_.head_bucket(bucket);
+      return;
+    case Operation::kDeleteBucket:
+      store_.delete_bucket(bucket);
+      response.status = 204;
+      return;
+    case Operation::kListObjects:
+      return list_objects(context, target.get("list-type") == "2");
+    case Operation::kGetBucketLocation:
+      store_.head_bucket(bucket);
+      response.set_header("Content-Type", std::string(kXml));
+      response.body =
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint "
+          "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></LocationConstraint>";
+      return;
+    case Operation::kGetBucketNotification: {
+      const auto rules = store_.notification_rules(bucket);
+      response.set_header("Content-Type", std::string(kXml));
+      response.body = notification_configuration_document(rules.get());
+      return;
+    }
+    case Operation::kPutBucketNotification:
+      store_.set_notification_rules(bucket, parse_notification_configuration(request.body));
+      return;
+    case Operation::kListMultipartUploads: {
+      const std::string prefix(target.get("prefix"));
+      response.set_header("Content-Type", std::string(kXml));
+      response.body = list_uploads_document(bucket, prefix, store_.list_uploads(bucket, prefix));
+      return;
+    }
+    case Operation::kDeleteObjects:
+      return delete_objects(context);
+    case Operation::kPutObject:
+      return put_object(context);
+    case Operation::kCopyObject:
+      return copy_object(context);
+    case Operation::kGetObject:
+    case Operation::kHeadObject:
+      return get_object(context, route.operation == Operation::kHeadObject);
+    case Operation::kDeleteObject:
+      return delete_object(context);
+    case Operation::kCreateMultipartUpload: {
+      const std::string id =
+          store_.create_upload(bucket, key, content_type_of(request), user_metadata(request));
+      response.set_header("Content-Type", std::string(kXml));
+      response.body = initiate_multipart_document(bucket, key, id);
+      return;
+    }
+    case Operation::kUploadPart: {
       const int number = parse_int(target.get("partNumber"), -1, "partNumber");
       const PartInfo part = store_.upload_part(bucket, key, std::string(target.get("uploadId")),
-                                               number, context.request.body);
+                                               number, request.body);
       set_etag_header(response, part.etag);
       return;
     }
-    if (has_subresource(target)) not_implemented("this object subresource");
-    if (!context.request.header("x-amz-copy-source").empty()) return copy_object(context);
-    return put_object(context);
-  }
-  if (method == "GET" || method == "HEAD") {
-    if (method == "GET" && target.has("uploadId")) {
+    case Operation::kCompleteMultipartUpload:
+      return complete_upload(context);
+    case Operation::kAbortMultipartUpload:
+      store_.abort_upload(bucket, key, std::string(target.get("uploadId")));
+      response.status = 204;
+      return;
+    case Operation::kListParts: {
       const std::string upload_id(target.get("uploadId"));
       response.set_header("Content-Type", std::string(kXml));
       response.body =
           list_parts_document(bucket, key, upload_id, store_.list_parts(bucket, key, upload_id));
       return;
     }
-    return get_object(context, method == "HEAD");
+    case Operation::kPostObject:
+    case Operation::kNotImplemented:
+      break;  // routed above
   }
-  if (method == "DELETE") {
-    if (target.has("uploadId")) {
-      store_.abort_upload(bucket, key, std::string(target.get("uploadId")));
-      response.status = 204;
-      return;
-    }
-    return delete_object(context);
-  }
-  if (method == "POST") {
-    if (target.has("uploads")) {
-      const std::string id = store_.create_upload(bucket, key, content_type_of(context.request),
-                                                  user_metadata(context.request));
-      response.set_header("Content-Type", std::string(kXml));
-      response.body = initiate_multipart_document(bucket, key, id);
-      return;
-    }
-    if (target.has("uploadId")) return complete_upload(context);
-    not_implemented("this POST request");
-  }
-  throw S3Error(ErrorCode::kMethodNotAllowed,
-                "The specified method is not allowed against this resource.");
+  throw S3Error(ErrorCode::kInternalError, "unrouted operation");
 }
 
 void S3Handler::notify(Context& context, std::string_view event_name, const std::string& key,
@@ -335,7 +291,15 @@ void S3Handler::put_object(Context& context) {
 
 void S3Handler::copy_object(Context& context) {
   std::string_view source = context.request.header("x-amz-copy-source");
-  source = source.substr(0, source.find('?'));  // a versionId means nothing here: no versions
+  if (const auto question = source.find('?'); question != std::string_view::npos) {
+    const std::string_view query = source.substr(question + 1);
+    if (!query.starts_with("versionId=")) {
+      throw S3Error(ErrorCode::kInvalidArgument, "Unsupported copy source parameter")
+          .with("ArgumentName", "x-amz-copy-source");
+    }
+    require_null_version(query.substr(10));
+    source = source.substr(0, question);
+  }
   std::string decoded = sigv4::uri_decode(source);
   if (!decoded.empty() && decoded.front() == '/') decoded.erase(0, 1);
   const auto slash = decoded.find('/');
@@ -356,6 +320,7 @@ void S3Handler::copy_object(Context& context) {
 }
 
 void S3Handler::get_object(Context& context, bool head) {
+  require_null_version(context.target.get("versionId"));
   const ObjectInfo object = store_.get_object(context.target.bucket, context.target.key);
   auto& response = context.response;
   set_etag_header(response, object.etag);
@@ -363,6 +328,11 @@ void S3Handler::get_object(Context& context, bool head) {
   response.set_header("Content-Type", content_type_or_default(object.content_type));
   response.set_header("Accept-Ranges", "bytes");
   for (const auto& [name, value] : object.metadata) response.set_header(name, value);
+  if (!context.target.query.empty()) {
+    for (const auto& [parameter, header] : kResponseOverrides) {
+      if (context.target.has(parameter)) response.set_header(header, context.target.get(parameter));
+    }
+  }
 
   ByteRange range{0, object.size == 0 ? 0 : object.size - 1};
   std::uint64_t length = object.size;
@@ -389,6 +359,7 @@ void S3Handler::get_object(Context& context, bool head) {
 }
 
 void S3Handler::delete_object(Context& context) {
+  require_null_version(context.target.get("versionId"));
   store_.delete_object(context.target.bucket, context.target.key);
   context.response.status = 204;
   notify(context, "ObjectRemoved:Delete", context.target.key, nullptr);
@@ -477,6 +448,11 @@ void S3Handler::complete_upload(Context& context) {
 void S3Handler::post_object(Context& context) {
   const auto& request = context.request;
   const std::string& bucket = context.target.bucket;
+  if (!ascii::istarts_with(request.header("content-type"), "multipart/form-data")) {
+    throw S3Error(ErrorCode::kPreconditionFailed,
+                  "At least one of the pre-conditions you specified did not hold")
+        .with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data");
+  }
   const PostForm form = parse_post_form(request.header("content-type"), request.body);
 
   const std::string_view policy = form.field("policy");
@@ -507,7 +483,7 @@ void S3Handler::post_object(Context& context) {
   std::string content_type(form.field("content-type"));
   Metadata metadata;
   for (const auto& [name, value] : form.fields) {
-    if (istarts_with(name, "x-amz-meta-")) metadata.emplace_back(name, value);
+    if (ascii::istarts_with(name, "x-amz-meta-")) metadata.emplace_back(name, value);
   }
   const ObjectInfo object =
       store_.put_object(bucket, key, form.file, std::move(content_type), std::move(metadata));

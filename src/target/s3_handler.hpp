@@ -49,9 +49,6 @@ class S3Handler {
  private:
   struct Context;
   void dispatch(Context& context);
-  void service_operation(Context& context);
-  void bucket_operation(Context& context);
-  void object_operation(Context& context);
 
   void put_object(Context& context);
   void copy_object(Context& context);

@@ -103,4 +103,9 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   });
 }
 
+// `text` begins with `prefix`, but for the case of its letters.
+constexpr bool istarts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
 }  // namespace s3storm::ascii
