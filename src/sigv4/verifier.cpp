@@ -50,17 +50,6 @@ std::optional<std::string_view> find_param(std::string_view query, std::string_v
   return std::nullopt;
 }
 
-bool is_signed(std::string_view signed_list, std::string_view name) {
-  std::size_t pos = 0;
-  while (pos <= signed_list.size()) {
-    std::size_t end = signed_list.find(';', pos);
-    if (end == std::string_view::npos) end = signed_list.size();
-    if (ascii::iequals(signed_list.substr(pos, end - pos), name)) return true;
-    pos = end + 1;
-  }
-  return false;
-}
-
 // Position of `name` in the ';'-separated signed list, or -1.
 int signed_position(std::string_view signed_list, std::string_view name) {
   int position = 0;
@@ -106,6 +95,17 @@ std::optional<std::string_view> select_signed_any(std::span<const Header> header
 }
 
 }  // namespace
+
+bool signed_list_names(std::string_view signed_list, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos <= signed_list.size()) {
+    std::size_t end = signed_list.find(';', pos);
+    if (end == std::string_view::npos) end = signed_list.size();
+    if (ascii::iequals(signed_list.substr(pos, end - pos), name)) return true;
+    pos = end + 1;
+  }
+  return false;
+}
 
 // The headers verification reads by name, found in one pass; the first of each name counts.
 struct Verifier::KnownHeaders {
@@ -352,6 +352,7 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
   VerifyResult result = check_signature(request.method, *scope, *time, path, query, payload_hash,
                                         signature, signed_list, canonical);
   result.payload_hash = payload_hash;
+  result.signed_headers = signed_list;
   return result;
 }
 
@@ -418,7 +419,7 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
   }
   std::string_view payload_hash = kUnsignedPayload;
   if (const auto declared = find_header(request.headers, "x-amz-content-sha256");
-      declared && is_signed(signed_list, "x-amz-content-sha256")) {
+      declared && signed_list_names(signed_list, "x-amz-content-sha256")) {
     payload_hash = trim(*declared);
   } else if (!is_s3_service(scope->service)) {
     payload_hash = request.body_sha256.empty() ? kEmptyPayloadHash : request.body_sha256;
@@ -429,6 +430,7 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
                                         *signature, {}, canonical);
   result.presigned = true;
   result.payload_hash = payload_hash;
+  result.signed_headers = signed_list;
   return result;
 }
 

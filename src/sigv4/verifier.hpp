@@ -43,8 +43,14 @@ struct VerifyResult {
   // hash it covers, a view into the request (valid as long as the request is).
   bool presigned = false;
   std::string_view payload_hash;
+  // The signed-header list as declared ("host;x-amz-date"); valid until the verifier's next
+  // verify(). A server decides with it which of the received headers it may act on.
+  std::string_view signed_headers;
   bool ok() const { return status == VerifyStatus::ok; }
 };
+
+// Whether a ';'-separated signed-header list names `name` (ASCII case-insensitive).
+bool signed_list_names(std::string_view signed_list, std::string_view name);
 
 // Looks up the secret for an access key; nullopt when the key is unknown.
 using SecretLookup = std::function<std::optional<std::string>(std::string_view access_key_id)>;

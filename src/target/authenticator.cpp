@@ -83,6 +83,21 @@ std::string_view provided_signature(const http::ServerRequest& request) {
   return value.substr(0, value.find_first_of(",&"));
 }
 
+// S3 acts on every x-amz-* header it receives, so it refuses one the signature does not cover:
+// an unsigned x-amz-copy-source would turn a signed PUT into a copy of anything readable. The
+// names come back as S3 lists them (lower case, ", " between), empty when all are signed.
+std::string unsigned_amz_headers(const http::ServerRequest& request, std::string_view signed_list) {
+  std::string out;
+  for (const auto& [name, value] : request.headers) {
+    if (!ascii::istarts_with(name, "x-amz-") || sigv4::signed_list_names(signed_list, name)) {
+      continue;
+    }
+    if (!out.empty()) out.append(", ");
+    for (const char c : name) out.push_back(ascii::lower(c));
+  }
+  return out;
+}
+
 }  // namespace
 
 Authenticator::Authenticator(AuthOptions options)
@@ -99,21 +114,34 @@ Authenticator::Authenticator(AuthOptions options)
 
 VerifiedCaller Authenticator::verify(const http::ServerRequest& request) const {
   sigv4::VerifyResult result;
+  std::string not_signed;
+  bool content_type_signed = false;
   {
     std::lock_guard lock(mutex_);
     headers_.clear();
     for (const auto& [name, value] : request.headers) headers_.push_back({name, value});
     const sigv4::ReceivedRequest received{request.method, request.target, headers_, {}};
     result = verifier_.verify(received, options_.now());
+    // The signed list may live in the verifier, so it is read under the same lock.
+    if (result.ok()) {
+      not_signed = unsigned_amz_headers(request, result.signed_headers);
+      content_type_signed = sigv4::signed_list_names(result.signed_headers, "content-type");
+    }
   }
   if (!result.ok()) {
     throw_failure(result, request.header("authorization").empty(), provided_signature(request));
   }
+  if (!not_signed.empty()) {
+    throw S3Error(ErrorCode::kAccessDenied,
+                  "There were headers present in the request which were not signed")
+        .with("HeadersNotSigned", std::move(not_signed));
+  }
 
-  VerifiedCaller caller{std::move(result.access_key_id), {}};
-  // The signature covers the declared payload hash; S3 then holds the body to it.
+  VerifiedCaller caller{std::move(result.access_key_id), {}, content_type_signed};
+  // The signature covers the declared payload hash; S3 then holds the body to it, presigned URL
+  // or not (a presigned URL covers a hash only when it signed x-amz-content-sha256).
   const std::string_view payload_hash = result.payload_hash;
-  if (!result.presigned && payload_hash != sigv4::kUnsignedPayload) {
+  if (payload_hash != sigv4::kUnsignedPayload) {
     // One hashing context per thread, set up once: the one-shot sha256() looks the digest up in
     // OpenSSL's provider tables on every call.
     thread_local sigv4::Sha256 body_hash;

@@ -5,7 +5,8 @@
 // the body checked against a signed payload hash, and each failure mapped to S3's error code:
 // InvalidAccessKeyId, SignatureDoesNotMatch (with the canonical request and string to sign S3
 // also returns), XAmzContentSHA256Mismatch, AccessDenied (anonymous, expired URL),
-// RequestTimeTooSkewed, AuthorizationHeaderMalformed / AuthorizationQueryParametersError.
+// RequestTimeTooSkewed, AuthorizationHeaderMalformed / AuthorizationQueryParametersError, and
+// AccessDenied for an x-amz-* header the signature does not cover.
 
 #include <chrono>
 #include <functional>
@@ -34,6 +35,9 @@ struct VerifiedCaller {
   // The request's x-amz-content-sha256 when the body was checked against it (header auth with a
   // signed payload), empty otherwise. Lets --discard derive an ETag without hashing the body again.
   std::string_view checked_payload_sha256;
+  // Whether the signature covers Content-Type. An unsigned one must not change what is stored,
+  // so the object then gets S3's default type.
+  bool content_type_signed = false;
 };
 
 class Authenticator {

@@ -37,10 +37,10 @@ Metadata user_metadata(const http::ServerRequest& request) {
   return out;
 }
 
-// Empty when the request has none: the object then has S3's default type, filled in when it is
-// read, so the common PUT without a type stores no string.
-std::string content_type_of(const http::ServerRequest& request) {
-  return std::string(request.header("content-type"));
+// Empty when the request has none, or one its signature does not cover: the object then has S3's
+// default type, filled in when it is read, so the common PUT without a type stores no string.
+std::string content_type_of(const http::ServerRequest& request, const VerifiedCaller& caller) {
+  return caller.content_type_signed ? std::string(request.header("content-type")) : std::string();
 }
 
 std::string_view content_type_or_default(const std::string& stored) {
@@ -229,8 +229,8 @@ void S3Handler::dispatch(Context& context) {
     case Operation::kDeleteObject:
       return delete_object(context);
     case Operation::kCreateMultipartUpload: {
-      const std::string id =
-          store_.create_upload(bucket, key, content_type_of(request), user_metadata(request));
+      const std::string id = store_.create_upload(
+          bucket, key, content_type_of(request, context.caller), user_metadata(request));
       response.set_header("Content-Type", std::string(kXml));
       response.body = initiate_multipart_document(bucket, key, id);
       return;
@@ -283,8 +283,8 @@ void S3Handler::notify(Context& context, std::string_view event_name, const std:
 void S3Handler::put_object(Context& context) {
   const ObjectInfo object =
       store_.put_object(context.target.bucket, context.target.key, context.request.body,
-                        content_type_of(context.request), user_metadata(context.request),
-                        context.caller.checked_payload_sha256);
+                        content_type_of(context.request, context.caller),
+                        user_metadata(context.request), context.caller.checked_payload_sha256);
   set_etag_header(context.response, object.etag);
   notify(context, "ObjectCreated:Put", context.target.key, &object);
 }
@@ -309,7 +309,8 @@ void S3Handler::copy_object(Context& context) {
   }
   std::optional<std::pair<std::string, Metadata>> replacement;
   if (context.request.header("x-amz-metadata-directive") == "REPLACE") {
-    replacement.emplace(content_type_of(context.request), user_metadata(context.request));
+    replacement.emplace(content_type_of(context.request, context.caller),
+                        user_metadata(context.request));
   }
   const ObjectInfo object =
       store_.copy_object(decoded.substr(0, slash), decoded.substr(slash + 1), context.target.bucket,

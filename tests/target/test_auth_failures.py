@@ -11,7 +11,7 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
-from botocore.auth import S3SigV4Auth
+from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
@@ -19,6 +19,14 @@ from botocore.exceptions import ClientError
 from target_harness import ACCESS_KEY, SECRET_KEY, Serve, multipart_form
 
 BUCKET = "guarded"
+
+
+class PresignedWithItsHeaders(S3SigV4QueryAuth):
+    """botocore's presigner, but a signed x-amz-content-sha256 is the payload line, as the target
+    (and S3, for a URL made for one body) reads it."""
+
+    def payload(self, request):
+        return request.headers.get("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
 
 
 def error_code(response_body):
@@ -141,6 +149,78 @@ class Refusals(unittest.TestCase):
         self.assertEqual(submit(post["fields"], b"small"), (204, None))
         self.assertEqual(self.s3.get_object(Bucket=BUCKET, Key="uploads/ok.txt")["Body"].read(),
                          b"small")
+
+    def signed_put(self, key, body, signed_headers=None, added_headers=None, presign=False):
+        """A PUT signed over `signed_headers` (plus host and the x-amz-* the signer adds), sent
+        with `added_headers` too, which the signature does not cover."""
+        path = "/%s/%s" % (BUCKET, urllib.parse.quote(key))
+        url = "http://127.0.0.1:%d%s" % (self.serve.port, path)
+        headers = dict(signed_headers or {})
+        if not presign:
+            headers.setdefault("x-amz-content-sha256", hashlib.sha256(body).hexdigest())
+        request = AWSRequest(method="PUT", url=url, data=b"" if presign else body, headers=headers)
+        credentials = Credentials(ACCESS_KEY, SECRET_KEY)
+        if presign:
+            PresignedWithItsHeaders(credentials, "s3", "us-east-1", expires=300).add_auth(request)
+            target = request.url[len("http://127.0.0.1:%d" % self.serve.port):]
+        else:
+            S3SigV4Auth(credentials, "s3", "us-east-1").add_auth(request)
+            target = path
+        sent = dict(request.headers.items())
+        sent.update(added_headers or {})
+        connection = http.client.HTTPConnection("127.0.0.1", self.serve.port, timeout=10)
+        connection.request("PUT", target, body=body, headers=sent)
+        response = connection.getresponse()
+        result = response.status, response.read()
+        connection.close()
+        return result
+
+    def test_unsigned_amz_headers_are_refused_not_acted_on(self):
+        self.s3.put_object(Bucket=BUCKET, Key="secret", Body=b"the secret")
+        # Signed as a plain PUT; an unsigned x-amz-copy-source made it a copy of the secret.
+        status, body = self.signed_put("copy target", b"harmless", added_headers={
+            "x-amz-copy-source": "/%s/secret" % BUCKET})
+        self.assertEqual((status, error_code(body)), (403, "AccessDenied"), body)
+        self.assertEqual(ET.fromstring(body).findtext("HeadersNotSigned"), "x-amz-copy-source")
+        self.assert_not_stored("copy target")
+        status, body = self.signed_put("with meta", b"x", added_headers={
+            "X-Amz-Meta-Injected": "1", "x-amz-storage-class": "GLACIER"})
+        self.assertEqual((status, error_code(body)), (403, "AccessDenied"), body)
+        self.assertEqual(ET.fromstring(body).findtext("HeadersNotSigned"),
+                         "x-amz-meta-injected, x-amz-storage-class")
+        self.assert_not_stored("with meta")
+        # The same holds for a presigned URL.
+        status, body = self.signed_put("presigned meta", b"x", presign=True,
+                                       added_headers={"x-amz-meta-injected": "1"})
+        self.assertEqual((status, error_code(body)), (403, "AccessDenied"), body)
+        self.assert_not_stored("presigned meta")
+        # Control: signed, the same metadata is stored.
+        status, _ = self.signed_put("signed meta", b"x", {"x-amz-meta-injected": "1"})
+        self.assertEqual(status, 200)
+        head = self.s3.head_object(Bucket=BUCKET, Key="signed meta")
+        self.assertEqual(head["Metadata"], {"injected": "1"})
+
+    def test_an_unsigned_content_type_does_not_change_what_is_stored(self):
+        status, _ = self.signed_put("typed unsigned", b"x",
+                                    added_headers={"Content-Type": "text/html"})
+        self.assertEqual(status, 200)
+        head = self.s3.head_object(Bucket=BUCKET, Key="typed unsigned")
+        self.assertEqual(head["ContentType"], "binary/octet-stream")
+        status, _ = self.signed_put("typed signed", b"x", {"Content-Type": "text/html"})
+        self.assertEqual(status, 200)
+        self.assertEqual(self.s3.head_object(Bucket=BUCKET, Key="typed signed")["ContentType"],
+                         "text/html")
+
+    def test_presigned_put_body_is_held_to_the_hash_it_signed(self):
+        signed_body = b"the body the URL was made for"
+        digest = {"x-amz-content-sha256": hashlib.sha256(signed_body).hexdigest()}
+        status, body = self.signed_put("presigned hash", b"another body", digest, presign=True)
+        self.assertEqual((status, error_code(body)), (400, "XAmzContentSHA256Mismatch"), body)
+        self.assert_not_stored("presigned hash")
+        status, body = self.signed_put("presigned hash", signed_body, digest, presign=True)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(
+            self.s3.get_object(Bucket=BUCKET, Key="presigned hash")["Body"].read(), signed_body)
 
     def test_anonymous_request_is_access_denied(self):
         connection = http.client.HTTPConnection("127.0.0.1", self.serve.port, timeout=10)
