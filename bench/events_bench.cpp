@@ -128,7 +128,7 @@ int serve_webhook(std::uint16_t port, std::int64_t keys_per_sender, int senders)
   WebhookOptions options;
   options.listen = fmt::format("127.0.0.1:{}", port);
   options.threads = 1;
-  WebhookReceiver receiver(options, matching_sink(matcher));
+  WebhookReceiver receiver(options, matching_sink(matcher), confirm_by_fetching);
   receiver.start();
   fmt::print(stderr, "events_bench: webhook on 127.0.0.1:{}, {} expectations\n", receiver.port(),
              senders * keys_per_sender);

@@ -29,6 +29,7 @@ struct ListenOptions {
   int pollers = 1;
   int wait_seconds = 20;
   std::string auth_token;
+  bool sns_confirm = true;
 };
 
 // Prints each record as it arrives and keeps the per-type counts for the totals.
@@ -144,8 +145,10 @@ int run_listen(const ListenOptions& options) {
   events::WebhookOptions webhook;
   webhook.listen = options.listen;
   webhook.auth_token = options.auth_token;
+  webhook.sns_confirm = options.sns_confirm;
   events::WebhookReceiver receiver(
-      webhook, [&log](const events::Notification& n, events::TimePoint) { log.print(n); });
+      webhook, [&log](const events::Notification& n, events::TimePoint) { log.print(n); },
+      events::confirm_by_fetching);
   try {
     receiver.start();
   } catch (const std::runtime_error& e) {
@@ -184,6 +187,8 @@ void add_listen_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   sub->add_option("--auth-token", options->auth_token,
                   "Require 'Authorization: Bearer TOKEN' (needed off loopback)");
+  sub->add_flag("!--no-sns-confirm", options->sns_confirm,
+                "Only print an SNS SubscribeURL instead of confirming the subscription");
   sub->callback([&action, options, listen] {
     options->listen_given = listen->count() > 0;
     action = [options] { return run_listen(*options); };

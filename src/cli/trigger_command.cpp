@@ -249,7 +249,8 @@ int trigger(const TriggerOptions& options_in) {
     matcher = std::make_unique<events::Matcher>();
     events::WebhookOptions webhook;
     webhook.listen = options.expect_events;
-    receiver = std::make_unique<events::WebhookReceiver>(webhook, events::matching_sink(*matcher));
+    receiver = std::make_unique<events::WebhookReceiver>(webhook, events::matching_sink(*matcher),
+                                                         events::confirm_by_fetching);
     receiver->start();
   }
 

@@ -289,7 +289,8 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     webhook_options.auth_token = scenario.events.auth_token;
     webhook_options.sns_confirm = scenario.events.sns_confirm;
     webhook_options.body_limit = scenario.events.max_body;
-    webhook = std::make_unique<events::WebhookReceiver>(webhook_options, sink);
+    webhook = std::make_unique<events::WebhookReceiver>(webhook_options, sink,
+                                                        events::confirm_by_fetching);
     webhook->start();
   }
 

@@ -130,7 +130,7 @@ void WebhookReceiver::handle(const http::ServerRequest& request, http::ServerRes
   }
 
   if (!notification.subscribe_url.empty()) {
-    if (options_.sns_confirm && confirmer_) {
+    if (options_.sns_confirm) {
       try {
         confirmer_(notification.subscribe_url);
         ++confirmed_;
@@ -141,8 +141,8 @@ void WebhookReceiver::handle(const http::ServerRequest& request, http::ServerRes
     } else {
       ++unconfirmed_;
       fmt::print(stderr,
-                 "s3storm: SNS subscription not confirmed (set events.sns_confirm: true, or "
-                 "visit its SubscribeURL): {}\n",
+                 "s3storm: SNS subscription not confirmed (confirmation is off: visit its "
+                 "SubscribeURL): {}\n",
                  notification.subscribe_url);
     }
   }

@@ -11,6 +11,7 @@
 
 #include "events/matcher.hpp"
 #include "events/notification_parser.hpp"
+#include "events/sns_subscription.hpp"
 
 namespace s3storm::http {
 class Server;
@@ -24,8 +25,8 @@ struct WebhookOptions {
   std::string listen = "127.0.0.1:9900";
   // When set, every request must carry "Authorization: Bearer <token>" (401 otherwise).
   std::string auth_token;
-  // Confirm SNS subscriptions by fetching their SubscribeURL (off: the URL is only reported).
-  bool sns_confirm = false;
+  // Confirm SNS subscriptions with the confirmer (off: the SubscribeURL is only reported).
+  bool sns_confirm = true;
   std::uint64_t body_limit = 1024 * 1024;
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{10'000};
@@ -55,8 +56,9 @@ struct WebhookCounters {
 class WebhookReceiver {
  public:
   // Throws s3storm::UsageError for a bad address, or a non-loopback one without an auth token.
-  WebhookReceiver(WebhookOptions options, NotificationSink sink,
-                  SubscriptionConfirmer confirmer = {});
+  // The confirmer is required, so no caller can forget it and leave sns_confirm doing nothing
+  // (run did): the product passes confirm_by_fetching.
+  WebhookReceiver(WebhookOptions options, NotificationSink sink, SubscriptionConfirmer confirmer);
   ~WebhookReceiver();
   WebhookReceiver(const WebhookReceiver&) = delete;
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;

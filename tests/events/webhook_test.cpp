@@ -40,7 +40,7 @@ TEST(Webhook, GoodPayloadsOfEveryShapeAreMatchedOnOneConnection) {
   matcher.expect("b", "k 1", EventKind::kObjectCreatedPut, done);
   matcher.expect("b", "k2", EventKind::kObjectCreatedCopy, done);
   matcher.expect("b", "k3", EventKind::kObjectRemovedDelete, done);
-  WebhookReceiver receiver(loopback_options(), matching_sink(matcher));
+  WebhookReceiver receiver(loopback_options(), matching_sink(matcher), confirm_by_fetching);
   receiver.start();
   ASSERT_NE(receiver.port(), 0);
 
@@ -71,7 +71,7 @@ TEST(Webhook, GoodPayloadsOfEveryShapeAreMatchedOnOneConnection) {
 
 TEST(Webhook, MalformedJsonIs400AndTheReceiverKeepsServing) {
   Matcher matcher;
-  WebhookReceiver receiver(loopback_options(), matching_sink(matcher));
+  WebhookReceiver receiver(loopback_options(), matching_sink(matcher), confirm_by_fetching);
   receiver.start();
   LoopbackClient client(receiver.port());
   EXPECT_EQ(client.post("{\"Records\":["), 400);
@@ -85,7 +85,7 @@ TEST(Webhook, HugeBodyIs413AndOthersAreStillServed) {
   Matcher matcher;
   auto options = loopback_options();
   options.body_limit = 4096;
-  WebhookReceiver receiver(options, matching_sink(matcher));
+  WebhookReceiver receiver(options, matching_sink(matcher), confirm_by_fetching);
   receiver.start();
   {
     LoopbackClient client(receiver.port());
@@ -101,7 +101,7 @@ TEST(Webhook, MissingOrWrongTokenIs401) {
   Matcher matcher;
   auto options = loopback_options();
   options.auth_token = "s3cret-token";
-  WebhookReceiver receiver(options, matching_sink(matcher));
+  WebhookReceiver receiver(options, matching_sink(matcher), confirm_by_fetching);
   receiver.start();
   LoopbackClient client(receiver.port());
   const auto body = s3_event("ObjectCreated:Put", "k");
@@ -119,7 +119,7 @@ TEST(Webhook, SlowClientIsTimedOutWithoutStoppingTheReceiver) {
   auto options = loopback_options();
   options.header_timeout = 200ms;
   options.body_timeout = 200ms;
-  WebhookReceiver receiver(options, matching_sink(matcher));
+  WebhookReceiver receiver(options, matching_sink(matcher), confirm_by_fetching);
   receiver.start();
   LoopbackClient slow(receiver.port());
   slow.send_raw("POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"Rec");
@@ -136,7 +136,7 @@ TEST(Webhook, SlowClientIsTimedOutWithoutStoppingTheReceiver) {
 
 TEST(Webhook, OtherMethodsAre405AndProbesAre200) {
   Matcher matcher;
-  WebhookReceiver receiver(loopback_options(), matching_sink(matcher));
+  WebhookReceiver receiver(loopback_options(), matching_sink(matcher), confirm_by_fetching);
   receiver.start();
   LoopbackClient client(receiver.port());
   client.send_raw("DELETE / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
@@ -150,15 +150,15 @@ TEST(Webhook, NonLoopbackAddressNeedsAToken) {
   auto options = loopback_options();
   options.listen = "0.0.0.0:0";
   Matcher matcher;
-  EXPECT_THROW(WebhookReceiver(options, matching_sink(matcher)), UsageError);
+  EXPECT_THROW(WebhookReceiver(options, matching_sink(matcher), confirm_by_fetching), UsageError);
   options.auth_token = "t";
-  EXPECT_NO_THROW(WebhookReceiver(options, matching_sink(matcher)));
+  EXPECT_NO_THROW(WebhookReceiver(options, matching_sink(matcher), confirm_by_fetching));
   options.listen = "127.0.0.1";
-  EXPECT_THROW(WebhookReceiver(options, matching_sink(matcher)), UsageError);
+  EXPECT_THROW(WebhookReceiver(options, matching_sink(matcher), confirm_by_fetching), UsageError);
   options.listen = "not-an-ip:80";
-  EXPECT_THROW(WebhookReceiver(options, matching_sink(matcher)), UsageError);
+  EXPECT_THROW(WebhookReceiver(options, matching_sink(matcher), confirm_by_fetching), UsageError);
   options.listen = "127.0.0.1:70000";
-  EXPECT_THROW(WebhookReceiver(options, matching_sink(matcher)), UsageError);
+  EXPECT_THROW(WebhookReceiver(options, matching_sink(matcher), confirm_by_fetching), UsageError);
 }
 
 std::string subscription_confirmation(std::uint16_t port) {
@@ -178,7 +178,9 @@ TEST(Webhook, SnsSubscriptionIsConfirmedOnlyWhenAskedTo) {
   sns.start();
 
   Matcher matcher;
-  WebhookReceiver off(loopback_options(), matching_sink(matcher),
+  auto off_options = loopback_options();
+  off_options.sns_confirm = false;
+  WebhookReceiver off(off_options, matching_sink(matcher),
                       [](const std::string& url) { fetch_subscribe_url(url); });
   off.start();
   LoopbackClient client_off(off.port());
@@ -210,7 +212,7 @@ TEST(Webhook, ParallelSendersAreAllCounted) {
   }
   auto options = loopback_options();
   options.threads = 2;
-  WebhookReceiver receiver(options, matching_sink(matcher));
+  WebhookReceiver receiver(options, matching_sink(matcher), confirm_by_fetching);
   receiver.start();
   std::vector<std::thread> senders;
   std::atomic<int> ok{0};
