@@ -69,12 +69,18 @@ int signed_position(std::string_view signed_list, std::string_view name) {
 // does not search the headers again. Any signed list works here (any case, order, repeats).
 std::optional<std::string_view> select_signed_any(std::span<const Header> headers,
                                                   std::string_view signed_list,
-                                                  std::vector<Header>& out) {
+                                                  std::vector<Header>& out,
+                                                  std::uint64_t& uncovered) {
   out.clear();
+  uncovered = 0;
   std::uint64_t seen = 0;
-  for (const Header& header : headers) {
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const Header& header = headers[i];
     const int position = signed_position(signed_list, header.name);
-    if (position < 0) continue;
+    if (position < 0) {
+      if (i < 64) uncovered |= std::uint64_t{1} << i;
+      continue;
+    }
     out.push_back(header);
     if (position < 64) seen |= std::uint64_t{1} << position;
   }
@@ -241,19 +247,24 @@ std::optional<std::string_view> Verifier::select_signed(std::span<const Header> 
     if (signed_names_.size() > 64) cached_list_canonical_ = false;
   }
   canonical = cached_list_canonical_;
-  if (!canonical) return select_signed_any(headers, signed_list, signed_);
+  if (!canonical) return select_signed_any(headers, signed_list, signed_, uncovered_);
 
   // Which list position each received header has (or none); then the headers are taken out
   // position by position, those of one position in the order sent.
   signed_positions_.clear();
+  uncovered_ = 0;
   std::uint64_t seen = 0;
   const auto count = static_cast<std::uint32_t>(signed_names_.size());
-  for (const Header& header : headers) {
+  for (std::size_t i = 0; i < headers.size(); ++i) {
     std::uint32_t position = 0;
-    while (position < count && !ascii::equals_lower(header.name, signed_names_[position]))
+    while (position < count && !ascii::equals_lower(headers[i].name, signed_names_[position]))
       ++position;
     signed_positions_.push_back(position);
-    if (position < count) seen |= std::uint64_t{1} << position;
+    if (position < count) {
+      seen |= std::uint64_t{1} << position;
+    } else if (i < 64) {
+      uncovered_ |= std::uint64_t{1} << i;
+    }
   }
   signed_.clear();
   for (std::uint32_t position = 0; position < count; ++position) {
@@ -353,6 +364,7 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
                                         signature, signed_list, canonical);
   result.payload_hash = payload_hash;
   result.signed_headers = signed_list;
+  result.uncovered_headers = uncovered_;
   return result;
 }
 
@@ -431,6 +443,8 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
   result.presigned = true;
   result.payload_hash = payload_hash;
   result.signed_headers = signed_list;
+  result.uncovered_headers = uncovered_;
+  result.uncovered_headers = uncovered_;
   return result;
 }
 

@@ -33,6 +33,9 @@ enum class VerifyStatus {
 // The S3 error code a server returns for each status (e.g. "SignatureDoesNotMatch").
 std::string_view s3_error_code(VerifyStatus status);
 
+// Whether a ';'-separated signed-header list names `name` (ASCII case-insensitive).
+bool signed_list_names(std::string_view signed_list, std::string_view name);
+
 struct VerifyResult {
   VerifyStatus status = VerifyStatus::malformed;
   std::string message;  // one line, never contains the secret
@@ -43,14 +46,17 @@ struct VerifyResult {
   // hash it covers, a view into the request (valid as long as the request is).
   bool presigned = false;
   std::string_view payload_hash;
-  // The signed-header list as declared ("host;x-amz-date"); valid until the verifier's next
-  // verify(). A server decides with it which of the received headers it may act on.
+  // Which received headers the signature does not cover: bit i for the i-th header as received.
+  // A server acts only on covered ones. Past the 64th header the bits run out, and
+  // signed_headers (the declared list, valid until the verifier's next verify()) decides.
+  std::uint64_t uncovered_headers = 0;
   std::string_view signed_headers;
+  bool covers(std::size_t header_index, std::string_view name) const {
+    return header_index < 64 ? (uncovered_headers >> header_index & 1) == 0
+                             : signed_list_names(signed_headers, name);
+  }
   bool ok() const { return status == VerifyStatus::ok; }
 };
-
-// Whether a ';'-separated signed-header list names `name` (ASCII case-insensitive).
-bool signed_list_names(std::string_view signed_list, std::string_view name);
 
 // Looks up the secret for an access key; nullopt when the key is unknown.
 using SecretLookup = std::function<std::optional<std::string>(std::string_view access_key_id)>;
@@ -123,6 +129,7 @@ class Verifier {
   bool cached_list_signs_host_ = false;
   std::vector<std::string_view> signed_names_;  // views into cached_list_
   std::vector<std::uint32_t> signed_positions_;
+  std::uint64_t uncovered_ = 0;  // select_signed's: received headers outside the signed list
   std::string query_;
   std::string signed_list_;  // presigned: X-Amz-SignedHeaders decoded
   std::string credential_;   // presigned: X-Amz-Credential decoded

@@ -86,16 +86,26 @@ std::string_view provided_signature(const http::ServerRequest& request) {
 // S3 acts on every x-amz-* header it receives, so it refuses one the signature does not cover:
 // an unsigned x-amz-copy-source would turn a signed PUT into a copy of anything readable. The
 // names come back as S3 lists them (lower case, ", " between), empty when all are signed.
-std::string unsigned_amz_headers(const http::ServerRequest& request, std::string_view signed_list) {
+std::string unsigned_amz_headers(const http::ServerRequest& request,
+                                 const sigv4::VerifyResult& result) {
   std::string out;
-  for (const auto& [name, value] : request.headers) {
-    if (!ascii::istarts_with(name, "x-amz-") || sigv4::signed_list_names(signed_list, name)) {
-      continue;
-    }
+  if (result.uncovered_headers == 0 && request.headers.size() <= 64) return out;
+  for (std::size_t i = 0; i < request.headers.size(); ++i) {
+    const std::string& name = request.headers[i].first;
+    if (!ascii::istarts_with(name, "x-amz-") || result.covers(i, name)) continue;
     if (!out.empty()) out.append(", ");
     for (const char c : name) out.push_back(ascii::lower(c));
   }
   return out;
+}
+
+bool content_type_covered(const http::ServerRequest& request, const sigv4::VerifyResult& result) {
+  for (std::size_t i = 0; i < request.headers.size(); ++i) {
+    if (ascii::iequals(request.headers[i].first, "content-type")) {
+      return result.covers(i, "content-type");
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -124,8 +134,8 @@ VerifiedCaller Authenticator::verify(const http::ServerRequest& request) const {
     result = verifier_.verify(received, options_.now());
     // The signed list may live in the verifier, so it is read under the same lock.
     if (result.ok()) {
-      not_signed = unsigned_amz_headers(request, result.signed_headers);
-      content_type_signed = sigv4::signed_list_names(result.signed_headers, "content-type");
+      not_signed = unsigned_amz_headers(request, result);
+      content_type_signed = content_type_covered(request, result);
     }
   }
   if (!result.ok()) {

@@ -173,6 +173,20 @@ constexpr std::array kRoutes = std::to_array<Route>({
     {kObject, "GET", "torrent", "", "GetObjectTorrent", kNotImplemented, kNone},
 });
 
+// The rows of one level, which the table keeps together, so a request scans only its own.
+constexpr std::span<const Route> rows_of(Level level) {
+  std::size_t begin = 0;
+  while (begin < kRoutes.size() && kRoutes[begin].level != level) ++begin;
+  std::size_t end = begin;
+  while (end < kRoutes.size() && kRoutes[end].level == level) ++end;
+  return std::span<const Route>(kRoutes).subspan(begin, end - begin);
+}
+static_assert(rows_of(kService).size() + rows_of(kBucket).size() + rows_of(kObject).size() ==
+                  kRoutes.size(),
+              "the rows of each level must stand together");
+constexpr std::array<std::span<const Route>, 3> kRowsByLevel{rows_of(kService), rows_of(kBucket),
+                                                             rows_of(kObject)};
+
 bool contains(std::span<const P> names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -180,8 +194,8 @@ bool contains(std::span<const P> names, std::string_view name) {
 // The first query parameter that names a subresource of this level; empty when none does.
 std::string_view subresource_of(Level level, const RequestTarget& target) {
   for (const auto& [name, value] : target.query) {
-    for (const Route& route : kRoutes) {
-      if (route.level == level && !route.subresource.empty() && route.subresource == name) {
+    for (const Route& route : kRowsByLevel[static_cast<std::size_t>(level)]) {
+      if (!route.subresource.empty() && route.subresource == name) {
         return route.subresource;
       }
     }
@@ -211,9 +225,8 @@ const Route& route_request(const http::ServerRequest& request, const RequestTarg
   const Level level = level_of(target);
   const std::string_view subresource = target.query.empty() ? P{} : subresource_of(level, target);
   const Route* chosen = nullptr;
-  for (const Route& route : kRoutes) {
-    if (route.level != level || route.subresource != subresource || route.method != request.method)
-      continue;
+  for (const Route& route : kRowsByLevel[static_cast<std::size_t>(level)]) {
+    if (route.subresource != subresource || route.method != request.method) continue;
     if (route.header.empty() || !request.header(route.header).empty()) {
       chosen = &route;
       break;

@@ -78,6 +78,26 @@ TEST(Verifier, AcceptsWhatTheSignerSigned) {
   EXPECT_EQ(result.payload_hash.data(), wire.owned[4].second.data());
 }
 
+TEST(Verifier, SaysWhichReceivedHeadersTheSignatureDoesNotCover) {
+  Signer signer(kCredentials, "us-east-1", "s3");
+  const AmzDate time = at("20240301T120000Z");
+  Wire wire = sign_put(signer, time);
+  wire.owned.emplace_back("x-amz-copy-source", "/bucket/secret");  // added after signing
+  wire.finish();
+  Verifier verifier(lookup_for(kCredentials));
+  const auto result =
+      verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time() + seconds(30));
+  ASSERT_TRUE(result.ok()) << result.message;
+  // Authorization (5), User-Agent (6) and the added copy source (7) are outside the signature.
+  EXPECT_EQ(result.uncovered_headers, 0b1110'0000u);
+  for (std::size_t i = 0; i < wire.headers.size(); ++i) {
+    EXPECT_EQ(result.covers(i, wire.headers[i].name), i < 5) << wire.headers[i].name;
+  }
+  // Past the 64th header the declared list decides.
+  EXPECT_TRUE(result.covers(70, "x-amz-meta-note"));
+  EXPECT_FALSE(result.covers(70, "x-amz-copy-source"));
+}
+
 TEST(Verifier, AcceptsTheS3DocumentationRequest) {
   const std::array<Header, 5> headers{
       {{"Host", "examplebucket.s3.amazonaws.com"},
