@@ -16,10 +16,8 @@
 #include "events/matcher.hpp"
 #include "events/webhook_receiver.hpp"
 #include "s3/multipart_upload.hpp"
-#include "s3/post_upload.hpp"
-#include "s3/xml_requests.hpp"
+#include "s3/requests.hpp"
 #include "sigv4/credentials.hpp"
-#include "sigv4/uri_encoding.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -84,10 +82,8 @@ class Trigger {
   void ensure_bucket() {
     const auto& head = client_.send({.method = bhttp::verb::head, .bucket = options_.bucket});
     if (head.ok) return;
-    std::string body;
-    s3::write_create_bucket_configuration(body, options_.region);
-    const auto& made =
-        client_.send({.method = bhttp::verb::put, .bucket = options_.bucket, .body = body});
+    s3::CreateBucketRequest request;
+    const auto& made = client_.send(request.build(options_.bucket, options_.region));
     if (!made.ok && made.error_code != "BucketAlreadyOwnedByYou") {
       throw UsageError(
           fmt::format("creating bucket {} failed: {}", options_.bucket, describe_failure(made)));
@@ -129,14 +125,8 @@ class Trigger {
     const auto& dest_key = options_.copy[2];
     fmt::print("COPY object {} from {} to {} in {}\n", src_key, src_bucket, dest_key,
                options_.bucket);
-    std::string source = src_bucket + "/";
-    sigv4::append_s3_key_path(source, src_key);
-    const sigv4::Header header{"x-amz-copy-source", source};
-    const auto& reply = client_.send({.method = bhttp::verb::put,
-                                      .bucket = options_.bucket,
-                                      .key = dest_key,
-                                      .headers = {&header, 1},
-                                      .error_may_follow_200 = true});
+    s3::CopyObjectRequest request;
+    const auto& reply = client_.send(request.build(options_.bucket, dest_key, src_bucket, src_key));
     return finish(reply, dest_key, events::EventKind::kObjectCreatedCopy, "Done.");
   }
 
@@ -151,22 +141,13 @@ class Trigger {
     const auto key = std::filesystem::path(options_.post_file).filename().string();
     fmt::print("POST object {} to bucket {}\n", key, options_.bucket);
     const auto content = read_file(options_.post_file, "--post");
-    s3::PostFormFrame frame;
-    std::vector<s3::PostFormField> fields;
-    std::string body;
-    s3::write_post_upload({.bucket = options_.bucket,
-                           .key = key,
-                           .data = content,
-                           .credentials = &credentials_,
-                           .region = options_.region,
-                           .time = client_.session().now()},
-                          frame, fields, body);
-    const sigv4::Header header{"content-type", frame.content_type};
-    const auto& reply = client_.send({.method = bhttp::verb::post,
-                                      .bucket = options_.bucket,
-                                      .headers = {&header, 1},
-                                      .body = body,
-                                      .sign = false});
+    s3::PostObjectRequest request;
+    const auto& reply = client_.send(request.build({.bucket = options_.bucket,
+                                                    .key = key,
+                                                    .data = content,
+                                                    .credentials = &credentials_,
+                                                    .region = options_.region,
+                                                    .time = client_.session().now()}));
     return finish(reply, key, events::EventKind::kObjectCreatedPost,
                   fmt::format("Upload successful (HTTP {}).", reply.status));
   }

@@ -1,8 +1,5 @@
 #include "engine/flow_runner.hpp"
 
-#include "s3/post_upload.hpp"
-#include "sigv4/uri_encoding.hpp"
-
 namespace s3storm::engine {
 
 namespace bhttp = boost::beast::http;
@@ -104,18 +101,11 @@ void FlowRunner::send_copy(const PreparedStep& prepared) {
   if (!resolve(step.from, source_key_)) return end_iteration();  // a mix's `last` before a write
   resolve(step.key, key_);
   const auto& from_bucket = step.from_bucket.empty() ? step.bucket : step.from_bucket;
-  copy_source_.assign(from_bucket).append("/");
-  sigv4::append_s3_key_path(copy_source_, source_key_);
-  headers_.assign(prepared.headers.begin(), prepared.headers.end());
-  headers_.push_back({"x-amz-copy-source", copy_source_});
   size_ = step.from.last ? last_size_ : 0;
   context_.live->op_started();
-  s3::RequestSpec spec{.method = bhttp::verb::put,
-                       .bucket = bucket_of(step),
-                       .key = key_,
-                       .headers = headers_,
-                       .error_may_follow_200 = true};
-  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
+  exchange_.start(
+      copy_request_.build(bucket_of(step), key_, from_bucket, source_key_, prepared.headers),
+      [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
 void FlowRunner::send_delete(const PreparedStep& prepared) {
@@ -130,22 +120,14 @@ void FlowRunner::send_post(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   resolve(step.key, key_);
   size_ = step.size.draw(rng_);
-  s3::write_post_upload({.bucket = step.bucket,
-                         .key = key_,
-                         .content_type = step.content_type,
-                         .data = session_.payload().slice(size_),
-                         .credentials = &session_.config().credentials,
-                         .region = session_.config().region,
-                         .time = session_.now()},
-                        post_frame_, post_fields_, post_body_);
-  headers_.clear();
-  headers_.push_back({"content-type", post_frame_.content_type});
   context_.live->op_started();
-  s3::RequestSpec spec{.method = bhttp::verb::post,
-                       .bucket = bucket_of(step),
-                       .headers = headers_,
-                       .body = post_body_,
-                       .sign = false};
+  const auto& spec = post_request_.build({.bucket = bucket_of(step),
+                                          .key = key_,
+                                          .content_type = step.content_type,
+                                          .data = session_.payload().slice(size_),
+                                          .credentials = &session_.config().credentials,
+                                          .region = session_.config().region,
+                                          .time = session_.now()});
   exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
@@ -204,15 +186,10 @@ void FlowRunner::send_read(const PreparedStep& prepared) {
 void FlowRunner::send_list(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   resolve(step.key, key_);
-  query_.assign("list-type=2&max-keys=").append(std::to_string(step.max_keys));
-  if (!key_.empty()) {
-    query_.append("&prefix=");
-    sigv4::append_uri_encoded(query_, key_, /*keep_slash=*/false);
-  }
   context_.live->op_started();
-  s3::RequestSpec spec{.method = bhttp::verb::get, .bucket = bucket_of(step), .query = query_};
   exchange_.start(
-      spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, reply.body_bytes); });
+      list_request_.build(bucket_of(step), key_, step.max_keys),
+      [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, reply.body_bytes); });
 }
 
 void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::uint64_t bytes) {

@@ -16,7 +16,7 @@
 #include "engine/phase_context.hpp"
 #include "s3/exchange.hpp"
 #include "s3/multipart_upload.hpp"
-#include "s3/post_form.hpp"
+#include "s3/requests.hpp"
 #include "scenario/rng.hpp"
 #include "stats/op_stats.hpp"
 
@@ -83,12 +83,9 @@ class FlowRunner {
   bool has_last_ = false;
   std::uint64_t last_size_ = 0;
   std::uint64_t size_ = 0;
-  std::string copy_source_;
-  std::string query_;
-  std::vector<sigv4::Header> headers_;
-  s3::PostFormFrame post_frame_;
-  std::vector<s3::PostFormField> post_fields_;
-  std::string post_body_;
+  s3::CopyObjectRequest copy_request_;
+  s3::ListObjectsV2Request list_request_;
+  s3::PostObjectRequest post_request_;
 };
 
 }  // namespace s3storm::engine

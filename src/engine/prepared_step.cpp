@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "s3/requests.hpp"
+
 namespace s3storm::engine {
 
 stats::OpKind counted_as(scenario::OpKind op) {
@@ -55,17 +57,12 @@ PreparedStep::PreparedStep(const scenario::Step& source)
   const bool writes = source.op == scenario::OpKind::put || source.op == scenario::OpKind::copy ||
                       source.op == scenario::OpKind::multipart;
   if (writes) {
-    if (!source.content_type.empty())
-      header_storage.emplace_back("content-type", source.content_type);
-    for (const auto& [name, value] : source.metadata) {
-      header_storage.emplace_back("x-amz-meta-" + name, value);
-    }
-    if (!source.storage_class.empty()) {
-      header_storage.emplace_back("x-amz-storage-class", source.storage_class);
-    }
-    if (source.op == scenario::OpKind::copy && !source.metadata.empty()) {
-      header_storage.emplace_back("x-amz-metadata-directive", "REPLACE");
-    }
+    s3::append_object_headers(
+        {.content_type = source.content_type,
+         .metadata = &source.metadata,
+         .storage_class = source.storage_class,
+         .replace_metadata = source.op == scenario::OpKind::copy && !source.metadata.empty()},
+        header_storage);
   }
   for (const auto& [name, value] : header_storage) headers.push_back({name, value});
 }

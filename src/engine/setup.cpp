@@ -7,10 +7,10 @@
 #include <string_view>
 #include <utility>
 
+#include "s3/requests.hpp"
 #include "s3/sns_topics.hpp"
 #include "s3/xml_requests.hpp"
 #include "s3/xml_responses.hpp"
-#include "sigv4/uri_encoding.hpp"
 
 namespace s3storm::engine {
 
@@ -35,19 +35,16 @@ s3::NotificationTargetKind kind_of(scenario::DestinationKind kind) {
 }
 
 void create_bucket(BlockingClient& client, const std::string& bucket, const std::string& region) {
-  std::string body;
-  s3::write_create_bucket_configuration(body, region);
-  const auto& reply = client.send({.method = bhttp::verb::put, .bucket = bucket, .body = body});
+  s3::CreateBucketRequest request;
+  const auto& reply = client.send(request.build(bucket, region));
   if (reply.ok || reply.error_code == "BucketAlreadyOwnedByYou") return;
   throw SetupError(fmt::format("setup: creating bucket '{}' failed: {}", bucket, describe(reply)));
 }
 
 void put_notifications(BlockingClient& client, const std::string& bucket,
                        const std::vector<s3::NotificationTarget>& targets) {
-  std::string body;
-  s3::write_notification_configuration(body, targets);
-  const auto& reply = client.send(
-      {.method = bhttp::verb::put, .bucket = bucket, .query = "notification=", .body = body});
+  s3::PutBucketNotificationRequest request;
+  const auto& reply = client.send(request.build(bucket, targets));
   if (reply.ok) return;
   throw SetupError(fmt::format("setup: the notification configuration of bucket '{}' failed: {}",
                                bucket, describe(reply)));
@@ -118,8 +115,9 @@ void run_setup(BlockingClient& client, const scenario::Scenario& scenario,
 
   std::map<std::string, std::vector<s3::NotificationTarget>> by_bucket;
   for (const auto& notification : scenario.setup.notifications) {
-    s3::NotificationTarget target{kind_of(notification.kind), notification.arn, notification.events,
-                                  notification.id};
+    s3::NotificationTarget target{kind_of(notification.kind), notification.arn,
+                                  notification.events,        notification.id,
+                                  notification.prefix,        notification.suffix};
     if (notification.kind == scenario::DestinationKind::topic) {
       if (auto named = topics.find(arn_resource(notification.arn)); named != topics.end()) {
         target.arn = named->second.arn;
@@ -167,30 +165,19 @@ CleanupPlan plan_cleanup(const scenario::Scenario& scenario) {
 
 std::uint64_t run_cleanup(BlockingClient& client, const CleanupPlan& plan) {
   std::uint64_t deleted = 0;
-  std::string query;
+  s3::ListMultipartUploadsRequest list_uploads;
+  s3::AbortMultipartUploadRequest abort;
+  s3::ListObjectsV2Request list;
   for (const auto& [bucket, prefix] : plan.prefixes) {
-    query.assign("uploads=&prefix=");
-    sigv4::append_uri_encoded(query, prefix, /*keep_slash=*/false);
-    const auto& uploads_reply =
-        client.send({.method = bhttp::verb::get, .bucket = bucket, .query = query});
+    const auto& uploads_reply = client.send(list_uploads.build(bucket, prefix));
     if (uploads_reply.ok) {
       for (const auto& upload : s3::parse_list_multipart_uploads(uploads_reply.body)) {
-        query.assign("uploadId=");
-        sigv4::append_uri_encoded(query, upload.upload_id, /*keep_slash=*/false);
-        client.send(
-            {.method = bhttp::verb::delete_, .bucket = bucket, .key = upload.key, .query = query});
+        client.send(abort.build(bucket, upload.key, upload.upload_id));
       }
     }
     std::string token;
     for (;;) {
-      query.assign("list-type=2&max-keys=1000&prefix=");
-      sigv4::append_uri_encoded(query, prefix, /*keep_slash=*/false);
-      if (!token.empty()) {
-        query.append("&continuation-token=");
-        sigv4::append_uri_encoded(query, token, /*keep_slash=*/false);
-      }
-      const auto& list_reply =
-          client.send({.method = bhttp::verb::get, .bucket = bucket, .query = query});
+      const auto& list_reply = client.send(list.build(bucket, prefix, 1000, token));
       if (!list_reply.ok) break;
       auto page = s3::parse_list_objects_v2(list_reply.body);
       for (const auto& key : page.keys) {

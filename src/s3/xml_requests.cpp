@@ -65,6 +65,19 @@ void write_create_bucket_configuration(std::string& out, std::string_view region
   out += "</CreateBucketConfiguration>";
 }
 
+void append_key_filter(std::string& out, std::string_view prefix, std::string_view suffix) {
+  if (prefix.empty() && suffix.empty()) return;
+  out += "<Filter><S3Key>";
+  for (const auto& [name, value] : {std::pair{"prefix", prefix}, std::pair{"suffix", suffix}}) {
+    if (value.empty()) continue;
+    out += "<FilterRule>";
+    append_xml_element(out, "Name", name);
+    append_xml_element(out, "Value", value);
+    out += "</FilterRule>";
+  }
+  out += "</S3Key></Filter>";
+}
+
 void write_notification_configuration(std::string& out,
                                       const std::vector<NotificationTarget>& targets) {
   out.clear();
@@ -79,6 +92,7 @@ void write_notification_configuration(std::string& out,
     if (!target.id.empty()) append_xml_element(out, "Id", target.id);
     append_xml_element(out, arn_element_for(target.kind), target.arn);
     for (const auto& event : target.events) append_xml_element(out, "Event", event);
+    append_key_filter(out, target.prefix, target.suffix);
     out += "</";
     out += element;
     out += '>';

@@ -30,7 +30,11 @@ struct NotificationTarget {
   std::string arn;
   std::vector<std::string> events;  // e.g. "s3:ObjectCreated:*"
   std::string id;                   // optional configuration id
+  std::string prefix;               // only keys that start with this (Filter/S3Key)
+  std::string suffix;               // only keys that end with this
 };
+// <Filter><S3Key><FilterRule>... for a prefix and a suffix; nothing when both are empty.
+void append_key_filter(std::string& out, std::string_view prefix, std::string_view suffix);
 void write_notification_configuration(std::string& out,
                                       const std::vector<NotificationTarget>& targets);
 

@@ -33,6 +33,7 @@ void EventRouter::emit(EventDetails event) {
   bool selected = false;
   if (rules) {
     for (const auto& rule : *rules) {
+      if (!rule.filters_key(event.key)) continue;
       for (const auto& name : rule.events) {
         if (event_selected(name, event.event_name)) {
           selected = true;

@@ -56,6 +56,11 @@ struct NotificationRule {
   std::string id;
   std::string arn;
   std::vector<std::string> events;  // e.g. "s3:ObjectCreated:*"
+  std::string prefix;               // Filter/S3Key rules: the keys the rule is for
+  std::string suffix;
+  bool filters_key(std::string_view key) const {
+    return key.starts_with(prefix) && key.ends_with(suffix);
+  }
 };
 using NotificationRules = std::vector<NotificationRule>;
 

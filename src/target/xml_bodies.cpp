@@ -4,6 +4,7 @@
 
 #include "s3/xml_navigation.hpp"
 #include "target/s3_error.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::target {
 
@@ -25,6 +26,35 @@ pugi::xml_node root_element(pugi::xml_document& doc, std::string_view body,
   const auto root = doc.document_element();
   if (!root || local_name(root) != expected) malformed();
   return root;
+}
+
+[[noreturn]] void invalid_filter(const std::string& message) {
+  throw S3Error(ErrorCode::kInvalidArgument, message).with("ArgumentName", "FilterRule");
+}
+
+// <Filter><S3Key><FilterRule><Name>prefix|suffix</Name><Value>...</Value></FilterRule>...
+// S3 takes the names in either case and refuses a name it does not know, or one given twice.
+void read_key_filter(pugi::xml_node filter, NotificationRule& rule) {
+  bool has_prefix = false;
+  bool has_suffix = false;
+  for (auto key : filter.children()) {
+    if (key.type() != pugi::node_element) continue;
+    if (local_name(key) != "S3Key") malformed();
+    for (auto filter_rule : key.children()) {
+      if (filter_rule.type() != pugi::node_element) continue;
+      if (local_name(filter_rule) != "FilterRule") malformed();
+      const std::string_view name = child(filter_rule, "Name").child_value();
+      const std::string_view value = child(filter_rule, "Value").child_value();
+      const bool is_prefix = ascii::iequals(name, "prefix");
+      if (!is_prefix && !ascii::iequals(name, "suffix")) {
+        invalid_filter("filter rule name must be either prefix or suffix");
+      }
+      bool& seen = is_prefix ? has_prefix : has_suffix;
+      if (seen) invalid_filter("Cannot specify more than one " + std::string(name) + " rule");
+      seen = true;
+      (is_prefix ? rule.prefix : rule.suffix) = std::string(value);
+    }
+  }
 }
 
 }  // namespace
@@ -83,10 +113,7 @@ NotificationRules parse_notification_configuration(std::string_view body) {
     rule.arn_element = std::string(arn_element);
     rule.id = child(node, "Id").child_value();
     rule.arn = child(node, arn_element).child_value();
-    if (child(node, "Filter")) {
-      throw S3Error(ErrorCode::kNotImplemented,
-                    "The embedded target does not implement notification filters.");
-    }
+    if (const auto filter = child(node, "Filter")) read_key_filter(filter, rule);
     for (auto event : node.children()) {
       if (event.type() == pugi::node_element && local_name(event) == "Event") {
         rule.events.emplace_back(event.child_value());

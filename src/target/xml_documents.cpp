@@ -214,6 +214,7 @@ std::string notification_configuration_document(const NotificationRules* rules) 
       if (!rule.id.empty()) s3::append_xml_element(out, "Id", rule.id);
       s3::append_xml_element(out, rule.arn_element, rule.arn);
       for (const auto& event : rule.events) s3::append_xml_element(out, "Event", event);
+      s3::append_key_filter(out, rule.prefix, rule.suffix);
       out += "</" + rule.element + '>';
     }
   }

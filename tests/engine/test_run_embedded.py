@@ -36,6 +36,31 @@ seed: 3
 """
 
 
+FILTERED = """
+target:
+  endpoint: embedded
+  bucket: filtered
+setup:
+  buckets: [filtered]
+  notifications:
+    - bucket: filtered
+      events: ["s3:ObjectCreated:*"]
+      webhook: true
+      filter: {prefix: "in/", suffix: ".bin"}
+events:
+  source: webhook
+  grace: 2s
+phases:
+  - name: both-sides
+    iterations: 40
+    concurrency: 4
+    flow:
+      - put: { key: "in/{iter}.bin", size: 64 }
+      - put: { key: "in/{iter}.txt", size: 64 }
+      - put: { key: "out/{iter}.bin", size: 64 }
+"""
+
+
 class CountingListener:
     """A TCP listener that only counts connection attempts."""
 
@@ -94,6 +119,16 @@ class RunAgainstEmbeddedTarget(unittest.TestCase):
             self.assertEqual(events[name]["unexpected"], 0, name)
         self.assertIn("ObjectCreated:CompleteMultipartUpload", r.stdout)
         self.assertTrue(all(t["pass"] for t in report["thresholds"]))
+
+    def test_notification_key_filter_reaches_the_server(self):
+        # The filter used to shape only what the run expected, not the configuration it sent: the
+        # server then notified every key, and the events outside the filter were "unexpected".
+        path = harness.write_scenario(self.dir.name, FILTERED)
+        r = harness.run_s3storm(["run", path, "--json", self.json, "--quiet"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        put = harness.load_report(self.json)["events"]["by_type"]["ObjectCreated:Put"]
+        self.assertEqual((put["expected"], put["delivered"], put["missing"], put["unexpected"]),
+                         (40, 40, 0, 0))
 
     def test_invalid_scenario_sends_no_request(self):
         listener = CountingListener()

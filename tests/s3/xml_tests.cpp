@@ -90,13 +90,18 @@ TEST(WriteCreateBucketConfiguration, EmptyForUsEast1) {
 
 TEST(WriteNotificationConfiguration, OneElementPerTargetWithEvents) {
   std::string body;
-  write_notification_configuration(
-      body,
-      {{NotificationTargetKind::kQueue,
-        "arn:aws:sqs:eu-west-1:000000000000:events",
-        {"s3:ObjectCreated:*", "s3:ObjectRemoved:*"},
-        ""},
-       {NotificationTargetKind::kTopic, "arn:aws:sns:default::t", {"s3:ObjectCreated:*"}, "id1"}});
+  write_notification_configuration(body, {{NotificationTargetKind::kQueue,
+                                           "arn:aws:sqs:eu-west-1:000000000000:events",
+                                           {"s3:ObjectCreated:*", "s3:ObjectRemoved:*"},
+                                           "",
+                                           "",
+                                           ""},
+                                          {NotificationTargetKind::kTopic,
+                                           "arn:aws:sns:default::t",
+                                           {"s3:ObjectCreated:*"},
+                                           "id1",
+                                           "logs/",
+                                           ".txt"}});
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(body.c_str()));
   auto root = doc.child("NotificationConfiguration");
@@ -105,6 +110,13 @@ TEST(WriteNotificationConfiguration, OneElementPerTargetWithEvents) {
   EXPECT_STREQ(queue.child("Event").next_sibling("Event").child_value(), "s3:ObjectRemoved:*");
   EXPECT_STREQ(root.child("TopicConfiguration").child_value("Id"), "id1");
   EXPECT_STREQ(root.child("TopicConfiguration").child_value("Topic"), "arn:aws:sns:default::t");
+  // The key filter, as S3 reads it; none without a prefix or suffix.
+  EXPECT_FALSE(queue.child("Filter"));
+  auto rule = root.child("TopicConfiguration").child("Filter").child("S3Key").child("FilterRule");
+  EXPECT_STREQ(rule.child_value("Name"), "prefix");
+  EXPECT_STREQ(rule.child_value("Value"), "logs/");
+  EXPECT_STREQ(rule.next_sibling("FilterRule").child_value("Name"), "suffix");
+  EXPECT_STREQ(rule.next_sibling("FilterRule").child_value("Value"), ".txt");
 }
 
 TEST(WriteDeleteObjects, EscapesKeys) {

@@ -86,7 +86,8 @@ TEST(EventRouting, RouterFollowsConfigurationAndFaults) {
   store.create_bucket("configured");
   store.create_bucket("bare");
   store.set_notification_rules(
-      "configured", {{"QueueConfiguration", "Queue", "id1", "arn:q", {"s3:ObjectRemoved:*"}}});
+      "configured",
+      {{"QueueConfiguration", "Queue", "id1", "arn:q", {"s3:ObjectRemoved:*"}, "", ""}});
   std::vector<std::string> delivered;
   EventDispatcher dispatcher(
       DispatcherOptions{"", [&](std::string json) { delivered.push_back(std::move(json)); }});
@@ -118,6 +119,30 @@ TEST(EventRouting, RouterFollowsConfigurationAndFaults) {
   second.stop();
   EXPECT_EQ(delivered.size(), 2u);
   EXPECT_EQ(everything.duplicated_by_fault(), 1u);
+}
+
+TEST(EventRouting, KeyFiltersSelectByPrefixAndSuffix) {
+  ObjectStore store;
+  store.create_bucket("filtered");
+  store.set_notification_rules(
+      "filtered",
+      {{"QueueConfiguration", "Queue", "logs", "arn:q", {"s3:ObjectCreated:*"}, "logs/", ".txt"}});
+  std::vector<std::string> delivered;
+  EventDispatcher dispatcher(
+      DispatcherOptions{"", [&](std::string json) { delivered.push_back(std::move(json)); }});
+  FaultInjector faults(FaultPlan{}, 1);
+  EventRouter router(store, dispatcher, faults, /*emit_unconfigured=*/false, "us-east-1");
+  dispatcher.start();
+  auto event = sample();
+  event.bucket = "filtered";
+  for (const char* key : {"logs/a.txt", "logs/a.bin", "other/a.txt", "logs/.txt", "logs.txt"}) {
+    event.key = key;
+    router.emit(event);
+  }
+  dispatcher.stop();
+  ASSERT_EQ(delivered.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(delivered[0])["Records"][0]["s3"]["object"]["key"], "logs/a.txt");
+  EXPECT_EQ(nlohmann::json::parse(delivered[1])["Records"][0]["s3"]["object"]["key"], "logs/.txt");
 }
 
 }  // namespace

@@ -60,13 +60,41 @@ TEST(XmlBodies, NotificationConfigurationRoundTrips) {
   EXPECT_EQ(parse_notification_configuration(notification_configuration_document(&rules)).size(),
             2u);
   EXPECT_TRUE(parse_notification_configuration("<NotificationConfiguration/>").empty());
+  EXPECT_EQ(code_of([] { parse_notification_configuration("not xml"); }), ErrorCode::kMalformedXML);
+}
+
+std::string with_filter(std::string_view rules) {
+  return "<NotificationConfiguration><QueueConfiguration><Queue>a</Queue><Event>e</Event>"
+         "<Filter><S3Key>" +
+         std::string(rules) + "</S3Key></Filter></QueueConfiguration></NotificationConfiguration>";
+}
+
+TEST(XmlBodies, NotificationKeyFiltersRoundTrip) {
+  const auto rules = parse_notification_configuration(
+      with_filter("<FilterRule><Name>Prefix</Name><Value>logs/</Value></FilterRule>"
+                  "<FilterRule><Name>suffix</Name><Value>.txt</Value></FilterRule>"));
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0].prefix, "logs/");
+  EXPECT_EQ(rules[0].suffix, ".txt");
+  EXPECT_TRUE(rules[0].filters_key("logs/a.txt"));
+  EXPECT_FALSE(rules[0].filters_key("logs/a.bin"));
+  const auto again = parse_notification_configuration(notification_configuration_document(&rules));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].prefix, "logs/");
+  EXPECT_EQ(again[0].suffix, ".txt");
+  // An empty filter selects every key; names S3 does not know, or given twice, are refused.
+  EXPECT_TRUE(parse_notification_configuration(with_filter(""))[0].filters_key("any"));
   EXPECT_EQ(code_of([] {
               parse_notification_configuration(
-                  "<NotificationConfiguration><QueueConfiguration><Queue>a</Queue><Event>e</Event>"
-                  "<Filter/></QueueConfiguration></NotificationConfiguration>");
+                  with_filter("<FilterRule><Name>middle</Name><Value>x</Value></FilterRule>"));
             }),
-            ErrorCode::kNotImplemented);
-  EXPECT_EQ(code_of([] { parse_notification_configuration("not xml"); }), ErrorCode::kMalformedXML);
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of([] {
+              parse_notification_configuration(
+                  with_filter("<FilterRule><Name>prefix</Name><Value>a</Value></FilterRule>"
+                              "<FilterRule><Name>prefix</Name><Value>b</Value></FilterRule>"));
+            }),
+            ErrorCode::kInvalidArgument);
 }
 
 TEST(XmlBodies, CreateBucketConfiguration) {
