@@ -123,6 +123,7 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
     slot.key = std::string(key);
   }
   slot.expected.push_back(expectation);
+  unmatched_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Matcher::observe(const EventRecord& record, TimePoint arrival) {
@@ -167,6 +168,7 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
     const Fingerprint fp = raw_slot != nullptr ? raw_fp : decoded_fp;
     const Expectation expectation = slot.expected.front();
     slot.expected.erase(slot.expected.begin());
+    unmatched_.fetch_sub(1, std::memory_order_relaxed);
     deliver_locked(slot.type_index, expectation.completed, arrival);
     delivered_.insert(fp);
     erase_if_done_locked(fp);

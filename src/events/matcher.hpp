@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -49,6 +50,9 @@ class Matcher {
   void count_test_events(std::uint64_t n);
 
   std::uint64_t observed_count() const;
+  // Expectations no arrival has matched yet: what summarize() would call missing now. A counter,
+  // so waiting for stragglers costs no summary (2-3 ms each, under the lock receivers need).
+  std::uint64_t missing_so_far() const { return unmatched_.load(std::memory_order_relaxed); }
   // Identities with something outstanding (an expectation or a surplus arrival): the only ones
   // for which strings are kept. Matched identities cost one fingerprint each.
   std::size_t outstanding_identities() const;
@@ -95,6 +99,7 @@ class Matcher {
   FingerprintSet delivered_;  // identities delivered at least once: later copies are duplicates
   std::vector<TypeCounters> types_;
   std::uint64_t observed_ = 0;
+  std::atomic<std::uint64_t> unmatched_{0};
   std::uint64_t test_events_ = 0;
   std::uint64_t raw_evidence_ = 0;
   std::uint64_t encoded_evidence_ = 0;
