@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/embedded_local_target.hpp"
 #include "engine/scenario_run.hpp"
 #include "engine/setup.hpp"
 #include "report/html_writer.hpp"
@@ -94,8 +95,9 @@ int run(const RunCliOptions& options) {
   std::signal(SIGTERM, on_interrupt);
 
   engine::RunResult outcome;
+  EmbeddedLocalTarget local_target;
   try {
-    outcome = engine::run_scenario(loaded, run_options);
+    outcome = engine::run_scenario(loaded, run_options, local_target);
   } catch (const engine::SetupError& e) {
     fmt::print(stderr, "s3storm: {}\n", e.what());
     return 2;

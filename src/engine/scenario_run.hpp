@@ -1,14 +1,15 @@
 #pragma once
 
-// A whole run of a scenario: the embedded target if asked for, the event receiver, setup, the
-// phases in order, the wait for late events, cleanup, and the report model that every output is
-// made from. Throws UsageError for what the user must fix before a run can start (nothing is sent
+// A whole run of a scenario: the local target if asked for, the event intake, setup, the phases
+// in order, the wait for late events, cleanup, and the report model that every output is made
+// from. Throws UsageError for what the user must fix before a run can start (nothing is sent
 // then) and SetupError when the target refuses the setup.
 
 #include <atomic>
 #include <cstdio>
 #include <thread>
 
+#include "engine/local_target.hpp"
 #include "report/run_report.hpp"
 #include "scenario/model.hpp"
 #include "scenario/shard.hpp"
@@ -34,6 +35,8 @@ struct RunResult {
   std::uint64_t foreign_events = 0;
 };
 
-RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options);
+// `local_target` serves `endpoint: embedded`; it is started only when the scenario says so.
+RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
+                       LocalTarget& local_target);
 
 }  // namespace s3storm::engine

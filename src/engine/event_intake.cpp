@@ -1,0 +1,149 @@
+#include "engine/event_intake.hpp"
+
+#include <fmt/core.h>
+
+#include <thread>
+
+#include "events/event_stats_mapping.hpp"
+#include "events/key_encoding.hpp"
+#include "events/notification_parser.hpp"
+#include "events/sns_subscription.hpp"
+#include "events/sqs_poller.hpp"
+#include "util/usage_error.hpp"
+
+namespace s3storm::engine {
+
+namespace {
+
+// Sharded runs: every shard may receive every shard's events (one webhook URL on the bucket).
+// Passes on the records for this shard's keys and for keys no template explains (unexpected, as
+// in an unsharded run); counts those of other shards' keys apart.
+events::NotificationSink own_keys_only(events::NotificationSink next,
+                                       std::shared_ptr<const scenario::KeyOwnership> ownership,
+                                       std::atomic<std::uint64_t>& foreign) {
+  return [next = std::move(next), ownership = std::move(ownership), &foreign](
+             const events::Notification& n, events::TimePoint arrival) {
+    using Owner = scenario::KeyOwnership::Owner;
+    events::Notification mine;
+    for (const auto& record : n.records) {
+      auto owner = ownership->owner(record.bucket, record.key);
+      if (owner == Owner::unknown && events::may_be_encoded(record.key)) {
+        if (const auto decoded = events::decode_event_key(record.key)) {
+          owner = ownership->owner(record.bucket, *decoded);
+        }
+      }
+      if (owner == Owner::other_shard) {
+        foreign.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        mine.records.push_back(record);
+      }
+    }
+    if (!mine.records.empty()) next(mine, arrival);
+  };
+}
+
+}  // namespace
+
+EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenario::ShardSpec& shard,
+                         stats::LiveCounters& live)
+    : scenario_(sharded.scenario) {
+  const auto source = scenario_.events.source;
+  if (source == scenario::EventSource::none) return;
+  if (source == scenario::EventSource::sqs && scenario_.target.is_embedded()) {
+    throw UsageError(
+        "events.source: sqs needs a real endpoint: the embedded target hands its events to the run "
+        "directly (use source: webhook with endpoint: embedded)");
+  }
+  if (source == scenario::EventSource::sqs && shard.sharded()) {
+    // Not refused: a per-shard queue (--set events.sqs.queue_url=...) is the right setup, and
+    // nothing here can tell whether the queues differ.
+    fmt::print(stderr,
+               "s3storm: shard {}/{}: the SQS poller deletes every message it reads, so each shard "
+               "needs its own queue (see docs/sharding.md)\n",
+               shard.index, shard.count);
+  }
+  matcher_ = std::make_unique<events::Matcher>();
+  sink_ = [base = events::matching_sink(*matcher_), &live](const events::Notification& n,
+                                                           events::TimePoint arrival) {
+    base(n, arrival);
+    for (std::size_t i = 0; i < n.records.size(); ++i) live.event_seen();
+  };
+  if (shard.sharded()) {
+    sink_ = own_keys_only(std::move(sink_), std::make_shared<scenario::KeyOwnership>(sharded),
+                          foreign_);
+  }
+}
+
+EventIntake::~EventIntake() {
+  if (webhook_) webhook_->stop();
+  if (sqs_) sqs_->stop();
+}
+
+LocalEventSink EventIntake::local_sink() {
+  if (!matcher_) return {};
+  return [this](std::string json) {
+    const auto arrival = events::Clock::now();
+    try {
+      sink_(events::parse_notification(json), arrival);
+    } catch (const events::NotificationParseError&) {
+      // The local target writes what the parser reads; a mismatch would be our bug and shows up
+      // as missing events, not as a crash.
+    }
+  };
+}
+
+void EventIntake::start_source(bool local_target, const sigv4::Credentials& credentials) {
+  if (!matcher_ || local_target) return;
+  const auto& events = scenario_.events;
+  if (events.source == scenario::EventSource::sqs) {
+    events::SqsOptions options;
+    options.queue_url = events.sqs.queue_url;
+    options.region = scenario_.target.region;
+    options.credentials = credentials;
+    options.pollers = events.sqs.pollers;
+    options.wait = std::chrono::duration_cast<std::chrono::seconds>(events.sqs.wait);
+    sqs_ = std::make_unique<events::SqsPoller>(options, sink_);
+    sqs_->start();
+    return;
+  }
+  events::WebhookOptions options;
+  options.listen = fmt::format("{}:{}", events.listen_host, events.listen_port);
+  options.auth_token = events.auth_token;
+  options.sns_confirm = events.sns_confirm;
+  options.body_limit = events.max_body;
+  webhook_ = std::make_unique<events::WebhookReceiver>(options, sink_, events::confirm_by_fetching);
+  webhook_->start();
+}
+
+std::string EventIntake::webhook_url() const {
+  if (!webhook_) return {};
+  const auto& host = scenario_.events.listen_host;
+  return host.find(':') == std::string::npos
+             ? fmt::format("http://{}:{}/", host, webhook_->port())
+             : fmt::format("http://[{}]:{}/", host, webhook_->port());
+}
+
+void EventIntake::wait_for_stragglers(const std::atomic<bool>& stop,
+                                      const std::atomic<bool>& user_stop) const {
+  if (!matcher_) return;
+  const auto deadline = std::chrono::steady_clock::now() + scenario_.events.grace;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (matcher_->missing_so_far() == 0 || stop.load() || user_stop.load()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+stats::EventStats EventIntake::finish() {
+  if (webhook_) webhook_->stop();
+  if (sqs_) sqs_->stop();
+  if (!matcher_) return {};
+  std::map<int, std::uint64_t> rejects;
+  if (webhook_) rejects = webhook_->counters().rejects;
+  auto stats = events::to_event_stats(
+      matcher_->summarize(),
+      scenario_.events.source == scenario::EventSource::webhook ? "webhook" : "sqs", rejects);
+  stats.foreign = foreign_.load();
+  return stats;
+}
+
+}  // namespace s3storm::engine

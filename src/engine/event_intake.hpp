@@ -1,0 +1,66 @@
+#pragma once
+
+// Where a run's events come in and are judged: the matcher, the sink every source feeds (with the
+// live count and, under --shard, the filter that leaves other shards' keys to them), and the one
+// source the scenario names — the run's webhook, an SQS poller, or the local target's callback.
+// After the load: wait out the grace period, stop the source, and count.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "engine/local_target.hpp"
+#include "events/matcher.hpp"
+#include "events/webhook_receiver.hpp"
+#include "scenario/model.hpp"
+#include "scenario/shard.hpp"
+#include "sigv4/signer.hpp"
+#include "stats/event_stats.hpp"
+#include "stats/live_counters.hpp"
+
+namespace s3storm::events {
+class SqsPoller;
+}
+
+namespace s3storm::engine {
+
+class EventIntake {
+ public:
+  // Nothing listens yet; throws UsageError for a source the scenario cannot have.
+  EventIntake(const scenario::ShardedScenario& sharded, const scenario::ShardSpec& shard,
+              stats::LiveCounters& live);
+  ~EventIntake();
+  EventIntake(const EventIntake&) = delete;
+  EventIntake& operator=(const EventIntake&) = delete;
+
+  bool checking() const { return matcher_ != nullptr; }
+  events::Matcher* matcher() { return matcher_.get(); }
+  std::uint64_t foreign_events() const { return foreign_.load(std::memory_order_relaxed); }
+
+  // What the local target hands its events to; empty when events are not checked.
+  LocalEventSink local_sink();
+  // Starts the webhook or SQS poller the scenario names (nothing for a local target, which
+  // delivers through local_sink). Throws std::runtime_error when the webhook cannot bind.
+  void start_source(bool local_target, const sigv4::Credentials& credentials);
+  // The run's webhook as the server should call it; empty without one.
+  std::string webhook_url() const;
+
+  // Waits up to the grace period for the events still missing; returns early once none is, or
+  // when either flag turns true (a failed abort_on_fail threshold, the user's Ctrl-C).
+  void wait_for_stragglers(const std::atomic<bool>& stop, const std::atomic<bool>& user_stop) const;
+  // Stops the source (an event answered after the count would be acknowledged but never
+  // counted), then counts.
+  stats::EventStats finish();
+
+ private:
+  const scenario::Scenario& scenario_;
+  std::unique_ptr<events::Matcher> matcher_;
+  events::NotificationSink sink_;
+  std::atomic<std::uint64_t> foreign_{0};
+  std::unique_ptr<events::WebhookReceiver> webhook_;
+  std::unique_ptr<events::SqsPoller> sqs_;
+};
+
+}  // namespace s3storm::engine

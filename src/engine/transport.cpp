@@ -1,0 +1,34 @@
+#include "engine/transport.hpp"
+
+#include "http/tls.hpp"
+
+namespace s3storm::engine {
+
+namespace {
+
+template <class Duration>
+std::chrono::milliseconds millis(Duration duration) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
+}
+
+}  // namespace
+
+Transport make_transport(const scenario::Target& target, const std::string& endpoint_url,
+                         const sigv4::Credentials& credentials, bool insecure) {
+  Transport out;
+  out.session.endpoint = http::Endpoint::parse(endpoint_url);
+  out.session.virtual_host = target.addressing == scenario::Addressing::virtual_host;
+  out.session.sign_payload = target.payload == scenario::Payload::signed_payload;
+  out.session.region = target.region;
+  out.session.credentials = credentials;
+  out.session.retry.max_retries = target.retries;
+  out.pool.connect_timeout = millis(target.connect_timeout);
+  out.pool.request_timeout = millis(target.request_timeout);
+  out.pool.idle_timeout = millis(target.idle_timeout);
+  if (out.session.endpoint.scheme == http::Scheme::https) {
+    out.tls = http::make_client_tls_context({target.tls.verify && !insecure, target.tls.ca_file});
+  }
+  return out;
+}
+
+}  // namespace s3storm::engine
