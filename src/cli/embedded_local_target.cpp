@@ -20,6 +20,7 @@ std::string EmbeddedLocalTarget::start(const engine::LocalTargetOptions& options
   target::TargetOptions target_options;
   target_options.region = options.region;
   target_options.seed = options.seed;
+  target_options.emit_unconfigured = options.notify_unconfigured;
   target_options.credentials = {
       {options.credentials.access_key_id, options.credentials.secret_access_key}};
   target_->start(target_options);

@@ -15,6 +15,9 @@ struct LocalTargetOptions {
   std::string region;
   std::uint64_t seed = 1;
   sigv4::Credentials credentials;  // the one key pair it accepts
+  // Notify for buckets that have no notification configuration: a scenario that configures none
+  // expects every event (as it does of a server configured beforehand).
+  bool notify_unconfigured = false;
 };
 
 // Gets each event the target emits, as the S3 notification JSON it would POST.

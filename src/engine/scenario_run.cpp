@@ -130,7 +130,10 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   std::string endpoint_url = scenario.target.endpoint;
   const bool local = scenario.target.is_embedded();
   if (local) {
-    endpoint_url = local_target.start({scenario.target.region, scenario.seed, credentials},
+    endpoint_url = local_target.start({.region = scenario.target.region,
+                                       .seed = scenario.seed,
+                                       .credentials = credentials,
+                                       .notify_unconfigured = scenario.setup.notifications.empty()},
                                       intake.local_sink());
   }
   intake.start_source(local, credentials);

@@ -18,7 +18,8 @@ struct EmbeddedTarget::Impl {
         auth(AuthOptions{opts.credentials, std::chrono::seconds(15 * 60), {}}),
         faults(opts.faults, opts.seed),
         dispatcher(DispatcherOptions{opts.notify_url, std::move(sink)}),
-        router(store, dispatcher, faults, !opts.notify_url.empty(), opts.region),
+        router(store, dispatcher, faults, opts.emit_unconfigured || !opts.notify_url.empty(),
+               opts.region),
         handler(store, auth, router, faults, HandlerOptions{opts.virtual_host_suffix, "s3storm"}),
         server(server_options(opts),
                [this](const http::ServerRequest& request, http::ServerResponse& response) {

@@ -32,7 +32,9 @@ struct TargetOptions {
   std::map<std::string, std::string, std::less<>> credentials{
       {std::string(kDefaultAccessKey), std::string(kDefaultSecretKey)}};
   std::string notify_url;  // POST every event here (and emit for unconfigured buckets too)
-  bool discard = false;    // keep metadata only
+  // Emit for buckets without a notification configuration (always so with a notify_url).
+  bool emit_unconfigured = false;
+  bool discard = false;  // keep metadata only
   FaultPlan faults;
   std::uint64_t seed = 1;            // for the fault dice
   std::string region = "us-east-1";  // reported in events; requests may sign for any region
@@ -60,8 +62,8 @@ class EmbeddedTarget {
   EmbeddedTarget& operator=(const EmbeddedTarget&) = delete;
 
   // Events go to this callback (on the dispatcher's thread, one {"Records":[...]} message at a
-  // time). Call before start(). With a sink, buckets without a notification configuration
-  // still emit nothing (the run configures its buckets).
+  // time). Call before start(). Buckets without a notification configuration emit only with
+  // TargetOptions::emit_unconfigured.
   void set_event_sink(EventSink sink);
 
   // Throws UsageError for bad options (e.g. --notify URL), std::runtime_error if it cannot bind.

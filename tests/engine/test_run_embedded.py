@@ -61,6 +61,25 @@ phases:
 """
 
 
+UNCONFIGURED = """
+target:
+  endpoint: embedded
+  bucket: unconfigured
+setup:
+  buckets: [unconfigured]
+events:
+  source: webhook
+  grace: 2s
+phases:
+  - name: puts
+    iterations: 25
+    concurrency: 2
+    flow:
+      - put: { key: "u/{iter}", size: 16 }
+      - delete: { key: "u/{iter}" }
+"""
+
+
 class CountingListener:
     """A TCP listener that only counts connection attempts."""
 
@@ -129,6 +148,18 @@ class RunAgainstEmbeddedTarget(unittest.TestCase):
         put = harness.load_report(self.json)["events"]["by_type"]["ObjectCreated:Put"]
         self.assertEqual((put["expected"], put["delivered"], put["missing"], put["unexpected"]),
                          (40, 40, 0, 0))
+
+    def test_events_without_a_notification_configuration_are_all_delivered(self):
+        # With no setup.notifications the run expects every event, as of a server configured
+        # beforehand; the embedded target used to send none, and all 50 were missing.
+        path = harness.write_scenario(self.dir.name, UNCONFIGURED)
+        r = harness.run_s3storm(["run", path, "--json", self.json, "--quiet"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        by_type = harness.load_report(self.json)["events"]["by_type"]
+        for name in ("ObjectCreated:Put", "ObjectRemoved:Delete"):
+            counts = by_type[name]
+            self.assertEqual((counts["expected"], counts["delivered"], counts["missing"],
+                              counts["unexpected"]), (25, 25, 0, 0), name)
 
     def test_invalid_scenario_sends_no_request(self):
         listener = CountingListener()
