@@ -87,11 +87,12 @@ int serve(const ServeFlags& flags) {
   fmt::print(stderr,
              "s3storm serve: stopped: {} requests, {} errors, injected {} SlowDown / {} resets / "
              "{} delays; events {} emitted, {} delivered, {} failed, {} dropped by fault, {} "
-             "duplicated by fault, {} abandoned\n",
+             "duplicated by fault, {} corrupted by fault, {} abandoned\n",
              counters.requests, counters.errors, counters.injected_slow_down,
              counters.injected_resets, counters.injected_delays, counters.events_emitted,
              counters.delivery.delivered, counters.delivery.failed,
              counters.events_dropped_by_fault, counters.events_duplicated_by_fault,
+             counters.events_corrupted_by_fault,
              counters.delivery.abandoned + counters.delivery.dropped_full);
   return 0;
 }
@@ -114,7 +115,7 @@ void add_serve_command(CLI::App& app, Action& action) {
   sub->add_flag("--discard", flags->discard, "Keep object metadata only, not the bytes");
   sub->add_option("--fault", flags->faults,
                   "Inject a fault, repeatable: 503:P, reset:P, delay:5ms[:P], event-drop:P, "
-                  "event-dup:P");
+                  "event-dup:P, event-corrupt:P");
   sub->add_option("--seed", flags->seed, "Seed of the fault dice")->capture_default_str();
   sub->add_option("--threads", flags->threads, "Server threads")
       ->check(CLI::Range(1u, 64u))

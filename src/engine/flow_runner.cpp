@@ -1,5 +1,7 @@
 #include "engine/flow_runner.hpp"
 
+#include "s3/xml_responses.hpp"
+
 namespace s3storm::engine {
 
 namespace bhttp = boost::beast::http;
@@ -87,6 +89,7 @@ void FlowRunner::send_put(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   resolve(step.key, key_);
   size_ = step.size.draw(rng_);
+  size_known_ = true;
   context_.live->op_started();
   s3::RequestSpec spec{.method = bhttp::verb::put,
                        .bucket = bucket_of(step),
@@ -102,6 +105,7 @@ void FlowRunner::send_copy(const PreparedStep& prepared) {
   resolve(step.key, key_);
   const auto& from_bucket = step.from_bucket.empty() ? step.bucket : step.from_bucket;
   size_ = step.from.last ? last_size_ : 0;
+  size_known_ = step.from.last && last_size_known_;
   context_.live->op_started();
   exchange_.start(
       copy_request_.build(bucket_of(step), key_, from_bucket, source_key_, prepared.headers),
@@ -120,6 +124,7 @@ void FlowRunner::send_post(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   resolve(step.key, key_);
   size_ = step.size.draw(rng_);
+  size_known_ = true;
   context_.live->op_started();
   const auto& spec = post_request_.build({.bucket = bucket_of(step),
                                           .key = key_,
@@ -135,6 +140,7 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   resolve(step.key, key_);
   size_ = step.size.draw(rng_);
+  size_known_ = true;
   auto& upload = multipart_[step.parallel_parts];
   if (!upload) upload = std::make_unique<s3::MultipartUpload>(session_, step.parallel_parts);
   active_multipart_ = upload.get();
@@ -163,8 +169,9 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
             last_key_ = key_;
             has_last_ = true;
             last_size_ = size_;
+            last_size_known_ = true;
           }
-          expect_event(prepared, result.complete);
+          expect_event(prepared, result.complete, result.etag);
         }
         after_step(result.ok);
       });
@@ -202,10 +209,17 @@ void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::u
       last_key_ = key_;
       has_last_ = true;
       last_size_ = size_;
+      last_size_known_ = op != scenario::OpKind::copy || size_known_;
     } else if (op == scenario::OpKind::del && has_last_ && key_ == last_key_) {
       has_last_ = false;  // the next `last` must not name a key that is gone
     }
-    expect_event(prepared, reply.complete);
+    // A copy's ETag is in its CopyObjectResult body, not in a header.
+    if (op == scenario::OpKind::copy && context_.matcher != nullptr) {
+      copy_etag_ = s3::parse_result_etag(reply.body);
+      expect_event(prepared, reply.complete, copy_etag_);
+    } else {
+      expect_event(prepared, reply.complete, reply.etag);
+    }
   }
   after_step(reply.ok);
 }
@@ -229,11 +243,20 @@ void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::strin
   if (kind != stats::OpKind::kMultipartPart) context_.live->op_finished(ok);
 }
 
-void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point complete) {
+void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point complete,
+                              std::string_view etag) {
   if (context_.matcher == nullptr || !prepared.notifies) return;
   const auto& bucket = prepared.step->bucket;
   if (!context_.rules->expects(bucket, key_, *prepared.notifies)) return;
-  context_.matcher->expect(bucket, key_, *prepared.notifies, complete, step_started_);
+  // What the event must say: the object's size and the ETag the server answered. Deletes carry
+  // neither.
+  events::ExpectedContent content;
+  const auto op = prepared.step->op;
+  if (op != scenario::OpKind::del) {
+    if (op != scenario::OpKind::copy || size_known_) content.size = size_;
+    content.etag = etag;
+  }
+  context_.matcher->expect(bucket, key_, *prepared.notifies, complete, step_started_, content);
 }
 
 void FlowRunner::after_step(bool ok) {

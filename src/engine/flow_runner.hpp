@@ -54,7 +54,9 @@ class FlowRunner {
   void record(stats::OpKind kind, bool ok, unsigned status, std::string_view error_code,
               int attempts, Clock::time_point sent, Clock::time_point complete, std::uint64_t bytes,
               Clock::time_point origin);
-  void expect_event(const PreparedStep& prepared, Clock::time_point complete);
+  // `etag` is the ETag the server answered with (empty when it gave none).
+  void expect_event(const PreparedStep& prepared, Clock::time_point complete,
+                    std::string_view etag);
 
   const PhaseContext& context_;
   s3::Session& session_;
@@ -83,6 +85,10 @@ class FlowRunner {
   bool has_last_ = false;
   std::uint64_t last_size_ = 0;
   std::uint64_t size_ = 0;
+  // Whether size_ is the object's size: a copy knows it only from a `last` whose size was known.
+  bool size_known_ = false;
+  bool last_size_known_ = false;
+  std::string copy_etag_;
   s3::CopyObjectRequest copy_request_;
   s3::ListObjectsV2Request list_request_;
   s3::PostObjectRequest post_request_;

@@ -17,13 +17,21 @@ struct EventTypeSummary {
   std::uint64_t duplicate = 0;   // a further copy of an event already delivered
   std::uint64_t unexpected = 0;  // nothing we did explains it
   std::uint64_t early = 0;       // delivered before the operation completed (latency counted 0)
+  // Delivered, but its size or eTag differs from what the operation wrote (once per event).
+  std::uint64_t mismatched = 0;
+  std::uint64_t mismatched_size = 0;
+  std::uint64_t mismatched_etag = 0;
   stats::Histogram delivery_us;  // arrival minus the operation's completion, in microseconds
+  // Arrival minus the moment the request was sent, never clamped: what a server that notifies
+  // before it answers (Ceph's synchronous topics) really takes.
+  stats::Histogram delivery_from_send_us;
 };
 
 struct EventKeyListing {
   std::string type;  // e.g. "ObjectRemoved:Delete"
   std::string bucket;
-  std::string key;  // decoded (the key as the operation named it) when known
+  std::string key;     // decoded (the key as the operation named it) when known
+  std::string detail;  // for a mismatch, what differed: "size 12, expected 10"
 };
 
 // The matcher's answer after the grace period. Receivers add what only they know.
@@ -34,6 +42,7 @@ struct MatchSummary {
   std::vector<EventTypeSummary> types;
   std::vector<EventKeyListing> missing_keys;     // the oldest kListedKeys by completion time
   std::vector<EventKeyListing> unexpected_keys;  // the first kListedKeys by arrival time
+  std::vector<EventKeyListing> mismatched_keys;  // the first kListedKeys found
   std::uint64_t test_events = 0;                 // s3:TestEvent, counted apart
   std::uint64_t receiver_rejects = 0;            // deliveries refused (bad JSON, auth, size, ...)
 

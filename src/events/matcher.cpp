@@ -1,9 +1,12 @@
 #include "events/matcher.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <optional>
 
 #include "events/key_encoding.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::events {
 
@@ -18,7 +21,26 @@ std::uint64_t micros_between(TimePoint from, TimePoint to) {
       std::chrono::duration_cast<std::chrono::microseconds>(to - from).count());
 }
 
+std::string_view unquoted(std::string_view etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+    etag = etag.substr(1, etag.size() - 2);
+  }
+  return etag;
+}
+
 }  // namespace
+
+std::uint64_t etag_fingerprint(std::string_view etag) {
+  etag = unquoted(etag);
+  if (etag.empty()) return 0;
+  // FNV-1a over the lower-cased text: ETags are hex digits, sometimes "-N".
+  std::uint64_t hash = 1469598103934665603ull;
+  for (const char c : etag) {
+    hash ^= static_cast<unsigned char>(ascii::lower(c));
+    hash *= 1099511628211ull;
+  }
+  return hash == 0 ? 1 : hash;
+}
 
 Matcher::Matcher(KeyForm key_form) : key_form_(key_form) {
   types_.resize(kKnownEventKinds);
@@ -38,26 +60,49 @@ std::uint32_t Matcher::type_index_locked(EventKind kind, std::string_view name) 
   return static_cast<std::uint32_t>(types_.size() - 1);
 }
 
-void Matcher::deliver_locked(std::uint32_t type_index, TimePoint completed, TimePoint arrival) {
+void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expectation,
+                             TimePoint arrival, const Observed& observed, std::string_view bucket,
+                             std::string_view key) {
   auto& type = types_[type_index];
   ++type.delivered;
-  if (arrival < completed) {
+  if (arrival < expectation.completed) {
     ++type.early;
     type.delivery_us.record(0);
   } else {
-    type.delivery_us.record(micros_between(completed, arrival));
+    type.delivery_us.record(micros_between(expectation.completed, arrival));
   }
+  if (expectation.started != TimePoint::min() && arrival >= expectation.started) {
+    type.delivery_from_send_us.record(micros_between(expectation.started, arrival));
+  }
+
+  const bool size_differs = expectation.check_size && observed.size != expectation.size;
+  const bool etag_differs = expectation.etag != 0 && observed.etag != expectation.etag;
+  if (!size_differs && !etag_differs) return;
+  ++type.mismatched;
+  if (size_differs) ++type.mismatched_size;
+  if (etag_differs) ++type.mismatched_etag;
+  if (mismatched_keys_.size() >= MatchSummary::kListedKeys) return;
+  std::string detail;
+  if (size_differs) detail = fmt::format("size {}, expected {}", observed.size, expectation.size);
+  if (etag_differs) {
+    if (!detail.empty()) detail += "; ";
+    detail +=
+        observed.etag_text.empty() && observed.etag == 0
+            ? std::string("no eTag")
+            : fmt::format("eTag {}", observed.etag_text.empty() ? "(other)" : observed.etag_text);
+  }
+  mismatched_keys_.push_back({type.name, std::string(bucket), std::string(key), std::move(detail)});
 }
 
 bool Matcher::take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
-                                  const Expectation& expectation, TimePoint& arrival) {
+                                  const Expectation& expectation, Arrival& taken) {
   // An arrival from before the operation even started belongs to an older operation.
   const auto usable = std::find_if(slot.surplus.begin(), slot.surplus.end(), [&](const Arrival& a) {
     return a.at >= expectation.started &&
            (wanted_alternative == 0 || a.alternative == wanted_alternative);
   });
   if (usable == slot.surplus.end()) return false;
-  arrival = usable->at;
+  taken = *usable;
   const Fingerprint alternative = usable->alternative;
   slot.surplus.erase(usable);
   if (alternative != 0) {
@@ -90,17 +135,26 @@ bool Matcher::prefer_decoded_locked() const {
 }
 
 void Matcher::expect(std::string_view bucket, std::string_view key, EventKind kind,
-                     TimePoint completed, TimePoint started) {
+                     TimePoint completed, TimePoint started, const ExpectedContent& content) {
   const Fingerprint fp = fingerprint(bucket, key, kind);
-  const Expectation expectation{started, completed};
+  Expectation expectation{started, completed};
+  if (content.size) {
+    expectation.check_size = true;
+    expectation.size = *content.size;
+  }
+  expectation.etag = etag_fingerprint(content.etag);
   std::lock_guard lock(mutex_);
   const std::uint32_t type_index = type_index_locked(kind, event_kind_name(kind));
   ++types_[type_index].expected;
 
-  TimePoint arrival;
+  // An arrival that came first: it waited as a surplus arrival.
+  Arrival taken;
+  const auto deliver_taken = [&] {
+    deliver_locked(type_index, expectation, taken.at, {taken.size, taken.etag, {}}, bucket, key);
+  };
   if (const auto it = slots_.find(fp);
-      it != slots_.end() && take_surplus_locked(it->second, 0, expectation, arrival)) {
-    deliver_locked(type_index, completed, arrival);
+      it != slots_.end() && take_surplus_locked(it->second, 0, expectation, taken)) {
+    deliver_taken();
     delivered_.insert(fp);
     erase_if_done_locked(fp);
     return;
@@ -108,8 +162,8 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
   if (const auto alias = alias_.find(fp); alias != alias_.end()) {
     const Fingerprint primary = alias->second;
     const auto it = slots_.find(primary);
-    if (it != slots_.end() && take_surplus_locked(it->second, fp, expectation, arrival)) {
-      deliver_locked(type_index, completed, arrival);
+    if (it != slots_.end() && take_surplus_locked(it->second, fp, expectation, taken)) {
+      deliver_taken();
       delivered_.insert(fp);
       erase_if_done_locked(primary);
       return;
@@ -140,6 +194,7 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
   }
   const Fingerprint decoded_fp =
       decoded ? fingerprint(record.bucket, *decoded, record.kind, other_name) : 0;
+  const Observed observed{record.size, etag_fingerprint(record.etag), record.etag};
 
   std::lock_guard lock(mutex_);
   ++observed_;
@@ -169,7 +224,7 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
     const Expectation expectation = slot.expected.front();
     slot.expected.erase(slot.expected.begin());
     unmatched_.fetch_sub(1, std::memory_order_relaxed);
-    deliver_locked(slot.type_index, expectation.completed, arrival);
+    deliver_locked(slot.type_index, expectation, arrival, observed, slot.bucket, slot.key);
     delivered_.insert(fp);
     erase_if_done_locked(fp);
     return;
@@ -199,7 +254,7 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
     slot.bucket = record.bucket;
     slot.key = std::string(shown_key);
   }
-  slot.surplus.push_back({arrival, alternative});
+  slot.surplus.push_back({arrival, alternative, observed.size, observed.etag});
 }
 
 void Matcher::count_test_events(std::uint64_t n) {
@@ -225,7 +280,11 @@ MatchSummary Matcher::summarize() const {
     types[i].expected = types_[i].expected;
     types[i].delivered = types_[i].delivered;
     types[i].early = types_[i].early;
+    types[i].mismatched = types_[i].mismatched;
+    types[i].mismatched_size = types_[i].mismatched_size;
+    types[i].mismatched_etag = types_[i].mismatched_etag;
     types[i].delivery_us = types_[i].delivery_us;
+    types[i].delivery_from_send_us = types_[i].delivery_from_send_us;
   }
 
   struct Listed {
@@ -262,11 +321,12 @@ MatchSummary Matcher::summarize() const {
                       [](const Listed& a, const Listed& b) { return a.at < b.at; });
     for (std::size_t i = 0; i < n; ++i) {
       const Slot& slot = *found[i].slot;
-      out.push_back({types[slot.type_index].name, slot.bucket, slot.key});
+      out.push_back({types[slot.type_index].name, slot.bucket, slot.key, {}});
     }
   };
   list(missing, summary.missing_keys);
   list(unexpected, summary.unexpected_keys);
+  summary.mismatched_keys = mismatched_keys_;
 
   for (auto& type : types) {
     const bool active = type.expected + type.delivered + type.duplicate + type.unexpected > 0;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,6 +27,17 @@ enum class KeyForm {
   kRaw,         // s3rver
 };
 
+// What an operation left behind, for checking the content of its event. A field left unknown is
+// not checked (a copy whose source size the run never learned, any delete).
+struct ExpectedContent {
+  std::optional<std::uint64_t> size;
+  std::string_view
+      etag;  // as the server answered it (quotes and case do not matter); empty: unknown
+};
+
+// An ETag as a number to compare: quotes dropped, hex case folded; 0 for none.
+std::uint64_t etag_fingerprint(std::string_view etag);
+
 // Pairs the events our operations should cause with the events that arrive.
 //
 // Identity is (bucket, key, event type); several operations on one identity (overwrites) match in
@@ -43,8 +55,10 @@ class Matcher {
 
   // An operation that S3 notifies succeeded. `key` is the key as sent in the request. `started`
   // (when the operation began) lets an early arrival be told from a copy of an older event.
+  // `content`, when known, is held against the event that matches: a delivered event whose size
+  // or eTag differs is also counted as mismatched.
   void expect(std::string_view bucket, std::string_view key, EventKind kind, TimePoint completed,
-              TimePoint started = TimePoint::min());
+              TimePoint started = TimePoint::min(), const ExpectedContent& content = {});
 
   void observe(const EventRecord& record, TimePoint arrival);
   void count_test_events(std::uint64_t n);
@@ -64,10 +78,21 @@ class Matcher {
   struct Expectation {
     TimePoint started;
     TimePoint completed;
+    std::uint64_t size = 0;
+    std::uint64_t etag = 0;  // etag_fingerprint of the answer's ETag; 0: not checked
+    bool check_size = false;
+  };
+  // What an arrival said, in the form a check compares.
+  struct Observed {
+    std::uint64_t size = 0;
+    std::uint64_t etag = 0;
+    std::string_view etag_text;  // for the listing; empty once the arrival is stored
   };
   struct Arrival {
     TimePoint at;
     Fingerprint alternative;  // the other reading of the key (0: none); see alias_
+    std::uint64_t size = 0;
+    std::uint64_t etag = 0;
   };
   struct Slot {
     std::uint32_t type_index = 0;
@@ -81,13 +106,19 @@ class Matcher {
     std::uint64_t expected = 0;
     std::uint64_t delivered = 0;
     std::uint64_t early = 0;
+    std::uint64_t mismatched = 0;
+    std::uint64_t mismatched_size = 0;
+    std::uint64_t mismatched_etag = 0;
     stats::Histogram delivery_us;
+    stats::Histogram delivery_from_send_us;
   };
 
   std::uint32_t type_index_locked(EventKind kind, std::string_view name);
-  void deliver_locked(std::uint32_t type_index, TimePoint completed, TimePoint arrival);
+  // Counts a delivery of `expectation` by an arrival at `arrival` that said `observed`.
+  void deliver_locked(std::uint32_t type_index, const Expectation& expectation, TimePoint arrival,
+                      const Observed& observed, std::string_view bucket, std::string_view key);
   bool take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
-                           const Expectation& expectation, TimePoint& arrival);
+                           const Expectation& expectation, Arrival& taken);
   void erase_if_done_locked(Fingerprint fp);
   bool prefer_decoded_locked() const;
 
@@ -98,6 +129,7 @@ class Matcher {
   std::unordered_map<Fingerprint, Fingerprint, FingerprintHash> alias_;
   FingerprintSet delivered_;  // identities delivered at least once: later copies are duplicates
   std::vector<TypeCounters> types_;
+  std::vector<EventKeyListing> mismatched_keys_;  // the first MatchSummary::kListedKeys
   std::uint64_t observed_ = 0;
   std::atomic<std::uint64_t> unmatched_{0};
   std::uint64_t test_events_ = 0;

@@ -98,10 +98,11 @@ void event_row(std::string& out, const std::string& name, const stats::EventType
                const char* row_class) {
   fmt::format_to(std::back_inserter(out),
                  "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td>"
-                 "<td>{}</td><td>{}</td><td>{}</td>{}</tr>",
+                 "<td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td>{}{}</tr>",
                  row_class, escape(name), s.expected, s.delivered, s.missing > 0 ? "fail" : "",
-                 s.missing, s.duplicate, s.unexpected, s.early,
-                 latency_cells(s.delivery, {50, 90, 99, 100}));
+                 s.missing, s.duplicate, s.unexpected, s.mismatched > 0 ? "fail" : "", s.mismatched,
+                 s.early, latency_cells(s.delivery, {50, 99, 100}),
+                 latency_cells(s.delivery_from_send, {50, 99}));
 }
 
 }  // namespace
@@ -185,8 +186,8 @@ void append_events(std::string& out, const stats::EventStats& events) {
     out += "<p>No events expected or received.</p>";
   } else {
     out += "<table class=\"events\">";
-    head_row(out, {"type", "expected", "delivered", "missing", "duplicate", "unexpected", "early",
-                   "p50", "p90", "p99", "max"});
+    head_row(out, {"type", "expected", "delivered", "missing", "duplicate", "unexpected",
+                   "mismatched", "early", "p50", "p99", "max", "p50 from send", "p99 from send"});
     out += "<tbody>";
     stats::EventTypeStats all;
     for (const auto& [type, s] : events.by_type) {
@@ -196,9 +197,10 @@ void append_events(std::string& out, const stats::EventStats& events) {
     event_row(out, "all", all, "total");
     out +=
         "</tbody></table><p class=\"note\">Delivery latency is arrival minus the operation's "
-        "completion. <em>early</em> counts deliveries (included in <em>delivered</em>) that "
-        "arrived "
-        "before their operation completed; their latency counts as 0.</p>";
+        "completion; <em>from send</em> is arrival minus the moment the request was sent, never "
+        "clamped. <em>early</em> counts deliveries (included in <em>delivered</em>) that arrived "
+        "before their operation completed; their latency counts as 0. <em>mismatched</em> counts "
+        "deliveries whose size or eTag differs from what the operation wrote.</p>";
     std::vector<NamedHistogram> histograms;
     for (const auto& [type, s] : events.by_type) {
       if (s.delivery.count() > 0) histograms.push_back({type, &s.delivery});
@@ -208,6 +210,7 @@ void append_events(std::string& out, const stats::EventStats& events) {
   }
   keys_list(out, "Missing", events.missing_keys);
   keys_list(out, "Unexpected", events.unexpected_keys);
+  keys_list(out, "Mismatched", events.mismatched_keys);
   if (events.test_events > 0) {
     fmt::format_to(it, "<p>Test events (counted apart): {}</p>", events.test_events);
   }

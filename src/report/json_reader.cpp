@@ -229,9 +229,23 @@ class Reader {
       if (s.early > s.delivered) fail(child(here, "early"), "more than \"delivered\"");
       s.delivery =
           histogram(member(value, here, "delivery_histogram"), child(here, "delivery_histogram"));
+      // Reports from before the content check and the latency from send lack these.
+      if (value.contains("mismatched")) {
+        s.mismatched = u64(value, here, "mismatched");
+        if (s.mismatched > s.delivered) fail(child(here, "mismatched"), "more than \"delivered\"");
+        const auto fields_where = child(here, "mismatch_by_field");
+        for (const auto& [field, n] : object(value, here, "mismatch_by_field").items()) {
+          s.mismatch_by_field[field] = u64(n, child(fields_where, field));
+        }
+      }
+      if (value.contains("delivery_from_send_histogram")) {
+        s.delivery_from_send = histogram(member(value, here, "delivery_from_send_histogram"),
+                                         child(here, "delivery_from_send_histogram"));
+      }
     }
     events.missing_keys = keys(j, where, "missing_keys");
     events.unexpected_keys = keys(j, where, "unexpected_keys");
+    if (j.contains("mismatched_keys")) events.mismatched_keys = keys(j, where, "mismatched_keys");
     events.test_events = u64(j, where, "test_events");
     if (j.contains("foreign")) events.foreign = u64(j, where, "foreign");
     events.receiver_rejects = counts_by_status(j, where, "receiver_rejects");

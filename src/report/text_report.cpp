@@ -66,15 +66,18 @@ void append_events(std::string& out, const stats::EventStats& events) {
   if (events.by_type.empty()) {
     out += "  no events expected or received\n";
   } else {
-    // "early" is part of "delivered": events that arrived before their operation completed.
-    fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>7}{:>9}{:>9}{:>9}\n", "type",
-                   "expected", "delivered", "missing", "dup", "unexpected", "early", "p50", "p99",
-                   "max");
+    // "early" and "mismatch" are parts of "delivered": events that arrived before their
+    // operation completed, and events whose size or eTag differs from what it wrote. "send p99"
+    // is the delivery latency from the request's sending, never clamped.
+    fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>9}{:>7}{:>9}{:>9}{:>9}{:>10}\n",
+                   "type", "expected", "delivered", "missing", "dup", "unexpected", "mismatch",
+                   "early", "p50", "p99", "max", "send p99");
     for (const auto& [type, s] : events.by_type) {
-      fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>7}{:>9}{:>9}{:>9}\n", type,
-                     s.expected, s.delivered, s.missing, s.duplicate, s.unexpected, s.early,
-                     delivery_cell(s.delivery, 50), delivery_cell(s.delivery, 99),
-                     delivery_cell(s.delivery, 100));
+      fmt::format_to(it, "  {:<40}{:>10}{:>10}{:>9}{:>7}{:>11}{:>9}{:>7}{:>9}{:>9}{:>9}{:>10}\n",
+                     type, s.expected, s.delivered, s.missing, s.duplicate, s.unexpected,
+                     s.mismatched, s.early, delivery_cell(s.delivery, 50),
+                     delivery_cell(s.delivery, 99), delivery_cell(s.delivery, 100),
+                     delivery_cell(s.delivery_from_send, 99));
     }
   }
   auto list = [&](const char* what, const std::vector<std::string>& keys) {
@@ -85,6 +88,7 @@ void append_events(std::string& out, const stats::EventStats& events) {
   };
   list("missing", events.missing_keys);
   list("unexpected", events.unexpected_keys);
+  list("mismatched", events.mismatched_keys);
   if (events.test_events > 0) fmt::format_to(it, "  test events: {}\n", events.test_events);
   if (events.foreign > 0) {
     fmt::format_to(it, "  other shards' events (left to them): {}\n", events.foreign);

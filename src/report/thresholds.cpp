@@ -53,6 +53,7 @@ double event_count(const stats::EventStats& events, const std::string& what) {
     if (what == "duplicated" || what == "duplicate") sum += type.duplicate;
     if (what == "unexpected") sum += type.unexpected;
     if (what == "early") sum += type.early;
+    if (what == "mismatched") sum += type.mismatched;
   }
   return static_cast<double>(sum);
 }
@@ -101,9 +102,11 @@ double measure(const RunReport& report, const std::vector<std::string>& m) {
     return m.back() == "rate" ? per_second(ops.count) : static_cast<double>(ops.count);
   }
   if (m[0] == "events") {
-    if (m.size() == 3 && m[1] == "delivery") {
+    if (m.size() == 3 && (m[1] == "delivery" || m[1] == "delivery_from_send")) {
       stats::Histogram delivery;
-      for (const auto& [name, type] : report.events.by_type) delivery.merge(type.delivery);
+      for (const auto& [name, type] : report.events.by_type) {
+        delivery.merge(m[1] == "delivery" ? type.delivery : type.delivery_from_send);
+      }
       return latency_seconds(delivery, m[2]);
     }
     return event_count(report.events, m[1]);

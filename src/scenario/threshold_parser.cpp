@@ -14,7 +14,7 @@ constexpr std::string_view kOps[] = {"put", "copy", "delete", "post", "multipart
                                      "get", "head", "list",   "all"};
 // "duplicate" as the report names it; "duplicated" is accepted too.
 constexpr std::string_view kEventCounts[] = {"expected",   "delivered",  "missing", "duplicate",
-                                             "duplicated", "unexpected", "early"};
+                                             "duplicated", "unexpected", "early",   "mismatched"};
 constexpr std::string_view kPhaseCounts[] = {"dropped", "errors", "count"};
 
 enum class MetricKind { latency, count, fraction, rate };
@@ -53,9 +53,10 @@ bool is_latency_stat(const std::string& s) {
 
 const std::string kMetricHelp =
     "allowed metrics: <op>.p99|p999|mean|max, <op>.count|errors, errors.rate|count, "
-    "ops.rate, ops.<op>.rate|count, events.missing|duplicate|unexpected|delivered|expected, "
-    "events.delivery.p99, phase.<name>.dropped|errors|count; <op> is one of put, copy, delete, "
-    "post, multipart, get, head, list, all";
+    "ops.rate, ops.<op>.rate|count, "
+    "events.missing|duplicate|unexpected|delivered|expected|early|mismatched, "
+    "events.delivery.p99, events.delivery_from_send.p99, phase.<name>.dropped|errors|count; "
+    "<op> is one of put, copy, delete, post, multipart, get, head, list, all";
 
 MetricKind classify(const std::vector<std::string>& m, const std::vector<std::string>& phases) {
   const auto bad = [&]() -> MetricKind {
@@ -82,7 +83,10 @@ MetricKind classify(const std::vector<std::string>& m, const std::vector<std::st
   }
   if (m[0] == "events") {
     if (m.size() == 2 && one_of(m[1], kEventCounts)) return MetricKind::count;
-    if (m.size() == 3 && m[1] == "delivery" && is_latency_stat(m[2])) return MetricKind::latency;
+    if (m.size() == 3 && (m[1] == "delivery" || m[1] == "delivery_from_send") &&
+        is_latency_stat(m[2])) {
+      return MetricKind::latency;
+    }
     return bad();
   }
   if (m[0] == "phase" && m.size() == 3) {

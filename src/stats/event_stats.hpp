@@ -20,7 +20,13 @@ struct EventTypeStats {
   // Delivered (so also in `delivered`) before the operation completed, as servers that notify
   // synchronously do; its delivery latency is recorded as 0.
   std::uint64_t early = 0;
+  // Delivered (so also in `delivered`), but saying another size or eTag than the operation
+  // wrote; counted once per event, and per field in mismatch_by_field ("size", "eTag").
+  std::uint64_t mismatched = 0;
+  std::map<std::string, std::uint64_t> mismatch_by_field;
   Histogram delivery;  // microseconds: arrival minus the operation's completion
+  // Microseconds from the moment the request was sent to the arrival, never clamped.
+  Histogram delivery_from_send;
 
   void merge(const EventTypeStats& other);
   friend bool operator==(const EventTypeStats&, const EventTypeStats&) = default;
@@ -35,6 +41,7 @@ struct EventStats {
   // The first kMaxListedKeys examples of each, as the matcher spells them (e.g. "bucket/key").
   std::vector<std::string> missing_keys;
   std::vector<std::string> unexpected_keys;
+  std::vector<std::string> mismatched_keys;  // with what differed
   std::uint64_t test_events = 0;  // s3:TestEvent and the like, counted apart from the above
   // Sharded runs: events for other shards' keys, left to them (neither matched nor unexpected).
   std::uint64_t foreign = 0;
@@ -42,6 +49,7 @@ struct EventStats {
 
   void note_missing_key(std::string key);
   void note_unexpected_key(std::string key);
+  void note_mismatched_key(std::string key);
   void merge(const EventStats& other);
   friend bool operator==(const EventStats&, const EventStats&) = default;
 };

@@ -92,6 +92,7 @@ TargetCounters EmbeddedTarget::counters() const {
   out.events_emitted = impl_->router.emitted();
   out.events_dropped_by_fault = impl_->router.dropped_by_fault();
   out.events_duplicated_by_fault = impl_->router.duplicated_by_fault();
+  out.events_corrupted_by_fault = impl_->router.corrupted_by_fault();
   out.delivery = impl_->dispatcher.counters();
   return out;
 }

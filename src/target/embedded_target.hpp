@@ -51,6 +51,7 @@ struct TargetCounters {
   std::uint64_t events_emitted = 0;
   std::uint64_t events_dropped_by_fault = 0;
   std::uint64_t events_duplicated_by_fault = 0;
+  std::uint64_t events_corrupted_by_fault = 0;
   DispatcherCounters delivery;
 };
 

@@ -55,6 +55,15 @@ void EventRouter::emit(EventDetails event) {
   if (copies == 2) ++duplicated_;
   ++emitted_;
   if (copies == 0) return;
+  // Only events that carry a size and an eTag (ObjectCreated:*) have content to get wrong; the
+  // odd ones get a size one too large, the even ones another eTag.
+  if (!event.etag.empty() && event.size && faults_.next_event_corrupt()) {
+    if (corrupted_.fetch_add(1) % 2 == 0) {
+      ++*event.size;
+    } else {
+      event.etag.front() = event.etag.front() == '0' ? '1' : '0';
+    }
+  }
   std::string message = event_message_json(event);
   if (copies == 2) dispatcher_.enqueue(message);
   dispatcher_.enqueue(std::move(message));

@@ -32,7 +32,8 @@ class EventRouter {
         emit_unconfigured_(emit_unconfigured),
         region_(std::move(region)) {}
 
-  // Fills in sequencer, time and region, applies event-drop/event-dup, and enqueues.
+  // Fills in sequencer, time and region, applies event-drop/event-dup/event-corrupt, and
+  // enqueues.
   void emit(EventDetails event);
   // False when no event from `bucket` can be emitted (no configuration and no --notify), so the
   // caller need not build one: the common case under load.
@@ -41,6 +42,7 @@ class EventRouter {
   std::uint64_t emitted() const { return emitted_.load(); }
   std::uint64_t dropped_by_fault() const { return dropped_.load(); }
   std::uint64_t duplicated_by_fault() const { return duplicated_.load(); }
+  std::uint64_t corrupted_by_fault() const { return corrupted_.load(); }
 
  private:
   const ObjectStore& store_;
@@ -51,6 +53,7 @@ class EventRouter {
   std::atomic<std::uint64_t> emitted_{0};
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> duplicated_{0};
+  std::atomic<std::uint64_t> corrupted_{0};
 };
 
 }  // namespace s3storm::target

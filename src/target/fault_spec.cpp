@@ -54,6 +54,8 @@ void apply_fault_spec(FaultPlan& plan, std::string_view spec) {
     plan.event_drop = parse_probability(spec, value);
   } else if (kind == "event-dup") {
     plan.event_dup = parse_probability(spec, value);
+  } else if (kind == "event-corrupt") {
+    plan.event_corrupt = parse_probability(spec, value);
   } else if (kind == "delay") {
     const auto second = value.find(':');
     plan.delay = parse_duration(spec, value.substr(0, second));
@@ -61,7 +63,7 @@ void apply_fault_spec(FaultPlan& plan, std::string_view spec) {
         second == std::string_view::npos ? 1.0 : parse_probability(spec, value.substr(second + 1));
   } else {
     bad_spec(spec, "unknown kind '" + std::string(kind) +
-                       "' (expected 503, reset, delay, event-drop or event-dup)");
+                       "' (expected 503, reset, delay, event-drop, event-dup or event-corrupt)");
   }
 }
 
@@ -97,6 +99,12 @@ int FaultInjector::next_event_copies() {
   std::lock_guard lock(mutex_);
   if (roll(plan_.event_drop)) return 0;
   return roll(plan_.event_dup) ? 2 : 1;
+}
+
+bool FaultInjector::next_event_corrupt() {
+  if (plan_.event_corrupt <= 0) return false;
+  std::lock_guard lock(mutex_);
+  return roll(plan_.event_corrupt);
 }
 
 }  // namespace s3storm::target

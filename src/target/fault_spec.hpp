@@ -6,6 +6,8 @@
 //   delay:D[:P]    hold a fraction P (default 1) of requests for D (e.g. 5ms, 200us, 1s)
 //   event-drop:P   lose a fraction P of event notifications
 //   event-dup:P    deliver a fraction P of event notifications twice
+//   event-corrupt:P  send a fraction P of ObjectCreated events with a wrong size or eTag
+//                  (alternately), for the run's content check to find
 // Decisions come from one seeded generator, so a run's faults are reproducible from its seed
 // (for a given request order).
 
@@ -26,6 +28,7 @@ struct FaultPlan {
   std::chrono::microseconds delay{0};
   double event_drop = 0;
   double event_dup = 0;
+  double event_corrupt = 0;
 
   bool affects_requests() const { return slow_down > 0 || reset > 0 || delay_probability > 0; }
 };
@@ -50,6 +53,8 @@ class FaultInjector {
   RequestFault next_request();
   // How many copies of one event to send: 0 (dropped), 1, or 2 (duplicated).
   int next_event_copies();
+  // Whether to corrupt one event's content.
+  bool next_event_corrupt();
 
  private:
   bool roll(double probability);  // caller holds mutex_

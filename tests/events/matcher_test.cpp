@@ -53,6 +53,69 @@ TEST(Matcher, InOrderArrivalsMatchWithLatency) {
   EXPECT_EQ(t.delivery_us.min(), 100'000u);
 }
 
+EventRecord put_with(std::string key, std::uint64_t size, std::string etag) {
+  auto r = put(std::move(key));
+  r.size = size;
+  r.etag = std::move(etag);
+  return r;
+}
+
+TEST(Matcher, DeliveredEventsAreHeldToWhatTheOperationWrote) {
+  Matcher m;
+  const auto started = at_ms(0);
+  const auto put_kind = EventKind::kObjectCreatedPut;
+  // The answer's ETag is quoted and in upper case; the event's is bare and lower case: equal.
+  m.expect("b", "same", put_kind, at_ms(5), started, {29, "\"ABCDEF0123\""});
+  m.observe(put_with("same", 29, "abcdef0123"), at_ms(8));
+  m.expect("b", "size", put_kind, at_ms(5), started, {29, "abc"});
+  m.observe(put_with("size", 30, "abc"), at_ms(8));
+  m.expect("b", "etag", put_kind, at_ms(5), started, {29, "abc"});
+  m.observe(put_with("etag", 29, ""), at_ms(8));  // no eTag at all
+  m.expect("b", "both", put_kind, at_ms(5), started, {29, "abc"});
+  m.observe(put_with("both", 1, "abd"), at_ms(8));
+  // Unknown content is not checked: a copy whose source size the run never learned.
+  m.expect("b", "unknown", put_kind, at_ms(5), started, {std::nullopt, ""});
+  m.observe(put_with("unknown", 12345, "zzz"), at_ms(8));
+  // An early arrival is checked when its operation is recorded.
+  m.observe(put_with("early", 7, "abc"), at_ms(3));
+  m.expect("b", "early", put_kind, at_ms(5), started, {8, "abc"});
+
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered, 6u);
+  EXPECT_EQ(t.mismatched, 4u);
+  EXPECT_EQ(t.mismatched_size, 3u);
+  EXPECT_EQ(t.mismatched_etag, 2u);
+  ASSERT_EQ(s.mismatched_keys.size(), 4u);
+  EXPECT_EQ(s.mismatched_keys[0].key, "size");
+  EXPECT_EQ(s.mismatched_keys[0].detail, "size 30, expected 29");
+  EXPECT_EQ(s.mismatched_keys[1].detail, "no eTag");
+  EXPECT_EQ(s.mismatched_keys[2].detail, "size 1, expected 29; eTag abd");
+  EXPECT_EQ(s.mismatched_keys[3].key, "early");
+  // The report model carries the count per field and the listing.
+  const auto stats = to_event_stats(s, "webhook");
+  const auto& put_stats = stats.by_type.at("ObjectCreated:Put");
+  EXPECT_EQ(put_stats.mismatched, 4u);
+  EXPECT_EQ(put_stats.mismatch_by_field.at("size"), 3u);
+  EXPECT_EQ(put_stats.mismatch_by_field.at("eTag"), 2u);
+  EXPECT_EQ(stats.mismatched_keys[0], "b/size (ObjectCreated:Put: size 30, expected 29)");
+}
+
+TEST(Matcher, DeliveryFromSendIsNeverClamped) {
+  Matcher m;
+  // Sent at 0, answered at 100, notified at 40 (before the answer, as a synchronous notifier).
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(100), at_ms(0));
+  m.observe(put("k"), at_ms(40));
+  m.expect("b", "late", EventKind::kObjectCreatedPut, at_ms(100), at_ms(0));
+  m.observe(put("late"), at_ms(150));
+  const auto& t = type_of(m.summarize(), "ObjectCreated:Put");
+  EXPECT_EQ(t.early, 1u);
+  EXPECT_EQ(t.delivery_us.min(), 0u);  // clamped: it beat the answer
+  ASSERT_EQ(t.delivery_from_send_us.count(), 2u);
+  EXPECT_EQ(t.delivery_from_send_us.min(), 40'000u);  // the push's real time
+  EXPECT_EQ(t.delivery_from_send_us.max(), 150'000u);
+}
+
 TEST(Matcher, ReorderedArrivalsMatch) {
   Matcher m;
   for (int i = 0; i < 5; ++i) {

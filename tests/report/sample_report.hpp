@@ -64,6 +64,14 @@ inline RunReport sample_report(int part = 0, int parts = 1, int ops_per_phase = 
       } else {
         put.delivery.record(static_cast<std::uint64_t>(20'000 + i * 97));
       }
+      put.delivery_from_send.record(static_cast<std::uint64_t>(25'000 + i * 97));
+      // A few say another eTag than the PUT answered.
+      if (i % 60 == 7) {
+        ++put.mismatched;
+        ++put.mismatch_by_field["eTag"];
+        r.events.note_mismatched_key("test-bucket/obj-" + std::to_string(i) +
+                                     " (ObjectCreated:Put: eTag 0badc0de)");
+      }
     }
     if (i % 100 == 1) ++put.duplicate;
     if (i % 125 == 2) {

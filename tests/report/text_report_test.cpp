@@ -33,11 +33,15 @@ TEST(TextReport, ShowsPhasesErrorsEventsAndThresholds) {
   EXPECT_THAT(text, HasSubstr("put errors: NoSuchKey"));
   EXPECT_THAT(text, HasSubstr("HTTP 503"));
   EXPECT_THAT(text, HasSubstr("Events (source: webhook)"));
-  EXPECT_THAT(text, HasSubstr("unexpected  early      p50"));
+  EXPECT_THAT(text, HasSubstr("unexpected mismatch  early      p50      p99      max  send p99"));
   EXPECT_THAT(text, HasSubstr("ObjectCreated:Put                              500       490       "
-                              "10      5          0     13"));
-  EXPECT_THAT(text, HasSubstr("ObjectRemoved:Delete                             0         0        "
-                              "0      0          4      0        -        -        -\n"));
+                              "10      5          0        9     13"));
+  EXPECT_THAT(text,
+              HasSubstr("ObjectRemoved:Delete                             0         0        "
+                        "0      0          4        0      0        -        -        -         "
+                        "-\n"));
+  EXPECT_THAT(text, HasSubstr("mismatched (first 20): test-bucket/obj-7 (ObjectCreated:Put: eTag "
+                              "0badc0de) test-bucket/obj-67 "));
   EXPECT_THAT(text, HasSubstr("missing (first 20): test-bucket/obj-0 "));
   EXPECT_THAT(text, HasSubstr("receiver rejected: HTTP 400 2"));
   EXPECT_THAT(text, HasSubstr("FAIL  events.missing == 0  (measured 10)"));

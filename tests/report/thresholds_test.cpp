@@ -19,6 +19,22 @@ TEST(Thresholds, EventCountsAddUpOverEventTypes) {
   EXPECT_EQ(measure(report, {"events", "duplicated"}), 5);
   EXPECT_EQ(measure(report, {"events", "unexpected"}), 4);
   EXPECT_EQ(measure(report, {"events", "early"}), 13);
+  EXPECT_EQ(measure(report, {"events", "mismatched"}), 9);
+}
+
+TEST(Thresholds, DeliveryFromSendIsItsOwnLatency) {
+  const RunReport report = testing::sample_report();
+  // The sample's from-send latencies run 5 ms above the completion-based ones, and none is 0.
+  const double from_send = measure(report, {"events", "delivery_from_send", "max"});
+  const double from_completion = measure(report, {"events", "delivery", "max"});
+  EXPECT_NEAR(from_send - from_completion, 0.005, 0.0005);
+  EXPECT_GT(measure(report, {"events", "delivery_from_send", "p50"}),
+            measure(report, {"events", "delivery", "p50"}));
+  const auto results = evaluate_thresholds(
+      report, {scenario::parse_threshold("events.delivery_from_send.p99 < 100ms", {}),
+               scenario::parse_threshold("events.mismatched == 0", {})});
+  EXPECT_TRUE(results[0].pass);
+  EXPECT_FALSE(results[1].pass);
 }
 
 TEST(Thresholds, AnEarlyThresholdIsJudgedLikeTheOtherCounts) {

@@ -26,6 +26,12 @@ TEST(Threshold, EveryMetricFamily) {
   EXPECT_EQ(parse_threshold("events.duplicate <= 10", kPhases).value, 10);
   EXPECT_EQ(parse_threshold("events.early == 0", kPhases).metric,
             (std::vector<std::string>{"events", "early"}));
+  EXPECT_EQ(parse_threshold("events.mismatched == 0", kPhases).metric,
+            (std::vector<std::string>{"events", "mismatched"}));
+  EXPECT_EQ(parse_threshold("events.delivery_from_send.p99 < 2s", kPhases).metric,
+            (std::vector<std::string>{"events", "delivery_from_send", "p99"}));
+  EXPECT_THROW(parse_threshold("events.delivery_from_send.count > 1", kPhases),
+               std::invalid_argument);
   EXPECT_EQ(parse_threshold("phase.warmup.errors != 1", kPhases).comparator, Comparator::ne);
   EXPECT_EQ(parse_threshold("all.mean > 1ms", kPhases).comparator, Comparator::gt);
   EXPECT_EQ(parse_threshold("multipart.count >= 3", kPhases).comparator, Comparator::ge);

@@ -1,0 +1,90 @@
+"""The content check through `s3storm run`: every delivered event's size and eTag are held to what
+its operation wrote. Against `s3storm serve --fault event-corrupt:P` (a wrong size or eTag in a
+fraction of ObjectCreated events), the run's `mismatched` count equals what serve corrupted, field
+by field; without the fault, PUT, POST, COPY and DELETE events all pass."""
+import json
+import os
+import re
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import harness  # noqa: E402
+
+SCENARIO = """
+target:
+  endpoint: {endpoint}
+  credentials: {{ access_key: s3storm, secret_key: s3storm-secret }}
+  bucket: content
+setup:
+  buckets: [content]
+events:
+  source: webhook
+  listen: 127.0.0.1:{hook}
+  grace: 10s
+phases:
+  - name: writes
+    iterations: {iterations}
+    concurrency: 4
+    flow:
+      - put: {{ key: "p/{{iter}}", size: {{ uniform: {{ min: 1, max: 4KiB }} }} }}
+      - copy: {{ from: last, key: "c/{{iter}}" }}
+      - post: {{ key: "f/{{iter}}", size: 300 }}
+      - delete: {{ key: last }}
+thresholds:
+  - events.missing == 0
+  - events.mismatched == 0
+seed: 11
+"""
+
+
+def run_against_serve(directory, iterations, *faults):
+    hook = harness.free_port()
+    serve = harness.EmbeddedServer("--notify", f"http://127.0.0.1:{hook}/", "--seed", "3", *faults)
+    try:
+        path = harness.write_scenario(directory, SCENARIO.format(
+            endpoint=serve.endpoint, hook=hook, iterations=iterations))
+        report_path = os.path.join(directory, "report.json")
+        result = harness.run_s3storm(["run", path, "--json", report_path, "--quiet"])
+    finally:
+        _, serve_err = serve.stop()
+    with open(report_path, encoding="utf-8") as f:
+        return result, json.load(f)["events"], serve_err
+
+
+class EventContent(unittest.TestCase):
+    def test_every_write_event_says_what_the_operation_wrote(self):
+        with tempfile.TemporaryDirectory() as d:
+            result, events, _ = run_against_serve(d, 40)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        for name in ("ObjectCreated:Put", "ObjectCreated:Copy", "ObjectCreated:Post",
+                     "ObjectRemoved:Delete"):
+            counts = events["by_type"][name]
+            self.assertEqual((counts["expected"], counts["delivered"], counts["mismatched"]),
+                             (40, 40, 0), name)
+            # From the request's sending, never clamped: a real figure even for early events.
+            self.assertEqual(counts["delivery_from_send_histogram"]["count"], 40, name)
+            self.assertGreater(counts["delivery_from_send_ms"]["max"], 0, name)
+
+    def test_corrupted_events_are_counted_exactly_by_field(self):
+        with tempfile.TemporaryDirectory() as d:
+            result, events, serve_err = run_against_serve(d, 300, "--fault", "event-corrupt:0.2")
+        corrupted = int(re.search(r"(\d+) corrupted by fault", serve_err).group(1))
+        self.assertGreater(corrupted, 100)
+        totals = events["totals"]
+        self.assertEqual(totals["delivered"], totals["expected"])
+        self.assertEqual(totals["mismatched"], corrupted)
+        self.assertEqual(totals["mismatch_by_field"],
+                         {"size": (corrupted + 1) // 2, "eTag": corrupted // 2})
+        self.assertEqual(events["by_type"]["ObjectRemoved:Delete"]["mismatched"], 0)
+        self.assertEqual(len(events["mismatched_keys"]), 20)
+        self.assertRegex(events["mismatched_keys"][0],
+                         r"^content/[pcf]/\d+ \(ObjectCreated:\w+: (size \d+, expected \d+|eTag \w+)\)$")
+        # The threshold on the new count fails the run.
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("FAIL  events.mismatched == 0", result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
