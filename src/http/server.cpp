@@ -58,6 +58,11 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 // Server::Impl::on_accept_exhausted): long enough that a server at its limit stays idle, short
 // enough that a client arriving meanwhile is turned away promptly.
 constexpr std::chrono::milliseconds kAcceptBackoff{100};
+// Once the server is stopping, an answer being written must keep moving: a peer that takes
+// nothing for this long is cut. The request was carried out already, and a client that asks
+// and never reads would otherwise hold the stop for all of stop_timeout (issue #18: a stuck
+// --metrics scraper made a run's end 5 s late). A slow reader that reads still gets its answer.
+constexpr std::chrono::milliseconds kStopWriteStall{1'000};
 // At most this many queued connections are turned away per back-off (a bound on one pass; the
 // listen backlog holds at most somaxconn, 4096 by default).
 constexpr int kShedLimit = 4096;
@@ -186,7 +191,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void wind_down() {
     asio::post(socket_.get_executor(), [self = shared_from_this()] {
       self->stopping_ = true;
-      if (self->idle()) self->cancel_socket();
+      if (self->idle()) return self->cancel_socket();
+      if (self->writing_) {
+        self->begin_phase(kStopWriteStall);
+        self->watch_deadline();
+      }
     });
   }
 
@@ -225,8 +234,10 @@ class Session : public std::enable_shared_from_this<Session> {
       if (parser_->expects_continue() && !parser_->is_done()) {
         // Clients such as botocore wait for this before sending a large body.
         watch_deadline();
+        writing_ = true;
         asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            self->writing_ = false;
                             if (ec) return self->close();
                             self->read_more();
                           });
@@ -373,13 +384,21 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     const std::size_t body_written = written > head.size() ? written - head.size() : 0;
-    begin_phase(context_.options.body_timeout);
+    begin_phase(stopping_ ? kStopWriteStall : context_.options.body_timeout);
     watch_deadline();
-    asio::async_write(socket_, std::array{head + written, body + body_written},
-                      [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
-                        if (write_ec) return self->close();
-                        self->answered();
-                      });
+    writing_ = true;
+    asio::async_write(
+        socket_, std::array{head + written, body + body_written},
+        // Called after each partial write: while stopping, progress moves the stall deadline.
+        [this](const beast::error_code& write_ec, std::size_t transferred) {
+          if (stopping_ && transferred > 0) deadline_ = SteadyClock::now() + kStopWriteStall;
+          return asio::transfer_all()(write_ec, transferred);
+        },
+        [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+          self->writing_ = false;
+          if (write_ec) return self->close();
+          self->answered();
+        });
   }
 
   void answered() {
@@ -393,10 +412,12 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.clear();
     response_.status = status;
     serialize_response_header(response_, ResponseFraming{11, false, false}, header_);
-    begin_phase(context_.options.body_timeout);
+    begin_phase(stopping_ ? kStopWriteStall : context_.options.body_timeout);
     watch_deadline();
+    writing_ = true;
     asio::async_write(socket_, asio::buffer(header_),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->writing_ = false;
                         if (ec) return self->close();
                         beast::error_code ignored;
                         self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
@@ -465,6 +486,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool registered_ = false;
   bool awaiting_header_ = false;
   bool reading_ = false;
+  bool writing_ = false;  // an async_write is pending (see wind_down)
   bool stopping_ = false;
   bool closed_ = false;
 };
