@@ -39,7 +39,8 @@ class EventLog {
     std::lock_guard lock(mutex_);
     const std::string now = events::local_timestamp_now();
     for (const auto& record : notification.records) {
-      std::fputs(events::format_event(record, now).c_str(), stdout);
+      const std::string block = events::format_event(record, now);
+      std::fwrite(block.data(), 1, block.size(), stdout);  // by size: no byte ends it early
       ++per_type_[record.name];
     }
     if (notification.test_events > 0) {
@@ -52,7 +53,8 @@ class EventLog {
 
   void print_totals(std::uint64_t rejected) {
     std::lock_guard lock(mutex_);
-    std::fputs(events::format_totals(per_type_, test_events_, rejected).c_str(), stdout);
+    const std::string totals = events::format_totals(per_type_, test_events_, rejected);
+    std::fwrite(totals.data(), 1, totals.size(), stdout);
     std::fflush(stdout);
   }
 

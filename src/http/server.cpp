@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
+#include <cerrno>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -51,6 +54,35 @@ constexpr std::chrono::milliseconds kLingerTime{500};
 constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
 constexpr std::size_t kReadSize = 64 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// How long the acceptor rests after accept failed for want of descriptors or memory (see
+// Server::Impl::on_accept_exhausted): long enough that a server at its limit stays idle, short
+// enough that a client arriving meanwhile is turned away promptly.
+constexpr std::chrono::milliseconds kAcceptBackoff{100};
+// Once the server is stopping, an answer being written must keep moving: a peer that takes
+// nothing for this long is cut. The request was carried out already, and a client that asks
+// and never reads would otherwise hold the stop for all of stop_timeout (issue #18: a stuck
+// --metrics scraper made a run's end 5 s late). A slow reader that reads still gets its answer.
+constexpr std::chrono::milliseconds kStopWriteStall{1'000};
+// At most this many queued connections are turned away per back-off (a bound on one pass; the
+// listen backlog holds at most somaxconn, 4096 by default).
+constexpr int kShedLimit = 4096;
+
+// accept() failed because the process or the system ran out of descriptors or kernel memory:
+// the connection stays queued and the listening socket stays readable.
+bool out_of_resources(const boost::system::error_code& ec) {
+  if (ec.category() != boost::system::system_category()) return false;
+  const int e = ec.value();
+  return e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM;
+}
+
+bool out_of_descriptors(const boost::system::error_code& ec) {
+  return ec.category() == boost::system::system_category() &&
+         (ec.value() == EMFILE || ec.value() == ENFILE);
+}
+
+int open_reserve_descriptor() {
+  return ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
 
 }  // namespace
 
@@ -159,7 +191,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void wind_down() {
     asio::post(socket_.get_executor(), [self = shared_from_this()] {
       self->stopping_ = true;
-      if (self->idle()) self->cancel_socket();
+      if (self->idle()) return self->cancel_socket();
+      if (self->writing_) {
+        self->begin_phase(kStopWriteStall);
+        self->watch_deadline();
+      }
     });
   }
 
@@ -198,8 +234,10 @@ class Session : public std::enable_shared_from_this<Session> {
       if (parser_->expects_continue() && !parser_->is_done()) {
         // Clients such as botocore wait for this before sending a large body.
         watch_deadline();
+        writing_ = true;
         asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            self->writing_ = false;
                             if (ec) return self->close();
                             self->read_more();
                           });
@@ -346,13 +384,21 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     const std::size_t body_written = written > head.size() ? written - head.size() : 0;
-    begin_phase(context_.options.body_timeout);
+    begin_phase(stopping_ ? kStopWriteStall : context_.options.body_timeout);
     watch_deadline();
-    asio::async_write(socket_, std::array{head + written, body + body_written},
-                      [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
-                        if (write_ec) return self->close();
-                        self->answered();
-                      });
+    writing_ = true;
+    asio::async_write(
+        socket_, std::array{head + written, body + body_written},
+        // Called after each partial write: while stopping, progress moves the stall deadline.
+        [this](const beast::error_code& write_ec, std::size_t transferred) {
+          if (stopping_ && transferred > 0) deadline_ = SteadyClock::now() + kStopWriteStall;
+          return asio::transfer_all()(write_ec, transferred);
+        },
+        [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+          self->writing_ = false;
+          if (write_ec) return self->close();
+          self->answered();
+        });
   }
 
   void answered() {
@@ -366,10 +412,12 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.clear();
     response_.status = status;
     serialize_response_header(response_, ResponseFraming{11, false, false}, header_);
-    begin_phase(context_.options.body_timeout);
+    begin_phase(stopping_ ? kStopWriteStall : context_.options.body_timeout);
     watch_deadline();
+    writing_ = true;
     asio::async_write(socket_, asio::buffer(header_),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->writing_ = false;
                         if (ec) return self->close();
                         beast::error_code ignored;
                         self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
@@ -438,6 +486,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool registered_ = false;
   bool awaiting_header_ = false;
   bool reading_ = false;
+  bool writing_ = false;  // an async_write is pending (see wind_down)
   bool stopping_ = false;
   bool closed_ = false;
 };
@@ -482,14 +531,21 @@ struct Server::Impl {
     // on one thread does not keep new connections from reaching the others. With one thread
     // there is nobody else to serve them anyway.
     if (count > 1) accept_worker = std::make_unique<Worker>();
-    acceptor.emplace((accept_worker ? *accept_worker : *workers.front()).io.get_executor());
+    auto& accept_io = (accept_worker ? *accept_worker : *workers.front()).io;
+    acceptor.emplace(accept_io.get_executor());
+    accept_backoff.emplace(accept_io.get_executor());
+  }
+
+  ~Impl() {
+    if (reserve_descriptor >= 0) ::close(reserve_descriptor);
   }
 
   void accept() {
     acceptor->async_accept([this](beast::error_code ec, Socket socket) {
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-        return accept();  // e.g. too many open files: keep serving the connections we have
+        if (out_of_resources(ec)) return on_accept_exhausted(ec);
+        return accept();  // a connection that failed on its own (aborted, refused by a filter)
       }
       ++context.counters.connections;
       beast::error_code ignored;
@@ -505,6 +561,44 @@ struct Server::Impl {
                      start_session(worker, descriptor.take());
                    });
       }
+      accept();
+    });
+  }
+
+  // accept() failed for want of descriptors (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM).
+  // The connection stays in the backlog and the listening socket stays readable, so accepting
+  // again at once fails again at once: a core spun at 100% and new clients hung until an idle
+  // connection timed out (issue #18). What servers do about it:
+  // - nginx stops accepting for a while (accept_mutex_delay, 500 ms) and tries again; Go's
+  //   net/http sleeps 5 ms doubling to 1 s. Clients wait in the backlog meanwhile.
+  // - libuv and libev (Marc Lehmann's advice) keep a reserve descriptor: on EMFILE they close
+  //   it, accept the queued connections and close them at once, then take the reserve again, so
+  //   a client the server cannot serve learns so at once instead of timing out.
+  // We do both: the reserve turns the queued clients away now, and the pause (which alone
+  // covers ENOBUFS/ENOMEM and a reserve lost to another thread's open()) keeps the acceptor
+  // from spinning. Closing idle keep-alive connections to make room, which nginx does when its
+  // own connection table (not the descriptor limit) is full, would need every worker to be
+  // asked which of its connections is idle at the moment nothing can be opened; idle
+  // connections already leave after header_timeout.
+  void on_accept_exhausted(const beast::error_code& ec) {
+    if (out_of_descriptors(ec) && reserve_descriptor >= 0) {
+      ::close(reserve_descriptor);
+      // Asio made the listener non-blocking for async_accept already; said again here because
+      // a blocking accept() on an empty backlog would hang the acceptor's thread.
+      beast::error_code mode_ec;
+      acceptor->non_blocking(true, mode_ec);
+      const int listener = acceptor->native_handle();
+      for (int i = 0; i < kShedLimit && !mode_ec; ++i) {
+        const int refused = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (refused < 0) break;  // the backlog is empty (EAGAIN), or the reserve went elsewhere
+        ::close(refused);
+      }
+      reserve_descriptor = open_reserve_descriptor();
+    }
+    accept_backoff->expires_after(kAcceptBackoff);
+    accept_backoff->async_wait([this](beast::error_code wait_ec) {
+      if (wait_ec || !acceptor->is_open()) return;
+      if (reserve_descriptor < 0) reserve_descriptor = open_reserve_descriptor();
       accept();
     });
   }
@@ -525,6 +619,10 @@ struct Server::Impl {
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<Worker> accept_worker;  // only with several threads
   std::optional<asio::basic_socket_acceptor<tcp, Executor>> acceptor;
+  std::optional<Timer> accept_backoff;  // on the acceptor's thread, like the acceptor
+  // Held open so that a descriptor can be freed to turn queued clients away when none is left
+  // (see on_accept_exhausted); -1 when it could not be taken.
+  int reserve_descriptor = -1;
   std::size_t next_worker = 0;  // used on the acceptor's thread only
   tcp protocol = tcp::v4();
   std::uint16_t bound_port = 0;
@@ -554,6 +652,7 @@ void Server::start() {
     throw std::runtime_error("cannot listen on " + opts.address + ":" + std::to_string(opts.port) +
                              ": " + e.what());
   }
+  if (im.reserve_descriptor < 0) im.reserve_descriptor = open_reserve_descriptor();
   im.accept();
   im.running = true;
   for (auto& worker : im.workers) {
@@ -572,6 +671,7 @@ void Server::stop() {
   asio::post(im.acceptor->get_executor(), [&im] {
     beast::error_code ignored;
     im.acceptor->close(ignored);
+    im.accept_backoff->cancel();
   });
 
   std::vector<std::shared_ptr<Session>> live;

@@ -96,7 +96,8 @@ class Server {
   // `options.threads` threads of its own.
   void start();
   // Stops accepting, closes idle connections, lets requests in progress finish (up to
-  // stop_timeout), then joins the threads. Idempotent.
+  // stop_timeout), then joins the threads. An answer being written is cut when its peer takes
+  // nothing for a second: a client that never reads does not hold the stop. Idempotent.
   void stop();
 
   std::uint16_t port() const;

@@ -2,6 +2,7 @@
 the 0.0.4 text format; counters grow between scrapes, and the last scrape agrees with the report."""
 import os
 import re
+import socket
 import sys
 import tempfile
 import time
@@ -30,6 +31,22 @@ phases:
       - {{ weight: 3, put: {{ key: "m/{{worker}}-{{seq}}", size: 2KiB }} }}
       - {{ weight: 1, get: {{ key: last }} }}
 seed: 2
+"""
+
+STALLED_SCRAPER_SCENARIO = """
+target:
+  endpoint: embedded
+  bucket: watched
+setup:
+  buckets: [watched]
+phases:
+  - name: short
+    duration: {duration}s
+    rate: 50/s
+    concurrency: 2
+    flow:
+      - put: {{ key: "s/{{worker}}-{{seq}}", size: 1KiB }}
+seed: 3
 """
 
 NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
@@ -135,6 +152,48 @@ class MetricsDuringARun(unittest.TestCase):
                          2048 * value(last, "s3storm_ops_total", op="put", phase="soak", outcome="ok"))
         self.assertGreater(value(last, "s3storm_events_expected_total", type="ObjectCreated:Put"), 0)
         self.assertEqual(value(last, "s3storm_events_unexpected_total", type="ObjectCreated:Put"), 0)
+
+    def test_a_scraper_that_never_reads_does_not_hold_the_run(self):
+        # Issue #18: a --metrics client that asks and never reads kept the run from ending until
+        # the server's stop timeout (5 s) cut it.
+        duration = 2
+        with tempfile.TemporaryDirectory() as d:
+            path = harness.write_scenario(d, STALLED_SCRAPER_SCENARIO.format(duration=duration))
+            report_path = os.path.join(d, "report.json")
+            start = time.monotonic()
+            run = harness.Process([harness.BIN, "run", path, "--metrics", "127.0.0.1:0",
+                                   "--json", report_path, "--quiet"])
+            with run:
+                port = None
+                while port is None:
+                    line = run.proc.stderr.readline()
+                    self.assertTrue(line, "the run ended before printing the metrics address")
+                    m = re.match(r"metrics: http://127\.0\.0\.1:(\d+)/metrics", line)
+                    if m:
+                        port = int(m.group(1))
+                # A receive window of a few KiB and pipelined scrapes that each answer with KiBs:
+                # the server's answers fill the socket and it waits on us, which never read.
+                stuck = socket.socket()
+                stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                stuck.connect(("127.0.0.1", port))
+                stuck.setblocking(False)
+                request = b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * 20000
+                sent = 0
+                try:
+                    while sent < len(request):
+                        sent += stuck.send(request[sent:])
+                except BlockingIOError:
+                    pass  # the server stopped reading: it is writing answers nobody reads
+                try:
+                    run.proc.wait(timeout=60)
+                    wall = time.monotonic() - start
+                finally:
+                    stuck.close()
+                self.assertEqual(run.proc.returncode, 0)
+            report = harness.load_report(report_path)
+        self.assertGreater(sent, 0)
+        self.assertLess(wall, duration + 3)
+        self.assertLess(report["duration_s"], duration + 2)
 
     def test_a_non_loopback_address_is_refused(self):
         r = harness.run_s3storm(["run", os.path.join(harness.SOURCE_DIR, "scenarios", "quickstart.yaml"),

@@ -87,6 +87,25 @@ class Listen(unittest.TestCase):
         self.assertRegex(totals, r"test events\s+0\n")
         self.assertRegex(totals, r"rejected requests\s+1\n")
 
+    def test_control_characters_in_a_key_are_printed_escaped(self):
+        # Issue #18: a NUL in a key ended the printout there and lost the rest of the block.
+        key = "a\u0000b\u001b[2Jc\td\re\u007ff\\g\u009bh-end"
+        proc, port = self.start()
+        self.assertEqual(post(port, s3_event("ObjectCreated:Put", key, 7, "e7")), 200)
+        self.assertEqual(post(port, s3_event("ObjectCreated:Put", "next.txt", 1, "e1")), 200)
+        out = self.stop(proc)
+
+        self.assertNotRegex(out, "[\x00-\x09\x0b-\x1f\x7f\x80-\x9f]")  # nothing a terminal acts on
+        stamped = [line[20:] for line in out.splitlines() if re.match(STAMP + " ", line)]
+        self.assertEqual(stamped[:9], [
+            "S3 Event Detected", "-------------------------------",
+            "Event Type: ObjectCreated:Put (Put)", "Timestamp:  2025-11-07T09:41:23.870Z",
+            "Bucket:     test-bucket", "Object:     a\\x00b\\x1b[2Jc\\x09d\\x0de\\x7ff\\\\g\\u009bh-end",
+            "Size:       7 bytes", "ETag:       e7", "-------------------------------",
+        ])
+        self.assertIn("Object:     next.txt", stamped)
+        self.assertRegex(out, r"ObjectCreated:Put\s+2\n")
+
     def test_token_is_required_when_set_and_never_printed(self):
         proc, port = self.start("--auth-token", "hunter2-secret")
         event = s3_event("ObjectCreated:Put", "k", 1, "e")

@@ -46,6 +46,20 @@ class RawSocket {
     return out;
   }
 
+  // Reads up to `limit` bytes (one read_some at a time, until `limit` or the peer closes) and
+  // drops them; returns how many arrived, 0 once the peer has closed.
+  std::size_t read_some_bytes(std::size_t limit) {
+    std::size_t total = 0;
+    boost::system::error_code ec;
+    char chunk[65536];
+    while (total < limit) {
+      const std::size_t n = socket_.read_some(boost::asio::buffer(chunk), ec);
+      total += n;
+      if (ec) break;
+    }
+    return total;
+  }
+
   boost::system::error_code last_error() const { return last_error_; }
 
  private:

@@ -425,5 +425,51 @@ TEST(Server, StopsWhileClientsOnSeveralThreadsKeepConnecting) {
   EXPECT_GE(server.counters().requests, 200u);
 }
 
+TEST(Server, StopCutsAnAnswerItsPeerDoesNotRead) {
+  // A client that asks for a large answer and never reads leaves the server writing; stop()
+  // cuts it after a second without progress instead of waiting for all of stop_timeout.
+  ServerOptions opts;
+  opts.stop_timeout = 10s;
+  Server server(opts, [](const ServerRequest&, ServerResponse& res) {
+    res.body.assign(32 * 1024 * 1024, 'x');  // far more than the socket buffers hold
+  });
+  server.start();
+  RawSocket client(server.port());
+  client.send("GET /big HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::this_thread::sleep_for(200ms);  // the server fills the buffers and waits on us
+  const auto start = std::chrono::steady_clock::now();
+  server.stop();
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, 900ms);  // the answer had a second to move
+  EXPECT_LT(took, 3s);
+  const auto got = client.read_all();
+  EXPECT_LT(got.size(), 32u * 1024 * 1024);  // cut, not finished
+}
+
+TEST(Server, StopLetsAPeerThatReadsFinishItsAnswer) {
+  ServerOptions opts;
+  opts.stop_timeout = 10s;
+  Server server(opts, [](const ServerRequest&, ServerResponse& res) {
+    res.body.assign(8 * 1024 * 1024, 'x');
+  });
+  server.start();
+  RawSocket client(server.port());
+  client.send("GET /big HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::this_thread::sleep_for(200ms);
+  // Read slowly, but steadily: 256 KiB every 50 ms, about 2 s for the whole answer.
+  std::thread reader([&] {
+    std::size_t total = 0;
+    for (;;) {
+      const auto got = client.read_some_bytes(256 * 1024);
+      if (got == 0) break;
+      total += got;
+      std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_GT(total, 8u * 1024 * 1024);  // the whole body (and the header) arrived
+  });
+  server.stop();
+  reader.join();
+}
+
 }  // namespace
 }  // namespace s3storm::http
