@@ -16,6 +16,7 @@
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
 #include "sigv4/uri_encoding.hpp"
+#include "util/ascii.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -48,11 +49,6 @@ struct ParsedUrl {
   std::string query;  // wire form, no '?'
 };
 
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 bool is_token(std::string_view text) {
   if (text.empty()) return false;
   for (char c : text) {
@@ -70,7 +66,7 @@ ParsedUrl parse_url(const std::string& url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) throw fail("expected http://host[:port]/path");
   ParsedUrl out;
-  out.scheme = lower(url.substr(0, scheme_end));
+  out.scheme = ascii::lower_copy(url.substr(0, scheme_end));
   if (out.scheme != "http" && out.scheme != "https") throw fail("scheme must be http or https");
   std::string rest = url.substr(scheme_end + 3);
   if (const auto hash = rest.find('#'); hash != std::string::npos) rest.resize(hash);  // never sent
@@ -93,7 +89,7 @@ ParsedUrl parse_url(const std::string& url) {
     if (colon != std::string::npos) port = authority.substr(colon + 1);
   }
   if (host.empty()) throw fail("missing host");
-  host = lower(host);
+  host = ascii::lower_copy(host);
   if (!port.empty()) {
     const bool digits =
         port.find_first_not_of("0123456789") == std::string::npos && port.size() <= 5;
@@ -146,7 +142,7 @@ std::vector<GivenHeader> parse_headers(const std::vector<std::string>& given) {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
       value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    const std::string lowered = lower(name);
+    const std::string lowered = ascii::lower_copy(name);
     if (lowered == "authorization" || lowered == "x-amz-date" ||
         lowered == "x-amz-content-sha256" || lowered == "x-amz-security-token") {
       throw UsageError("--header: " + name +
@@ -222,7 +218,7 @@ int run_sign(const SignOptions& options) {
 
   std::vector<Header> headers;
   bool has_host = false;
-  for (const auto& header : given) has_host = has_host || lower(header.name) == "host";
+  for (const auto& header : given) has_host = has_host || ascii::iequals(header.name, "host");
   if (!has_host) headers.push_back({"host", url.host_header});
   for (const auto& header : given) headers.push_back({header.name, header.value});
 

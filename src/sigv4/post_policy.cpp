@@ -1,11 +1,11 @@
 #include "sigv4/post_policy.hpp"
 
-#include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "sigv4/crypto.hpp"
 #include "sigv4/signing_key_cache.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::sigv4 {
 namespace {
@@ -41,12 +41,6 @@ std::optional<std::chrono::sys_seconds> parse_iso8601(std::string_view text) {
   const auto parsed = AmzDate::parse(std::string_view(compact, 16));
   if (!parsed) return std::nullopt;
   return parsed->time();
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Form fields that S3 does not require the policy to mention.
@@ -130,7 +124,7 @@ VerifyResult verify_post_form(const std::map<std::string, std::string>& raw_fiel
                               const SecretLookup& lookup, std::chrono::system_clock::time_point now,
                               std::uint64_t content_length) {
   std::map<std::string, std::string> fields;
-  for (const auto& [name, value] : raw_fields) fields[lower(name)] = value;
+  for (const auto& [name, value] : raw_fields) fields[ascii::lower_copy(name)] = value;
   const auto get = [&](const char* name) -> const std::string* {
     const auto it = fields.find(name);
     return it == fields.end() ? nullptr : &it->second;
@@ -186,14 +180,14 @@ VerifyResult verify_post_form(const std::map<std::string, std::string>& raw_fiel
   for (const auto& condition : document["conditions"]) {
     if (condition.is_object()) {
       for (const auto& [name, value] : condition.items()) {
-        const std::string field = lower(name);
+        const std::string field = ascii::lower_copy(name);
         const std::string* actual = get(field.c_str());
         covered[field] = true;
         if (!value.is_string() || !actual || *actual != value.get<std::string>())
           return violation(name);
       }
     } else if (condition.is_array() && condition.size() == 3 && condition[0].is_string()) {
-      const std::string op = lower(condition[0].get<std::string>());
+      const std::string op = ascii::lower_copy(condition[0].get<std::string>());
       if (op == "content-length-range") {
         if (!condition[1].is_number_unsigned() || !condition[2].is_number_unsigned() ||
             content_length < condition[1].get<std::uint64_t>() ||
@@ -204,7 +198,7 @@ VerifyResult verify_post_form(const std::map<std::string, std::string>& raw_fiel
       }
       if (!condition[1].is_string() || !condition[2].is_string())
         return violation(condition.dump());
-      std::string field = lower(condition[1].get<std::string>());
+      std::string field = ascii::lower_copy(condition[1].get<std::string>());
       if (field.starts_with("$")) field.erase(0, 1);
       const std::string expected_value = condition[2].get<std::string>();
       const std::string* actual = get(field.c_str());

@@ -6,25 +6,13 @@
 #include <set>
 
 #include "target/s3_error.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::target {
 
 namespace {
 
 using Clock = std::chrono::system_clock;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 [[noreturn]] void malformed(const std::string& why) {
   throw S3Error(ErrorCode::kMalformedPOSTRequest,
@@ -62,13 +50,13 @@ std::string json_text(const nlohmann::json& value) {
 
 std::string_view PostForm::field(std::string_view name) const {
   for (const auto& [n, v] : fields) {
-    if (iequals(n, name)) return v;
+    if (ascii::iequals(n, name)) return v;
   }
   return {};
 }
 
 PostForm parse_post_form(std::string_view content_type, std::string_view body) {
-  if (lower(content_type).rfind("multipart/form-data", 0) != 0) {
+  if (!ascii::istarts_with(content_type, "multipart/form-data")) {
     malformed("The Content-Type must be multipart/form-data.");
   }
   const std::string boundary = parameter(content_type, "boundary");
@@ -102,15 +90,15 @@ PostForm parse_post_form(std::string_view content_type, std::string_view body) {
       const std::string_view header_name = line.substr(0, colon);
       std::string_view value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      if (iequals(header_name, "content-disposition")) {
+      if (ascii::iequals(header_name, "content-disposition")) {
         name = parameter(value, "name");
         filename = parameter(value, "filename");
-      } else if (iequals(header_name, "content-type")) {
+      } else if (ascii::iequals(header_name, "content-type")) {
         part_type = std::string(value);
       }
     }
     if (name.empty()) malformed("A part has no field name.");
-    if (iequals(name, "file")) {
+    if (ascii::iequals(name, "file")) {
       form.has_file = true;
       form.file = std::string(content);
       form.filename = std::move(filename);
@@ -189,7 +177,7 @@ void check_post_policy(std::string_view policy_json, std::string_view bucket, st
   for (const auto& condition : policy["conditions"]) {
     if (condition.is_object()) {
       for (const auto& [name, expected] : condition.items()) {
-        const std::string field = lower(name);
+        const std::string field = ascii::lower_copy(name);
         covered.insert(field);
         if (value_of(field) != json_text(expected)) {
           policy_failed("Policy Condition failed: [\"eq\", \"$" + name + "\", \"" +
@@ -201,7 +189,7 @@ void check_post_policy(std::string_view policy_json, std::string_view bucket, st
     if (!condition.is_array() || condition.size() != 3 || !condition[0].is_string()) {
       throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid condition.");
     }
-    const std::string op = lower(condition[0].get<std::string>());
+    const std::string op = ascii::lower_copy(condition[0].get<std::string>());
     if (op == "content-length-range") {
       if (!condition[1].is_number_integer() || !condition[2].is_number_integer()) {
         throw S3Error(ErrorCode::kInvalidPolicyDocument,
@@ -227,7 +215,7 @@ void check_post_policy(std::string_view policy_json, std::string_view bucket, st
       throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid condition.");
     }
     const std::string name = condition[1].get<std::string>().substr(1);
-    const std::string field = lower(name);
+    const std::string field = ascii::lower_copy(name);
     const std::string expected = condition[2].get<std::string>();
     covered.insert(field);
     const std::string actual = value_of(field);
@@ -250,7 +238,7 @@ void check_post_policy(std::string_view policy_json, std::string_view bucket, st
   static const std::set<std::string> kExempt{"policy", "x-amz-signature", "file", "awsaccesskeyid",
                                              "signature"};
   for (const auto& [name, value] : form.fields) {
-    const std::string field = lower(name);
+    const std::string field = ascii::lower_copy(name);
     if (kExempt.count(field) || field.rfind("x-ignore-", 0) == 0) continue;
     if (!covered.count(field)) {
       policy_failed("Extra input fields: " + name);
