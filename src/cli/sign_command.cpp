@@ -17,6 +17,7 @@
 #include "sigv4/signer.hpp"
 #include "sigv4/uri_encoding.hpp"
 #include "util/ascii.hpp"
+#include "util/hex.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -121,7 +122,7 @@ std::string hash_file(const std::string& path) {
     hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) throw UsageError("--body-file: error reading " + path);
-  return to_hex(hash.finish());
+  return hex::encode(hash.finish());
 }
 
 struct GivenHeader {

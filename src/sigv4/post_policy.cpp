@@ -6,6 +6,7 @@
 #include "sigv4/crypto.hpp"
 #include "sigv4/signing_key_cache.hpp"
 #include "util/ascii.hpp"
+#include "util/hex.hpp"
 
 namespace s3storm::sigv4 {
 namespace {
@@ -99,8 +100,8 @@ std::string PostPolicy::to_json() const {
 std::string sign_policy(std::string_view base64_policy, std::string_view secret,
                         std::string_view date, std::string_view region) {
   const Digest key = derive_signing_key(secret, date, region, "s3");
-  return to_hex(hmac_sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
-                            base64_policy));
+  return hex::encode(hmac_sha256(
+      std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), base64_policy));
 }
 
 FormFields sign_post_policy(PostPolicy policy, const Credentials& credentials,

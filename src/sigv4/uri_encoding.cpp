@@ -1,25 +1,18 @@
 #include "sigv4/uri_encoding.hpp"
 
+#include "util/hex.hpp"
+
 namespace s3storm::sigv4 {
 namespace {
 
-constexpr char kUpperHex[] = "0123456789ABCDEF";
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 void append_escape(std::string& out, unsigned char c) {
-  const char escape[3] = {'%', kUpperHex[c >> 4], kUpperHex[c & 0x0f]};
+  const char escape[3] = {'%', hex::kUpperDigits[c >> 4], hex::kUpperDigits[c & 0x0f]};
   out.append(escape, 3);
 }
 
 bool is_escape_at(std::string_view text, std::size_t i) {
-  return i + 2 < text.size() + 0 && text[i] == '%' && hex_value(text[i + 1]) >= 0 &&
-         hex_value(text[i + 2]) >= 0;
+  return i + 2 < text.size() + 0 && text[i] == '%' && hex::digit_value(text[i + 1]) >= 0 &&
+         hex::digit_value(text[i + 2]) >= 0;
 }
 
 }  // namespace
@@ -108,7 +101,8 @@ void append_uri_decoded(std::string& out, std::string_view text, bool plus_is_sp
     const char c = text[i];
     if (c == '%' && is_escape_at(text, i)) {
       out.append(text.data() + run, i - run);
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      out.push_back(
+          static_cast<char>(hex::digit_value(text[i + 1]) * 16 + hex::digit_value(text[i + 2])));
       i += 3;
       run = i;
     } else if (plus_is_space && c == '+') {
