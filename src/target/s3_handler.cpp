@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "s3/xml_requests.hpp"
+#include "sigv4/crypto.hpp"
 #include "sigv4/uri_encoding.hpp"
 #include "target/byte_range.hpp"
 #include "target/crypto.hpp"
@@ -467,7 +468,7 @@ void S3Handler::post_object(Context& context) {
   }
   auth_.verify_policy_signature(policy, form.field("x-amz-credential"),
                                 form.field("x-amz-signature"));
-  const auto policy_json = base64_decode(policy);
+  const auto policy_json = sigv4::base64_decode(policy);
   if (!policy_json) {
     throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid Base64 Encoding.");
   }

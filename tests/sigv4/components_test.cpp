@@ -229,6 +229,11 @@ TEST(Crypto, Base64RoundTripsAndRejectsGarbage) {
   EXPECT_EQ(base64_decode("Zm9vYmFy").value(), "foobar");
   EXPECT_FALSE(base64_decode("Zm9v!mFy"));
   EXPECT_FALSE(base64_decode("Zm9"));
+  // OpenSSL's decoder alone skips blanks at either end; the client and the target both read only
+  // the base64 alphabet.
+  EXPECT_FALSE(base64_decode(" Zm9vYmF"));
+  EXPECT_FALSE(base64_decode("Zm9vYmF\n"));
+  EXPECT_FALSE(base64_decode("Zm9v\nYmFy"));
 }
 
 TEST(Crypto, HexChecksAndConstantTimeCompare) {
