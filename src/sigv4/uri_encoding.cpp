@@ -15,6 +15,25 @@ bool is_escape_at(std::string_view text, std::size_t i) {
          hex::digit_value(text[i + 2]) >= 0;
 }
 
+// The space_as_plus variant is a template argument so the signer's loop has no test for it.
+template <bool space_as_plus>
+void append_encoded(std::string& out, std::string_view text, bool keep_slash) {
+  // Copy runs of literal bytes in one append: keys are mostly unreserved characters.
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (is_unreserved(c) || (keep_slash && c == '/')) continue;
+    out.append(text.data() + run_start, i - run_start);
+    if (space_as_plus && c == ' ') {
+      out.push_back('+');
+    } else {
+      append_escape(out, c);
+    }
+    run_start = i + 1;
+  }
+  out.append(text.data() + run_start, text.size() - run_start);
+}
+
 }  // namespace
 
 bool is_unreserved(unsigned char c) {
@@ -23,16 +42,11 @@ bool is_unreserved(unsigned char c) {
 }
 
 void append_uri_encoded(std::string& out, std::string_view text, bool keep_slash) {
-  // Copy runs of literal bytes in one append: keys are mostly unreserved characters.
-  std::size_t run_start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (is_unreserved(c) || (keep_slash && c == '/')) continue;
-    out.append(text.data() + run_start, i - run_start);
-    append_escape(out, c);
-    run_start = i + 1;
-  }
-  out.append(text.data() + run_start, text.size() - run_start);
+  append_encoded<false>(out, text, keep_slash);
+}
+
+void append_event_key_encoded(std::string& out, std::string_view key) {
+  append_encoded<true>(out, key, /*keep_slash=*/true);
 }
 
 void append_wire_encoded(std::string& out, std::string_view text, bool keep_slash,

@@ -6,27 +6,9 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-namespace s3storm::target {
+#include "sigv4/uri_encoding.hpp"
 
-std::string encode_event_key(std::string_view key) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(key.size() + 8);
-  for (const char c : key) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-        (byte >= '0' && byte <= '9') || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += c;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    }
-  }
-  return out;
-}
+namespace s3storm::target {
 
 std::string format_event_time(std::chrono::system_clock::time_point time) {
   const auto since_epoch = time.time_since_epoch();
@@ -53,7 +35,9 @@ namespace {
 
 nlohmann::ordered_json record(const EventDetails& event) {
   nlohmann::ordered_json object;
-  object["key"] = encode_event_key(event.key);
+  std::string key;
+  sigv4::append_event_key_encoded(key, event.key);
+  object["key"] = std::move(key);
   if (event.size) {
     object["size"] = *event.size;
     object["eTag"] = event.etag;

@@ -65,6 +65,22 @@ TEST(UriEncoding, NormalizesDotSegmentsAndRepeatedSlashesLikeBotocore) {
   EXPECT_EQ(normalized("/../a"), "/a");
 }
 
+std::string event_key(std::string_view key) {
+  std::string out;
+  append_event_key_encoded(out, key);
+  return out;
+}
+
+TEST(UriEncoding, EventKeysAreFormStyleAndDecodeBack) {
+  EXPECT_EQ(event_key("plain-key_1.~txt"), "plain-key_1.~txt");
+  EXPECT_EQ(event_key("a b"), "a+b");
+  EXPECT_EQ(event_key("dir/a+b=c&d%"), "dir/a%2Bb%3Dc%26d%25");
+  EXPECT_EQ(event_key("\xe2\x82\xac"), "%E2%82%AC");
+  for (const char* key : {"dir/a b+c \xc3\xa9.txt", "100% +", "%2B"}) {
+    EXPECT_EQ(uri_decode(event_key(key), /*plus_is_space=*/true), key) << key;
+  }
+}
+
 TEST(UriEncoding, DecodesEscapesAndKeepsMalformedOnes) {
   EXPECT_EQ(uri_decode("a%2Fb%20c%zz+"), "a/b c%zz+");
 }
