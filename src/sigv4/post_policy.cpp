@@ -1,48 +1,15 @@
 #include "sigv4/post_policy.hpp"
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "sigv4/crypto.hpp"
 #include "sigv4/signing_key_cache.hpp"
 #include "util/ascii.hpp"
 #include "util/hex.hpp"
+#include "util/iso_time.hpp"
 
 namespace s3storm::sigv4 {
 namespace {
-
-std::string iso8601_millis(std::chrono::system_clock::time_point time) {
-  using namespace std::chrono;
-  const auto ms = floor<milliseconds>(time);
-  const sys_days day = floor<days>(ms);
-  const year_month_day ymd{day};
-  const hh_mm_ss<milliseconds> clock{ms - day};
-  char buffer[32];
-  std::snprintf(
-      buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-      static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-      static_cast<int>(clock.seconds().count()), static_cast<int>(clock.subseconds().count()));
-  return buffer;
-}
-
-// "2015-12-30T12:00:00.000Z" or without milliseconds.
-std::optional<std::chrono::sys_seconds> parse_iso8601(std::string_view text) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  char tail[8] = {};
-  const std::string copy(text);
-  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &s, tail) < 6) {
-    return std::nullopt;
-  }
-  const std::string_view rest(tail);
-  if (rest != "Z" && !(rest.size() == 5 && rest[0] == '.' && rest.back() == 'Z'))
-    return std::nullopt;
-  char compact[17];
-  std::snprintf(compact, sizeof compact, "%04d%02d%02dT%02d%02d%02dZ", y, mo, d, h, mi, s);
-  const auto parsed = AmzDate::parse(std::string_view(compact, 16));
-  if (!parsed) return std::nullopt;
-  return parsed->time();
-}
 
 // Form fields that S3 does not require the policy to mention.
 bool exempt_from_policy(std::string_view name) {
@@ -92,7 +59,7 @@ std::string PostPolicy::to_json() const {
     }
   }
   nlohmann::ordered_json document;
-  document["expiration"] = iso8601_millis(expiration_);
+  document["expiration"] = format_iso8601(expiration_);
   document["conditions"] = std::move(conditions);
   return document.dump();
 }

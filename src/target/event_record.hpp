@@ -32,9 +32,6 @@ std::string event_record_json(const EventDetails& event);
 // The message a webhook or queue receives: {"Records":[<record>]}.
 std::string event_message_json(const EventDetails& event);
 
-// "2026-11-25T20:01:02.345Z"
-std::string format_event_time(std::chrono::system_clock::time_point time);
-
 // A process-wide increasing hex sequencer (as S3 orders events for one key by it).
 std::string next_sequencer();
 

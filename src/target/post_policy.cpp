@@ -1,12 +1,12 @@
 #include "target/post_policy.hpp"
 
 #include <algorithm>
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "target/s3_error.hpp"
 #include "util/ascii.hpp"
+#include "util/iso_time.hpp"
 
 namespace s3storm::target {
 
@@ -110,45 +110,6 @@ PostForm parse_post_form(std::string_view content_type, std::string_view body) {
   }
   if (!form.has_file) malformed("The form has no file field.");
   return form;
-}
-
-std::optional<Clock::time_point> parse_iso8601(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS[.fff]Z
-  if (text.size() < 20 || text.back() != 'Z' || text[4] != '-' || text[7] != '-' ||
-      text[10] != 'T' || text[13] != ':' || text[16] != ':') {
-    return std::nullopt;
-  }
-  auto number = [&](std::size_t at, std::size_t length) {
-    int value = 0;
-    for (std::size_t i = at; i < at + length; ++i) {
-      if (text[i] < '0' || text[i] > '9') return -1;
-      value = value * 10 + (text[i] - '0');
-    }
-    return value;
-  };
-  std::tm tm{};
-  tm.tm_year = number(0, 4) - 1900;
-  tm.tm_mon = number(5, 2) - 1;
-  tm.tm_mday = number(8, 2);
-  tm.tm_hour = number(11, 2);
-  tm.tm_min = number(14, 2);
-  tm.tm_sec = number(17, 2);
-  if (tm.tm_year < 0 || tm.tm_mon < 0 || tm.tm_mday < 1 || tm.tm_hour < 0 || tm.tm_min < 0 ||
-      tm.tm_sec < 0) {
-    return std::nullopt;
-  }
-  auto time = Clock::from_time_t(timegm(&tm));
-  if (text.size() > 20) {
-    if (text[19] != '.') return std::nullopt;
-    const std::string_view fraction = text.substr(20, text.size() - 21);
-    if (fraction.empty() || fraction.size() > 9) return std::nullopt;
-    const int value = number(20, fraction.size());
-    if (value < 0) return std::nullopt;
-    long long nanos = value;
-    for (std::size_t i = fraction.size(); i < 9; ++i) nanos *= 10;
-    time += std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(nanos));
-  }
-  return time;
 }
 
 void check_post_policy(std::string_view policy_json, std::string_view bucket, std::string_view key,

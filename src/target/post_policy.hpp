@@ -5,7 +5,6 @@
 // content-length-range, and no field left uncovered), as S3 checks them.
 
 #include <chrono>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,8 +31,5 @@ PostForm parse_post_form(std::string_view content_type, std::string_view body);
 // field), EntityTooLarge / EntityTooSmall (content-length-range), InvalidPolicyDocument.
 void check_post_policy(std::string_view policy_json, std::string_view bucket, std::string_view key,
                        const PostForm& form, std::chrono::system_clock::time_point now);
-
-// "2026-11-25T20:00:00.000Z" or without fraction; nullopt when malformed.
-std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
 
 }  // namespace s3storm::target
