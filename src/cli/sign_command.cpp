@@ -18,6 +18,7 @@
 #include "sigv4/uri_encoding.hpp"
 #include "util/ascii.hpp"
 #include "util/hex.hpp"
+#include "util/url.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -61,46 +62,14 @@ bool is_token(std::string_view text) {
 }
 
 ParsedUrl parse_url(const std::string& url) {
-  const auto fail = [&](const std::string& why) {
-    return UsageError("--url: " + why + ": " + url);
-  };
-  const std::size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) throw fail("expected http://host[:port]/path");
+  std::string_view why;
+  const auto split = split_http_url(url, &why);
+  if (!split) throw UsageError("--url: " + std::string(why) + ": " + url);
   ParsedUrl out;
-  out.scheme = ascii::lower_copy(url.substr(0, scheme_end));
-  if (out.scheme != "http" && out.scheme != "https") throw fail("scheme must be http or https");
-  std::string rest = url.substr(scheme_end + 3);
-  if (const auto hash = rest.find('#'); hash != std::string::npos) rest.resize(hash);  // never sent
-  const std::size_t authority_end = rest.find_first_of("/?");
-  std::string authority = rest.substr(0, authority_end);
-  const std::string target = authority_end == std::string::npos ? "" : rest.substr(authority_end);
-  if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-  std::string host, port;
-  if (authority.starts_with("[")) {
-    const auto close = authority.find(']');
-    if (close == std::string::npos) throw fail("unterminated IPv6 address");
-    host = authority.substr(0, close + 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') throw fail("unexpected text after IPv6 address");
-      port = authority.substr(close + 2);
-    }
-  } else {
-    const auto colon = authority.rfind(':');
-    host = authority.substr(0, colon);
-    if (colon != std::string::npos) port = authority.substr(colon + 1);
-  }
-  if (host.empty()) throw fail("missing host");
-  host = ascii::lower_copy(host);
-  if (!port.empty()) {
-    const bool digits =
-        port.find_first_not_of("0123456789") == std::string::npos && port.size() <= 5;
-    if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) throw fail("invalid port");
-    port = std::to_string(std::stoi(port));
-  }
-  out.authority = authority;  // the printed URL keeps the host as the user wrote it
-  const bool default_port = port.empty() || (out.scheme == "http" && port == "80") ||
-                            (out.scheme == "https" && port == "443");
-  out.host_header = default_port ? host : host + ":" + port;
+  out.scheme = split->https ? "https" : "http";
+  out.authority = split->authority;  // the printed URL keeps the host as the user wrote it
+  out.host_header = host_header(ascii::lower_copy(split->host), split->port, split->https);
+  const std::string target = split->target.substr(0, split->target.find('#'));  // never sent
 
   const std::size_t question = target.find('?');
   const std::string path = target.substr(0, question);
