@@ -1,12 +1,8 @@
 #include "target/post_policy.hpp"
 
-#include <algorithm>
-#include <nlohmann/json.hpp>
-#include <set>
-
+#include "sigv4/post_policy.hpp"
 #include "target/s3_error.hpp"
 #include "util/ascii.hpp"
-#include "util/iso_time.hpp"
 
 namespace s3storm::target {
 
@@ -40,10 +36,6 @@ std::string parameter(std::string_view header, std::string_view name) {
     at = after;
   }
   return {};
-}
-
-std::string json_text(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 }  // namespace
@@ -114,96 +106,30 @@ PostForm parse_post_form(std::string_view content_type, std::string_view body) {
 
 void check_post_policy(std::string_view policy_json, std::string_view bucket, std::string_view key,
                        const PostForm& form, Clock::time_point now) {
-  const auto policy = nlohmann::json::parse(policy_json, nullptr, false);
-  if (policy.is_discarded() || !policy.is_object() || !policy.contains("expiration") ||
-      !policy["expiration"].is_string() || !policy.contains("conditions") ||
-      !policy["conditions"].is_array()) {
-    throw S3Error(ErrorCode::kInvalidPolicyDocument,
-                  "Invalid Policy: the policy must be a JSON object with expiration and "
-                  "conditions.");
-  }
-  const auto expiration = parse_iso8601(policy["expiration"].get<std::string>());
-  if (!expiration) {
-    throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid 'expiration' value.");
-  }
-  if (now > *expiration) policy_failed("Policy expired.");
-
-  // The value a condition sees for a field: the bucket and key come from the request.
-  auto value_of = [&](const std::string& name) -> std::string {
-    if (name == "bucket") return std::string(bucket);
-    if (name == "key") return std::string(key);
-    return std::string(form.field(name));
-  };
-  std::set<std::string> covered{"bucket"};
-  for (const auto& condition : policy["conditions"]) {
-    if (condition.is_object()) {
-      for (const auto& [name, expected] : condition.items()) {
-        const std::string field = ascii::lower_copy(name);
-        covered.insert(field);
-        if (value_of(field) != json_text(expected)) {
-          policy_failed("Policy Condition failed: [\"eq\", \"$" + name + "\", \"" +
-                        json_text(expected) + "\"]");
-        }
-      }
-      continue;
-    }
-    if (!condition.is_array() || condition.size() != 3 || !condition[0].is_string()) {
-      throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid condition.");
-    }
-    const std::string op = ascii::lower_copy(condition[0].get<std::string>());
-    if (op == "content-length-range") {
-      if (!condition[1].is_number_integer() || !condition[2].is_number_integer()) {
-        throw S3Error(ErrorCode::kInvalidPolicyDocument,
-                      "Invalid Policy: content-length-range needs two integers.");
-      }
-      const auto size = static_cast<long long>(form.file.size());
-      if (size > condition[2].get<long long>()) {
-        throw S3Error(ErrorCode::kEntityTooLarge,
-                      "Your proposed upload exceeds the maximum allowed size")
-            .with("ProposedSize", std::to_string(size))
-            .with("MaxSizeAllowed", std::to_string(condition[2].get<long long>()));
-      }
-      if (size < condition[1].get<long long>()) {
-        throw S3Error(ErrorCode::kEntityTooSmall,
-                      "Your proposed upload is smaller than the minimum allowed size")
-            .with("ProposedSize", std::to_string(size))
-            .with("MinSizeAllowed", std::to_string(condition[1].get<long long>()));
-      }
-      continue;
-    }
-    if (!condition[1].is_string() || !condition[2].is_string() ||
-        condition[1].get<std::string>().rfind('$', 0) != 0) {
-      throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid condition.");
-    }
-    const std::string name = condition[1].get<std::string>().substr(1);
-    const std::string field = ascii::lower_copy(name);
-    const std::string expected = condition[2].get<std::string>();
-    covered.insert(field);
-    const std::string actual = value_of(field);
-    if (op == "eq") {
-      if (actual != expected) {
-        policy_failed("Policy Condition failed: [\"eq\", \"$" + name + "\", \"" + expected + "\"]");
-      }
-    } else if (op == "starts-with") {
-      if (actual.rfind(expected, 0) != 0) {
-        policy_failed("Policy Condition failed: [\"starts-with\", \"$" + name + "\", \"" +
-                      expected + "\"]");
-      }
-    } else {
-      throw S3Error(ErrorCode::kInvalidPolicyDocument,
-                    "Invalid Policy: Invalid Condition: unknown operator " + op);
-    }
-  }
-
-  // Every field the form sends must be allowed by some condition, except these.
-  static const std::set<std::string> kExempt{"policy", "x-amz-signature", "file", "awsaccesskeyid",
-                                             "signature"};
-  for (const auto& [name, value] : form.fields) {
-    const std::string field = ascii::lower_copy(name);
-    if (kExempt.count(field) || field.rfind("x-ignore-", 0) == 0) continue;
-    if (!covered.count(field)) {
-      policy_failed("Extra input fields: " + name);
-    }
+  const sigv4::PolicyCheck check =
+      sigv4::check_post_policy(policy_json, bucket, key, form.fields, form.file.size(), now);
+  using sigv4::PolicyVerdict;
+  switch (check.verdict) {
+    case PolicyVerdict::ok:
+      return;
+    case PolicyVerdict::invalid_document:
+      throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: " + check.detail);
+    case PolicyVerdict::expired:
+      policy_failed(check.detail);
+    case PolicyVerdict::condition_failed:
+      policy_failed("Policy Condition failed: " + check.detail);
+    case PolicyVerdict::extra_field:
+      policy_failed("Extra input fields: " + check.detail);
+    case PolicyVerdict::too_large:
+      throw S3Error(ErrorCode::kEntityTooLarge,
+                    "Your proposed upload exceeds the maximum allowed size")
+          .with("ProposedSize", std::to_string(form.file.size()))
+          .with("MaxSizeAllowed", std::to_string(check.limit));
+    case PolicyVerdict::too_small:
+      throw S3Error(ErrorCode::kEntityTooSmall,
+                    "Your proposed upload is smaller than the minimum allowed size")
+          .with("ProposedSize", std::to_string(form.file.size()))
+          .with("MinSizeAllowed", std::to_string(check.limit));
   }
 }
 
