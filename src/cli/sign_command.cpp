@@ -16,6 +16,9 @@
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
 #include "sigv4/uri_encoding.hpp"
+#include "util/ascii.hpp"
+#include "util/hex.hpp"
+#include "util/url.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -48,11 +51,6 @@ struct ParsedUrl {
   std::string query;  // wire form, no '?'
 };
 
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 bool is_token(std::string_view text) {
   if (text.empty()) return false;
   for (char c : text) {
@@ -64,46 +62,14 @@ bool is_token(std::string_view text) {
 }
 
 ParsedUrl parse_url(const std::string& url) {
-  const auto fail = [&](const std::string& why) {
-    return UsageError("--url: " + why + ": " + url);
-  };
-  const std::size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) throw fail("expected http://host[:port]/path");
+  std::string_view why;
+  const auto split = split_http_url(url, &why);
+  if (!split) throw UsageError("--url: " + std::string(why) + ": " + url);
   ParsedUrl out;
-  out.scheme = lower(url.substr(0, scheme_end));
-  if (out.scheme != "http" && out.scheme != "https") throw fail("scheme must be http or https");
-  std::string rest = url.substr(scheme_end + 3);
-  if (const auto hash = rest.find('#'); hash != std::string::npos) rest.resize(hash);  // never sent
-  const std::size_t authority_end = rest.find_first_of("/?");
-  std::string authority = rest.substr(0, authority_end);
-  const std::string target = authority_end == std::string::npos ? "" : rest.substr(authority_end);
-  if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-  std::string host, port;
-  if (authority.starts_with("[")) {
-    const auto close = authority.find(']');
-    if (close == std::string::npos) throw fail("unterminated IPv6 address");
-    host = authority.substr(0, close + 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') throw fail("unexpected text after IPv6 address");
-      port = authority.substr(close + 2);
-    }
-  } else {
-    const auto colon = authority.rfind(':');
-    host = authority.substr(0, colon);
-    if (colon != std::string::npos) port = authority.substr(colon + 1);
-  }
-  if (host.empty()) throw fail("missing host");
-  host = lower(host);
-  if (!port.empty()) {
-    const bool digits =
-        port.find_first_not_of("0123456789") == std::string::npos && port.size() <= 5;
-    if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) throw fail("invalid port");
-    port = std::to_string(std::stoi(port));
-  }
-  out.authority = authority;  // the printed URL keeps the host as the user wrote it
-  const bool default_port = port.empty() || (out.scheme == "http" && port == "80") ||
-                            (out.scheme == "https" && port == "443");
-  out.host_header = default_port ? host : host + ":" + port;
+  out.scheme = split->https ? "https" : "http";
+  out.authority = split->authority;  // the printed URL keeps the host as the user wrote it
+  out.host_header = host_header(ascii::lower_copy(split->host), split->port, split->https);
+  const std::string target = split->target.substr(0, split->target.find('#'));  // never sent
 
   const std::size_t question = target.find('?');
   const std::string path = target.substr(0, question);
@@ -125,7 +91,7 @@ std::string hash_file(const std::string& path) {
     hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) throw UsageError("--body-file: error reading " + path);
-  return to_hex(hash.finish());
+  return hex::encode(hash.finish());
 }
 
 struct GivenHeader {
@@ -146,7 +112,7 @@ std::vector<GivenHeader> parse_headers(const std::vector<std::string>& given) {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
       value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    const std::string lowered = lower(name);
+    const std::string lowered = ascii::lower_copy(name);
     if (lowered == "authorization" || lowered == "x-amz-date" ||
         lowered == "x-amz-content-sha256" || lowered == "x-amz-security-token") {
       throw UsageError("--header: " + name +
@@ -222,7 +188,7 @@ int run_sign(const SignOptions& options) {
 
   std::vector<Header> headers;
   bool has_host = false;
-  for (const auto& header : given) has_host = has_host || lower(header.name) == "host";
+  for (const auto& header : given) has_host = has_host || ascii::iequals(header.name, "host");
   if (!has_host) headers.push_back({"host", url.host_header});
   for (const auto& header : given) headers.push_back({header.name, header.value});
 

@@ -18,6 +18,8 @@
 #include <exception>
 #include <stdexcept>
 
+#include "util/url.hpp"
+
 namespace s3storm::events {
 
 namespace {
@@ -30,37 +32,24 @@ struct Url {
   bool tls = false;
   std::string host;
   std::string port;
+  std::string host_header;
   std::string target;
 };
 
 Url split_url(const std::string& url) {
-  Url out;
-  std::string_view rest = url;
-  if (rest.substr(0, 8) == "https://") {
-    out.tls = true;
-    rest.remove_prefix(8);
-  } else if (rest.substr(0, 7) == "http://") {
-    rest.remove_prefix(7);
-  } else {
-    throw std::runtime_error("SubscribeURL is not http(s): " + url);
-  }
-  const auto slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  out.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  const auto colon = authority.rfind(':');
-  const bool has_port =
-      colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
-  out.host = std::string(has_port ? authority.substr(0, colon) : authority);
-  out.port = has_port ? std::string(authority.substr(colon + 1)) : (out.tls ? "443" : "80");
-  if (out.host.size() >= 2 && out.host.front() == '[')
-    out.host = out.host.substr(1, out.host.size() - 2);
-  return out;
+  std::string_view why;
+  const auto split = split_http_url(url, &why);
+  if (!split) throw std::runtime_error("SubscribeURL " + url + ": " + std::string(why));
+  // A fragment is never sent.
+  const std::string target = split->target.substr(0, split->target.find('#'));
+  return {split->https, split->host, std::to_string(split->port), split->host_header(),
+          target.empty() || target.front() != '/' ? "/" + target : target};
 }
 
 template <typename Stream>
 asio::awaitable<void> get(Stream& stream, const Url& url, unsigned& status) {
   bhttp::request<bhttp::empty_body> request{bhttp::verb::get, url.target, 11};
-  request.set(bhttp::field::host, url.host);
+  request.set(bhttp::field::host, url.host_header);
   request.set(bhttp::field::user_agent, "s3storm");
   co_await bhttp::async_write(stream, request, asio::use_awaitable);
   beast::flat_buffer buffer;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "util/url.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::events {
@@ -58,23 +59,19 @@ bool looks_like_region(std::string_view text) {
 }  // namespace
 
 SqsQueueAddress parse_sqs_queue_url(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) bad_queue_url(url, "no http:// or https://");
-  const auto path_start = url.find('/', scheme_end + 3);
-  if (path_start == std::string_view::npos || path_start + 1 >= url.size()) {
-    bad_queue_url(url, "no queue path");
-  }
   if (url.find_first_of("?# \t") != std::string_view::npos) {
     bad_queue_url(url, "unexpected query, fragment or space");
   }
+  std::string_view why;
+  const auto split = split_http_url(url, &why);
+  if (!split) bad_queue_url(url, why);
+  if (split->target.size() < 2) bad_queue_url(url, "no queue path");
   SqsQueueAddress out;
   out.queue_url = std::string(url);
-  try {
-    out.connect = http::Endpoint::parse(url.substr(0, path_start));
-  } catch (const UsageError&) {
-    bad_queue_url(url, "bad scheme, host or port");
-  }
-  out.host_header = out.connect.host_header();
+  out.connect.scheme = split->https ? http::Scheme::https : http::Scheme::http;
+  out.connect.host = split->host;
+  out.connect.port = split->port;
+  out.host_header = split->host_header();
 
   const std::string host = out.connect.host;
   if (const auto literal = trailing_ipv4(host); !literal.empty()) {

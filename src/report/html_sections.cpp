@@ -9,8 +9,8 @@
 
 #include "report/html_charts.hpp"
 #include "report/html_escape.hpp"
-#include "report/iso_time.hpp"
 #include "report/text_report.hpp"
+#include "util/iso_time.hpp"
 
 namespace s3storm::report::html {
 

@@ -8,8 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "report/iso_time.hpp"
 #include "report/json_writer.hpp"
+#include "util/iso_time.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::report {
@@ -264,7 +264,7 @@ class Reader {
     r.scenario_path = string(j, "", "scenario_path");
     const auto started = parse_iso8601(string(j, "", "started"));
     if (!started) fail("started", "expected a UTC time like 2026-01-31T12:00:00.000Z");
-    r.started = *started;
+    r.started = std::chrono::floor<std::chrono::milliseconds>(*started);
     r.duration_s = number(j, "", "duration_s");
     const auto shards = u64(j, "", "shards");
     if (shards == 0 || shards > std::numeric_limits<std::uint32_t>::max()) {

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "report/iso_time.hpp"
+#include "util/iso_time.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::report {

@@ -9,7 +9,7 @@
 #include <system_error>
 
 #include "report/error_counts.hpp"
-#include "report/iso_time.hpp"
+#include "util/iso_time.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::report {

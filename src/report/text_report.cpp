@@ -5,7 +5,7 @@
 #include <iterator>
 
 #include "report/error_counts.hpp"
-#include "report/iso_time.hpp"
+#include "util/iso_time.hpp"
 
 namespace s3storm::report {
 

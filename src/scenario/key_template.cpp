@@ -3,6 +3,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "util/hex.hpp"
+
 namespace s3storm::scenario {
 
 namespace {
@@ -157,7 +159,6 @@ std::size_t KeyTemplate::max_length(std::size_t phase_length, std::size_t last_l
 
 void KeyTemplate::expand(std::string& out, const KeyContext& ctx, Rng& rng) const {
   static constexpr char kAlnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  static constexpr char kHex[] = "0123456789abcdef";
   const std::size_t start = out.size();
   // The hash is filled in last, over the rest of the key; remember where it goes.
   std::size_t hash_at = 0;
@@ -195,7 +196,7 @@ void KeyTemplate::expand(std::string& out, const KeyContext& ctx, Rng& rng) cons
         for (int nibble = 0; nibble < 32; ++nibble) {
           if (nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20) buf[pos++] = '-';
           const std::uint64_t word = nibble < 16 ? hi : lo;
-          buf[pos++] = kHex[(word >> (60 - 4 * (nibble % 16))) & 0xf];
+          buf[pos++] = hex::kLowerDigits[(word >> (60 - 4 * (nibble % 16))) & 0xf];
         }
         out.append(buf, sizeof buf);
         break;
@@ -209,7 +210,7 @@ void KeyTemplate::expand(std::string& out, const KeyContext& ctx, Rng& rng) cons
   if (!has_hash_) return;
   const std::uint64_t h = fnv1a(std::string_view(out).substr(start));
   char buf[kMaxHash];
-  for (unsigned d = 0; d < hash_width; ++d) buf[d] = kHex[(h >> (60 - 4 * d)) & 0xf];
+  for (unsigned d = 0; d < hash_width; ++d) buf[d] = hex::kLowerDigits[(h >> (60 - 4 * d)) & 0xf];
   out.insert(hash_at, buf, hash_width);
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "scenario/threshold_parser.hpp"
+#include "util/url.hpp"
 
 namespace s3storm::scenario::detail {
 
@@ -36,43 +37,11 @@ const std::initializer_list<std::string_view> kEventNames = {
 
 // Parses "http(s)://host[:port][/]" into the target; false if it is not such a URL.
 bool parse_endpoint(const std::string& url, Target& out) {
-  std::string rest;
-  if (url.rfind("http://", 0) == 0) {
-    out.scheme = "http";
-    rest = url.substr(7);
-  } else if (url.rfind("https://", 0) == 0) {
-    out.scheme = "https";
-    rest = url.substr(8);
-  } else {
-    return false;
-  }
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (rest.find('/') != std::string::npos || rest.empty()) return false;
-  std::string host = rest;
-  std::string port;
-  if (rest[0] == '[') {
-    const auto close = rest.find(']');
-    if (close == std::string::npos) return false;
-    host = rest.substr(1, close - 1);
-    if (close + 1 < rest.size()) {
-      if (rest[close + 1] != ':') return false;
-      port = rest.substr(close + 2);
-    }
-  } else if (const auto colon = rest.rfind(':'); colon != std::string::npos) {
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-  }
-  if (host.empty()) return false;
-  unsigned value = out.scheme == "https" ? 443 : 80;
-  if (!port.empty() || rest.back() == ':') {
-    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (port.empty() || ec != std::errc() || ptr != port.data() + port.size() || value == 0 ||
-        value > 65535) {
-      return false;
-    }
-  }
-  out.host = host;
-  out.port = static_cast<std::uint16_t>(value);
+  const auto split = split_http_url(url);
+  if (!split || (!split->target.empty() && split->target != "/")) return false;
+  out.scheme = split->https ? "https" : "http";
+  out.host = split->host;
+  out.port = split->port;
   return true;
 }
 

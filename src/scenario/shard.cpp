@@ -3,6 +3,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "util/hex.hpp"
+
 namespace s3storm::scenario {
 
 namespace {
@@ -35,9 +37,6 @@ bool is_digit(char c) {
 bool is_alnum_lower(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'z');
 }
-bool is_hex_lower(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f');
-}
 
 bool all_of(std::string_view text, bool (*accept)(char)) {
   for (char c : text) {
@@ -49,7 +48,7 @@ bool all_of(std::string_view text, bool (*accept)(char)) {
 bool is_uuid(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !is_hex_lower(text[i])) return false;
+    if (dash ? text[i] != '-' : !hex::is_lower_digit(text[i])) return false;
   }
   return true;
 }
@@ -80,8 +79,8 @@ bool match_from(const std::vector<KeyTemplate::Token>& tokens, std::size_t t,
       return rest.size() >= token.width && all_of(rest.substr(0, token.width), is_alnum_lower) &&
              skip(token.width);
     case Kind::hash:
-      return rest.size() >= token.width && all_of(rest.substr(0, token.width), is_hex_lower) &&
-             skip(token.width);
+      return rest.size() >= token.width &&
+             all_of(rest.substr(0, token.width), hex::is_lower_digit) && skip(token.width);
     case Kind::uuid:
       return rest.size() >= 36 && is_uuid(rest.substr(0, 36)) && skip(36);
     case Kind::last:

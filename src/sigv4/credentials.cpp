@@ -4,6 +4,7 @@
 #include <sstream>
 #include <vector>
 
+#include "util/ascii.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::sigv4 {
@@ -14,14 +15,6 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && space(text.front())) text.remove_prefix(1);
   while (!text.empty() && space(text.back())) text.remove_suffix(1);
   return text;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // An unset variable and an empty one mean the same to the AWS CLI.
@@ -154,7 +147,7 @@ IniFile parse_aws_ini(std::string_view text, std::string_view file_name) {
       throw UsageError(where(raw.find(line.front()) + 1) + ": expected 'key = value'");
     }
     if (!in_section) throw UsageError(where(1) + ": setting outside any [section]");
-    const std::string key = lower(trim(line.substr(0, eq)));
+    const std::string key = ascii::lower_copy(trim(line.substr(0, eq)));
     const std::string_view value = trim(line.substr(eq + 1));
     ini[section][key] = std::string(value);
     last_key = value.empty() ? key : std::string();

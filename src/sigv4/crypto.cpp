@@ -16,6 +16,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "util/hex.hpp"
+
 namespace s3storm::sigv4 {
 namespace {
 
@@ -129,46 +131,12 @@ Digest hmac_sha256(std::string_view key, std::string_view message) {
   return HmacSha256Key(key).mac(message);
 }
 
-namespace {
-
-// The two hex digits of every byte value, so each byte is one table load.
-constexpr std::array<std::array<char, 2>, 256> kHexPairs = [] {
-  constexpr char kDigits[] = "0123456789abcdef";
-  std::array<std::array<char, 2>, 256> pairs{};
-  for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = {kDigits[i >> 4], kDigits[i & 0x0f]};
-  return pairs;
-}();
-
-}  // namespace
-
-void append_hex(std::string& out, const unsigned char* data, std::size_t size) {
-  // Through a stack buffer, so the string is not zero-filled by resize() and then overwritten.
-  std::array<char, 128> chunk;
-  while (size > 0) {
-    const std::size_t n = std::min(size, chunk.size() / 2);
-    for (std::size_t i = 0; i < n; ++i) std::memcpy(&chunk[2 * i], kHexPairs[data[i]].data(), 2);
-    out.append(chunk.data(), 2 * n);
-    data += n;
-    size -= n;
-  }
-}
-
-std::string to_hex(const Digest& digest) {
-  std::string out;
-  append_hex(out, digest);
-  return out;
-}
-
 std::string sha256_hex(std::string_view data) {
-  return to_hex(sha256(data));
+  return hex::encode(sha256(data));
 }
 
 bool is_lower_hex_sha256(std::string_view text) {
-  if (text.size() != 64) return false;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), hex::is_lower_digit);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

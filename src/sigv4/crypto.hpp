@@ -1,6 +1,6 @@
 #pragma once
 
-// Thin wrappers over OpenSSL: SHA-256, HMAC-SHA256 with precomputed pads, hex and base64.
+// Thin wrappers over OpenSSL: SHA-256, HMAC-SHA256 with precomputed pads, base64.
 // SHA-256 uses OpenSSL's plain SHA256_CTX (the same assembly, SHA-NI included, as EVP) rather
 // than an EVP context: a hash state is then a value on the stack, and copying the HMAC pads for
 // each MAC is a memcpy, where EVP_MD_CTX_copy_ex allocates and frees the provider's state.
@@ -67,11 +67,7 @@ class HmacSha256Key {
 
 Digest hmac_sha256(std::string_view key, std::string_view message);
 
-void append_hex(std::string& out, const unsigned char* data, std::size_t size);
-inline void append_hex(std::string& out, const Digest& digest) {
-  append_hex(out, digest.data(), digest.size());
-}
-std::string to_hex(const Digest& digest);
+// Lower-case hex SHA-256 (hex digits of digests and MACs: util/hex.hpp).
 std::string sha256_hex(std::string_view data);
 
 // True for exactly 64 lower-case hex digits (the form SigV4 hashes and signatures take).

@@ -1,66 +1,36 @@
 #include "sigv4/post_policy.hpp"
 
-#include <cctype>
-#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "sigv4/crypto.hpp"
 #include "sigv4/signing_key_cache.hpp"
+#include "util/ascii.hpp"
+#include "util/hex.hpp"
+#include "util/iso_time.hpp"
 
 namespace s3storm::sigv4 {
 namespace {
 
-std::string iso8601_millis(std::chrono::system_clock::time_point time) {
-  using namespace std::chrono;
-  const auto ms = floor<milliseconds>(time);
-  const sys_days day = floor<days>(ms);
-  const year_month_day ymd{day};
-  const hh_mm_ss<milliseconds> clock{ms - day};
-  char buffer[32];
-  std::snprintf(
-      buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-      static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-      static_cast<int>(clock.seconds().count()), static_cast<int>(clock.subseconds().count()));
-  return buffer;
+// Form fields S3 never requires the policy to name.
+bool exempt_from_policy(std::string_view lower_name) {
+  return lower_name == "policy" || lower_name == "x-amz-signature" || lower_name == "file" ||
+         lower_name.starts_with("x-ignore-");
 }
 
-// "2015-12-30T12:00:00.000Z" or without milliseconds.
-std::optional<std::chrono::sys_seconds> parse_iso8601(std::string_view text) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  char tail[8] = {};
-  const std::string copy(text);
-  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &s, tail) < 6) {
-    return std::nullopt;
-  }
-  const std::string_view rest(tail);
-  if (rest != "Z" && !(rest.size() == 5 && rest[0] == '.' && rest.back() == 'Z'))
-    return std::nullopt;
-  char compact[17];
-  std::snprintf(compact, sizeof compact, "%04d%02d%02dT%02d%02d%02dZ", y, mo, d, h, mi, s);
-  const auto parsed = AmzDate::parse(std::string_view(compact, 16));
-  if (!parsed) return std::nullopt;
-  return parsed->time();
+PolicyCheck failed(PolicyVerdict verdict, std::string detail, std::uint64_t limit = 0) {
+  return {verdict, std::move(detail), limit};
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+// S3 quotes a failed condition as ["op", "$field", "value"].
+std::string quoted_condition(std::string_view op, std::string_view field, std::string_view value) {
+  std::string out = "[\"";
+  out.append(op).append("\", \"$").append(field).append("\", \"").append(value).append("\"]");
   return out;
 }
 
-// Form fields that S3 does not require the policy to mention.
-bool exempt_from_policy(std::string_view name) {
-  return name == "policy" || name == "x-amz-signature" || name == "file" || name == "bucket" ||
-         name.starts_with("x-ignore-");
-}
-
-VerifyResult fail(VerifyStatus status, std::string message, std::string access_key = {}) {
-  VerifyResult result;
-  result.status = status;
-  result.message = std::move(message);
-  result.access_key_id = std::move(access_key);
-  return result;
+std::string json_text(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 }  // namespace
@@ -97,7 +67,7 @@ std::string PostPolicy::to_json() const {
     }
   }
   nlohmann::ordered_json document;
-  document["expiration"] = iso8601_millis(expiration_);
+  document["expiration"] = format_iso8601(expiration_);
   document["conditions"] = std::move(conditions);
   return document.dump();
 }
@@ -105,8 +75,8 @@ std::string PostPolicy::to_json() const {
 std::string sign_policy(std::string_view base64_policy, std::string_view secret,
                         std::string_view date, std::string_view region) {
   const Digest key = derive_signing_key(secret, date, region, "s3");
-  return to_hex(hmac_sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
-                            base64_policy));
+  return hex::encode(hmac_sha256(
+      std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), base64_policy));
 }
 
 FormFields sign_post_policy(PostPolicy policy, const Credentials& credentials,
@@ -126,106 +96,88 @@ FormFields sign_post_policy(PostPolicy policy, const Credentials& credentials,
   return fields;
 }
 
-VerifyResult verify_post_form(const std::map<std::string, std::string>& raw_fields,
-                              const SecretLookup& lookup, std::chrono::system_clock::time_point now,
-                              std::uint64_t content_length) {
-  std::map<std::string, std::string> fields;
-  for (const auto& [name, value] : raw_fields) fields[lower(name)] = value;
-  const auto get = [&](const char* name) -> const std::string* {
-    const auto it = fields.find(name);
-    return it == fields.end() ? nullptr : &it->second;
-  };
-  const std::string* policy = get("policy");
-  const std::string* algorithm = get("x-amz-algorithm");
-  const std::string* credential = get("x-amz-credential");
-  const std::string* date = get("x-amz-date");
-  const std::string* signature = get("x-amz-signature");
-  if (!policy || !algorithm || !credential || !date || !signature) {
-    return fail(VerifyStatus::malformed, "POST form lacks policy or an x-amz-* auth field");
+PolicyCheck check_post_policy(std::string_view policy_json, std::string_view bucket,
+                              std::string_view key, const FormFields& fields,
+                              std::uint64_t file_size, std::chrono::system_clock::time_point now) {
+  const auto policy = nlohmann::json::parse(policy_json, nullptr, false);
+  if (policy.is_discarded() || !policy.is_object() || !policy.contains("expiration") ||
+      !policy["expiration"].is_string() || !policy.contains("conditions") ||
+      !policy["conditions"].is_array()) {
+    return failed(PolicyVerdict::invalid_document,
+                  "the policy must be a JSON object with expiration and conditions.");
   }
-  if (*algorithm != kAlgorithm)
-    return fail(VerifyStatus::malformed, "x-amz-algorithm must be AWS4-HMAC-SHA256");
-  const auto scope = parse_credential(*credential);
-  const auto time = AmzDate::parse(*date);
-  if (!scope || !time || time->date() != scope->date) {
-    return fail(VerifyStatus::malformed, "x-amz-credential or x-amz-date is invalid");
-  }
-  const auto secret = lookup(scope->access_key_id);
-  if (!secret)
-    return fail(VerifyStatus::unknown_access_key, "unknown access key", scope->access_key_id);
-  const std::string expected = sign_policy(*policy, *secret, scope->date, scope->region);
-  if (!constant_time_equal(expected, *signature)) {
-    VerifyResult result = fail(VerifyStatus::signature_mismatch,
-                               "the policy signature does not match", scope->access_key_id);
-    result.string_to_sign = *policy;
-    return result;
-  }
+  const auto expiration = parse_iso8601(policy["expiration"].get<std::string>());
+  if (!expiration) return failed(PolicyVerdict::invalid_document, "Invalid 'expiration' value.");
+  if (now > *expiration) return failed(PolicyVerdict::expired, "Policy expired.");
 
-  const auto decoded = base64_decode(*policy);
-  nlohmann::json document =
-      decoded ? nlohmann::json::parse(*decoded, nullptr, false) : nlohmann::json();
-  if (!document.is_object() || !document.contains("expiration") ||
-      !document["expiration"].is_string() || !document.contains("conditions") ||
-      !document["conditions"].is_array()) {
-    return fail(VerifyStatus::malformed,
-                "policy is not a JSON document with expiration and conditions",
-                scope->access_key_id);
-  }
-  const auto expiration = parse_iso8601(document["expiration"].get<std::string>());
-  if (!expiration)
-    return fail(VerifyStatus::malformed, "policy expiration is not ISO 8601", scope->access_key_id);
-  if (std::chrono::floor<std::chrono::seconds>(now) > *expiration) {
-    return fail(VerifyStatus::expired, "policy has expired", scope->access_key_id);
-  }
-
-  std::map<std::string, bool> covered;
-  const auto violation = [&](const std::string& what) {
-    return fail(VerifyStatus::policy_violation, "policy condition failed: " + what,
-                scope->access_key_id);
+  // The value a condition sees for a field: the bucket and key come from the request.
+  const auto value_of = [&](std::string_view lower_name) -> std::string_view {
+    if (lower_name == "bucket") return bucket;
+    if (lower_name == "key") return key;
+    for (const auto& [name, value] : fields) {
+      if (ascii::iequals(name, lower_name)) return value;
+    }
+    return {};
   };
-  for (const auto& condition : document["conditions"]) {
+  std::set<std::string, std::less<>> covered;
+  for (const auto& condition : policy["conditions"]) {
     if (condition.is_object()) {
-      for (const auto& [name, value] : condition.items()) {
-        const std::string field = lower(name);
-        const std::string* actual = get(field.c_str());
-        covered[field] = true;
-        if (!value.is_string() || !actual || *actual != value.get<std::string>())
-          return violation(name);
-      }
-    } else if (condition.is_array() && condition.size() == 3 && condition[0].is_string()) {
-      const std::string op = lower(condition[0].get<std::string>());
-      if (op == "content-length-range") {
-        if (!condition[1].is_number_unsigned() || !condition[2].is_number_unsigned() ||
-            content_length < condition[1].get<std::uint64_t>() ||
-            content_length > condition[2].get<std::uint64_t>()) {
-          return violation("content-length-range");
+      for (const auto& [name, expected] : condition.items()) {
+        const std::string field = ascii::lower_copy(name);
+        covered.insert(field);
+        if (value_of(field) != json_text(expected)) {
+          return failed(PolicyVerdict::condition_failed,
+                        quoted_condition("eq", name, json_text(expected)));
         }
-        continue;
       }
-      if (!condition[1].is_string() || !condition[2].is_string())
-        return violation(condition.dump());
-      std::string field = lower(condition[1].get<std::string>());
-      if (field.starts_with("$")) field.erase(0, 1);
-      const std::string expected_value = condition[2].get<std::string>();
-      const std::string* actual = get(field.c_str());
-      covered[field] = true;
-      const std::string value = actual ? *actual : std::string();
-      if (op == "eq" && value != expected_value) return violation(field);
-      if (op == "starts-with" && !value.starts_with(expected_value)) return violation(field);
-      if (op != "eq" && op != "starts-with") return violation("unknown operator " + op);
+      continue;
+    }
+    if (!condition.is_array() || condition.size() != 3 || !condition[0].is_string()) {
+      return failed(PolicyVerdict::invalid_document, "Invalid condition.");
+    }
+    const std::string op = ascii::lower_copy(condition[0].get<std::string>());
+    if (op == "content-length-range") {
+      // Sizes are never negative: a negative bound is a broken policy, not one no file fits.
+      if (!condition[1].is_number_unsigned() || !condition[2].is_number_unsigned()) {
+        return failed(PolicyVerdict::invalid_document,
+                      "content-length-range needs two non-negative integers.");
+      }
+      const auto min = condition[1].get<std::uint64_t>();
+      const auto max = condition[2].get<std::uint64_t>();
+      if (file_size > max) return failed(PolicyVerdict::too_large, "content-length-range", max);
+      if (file_size < min) return failed(PolicyVerdict::too_small, "content-length-range", min);
+      continue;
+    }
+    if (!condition[1].is_string() || !condition[2].is_string() ||
+        !condition[1].get<std::string>().starts_with('$')) {
+      return failed(PolicyVerdict::invalid_document, "Invalid condition.");
+    }
+    const std::string name = condition[1].get<std::string>().substr(1);
+    const std::string field = ascii::lower_copy(name);
+    const std::string expected = condition[2].get<std::string>();
+    covered.insert(field);
+    const std::string_view actual = value_of(field);
+    if (op == "eq") {
+      if (actual != expected) {
+        return failed(PolicyVerdict::condition_failed, quoted_condition("eq", name, expected));
+      }
+    } else if (op == "starts-with") {
+      if (!actual.starts_with(expected)) {
+        return failed(PolicyVerdict::condition_failed,
+                      quoted_condition("starts-with", name, expected));
+      }
     } else {
-      return violation(condition.dump());
+      return failed(PolicyVerdict::invalid_document, "Invalid Condition: unknown operator " + op);
     }
   }
+
   for (const auto& [name, value] : fields) {
-    if (!exempt_from_policy(name) && !covered.count(name)) {
-      return violation("form field '" + name + "' is not allowed by the policy");
+    const std::string field = ascii::lower_copy(name);
+    if (!exempt_from_policy(field) && !covered.contains(field)) {
+      return failed(PolicyVerdict::extra_field, name);
     }
   }
-  VerifyResult result;
-  result.status = VerifyStatus::ok;
-  result.access_key_id = scope->access_key_id;
-  return result;
+  return {};
 }
 
 }  // namespace s3storm::sigv4

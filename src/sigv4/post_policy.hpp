@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,7 +14,6 @@
 
 #include "sigv4/amz_date.hpp"
 #include "sigv4/signer.hpp"
-#include "sigv4/verifier.hpp"
 
 namespace s3storm::sigv4 {
 
@@ -55,10 +53,34 @@ std::string sign_policy(std::string_view base64_policy, std::string_view secret,
 FormFields sign_post_policy(PostPolicy policy, const Credentials& credentials,
                             std::string_view region, const AmzDate& time);
 
-// Server side. `fields` are the form fields (names case-insensitive) plus ("bucket", name) from
-// the URL; `content_length` is the size of the file part.
-VerifyResult verify_post_form(const std::map<std::string, std::string>& fields,
-                              const SecretLookup& lookup, std::chrono::system_clock::time_point now,
-                              std::uint64_t content_length);
+// Server side: what the policy says of a form whose signature the caller has checked.
+enum class PolicyVerdict {
+  ok,
+  invalid_document,  // not JSON with expiration and conditions, or a condition S3 would not read
+  expired,
+  condition_failed,
+  extra_field,  // a form field that no condition names
+  too_large,    // the file is above content-length-range
+  too_small,    // the file is below content-length-range
+};
+
+struct PolicyCheck {
+  PolicyVerdict verdict = PolicyVerdict::ok;
+  // What failed: the condition as S3 quotes it, the extra field's name, or what is wrong with the
+  // document. Empty when ok.
+  std::string detail;
+  std::uint64_t limit = 0;  // the bound passed (too_large: the maximum, too_small: the minimum)
+  bool ok() const { return verdict == PolicyVerdict::ok; }
+};
+
+// Checks the decoded policy JSON of a POST to `bucket` that stores `key` (after ${filename}
+// substitution). `fields` are the form fields before the file, names in any case; `bucket` and
+// `key` stand in for fields of those names. As S3 documents it for SigV4 browser uploads: the
+// expiration must not have passed; every exact, "eq" and "starts-with" condition must hold (an
+// absent field reads as empty); content-length-range takes two non-negative integers; and every
+// form field needs a condition except policy, x-amz-signature, file and x-ignore-* fields.
+PolicyCheck check_post_policy(std::string_view policy_json, std::string_view bucket,
+                              std::string_view key, const FormFields& fields,
+                              std::uint64_t file_size, std::chrono::system_clock::time_point now);
 
 }  // namespace s3storm::sigv4

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "util/hex.hpp"
+
 namespace s3storm::sigv4 {
 
 void append_credential_scope(std::string& out, std::string_view date, std::string_view region,
@@ -34,9 +36,9 @@ void SignatureWork::compute(const CanonicalInput& input, std::string_view amz_da
     head_source_ = signing_key;
     head_key_ = signing_key.with_message_prefix(head);
   }
-  append_hex(string_to_sign, sha256(canonical_request));
+  hex::append(string_to_sign, sha256(canonical_request));
   signature.clear();
-  append_hex(signature, head_key_->mac(std::string_view(string_to_sign).substr(head_size)));
+  hex::append(signature, head_key_->mac(std::string_view(string_to_sign).substr(head_size)));
 }
 
 Signer::Signer(Credentials credentials, std::string region, std::string service)
@@ -98,7 +100,7 @@ const SigningResult& Signer::sign(const RequestToSign& request, const AmzDate& t
 
 std::string_view Signer::sign_string(std::string_view string_to_sign, const AmzDate& time) {
   string_signature_.clear();
-  append_hex(string_signature_, key_for(time).mac(string_to_sign));
+  hex::append(string_signature_, key_for(time).mac(string_to_sign));
   return string_signature_;
 }
 

@@ -1,25 +1,37 @@
 #include "sigv4/uri_encoding.hpp"
 
+#include "util/hex.hpp"
+
 namespace s3storm::sigv4 {
 namespace {
 
-constexpr char kUpperHex[] = "0123456789ABCDEF";
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 void append_escape(std::string& out, unsigned char c) {
-  const char escape[3] = {'%', kUpperHex[c >> 4], kUpperHex[c & 0x0f]};
+  const char escape[3] = {'%', hex::kUpperDigits[c >> 4], hex::kUpperDigits[c & 0x0f]};
   out.append(escape, 3);
 }
 
 bool is_escape_at(std::string_view text, std::size_t i) {
-  return i + 2 < text.size() + 0 && text[i] == '%' && hex_value(text[i + 1]) >= 0 &&
-         hex_value(text[i + 2]) >= 0;
+  return i + 2 < text.size() + 0 && text[i] == '%' && hex::digit_value(text[i + 1]) >= 0 &&
+         hex::digit_value(text[i + 2]) >= 0;
+}
+
+// The space_as_plus variant is a template argument so the signer's loop has no test for it.
+template <bool space_as_plus>
+void append_encoded(std::string& out, std::string_view text, bool keep_slash) {
+  // Copy runs of literal bytes in one append: keys are mostly unreserved characters.
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (is_unreserved(c) || (keep_slash && c == '/')) continue;
+    out.append(text.data() + run_start, i - run_start);
+    if (space_as_plus && c == ' ') {
+      out.push_back('+');
+    } else {
+      append_escape(out, c);
+    }
+    run_start = i + 1;
+  }
+  out.append(text.data() + run_start, text.size() - run_start);
 }
 
 }  // namespace
@@ -30,16 +42,11 @@ bool is_unreserved(unsigned char c) {
 }
 
 void append_uri_encoded(std::string& out, std::string_view text, bool keep_slash) {
-  // Copy runs of literal bytes in one append: keys are mostly unreserved characters.
-  std::size_t run_start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (is_unreserved(c) || (keep_slash && c == '/')) continue;
-    out.append(text.data() + run_start, i - run_start);
-    append_escape(out, c);
-    run_start = i + 1;
-  }
-  out.append(text.data() + run_start, text.size() - run_start);
+  append_encoded<false>(out, text, keep_slash);
+}
+
+void append_event_key_encoded(std::string& out, std::string_view key) {
+  append_encoded<true>(out, key, /*keep_slash=*/true);
 }
 
 void append_wire_encoded(std::string& out, std::string_view text, bool keep_slash,
@@ -108,7 +115,8 @@ void append_uri_decoded(std::string& out, std::string_view text, bool plus_is_sp
     const char c = text[i];
     if (c == '%' && is_escape_at(text, i)) {
       out.append(text.data() + run, i - run);
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      out.push_back(
+          static_cast<char>(hex::digit_value(text[i + 1]) * 16 + hex::digit_value(text[i + 2])));
       i += 3;
       run = i;
     } else if (plus_is_space && c == '+') {

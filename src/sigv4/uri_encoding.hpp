@@ -15,6 +15,10 @@ bool is_unreserved(unsigned char c);
 // Appends `text` percent-encoded; with keep_slash, '/' stays literal (for paths).
 void append_uri_encoded(std::string& out, std::string_view text, bool keep_slash);
 
+// Appends an object key as AWS writes it into event records (form-URL style): as
+// append_uri_encoded with '/' kept, but a space becomes '+'. uri_decode(text, true) reverses it.
+void append_event_key_encoded(std::string& out, std::string_view key);
+
 // Appends an S3 object key as a URI path: each '/'-separated segment encoded, '/' kept.
 // Callers write "/" + bucket + "/" before it for path-style addressing.
 inline void append_s3_key_path(std::string& out, std::string_view key) {

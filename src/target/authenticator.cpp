@@ -7,6 +7,7 @@
 #include "sigv4/post_policy.hpp"
 #include "target/s3_error.hpp"
 #include "util/ascii.hpp"
+#include "util/hex.hpp"
 
 namespace s3storm::target {
 
@@ -14,12 +15,8 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
-bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 bool is_sha256_hex(std::string_view text) {
-  return text.size() == 64 && std::all_of(text.begin(), text.end(), is_hex);
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), hex::is_digit);
 }
 
 // `hex` spells `digest` in hex digits of either case. Clients send lower case, so one compare with
@@ -28,7 +25,7 @@ bool is_sha256_hex(std::string_view text) {
 bool hex_equals(const sigv4::Digest& digest, std::string_view hex) {
   thread_local std::string spelled;
   spelled.clear();
-  sigv4::append_hex(spelled, digest);
+  hex::append(spelled, digest);
   return hex == spelled || ascii::iequals(hex, spelled);
 }
 
@@ -167,7 +164,7 @@ VerifiedCaller Authenticator::verify(const http::ServerRequest& request) const {
       throw S3Error(ErrorCode::kXAmzContentSHA256Mismatch,
                     "The provided 'x-amz-content-sha256' header does not match what was computed.")
           .with("ClientComputedContentSHA256", std::string(payload_hash))
-          .with("S3ComputedContentSHA256", sigv4::to_hex(actual));
+          .with("S3ComputedContentSHA256", hex::encode(actual));
     }
     caller.checked_payload_sha256 = payload_hash;
   }

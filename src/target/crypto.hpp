@@ -1,11 +1,9 @@
 #pragma once
 
-// What the target needs beyond SigV4 (which sigv4/ provides): MD5 for ETags, hex, base64.
+// What the target needs beyond SigV4 (which sigv4/ provides): MD5 for ETags.
 
 #include <array>
 #include <cstdint>
-#include <optional>
-#include <string>
 #include <string_view>
 
 namespace s3storm::target {
@@ -13,15 +11,5 @@ namespace s3storm::target {
 using Md5Digest = std::array<std::uint8_t, 16>;
 
 Md5Digest md5(std::string_view data);
-
-// Lower-case hex, as ETags use it.
-std::string to_hex(const std::uint8_t* bytes, std::size_t size);
-template <std::size_t N>
-std::string to_hex(const std::array<std::uint8_t, N>& digest) {
-  return to_hex(digest.data(), digest.size());
-}
-
-// Standard base64 (with padding); nullopt when `text` is not valid base64.
-std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace s3storm::target

@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 
+#include "util/url.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::target {
@@ -19,23 +20,16 @@ namespace bhttp = boost::beast::http;
 class EventDispatcher::WebhookClient {
  public:
   explicit WebhookClient(const std::string& url) {
-    constexpr std::string_view kScheme = "http://";
-    if (url.rfind(kScheme, 0) != 0) {
-      throw UsageError("--notify '" + url + "': expected an http:// URL");
-    }
-    std::string rest = url.substr(kScheme.size());
-    const auto slash = rest.find('/');
-    target_ = slash == std::string::npos ? "/" : rest.substr(slash);
-    std::string authority = rest.substr(0, slash);
-    const auto colon = authority.rfind(':');
-    if (authority.empty() || colon == std::string::npos || colon + 1 == authority.size() ||
-        authority.back() == ']') {
+    auto split = split_http_url(url);
+    if (split && split->https) split.reset();  // this client speaks no TLS
+    if (!split) throw UsageError("--notify '" + url + "': expected an http:// URL");
+    if (!split->explicit_port) {
       throw UsageError("--notify '" + url + "': expected http://HOST:PORT/path");
     }
-    host_header_ = authority;
-    host_ = authority.substr(0, colon);
-    port_ = authority.substr(colon + 1);
-    if (host_.size() > 2 && host_.front() == '[') host_ = host_.substr(1, host_.size() - 2);
+    target_ = split->target.empty() ? "/" : split->target;
+    host_header_ = split->host_header();
+    host_ = split->host;
+    port_ = std::to_string(split->port);
   }
 
   // True when the webhook answered 2xx.

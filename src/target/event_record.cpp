@@ -3,42 +3,12 @@
 #include <fmt/format.h>
 
 #include <atomic>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "sigv4/uri_encoding.hpp"
+#include "util/iso_time.hpp"
+
 namespace s3storm::target {
-
-std::string encode_event_key(std::string_view key) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(key.size() + 8);
-  for (const char c : key) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-        (byte >= '0' && byte <= '9') || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += c;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    }
-  }
-  return out;
-}
-
-std::string format_event_time(std::chrono::system_clock::time_point time) {
-  const auto since_epoch = time.time_since_epoch();
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
-  const std::time_t whole = static_cast<std::time_t>(seconds.count());
-  std::tm utc{};
-  gmtime_r(&whole, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
-                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
-}
 
 std::string next_sequencer() {
   // Seeded from the clock so a restarted target keeps counting upwards.
@@ -53,7 +23,9 @@ namespace {
 
 nlohmann::ordered_json record(const EventDetails& event) {
   nlohmann::ordered_json object;
-  object["key"] = encode_event_key(event.key);
+  std::string key;
+  sigv4::append_event_key_encoded(key, event.key);
+  object["key"] = std::move(key);
   if (event.size) {
     object["size"] = *event.size;
     object["eTag"] = event.etag;
@@ -64,7 +36,7 @@ nlohmann::ordered_json record(const EventDetails& event) {
   out["eventVersion"] = "2.1";
   out["eventSource"] = "aws:s3";
   out["awsRegion"] = event.region;
-  out["eventTime"] = format_event_time(event.time);
+  out["eventTime"] = format_iso8601(event.time);
   out["eventName"] = event.event_name;
   out["userIdentity"] = {{"principalId", event.principal}};
   out["requestParameters"] = {{"sourceIPAddress", event.source_ip}};

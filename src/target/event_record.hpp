@@ -32,13 +32,6 @@ std::string event_record_json(const EventDetails& event);
 // The message a webhook or queue receives: {"Records":[<record>]}.
 std::string event_message_json(const EventDetails& event);
 
-// AWS's key encoding in events: form-URL style, space as '+', unreserved characters and '/' kept,
-// every other byte as %XX.
-std::string encode_event_key(std::string_view key);
-
-// "2026-11-25T20:01:02.345Z"
-std::string format_event_time(std::chrono::system_clock::time_point time);
-
 // A process-wide increasing hex sequencer (as S3 orders events for one key by it).
 std::string next_sequencer();
 

@@ -5,6 +5,7 @@
 #include "target/crypto.hpp"
 #include "target/s3_error.hpp"
 #include "util/ascii.hpp"
+#include "util/hex.hpp"
 
 namespace s3storm::target {
 
@@ -27,28 +28,12 @@ std::string_view strip_quotes(std::string_view etag) {
 std::string make_token(char kind, std::string_view last) {
   std::string raw(1, kind);
   raw += last;
-  return to_hex(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size());
+  return hex::encode(raw);
 }
 
 std::optional<std::string> read_token(std::string_view token) {
-  if (token.size() % 2 != 0 || token.size() < 2) return std::nullopt;
-  std::string raw;
-  raw.reserve(token.size() / 2);
-  for (std::size_t i = 0; i < token.size(); i += 2) {
-    int value = 0;
-    for (char c : token.substr(i, 2)) {
-      value *= 16;
-      if (c >= '0' && c <= '9') {
-        value += c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        value += c - 'a' + 10;
-      } else {
-        return std::nullopt;
-      }
-    }
-    raw.push_back(static_cast<char>(value));
-  }
-  if (raw[0] != 'K' && raw[0] != 'P') return std::nullopt;
+  auto raw = hex::decode(token);
+  if (!raw || raw->empty() || ((*raw)[0] != 'K' && (*raw)[0] != 'P')) return std::nullopt;
   return raw;
 }
 
@@ -179,7 +164,7 @@ ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string&
     object.etag.assign(checked_sha256.data(), 32);
     for (auto& c : object.etag) c = ascii::lower(c);
   } else {
-    object.etag = to_hex(md5(body));
+    object.etag = hex::encode(md5(body));
   }
   object.content_type = std::move(content_type);
   object.metadata = std::move(metadata);
@@ -316,8 +301,9 @@ std::string ObjectStore::create_upload(const std::string& bucket, const std::str
   std::lock_guard lock(mutex_);
   bucket_or_throw(bucket);
   // Unpredictable enough for a test target, and unique within the process.
-  const std::string id = to_hex(md5(bucket + '\n' + key + '\n' + std::to_string(next_upload_++) +
-                                    std::to_string(Clock::now().time_since_epoch().count())));
+  const std::string id =
+      hex::encode(md5(bucket + '\n' + key + '\n' + std::to_string(next_upload_++) +
+                      std::to_string(Clock::now().time_since_epoch().count())));
   Upload& upload = uploads_[id];
   upload.bucket = bucket;
   upload.key = key;
@@ -338,7 +324,7 @@ PartInfo ObjectStore::upload_part(const std::string& bucket, const std::string& 
   part.md5 = md5(body);
   part.info.number = part_number;
   part.info.size = body.size();
-  part.info.etag = to_hex(part.md5);
+  part.info.etag = hex::encode(part.md5);
   if (!discard_) part.body = std::make_shared<const std::string>(std::move(body));
   std::lock_guard lock(mutex_);
   part.info.last_modified = Clock::now();
@@ -399,7 +385,7 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
     digests.append(reinterpret_cast<const char*>(part.md5.data()), part.md5.size());
     object.size += part.info.size;
   }
-  object.etag = to_hex(md5(digests)) + '-' + std::to_string(chosen.size());
+  object.etag = hex::encode(md5(digests)) + '-' + std::to_string(chosen.size());
   object.content_type = std::move(upload.content_type);
   object.metadata = std::move(upload.metadata);
   if (!discard_) {

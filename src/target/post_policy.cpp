@@ -1,30 +1,14 @@
 #include "target/post_policy.hpp"
 
-#include <algorithm>
-#include <ctime>
-#include <nlohmann/json.hpp>
-#include <set>
-
+#include "sigv4/post_policy.hpp"
 #include "target/s3_error.hpp"
+#include "util/ascii.hpp"
 
 namespace s3storm::target {
 
 namespace {
 
 using Clock = std::chrono::system_clock;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 [[noreturn]] void malformed(const std::string& why) {
   throw S3Error(ErrorCode::kMalformedPOSTRequest,
@@ -54,21 +38,17 @@ std::string parameter(std::string_view header, std::string_view name) {
   return {};
 }
 
-std::string json_text(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 }  // namespace
 
 std::string_view PostForm::field(std::string_view name) const {
   for (const auto& [n, v] : fields) {
-    if (iequals(n, name)) return v;
+    if (ascii::iequals(n, name)) return v;
   }
   return {};
 }
 
 PostForm parse_post_form(std::string_view content_type, std::string_view body) {
-  if (lower(content_type).rfind("multipart/form-data", 0) != 0) {
+  if (!ascii::istarts_with(content_type, "multipart/form-data")) {
     malformed("The Content-Type must be multipart/form-data.");
   }
   const std::string boundary = parameter(content_type, "boundary");
@@ -102,15 +82,15 @@ PostForm parse_post_form(std::string_view content_type, std::string_view body) {
       const std::string_view header_name = line.substr(0, colon);
       std::string_view value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      if (iequals(header_name, "content-disposition")) {
+      if (ascii::iequals(header_name, "content-disposition")) {
         name = parameter(value, "name");
         filename = parameter(value, "filename");
-      } else if (iequals(header_name, "content-type")) {
+      } else if (ascii::iequals(header_name, "content-type")) {
         part_type = std::string(value);
       }
     }
     if (name.empty()) malformed("A part has no field name.");
-    if (iequals(name, "file")) {
+    if (ascii::iequals(name, "file")) {
       form.has_file = true;
       form.file = std::string(content);
       form.filename = std::move(filename);
@@ -124,137 +104,32 @@ PostForm parse_post_form(std::string_view content_type, std::string_view body) {
   return form;
 }
 
-std::optional<Clock::time_point> parse_iso8601(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS[.fff]Z
-  if (text.size() < 20 || text.back() != 'Z' || text[4] != '-' || text[7] != '-' ||
-      text[10] != 'T' || text[13] != ':' || text[16] != ':') {
-    return std::nullopt;
-  }
-  auto number = [&](std::size_t at, std::size_t length) {
-    int value = 0;
-    for (std::size_t i = at; i < at + length; ++i) {
-      if (text[i] < '0' || text[i] > '9') return -1;
-      value = value * 10 + (text[i] - '0');
-    }
-    return value;
-  };
-  std::tm tm{};
-  tm.tm_year = number(0, 4) - 1900;
-  tm.tm_mon = number(5, 2) - 1;
-  tm.tm_mday = number(8, 2);
-  tm.tm_hour = number(11, 2);
-  tm.tm_min = number(14, 2);
-  tm.tm_sec = number(17, 2);
-  if (tm.tm_year < 0 || tm.tm_mon < 0 || tm.tm_mday < 1 || tm.tm_hour < 0 || tm.tm_min < 0 ||
-      tm.tm_sec < 0) {
-    return std::nullopt;
-  }
-  auto time = Clock::from_time_t(timegm(&tm));
-  if (text.size() > 20) {
-    if (text[19] != '.') return std::nullopt;
-    const std::string_view fraction = text.substr(20, text.size() - 21);
-    if (fraction.empty() || fraction.size() > 9) return std::nullopt;
-    const int value = number(20, fraction.size());
-    if (value < 0) return std::nullopt;
-    long long nanos = value;
-    for (std::size_t i = fraction.size(); i < 9; ++i) nanos *= 10;
-    time += std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(nanos));
-  }
-  return time;
-}
-
 void check_post_policy(std::string_view policy_json, std::string_view bucket, std::string_view key,
                        const PostForm& form, Clock::time_point now) {
-  const auto policy = nlohmann::json::parse(policy_json, nullptr, false);
-  if (policy.is_discarded() || !policy.is_object() || !policy.contains("expiration") ||
-      !policy["expiration"].is_string() || !policy.contains("conditions") ||
-      !policy["conditions"].is_array()) {
-    throw S3Error(ErrorCode::kInvalidPolicyDocument,
-                  "Invalid Policy: the policy must be a JSON object with expiration and "
-                  "conditions.");
-  }
-  const auto expiration = parse_iso8601(policy["expiration"].get<std::string>());
-  if (!expiration) {
-    throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid 'expiration' value.");
-  }
-  if (now > *expiration) policy_failed("Policy expired.");
-
-  // The value a condition sees for a field: the bucket and key come from the request.
-  auto value_of = [&](const std::string& name) -> std::string {
-    if (name == "bucket") return std::string(bucket);
-    if (name == "key") return std::string(key);
-    return std::string(form.field(name));
-  };
-  std::set<std::string> covered{"bucket"};
-  for (const auto& condition : policy["conditions"]) {
-    if (condition.is_object()) {
-      for (const auto& [name, expected] : condition.items()) {
-        const std::string field = lower(name);
-        covered.insert(field);
-        if (value_of(field) != json_text(expected)) {
-          policy_failed("Policy Condition failed: [\"eq\", \"$" + name + "\", \"" +
-                        json_text(expected) + "\"]");
-        }
-      }
-      continue;
-    }
-    if (!condition.is_array() || condition.size() != 3 || !condition[0].is_string()) {
-      throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid condition.");
-    }
-    const std::string op = lower(condition[0].get<std::string>());
-    if (op == "content-length-range") {
-      if (!condition[1].is_number_integer() || !condition[2].is_number_integer()) {
-        throw S3Error(ErrorCode::kInvalidPolicyDocument,
-                      "Invalid Policy: content-length-range needs two integers.");
-      }
-      const auto size = static_cast<long long>(form.file.size());
-      if (size > condition[2].get<long long>()) {
-        throw S3Error(ErrorCode::kEntityTooLarge,
-                      "Your proposed upload exceeds the maximum allowed size")
-            .with("ProposedSize", std::to_string(size))
-            .with("MaxSizeAllowed", std::to_string(condition[2].get<long long>()));
-      }
-      if (size < condition[1].get<long long>()) {
-        throw S3Error(ErrorCode::kEntityTooSmall,
-                      "Your proposed upload is smaller than the minimum allowed size")
-            .with("ProposedSize", std::to_string(size))
-            .with("MinSizeAllowed", std::to_string(condition[1].get<long long>()));
-      }
-      continue;
-    }
-    if (!condition[1].is_string() || !condition[2].is_string() ||
-        condition[1].get<std::string>().rfind('$', 0) != 0) {
-      throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid condition.");
-    }
-    const std::string name = condition[1].get<std::string>().substr(1);
-    const std::string field = lower(name);
-    const std::string expected = condition[2].get<std::string>();
-    covered.insert(field);
-    const std::string actual = value_of(field);
-    if (op == "eq") {
-      if (actual != expected) {
-        policy_failed("Policy Condition failed: [\"eq\", \"$" + name + "\", \"" + expected + "\"]");
-      }
-    } else if (op == "starts-with") {
-      if (actual.rfind(expected, 0) != 0) {
-        policy_failed("Policy Condition failed: [\"starts-with\", \"$" + name + "\", \"" +
-                      expected + "\"]");
-      }
-    } else {
-      throw S3Error(ErrorCode::kInvalidPolicyDocument,
-                    "Invalid Policy: Invalid Condition: unknown operator " + op);
-    }
-  }
-
-  // Every field the form sends must be allowed by some condition, except these.
-  static const std::set<std::string> kExempt{"policy", "x-amz-signature", "file", "awsaccesskeyid",
-                                             "signature"};
-  for (const auto& [name, value] : form.fields) {
-    const std::string field = lower(name);
-    if (kExempt.count(field) || field.rfind("x-ignore-", 0) == 0) continue;
-    if (!covered.count(field)) {
-      policy_failed("Extra input fields: " + name);
-    }
+  const sigv4::PolicyCheck check =
+      sigv4::check_post_policy(policy_json, bucket, key, form.fields, form.file.size(), now);
+  using sigv4::PolicyVerdict;
+  switch (check.verdict) {
+    case PolicyVerdict::ok:
+      return;
+    case PolicyVerdict::invalid_document:
+      throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: " + check.detail);
+    case PolicyVerdict::expired:
+      policy_failed(check.detail);
+    case PolicyVerdict::condition_failed:
+      policy_failed("Policy Condition failed: " + check.detail);
+    case PolicyVerdict::extra_field:
+      policy_failed("Extra input fields: " + check.detail);
+    case PolicyVerdict::too_large:
+      throw S3Error(ErrorCode::kEntityTooLarge,
+                    "Your proposed upload exceeds the maximum allowed size")
+          .with("ProposedSize", std::to_string(form.file.size()))
+          .with("MaxSizeAllowed", std::to_string(check.limit));
+    case PolicyVerdict::too_small:
+      throw S3Error(ErrorCode::kEntityTooSmall,
+                    "Your proposed upload is smaller than the minimum allowed size")
+          .with("ProposedSize", std::to_string(form.file.size()))
+          .with("MinSizeAllowed", std::to_string(check.limit));
   }
 }
 

@@ -1,11 +1,9 @@
 #pragma once
 
 // Browser-form POST uploads: the multipart/form-data body split into fields and file, and the
-// policy document's conditions checked against them (expiration, bucket, eq / starts-with,
-// content-length-range, and no field left uncovered), as S3 checks them.
+// policy's verdict (sigv4/post_policy.hpp) on them as S3's errors.
 
 #include <chrono>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,13 +25,10 @@ struct PostForm {
 // Throws S3Error(MalformedPOSTRequest) when the body is not multipart/form-data with a file.
 PostForm parse_post_form(std::string_view content_type, std::string_view body);
 
-// Checks the decoded policy JSON for a POST to `bucket` with the object key `key` (after
-// ${filename} substitution). Throws S3Error: AccessDenied (expired, condition failed, extra
-// field), EntityTooLarge / EntityTooSmall (content-length-range), InvalidPolicyDocument.
+// sigv4::check_post_policy on the form, its verdict thrown as S3 answers it: AccessDenied
+// (expired, condition failed, extra field), EntityTooLarge / EntityTooSmall (content-length-range),
+// InvalidPolicyDocument.
 void check_post_policy(std::string_view policy_json, std::string_view bucket, std::string_view key,
                        const PostForm& form, std::chrono::system_clock::time_point now);
-
-// "2026-11-25T20:00:00.000Z" or without fraction; nullopt when malformed.
-std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
 
 }  // namespace s3storm::target

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "s3/xml_requests.hpp"
+#include "sigv4/crypto.hpp"
 #include "sigv4/uri_encoding.hpp"
 #include "target/byte_range.hpp"
 #include "target/crypto.hpp"
@@ -17,6 +18,7 @@
 #include "target/xml_bodies.hpp"
 #include "target/xml_documents.hpp"
 #include "util/ascii.hpp"
+#include "util/hex.hpp"
 
 namespace s3storm::target {
 
@@ -50,8 +52,9 @@ std::string_view content_type_or_default(const std::string& stored) {
 // 16 upper-case hex digits, as S3's request ids look. By hand: fmt's format string parse was a
 // visible share of a request's CPU.
 void write_request_id(std::uint64_t id, std::array<char, 16>& digits) {
-  constexpr std::string_view kHex = "0123456789ABCDEF";
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it, id >>= 4) *it = kHex[id & 0xF];
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it, id >>= 4) {
+    *it = hex::kUpperDigits[id & 0xF];
+  }
 }
 
 // The response copies the value, so one buffer per thread serves every request.
@@ -465,7 +468,7 @@ void S3Handler::post_object(Context& context) {
   }
   auth_.verify_policy_signature(policy, form.field("x-amz-credential"),
                                 form.field("x-amz-signature"));
-  const auto policy_json = base64_decode(policy);
+  const auto policy_json = sigv4::base64_decode(policy);
   if (!policy_json) {
     throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid Base64 Encoding.");
   }

@@ -4,8 +4,8 @@
 
 #include "s3/xml_requests.hpp"
 #include "sigv4/uri_encoding.hpp"
-#include "target/event_record.hpp"
 #include "target/request_target.hpp"
+#include "util/iso_time.hpp"
 
 namespace s3storm::target {
 
@@ -60,7 +60,7 @@ std::string list_buckets_document(const std::vector<BucketInfo>& buckets, std::s
   for (const auto& bucket : buckets) {
     out += "<Bucket>";
     s3::append_xml_element(out, "Name", bucket.name);
-    s3::append_xml_element(out, "CreationDate", format_event_time(bucket.created));
+    s3::append_xml_element(out, "CreationDate", format_iso8601(bucket.created));
     out += "</Bucket>";
   }
   out += "</Buckets>";
@@ -90,7 +90,7 @@ std::string list_objects_v2_document(const ListV2Echo& echo, const ListResult& r
   for (const auto& object : result.contents) {
     out += "<Contents>";
     s3::append_xml_element(out, "Key", maybe_encoded(object.key, echo.url_encode));
-    s3::append_xml_element(out, "LastModified", format_event_time(object.last_modified));
+    s3::append_xml_element(out, "LastModified", format_iso8601(object.last_modified));
     s3::append_xml_element(out, "ETag", quoted(object.etag));
     s3::append_xml_element(out, "Size", std::to_string(object.size));
     s3::append_xml_element(out, "StorageClass", "STANDARD");
@@ -131,7 +131,7 @@ std::string complete_multipart_document(std::string_view location, std::string_v
 std::string copy_object_document(const ObjectInfo& object) {
   std::string out;
   open_root(out, "CopyObjectResult");
-  s3::append_xml_element(out, "LastModified", format_event_time(object.last_modified));
+  s3::append_xml_element(out, "LastModified", format_iso8601(object.last_modified));
   s3::append_xml_element(out, "ETag", quoted(object.etag));
   close(out, "CopyObjectResult");
   return out;
@@ -152,7 +152,7 @@ std::string list_uploads_document(std::string_view bucket, std::string_view pref
     s3::append_xml_element(out, "Key", upload.key);
     s3::append_xml_element(out, "UploadId", upload.upload_id);
     s3::append_xml_element(out, "StorageClass", "STANDARD");
-    s3::append_xml_element(out, "Initiated", format_event_time(upload.initiated));
+    s3::append_xml_element(out, "Initiated", format_iso8601(upload.initiated));
     out += "</Upload>";
   }
   close(out, "ListMultipartUploadsResult");
@@ -175,7 +175,7 @@ std::string list_parts_document(std::string_view bucket, std::string_view key,
   for (const auto& part : parts) {
     out += "<Part>";
     s3::append_xml_element(out, "PartNumber", std::to_string(part.number));
-    s3::append_xml_element(out, "LastModified", format_event_time(part.last_modified));
+    s3::append_xml_element(out, "LastModified", format_iso8601(part.last_modified));
     s3::append_xml_element(out, "ETag", quoted(part.etag));
     s3::append_xml_element(out, "Size", std::to_string(part.size));
     out += "</Part>";

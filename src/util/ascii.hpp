@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -17,6 +18,14 @@ namespace s3storm::ascii {
 
 constexpr char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// A copy of `text` in lower case, for names kept or compared in one case (form fields, config
+// keys, URL schemes and hosts). Not on a per-request path, so a byte at a time.
+inline std::string lower_copy(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = lower(c);
+  return out;
 }
 
 inline constexpr std::uint64_t kEveryByte = 0x0101010101010101ull;

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "report/iso_time.hpp"
 #include "report/json_reader.hpp"
 #include "report/json_writer.hpp"
 #include "report/run_report.hpp"
@@ -18,22 +17,6 @@ namespace {
 
 using nlohmann::json;
 using testing::sample_report;
-
-TEST(IsoTime, FormatsAndParsesMilliseconds) {
-  const Timestamp t{std::chrono::milliseconds{1'764'100'000'123}};
-  EXPECT_EQ(format_iso8601(t), "2025-11-25T19:46:40.123Z");
-  EXPECT_EQ(parse_iso8601("2025-11-25T19:46:40.123Z"), t);
-  EXPECT_EQ(parse_iso8601("2025-11-25T19:46:40Z"), t - std::chrono::milliseconds{123});
-  EXPECT_EQ(format_iso8601(Timestamp{}), "1970-01-01T00:00:00.000Z");
-}
-
-TEST(IsoTime, RejectsOtherForms) {
-  for (const char* bad : {"", "2025-11-25", "2025-11-25T19:46:40", "2025-11-25T19:46:40+01:00",
-                          "2025-02-30T00:00:00Z", "2025-11-25T24:00:00Z", "2025-11-25T19:46:40.1Z",
-                          "2025-11-25T19:46:40.123Zjunk"}) {
-    EXPECT_EQ(parse_iso8601(bad), std::nullopt) << bad;
-  }
-}
 
 TEST(JsonReport, HasTheDocumentedShape) {
   const json j = json::parse(write_json(sample_report()));

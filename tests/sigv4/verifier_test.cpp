@@ -1,16 +1,12 @@
-// Server-side verification: round trips through the Signer, every failure reason, and POST
-// policies (the AWS documentation example and our own builder).
+// Server-side verification: round trips through the Signer and every failure reason.
 
 #include "sigv4/verifier.hpp"
 
 #include <gtest/gtest.h>
 
 #include <array>
-#include <fstream>
-#include <sstream>
 
 #include "sigv4/crypto.hpp"
-#include "sigv4/post_policy.hpp"
 #include "sigv4/signer.hpp"
 
 namespace s3storm::sigv4 {
@@ -205,87 +201,6 @@ TEST(Verifier, VerifiesPresignedUrlsAndTheirExpiry) {
       "/bucket/k%2B1?versionId=4&" + target.substr(target.find("X-Amz-Algorithm"));
   EXPECT_EQ(verifier.verify({"GET", tampered, headers, {}}, time.time()).status,
             VerifyStatus::signature_mismatch);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-TEST(PostPolicy, SignsTheAwsDocumentationExample) {
-  const std::string dir =
-      std::string(S3STORM_TEST_DATA_DIR) + "/s3-doc-examples/post-policy/post-policy";
-  const std::string b64 = read_file(dir + ".b64");
-  EXPECT_EQ(base64_encode(read_file(dir + ".policy")), b64);
-  EXPECT_EQ(sign_policy(b64, kCredentials.secret_access_key, "20151229", "us-east-1"),
-            read_file(dir + ".signature"));
-}
-
-TEST(PostPolicy, ServerAcceptsTheAwsDocumentationFormBeforeExpiry) {
-  const std::string dir =
-      std::string(S3STORM_TEST_DATA_DIR) + "/s3-doc-examples/post-policy/post-policy";
-  std::map<std::string, std::string> form{
-      {"bucket", "sigv4examplebucket"},
-      {"key", "user/user1/photo.jpg"},
-      {"acl", "public-read"},
-      {"success_action_redirect",
-       "http://sigv4examplebucket.s3.amazonaws.com/successful_upload.html"},
-      {"Content-Type", "image/jpeg"},
-      {"x-amz-meta-uuid", "14365123651274"},
-      {"x-amz-server-side-encryption", "AES256"},
-      {"X-Amz-Credential", "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request"},
-      {"X-Amz-Algorithm", "AWS4-HMAC-SHA256"},
-      {"X-Amz-Date", "20151229T000000Z"},
-      {"x-amz-meta-tag", ""},
-      {"Policy", read_file(dir + ".b64")},
-      {"X-Amz-Signature", read_file(dir + ".signature")}};
-  const auto before = at("20151230T115959Z").time();
-  auto result = verify_post_form(form, lookup_for(kCredentials), before, 1000);
-  EXPECT_TRUE(result.ok()) << result.message;
-  EXPECT_EQ(
-      verify_post_form(form, lookup_for(kCredentials), at("20151230T120001Z").time(), 1000).status,
-      VerifyStatus::expired);
-  form["key"] = "user/user2/photo.jpg";
-  EXPECT_EQ(verify_post_form(form, lookup_for(kCredentials), before, 1000).status,
-            VerifyStatus::policy_violation);
-  form["key"] = "user/user1/photo.jpg";
-  form["x-amz-meta-extra"] = "not in policy";
-  EXPECT_EQ(verify_post_form(form, lookup_for(kCredentials), before, 1000).status,
-            VerifyStatus::policy_violation);
-  form.erase("x-amz-meta-extra");
-  form["X-Amz-Signature"][0] = form["X-Amz-Signature"][0] == '0' ? '1' : '0';
-  EXPECT_EQ(verify_post_form(form, lookup_for(kCredentials), before, 1000).status,
-            VerifyStatus::signature_mismatch);
-}
-
-TEST(PostPolicy, BuilderRoundTripsThroughTheServerSide) {
-  const AmzDate time = at("20240301T120000Z");
-  PostPolicy policy(time.time() + std::chrono::hours(1));
-  policy.equals("bucket", "test-bucket")
-      .starts_with("key", "uploads/")
-      .content_length_range(1, 1024);
-  const Credentials credentials{"AKID", "SECRET", "TOKEN"};
-  const FormFields fields = sign_post_policy(policy, credentials, "eu-west-1", time);
-  std::map<std::string, std::string> form{fields.begin(), fields.end()};
-  EXPECT_EQ(form.at("x-amz-credential"), "AKID/20240301/eu-west-1/s3/aws4_request");
-  EXPECT_EQ(form.at("x-amz-security-token"), "TOKEN");
-  const std::string json = base64_decode(form.at("policy")).value();
-  EXPECT_NE(json.find(R"("expiration":"2024-03-01T13:00:00.000Z")"), std::string::npos) << json;
-  EXPECT_NE(json.find(R"(["starts-with","$key","uploads/"])"), std::string::npos) << json;
-  EXPECT_NE(json.find(R"({"x-amz-security-token":"TOKEN"})"), std::string::npos) << json;
-  form["bucket"] = "test-bucket";
-  form["key"] = "uploads/a.txt";
-  const SecretLookup lookup = [](std::string_view key) -> std::optional<std::string> {
-    if (key == "AKID") return std::string("SECRET");
-    return std::nullopt;
-  };
-  EXPECT_TRUE(verify_post_form(form, lookup, time.time(), 29).ok());
-  EXPECT_EQ(verify_post_form(form, lookup, time.time(), 2048).status,
-            VerifyStatus::policy_violation);
-  form["bucket"] = "other";
-  EXPECT_EQ(verify_post_form(form, lookup, time.time(), 29).status, VerifyStatus::policy_violation);
 }
 
 }  // namespace

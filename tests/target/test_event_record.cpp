@@ -57,13 +57,6 @@ TEST(EventRecord, RemovalsCarryNoSizeOrEtag) {
   EXPECT_TRUE(record["s3"]["object"].contains("sequencer"));
 }
 
-TEST(EventRecord, KeyEncodingIsFormStyle) {
-  EXPECT_EQ(encode_event_key("plain-key_1.~txt"), "plain-key_1.~txt");
-  EXPECT_EQ(encode_event_key("a b"), "a+b");
-  EXPECT_EQ(encode_event_key("a+b=c&d%"), "a%2Bb%3Dc%26d%25");
-  EXPECT_EQ(encode_event_key("\xe2\x82\xac"), "%E2%82%AC");
-}
-
 TEST(EventRecord, SequencersIncrease) {
   const std::string first = next_sequencer();
   const std::string second = next_sequencer();
