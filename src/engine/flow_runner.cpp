@@ -1,5 +1,7 @@
 #include "engine/flow_runner.hpp"
 
+#include <fmt/core.h>
+
 #include "s3/xml_responses.hpp"
 
 namespace s3storm::engine {
@@ -164,6 +166,10 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
             first_step_ && context_.schedule ? intended_ : step_started_;
         record(stats::OpKind::kMultipart, result.ok, result.status, result.error_code,
                result.retries + 1, result.sent, result.complete, result.bytes, origin);
+        if (result.left_open) {
+          stats_.note_open_upload(
+              fmt::format("{}/{} ({})", bucket_of(*prepared.step), key_, result.upload_id));
+        }
         if (result.ok) {
           if (!prepared.step->abort) {
             last_key_ = key_;

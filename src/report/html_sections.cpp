@@ -154,6 +154,12 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const std::s
                  "<section class=\"phase\" id=\"{}\"><h2>{}</h2><p>{:.2f} s, dropped iterations: "
                  "{}</p>",
                  escape(id), escape(title), phase.duration_s, phase.dropped);
+  if (phase.uploads_left_open > 0) {
+    fmt::format_to(std::back_inserter(out),
+                   "<p class=\"fail\">Multipart uploads possibly left open (abort failed): {}</p>",
+                   phase.uploads_left_open);
+    keys_list(out, "Open uploads", phase.open_uploads);
+  }
   const bool any = std::any_of(phase.ops.begin(), phase.ops.end(),
                                [](const stats::OpStats& op) { return op.count > 0; });
   if (!any) {

@@ -192,6 +192,10 @@ class Reader {
     phase.name = string(j, where, "name");
     phase.duration_s = number(j, where, "duration_s");
     phase.dropped = u64(j, where, "dropped");
+    if (j.contains("uploads_left_open")) {
+      phase.uploads_left_open = u64(j, where, "uploads_left_open");
+      phase.open_uploads = keys(j, where, "open_uploads");
+    }
     const auto ops_where = child(where, "ops");
     for (const auto& [name, value] : object(j, where, "ops").items()) {
       const auto kind = stats::parse_op_kind(name);

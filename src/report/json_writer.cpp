@@ -100,6 +100,11 @@ ordered_json phase_to_json(const stats::PhaseStats& phase) {
   j["name"] = phase.name;
   j["duration_s"] = phase.duration_s;
   j["dropped"] = phase.dropped;
+  // Only when some are: a healthy run's report stays as it was.
+  if (phase.uploads_left_open > 0) {
+    j["uploads_left_open"] = phase.uploads_left_open;
+    j["open_uploads"] = phase.open_uploads;
+  }
   j["ops"] = ops_to_json(phase);
   return j;
 }
@@ -222,6 +227,7 @@ ordered_json to_json(const RunReport& report) {
   ordered_json total;
   total["duration_s"] = all.duration_s;
   total["dropped"] = all.dropped;
+  if (all.uploads_left_open > 0) total["uploads_left_open"] = all.uploads_left_open;
   total["ops"] = ops_to_json(all);
   j["totals"] = std::move(total);
   j["events"] = events_to_json(report.events);

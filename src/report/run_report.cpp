@@ -8,11 +8,8 @@ namespace s3storm::report {
 stats::PhaseStats totals(const RunReport& report) {
   stats::PhaseStats all;
   all.name = "totals";
-  for (const auto& phase : report.phases) {
-    all.dropped += phase.dropped;
-    for (std::size_t i = 0; i < stats::kOpKinds; ++i) all.ops[i].merge(phase.ops[i]);
-  }
-  all.duration_s = report.duration_s;
+  for (const auto& phase : report.phases) all.merge(phase);
+  all.duration_s = report.duration_s;  // the run's, pauses between phases included
   return all;
 }
 

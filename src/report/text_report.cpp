@@ -28,6 +28,12 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
   auto it = std::back_inserter(out);
   fmt::format_to(it, "\n{} ({:.2f} s", title, phase.duration_s);
   fmt::format_to(it, ", dropped iterations: {})\n", phase.dropped);
+  if (phase.uploads_left_open > 0) {
+    fmt::format_to(
+        it, "  multipart uploads possibly left open (abort failed): {}:", phase.uploads_left_open);
+    for (const auto& upload : phase.open_uploads) fmt::format_to(it, " {}", upload);
+    out += '\n';
+  }
   bool any = false;
   std::string errors;
   for (std::size_t i = 0; i < stats::kOpKinds; ++i) {

@@ -129,6 +129,10 @@ void MultipartUpload::abort() {
   exchanges_[0]->start(request, [this](Reply& reply) {
     add_retries(reply);
     result_.aborted = reply.ok;
+    if (!reply.ok && reply.error_code != "NoSuchUpload") {
+      result_.left_open = true;
+      result_.upload_id = upload_id_;
+    }
     if (!reply.ok && !failed_) fail(reply);
     if (stopping_ && !failed_) {
       failed_ = true;

@@ -28,7 +28,11 @@ struct MultipartSpec {
 
 struct MultipartResult {
   bool ok = false;
-  bool aborted = false;    // the upload was aborted (asked for, or after a failure)
+  bool aborted = false;  // the upload was aborted (asked for, or after a failure)
+  // An abort it needed failed or went unanswered (a frozen or unreachable server): the upload,
+  // upload_id, may still be open there, holding its parts, and the run must say so.
+  bool left_open = false;
+  std::string upload_id;
   unsigned status = 0;     // of the request that decided the outcome
   std::string error_code;  // of the first failure
   int retries = 0;         // over every request of the upload

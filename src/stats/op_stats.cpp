@@ -40,9 +40,18 @@ void OpStats::merge(const OpStats& other) {
   per_second.merge(other.per_second);
 }
 
+void PhaseStats::note_open_upload(std::string upload) {
+  ++uploads_left_open;
+  if (open_uploads.size() < kMaxOpenUploads) open_uploads.push_back(std::move(upload));
+}
+
 void PhaseStats::merge(const PhaseStats& other) {
   duration_s = std::max(duration_s, other.duration_s);
   dropped += other.dropped;
+  uploads_left_open += other.uploads_left_open;
+  for (const auto& upload : other.open_uploads) {
+    if (open_uploads.size() < kMaxOpenUploads) open_uploads.push_back(upload);
+  }
   for (std::size_t i = 0; i < kOpKinds; ++i) ops[i].merge(other.ops[i]);
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stats/histogram.hpp"
 #include "stats/op_kind.hpp"
@@ -57,6 +58,12 @@ struct PhaseStats {
   double duration_s = 0;
   // Open loop only: iterations whose start time passed before a flow was free to run them.
   std::uint64_t dropped = 0;
+  // Multipart uploads whose abort failed or went unanswered: possibly still open on the server.
+  // The first kMaxOpenUploads as "bucket/key (upload id)".
+  static constexpr std::size_t kMaxOpenUploads = 20;
+  std::uint64_t uploads_left_open = 0;
+  std::vector<std::string> open_uploads;
+  void note_open_upload(std::string upload);
   std::array<OpStats, kOpKinds> ops;
 
   OpStats& op(OpKind kind) { return ops[static_cast<std::size_t>(kind)]; }

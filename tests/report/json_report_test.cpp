@@ -175,6 +175,26 @@ TEST(JsonReport, EarlyCountIsWrittenPerTypeAndInTotalsAndReadBack) {
   EXPECT_EQ(parse_report(j.dump(), "early.json").events.by_type.at("ObjectCreated:Put").early, 13u);
 }
 
+TEST(JsonReport, UploadsLeftOpenAppearOnlyWhenSomeAreAndReadBackAndMerge) {
+  auto original = sample_report();
+  EXPECT_FALSE(json::parse(write_json(original)).at("phases").at(0).contains("uploads_left_open"));
+  original.phases[1].note_open_upload("b/m/0-1 (0123456789abcdef0123456789abcdef)");
+  original.phases[1].note_open_upload("b/m/1-1 (fedcba9876543210fedcba9876543210)");
+  const json j = json::parse(write_json(original));
+  EXPECT_EQ(j.at("phases").at(1).at("uploads_left_open"), 2);
+  EXPECT_EQ(j.at("phases").at(1).at("open_uploads").size(), 2u);
+  EXPECT_EQ(j.at("totals").at("uploads_left_open"), 2);
+  const auto read = parse_report(j.dump(), "open.json");
+  EXPECT_EQ(read, original);
+  auto merged = read.phases[1];
+  merged.merge(read.phases[1]);
+  EXPECT_EQ(merged.uploads_left_open, 4u);
+  EXPECT_EQ(merged.open_uploads.size(), 4u);
+  EXPECT_THAT(
+      format_text_report(read),
+      ::testing::HasSubstr("multipart uploads possibly left open (abort failed): 2: b/m/0-1 "));
+}
+
 TEST(JsonReport, StoppedByAndForeignEventsAppearOnlyWhenTheyHappenAndReadBack) {
   auto original = sample_report();
   const json plain = json::parse(write_json(original));
