@@ -166,6 +166,9 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
             first_step_ && context_.schedule ? intended_ : step_started_;
         record(stats::OpKind::kMultipart, result.ok, result.status, result.error_code,
                result.retries + 1, result.sent, result.complete, result.bytes, origin);
+        if (!result.ok && !prepared.step->abort && (result.status == 0 || result.status >= 500)) {
+          expect_failed_event(prepared);
+        }
         if (result.left_open) {
           stats_.note_open_upload(
               fmt::format("{}/{} ({})", bucket_of(*prepared.step), key_, result.upload_id));
@@ -209,6 +212,7 @@ void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::u
   const Clock::time_point origin = first_step_ && context_.schedule ? intended_ : step_started_;
   record(prepared.counted_as, reply.ok, reply.status, reply.error_code, reply.attempts, reply.sent,
          reply.complete, bytes, origin);
+  if (!reply.ok && (reply.status == 0 || reply.status >= 500)) expect_failed_event(prepared);
   if (reply.ok) {
     const auto op = prepared.step->op;
     if (prepared.step->writes_key()) {
@@ -263,6 +267,13 @@ void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point co
     content.etag = etag;
   }
   context_.matcher->expect(bucket, key_, *prepared.notifies, complete, step_started_, content);
+}
+
+void FlowRunner::expect_failed_event(const PreparedStep& prepared) {
+  if (context_.matcher == nullptr || !prepared.notifies) return;
+  const auto& bucket = prepared.step->bucket;
+  if (!context_.rules->expects(bucket, key_, *prepared.notifies)) return;
+  context_.matcher->expect_failed(bucket, key_, *prepared.notifies, step_started_);
 }
 
 void FlowRunner::after_step(bool ok) {

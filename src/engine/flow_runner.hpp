@@ -54,6 +54,9 @@ class FlowRunner {
   void record(stats::OpKind kind, bool ok, unsigned status, std::string_view error_code,
               int attempts, Clock::time_point sent, Clock::time_point complete, std::uint64_t bytes,
               Clock::time_point origin);
+  // The operation failed without the server's verdict (no answer, or 5xx): an event may still
+  // come, and is then the server's evidence that it applied it.
+  void expect_failed_event(const PreparedStep& prepared);
   // `etag` is the ETag the server answered with (empty when it gave none).
   void expect_event(const PreparedStep& prepared, Clock::time_point complete,
                     std::string_view etag);

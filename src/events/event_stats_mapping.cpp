@@ -28,6 +28,7 @@ stats::EventStats to_event_stats(const MatchSummary& summary, std::string source
     stats.unexpected = type.unexpected;
     stats.early = type.early;
     stats.mismatched = type.mismatched;
+    stats.delivered_for_failed = type.delivered_for_failed;
     if (type.mismatched_size > 0) stats.mismatch_by_field["size"] = type.mismatched_size;
     if (type.mismatched_etag > 0) stats.mismatch_by_field["eTag"] = type.mismatched_etag;
     stats.delivery = type.delivery_us;
@@ -36,6 +37,9 @@ stats::EventStats to_event_stats(const MatchSummary& summary, std::string source
   for (const auto& listing : summary.missing_keys) out.note_missing_key(spell(listing));
   for (const auto& listing : summary.unexpected_keys) out.note_unexpected_key(spell(listing));
   for (const auto& listing : summary.mismatched_keys) out.note_mismatched_key(spell(listing));
+  for (const auto& listing : summary.delivered_for_failed_keys) {
+    out.note_delivered_for_failed_key(spell(listing));
+  }
   out.test_events = summary.test_events;
   out.receiver_rejects = receiver_rejects;
   return out;

@@ -21,6 +21,8 @@ struct EventTypeSummary {
   std::uint64_t mismatched = 0;
   std::uint64_t mismatched_size = 0;
   std::uint64_t mismatched_etag = 0;
+  // Events of operations that failed on our side (timeout, reset, 5xx): the server applied them.
+  std::uint64_t delivered_for_failed = 0;
   stats::Histogram delivery_us;  // arrival minus the operation's completion, in microseconds
   // Arrival minus the moment the request was sent, never clamped: what a server that notifies
   // before it answers (Ceph's synchronous topics) really takes.
@@ -43,6 +45,7 @@ struct MatchSummary {
   std::vector<EventKeyListing> missing_keys;     // the oldest kListedKeys by completion time
   std::vector<EventKeyListing> unexpected_keys;  // the first kListedKeys by arrival time
   std::vector<EventKeyListing> mismatched_keys;  // the first kListedKeys found
+  std::vector<EventKeyListing> delivered_for_failed_keys;  // the first kListedKeys
   std::uint64_t test_events = 0;                 // s3:TestEvent, counted apart
   std::uint64_t receiver_rejects = 0;            // deliveries refused (bad JSON, auth, size, ...)
 

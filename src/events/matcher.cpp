@@ -180,6 +180,52 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
   unmatched_.fetch_add(1, std::memory_order_relaxed);
 }
 
+bool Matcher::take_failed_locked(Fingerprint fp, std::uint32_t type_index, TimePoint arrival,
+                                 std::string_view bucket, std::string_view key) {
+  const auto it = failed_.find(fp);
+  if (it == failed_.end()) return false;
+  // The oldest failed operation that had started by the time the event came.
+  auto& starts = it->second;
+  const auto owner = std::find_if(starts.begin(), starts.end(),
+                                  [arrival](TimePoint started) { return started <= arrival; });
+  if (owner == starts.end()) return false;
+  starts.erase(owner);
+  if (starts.empty()) failed_.erase(it);
+  ++types_[type_index].delivered_for_failed;
+  delivered_.insert(fp);  // a further copy is a duplicate
+  if (delivered_for_failed_keys_.size() < MatchSummary::kListedKeys) {
+    delivered_for_failed_keys_.push_back(
+        {types_[type_index].name, std::string(bucket), std::string(key), {}});
+  }
+  return true;
+}
+
+void Matcher::expect_failed(std::string_view bucket, std::string_view key, EventKind kind,
+                            TimePoint started) {
+  const Fingerprint fp = fingerprint(bucket, key, kind);
+  std::lock_guard lock(mutex_);
+  const std::uint32_t type_index = type_index_locked(kind, event_kind_name(kind));
+  // Its event may have come already (a synchronous notifier sends it before answering), waiting
+  // as a surplus arrival.
+  const auto take_early = [&](Fingerprint slot_fp, Fingerprint wanted_alternative) {
+    const auto it = slots_.find(slot_fp);
+    if (it == slots_.end()) return false;
+    Arrival taken;
+    if (!take_surplus_locked(it->second, wanted_alternative, {started, started}, taken)) {
+      return false;
+    }
+    failed_[fp].push_back(started);
+    take_failed_locked(fp, type_index, taken.at, bucket, key);
+    erase_if_done_locked(slot_fp);
+    return true;
+  };
+  if (take_early(fp, 0)) return;
+  if (const auto alias = alias_.find(fp); alias != alias_.end() && take_early(alias->second, fp)) {
+    return;
+  }
+  failed_[fp].push_back(started);
+}
+
 void Matcher::observe(const EventRecord& record, TimePoint arrival) {
   const std::string_view other_name =
       record.kind == EventKind::kOther ? std::string_view(record.name) : std::string_view();
@@ -228,6 +274,15 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
     delivered_.insert(fp);
     erase_if_done_locked(fp);
     return;
+  }
+
+  // Nothing waits for it: perhaps the event of an operation that failed on our side.
+  if (!failed_.empty()) {
+    const std::uint32_t type_index = type_index_locked(record.kind, record.name);
+    if (take_failed_locked(raw_fp, type_index, arrival, record.bucket, record.key)) return;
+    if (decoded && take_failed_locked(decoded_fp, type_index, arrival, record.bucket, *decoded)) {
+      return;
+    }
   }
 
   // Nothing waits for it (yet): an early arrival, a duplicate or an unexpected event. Keep it
@@ -283,6 +338,7 @@ MatchSummary Matcher::summarize() const {
     types[i].mismatched = types_[i].mismatched;
     types[i].mismatched_size = types_[i].mismatched_size;
     types[i].mismatched_etag = types_[i].mismatched_etag;
+    types[i].delivered_for_failed = types_[i].delivered_for_failed;
     types[i].delivery_us = types_[i].delivery_us;
     types[i].delivery_from_send_us = types_[i].delivery_from_send_us;
   }
@@ -327,9 +383,12 @@ MatchSummary Matcher::summarize() const {
   list(missing, summary.missing_keys);
   list(unexpected, summary.unexpected_keys);
   summary.mismatched_keys = mismatched_keys_;
+  summary.delivered_for_failed_keys = delivered_for_failed_keys_;
 
   for (auto& type : types) {
-    const bool active = type.expected + type.delivered + type.duplicate + type.unexpected > 0;
+    const bool active = type.expected + type.delivered + type.duplicate + type.unexpected +
+                            type.delivered_for_failed >
+                        0;
     if (active) summary.types.push_back(std::move(type));
   }
   summary.test_events = test_events_;

@@ -60,6 +60,12 @@ class Matcher {
   void expect(std::string_view bucket, std::string_view key, EventKind kind, TimePoint completed,
               TimePoint started = TimePoint::min(), const ExpectedContent& content = {});
 
+  // An operation that S3 notifies failed on our side without a verdict from the server (a
+  // timeout, a reset, a 5xx after retries): the server may still have applied it. Its event, if
+  // one comes, counts as delivered_for_failed, never as unexpected or duplicate.
+  void expect_failed(std::string_view bucket, std::string_view key, EventKind kind,
+                     TimePoint started);
+
   void observe(const EventRecord& record, TimePoint arrival);
   void count_test_events(std::uint64_t n);
 
@@ -109,6 +115,7 @@ class Matcher {
     std::uint64_t mismatched = 0;
     std::uint64_t mismatched_size = 0;
     std::uint64_t mismatched_etag = 0;
+    std::uint64_t delivered_for_failed = 0;
     stats::Histogram delivery_us;
     stats::Histogram delivery_from_send_us;
   };
@@ -130,6 +137,12 @@ class Matcher {
   FingerprintSet delivered_;  // identities delivered at least once: later copies are duplicates
   std::vector<TypeCounters> types_;
   std::vector<EventKeyListing> mismatched_keys_;  // the first MatchSummary::kListedKeys
+  // Failed operations whose event has not come (yet), by identity, with when each started.
+  std::unordered_map<Fingerprint, std::vector<TimePoint>, FingerprintHash> failed_;
+  std::vector<EventKeyListing> delivered_for_failed_keys_;
+  // Takes the failed operation an arrival of `fp` belongs to; counts and lists it.
+  bool take_failed_locked(Fingerprint fp, std::uint32_t type_index, TimePoint arrival,
+                          std::string_view bucket, std::string_view key);
   std::uint64_t observed_ = 0;
   std::atomic<std::uint64_t> unmatched_{0};
   std::uint64_t test_events_ = 0;

@@ -217,6 +217,8 @@ void append_events(std::string& out, const stats::EventStats& events) {
   keys_list(out, "Missing", events.missing_keys);
   keys_list(out, "Unexpected", events.unexpected_keys);
   keys_list(out, "Mismatched", events.mismatched_keys);
+  keys_list(out, "Delivered for failed operations (the server applied them)",
+            events.delivered_for_failed_keys);
   if (events.test_events > 0) {
     fmt::format_to(it, "<p>Test events (counted apart): {}</p>", events.test_events);
   }

@@ -242,6 +242,9 @@ class Reader {
           s.mismatch_by_field[field] = u64(n, child(fields_where, field));
         }
       }
+      if (value.contains("delivered_for_failed")) {
+        s.delivered_for_failed = u64(value, here, "delivered_for_failed");
+      }
       if (value.contains("delivery_from_send_histogram")) {
         s.delivery_from_send = histogram(member(value, here, "delivery_from_send_histogram"),
                                          child(here, "delivery_from_send_histogram"));
@@ -250,6 +253,9 @@ class Reader {
     events.missing_keys = keys(j, where, "missing_keys");
     events.unexpected_keys = keys(j, where, "unexpected_keys");
     if (j.contains("mismatched_keys")) events.mismatched_keys = keys(j, where, "mismatched_keys");
+    if (j.contains("delivered_for_failed_keys")) {
+      events.delivered_for_failed_keys = keys(j, where, "delivered_for_failed_keys");
+    }
     events.test_events = u64(j, where, "test_events");
     if (j.contains("foreign")) events.foreign = u64(j, where, "foreign");
     events.receiver_rejects = counts_by_status(j, where, "receiver_rejects");

@@ -124,6 +124,7 @@ ordered_json events_to_json(const stats::EventStats& events) {
     t["early"] = s.early;
     t["mismatched"] = s.mismatched;
     t["mismatch_by_field"] = s.mismatch_by_field;
+    t["delivered_for_failed"] = s.delivered_for_failed;
     t["delivery_ms"] = percentiles_ms(s.delivery, true);
     t["delivery_histogram"] = histogram_to_json(s.delivery);
     t["delivery_from_send_ms"] = percentiles_ms(s.delivery_from_send, true);
@@ -141,12 +142,14 @@ ordered_json events_to_json(const stats::EventStats& events) {
   total["early"] = all.early;
   total["mismatched"] = all.mismatched;
   total["mismatch_by_field"] = all.mismatch_by_field;
+  total["delivered_for_failed"] = all.delivered_for_failed;
   total["delivery_ms"] = percentiles_ms(all.delivery, true);
   total["delivery_from_send_ms"] = percentiles_ms(all.delivery_from_send, true);
   j["totals"] = std::move(total);
   j["missing_keys"] = events.missing_keys;
   j["unexpected_keys"] = events.unexpected_keys;
   j["mismatched_keys"] = events.mismatched_keys;
+  j["delivered_for_failed_keys"] = events.delivered_for_failed_keys;
   j["test_events"] = events.test_events;
   if (events.foreign > 0) j["foreign"] = events.foreign;
   j["receiver_rejects"] = counts_by_status(events.receiver_rejects);

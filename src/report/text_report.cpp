@@ -95,6 +95,13 @@ void append_events(std::string& out, const stats::EventStats& events) {
   list("missing", events.missing_keys);
   list("unexpected", events.unexpected_keys);
   list("mismatched", events.mismatched_keys);
+  std::uint64_t for_failed = 0;
+  for (const auto& [type, s] : events.by_type) for_failed += s.delivered_for_failed;
+  if (for_failed > 0) {
+    fmt::format_to(it, "  delivered for failed operations (the server applied them): {}\n",
+                   for_failed);
+  }
+  list("delivered for failed operations", events.delivered_for_failed_keys);
   if (events.test_events > 0) fmt::format_to(it, "  test events: {}\n", events.test_events);
   if (events.foreign > 0) {
     fmt::format_to(it, "  other shards' events (left to them): {}\n", events.foreign);

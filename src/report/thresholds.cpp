@@ -54,6 +54,7 @@ double event_count(const stats::EventStats& events, const std::string& what) {
     if (what == "unexpected") sum += type.unexpected;
     if (what == "early") sum += type.early;
     if (what == "mismatched") sum += type.mismatched;
+    if (what == "delivered_for_failed") sum += type.delivered_for_failed;
   }
   return static_cast<double>(sum);
 }

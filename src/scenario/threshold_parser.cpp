@@ -13,8 +13,9 @@ namespace {
 constexpr std::string_view kOps[] = {"put", "copy", "delete", "post", "multipart",
                                      "get", "head", "list",   "all"};
 // "duplicate" as the report names it; "duplicated" is accepted too.
-constexpr std::string_view kEventCounts[] = {"expected",   "delivered",  "missing", "duplicate",
-                                             "duplicated", "unexpected", "early",   "mismatched"};
+constexpr std::string_view kEventCounts[] = {"expected",  "delivered",  "missing",
+                                             "duplicate", "duplicated", "unexpected",
+                                             "early",     "mismatched", "delivered_for_failed"};
 constexpr std::string_view kPhaseCounts[] = {"dropped", "errors", "count"};
 
 enum class MetricKind { latency, count, fraction, rate };
@@ -54,7 +55,8 @@ bool is_latency_stat(const std::string& s) {
 const std::string kMetricHelp =
     "allowed metrics: <op>.p99|p999|mean|max, <op>.count|errors, errors.rate|count, "
     "ops.rate, ops.<op>.rate|count, "
-    "events.missing|duplicate|unexpected|delivered|expected|early|mismatched, "
+    "events.missing|duplicate|unexpected|delivered|expected|early|mismatched|"
+    "delivered_for_failed, "
     "events.delivery.p99, events.delivery_from_send.p99, phase.<name>.dropped|errors|count; "
     "<op> is one of put, copy, delete, post, multipart, get, head, list, all";
 

@@ -24,6 +24,9 @@ struct EventTypeStats {
   // wrote; counted once per event, and per field in mismatch_by_field ("size", "eTag").
   std::uint64_t mismatched = 0;
   std::map<std::string, std::uint64_t> mismatch_by_field;
+  // Events of operations that failed on our side (timeout, reset, 5xx after retries): the server
+  // applied them. Neither delivered nor unexpected.
+  std::uint64_t delivered_for_failed = 0;
   Histogram delivery;  // microseconds: arrival minus the operation's completion
   // Microseconds from the moment the request was sent to the arrival, never clamped.
   Histogram delivery_from_send;
@@ -42,6 +45,7 @@ struct EventStats {
   std::vector<std::string> missing_keys;
   std::vector<std::string> unexpected_keys;
   std::vector<std::string> mismatched_keys;  // with what differed
+  std::vector<std::string> delivered_for_failed_keys;
   std::uint64_t test_events = 0;  // s3:TestEvent and the like, counted apart from the above
   // Sharded runs: events for other shards' keys, left to them (neither matched nor unexpected).
   std::uint64_t foreign = 0;
@@ -50,6 +54,7 @@ struct EventStats {
   void note_missing_key(std::string key);
   void note_unexpected_key(std::string key);
   void note_mismatched_key(std::string key);
+  void note_delivered_for_failed_key(std::string key);
   void merge(const EventStats& other);
   friend bool operator==(const EventStats&, const EventStats&) = default;
 };

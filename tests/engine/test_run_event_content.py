@@ -86,5 +86,59 @@ class EventContent(unittest.TestCase):
         self.assertIn("FAIL  events.mismatched == 0", result.stdout)
 
 
+TIMEOUTS = """
+target:
+  endpoint: {endpoint}
+  credentials: {{ access_key: s3storm, secret_key: s3storm-secret }}
+  bucket: slow
+  request_timeout: 300ms
+  retries: 0
+setup:
+  buckets: [slow]
+events:
+  source: webhook
+  listen: 127.0.0.1:{hook}
+  grace: 5s
+phases:
+  - name: puts
+    iterations: 200
+    concurrency: 8
+    flow:
+      - put: {{ key: "s/{{iter}}", size: 64 }}
+seed: 4
+"""
+
+
+class EventsOfFailedOperations(unittest.TestCase):
+    def test_a_timed_out_put_the_server_applied_is_delivered_for_failed(self):
+        # serve applies every PUT, then holds a fifth of the answers past the client's timeout:
+        # those PUTs fail on our side, and their events prove the server applied them. They used
+        # to be reported as unexpected.
+        hook = harness.free_port()
+        serve = harness.EmbeddedServer("--notify", f"http://127.0.0.1:{hook}/", "--seed", "9",
+                                       "--fault", "delay:800ms:0.2")
+        try:
+            with tempfile.TemporaryDirectory() as d:
+                path = harness.write_scenario(d, TIMEOUTS.format(endpoint=serve.endpoint,
+                                                                  hook=hook))
+                report_path = os.path.join(d, "report.json")
+                result = harness.run_s3storm(["run", path, "--json", report_path])
+                with open(report_path, encoding="utf-8") as f:
+                    report = json.load(f)
+        finally:
+            serve.stop()
+        put = report["phases"][0]["ops"]["put"]
+        timeouts = put["errors_by_code"].get("timeout", 0)
+        self.assertGreater(timeouts, 10, put)
+        self.assertEqual(put["errors"], timeouts)
+        events = report["events"]["by_type"]["ObjectCreated:Put"]
+        self.assertEqual(events["delivered_for_failed"], timeouts)
+        self.assertEqual((events["expected"], events["delivered"]), (put["ok"], put["ok"]))
+        self.assertEqual(events["unexpected"] + events["duplicate"] + events["missing"], 0)
+        self.assertEqual(len(report["events"]["delivered_for_failed_keys"]), min(20, timeouts))
+        self.assertIn("delivered for failed operations (the server applied them): %d" % timeouts,
+                      result.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -116,6 +116,34 @@ TEST(Matcher, DeliveryFromSendIsNeverClamped) {
   EXPECT_EQ(t.delivery_from_send_us.max(), 150'000u);
 }
 
+TEST(Matcher, EventsOfFailedOperationsAreTheirOwnCount) {
+  Matcher m;
+  const auto put_kind = EventKind::kObjectCreatedPut;
+  // Timed out on our side, but the server applied it: its event comes later.
+  m.expect_failed("b", "late", put_kind, at_ms(0));
+  m.observe(put("late"), at_ms(50));
+  // A synchronous notifier sent it before the answer that never came.
+  m.observe(put("early"), at_ms(10));
+  m.expect_failed("b", "early", put_kind, at_ms(0));
+  // A failed operation whose server did not apply it: no event, nothing missing.
+  m.expect_failed("b", "never", put_kind, at_ms(0));
+  // A second copy of a failed operation's event is a duplicate; an event older than the failed
+  // operation is not its event.
+  m.observe(put("late"), at_ms(60));
+  m.observe(put("never"), kT0 - milliseconds(5));
+
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered_for_failed, 2u);
+  EXPECT_EQ(t.expected + t.delivered + t.missing, 0u);
+  EXPECT_EQ(t.duplicate, 1u);
+  EXPECT_EQ(t.unexpected, 1u);
+  ASSERT_EQ(s.delivered_for_failed_keys.size(), 2u);
+  EXPECT_EQ(s.delivered_for_failed_keys[0].key, "late");
+  EXPECT_EQ(s.delivered_for_failed_keys[1].key, "early");
+  EXPECT_EQ(to_event_stats(s, "webhook").by_type.at("ObjectCreated:Put").delivered_for_failed, 2u);
+}
+
 TEST(Matcher, ReorderedArrivalsMatch) {
   Matcher m;
   for (int i = 0; i < 5; ++i) {

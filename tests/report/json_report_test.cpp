@@ -129,6 +129,8 @@ RunReport golden_model() {
   r.events.by_type["ObjectCreated:Put"].mismatched = 1;
   r.events.by_type["ObjectCreated:Put"].mismatch_by_field["size"] = 1;
   r.events.note_mismatched_key("b/k (ObjectCreated:Put: size 3, expected 29)");
+  r.events.by_type["ObjectCreated:Put"].delivered_for_failed = 1;
+  r.events.note_delivered_for_failed_key("b/timed-out (ObjectCreated:Put)");
   r.thresholds.push_back({"put.p99 < 3s", 2500, true});
 
   return r;
@@ -160,8 +162,10 @@ TEST(JsonReport, ReportsWithoutTheEarlyCountStillRead) {
   auto& put = expected.events.by_type.at("ObjectCreated:Put");
   put.mismatched = 0;
   put.mismatch_by_field.clear();
+  put.delivered_for_failed = 0;
   put.delivery_from_send = stats::Histogram();
   expected.events.mismatched_keys.clear();
+  expected.events.delivered_for_failed_keys.clear();
   EXPECT_EQ(read, expected);
   EXPECT_EQ(read.events.by_type.at("ObjectCreated:Put").early, 0u);
 }
