@@ -2,10 +2,12 @@
 
 #include <csignal>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "scenario/units.hpp"
 #include "target/embedded_target.hpp"
 #include "target/fault_spec.hpp"
 #include "util/usage_error.hpp"
@@ -17,6 +19,9 @@ namespace {
 struct ServeFlags {
   std::string listen = "127.0.0.1:9000";
   std::string notify;
+  std::size_t notify_connections = 4;
+  std::size_t notify_batch = 1;
+  std::string notify_queue = "64MiB";
   std::string access_key{target::kDefaultAccessKey};
   std::string secret_key{target::kDefaultSecretKey};
   bool discard = false;
@@ -53,6 +58,13 @@ int serve(const ServeFlags& flags) {
   }
   options.credentials = {{flags.access_key, flags.secret_key}};
   options.notify_url = flags.notify;
+  options.notify_connections = flags.notify_connections;
+  options.notify_batch = flags.notify_batch;
+  try {
+    options.event_queue_bytes = scenario::parse_size(flags.notify_queue);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError("--notify-queue '" + flags.notify_queue + "': " + e.what());
+  }
   options.discard = flags.discard;
   options.faults = target::parse_fault_specs(flags.faults);
   options.seed = flags.seed;
@@ -84,16 +96,20 @@ int serve(const ServeFlags& flags) {
   sigwait(&stop_signals, &signal);
   server.stop();
   const auto counters = server.counters();
+  // Every emitted event is accounted for: delivered, failed (retries exhausted), lost to a full
+  // queue, abandoned at stop, or dropped by an event-drop fault.
   fmt::print(stderr,
              "s3storm serve: stopped: {} requests, {} errors, injected {} SlowDown / {} resets / "
              "{} delays; events {} emitted, {} delivered, {} failed, {} dropped by fault, {} "
-             "duplicated by fault, {} corrupted by fault, {} abandoned\n",
+             "duplicated by fault, {} corrupted by fault, {} lost (queue full), {} abandoned; "
+             "{} POSTs, {} retries, queue peak {} bytes\n",
              counters.requests, counters.errors, counters.injected_slow_down,
              counters.injected_resets, counters.injected_delays, counters.events_emitted,
              counters.delivery.delivered, counters.delivery.failed,
              counters.events_dropped_by_fault, counters.events_duplicated_by_fault,
-             counters.events_corrupted_by_fault,
-             counters.delivery.abandoned + counters.delivery.dropped_full);
+             counters.events_corrupted_by_fault, counters.delivery.dropped_full,
+             counters.delivery.abandoned, counters.delivery.posts, counters.delivery.retries,
+             counters.delivery.queue_peak_bytes);
   return 0;
 }
 
@@ -108,6 +124,19 @@ void add_serve_command(CLI::App& app, Action& action) {
   sub->add_option("--notify", flags->notify,
                   "POST every event to this webhook URL (http://HOST:PORT/path); buckets without a "
                   "notification configuration then emit all their events too");
+  sub->add_option("--notify-connections", flags->notify_connections,
+                  "Event POSTs in flight to --notify, one keep-alive connection each")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
+      ->capture_default_str();
+  sub->add_option("--notify-batch", flags->notify_batch,
+                  "Records per event POST at most; 1 is what S3 sends, more only when events "
+                  "are already waiting (the receiver must read every record of Records)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
+      ->capture_default_str();
+  sub->add_option("--notify-queue", flags->notify_queue,
+                  "Bytes of events waiting for delivery at most (e.g. 64MiB); past it new events "
+                  "are lost and counted at exit")
+      ->capture_default_str();
   sub->add_option("--access-key", flags->access_key, "Access key id clients sign with")
       ->capture_default_str();
   sub->add_option("--secret-key", flags->secret_key,

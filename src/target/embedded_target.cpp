@@ -17,7 +17,7 @@ struct EmbeddedTarget::Impl {
         store(opts.discard),
         auth(AuthOptions{opts.credentials, std::chrono::seconds(15 * 60), {}}),
         faults(opts.faults, opts.seed),
-        dispatcher(DispatcherOptions{opts.notify_url, std::move(sink)}),
+        dispatcher(dispatcher_options(opts, std::move(sink))),
         router(store, dispatcher, faults, opts.emit_unconfigured || !opts.notify_url.empty(),
                opts.region),
         handler(store, auth, router, faults, HandlerOptions{opts.virtual_host_suffix, "s3storm"}),
@@ -25,6 +25,16 @@ struct EmbeddedTarget::Impl {
                [this](const http::ServerRequest& request, http::ServerResponse& response) {
                  handler.handle(request, response);
                }) {}
+
+  static DispatcherOptions dispatcher_options(const TargetOptions& options, EventSink sink) {
+    DispatcherOptions out;
+    out.notify_url = options.notify_url;
+    out.sink = std::move(sink);
+    out.connections = options.notify_connections;
+    out.batch = options.notify_batch;
+    out.queue_limit_bytes = options.event_queue_bytes;
+    return out;
+  }
 
   static http::ServerOptions server_options(const TargetOptions& options) {
     http::ServerOptions out;

@@ -32,6 +32,9 @@ struct TargetOptions {
   std::map<std::string, std::string, std::less<>> credentials{
       {std::string(kDefaultAccessKey), std::string(kDefaultSecretKey)}};
   std::string notify_url;  // POST every event here (and emit for unconfigured buckets too)
+  std::size_t notify_connections = 4;                // POSTs in flight to notify_url
+  std::size_t notify_batch = 1;                      // records per POST at most (S3 sends one)
+  std::size_t event_queue_bytes = 64 * 1024 * 1024;  // past it events are lost, and counted
   // Emit for buckets without a notification configuration (always so with a notify_url).
   bool emit_unconfigured = false;
   bool discard = false;  // keep metadata only

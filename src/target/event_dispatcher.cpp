@@ -1,83 +1,107 @@
 #include "target/event_dispatcher.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <optional>
+#include <algorithm>
+#include <boost/asio/post.hpp>
 
+#include "http/connection_pool.hpp"
+#include "http/endpoint.hpp"
+#include "http/retry.hpp"
 #include "util/url.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::target {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
 
-// A blocking HTTP/1.1 client on the dispatcher's thread, keeping one connection alive between
-// deliveries and reconnecting after any error.
-class EventDispatcher::WebhookClient {
- public:
-  explicit WebhookClient(const std::string& url) {
-    auto split = split_http_url(url);
-    if (split && split->https) split.reset();  // this client speaks no TLS
-    if (!split) throw UsageError("--notify '" + url + "': expected an http:// URL");
-    if (!split->explicit_port) {
-      throw UsageError("--notify '" + url + "': expected http://HOST:PORT/path");
-    }
-    target_ = split->target.empty() ? "/" : split->target;
-    host_header_ = split->host_header();
-    host_ = split->host;
-    port_ = std::to_string(split->port);
+namespace {
+
+constexpr std::string_view kOpen = "{\"Records\":[";
+constexpr std::string_view kClose = "]}";
+// A batch stops growing past this body size: the run's webhook refuses bodies over 1 MiB.
+constexpr std::size_t kMaxBatchBody = 256 * 1024;
+// What a queued message costs besides its characters (the string object in the deque).
+constexpr std::size_t kEntryOverhead = sizeof(std::string);
+// Messages handed to the sink per turn of the io thread, so that stop() is heard during a
+// backlog.
+constexpr std::size_t kSinkTurn = 1024;
+
+std::size_t cost(const std::string& message) {
+  return message.capacity() + kEntryOverhead;
+}
+
+}  // namespace
+
+std::optional<std::string_view> records_of(std::string_view message) {
+  if (message.size() <= kOpen.size() + kClose.size() || !message.starts_with(kOpen) ||
+      !message.ends_with(kClose)) {
+    return std::nullopt;
   }
+  return message.substr(kOpen.size(), message.size() - kOpen.size() - kClose.size());
+}
 
-  // True when the webhook answered 2xx.
-  bool post(const std::string& body) {
-    try {
-      if (!stream_) connect();
-      bhttp::request<bhttp::string_body> request{bhttp::verb::post, target_, 11};
-      request.set(bhttp::field::host, host_header_);
-      request.set(bhttp::field::content_type, "application/json");
-      request.set(bhttp::field::user_agent, "s3storm-target");
-      request.keep_alive(true);
-      request.body() = body;
-      request.prepare_payload();
-      stream_->expires_after(std::chrono::seconds(5));
-      bhttp::write(*stream_, request);
-      bhttp::response<bhttp::string_body> response;
-      bhttp::read(*stream_, buffer_, response);
-      if (!response.keep_alive()) stream_.reset();
-      return response.result_int() / 100 == 2;
-    } catch (const std::exception&) {
-      stream_.reset();
-      return false;
-    }
-  }
-
- private:
-  void connect() {
-    asio::ip::tcp::resolver resolver(io_);
-    const auto endpoints = resolver.resolve(host_, port_);
-    stream_.emplace(io_);
-    stream_->expires_after(std::chrono::seconds(5));
-    stream_->connect(endpoints);
-    buffer_.clear();
-  }
-
-  std::string host_;
-  std::string port_;
-  std::string host_header_;
-  std::string target_;
-  asio::io_context io_;
-  std::optional<beast::tcp_stream> stream_;
-  beast::flat_buffer buffer_;
+// One POST in flight at a time, on one connection of the pool (the pool holds as many as there
+// are slots, so a slot's request never waits behind another's).
+struct EventDispatcher::Slot {
+  std::string body;
+  http::Request request;
+  std::unique_ptr<http::RetryingSender> sender;
+  std::size_t records = 0;
 };
 
-EventDispatcher::EventDispatcher(DispatcherOptions options) : options_(std::move(options)) {
-  if (!options_.notify_url.empty()) {
-    client_ = std::make_unique<WebhookClient>(options_.notify_url);
+EventDispatcher::EventDispatcher(DispatcherOptions options)
+    : options_(std::move(options)), drain_timer_(io_) {
+  options_.connections = std::max<std::size_t>(1, options_.connections);
+  options_.batch = std::max<std::size_t>(1, options_.batch);
+  if (options_.notify_url.empty()) {
+    free_slots_ = SIZE_MAX;  // the sink alone: nothing is in flight
+    return;
   }
+  const std::string& url = options_.notify_url;
+  auto split = split_http_url(url);
+  if (split && split->https) split.reset();  // the dispatcher speaks no TLS
+  if (!split) throw UsageError("--notify '" + url + "': expected an http:// URL");
+  // A webhook has no default port worth guessing: ask for it, as before.
+  if (!split->explicit_port) {
+    throw UsageError("--notify '" + url + "': expected http://HOST:PORT/path");
+  }
+  target_ = split->target.empty() ? "/" : split->target;
+  http::Endpoint endpoint;
+  endpoint.host = split->host;
+  endpoint.port = split->port;
+  host_header_ = endpoint.host_header();
+
+  http::PoolOptions pool;
+  pool.max_connections = options_.connections;
+  pool.connect_timeout = options_.request_timeout;
+  pool.request_timeout = options_.request_timeout;
+  pool.response_body_limit = 4096;  // a webhook's answer is not read, only its status
+  try {
+    pool_ = std::make_unique<http::ConnectionPool>(io_, endpoint, pool);
+  } catch (const std::runtime_error& e) {
+    throw UsageError("--notify '" + url + "': " + e.what());
+  }
+  http::RetryPolicy policy;
+  policy.max_retries = std::max(0, options_.max_attempts - 1);
+  policy.base_delay = options_.first_backoff;
+  policy.max_delay = options_.max_backoff;
+  for (std::size_t i = 0; i < options_.connections; ++i) {
+    auto slot = std::make_unique<Slot>();
+    // Any failure is worth another try (the receiver restarting, a 503, a refused connection),
+    // but not the pool closing under it at the end of the drain.
+    auto decide = [this](const http::Result& r) {
+      const bool again = r.outcome != http::Outcome::cancelled &&
+                         (r.outcome != http::Outcome::ok || r.response.status / 100 != 2);
+      if (again) {
+        std::lock_guard lock(mutex_);
+        ++counters_.retries;
+      }
+      return again;
+    };
+    slot->sender = std::make_unique<http::RetryingSender>(*pool_, io_, policy,
+                                                          http::make_uniform_source(i + 1), decide);
+    slots_.push_back(std::move(slot));
+  }
+  free_slots_ = slots_.size();
 }
 
 EventDispatcher::~EventDispatcher() {
@@ -88,7 +112,12 @@ void EventDispatcher::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  finished_ = false;
+  waiting_ = true;  // nothing queued yet: the first enqueue wakes the thread
+  io_.restart();
+  work_.emplace(io_.get_executor());
+  asio::post(io_, [this] { pump(); });
+  thread_ = std::thread([this] { io_.run(); });
 }
 
 void EventDispatcher::stop() {
@@ -96,13 +125,32 @@ void EventDispatcher::stop() {
     std::lock_guard lock(mutex_);
     if (!thread_.joinable()) return;
     stopping_ = true;
-    drain_deadline_ = std::chrono::steady_clock::now() + options_.drain_timeout;
   }
-  wake_.notify_all();
+  asio::post(io_, [this] {
+    {
+      // A pump that ran between stopping_ and this may have finished already; a timer armed
+      // now would hold the loop for the whole drain timeout.
+      std::lock_guard lock(mutex_);
+      if (finished_) return;
+    }
+    // Past the deadline whatever is left is abandoned: stop the loop where it stands.
+    drain_timer_.expires_after(options_.drain_timeout);
+    drain_timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) io_.stop();
+    });
+    pump();
+  });
   thread_.join();
   std::lock_guard lock(mutex_);
+  if (!finished_) {
+    // Stopped by the deadline: the POSTs in flight never got their answer.
+    for (std::size_t i = 0; i < slots_.size(); ++i) counters_.abandoned += slots_[i]->records;
+    for (auto& slot : slots_) slot->records = 0;
+  }
   counters_.abandoned += queue_.size();
   queue_.clear();
+  queued_bytes_ = 0;
+  work_.reset();
 }
 
 void EventDispatcher::set_sink(EventSink sink) {
@@ -111,16 +159,22 @@ void EventDispatcher::set_sink(EventSink sink) {
 }
 
 void EventDispatcher::enqueue(std::string message_json) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    if (queue_.size() >= options_.queue_limit) {
+    const std::size_t bytes = cost(message_json);
+    if (queued_bytes_ + bytes > options_.queue_limit_bytes) {
       ++counters_.dropped_full;
       return;
     }
     ++counters_.enqueued;
+    queued_bytes_ += bytes;
+    counters_.queue_peak_bytes = std::max<std::uint64_t>(counters_.queue_peak_bytes, queued_bytes_);
     queue_.push_back(std::move(message_json));
+    wake = waiting_;
+    waiting_ = false;
   }
-  wake_.notify_one();
+  if (wake) asio::post(io_, [this] { pump(); });
 }
 
 DispatcherCounters EventDispatcher::counters() const {
@@ -128,50 +182,118 @@ DispatcherCounters EventDispatcher::counters() const {
   return counters_;
 }
 
-bool EventDispatcher::deliver(const std::string& message) {
-  EventSink sink;
-  {
-    std::lock_guard lock(mutex_);
-    sink = options_.sink;
-  }
-  bool ok = true;
-  if (sink) {
-    try {
-      sink(message);
-    } catch (const std::exception&) {
-      ok = false;  // the receiver's problem, counted as a failed delivery
+// On the io thread: hands queued messages to the sink, and fills every free slot with a POST of
+// what is waiting (up to `batch` records). Runs after each enqueue that found the thread idle,
+// after each POST's completion, and on stop.
+void EventDispatcher::pump() {
+  const bool webhook = pool_ != nullptr;
+  for (std::size_t turn = 0;; ++turn) {
+    Slot* slot = nullptr;
+    EventSink sink;
+    taken_.clear();
+    {
+      std::lock_guard lock(mutex_);
+      if (queue_.empty() || free_slots_ == 0) {
+        // With a free slot, only an enqueue can give it work; without one, a completion will.
+        waiting_ = free_slots_ > 0;
+        break;
+      }
+      if (!webhook && turn == kSinkTurn) {
+        asio::post(io_, [this] { pump(); });  // let a stop() or timer in between
+        return;
+      }
+      sink = options_.sink;
+      if (webhook) {
+        for (auto& s : slots_) {
+          if (s->records == 0) {
+            slot = s.get();
+            break;
+          }
+        }
+        --free_slots_;
+      }
+      // One message, or as many whole-record messages as fit in a batch.
+      std::size_t body = 0;
+      do {
+        std::string& next = queue_.front();
+        if (!taken_.empty() && (!records_of(next) || body + next.size() > kMaxBatchBody)) break;
+        body += next.size();
+        queued_bytes_ -= cost(next);
+        taken_.push_back(std::move(next));
+        queue_.pop_front();
+      } while (webhook && taken_.size() < options_.batch && !queue_.empty() &&
+               records_of(taken_.front()));
     }
-  }
-  if (!client_) return ok;
 
-  auto backoff = options_.first_backoff;
-  for (int attempt = 1;; ++attempt) {
-    if (client_->post(message)) return true;
-    std::unique_lock lock(mutex_);
-    if (attempt >= options_.max_attempts) return false;
-    if (stopping_ && std::chrono::steady_clock::now() >= drain_deadline_) return false;
-    ++counters_.retries;
-    // Waits on the condition so that stop() is not held up by a long backoff.
-    wake_.wait_for(lock, backoff);
-    backoff = std::min(backoff * 2, options_.max_backoff);
+    bool sink_ok = true;
+    if (sink) {
+      for (const auto& message : taken_) {
+        try {
+          sink(message);
+        } catch (const std::exception&) {
+          sink_ok = false;  // the receiver's problem, counted as a failed delivery
+        }
+      }
+    }
+    if (!webhook) {
+      std::lock_guard lock(mutex_);
+      (sink_ok ? counters_.delivered : counters_.failed) += taken_.size();
+      continue;
+    }
+
+    slot->records = taken_.size();
+    if (taken_.size() == 1) {
+      slot->body = std::move(taken_.front());
+    } else {
+      slot->body.assign(kOpen);
+      for (std::size_t i = 0; i < taken_.size(); ++i) {
+        if (i > 0) slot->body += ',';
+        slot->body.append(*records_of(taken_[i]));
+      }
+      slot->body.append(kClose);
+    }
+    send(*slot);
   }
+  finish_if_drained();
 }
 
-void EventDispatcher::run() {
-  for (;;) {
-    std::string message;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      if (stopping_ && std::chrono::steady_clock::now() >= drain_deadline_) return;
-      message = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    const bool ok = deliver(message);
+void EventDispatcher::send(Slot& slot) {
+  auto& request = slot.request;
+  request.head.clear();
+  request.head.append("POST ").append(target_).append(" HTTP/1.1\r\nHost: ");
+  request.head.append(host_header_);
+  request.head.append(
+      "\r\nContent-Type: application/json\r\nUser-Agent: s3storm-target\r\nContent-Length: ");
+  request.head.append(std::to_string(slot.body.size())).append("\r\n\r\n");
+  request.message.method(boost::beast::http::verb::post);
+  request.message.body() = http::BodyView::value_type(slot.body.data(), slot.body.size());
+  slot.sender->async_send(request, [this, &slot](http::Result& result) {
+    on_sent(slot, result.outcome == http::Outcome::ok && result.response.status / 100 == 2);
+  });
+}
+
+void EventDispatcher::on_sent(Slot& slot, bool ok) {
+  {
     std::lock_guard lock(mutex_);
-    ++(ok ? counters_.delivered : counters_.failed);
+    (ok ? counters_.delivered : counters_.failed) += slot.records;
+    if (ok) ++counters_.posts;
+    slot.records = 0;
+    ++free_slots_;
   }
+  pump();
+}
+
+// On the io thread, when stopping: once nothing is queued or in flight, lets io_.run() return.
+void EventDispatcher::finish_if_drained() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ || finished_ || !queue_.empty()) return;
+    if (pool_ && free_slots_ != slots_.size()) return;
+    finished_ = true;
+  }
+  drain_timer_.cancel();
+  if (pool_) pool_->close();  // idle keep-alive connections would keep the loop running
+  work_.reset();
 }
 
 }  // namespace s3storm::target
