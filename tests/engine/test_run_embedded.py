@@ -80,6 +80,25 @@ phases:
 """
 
 
+UPLOADS = """
+target:
+  endpoint: {endpoint}
+  credentials: {{ access_key: s3storm, secret_key: s3storm-secret }}
+  bucket: {bucket}
+  request_timeout: {timeout}
+  retries: 0
+setup:
+  buckets: [{bucket}]
+phases:
+  - name: uploads
+    duration: 60s
+    concurrency: 4
+    flow:
+      - multipart: {{ key: "m/{{worker}}-{{seq}}", size: 200MiB, part_size: 5MiB, parallel_parts: 2 }}
+seed: 5
+"""
+
+
 class CountingListener:
     """A TCP listener that only counts connection attempts."""
 
@@ -222,35 +241,26 @@ class RunAgainstEmbeddedTarget(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertEqual(put["errors_by_code"].get("timeout", 0), 16)
 
+    def start_uploads(self, server, bucket, count, request_timeout="30s"):
+        """`s3storm run` of large multipart uploads against `server`, returned once `count` of
+        them are under way, with a boto3 client of the server."""
+        scenario = UPLOADS.format(endpoint=server.endpoint, bucket=bucket, timeout=request_timeout)
+        path = harness.write_scenario(self.dir.name, scenario)
+        run = harness.Process([harness.BIN, "run", path, "--json", self.json])
+        client = harness.boto3_client(server.endpoint)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            try:
+                if len(client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])) >= count:
+                    break
+            except Exception:  # the bucket may not exist yet
+                pass
+        return run, client
+
     def test_interrupt_aborts_open_multipart_uploads(self):
-        scenario = """
-target:
-  endpoint: {endpoint}
-  credentials: {{ access_key: s3storm, secret_key: s3storm-secret }}
-  bucket: mpu
-setup:
-  buckets: [mpu]
-phases:
-  - name: uploads
-    duration: 60s
-    concurrency: 4
-    flow:
-      - multipart: {{ key: "m/{{worker}}-{{seq}}", size: 200MiB, part_size: 5MiB, parallel_parts: 2 }}
-seed: 5
-"""
         with harness.EmbeddedServer("--discard") as server:
-            path = harness.write_scenario(self.dir.name, scenario.format(endpoint=server.endpoint))
-            env = dict(os.environ, AWS_ACCESS_KEY_ID="s3storm", AWS_SECRET_ACCESS_KEY="s3storm-secret")
-            run = harness.Process([harness.BIN, "run", path, "--json", self.json, "--quiet"], env=env)
-            client = harness.boto3_client(server.endpoint)
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:  # wait until uploads are really under way
-                time.sleep(0.2)
-                try:
-                    if client.list_multipart_uploads(Bucket="mpu").get("Uploads"):
-                        break
-                except Exception:  # the bucket may not exist yet
-                    pass
+            run, client = self.start_uploads(server, "mpu", count=1)
             out, err = run.stop(signal.SIGINT, timeout=30)
             self.assertEqual(run.proc.returncode, 0, out + err)
             self.assertEqual(client.list_multipart_uploads(Bucket="mpu").get("Uploads", []), [])
@@ -261,51 +271,21 @@ seed: 5
     def test_aborts_that_fail_are_reported_as_uploads_left_open(self):
         # Ctrl-C while the target is frozen: the aborts fail, and the uploads stay open on the
         # server. The report used to say nothing of them.
-        scenario = """
-target:
-  endpoint: {endpoint}
-  credentials: {{ access_key: s3storm, secret_key: s3storm-secret }}
-  bucket: frozen
-  request_timeout: 1s
-  retries: 0
-setup:
-  buckets: [frozen]
-phases:
-  - name: uploads
-    duration: 60s
-    concurrency: 4
-    flow:
-      - multipart: {{ key: "m/{{worker}}-{{seq}}", size: 200MiB, part_size: 5MiB, parallel_parts: 2 }}
-seed: 5
-"""
         with harness.EmbeddedServer("--discard") as server:
-            path = harness.write_scenario(self.dir.name, scenario.format(endpoint=server.endpoint))
-            run = harness.Process([harness.BIN, "run", path, "--json", self.json])
-            client = harness.boto3_client(server.endpoint)
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                time.sleep(0.2)
-                try:
-                    if len(client.list_multipart_uploads(Bucket="frozen").get("Uploads", [])) >= 2:
-                        break
-                except Exception:  # the bucket may not exist yet
-                    pass
+            run, _ = self.start_uploads(server, "frozen", count=2, request_timeout="1s")
             server.proc.send_signal(signal.SIGSTOP)
             try:
                 out, err = run.stop(signal.SIGINT, timeout=40)
             finally:
                 server.proc.send_signal(signal.SIGCONT)
-            open_ids = {u["UploadId"] for u in
-                        client.list_multipart_uploads(Bucket="frozen").get("Uploads", [])}
         phase = harness.load_report(self.json)["phases"][0]
         self.assertGreaterEqual(phase.get("uploads_left_open", 0), 1, out + err)
         self.assertEqual(phase["uploads_left_open"], len(phase["open_uploads"]))
         for listed in phase["open_uploads"]:
             self.assertRegex(listed, r"^frozen/m/\d+-\d+ \([0-9a-f]{32}\)$")
         # An abort that timed out may still be carried out once the server wakes (the request
-        # sat in its socket), so what the run lists is "not known to be aborted"; but what the
-        # server still holds after it woke, it created for this run.
-        self.assertTrue(open_ids or phase["uploads_left_open"])
+        # sat in its socket), so what the run lists is "not known to be aborted", not a count the
+        # server can confirm.
         self.assertIn("multipart uploads possibly left open (abort failed): %d"
                       % phase["uploads_left_open"], out)
 
