@@ -258,6 +258,22 @@ void S3Handler::dispatch(Context& context) {
           list_parts_document(bucket, key, upload_id, store_.list_parts(bucket, key, upload_id));
       return;
     }
+    case Operation::kGetAcl:
+    case Operation::kPutAcl:
+      // The resource must exist; its ACL is always the owner's FULL_CONTROL.
+      if (key.empty()) {
+        store_.head_bucket(bucket);
+      } else {
+        require_null_version(target.get("versionId"));
+        store_.get_object(bucket, key);
+      }
+      if (route.operation == Operation::kPutAcl) {
+        check_acl_request(request.header("x-amz-acl"), request.body);
+        return;
+      }
+      response.set_header("Content-Type", std::string(kXml));
+      response.body = access_control_policy_document(options_.owner);
+      return;
     case Operation::kPostObject:
     case Operation::kNotImplemented:
       break;  // routed above

@@ -27,6 +27,7 @@ constexpr std::array<P, 7> kGetObjectParameters{"versionId",
                                                 "response-content-encoding",
                                                 "response-content-language",
                                                 "response-content-type"};
+// DeleteObject's and the object ACL's: only a version.
 constexpr std::array<P, 1> kDeleteObjectParameters{"versionId"};
 constexpr std::array<P, 1> kUploadParameters{"uploadId"};
 constexpr std::array<P, 2> kUploadPartParameters{"uploadId", "partNumber"};
@@ -65,12 +66,12 @@ constexpr std::array kRoutes = std::to_array<Route>({
      kListUploadsParameters},
     {kBucket, "POST", "delete", "", "DeleteObjects", kDeleteObjects, kNone},
     {kBucket, "POST", "", "", "PostObject", kPostObject, kNone},
+    {kBucket, "GET", "acl", "", "GetBucketAcl", kGetAcl, kNone},
+    {kBucket, "PUT", "acl", "", "PutBucketAcl", kPutAcl, kNone},
 
     // Buckets: the rest of the API.
     {kBucket, "GET", "accelerate", "", "GetBucketAccelerateConfiguration", kNotImplemented, kNone},
     {kBucket, "PUT", "accelerate", "", "PutBucketAccelerateConfiguration", kNotImplemented, kNone},
-    {kBucket, "GET", "acl", "", "GetBucketAcl", kNotImplemented, kNone},
-    {kBucket, "PUT", "acl", "", "PutBucketAcl", kNotImplemented, kNone},
     {kBucket, "GET", "analytics", "", "GetBucketAnalyticsConfiguration", kNotImplemented, kNone},
     {kBucket, "PUT", "analytics", "", "PutBucketAnalyticsConfiguration", kNotImplemented, kNone},
     {kBucket, "DELETE", "analytics", "", "DeleteBucketAnalyticsConfiguration", kNotImplemented,
@@ -155,10 +156,10 @@ constexpr std::array kRoutes = std::to_array<Route>({
     {kObject, "DELETE", "uploadId", "", "AbortMultipartUpload", kAbortMultipartUpload,
      kUploadParameters},
     {kObject, "GET", "uploadId", "", "ListParts", kListParts, kUploadParameters},
+    {kObject, "GET", "acl", "", "GetObjectAcl", kGetAcl, kDeleteObjectParameters},
+    {kObject, "PUT", "acl", "", "PutObjectAcl", kPutAcl, kDeleteObjectParameters},
 
     // Objects: the rest of the API.
-    {kObject, "GET", "acl", "", "GetObjectAcl", kNotImplemented, kNone},
-    {kObject, "PUT", "acl", "", "PutObjectAcl", kNotImplemented, kNone},
     {kObject, "GET", "attributes", "", "GetObjectAttributes", kNotImplemented, kNone},
     {kObject, "GET", "legal-hold", "", "GetObjectLegalHold", kNotImplemented, kNone},
     {kObject, "PUT", "legal-hold", "", "PutObjectLegalHold", kNotImplemented, kNone},

@@ -46,6 +46,8 @@ enum class Operation : std::uint8_t {
   kCompleteMultipartUpload,
   kAbortMultipartUpload,
   kListParts,
+  kGetAcl,  // GetBucketAcl, GetObjectAcl
+  kPutAcl,  // PutBucketAcl, PutObjectAcl
 };
 
 struct Route {

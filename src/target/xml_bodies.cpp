@@ -1,5 +1,6 @@
 #include "target/xml_bodies.hpp"
 
+#include <algorithm>
 #include <pugixml.hpp>
 
 #include "s3/xml_navigation.hpp"
@@ -130,6 +131,23 @@ std::string parse_create_bucket_configuration(std::string_view body) {
   pugi::xml_document doc;
   const auto root = root_element(doc, body, "CreateBucketConfiguration");
   return child(root, "LocationConstraint").child_value();
+}
+
+void check_acl_request(std::string_view canned, std::string_view body) {
+  static constexpr std::string_view kCanned[] = {
+      "private",       "public-read",       "public-read-write",         "authenticated-read",
+      "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"};
+  if (!canned.empty()) {
+    if (std::find(std::begin(kCanned), std::end(kCanned), canned) == std::end(kCanned)) {
+      throw S3Error(ErrorCode::kInvalidArgument, "Invalid canned ACL")
+          .with("ArgumentName", "x-amz-acl")
+          .with("ArgumentValue", std::string(canned));
+    }
+    return;
+  }
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return;  // grant headers
+  pugi::xml_document doc;
+  root_element(doc, body, "AccessControlPolicy");
 }
 
 }  // namespace s3storm::target

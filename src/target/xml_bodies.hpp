@@ -26,4 +26,9 @@ NotificationRules parse_notification_configuration(std::string_view body);
 // Validates a CreateBucketConfiguration (an empty body is fine); returns the LocationConstraint.
 std::string parse_create_bucket_configuration(std::string_view body);
 
+// A PutBucketAcl/PutObjectAcl request: a canned `x-amz-acl` (empty when none) or an
+// AccessControlPolicy body. Checked (S3's InvalidArgument / MalformedACLError codes become
+// InvalidArgument / MalformedXML here), then not kept: the target enforces no ACL.
+void check_acl_request(std::string_view canned, std::string_view body);
+
 }  // namespace s3storm::target

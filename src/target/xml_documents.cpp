@@ -222,6 +222,22 @@ std::string notification_configuration_document(const NotificationRules* rules) 
   return out;
 }
 
+std::string access_control_policy_document(std::string_view owner) {
+  std::string out;
+  open_root(out, "AccessControlPolicy");
+  out += "<Owner>";
+  s3::append_xml_element(out, "ID", owner);
+  s3::append_xml_element(out, "DisplayName", owner);
+  out +=
+      "</Owner><AccessControlList><Grant><Grantee "
+      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\">";
+  s3::append_xml_element(out, "ID", owner);
+  s3::append_xml_element(out, "DisplayName", owner);
+  out += "</Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList>";
+  close(out, "AccessControlPolicy");
+  return out;
+}
+
 std::string post_response_document(std::string_view location, std::string_view bucket,
                                    std::string_view key, std::string_view etag) {
   std::string out;

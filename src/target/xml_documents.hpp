@@ -41,6 +41,9 @@ struct DeleteOutcome {
 std::string delete_result_document(const std::vector<DeleteOutcome>& outcomes, bool quiet);
 
 std::string notification_configuration_document(const NotificationRules* rules);
+
+// The ACL every bucket and object has here: its owner with FULL_CONTROL (ACLs are not kept).
+std::string access_control_policy_document(std::string_view owner);
 std::string post_response_document(std::string_view location, std::string_view bucket,
                                    std::string_view key, std::string_view etag);
 

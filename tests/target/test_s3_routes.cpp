@@ -71,7 +71,8 @@ TEST(S3Routes, PlainOperationsAndTheirOptions) {
 
 TEST(S3Routes, WhatTheTargetLacksIsRefusedNotMisread) {
   EXPECT_EQ(refusal(request("DELETE", "/b/k?tagging")), "NotImplemented");
-  EXPECT_EQ(refusal(request("GET", "/b/k?acl")), "NotImplemented");
+  EXPECT_EQ(refusal(request("GET", "/b/k?tagging")), "NotImplemented");
+  EXPECT_EQ(routed(request("GET", "/b/k?acl")), "GetObjectAcl");
   EXPECT_EQ(refusal(request("PUT", "/b?versioning")), "NotImplemented");
   auto part_copy = request("PUT", "/b/k?partNumber=1&uploadId=u");
   part_copy.headers.emplace_back("x-amz-copy-source", "/b/src");
