@@ -96,10 +96,57 @@ bool is_test_event(const json& document) {
          strip_s3_prefix(event->get_ref<const std::string&>()) == "TestEvent";
 }
 
+// The S3 event name an EventBridge event stands for: "Object Created" by its reason, "Object
+// Deleted" by its deletion type. Other detail types (restores, tags, ACLs, storage class) keep
+// their own name, so the matcher lists them apart.
+std::string eventbridge_event_name(const json& event, const json& detail) {
+  const auto& type = required_string(event, "detail-type", "EventBridge event");
+  if (type == "Object Created") {
+    const std::string reason = optional_string(detail, "reason");
+    if (reason == "PutObject") return "ObjectCreated:Put";
+    if (reason == "POST Object") return "ObjectCreated:Post";
+    if (reason == "CopyObject") return "ObjectCreated:Copy";
+    if (reason == "CompleteMultipartUpload") return "ObjectCreated:CompleteMultipartUpload";
+    return "ObjectCreated:" + reason;
+  }
+  if (type == "Object Deleted") {
+    const std::string deletion = optional_string(detail, "deletion-type");
+    if (deletion == "Delete Marker Created") return "ObjectRemoved:DeleteMarkerCreated";
+    if (optional_string(detail, "reason") == "Lifecycle Expiration") {
+      return "LifecycleExpiration:" +
+             std::string(deletion == "Permanently Deleted" ? "Delete" : deletion);
+    }
+    return "ObjectRemoved:Delete";
+  }
+  return "EventBridge:" + type;
+}
+
+// An S3 event as EventBridge delivers it (to an SQS queue or an API destination): one object a
+// message, under "detail".
+EventRecord parse_eventbridge_event(const json& event) {
+  const json& detail = required_object(event, "detail", "EventBridge event");
+  EventRecord parsed;
+  parsed.name = eventbridge_event_name(event, detail);
+  parsed.kind = event_kind_from_name(parsed.name);
+  parsed.event_time = optional_string(event, "time");
+  parsed.event_source = optional_string(event, "source");
+  parsed.bucket = required_string(required_object(detail, "bucket", "EventBridge detail"), "name",
+                                  "EventBridge detail.bucket");
+  const json& object = required_object(detail, "object", "EventBridge detail");
+  parsed.key = required_string(object, "key", "EventBridge detail.object");
+  parsed.size = size_of(object);
+  parsed.etag = bare_etag(optional_string(object, "etag"));
+  return parsed;
+}
+
 void parse_s3_document(const json& document, Notification& out) {
   if (!document.is_object()) throw NotificationParseError("body is not a JSON object");
   if (is_test_event(document)) {
     ++out.test_events;
+    return;
+  }
+  if (member(document, "detail-type") != nullptr && member(document, "Records") == nullptr) {
+    out.records.push_back(parse_eventbridge_event(document));
     return;
   }
   const json* records = member(document, "Records");

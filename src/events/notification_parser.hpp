@@ -26,8 +26,10 @@ struct Notification {
 };
 
 // Accepts the S3 event JSON ({"Records":[...]}, AWS, Ceph, s3rver), MinIO's webhook envelope
-// (EventName, Key, Records), an SNS Notification whose Message is one of those, an SNS
-// SubscriptionConfirmation, and s3:TestEvent. Throws NotificationParseError otherwise.
+// (EventName, Key, Records), an EventBridge event ("detail-type": "Object Created" and the
+// others, "detail": {bucket, object, reason, deletion-type}), an SNS Notification whose Message is
+// one of those, an SNS SubscriptionConfirmation, and s3:TestEvent. Throws NotificationParseError
+// otherwise.
 Notification parse_notification(std::string_view body);
 
 }  // namespace s3storm::events

@@ -79,6 +79,50 @@ TEST(NotificationParser, SnsWrappedNotification) {
   EXPECT_EQ(parsed.records[0].kind, EventKind::kObjectCreatedPut);
 }
 
+// Shaped like AWS's EventBridge "Object Created" event for S3 (as an SQS or API-destination body).
+std::string eventbridge(std::string_view detail_type, std::string_view detail_extra) {
+  return R"({"version":"0","id":"17793124-05d4-b198-2fde-7ededc63b103",
+    "detail-type":")" +
+         std::string(detail_type) +
+         R"(","source":"aws.s3","account":"123456789012","time":"2021-11-12T00:00:00Z",
+    "region":"ca-central-1","resources":["arn:aws:s3:::example-bucket"],
+    "detail":{"version":"0","bucket":{"name":"example-bucket"},
+      "object":{"key":"example key","size":5,"etag":"b1946ac92492d2347c6235b4d2611184",
+                "version-id":"IYV3p45BT0ac8hjHg1houSdS1a.Mro8e","sequencer":"617f08299329d189"},
+      "request-id":"N4N7GDK58NMKJ12R","requester":"123456789012",
+      "source-ip-address":"1.2.3.4")" +
+         std::string(detail_extra) + "}}";
+}
+
+TEST(NotificationParser, EventBridgeEventsReadAsTheS3EventTheyStandFor) {
+  const auto put = parse_notification(eventbridge("Object Created", R"(,"reason":"PutObject")"));
+  ASSERT_EQ(put.records.size(), 1u);
+  const auto& r = put.records[0];
+  EXPECT_EQ(r.kind, EventKind::kObjectCreatedPut);
+  EXPECT_EQ(r.bucket, "example-bucket");
+  EXPECT_EQ(r.key, "example key");
+  EXPECT_EQ(r.size, 5u);
+  EXPECT_EQ(r.etag, "b1946ac92492d2347c6235b4d2611184");
+  EXPECT_EQ(r.event_time, "2021-11-12T00:00:00Z");
+  EXPECT_EQ(r.event_source, "aws.s3");
+  const auto kind_of = [](std::string_view type, std::string_view extra) {
+    return parse_notification(eventbridge(type, extra)).records.at(0).name;
+  };
+  EXPECT_EQ(kind_of("Object Created", R"(,"reason":"POST Object")"), "ObjectCreated:Post");
+  EXPECT_EQ(kind_of("Object Created", R"(,"reason":"CopyObject")"), "ObjectCreated:Copy");
+  EXPECT_EQ(kind_of("Object Created", R"(,"reason":"CompleteMultipartUpload")"),
+            "ObjectCreated:CompleteMultipartUpload");
+  EXPECT_EQ(kind_of("Object Deleted",
+                    R"(,"reason":"DeleteObject","deletion-type":"Permanently Deleted")"),
+            "ObjectRemoved:Delete");
+  EXPECT_EQ(kind_of("Object Deleted",
+                    R"(,"reason":"DeleteObject","deletion-type":"Delete Marker Created")"),
+            "ObjectRemoved:DeleteMarkerCreated");
+  EXPECT_EQ(kind_of("Object Restore Completed", ""), "EventBridge:Object Restore Completed");
+  EXPECT_THROW(parse_notification(R"({"detail-type":"Object Created","source":"aws.s3"})"),
+               NotificationParseError);
+}
+
 TEST(NotificationParser, SnsSubscriptionConfirmationCarriesTheUrl) {
   const auto parsed = parse_notification(
       R"({"Type":"SubscriptionConfirmation","Token":"t","TopicArn":"arn:aws:sns:x:0:t",
