@@ -56,20 +56,20 @@ void FlowRunner::run_step() {
   const auto& step = *current_->step;
   using scenario::OpKind;
   switch (step.op) {
-    case OpKind::put:
+    case OpKind::kPut:
       return send_put(*current_);
-    case OpKind::copy:
+    case OpKind::kCopy:
       return send_copy(*current_);
-    case OpKind::del:
+    case OpKind::kDelete:
       return send_delete(*current_);
-    case OpKind::post:
+    case OpKind::kPost:
       return send_post(*current_);
-    case OpKind::multipart:
+    case OpKind::kMultipart:
       return send_multipart(*current_);
-    case OpKind::get:
-    case OpKind::head:
+    case OpKind::kGet:
+    case OpKind::kHead:
       return send_read(*current_);
-    case OpKind::list:
+    case OpKind::kList:
       return send_list(*current_);
   }
 }
@@ -190,7 +190,7 @@ void FlowRunner::send_read(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   if (!resolve(step.key, key_)) return end_iteration();
   context_.live->op_started();
-  const bool head = step.op == scenario::OpKind::head;
+  const bool head = step.op == scenario::OpKind::kHead;
   s3::RequestSpec spec{.method = head ? bhttp::verb::head : bhttp::verb::get,
                        .bucket = bucket_of(step),
                        .key = key_,
@@ -219,12 +219,12 @@ void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::u
       last_key_ = key_;
       has_last_ = true;
       last_size_ = size_;
-      last_size_known_ = op != scenario::OpKind::copy || size_known_;
-    } else if (op == scenario::OpKind::del && has_last_ && key_ == last_key_) {
+      last_size_known_ = op != scenario::OpKind::kCopy || size_known_;
+    } else if (op == scenario::OpKind::kDelete && has_last_ && key_ == last_key_) {
       has_last_ = false;  // the next `last` must not name a key that is gone
     }
     // A copy's ETag is in its CopyObjectResult body, not in a header.
-    if (op == scenario::OpKind::copy && context_.matcher != nullptr) {
+    if (op == scenario::OpKind::kCopy && context_.matcher != nullptr) {
       copy_etag_ = s3::parse_result_etag(reply.body);
       expect_event(prepared, reply.complete, copy_etag_);
     } else {
@@ -262,8 +262,8 @@ void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point co
   // neither.
   events::ExpectedContent content;
   const auto op = prepared.step->op;
-  if (op != scenario::OpKind::del) {
-    if (op != scenario::OpKind::copy || size_known_) content.size = size_;
+  if (op != scenario::OpKind::kDelete) {
+    if (op != scenario::OpKind::kCopy || size_known_) content.size = size_;
     content.etag = etag;
   }
   context_.matcher->expect(bucket, key_, *prepared.notifies, complete, step_started_, content);

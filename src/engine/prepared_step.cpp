@@ -9,21 +9,21 @@ namespace s3storm::engine {
 stats::OpKind counted_as(scenario::OpKind op) {
   using scenario::OpKind;
   switch (op) {
-    case OpKind::put:
+    case OpKind::kPut:
       return stats::OpKind::kPut;
-    case OpKind::copy:
+    case OpKind::kCopy:
       return stats::OpKind::kCopy;
-    case OpKind::del:
+    case OpKind::kDelete:
       return stats::OpKind::kDelete;
-    case OpKind::post:
+    case OpKind::kPost:
       return stats::OpKind::kPost;
-    case OpKind::multipart:
+    case OpKind::kMultipart:
       return stats::OpKind::kMultipart;
-    case OpKind::get:
+    case OpKind::kGet:
       return stats::OpKind::kGet;
-    case OpKind::head:
+    case OpKind::kHead:
       return stats::OpKind::kHead;
-    case OpKind::list:
+    case OpKind::kList:
       return stats::OpKind::kList;
   }
   return stats::OpKind::kPut;
@@ -34,16 +34,16 @@ namespace {
 std::optional<events::EventKind> notification_of(const scenario::Step& step) {
   using scenario::OpKind;
   switch (step.op) {
-    case OpKind::put:
+    case OpKind::kPut:
       return events::EventKind::kObjectCreatedPut;
-    case OpKind::copy:
+    case OpKind::kCopy:
       return events::EventKind::kObjectCreatedCopy;
-    case OpKind::post:
+    case OpKind::kPost:
       return events::EventKind::kObjectCreatedPost;
-    case OpKind::multipart:
+    case OpKind::kMultipart:
       if (step.abort) return std::nullopt;
       return events::EventKind::kObjectCreatedCompleteMultipartUpload;
-    case OpKind::del:
+    case OpKind::kDelete:
       return events::EventKind::kObjectRemovedDelete;
     default:
       return std::nullopt;
@@ -54,14 +54,14 @@ std::optional<events::EventKind> notification_of(const scenario::Step& step) {
 
 PreparedStep::PreparedStep(const scenario::Step& source)
     : step(&source), counted_as(engine::counted_as(source.op)), notifies(notification_of(source)) {
-  const bool writes = source.op == scenario::OpKind::put || source.op == scenario::OpKind::copy ||
-                      source.op == scenario::OpKind::multipart;
+  const bool writes = source.op == scenario::OpKind::kPut || source.op == scenario::OpKind::kCopy ||
+                      source.op == scenario::OpKind::kMultipart;
   if (writes) {
     s3::append_object_headers(
         {.content_type = source.content_type,
          .metadata = &source.metadata,
          .storage_class = source.storage_class,
-         .replace_metadata = source.op == scenario::OpKind::copy && !source.metadata.empty()},
+         .replace_metadata = source.op == scenario::OpKind::kCopy && !source.metadata.empty()},
         header_storage);
   }
   for (const auto& [name, value] : header_storage) headers.push_back({name, value});
@@ -71,10 +71,10 @@ PreparedPhase::PreparedPhase(const scenario::Phase& source) : phase(&source) {
   double running = 0;
   auto add = [this](const scenario::Step& step) {
     steps.push_back(std::make_unique<PreparedStep>(step));
-    if (step.op == scenario::OpKind::multipart) {
+    if (step.op == scenario::OpKind::kMultipart) {
       max_parallel_parts = std::max(max_parallel_parts, step.parallel_parts);
       largest_body = std::max(largest_body, std::min(step.part_size, step.size.max()));
-    } else if (step.op == scenario::OpKind::put || step.op == scenario::OpKind::post) {
+    } else if (step.op == scenario::OpKind::kPut || step.op == scenario::OpKind::kPost) {
       largest_body = std::max(largest_body, step.size.max());
     }
   };

@@ -4,21 +4,21 @@ namespace s3storm::scenario {
 
 const char* to_string(OpKind op) {
   switch (op) {
-    case OpKind::put:
+    case OpKind::kPut:
       return "put";
-    case OpKind::copy:
+    case OpKind::kCopy:
       return "copy";
-    case OpKind::del:
+    case OpKind::kDelete:
       return "delete";
-    case OpKind::post:
+    case OpKind::kPost:
       return "post";
-    case OpKind::multipart:
+    case OpKind::kMultipart:
       return "multipart";
-    case OpKind::get:
+    case OpKind::kGet:
       return "get";
-    case OpKind::head:
+    case OpKind::kHead:
       return "head";
-    case OpKind::list:
+    case OpKind::kList:
       return "list";
   }
   return "?";

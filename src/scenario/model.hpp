@@ -96,7 +96,7 @@ struct Events {
   std::uint64_t max_body = 1024 * 1024;
 };
 
-enum class OpKind { put, copy, del, post, multipart, get, head, list };
+enum class OpKind { kPut, kCopy, kDelete, kPost, kMultipart, kGet, kHead, kList };
 
 // The key a step reads or writes: a compiled template, or the key the previous writing step wrote.
 struct KeyRef {
@@ -105,7 +105,7 @@ struct KeyRef {
 };
 
 struct Step {
-  OpKind op = OpKind::put;
+  OpKind op = OpKind::kPut;
   std::string bucket;  // resolved: step, else phase, else target default
   KeyRef key;          // list: the prefix
   SizeSpec size;       // put, post, multipart
@@ -124,8 +124,8 @@ struct Step {
 
   // Whether a successful step leaves a key that `last` can refer to afterwards.
   bool writes_key() const {
-    return op == OpKind::put || op == OpKind::copy || op == OpKind::post ||
-           (op == OpKind::multipart && !abort);
+    return op == OpKind::kPut || op == OpKind::kCopy || op == OpKind::kPost ||
+           (op == OpKind::kMultipart && !abort);
   }
 };
 

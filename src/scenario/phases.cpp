@@ -27,17 +27,17 @@ struct OpInfo {
 };
 
 const OpInfo kOps[] = {
-    {"put", OpKind::put, {"bucket", "key", "size", "content_type", "metadata", "storage_class"}},
-    {"copy", OpKind::copy, {"bucket", "key", "from", "from_bucket", "metadata", "storage_class"}},
-    {"delete", OpKind::del, {"bucket", "key"}},
-    {"post", OpKind::post, {"bucket", "key", "size", "content_type", "metadata"}},
+    {"put", OpKind::kPut, {"bucket", "key", "size", "content_type", "metadata", "storage_class"}},
+    {"copy", OpKind::kCopy, {"bucket", "key", "from", "from_bucket", "metadata", "storage_class"}},
+    {"delete", OpKind::kDelete, {"bucket", "key"}},
+    {"post", OpKind::kPost, {"bucket", "key", "size", "content_type", "metadata"}},
     {"multipart",
-     OpKind::multipart,
+     OpKind::kMultipart,
      {"bucket", "key", "size", "part_size", "parallel_parts", "abort", "content_type", "metadata",
       "storage_class"}},
-    {"get", OpKind::get, {"bucket", "key"}},
-    {"head", OpKind::head, {"bucket", "key"}},
-    {"list", OpKind::list, {"bucket", "prefix", "max_keys"}},
+    {"get", OpKind::kGet, {"bucket", "key"}},
+    {"head", OpKind::kHead, {"bucket", "key"}},
+    {"list", OpKind::kList, {"bucket", "prefix", "max_keys"}},
 };
 
 const std::initializer_list<std::string_view> kOpNames = {"put",       "copy", "delete", "post",
@@ -299,7 +299,7 @@ std::optional<Step> PhaseReader::read_step(const YAML::Node& item, const Phase& 
 bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const Phase& phase,
                                Step& step) {
   const std::string where = std::string(op.name) + " step";
-  if (body.IsNull() && op.kind == OpKind::list) {
+  if (body.IsNull() && op.kind == OpKind::kList) {
     step.bucket = phase.bucket.empty() ? default_bucket_ : phase.bucket;
   } else if (!r_.check_map(body, where, op.keys)) {
     return false;
@@ -320,7 +320,7 @@ bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const P
                        " has no bucket: set 'bucket' on the step, on the phase, or "
                        "target.bucket");
   }
-  if (op.kind == OpKind::list) {
+  if (op.kind == OpKind::kList) {
     if (is_map && body["prefix"]) {
       if (auto k = read_key(body["prefix"], "prefix", phase, false)) step.key = std::move(*k);
     }
@@ -331,11 +331,11 @@ bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const P
     if (auto k = read_key(body["key"], "key", phase, true)) step.key = std::move(*k);
   }
   const bool sized =
-      op.kind == OpKind::put || op.kind == OpKind::post || op.kind == OpKind::multipart;
+      op.kind == OpKind::kPut || op.kind == OpKind::kPost || op.kind == OpKind::kMultipart;
   if (sized && r_.require(body, "size", where)) {
     if (auto s = read_size_spec(body["size"])) step.size = std::move(*s);
   }
-  if (op.kind == OpKind::copy) {
+  if (op.kind == OpKind::kCopy) {
     if (r_.require(body, "from", where)) {
       if (auto k = read_key(body["from"], "from", phase, true)) step.from = std::move(*k);
     }
@@ -369,7 +369,7 @@ bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const P
       }
     }
   }
-  if (op.kind == OpKind::multipart) {
+  if (op.kind == OpKind::kMultipart) {
     r_.read_size(body, "part_size", 1, step.part_size);
     r_.read_int(body, "parallel_parts", 1, 64, step.parallel_parts);
     r_.read_bool(body, "abort", step.abort);
@@ -496,15 +496,15 @@ std::optional<SizeSpec> PhaseReader::read_size_spec(const YAML::Node& node) {
 void PhaseReader::check_size_limits(const YAML::Node& at, const Step& step) {
   const YAML::Node size = at["size"];
   const std::uint64_t max = step.size.max();
-  if (step.op == OpKind::put || step.op == OpKind::post) {
+  if (step.op == OpKind::kPut || step.op == OpKind::kPost) {
     if (max > kMaxSinglePut) {
       r_.error(size, "size can reach " + format_size(max) +
                          ", over S3's 5 GiB limit for a single " +
-                         (step.op == OpKind::put ? "PUT" : "POST") + "; use a multipart step");
+                         (step.op == OpKind::kPut ? "PUT" : "POST") + "; use a multipart step");
     }
     return;
   }
-  if (step.op != OpKind::multipart) return;
+  if (step.op != OpKind::kMultipart) return;
   if (max > kMaxObject) {
     r_.error(size, "size can reach " + format_size(max) + ", over S3's 5 TiB object limit");
     return;

@@ -58,15 +58,15 @@ std::string describe_key(const KeyRef& k) {
 std::string describe_step(const Step& step) {
   std::string text = fmt::format("{} {}/", to_string(step.op), step.bucket);
   switch (step.op) {
-    case OpKind::list:
+    case OpKind::kList:
       return text + describe_key(step.key) + fmt::format(" (max {})", step.max_keys);
-    case OpKind::copy:
+    case OpKind::kCopy:
       return text + describe_key(step.key) +
              fmt::format(" from {}/{}", step.from_bucket, describe_key(step.from));
-    case OpKind::put:
-    case OpKind::post:
+    case OpKind::kPut:
+    case OpKind::kPost:
       return text + describe_key(step.key) + ", " + describe_size(step.size);
-    case OpKind::multipart:
+    case OpKind::kMultipart:
       return text + describe_key(step.key) + ", " + describe_size(step.size) +
              fmt::format(", parts of {} x{} in parallel{}", format_size(step.part_size),
                          step.parallel_parts, step.abort ? ", aborted" : "");
@@ -100,15 +100,15 @@ std::string format_count(std::optional<double> count, bool exact) {
 
 std::string event_for(const Step& step) {
   switch (step.op) {
-    case OpKind::put:
+    case OpKind::kPut:
       return "ObjectCreated:Put";
-    case OpKind::copy:
+    case OpKind::kCopy:
       return "ObjectCreated:Copy";
-    case OpKind::post:
+    case OpKind::kPost:
       return "ObjectCreated:Post";
-    case OpKind::del:
+    case OpKind::kDelete:
       return "ObjectRemoved:Delete";
-    case OpKind::multipart:
+    case OpKind::kMultipart:
       return step.abort ? "" : "ObjectCreated:CompleteMultipartUpload";
     default:
       return "";
@@ -160,10 +160,10 @@ std::vector<PhasePlan> make_plan(const Scenario& s) {
       op.exact = plan.iterations_exact && share == 1;
       if (plan.iterations) op.count = *plan.iterations * share;
       const bool writes =
-          step.op == OpKind::put || step.op == OpKind::post || step.op == OpKind::multipart;
+          step.op == OpKind::kPut || step.op == OpKind::kPost || step.op == OpKind::kMultipart;
       if (step.size.kind() != SizeSpec::Kind::fixed) op.exact = false;
       if (writes && op.count) op.bytes = *op.count * step.size.mean();
-      if (step.op == OpKind::multipart) {
+      if (step.op == OpKind::kMultipart) {
         const double part = static_cast<double>(step.part_size);
         op.requests_per_op = 2 + std::max(1.0, std::ceil(step.size.mean() / part));
       }
@@ -232,7 +232,7 @@ std::string format_plan(const Scenario& s) {
       const std::optional<double> requests =
           op.count ? std::optional(*op.count * op.requests_per_op) : std::nullopt;
       const bool writes =
-          op.op == OpKind::put || op.op == OpKind::post || op.op == OpKind::multipart;
+          op.op == OpKind::kPut || op.op == OpKind::kPost || op.op == OpKind::kMultipart;
       // Built with fmt rather than string '+': GCC 12 warns falsely (-Wrestrict) on the latter.
       const std::string bytes_text =
           !writes    ? std::string("-")
@@ -245,7 +245,7 @@ std::string format_plan(const Scenario& s) {
       out += fmt::format(
           "  {:<3} {:<52} {:>12} {:>12} {:>12}  {}\n", i + 1, step,
           format_count(op.count, op.exact),
-          format_count(requests, op.exact && op.op != OpKind::multipart ? true : op.exact),
+          format_count(requests, op.exact && op.op != OpKind::kMultipart ? true : op.exact),
           bytes_text, event);
       if (!op.count) {
         finite = false;

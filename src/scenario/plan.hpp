@@ -11,7 +11,7 @@
 namespace s3storm::scenario {
 
 struct OpEstimate {
-  OpKind op = OpKind::put;
+  OpKind op = OpKind::kPut;
   std::optional<double> count;  // operations; nullopt when the phase has no finite bound
   bool exact = true;            // false: an expectation (weighted mix, rate x duration, sizes)
   double requests_per_op = 1;   // multipart: create + parts + complete (mean over sizes)

@@ -20,8 +20,8 @@ std::uint32_t parse_number(std::string_view text, std::string_view whole) {
 
 // The steps whose success S3 announces with an event for the key they name.
 bool notifies(const Step& step) {
-  return step.op == OpKind::put || step.op == OpKind::copy || step.op == OpKind::post ||
-         step.op == OpKind::del || (step.op == OpKind::multipart && !step.abort);
+  return step.op == OpKind::kPut || step.op == OpKind::kCopy || step.op == OpKind::kPost ||
+         step.op == OpKind::kDelete || (step.op == OpKind::kMultipart && !step.abort);
 }
 
 std::vector<const Step*> steps_of(const Phase& phase) {

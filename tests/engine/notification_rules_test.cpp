@@ -1,6 +1,7 @@
+#include "engine/notification_rules.hpp"
+
 #include <gtest/gtest.h>
 
-#include "engine/notification_rules.hpp"
 #include "engine/prepared_step.hpp"
 
 namespace s3storm::engine {
@@ -54,7 +55,7 @@ TEST(NotificationRules, ListedConfigurationsDecideByBucketFilterPrefixAndSuffix)
 
 TEST(PreparedStep, FormatsHeadersOnceAndKnowsItsEvent) {
   scenario::Step step;
-  step.op = scenario::OpKind::put;
+  step.op = scenario::OpKind::kPut;
   step.content_type = "text/plain";
   step.metadata = {{"owner", "qa"}};
   step.storage_class = "STANDARD_IA";
@@ -68,7 +69,7 @@ TEST(PreparedStep, FormatsHeadersOnceAndKnowsItsEvent) {
   EXPECT_EQ(prepared.counted_as, stats::OpKind::kPut);
 
   scenario::Step aborted;
-  aborted.op = scenario::OpKind::multipart;
+  aborted.op = scenario::OpKind::kMultipart;
   aborted.abort = true;
   EXPECT_FALSE(PreparedStep(aborted).notifies.has_value());
 }
@@ -78,7 +79,7 @@ TEST(PreparedPhase, MixPicksByWeight) {
   phase.is_mix = true;
   scenario::WeightedStep put{3, {}};
   scenario::WeightedStep get{1, {}};
-  get.step.op = scenario::OpKind::get;
+  get.step.op = scenario::OpKind::kGet;
   phase.mix = {put, get};
   const PreparedPhase prepared(phase);
   EXPECT_EQ(prepared.pick(0.0), 0u);

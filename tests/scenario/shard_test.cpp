@@ -15,7 +15,7 @@ Phase closed_phase(std::string name, int concurrency, std::optional<std::uint64_
   phase.concurrency = concurrency;
   phase.iterations = iterations;
   Step step;
-  step.op = OpKind::put;
+  step.op = OpKind::kPut;
   step.bucket = "b";
   step.key.key = KeyTemplate::compile(key);
   phase.flow.push_back(step);

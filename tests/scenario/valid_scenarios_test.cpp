@@ -169,7 +169,7 @@ TEST(ValidScenario, EverySectionParsesFieldByField) {
   EXPECT_EQ(walk.bucket, "other-bucket");
   ASSERT_EQ(walk.flow.size(), 8u);
   const Step& put = walk.flow[0];
-  EXPECT_EQ(put.op, OpKind::put);
+  EXPECT_EQ(put.op, OpKind::kPut);
   EXPECT_EQ(put.bucket, "other-bucket");
   EXPECT_EQ(put.key.key.source(), "a b/ü-{iter}");
   EXPECT_EQ(put.size.kind(), SizeSpec::Kind::fixed);
@@ -178,24 +178,24 @@ TEST(ValidScenario, EverySectionParsesFieldByField) {
   EXPECT_EQ(put.metadata, (std::map<std::string, std::string>{{"k1", "v1"}}));
   EXPECT_EQ(put.storage_class, "STANDARD_IA");
   const Step& copy = walk.flow[1];
-  EXPECT_EQ(copy.op, OpKind::copy);
+  EXPECT_EQ(copy.op, OpKind::kCopy);
   EXPECT_TRUE(copy.from.last);
   EXPECT_EQ(copy.from_bucket, "default-bucket");
   EXPECT_EQ(copy.key.key.source(), "c-{iter}");
-  EXPECT_EQ(walk.flow[2].op, OpKind::del);
+  EXPECT_EQ(walk.flow[2].op, OpKind::kDelete);
   EXPECT_TRUE(walk.flow[2].key.last);
-  EXPECT_EQ(walk.flow[3].op, OpKind::post);
+  EXPECT_EQ(walk.flow[3].op, OpKind::kPost);
   EXPECT_EQ(walk.flow[3].size.max(), 4096u);
   const Step& mp = walk.flow[4];
-  EXPECT_EQ(mp.op, OpKind::multipart);
+  EXPECT_EQ(mp.op, OpKind::kMultipart);
   EXPECT_EQ(mp.size.max(), 6u << 20);
   EXPECT_EQ(mp.part_size, 5u << 20);
   EXPECT_EQ(mp.parallel_parts, 2);
   EXPECT_TRUE(mp.abort);
   EXPECT_FALSE(mp.writes_key());
-  EXPECT_EQ(walk.flow[5].op, OpKind::get);
-  EXPECT_EQ(walk.flow[6].op, OpKind::head);
-  EXPECT_EQ(walk.flow[7].op, OpKind::list);
+  EXPECT_EQ(walk.flow[5].op, OpKind::kGet);
+  EXPECT_EQ(walk.flow[6].op, OpKind::kHead);
+  EXPECT_EQ(walk.flow[7].op, OpKind::kList);
   EXPECT_EQ(walk.flow[7].key.key.source(), "p-");
   EXPECT_EQ(walk.flow[7].max_keys, 10);
 
@@ -404,8 +404,8 @@ TEST(ShippedScenarios, SeedWalkthroughIsTheSeedsFiveOperationsOnce) {
   EXPECT_EQ(s.phases[0].iterations, 1u);
   std::vector<OpKind> ops;
   for (const auto& step : s.phases[0].flow) ops.push_back(step.op);
-  EXPECT_EQ(ops, (std::vector<OpKind>{OpKind::put, OpKind::copy, OpKind::del, OpKind::post,
-                                      OpKind::multipart}));
+  EXPECT_EQ(ops, (std::vector<OpKind>{OpKind::kPut, OpKind::kCopy, OpKind::kDelete, OpKind::kPost,
+                                      OpKind::kMultipart}));
 }
 
 }  // namespace
