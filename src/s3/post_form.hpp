@@ -1,7 +1,8 @@
 #pragma once
 
-// A browser-form POST body (multipart/form-data) split around the file's bytes, so the engine
-// sends prefix + a slice of the shared payload buffer + suffix without copying the payload.
+// A browser-form POST body (multipart/form-data) split around the file's bytes: the prefix (the
+// fields and the file part's header) and the suffix (the closing boundary). write_post_upload
+// assembles prefix + file + suffix into one body, the one place a payload is copied.
 
 #include <string>
 #include <string_view>

@@ -3,16 +3,18 @@
 // s3storm::sigv4 — AWS Signature Version 4, client and server side.
 //
 // Pieces (one file each):
-//   crypto            SHA-256, HMAC-SHA256 with precomputed pads, hex, base64 (OpenSSL 3 EVP)
-//   uri_encoding      percent-encoding; append_s3_key_path() turns an S3 key into a URI path
-//   amz_date          the "YYYYMMDDTHHMMSSZ" timestamp in a fixed buffer
-//   canonical_request METHOD/path/query/headers/signed list/payload hash, into reusable buffers
-//   signing_key_cache the derived key per (secret, date, region, service), cached
-//   signer (here)     Signer::sign() for header auth, Signer::presign() for query auth
-//   (presign.cpp) post_policy       browser-form POST: policy document, its signature, and its
-//   verification verifier          server side: parse Authorization or X-Amz-* query, recompute,
-//   compare credentials       the AWS CLI's credential/region/endpoint chain, with an injectable
-//   environment
+//   crypto             SHA-256, HMAC-SHA256 with precomputed pads, base64 (OpenSSL 3 EVP); hex
+//                      is util/hex.hpp
+//   uri_encoding       percent-encoding; append_s3_key_path() turns an S3 key into a URI path
+//   amz_date           the "YYYYMMDDTHHMMSSZ" timestamp in a fixed buffer
+//   canonical_request  METHOD/path/query/headers/signed list/payload hash, into reusable buffers
+//   signing_key_cache  the derived key per (secret, date, region, service), cached
+//   signer (here)      Signer::sign() for header auth; Signer::presign() (presign.cpp) for query
+//                      auth
+//   post_policy        browser-form POST: the policy document, its signature, and its check
+//   verifier           server side: parse Authorization or X-Amz-* query, recompute, compare
+//   credentials        the AWS CLI's credential/region/endpoint chain, with an injectable
+//                      environment
 //
 // Hot path (load engine), one Signer per worker thread:
 //   Signer signer(credentials, "us-east-1", "s3");

@@ -39,7 +39,8 @@ class Histogram {
   std::uint64_t overflow_count() const noexcept { return overflow_; }
   void reset() noexcept;
 
-  // Lossless export/import, for serialization (see report/histogram_json.hpp).
+  // Lossless export/import, for serialization (report's histogram_to_json and
+  // histogram_from_json).
   struct Data {
     std::uint64_t min = 0;  // of all values, overflow included
     std::uint64_t max = 0;
