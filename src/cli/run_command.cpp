@@ -117,9 +117,9 @@ int run(const RunCliOptions& options) {
   }
   for (const auto& failed : outcome.aborted_by) {
     fmt::print(stderr,
-               "s3storm: stopped at {:.1f}s: abort_on_fail threshold '{}' failed (measured {:g}); "
+               "s3storm: stopped at {:.1f}s: abort_on_fail threshold '{}' failed (measured {}); "
                "the report covers what ran\n",
-               outcome.aborted_at_s, failed.expr, failed.measured);
+               outcome.aborted_at_s, failed.expr, report::format_measured(failed));
   }
   if (g_stop.load()) fmt::print(stderr, "s3storm: interrupted; the report covers what ran\n");
   // A threshold that stopped the run failed, even if the full run's numbers recovered.

@@ -74,8 +74,8 @@ std::unique_ptr<metrics::MetricsServer> start_metrics(const RunOptions& options,
 std::string stopped_by(const RunWatch& watch, const std::atomic<bool>& user_stop) {
   if (!watch.aborted_by().empty()) {
     const auto& failed = watch.aborted_by().front();
-    return fmt::format("abort_on_fail threshold '{}' failed at {:.1f} s (measured {:g})",
-                       failed.expr, watch.aborted_at_s(), failed.measured);
+    return fmt::format("abort_on_fail threshold '{}' failed at {:.1f} s (measured {})", failed.expr,
+                       watch.aborted_at_s(), report::format_measured(failed));
   }
   return user_stop.load() ? "interrupted (SIGINT or SIGTERM)" : "";
 }

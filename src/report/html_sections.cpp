@@ -10,6 +10,7 @@
 #include "report/html_charts.hpp"
 #include "report/html_escape.hpp"
 #include "report/text_report.hpp"
+#include "report/thresholds.hpp"
 #include "util/iso_time.hpp"
 
 namespace s3storm::report::html {
@@ -142,8 +143,8 @@ void append_thresholds(std::string& out, const RunReport& report) {
   out += "<tbody>";
   for (const auto& t : report.thresholds) {
     fmt::format_to(std::back_inserter(out),
-                   "<tr><td class=\"{0}\">{0}</td><td><code>{1}</code></td><td>{2:g}</td></tr>",
-                   t.pass ? "pass" : "fail", escape(t.expr), t.measured);
+                   "<tr><td class=\"{0}\">{0}</td><td><code>{1}</code></td><td>{2}</td></tr>",
+                   t.pass ? "pass" : "fail", escape(t.expr), escape(format_measured(t)));
   }
   out += "</tbody></table></section>";
 }

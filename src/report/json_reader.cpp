@@ -289,9 +289,11 @@ class Reader {
     const json& thresholds = array(j, "", "thresholds");
     for (std::size_t i = 0; i < thresholds.size(); ++i) {
       const auto here = item("thresholds", i);
-      r.thresholds.push_back({string(thresholds[i], here, "expr"),
-                              number(thresholds[i], here, "measured"),
-                              boolean(thresholds[i], here, "pass")});
+      // Reports from before units lack "unit": their values print bare.
+      r.thresholds.push_back(
+          {string(thresholds[i], here, "expr"), number(thresholds[i], here, "measured"),
+           boolean(thresholds[i], here, "pass"),
+           thresholds[i].contains("unit") ? string(thresholds[i], here, "unit") : std::string()});
     }
     return r;
   }

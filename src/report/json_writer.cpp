@@ -236,7 +236,9 @@ ordered_json to_json(const RunReport& report) {
   j["events"] = events_to_json(report.events);
   ordered_json thresholds = ordered_json::array();
   for (const auto& t : report.thresholds) {
-    thresholds.push_back({{"expr", t.expr}, {"measured", t.measured}, {"pass", t.pass}});
+    ordered_json threshold{{"expr", t.expr}, {"measured", t.measured}, {"pass", t.pass}};
+    if (!t.unit.empty()) threshold["unit"] = t.unit;
+    thresholds.push_back(std::move(threshold));
   }
   j["thresholds"] = std::move(thresholds);
   return j;

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "report/error_counts.hpp"
+#include "report/thresholds.hpp"
 #include "util/iso_time.hpp"
 #include "util/usage_error.hpp"
 
@@ -86,8 +87,9 @@ std::string format_junit(const RunReport& report) {
   for (const auto& threshold : report.thresholds) {
     auto testcase = add_case(suite, threshold_class, threshold.expr, 0);
     if (!threshold.pass) {
-      add_failure(testcase, fmt::format("measured {:g}", threshold.measured),
-                  fmt::format("{} failed: measured {:g}", threshold.expr, threshold.measured));
+      const std::string measured = format_measured(threshold);
+      add_failure(testcase, "measured " + measured,
+                  fmt::format("{} failed: measured {}", threshold.expr, measured));
     }
   }
   for (const auto& phase : report.phases) {

@@ -16,6 +16,9 @@ struct ThresholdResult {
   std::string expr;  // as written in the scenario, e.g. "put.p99 < 50ms"
   double measured = 0;
   bool pass = false;
+  // What `measured` is in: "s" (a latency), "/s" (a rate), "fraction" (errors.rate), or "" (a
+  // count), so every view can print it with its unit.
+  std::string unit;
   friend bool operator==(const ThresholdResult&, const ThresholdResult&) = default;
 };
 

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "report/error_counts.hpp"
+#include "report/thresholds.hpp"
 #include "util/iso_time.hpp"
 
 namespace s3storm::report {
@@ -141,8 +142,8 @@ std::string format_text_report(const RunReport& report) {
   if (!report.thresholds.empty()) {
     out += "\nThresholds\n";
     for (const auto& t : report.thresholds) {
-      fmt::format_to(it, "  {}  {}  (measured {:g})\n", t.pass ? "pass" : "FAIL", t.expr,
-                     t.measured);
+      fmt::format_to(it, "  {}  {}  (measured {})\n", t.pass ? "pass" : "FAIL", t.expr,
+                     format_measured(t));
     }
   }
   return out;

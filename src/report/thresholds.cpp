@@ -1,8 +1,12 @@
 #include "report/thresholds.hpp"
 
+#include <fmt/core.h>
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
+
+#include "report/text_report.hpp"
 
 namespace s3storm::report {
 
@@ -129,15 +133,42 @@ double measure(const RunReport& report, const std::vector<std::string>& m) {
   throw std::invalid_argument("unknown metric '" + joined + "'");
 }
 
+namespace {
+
+std::string unit_of(const scenario::Threshold& threshold) {
+  switch (threshold.unit) {
+    case scenario::ValueUnit::duration_seconds:
+      return "s";
+    case scenario::ValueUnit::per_second:
+      return "/s";
+    case scenario::ValueUnit::number:
+      break;
+  }
+  const auto& m = threshold.metric;
+  return m.size() == 2 && m[0] == "errors" && m[1] == "rate" ? "fraction" : "";
+}
+
+}  // namespace
+
 std::vector<ThresholdResult> evaluate_thresholds(
     const RunReport& report, const std::vector<scenario::Threshold>& thresholds) {
   std::vector<ThresholdResult> results;
   for (const auto& threshold : thresholds) {
     const double measured = measure(report, threshold.metric);
-    results.push_back(
-        {threshold.expression, measured, compare(measured, threshold.comparator, threshold.value)});
+    results.push_back({threshold.expression, measured,
+                       compare(measured, threshold.comparator, threshold.value),
+                       unit_of(threshold)});
   }
   return results;
+}
+
+std::string format_measured(const ThresholdResult& result) {
+  if (result.unit == "s") {
+    return format_duration_us(static_cast<std::uint64_t>(std::llround(result.measured * 1e6)));
+  }
+  if (result.unit == "/s") return fmt::format("{:.1f}/s", result.measured);
+  if (result.unit == "fraction") return fmt::format("{:.4g}%", result.measured * 100);
+  return fmt::format("{:g}", result.measured);
 }
 
 bool all_passed(const std::vector<ThresholdResult>& results) {
@@ -162,7 +193,7 @@ std::vector<ThresholdResult> failed_abort_thresholds(
     if (!threshold.abort_on_fail || elapsed < threshold.delay || !judged_live(threshold)) continue;
     const double measured = measure(snapshot, threshold.metric);
     if (!compare(measured, threshold.comparator, threshold.value)) {
-      failed.push_back({threshold.expression, measured, false});
+      failed.push_back({threshold.expression, measured, false, unit_of(threshold)});
     }
   }
   return failed;

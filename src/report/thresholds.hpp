@@ -5,6 +5,7 @@
 // rates), and a verdict.
 
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include "report/run_report.hpp"
@@ -19,6 +20,9 @@ std::vector<ThresholdResult> evaluate_thresholds(
     const RunReport& report, const std::vector<scenario::Threshold>& thresholds);
 
 bool all_passed(const std::vector<ThresholdResult>& results);
+
+// The measured value with its unit, as the views print it: "2.11ms", "1234.5/s", "0.12%", "10".
+std::string format_measured(const ThresholdResult& result);
 
 // Whether a threshold can be judged while the run still goes on. Event metrics cannot: an event
 // not seen yet is only missing once the grace period after the last operation is over, and the

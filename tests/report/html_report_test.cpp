@@ -65,7 +65,7 @@ RunReport hostile_report() {
   r.phases[0].op(stats::OpKind::kPut).record(o);
   r.events.note_missing_key("bucket/</li><script>x</script>");
   r.events.by_type["Evil<Type>"].unexpected = 1;
-  r.thresholds.push_back({"put.p99 < 5ms && \"x\"", 7, false});
+  r.thresholds.push_back({"put.p99 < 5ms && \"x\"", 0.007, false, "s"});
   return r;
 }
 
@@ -153,7 +153,7 @@ TEST(HtmlReport, EmptyReportAndPhaseWithoutOperationsRender) {
 
 TEST(HtmlReport, AllThresholdsPassingReadsPass) {
   RunReport r;
-  r.thresholds.push_back({"errors.count == 0", 0, true});
+  r.thresholds.push_back({"errors.count == 0", 0, true, ""});
   EXPECT_THAT(render_html(r), HasSubstr("<span class=\"pass\">PASS</span>"));
 }
 

@@ -131,7 +131,7 @@ RunReport golden_model() {
   r.events.note_mismatched_key("b/k (ObjectCreated:Put: size 3, expected 29)");
   r.events.by_type["ObjectCreated:Put"].delivered_for_failed = 1;
   r.events.note_delivered_for_failed_key("b/timed-out (ObjectCreated:Put)");
-  r.thresholds.push_back({"put.p99 < 3s", 2500, true});
+  r.thresholds.push_back({"put.p99 < 3s", 2.5, true, "s"});
 
   return r;
 }
@@ -166,6 +166,7 @@ TEST(JsonReport, ReportsWithoutTheEarlyCountStillRead) {
   put.delivery_from_send = stats::Histogram();
   expected.events.mismatched_keys.clear();
   expected.events.delivered_for_failed_keys.clear();
+  expected.thresholds = {{"put.p99 < 3s", 2500, true, ""}};  // no unit then, and ms
   EXPECT_EQ(read, expected);
   EXPECT_EQ(read.events.by_type.at("ObjectCreated:Put").early, 0u);
 }

@@ -108,8 +108,8 @@ TEST(JunitWriter, PhaseWithoutErrorsPassesAndCountsMatchTheReport) {
 TEST(JunitWriter, EscapesMarkupInExpressionsAndNames) {
   RunReport r;
   r.scenario = "a<b & \"c\"";
-  r.thresholds.push_back({"put.p99 < 50ms && \"x\" > 'y'", 0.07, false});
-  r.thresholds.push_back({"errors.rate <= 0.1 <&\">", 0, true});
+  r.thresholds.push_back({"put.p99 < 50ms && \"x\" > 'y'", 0.07, false, "s"});
+  r.thresholds.push_back({"errors.rate <= 0.1 <&\">", 0, true, "fraction"});
   const std::string xml = format_junit(r);
   EXPECT_THAT(xml, HasSubstr("&lt;"));
   EXPECT_THAT(xml, HasSubstr("&amp;"));
@@ -120,9 +120,9 @@ TEST(JunitWriter, EscapesMarkupInExpressionsAndNames) {
   const auto first = find_case(doc, "put.p99 < 50ms && \"x\" > 'y'");
   ASSERT_TRUE(first);
   EXPECT_STREQ(first.attribute("classname").value(), "a<b & \"c\".thresholds");
-  EXPECT_STREQ(first.child("failure").attribute("message").value(), "measured 0.07");
+  EXPECT_STREQ(first.child("failure").attribute("message").value(), "measured 70.0ms");
   EXPECT_EQ(std::string(first.child("failure").text().get()),
-            "put.p99 < 50ms && \"x\" > 'y' failed: measured 0.07");
+            "put.p99 < 50ms && \"x\" > 'y' failed: measured 70.0ms");
   EXPECT_TRUE(find_case(doc, "errors.rate <= 0.1 <&\">"));
 }
 

@@ -1,5 +1,6 @@
 #include "report/thresholds.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "sample_report.hpp"
@@ -46,6 +47,26 @@ TEST(Thresholds, AnEarlyThresholdIsJudgedLikeTheOtherCounts) {
   EXPECT_FALSE(results[0].pass);
   EXPECT_EQ(results[0].measured, 13);
   EXPECT_TRUE(results[1].pass);
+}
+
+TEST(Thresholds, MeasuredValuesCarryTheirUnit) {
+  const RunReport report = testing::sample_report();
+  const auto results =
+      evaluate_thresholds(report, {scenario::parse_threshold("put.p99 < 500ms", {}),
+                                   scenario::parse_threshold("errors.rate < 0.1%", {}),
+                                   scenario::parse_threshold("ops.rate > 10/s", {}),
+                                   scenario::parse_threshold("events.missing == 0", {})});
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(results[0].unit, "s");
+  EXPECT_THAT(format_measured(results[0]), ::testing::EndsWith("ms"));
+  EXPECT_EQ(results[1].unit, "fraction");
+  EXPECT_THAT(format_measured(results[1]), ::testing::EndsWith("%"));
+  EXPECT_EQ(results[2].unit, "/s");
+  EXPECT_THAT(format_measured(results[2]), ::testing::EndsWith("/s"));
+  EXPECT_EQ(results[3].unit, "");
+  EXPECT_EQ(format_measured(results[3]), "10");
+  EXPECT_EQ(format_measured({"x", 0.00225, true, "s"}), "2.25ms");
+  EXPECT_EQ(format_measured({"x", 0.0125, true, "fraction"}), "1.25%");
 }
 
 }  // namespace
