@@ -129,6 +129,12 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   const auto metrics_server = start_metrics(options, live_run, live, intake);
   std::string endpoint_url = scenario.target.endpoint;
   const bool local = scenario.target.is_embedded();
+  // Whatever ends the run, the local target stops before the intake its events go to is gone
+  // (on an early exit the caller's target would otherwise outlive it and deliver into it).
+  struct StopLocalTarget {
+    LocalTarget& target;
+    ~StopLocalTarget() { target.stop(); }
+  } stop_local_target{local_target};
   if (local) {
     endpoint_url = local_target.start({.region = scenario.target.region,
                                        .seed = scenario.seed,
@@ -201,7 +207,7 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     BlockingClient client(transport.session, transport.pool, transport.tls, payload);
     run_cleanup(client, plan);
   }
-  local_target.stop();
+  local_target.stop();  // before the duration is taken: it delivers what it still holds
   if (metrics_server) metrics_server->stop();
 
   result.duration_s =
