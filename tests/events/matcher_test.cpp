@@ -108,7 +108,8 @@ TEST(Matcher, DeliveryFromSendIsNeverClamped) {
   m.observe(put("k"), at_ms(40));
   m.expect("b", "late", EventKind::kObjectCreatedPut, at_ms(100), at_ms(0));
   m.observe(put("late"), at_ms(150));
-  const auto& t = type_of(m.summarize(), "ObjectCreated:Put");
+  const auto summary = m.summarize();
+  const auto& t = type_of(summary, "ObjectCreated:Put");
   EXPECT_EQ(t.early, 1u);
   EXPECT_EQ(t.delivery_us.min(), 0u);  // clamped: it beat the answer
   ASSERT_EQ(t.delivery_from_send_us.count(), 2u);
