@@ -698,13 +698,19 @@ void Server::stop() {
   } else {
     lock.unlock();
   }
-  // With the sessions gone (or cut) nothing is left to wait for: let each loop run dry.
+  // With the sessions gone (or cut) nothing is left to wait for: let each loop run dry. The
+  // acceptor's loop ends first: a connection it accepted just before its close is handed to a
+  // worker, and that worker's loop must still be running to take it (and close it, as the
+  // server is stopping). Ending the workers first left such a descriptor queued to a loop that
+  // had ended, open until the server was destroyed, and its client waiting on it.
+  if (im.accept_worker) {
+    im.accept_worker->guard.reset();
+    if (im.accept_worker->thread.joinable()) im.accept_worker->thread.join();
+  }
   for (auto& worker : im.workers) worker->guard.reset();
-  if (im.accept_worker) im.accept_worker->guard.reset();
   for (auto& worker : im.workers) {
     if (worker->thread.joinable()) worker->thread.join();
   }
-  if (im.accept_worker && im.accept_worker->thread.joinable()) im.accept_worker->thread.join();
 }
 
 std::uint16_t Server::port() const {
