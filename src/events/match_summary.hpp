@@ -46,8 +46,8 @@ struct MatchSummary {
   std::vector<EventKeyListing> unexpected_keys;  // the first kListedKeys by arrival time
   std::vector<EventKeyListing> mismatched_keys;  // the first kListedKeys found
   std::vector<EventKeyListing> delivered_for_failed_keys;  // the first kListedKeys
-  std::uint64_t test_events = 0;                 // s3:TestEvent, counted apart
-  std::uint64_t receiver_rejects = 0;            // deliveries refused (bad JSON, auth, size, ...)
+  std::uint64_t test_events = 0;                           // s3:TestEvent, counted apart
+  std::uint64_t receiver_rejects = 0;  // deliveries refused (bad JSON, auth, size, ...)
 
   std::uint64_t total_expected() const;
   std::uint64_t total_delivered() const;

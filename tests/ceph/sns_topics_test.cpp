@@ -2,6 +2,8 @@
 // service "sns" (checked by our own server-side verifier, the oracle the embedded target trusts),
 // and the answers RGW and AWS send.
 
+#include "s3/sns_topics.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -13,7 +15,6 @@
 #include "http/connection_pool.hpp"
 #include "s3/payload.hpp"
 #include "s3/session.hpp"
-#include "s3/sns_topics.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/verifier.hpp"
 

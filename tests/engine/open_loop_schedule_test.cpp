@@ -1,8 +1,8 @@
+#include "engine/open_loop_schedule.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
-
-#include "engine/open_loop_schedule.hpp"
 
 namespace s3storm::engine {
 namespace {

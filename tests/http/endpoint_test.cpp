@@ -1,6 +1,7 @@
+#include "http/endpoint.hpp"
+
 #include <gtest/gtest.h>
 
-#include "http/endpoint.hpp"
 #include "http/tls.hpp"
 #include "util/usage_error.hpp"
 

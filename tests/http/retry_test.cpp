@@ -1,3 +1,5 @@
+#include "http/retry.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -5,7 +7,6 @@
 #include <mutex>
 #include <vector>
 
-#include "http/retry.hpp"
 #include "http/server.hpp"
 #include "io_helpers.hpp"
 

@@ -1,3 +1,5 @@
+#include "http/server.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,7 +9,6 @@
 #include <thread>
 #include <vector>
 
-#include "http/server.hpp"
 #include "raw_socket.hpp"
 
 namespace s3storm::http {

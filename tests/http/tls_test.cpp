@@ -1,3 +1,5 @@
+#include "http/tls.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/beast/core/error.hpp>
@@ -5,7 +7,6 @@
 #include <optional>
 
 #include "http/connection_pool.hpp"
-#include "http/tls.hpp"
 #include "io_helpers.hpp"
 #include "tls_test_server.hpp"
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "s3/post_form.hpp"
+
+#include <gtest/gtest.h>
 
 namespace s3storm::s3 {
 namespace {

@@ -1,12 +1,13 @@
 // Verification checked against the worked examples in AWS's S3 SigV4 documentation
 // (GET with Range, presigned URL, POST policy), and each failure mapped to S3's error code.
 
+#include "target/authenticator.hpp"
+
 #include <gtest/gtest.h>
 
 #include "sigv4/amz_date.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
-#include "target/authenticator.hpp"
 #include "target/s3_error.hpp"
 
 namespace s3storm::target {

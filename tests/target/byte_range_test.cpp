@@ -1,6 +1,7 @@
+#include "target/byte_range.hpp"
+
 #include <gtest/gtest.h>
 
-#include "target/byte_range.hpp"
 #include "target/s3_error.hpp"
 
 namespace s3storm::target {

@@ -1,6 +1,8 @@
 // The whole target in-process, as `endpoint: embedded` uses it: signed requests from several
 // threads at once, events handed to the sink, every one delivered by stop().
 
+#include "target/embedded_target.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -15,7 +17,6 @@
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
 #include "target/crypto.hpp"
-#include "target/embedded_target.hpp"
 #include "util/hex.hpp"
 
 namespace s3storm::target {

@@ -1,6 +1,8 @@
 // EventDispatcher's webhook side against an http::Server on loopback: batches carry whole
 // records and only what was waiting, failures are retried, a full queue is counted.
 
+#include "target/event_dispatcher.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "http/server.hpp"
-#include "target/event_dispatcher.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::target {

@@ -1,8 +1,9 @@
+#include "target/event_record.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "target/event_record.hpp"
 #include "target/event_router.hpp"
 
 namespace s3storm::target {

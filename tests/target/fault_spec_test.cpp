@@ -1,8 +1,9 @@
+#include "target/fault_spec.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "target/fault_spec.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::target {

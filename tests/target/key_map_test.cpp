@@ -1,3 +1,5 @@
+#include "target/key_map.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -6,7 +8,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "target/key_map.hpp"
 #include "target/slot_array.hpp"
 
 namespace s3storm::target {

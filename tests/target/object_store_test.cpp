@@ -1,7 +1,8 @@
+#include "target/object_store.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "target/object_store.hpp"
 #include "target/s3_error.hpp"
 
 namespace s3storm::target {

@@ -1,6 +1,7 @@
+#include "target/post_policy.hpp"
+
 #include <gtest/gtest.h>
 
-#include "target/post_policy.hpp"
 #include "target/s3_error.hpp"
 #include "util/iso_time.hpp"
 

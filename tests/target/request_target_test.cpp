@@ -1,7 +1,8 @@
+#include "target/request_target.hpp"
+
 #include <gtest/gtest.h>
 
 #include "sigv4/uri_encoding.hpp"
-#include "target/request_target.hpp"
 
 namespace s3storm::target {
 namespace {

@@ -1,3 +1,5 @@
+#include "target/s3_routes.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -6,7 +8,6 @@
 
 #include "target/request_target.hpp"
 #include "target/s3_error.hpp"
-#include "target/s3_routes.hpp"
 
 namespace s3storm::target {
 namespace {

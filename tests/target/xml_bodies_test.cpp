@@ -1,7 +1,8 @@
+#include "target/xml_bodies.hpp"
+
 #include <gtest/gtest.h>
 
 #include "target/s3_error.hpp"
-#include "target/xml_bodies.hpp"
 #include "target/xml_documents.hpp"
 
 namespace s3storm::target {
