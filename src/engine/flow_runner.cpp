@@ -10,6 +10,11 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
+// A failure with no answer (timeout, reset) or a 5xx: the server may have applied the operation.
+bool outcome_unknown(unsigned status) {
+  return status == 0 || status >= 500;
+}
+
 std::uint64_t micros(Clock::duration d) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
   return us < 0 ? 0 : static_cast<std::uint64_t>(us);
@@ -166,7 +171,7 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
             first_step_ && context_.schedule ? intended_ : step_started_;
         record(stats::OpKind::kMultipart, result.ok, result.status, result.error_code,
                result.retries + 1, result.sent, result.complete, result.bytes, origin);
-        if (!result.ok && !prepared.step->abort && (result.status == 0 || result.status >= 500)) {
+        if (!result.ok && !prepared.step->abort && outcome_unknown(result.status)) {
           expect_failed_event(prepared);
         }
         if (result.left_open) {
@@ -212,7 +217,7 @@ void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::u
   const Clock::time_point origin = first_step_ && context_.schedule ? intended_ : step_started_;
   record(prepared.counted_as, reply.ok, reply.status, reply.error_code, reply.attempts, reply.sent,
          reply.complete, bytes, origin);
-  if (!reply.ok && (reply.status == 0 || reply.status >= 500)) expect_failed_event(prepared);
+  if (!reply.ok && outcome_unknown(reply.status)) expect_failed_event(prepared);
   if (reply.ok) {
     const auto op = prepared.step->op;
     if (prepared.step->writes_key()) {

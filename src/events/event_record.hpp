@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "events/event_type.hpp"
 
@@ -19,5 +20,13 @@ struct EventRecord {
   std::string event_time;
   std::string event_source;  // "aws:s3", "minio:s3", "ceph:s3", ...
 };
+
+// An ETag without the HTTP quotes some servers keep (AWS sends it bare); as given otherwise.
+inline std::string_view unquoted_etag(std::string_view etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+    etag = etag.substr(1, etag.size() - 2);
+  }
+  return etag;
+}
 
 }  // namespace s3storm::events

@@ -21,17 +21,10 @@ std::uint64_t micros_between(TimePoint from, TimePoint to) {
       std::chrono::duration_cast<std::chrono::microseconds>(to - from).count());
 }
 
-std::string_view unquoted(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    etag = etag.substr(1, etag.size() - 2);
-  }
-  return etag;
-}
-
 }  // namespace
 
 std::uint64_t etag_fingerprint(std::string_view etag) {
-  etag = unquoted(etag);
+  etag = unquoted_etag(etag);
   if (etag.empty()) return 0;
   // FNV-1a over the lower-cased text: ETags are hex digits, sometimes "-N".
   std::uint64_t hash = 1469598103934665603ull;

@@ -65,11 +65,8 @@ std::uint64_t size_of(const json& object) {
 }
 
 // AWS sends the ETag bare; others keep the HTTP quotes. Reports show it bare.
-std::string bare_etag(std::string etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    etag = etag.substr(1, etag.size() - 2);
-  }
-  return etag;
+std::string bare_etag(const std::string& etag) {
+  return std::string(unquoted_etag(etag));
 }
 
 EventRecord parse_record(const json& record) {
@@ -430,9 +427,8 @@ class RecordsOnlySax {
       record_.name = std::string(name);
     }
     record_.kind = event_kind_from_name(record_.name);
-    auto& etag = record_.etag;
-    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-      etag = etag.substr(1, etag.size() - 2);
+    if (const auto bare = unquoted_etag(record_.etag); bare.size() != record_.etag.size()) {
+      record_.etag = std::string(bare);
     }
     records_.push_back(std::move(record_));
   }
