@@ -19,13 +19,24 @@ namespace {
 struct MergeOptions {
   std::vector<std::string> inputs;
   std::string output;
+  bool allow_partial = false;
 };
+
+// A shard a signal stopped ran only part of its share: merged silently, the sum would look whole.
+void refuse_partial(const report::RunReport& shard, const std::string& path,
+                    const MergeOptions& options) {
+  if (shard.interrupted_by.empty() || options.allow_partial) return;
+  throw UsageError(path + ": this shard was interrupted by " + shard.interrupted_by +
+                   " and covers only part of its run; pass --allow-partial to merge it anyway");
+}
 
 int run_merge(const MergeOptions& options) {
   report::RunReport merged = report::read_report_file(options.inputs.front());
+  refuse_partial(merged, options.inputs.front(), options);
   for (std::size_t i = 1; i < options.inputs.size(); ++i) {
     const auto& path = options.inputs[i];
     const report::RunReport next = report::read_report_file(path);
+    refuse_partial(next, path, options);
     try {
       report::merge_report(merged, next);
     } catch (const std::invalid_argument& e) {
@@ -48,6 +59,8 @@ void add_merge_command(CLI::App& app, Action& action) {
   sub->add_option("reports", options->inputs, "JSON reports written by `s3storm run --json`")
       ->required();
   sub->add_option("-o,--output", options->output, "Write the merged JSON report here");
+  sub->add_flag("--allow-partial", options->allow_partial,
+                "Merge shards that a signal interrupted (the merged report keeps interrupted_by)");
   sub->callback([&action, options] { action = [options] { return run_merge(*options); }; });
 }
 

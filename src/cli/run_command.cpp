@@ -40,13 +40,14 @@ struct RunCliOptions {
   bool metrics_remote = false;
 };
 
-std::atomic<bool> g_stop{false};
+std::atomic<int> g_stop{0};  // the first stopping signal's number
 std::atomic<int> g_interrupts{0};
 
-extern "C" void on_interrupt(int) {
-  // The first Ctrl-C drains and still reports; a second one means "now".
-  if (g_interrupts.fetch_add(1) > 0) std::_Exit(130);
-  g_stop.store(true);
+extern "C" void on_interrupt(int signal) {
+  // The first signal drains and still reports; a second one means "now".
+  if (g_interrupts.fetch_add(1) > 0) std::_Exit(128 + signal);
+  int none = 0;
+  g_stop.compare_exchange_strong(none, signal);
 }
 
 void write_json(const report::RunReport& run, const std::string& path) {
@@ -121,7 +122,13 @@ int run(const RunCliOptions& options) {
                "the report covers what ran\n",
                outcome.aborted_at_s, failed.expr, report::format_measured(failed));
   }
-  if (g_stop.load()) fmt::print(stderr, "s3storm: interrupted; the report covers what ran\n");
+  if (const int signal = g_stop.load(); signal != 0) {
+    // As shells report a process a signal ended, whatever the thresholds said: a Kubernetes shard
+    // that was evicted must not look like one that passed.
+    fmt::print(stderr, "s3storm: interrupted by {}; the report covers what ran\n",
+               result.interrupted_by);
+    return 128 + signal;
+  }
   // A threshold that stopped the run failed, even if the full run's numbers recovered.
   if (!outcome.aborted_by.empty()) return 1;
   return report::all_passed(result.thresholds) ? 0 : 1;

@@ -49,7 +49,7 @@ class EventIntake {
 
   // Waits up to the grace period for the events still missing; returns early once none is, or
   // when either flag turns true (a failed abort_on_fail threshold, the user's Ctrl-C).
-  void wait_for_stragglers(const std::atomic<bool>& stop, const std::atomic<bool>& user_stop) const;
+  void wait_for_stragglers(const std::atomic<bool>& stop, const std::atomic<int>& user_stop) const;
   // Stops the source (an event answered after the count would be acknowledged but never
   // counted), then counts.
   stats::EventStats finish();

@@ -2,7 +2,7 @@
 
 namespace s3storm::engine {
 
-RunWatch::RunWatch(const std::atomic<bool>& user_stop, std::atomic<bool>& stop, const LiveRun& live,
+RunWatch::RunWatch(const std::atomic<int>& user_stop, std::atomic<bool>& stop, const LiveRun& live,
                    const std::vector<scenario::Threshold>& thresholds)
     : user_stop_(user_stop), stop_(stop), live_(live), thresholds_(thresholds) {
   for (const auto& threshold : thresholds_) {
@@ -27,7 +27,7 @@ void RunWatch::loop() {
   auto next_judgement = Clock::now() + kJudgeEvery;
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, kPoll, [this] { return finishing_; })) {
-    if (user_stop_.load()) stop_.store(true);
+    if (user_stop_.load() != 0) stop_.store(true);
     if (!judging_ || stop_.load() || Clock::now() < next_judgement) continue;
     next_judgement += kJudgeEvery;
     auto failed =

@@ -20,7 +20,7 @@ namespace s3storm::engine {
 // workers watch and drain on, as they do for Ctrl-C.
 class RunWatch {
  public:
-  RunWatch(const std::atomic<bool>& user_stop, std::atomic<bool>& stop, const LiveRun& live,
+  RunWatch(const std::atomic<int>& user_stop, std::atomic<bool>& stop, const LiveRun& live,
            const std::vector<scenario::Threshold>& thresholds);
   ~RunWatch() { finish(); }
   RunWatch(const RunWatch&) = delete;
@@ -34,7 +34,7 @@ class RunWatch {
  private:
   void loop();
 
-  const std::atomic<bool>& user_stop_;
+  const std::atomic<int>& user_stop_;  // the signal number, 0 while none came
   std::atomic<bool>& stop_;
   const LiveRun& live_;
   const std::vector<scenario::Threshold>& thresholds_;

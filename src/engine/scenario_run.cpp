@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <csignal>
 #include <memory>
 #include <optional>
 
@@ -18,6 +19,7 @@
 #include "engine/transport.hpp"
 #include "metrics/exposition.hpp"
 #include "metrics/metrics_server.hpp"
+#include "s3storm/version.hpp"
 #include "sigv4/credentials.hpp"
 #include "util/usage_error.hpp"
 
@@ -70,14 +72,37 @@ std::unique_ptr<metrics::MetricsServer> start_metrics(const RunOptions& options,
   return server;
 }
 
+std::string signal_name(int signal) {
+  switch (signal) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    default:
+      return fmt::format("signal {}", signal);
+  }
+}
+
 // Why the run ended early, in the report's words; empty when it ran to its end.
-std::string stopped_by(const RunWatch& watch, const std::atomic<bool>& user_stop) {
+std::string stopped_by(const RunWatch& watch, const std::atomic<int>& user_stop) {
   if (!watch.aborted_by().empty()) {
     const auto& failed = watch.aborted_by().front();
     return fmt::format("abort_on_fail threshold '{}' failed at {:.1f} s (measured {})", failed.expr,
                        watch.aborted_at_s(), report::format_measured(failed));
   }
-  return user_stop.load() ? "interrupted (SIGINT or SIGTERM)" : "";
+  return user_stop.load() != 0 ? "interrupted by " + signal_name(user_stop.load()) : "";
+}
+
+// What a phase was told to do, beside what it did: a report read alone says how it was loaded.
+// `phase` is this shard's (its concurrency and iterations already split); the rate it keeps whole,
+// and the shard takes every shard_count-th start.
+stats::PhasePlan plan_of(const scenario::Phase& phase, std::uint32_t shard_count) {
+  stats::PhasePlan plan;
+  plan.concurrency = static_cast<std::uint64_t>(phase.concurrency);
+  plan.rate_per_s = phase.rate_per_second.value_or(0) / shard_count;
+  plan.iterations = phase.iterations.value_or(0);
+  if (phase.duration) plan.duration_s = std::chrono::duration<double>(*phase.duration).count();
+  return plan;
 }
 
 std::uint64_t payload_size(const std::vector<std::unique_ptr<PreparedPhase>>& phases) {
@@ -112,8 +137,8 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   result.started =
       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   const auto run_start = std::chrono::steady_clock::now();
-  static const std::atomic<bool> kNeverStop{false};
-  const std::atomic<bool>& user_stop = options.stop != nullptr ? *options.stop : kNeverStop;
+  static const std::atomic<int> kNeverStop{0};
+  const std::atomic<int>& user_stop = options.stop != nullptr ? *options.stop : kNeverStop;
   std::atomic<bool> stop_requested{false};  // the user's stop, or a failed abort_on_fail threshold
 
   // Everything that can fail on the user's input happens before anything is sent.
@@ -142,6 +167,14 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
                                        .notify_unconfigured = scenario.setup.notifications.empty()},
                                       intake.local_sink());
   }
+  result.meta = {.tool_version = kVersion,
+                 .endpoint = endpoint_url,
+                 .region = scenario.target.region,
+                 .seed = scenario.seed,
+                 .threads = options.threads,
+                 .shard = options.shard.sharded()
+                              ? fmt::format("{}/{}", options.shard.index, options.shard.count)
+                              : std::string()};
   intake.start_source(local, credentials);
   const Transport transport =
       make_transport(scenario.target, endpoint_url, credentials, options.insecure);
@@ -181,6 +214,7 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
       context.schedule.emplace(phase.rate_per_second.value_or(0), ramps);
     }
     result.phases.push_back(run_phase(context, options.threads).stats);
+    result.phases.back().plan = plan_of(phase, options.shard.count);
     live_run.end_phase();
   }
   if (progress) progress->stop();
@@ -190,9 +224,11 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   result.stopped_by = stopped_by(watch, user_stop);
 
   intake.wait_for_stragglers(stop_requested, user_stop);
-  if (result.stopped_by.empty() && user_stop.load()) {
-    result.stopped_by = "interrupted while waiting for late events";
+  if (result.stopped_by.empty() && user_stop.load() != 0) {
+    result.stopped_by =
+        "interrupted by " + signal_name(user_stop.load()) + " while waiting for late events";
   }
+  if (user_stop.load() != 0) result.interrupted_by = signal_name(user_stop.load());
   result.events = intake.finish();
   if (user_stop.load()) stop_requested.store(true);
 

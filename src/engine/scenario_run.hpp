@@ -19,7 +19,8 @@ namespace s3storm::engine {
 struct RunOptions {
   std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
   bool insecure = false;                    // skip TLS peer verification whatever the scenario says
-  const std::atomic<bool>* stop = nullptr;  // set by Ctrl-C: drain and report
+  // Set to the signal's number by SIGINT/SIGTERM: drain and report; 0 while the run goes on.
+  const std::atomic<int>* stop = nullptr;
   std::FILE* progress = stderr;             // null: no progress lines
   scenario::ShardSpec shard;                // --shard I/N: this run's part of the scenario
   std::string metrics_address;              // --metrics HOST:PORT; empty: no endpoint

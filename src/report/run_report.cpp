@@ -44,10 +44,22 @@ void merge_report(RunReport& into, const RunReport& from) {
   into.duration_s =
       end - std::chrono::duration_cast<duration<double>>(into.started.time_since_epoch()).count();
 
-  for (std::size_t i = 0; i < into.phases.size(); ++i) into.phases[i].merge(from.phases[i]);
+  for (std::size_t i = 0; i < into.phases.size(); ++i) {
+    // Shards split a phase's concurrency, rate and iterations, so their plans add back up.
+    auto& plan = into.phases[i].plan;
+    const auto& other = from.phases[i].plan;
+    plan.concurrency += other.concurrency;
+    plan.rate_per_s += other.rate_per_s;
+    plan.iterations += other.iterations;
+    plan.duration_s = std::max(plan.duration_s, other.duration_s);
+    into.phases[i].merge(from.phases[i]);
+  }
   into.events.merge(from.events);
   into.shards += from.shards;
   if (into.stopped_by.empty()) into.stopped_by = from.stopped_by;
+  if (into.interrupted_by.empty()) into.interrupted_by = from.interrupted_by;
+  into.meta.shard.clear();  // a merged report is no single shard's
+  into.meta.threads += from.meta.threads;
   into.thresholds.clear();
 }
 

@@ -22,6 +22,17 @@ struct ThresholdResult {
   friend bool operator==(const ThresholdResult&, const ThresholdResult&) = default;
 };
 
+// What produced a report, so a number in it can be traced and the run repeated.
+struct RunMeta {
+  std::string tool_version;  // s3storm's, as `s3storm --version` prints it
+  std::string endpoint;      // the endpoint the run addressed ("embedded": the local target's URL)
+  std::string region;
+  std::uint64_t seed = 0;    // --set seed=N repeats the run's keys, sizes and bodies
+  std::uint64_t threads = 0;
+  std::string shard;  // "I/N" for one shard's run; empty for a whole or merged run
+  friend bool operator==(const RunMeta&, const RunMeta&) = default;
+};
+
 // The whole result of a run (or of several shards' runs merged): the model behind every output.
 // JSON (json_writer.hpp) stores it losslessly; text, HTML and JUnit are views of it.
 struct RunReport {
@@ -33,6 +44,10 @@ struct RunReport {
   // Empty when the run ended as planned; otherwise why it stopped early, in words (Ctrl-C, or the
   // abort_on_fail threshold that failed and when). Merged reports keep the first shard's reason.
   std::string stopped_by;
+  // The signal that ended the run ("SIGINT", "SIGTERM"); empty when none did. A report with it
+  // covers only part of the planned run, so `merge` refuses it unless told otherwise.
+  std::string interrupted_by;
+  RunMeta meta;
   std::vector<stats::PhaseStats> phases;
   stats::EventStats events;
   std::vector<ThresholdResult> thresholds;

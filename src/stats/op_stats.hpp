@@ -53,8 +53,18 @@ struct OpStats {
 };
 
 // One phase of a scenario: an OpStats per operation kind plus what the schedule could not do.
+// What a phase was told to do (0: not set). Workers share one; shards' add up.
+struct PhasePlan {
+  std::uint64_t concurrency = 0;
+  double rate_per_s = 0;  // 0: closed loop (the ramp's start rate when ramping)
+  std::uint64_t iterations = 0;
+  double duration_s = 0;
+  friend bool operator==(const PhasePlan&, const PhasePlan&) = default;
+};
+
 struct PhaseStats {
   std::string name;
+  PhasePlan plan;  // not touched by merge(): the workers of a phase share it
   double duration_s = 0;
   // Open loop only: iterations whose start time passed before a flow was free to run them.
   std::uint64_t dropped = 0;

@@ -262,7 +262,7 @@ class RunAgainstEmbeddedTarget(unittest.TestCase):
         with harness.EmbeddedServer("--discard") as server:
             run, client = self.start_uploads(server, "mpu", count=1)
             out, err = run.stop(signal.SIGINT, timeout=30)
-            self.assertEqual(run.proc.returncode, 0, out + err)
+            self.assertEqual(run.proc.returncode, 130, out + err)
             self.assertEqual(client.list_multipart_uploads(Bucket="mpu").get("Uploads", []), [])
         report = harness.load_report(self.json)
         multipart = report["phases"][0]["ops"]["multipart"]
