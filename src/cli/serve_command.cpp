@@ -98,18 +98,20 @@ int serve(const ServeFlags& flags) {
   const auto counters = server.counters();
   // Every emitted event is accounted for: delivered, failed (retries exhausted), lost to a full
   // queue, abandoned at stop, or dropped by an event-drop fault.
-  fmt::print(stderr,
-             "s3storm serve: stopped: {} requests, {} errors, injected {} SlowDown / {} resets / "
-             "{} delays; events {} emitted, {} delivered, {} failed, {} dropped by fault, {} "
-             "duplicated by fault, {} corrupted by fault, {} lost (queue full), {} abandoned; "
-             "{} POSTs, {} retries, queue peak {} bytes\n",
-             counters.requests, counters.errors, counters.injected_slow_down,
-             counters.injected_resets, counters.injected_delays, counters.events_emitted,
-             counters.delivery.delivered, counters.delivery.failed,
-             counters.events_dropped_by_fault, counters.events_duplicated_by_fault,
-             counters.events_corrupted_by_fault, counters.delivery.dropped_full,
-             counters.delivery.abandoned, counters.delivery.posts, counters.delivery.retries,
-             counters.delivery.queue_peak_bytes);
+  fmt::print(
+      stderr,
+      "s3storm serve: stopped: {} requests, {} errors, injected {} SlowDown / {} resets / "
+      "{} delays; events {} emitted, {} delivered, {} failed, {} dropped by fault, {} "
+      "duplicated by fault, {} corrupted by fault, {} reordered by fault, {} lost (queue full), "
+      "{} abandoned; "
+      "{} POSTs, {} retries, queue peak {} bytes\n",
+      counters.requests, counters.errors, counters.injected_slow_down, counters.injected_resets,
+      counters.injected_delays, counters.events_emitted, counters.delivery.delivered,
+      counters.delivery.failed, counters.events_dropped_by_fault,
+      counters.events_duplicated_by_fault, counters.events_corrupted_by_fault,
+      counters.events_reordered_by_fault, counters.delivery.dropped_full,
+      counters.delivery.abandoned, counters.delivery.posts, counters.delivery.retries,
+      counters.delivery.queue_peak_bytes);
   return 0;
 }
 

@@ -62,7 +62,9 @@ EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenari
                "needs its own queue (see docs/sharding.md)\n",
                shard.index, shard.count);
   }
-  matcher_ = std::make_unique<events::Matcher>();
+  matcher_ = std::make_unique<events::Matcher>(
+      events::KeyForm::kAuto,
+      std::chrono::duration_cast<std::chrono::milliseconds>(sharded.scenario.events.clock_skew));
   sink_ = [base = events::matching_sink(*matcher_), &live](const events::Notification& n,
                                                            events::TimePoint arrival) {
     base(n, arrival);
@@ -124,11 +126,11 @@ std::string EventIntake::webhook_url() const {
 }
 
 void EventIntake::wait_for_stragglers(const std::atomic<bool>& stop,
-                                      const std::atomic<bool>& user_stop) const {
+                                      const std::atomic<int>& user_stop) const {
   if (!matcher_) return;
   const auto deadline = std::chrono::steady_clock::now() + scenario_.events.grace;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (matcher_->missing_so_far() == 0 || stop.load() || user_stop.load()) return;
+    if (matcher_->missing_so_far() == 0 || stop.load() || user_stop.load() != 0) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }

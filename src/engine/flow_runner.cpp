@@ -185,7 +185,7 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
             last_size_ = size_;
             last_size_known_ = true;
           }
-          expect_event(prepared, result.complete, result.etag);
+          expect_event(prepared, result.complete, result.etag, result.version_id);
         }
         after_step(result.ok);
       });
@@ -231,9 +231,9 @@ void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::u
     // A copy's ETag is in its CopyObjectResult body, not in a header.
     if (op == scenario::OpKind::kCopy && context_.matcher != nullptr) {
       copy_etag_ = s3::parse_result_etag(reply.body);
-      expect_event(prepared, reply.complete, copy_etag_);
+      expect_event(prepared, reply.complete, copy_etag_, reply.version_id);
     } else {
-      expect_event(prepared, reply.complete, reply.etag);
+      expect_event(prepared, reply.complete, reply.etag, reply.version_id);
     }
   }
   after_step(reply.ok);
@@ -259,7 +259,7 @@ void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::strin
 }
 
 void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point complete,
-                              std::string_view etag) {
+                              std::string_view etag, std::string_view version_id) {
   if (context_.matcher == nullptr || !prepared.notifies) return;
   const auto& bucket = prepared.step->bucket;
   if (!context_.rules->expects(bucket, key_, *prepared.notifies)) return;
@@ -271,6 +271,8 @@ void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point co
     if (op != scenario::OpKind::kCopy || size_known_) content.size = size_;
     content.etag = etag;
   }
+  // A delete on a versioned bucket answers the version it removed or the delete marker it made.
+  content.version_id = version_id;
   context_.matcher->expect(bucket, key_, *prepared.notifies, complete, step_started_, content);
 }
 

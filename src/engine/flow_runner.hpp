@@ -59,7 +59,7 @@ class FlowRunner {
   void expect_failed_event(const PreparedStep& prepared);
   // `etag` is the ETag the server answered with (empty when it gave none).
   void expect_event(const PreparedStep& prepared, Clock::time_point complete,
-                    std::string_view etag);
+                    std::string_view etag, std::string_view version_id);
 
   const PhaseContext& context_;
   s3::Session& session_;

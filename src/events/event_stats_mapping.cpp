@@ -29,8 +29,12 @@ stats::EventStats to_event_stats(const MatchSummary& summary, std::string source
     stats.early = type.early;
     stats.mismatched = type.mismatched;
     stats.delivered_for_failed = type.delivered_for_failed;
-    if (type.mismatched_size > 0) stats.mismatch_by_field["size"] = type.mismatched_size;
-    if (type.mismatched_etag > 0) stats.mismatch_by_field["eTag"] = type.mismatched_etag;
+    for (std::size_t field = 0; field < kContentFields; ++field) {
+      if (type.mismatched_by_field[field] == 0) continue;
+      stats.mismatch_by_field[std::string(content_field_name(static_cast<ContentField>(field)))] =
+          type.mismatched_by_field[field];
+    }
+    stats.out_of_order = type.out_of_order;
     stats.delivery = type.delivery_us;
     stats.delivery_from_send = type.delivery_from_send_us;
   }
@@ -40,6 +44,7 @@ stats::EventStats to_event_stats(const MatchSummary& summary, std::string source
   for (const auto& listing : summary.delivered_for_failed_keys) {
     out.note_delivered_for_failed_key(spell(listing));
   }
+  for (const auto& listing : summary.out_of_order_keys) out.note_out_of_order_key(spell(listing));
   out.test_events = summary.test_events;
   out.receiver_rejects = receiver_rejects;
   return out;

@@ -16,6 +16,10 @@ using Fingerprint = std::uint64_t;
 Fingerprint fingerprint(std::string_view bucket, std::string_view key, EventKind kind,
                         std::string_view other_name = {});
 
+// A 64-bit identity for (bucket, key) whatever the event type: the events of one key are ordered
+// by their sequencers across types (a Put, then a Delete).
+Fingerprint key_fingerprint(std::string_view bucket, std::string_view key);
+
 // Fingerprints are already well mixed: hash tables keyed by them need no further hashing.
 struct FingerprintHash {
   std::size_t operator()(Fingerprint value) const noexcept {

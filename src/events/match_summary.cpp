@@ -13,6 +13,22 @@ std::uint64_t total(const std::vector<EventTypeSummary>& types, Field field) {
 
 }  // namespace
 
+std::string_view content_field_name(ContentField field) {
+  switch (field) {
+    case ContentField::kSize:
+      return "size";
+    case ContentField::kEtag:
+      return "eTag";
+    case ContentField::kVersionId:
+      return "versionId";
+    case ContentField::kEventTime:
+      return "eventTime";
+    case ContentField::kFields:
+      return "fields";
+  }
+  return "?";
+}
+
 std::uint64_t MatchSummary::total_expected() const {
   return total(types, &EventTypeSummary::expected);
 }

@@ -1,12 +1,21 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stats/histogram.hpp"
 
 namespace s3storm::events {
+
+// What a delivered event can disagree with its operation on. kFields: a field its eventVersion
+// requires is absent (or its sequencer unreadable).
+enum class ContentField : std::uint8_t { kSize, kEtag, kVersionId, kEventTime, kFields };
+inline constexpr std::size_t kContentFields = 5;
+// As reports name them: "size", "eTag", "versionId", "eventTime", "fields".
+std::string_view content_field_name(ContentField field);
 
 // Counts for one event type, e.g. "ObjectCreated:Put".
 struct EventTypeSummary {
@@ -19,8 +28,9 @@ struct EventTypeSummary {
   std::uint64_t early = 0;       // delivered before the operation completed (latency counted 0)
   // Delivered, but its size or eTag differs from what the operation wrote (once per event).
   std::uint64_t mismatched = 0;
-  std::uint64_t mismatched_size = 0;
-  std::uint64_t mismatched_etag = 0;
+  std::array<std::uint64_t, kContentFields> mismatched_by_field{};
+  // Its sequencer was not greater than that of the previous operation's event on its key.
+  std::uint64_t out_of_order = 0;
   // Events of operations that failed on our side (timeout, reset, 5xx): the server applied them.
   std::uint64_t delivered_for_failed = 0;
   stats::Histogram delivery_us;  // arrival minus the operation's completion, in microseconds
@@ -46,6 +56,7 @@ struct MatchSummary {
   std::vector<EventKeyListing> unexpected_keys;  // the first kListedKeys by arrival time
   std::vector<EventKeyListing> mismatched_keys;  // the first kListedKeys found
   std::vector<EventKeyListing> delivered_for_failed_keys;  // the first kListedKeys
+  std::vector<EventKeyListing> out_of_order_keys;          // the first kListedKeys found
   std::uint64_t test_events = 0;                           // s3:TestEvent, counted apart
   std::uint64_t receiver_rejects = 0;  // deliveries refused (bad JSON, auth, size, ...)
 

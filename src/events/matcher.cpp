@@ -7,6 +7,7 @@
 
 #include "events/key_encoding.hpp"
 #include "util/ascii.hpp"
+#include "util/iso_time.hpp"
 
 namespace s3storm::events {
 
@@ -19,6 +20,21 @@ constexpr std::string_view kOverflowTypeName = "Other (further names)";
 std::uint64_t micros_between(TimePoint from, TimePoint to) {
   return static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(to - from).count());
+}
+
+// Version ids are case-sensitive opaque text; 0 stands for none.
+std::uint64_t text_fingerprint(std::string_view text) {
+  if (text.empty()) return 0;
+  std::uint64_t hash = 1469598103934665603ull;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  return hash == 0 ? 1 : hash;
+}
+
+constexpr std::uint32_t bit(ContentField field) {
+  return 1u << static_cast<unsigned>(field);
 }
 
 }  // namespace
@@ -35,7 +51,12 @@ std::uint64_t etag_fingerprint(std::string_view etag) {
   return hash == 0 ? 1 : hash;
 }
 
-Matcher::Matcher(KeyForm key_form) : key_form_(key_form) {
+Matcher::Matcher(KeyForm key_form, std::chrono::milliseconds clock_skew)
+    : key_form_(key_form),
+      clock_skew_(clock_skew),
+      wall_minus_steady_(std::chrono::system_clock::now().time_since_epoch() -
+                         std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                             Clock::now().time_since_epoch())) {
   types_.resize(kKnownEventKinds);
   for (std::size_t i = 0; i < kKnownEventKinds; ++i) {
     types_[i].name = std::string(event_kind_name(static_cast<EventKind>(i)));
@@ -53,9 +74,54 @@ std::uint32_t Matcher::type_index_locked(EventKind kind, std::string_view name) 
   return static_cast<std::uint32_t>(types_.size() - 1);
 }
 
+Matcher::Observed Matcher::observed_of(const EventRecord& record) const {
+  Observed observed;
+  observed.size = record.size;
+  observed.etag = etag_fingerprint(record.etag);
+  observed.version = text_fingerprint(record.version_id);
+  if (const auto wall = parse_iso8601(record.event_time)) {
+    observed.event_time = TimePoint(
+        std::chrono::duration_cast<Clock::duration>(wall->time_since_epoch() - wall_minus_steady_));
+  }
+  // A reader that does not say which fields it saw (fields == 0) is not held to them.
+  if (record.fields != 0) {
+    observed.missing_fields = required_fields(record.name, record.event_version) & ~record.fields;
+  }
+  if (const auto sequencer = sequencer_value(record.sequencer)) {
+    observed.has_sequencer = true;
+    observed.sequencer = *sequencer;
+  } else if (!record.sequencer.empty()) {
+    observed.missing_fields |= kFieldSequencer;  // there, but not a hexadecimal value
+  }
+  return observed;
+}
+
+std::uint32_t Matcher::content_differences(const Expectation& expectation,
+                                           const Observed& observed) const {
+  std::uint32_t differs = 0;
+  if (expectation.check_size && observed.size != expectation.size) {
+    differs |= bit(ContentField::kSize);
+  }
+  if (expectation.etag != 0 && observed.etag != expectation.etag) {
+    differs |= bit(ContentField::kEtag);
+  }
+  if (expectation.version != 0 && observed.version != expectation.version) {
+    differs |= bit(ContentField::kVersionId);
+  }
+  // The server stamps the event while it works on the request: between our send and its answer,
+  // give or take the two clocks' skew.
+  if (expectation.started != TimePoint::min() && observed.event_time != TimePoint::min() &&
+      (observed.event_time < expectation.started - clock_skew_ ||
+       observed.event_time > expectation.completed + clock_skew_)) {
+    differs |= bit(ContentField::kEventTime);
+  }
+  if (observed.missing_fields != 0) differs |= bit(ContentField::kFields);
+  return differs;
+}
+
 void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expectation,
-                             TimePoint arrival, const Observed& observed, std::string_view bucket,
-                             std::string_view key) {
+                             TimePoint arrival, const Observed& observed, const ObservedText& text,
+                             std::string_view bucket, std::string_view key) {
   auto& type = types_[type_index];
   ++type.delivered;
   if (arrival < expectation.completed) {
@@ -67,24 +133,81 @@ void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expect
   if (expectation.started != TimePoint::min() && arrival >= expectation.started) {
     type.delivery_from_send_us.record(micros_between(expectation.started, arrival));
   }
+  if (observed.has_sequencer && expectation.started != TimePoint::min()) {
+    check_order_locked(type_index, expectation, observed, bucket, key);
+  }
 
-  const bool size_differs = expectation.check_size && observed.size != expectation.size;
-  const bool etag_differs = expectation.etag != 0 && observed.etag != expectation.etag;
-  if (!size_differs && !etag_differs) return;
+  const std::uint32_t differs = content_differences(expectation, observed);
+  if (differs == 0) return;
   ++type.mismatched;
-  if (size_differs) ++type.mismatched_size;
-  if (etag_differs) ++type.mismatched_etag;
+  for (std::size_t field = 0; field < kContentFields; ++field) {
+    if (differs & (1u << field)) ++type.mismatched_by_field[field];
+  }
   if (mismatched_keys_.size() >= MatchSummary::kListedKeys) return;
   std::string detail;
-  if (size_differs) detail = fmt::format("size {}, expected {}", observed.size, expectation.size);
-  if (etag_differs) {
+  const auto add = [&detail](const std::string& part) {
     if (!detail.empty()) detail += "; ";
-    detail +=
-        observed.etag_text.empty() && observed.etag == 0
-            ? std::string("no eTag")
-            : fmt::format("eTag {}", observed.etag_text.empty() ? "(other)" : observed.etag_text);
+    detail += part;
+  };
+  if (differs & bit(ContentField::kSize)) {
+    add(fmt::format("size {}, expected {}", observed.size, expectation.size));
+  }
+  if (differs & bit(ContentField::kEtag)) {
+    add(observed.etag == 0 ? std::string("no eTag")
+                           : fmt::format("eTag {}", text.etag.empty() ? "(other)" : text.etag));
+  }
+  if (differs & bit(ContentField::kVersionId)) {
+    add(observed.version == 0
+            ? std::string("no versionId")
+            : fmt::format("versionId {}", text.version_id.empty() ? "(other)" : text.version_id));
+  }
+  if (differs & bit(ContentField::kEventTime)) {
+    add(fmt::format("eventTime {} outside the operation's span",
+                    text.event_time.empty() ? "(other)" : text.event_time));
+  }
+  if (differs & bit(ContentField::kFields)) {
+    add("no " + field_names(observed.missing_fields));
   }
   mismatched_keys_.push_back({type.name, std::string(bucket), std::string(key), std::move(detail)});
+}
+
+void Matcher::check_order_locked(std::uint32_t type_index, const Expectation& expectation,
+                                 const Observed& observed, std::string_view bucket,
+                                 std::string_view key) {
+  auto& entries = order_[key_fingerprint(bucket, key)];
+  if (entries.size() >= kOrderHistory) entries.erase(entries.begin());  // the earliest started
+  const OrderEntry added{expectation.started, expectation.completed, observed.sequencer,
+                         type_index};
+  const auto at = std::upper_bound(
+      entries.begin(), entries.end(), added,
+      [](const OrderEntry& a, const OrderEntry& b) { return a.started < b.started; });
+  const auto inserted = entries.insert(at, added);  // may reallocate: take begin() after it
+  const auto index = static_cast<std::size_t>(inserted - entries.begin());
+  const auto list = [&](const OrderEntry& flagged) {
+    if (out_of_order_keys_.size() >= MatchSummary::kListedKeys) return;
+    out_of_order_keys_.push_back(
+        {types_[flagged.type_index].name, std::string(bucket), std::string(key), {}});
+  };
+  if (judge_order_locked(entries, entries[index])) list(entries[index]);
+  // Events may arrive in any order: the new one may now be the predecessor of later operations'.
+  for (auto& later : entries) {
+    if (later.started >= added.completed && judge_order_locked(entries, later)) list(later);
+  }
+}
+
+bool Matcher::judge_order_locked(std::vector<OrderEntry>& entries, OrderEntry& entry) {
+  // Its predecessor: of the operations that completed before it started, the last to complete.
+  const OrderEntry* previous = nullptr;
+  for (const auto& other : entries) {
+    if (&other == &entry || other.completed > entry.started) continue;
+    if (previous == nullptr || other.completed > previous->completed) previous = &other;
+  }
+  const bool out_of_order = previous != nullptr && !(entry.sequencer > previous->sequencer);
+  if (out_of_order == entry.out_of_order) return false;
+  entry.out_of_order = out_of_order;
+  auto& count = types_[entry.type_index].out_of_order;
+  count = out_of_order ? count + 1 : count - 1;
+  return out_of_order;
 }
 
 bool Matcher::take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
@@ -136,6 +259,7 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
     expectation.size = *content.size;
   }
   expectation.etag = etag_fingerprint(content.etag);
+  expectation.version = text_fingerprint(content.version_id);
   std::lock_guard lock(mutex_);
   const std::uint32_t type_index = type_index_locked(kind, event_kind_name(kind));
   ++types_[type_index].expected;
@@ -143,7 +267,7 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
   // An arrival that came first: it waited as a surplus arrival.
   Arrival taken;
   const auto deliver_taken = [&] {
-    deliver_locked(type_index, expectation, taken.at, {taken.size, taken.etag, {}}, bucket, key);
+    deliver_locked(type_index, expectation, taken.at, taken.observed, {}, bucket, key);
   };
   if (const auto it = slots_.find(fp);
       it != slots_.end() && take_surplus_locked(it->second, 0, expectation, taken)) {
@@ -233,7 +357,8 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
   }
   const Fingerprint decoded_fp =
       decoded ? fingerprint(record.bucket, *decoded, record.kind, other_name) : 0;
-  const Observed observed{record.size, etag_fingerprint(record.etag), record.etag};
+  const Observed observed = observed_of(record);
+  const ObservedText text{record.etag, record.version_id, record.event_time};
 
   std::lock_guard lock(mutex_);
   ++observed_;
@@ -263,7 +388,7 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
     const Expectation expectation = slot.expected.front();
     slot.expected.erase(slot.expected.begin());
     unmatched_.fetch_sub(1, std::memory_order_relaxed);
-    deliver_locked(slot.type_index, expectation, arrival, observed, slot.bucket, slot.key);
+    deliver_locked(slot.type_index, expectation, arrival, observed, text, slot.bucket, slot.key);
     delivered_.insert(fp);
     erase_if_done_locked(fp);
     return;
@@ -302,7 +427,7 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
     slot.bucket = record.bucket;
     slot.key = std::string(shown_key);
   }
-  slot.surplus.push_back({arrival, alternative, observed.size, observed.etag});
+  slot.surplus.push_back({arrival, alternative, observed});
 }
 
 void Matcher::count_test_events(std::uint64_t n) {
@@ -329,8 +454,8 @@ MatchSummary Matcher::summarize() const {
     types[i].delivered = types_[i].delivered;
     types[i].early = types_[i].early;
     types[i].mismatched = types_[i].mismatched;
-    types[i].mismatched_size = types_[i].mismatched_size;
-    types[i].mismatched_etag = types_[i].mismatched_etag;
+    types[i].mismatched_by_field = types_[i].mismatched_by_field;
+    types[i].out_of_order = types_[i].out_of_order;
     types[i].delivered_for_failed = types_[i].delivered_for_failed;
     types[i].delivery_us = types_[i].delivery_us;
     types[i].delivery_from_send_us = types_[i].delivery_from_send_us;
@@ -377,6 +502,7 @@ MatchSummary Matcher::summarize() const {
   list(unexpected, summary.unexpected_keys);
   summary.mismatched_keys = mismatched_keys_;
   summary.delivered_for_failed_keys = delivered_for_failed_keys_;
+  summary.out_of_order_keys = out_of_order_keys_;
 
   for (auto& type : types) {
     const bool active = type.expected + type.delivered + type.duplicate + type.unexpected +

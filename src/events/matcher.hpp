@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "events/event_checks.hpp"
 #include "events/event_record.hpp"
 #include "events/fingerprint.hpp"
 #include "events/fingerprint_set.hpp"
@@ -33,7 +35,12 @@ struct ExpectedContent {
   std::optional<std::uint64_t> size;
   std::string_view
       etag;  // as the server answered it (quotes and case do not matter); empty: unknown
+  std::string_view version_id;  // the answer's x-amz-version-id; empty: none, not checked
 };
+
+// How far an event's eventTime may lie outside [request sent, answer received]: the server's
+// clock and ours are not the same clock.
+inline constexpr std::chrono::milliseconds kDefaultClockSkew{2000};
 
 // An ETag as a number to compare: quotes dropped, hex case folded; 0 for none.
 std::uint64_t etag_fingerprint(std::string_view etag);
@@ -51,7 +58,8 @@ std::uint64_t etag_fingerprint(std::string_view etag);
 // locking; the critical sections are a few hash-table operations (hashing is done outside).
 class Matcher {
  public:
-  explicit Matcher(KeyForm key_form = KeyForm::kAuto);
+  explicit Matcher(KeyForm key_form = KeyForm::kAuto,
+                   std::chrono::milliseconds clock_skew = kDefaultClockSkew);
 
   // An operation that S3 notifies succeeded. `key` is the key as sent in the request. `started`
   // (when the operation began) lets an early arrival be told from a copy of an older event.
@@ -85,20 +93,38 @@ class Matcher {
     TimePoint started;
     TimePoint completed;
     std::uint64_t size = 0;
-    std::uint64_t etag = 0;  // etag_fingerprint of the answer's ETag; 0: not checked
+    std::uint64_t etag = 0;     // etag_fingerprint of the answer's ETag; 0: not checked
+    std::uint64_t version = 0;  // text_fingerprint of x-amz-version-id; 0: not checked
     bool check_size = false;
   };
-  // What an arrival said, in the form a check compares.
+  // What an arrival said, in the form a check compares. Kept with a surplus arrival, so small.
   struct Observed {
     std::uint64_t size = 0;
     std::uint64_t etag = 0;
-    std::string_view etag_text;  // for the listing; empty once the arrival is stored
+    std::uint64_t version = 0;
+    TimePoint event_time = TimePoint::min();  // on our clock; min: absent or unreadable
+    std::uint32_t missing_fields = 0;         // RecordField bits its eventVersion requires
+    bool has_sequencer = false;
+    SequencerValue sequencer;
+  };
+  // Its text, for a listing of what differed; only while the arrival is being observed.
+  struct ObservedText {
+    std::string_view etag;
+    std::string_view version_id;
+    std::string_view event_time;
   };
   struct Arrival {
     TimePoint at;
     Fingerprint alternative;  // the other reading of the key (0: none); see alias_
-    std::uint64_t size = 0;
-    std::uint64_t etag = 0;
+    Observed observed;
+  };
+  // A delivered event with a sequencer, by its operation's span, for the order check.
+  struct OrderEntry {
+    TimePoint started;
+    TimePoint completed;
+    SequencerValue sequencer;
+    std::uint32_t type_index = 0;
+    bool out_of_order = false;  // counted in its type's out_of_order
   };
   struct Slot {
     std::uint32_t type_index = 0;
@@ -113,8 +139,8 @@ class Matcher {
     std::uint64_t delivered = 0;
     std::uint64_t early = 0;
     std::uint64_t mismatched = 0;
-    std::uint64_t mismatched_size = 0;
-    std::uint64_t mismatched_etag = 0;
+    std::array<std::uint64_t, kContentFields> mismatched_by_field{};
+    std::uint64_t out_of_order = 0;
     std::uint64_t delivered_for_failed = 0;
     stats::Histogram delivery_us;
     stats::Histogram delivery_from_send_us;
@@ -123,13 +149,24 @@ class Matcher {
   std::uint32_t type_index_locked(EventKind kind, std::string_view name);
   // Counts a delivery of `expectation` by an arrival at `arrival` that said `observed`.
   void deliver_locked(std::uint32_t type_index, const Expectation& expectation, TimePoint arrival,
-                      const Observed& observed, std::string_view bucket, std::string_view key);
+                      const Observed& observed, const ObservedText& text, std::string_view bucket,
+                      std::string_view key);
+  // Which content checks the event fails, as ContentField bits.
+  std::uint32_t content_differences(const Expectation& expectation, const Observed& observed) const;
+  void check_order_locked(std::uint32_t type_index, const Expectation& expectation,
+                          const Observed& observed, std::string_view bucket, std::string_view key);
+  // Judges `entry` against its predecessor in `entries`; true when it has just become out of order.
+  bool judge_order_locked(std::vector<OrderEntry>& entries, OrderEntry& entry);
+  Observed observed_of(const EventRecord& record) const;
   bool take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
                            const Expectation& expectation, Arrival& taken);
   void erase_if_done_locked(Fingerprint fp);
   bool prefer_decoded_locked() const;
 
   const KeyForm key_form_;
+  const std::chrono::milliseconds clock_skew_;
+  // Wall-clock time minus steady time when the matcher was made: eventTime (wall) onto our clock.
+  const std::chrono::system_clock::duration wall_minus_steady_;
   mutable std::mutex mutex_;
   std::unordered_map<Fingerprint, Slot, FingerprintHash> slots_;
   // A surplus arrival whose key had two readings is stored under one; this finds it by the other.
@@ -137,6 +174,11 @@ class Matcher {
   FingerprintSet delivered_;  // identities delivered at least once: later copies are duplicates
   std::vector<TypeCounters> types_;
   std::vector<EventKeyListing> mismatched_keys_;  // the first MatchSummary::kListedKeys
+  // Per key (key_fingerprint), its delivered events with sequencers, sorted by start; at most
+  // kOrderHistory, the latest.
+  static constexpr std::size_t kOrderHistory = 64;
+  std::unordered_map<Fingerprint, std::vector<OrderEntry>, FingerprintHash> order_;
+  std::vector<EventKeyListing> out_of_order_keys_;
   // Failed operations whose event has not come (yet), by identity, with when each started.
   std::unordered_map<Fingerprint, std::vector<TimePoint>, FingerprintHash> failed_;
   std::vector<EventKeyListing> delivered_for_failed_keys_;

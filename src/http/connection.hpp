@@ -108,6 +108,9 @@ class ResponseParser final : public bhttp::basic_parser<false> {
     } else if (name == bhttp::field::unknown &&
                beast::iequals(name_string, beast::string_view("x-amz-request-id"))) {
       response_.request_id.assign(text);
+    } else if (name == bhttp::field::unknown &&
+               beast::iequals(name_string, beast::string_view("x-amz-version-id"))) {
+      response_.version_id.assign(text);
     }
   }
   void on_header_impl(beast::error_code&) override {}
@@ -162,6 +165,7 @@ class Connection final : public ConnectionBase,
     response.status = 0;
     response.etag.clear();
     response.request_id.clear();
+    response.version_id.clear();
     response.content_length.reset();
     response.body.clear();
     response.body_bytes = 0;

@@ -87,6 +87,7 @@ struct Response {
   unsigned status = 0;
   std::string etag;        // as sent, quotes included
   std::string request_id;  // x-amz-request-id
+  std::string version_id;  // x-amz-version-id: the version a write made on a versioned bucket
   std::optional<std::uint64_t> content_length;
   std::string body;              // up to PoolOptions::response_body_limit bytes, unless discarded
   std::uint64_t body_bytes = 0;  // bytes received, kept or not

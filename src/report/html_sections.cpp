@@ -99,10 +99,12 @@ void event_row(std::string& out, const std::string& name, const stats::EventType
                const char* row_class) {
   fmt::format_to(std::back_inserter(out),
                  "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td>"
-                 "<td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td>{}{}</tr>",
+                 "<td>{}</td><td>{}</td><td class=\"{}\">{}</td><td class=\"{}\">{}</td><td>{}</td>"
+                 "{}{}</tr>",
                  row_class, escape(name), s.expected, s.delivered, s.missing > 0 ? "fail" : "",
                  s.missing, s.duplicate, s.unexpected, s.mismatched > 0 ? "fail" : "", s.mismatched,
-                 s.early, latency_cells(s.delivery, {50, 99, 100}),
+                 s.out_of_order > 0 ? "fail" : "", s.out_of_order, s.early,
+                 latency_cells(s.delivery, {50, 99, 100}),
                  latency_cells(s.delivery_from_send, {50, 99}));
 }
 
@@ -127,6 +129,7 @@ void append_header(std::string& out, const RunReport& report) {
   item("Started", escape(format_iso8601(report.started)));
   item("Duration", fmt::format("{:.2f} s", report.duration_s));
   item("Shards", fmt::format("{}", report.shards));
+  if (const auto meta = describe_meta(report.meta); !meta.empty()) item("Run by", escape(meta));
   if (!report.stopped_by.empty()) item("Stopped early", escape(report.stopped_by));
   item("Verdict", verdict);
   out += "</dl></header>";
@@ -155,6 +158,9 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const std::s
                  "<section class=\"phase\" id=\"{}\"><h2>{}</h2><p>{:.2f} s, dropped iterations: "
                  "{}</p>",
                  escape(id), escape(title), phase.duration_s, phase.dropped);
+  if (const auto plan = describe_plan(phase.plan); !plan.empty()) {
+    fmt::format_to(std::back_inserter(out), "<p>Planned: {}</p>", escape(plan));
+  }
   if (phase.uploads_left_open > 0) {
     fmt::format_to(std::back_inserter(out),
                    "<p class=\"fail\">Multipart uploads possibly left open (abort failed): {}</p>",
@@ -193,8 +199,9 @@ void append_events(std::string& out, const stats::EventStats& events) {
     out += "<p>No events expected or received.</p>";
   } else {
     out += "<table class=\"events\">";
-    head_row(out, {"type", "expected", "delivered", "missing", "duplicate", "unexpected",
-                   "mismatched", "early", "p50", "p99", "max", "p50 from send", "p99 from send"});
+    head_row(out,
+             {"type", "expected", "delivered", "missing", "duplicate", "unexpected", "mismatched",
+              "out of order", "early", "p50", "p99", "max", "p50 from send", "p99 from send"});
     out += "<tbody>";
     stats::EventTypeStats all;
     for (const auto& [type, s] : events.by_type) {
@@ -207,7 +214,10 @@ void append_events(std::string& out, const stats::EventStats& events) {
         "completion; <em>from send</em> is arrival minus the moment the request was sent, never "
         "clamped. <em>early</em> counts deliveries (included in <em>delivered</em>) that arrived "
         "before their operation completed; their latency counts as 0. <em>mismatched</em> counts "
-        "deliveries whose size or eTag differs from what the operation wrote.</p>";
+        "deliveries whose size, eTag, versionId or eventTime disagree with the operation, or that "
+        "lack "
+        "a field their eventVersion requires. <em>out of order</em> counts deliveries whose "
+        "sequencer is not above that of the previous operation's event on the same key.</p>";
     std::vector<NamedHistogram> histograms;
     for (const auto& [type, s] : events.by_type) {
       if (s.delivery.count() > 0) histograms.push_back({type, &s.delivery});
@@ -218,6 +228,7 @@ void append_events(std::string& out, const stats::EventStats& events) {
   keys_list(out, "Missing", events.missing_keys);
   keys_list(out, "Unexpected", events.unexpected_keys);
   keys_list(out, "Mismatched", events.mismatched_keys);
+  keys_list(out, "Out of order", events.out_of_order_keys);
   keys_list(out, "Delivered for failed operations (the server applied them)",
             events.delivered_for_failed_keys);
   if (events.test_events > 0) {

@@ -191,6 +191,16 @@ class Reader {
     stats::PhaseStats phase;
     phase.name = string(j, where, "name");
     phase.duration_s = number(j, where, "duration_s");
+    if (j.contains("plan")) {  // reports from before run metadata have none
+      const auto plan_where = child(where, "plan");
+      const json& plan = object(j, where, "plan");
+      phase.plan.concurrency = u64(plan, plan_where, "concurrency");
+      if (plan.contains("rate_per_s"))
+        phase.plan.rate_per_s = number(plan, plan_where, "rate_per_s");
+      if (plan.contains("iterations")) phase.plan.iterations = u64(plan, plan_where, "iterations");
+      if (plan.contains("duration_s"))
+        phase.plan.duration_s = number(plan, plan_where, "duration_s");
+    }
     phase.dropped = u64(j, where, "dropped");
     if (j.contains("uploads_left_open")) {
       phase.uploads_left_open = u64(j, where, "uploads_left_open");
@@ -245,6 +255,12 @@ class Reader {
       if (value.contains("delivered_for_failed")) {
         s.delivered_for_failed = u64(value, here, "delivered_for_failed");
       }
+      if (value.contains("out_of_order")) {
+        s.out_of_order = u64(value, here, "out_of_order");
+        if (s.out_of_order > s.delivered) {
+          fail(child(here, "out_of_order"), "more than \"delivered\"");
+        }
+      }
       if (value.contains("delivery_from_send_histogram")) {
         s.delivery_from_send = histogram(member(value, here, "delivery_from_send_histogram"),
                                          child(here, "delivery_from_send_histogram"));
@@ -253,6 +269,9 @@ class Reader {
     events.missing_keys = keys(j, where, "missing_keys");
     events.unexpected_keys = keys(j, where, "unexpected_keys");
     if (j.contains("mismatched_keys")) events.mismatched_keys = keys(j, where, "mismatched_keys");
+    if (j.contains("out_of_order_keys")) {
+      events.out_of_order_keys = keys(j, where, "out_of_order_keys");
+    }
     if (j.contains("delivered_for_failed_keys")) {
       events.delivered_for_failed_keys = keys(j, where, "delivered_for_failed_keys");
     }
@@ -260,6 +279,17 @@ class Reader {
     if (j.contains("foreign")) events.foreign = u64(j, where, "foreign");
     events.receiver_rejects = counts_by_status(j, where, "receiver_rejects");
     return events;
+  }
+
+  RunMeta meta(const json& j, const std::string& where) const {
+    RunMeta m;
+    m.tool_version = string(j, where, "tool_version");
+    m.endpoint = string(j, where, "endpoint");
+    m.region = string(j, where, "region");
+    m.seed = u64(j, where, "seed");
+    m.threads = u64(j, where, "threads");
+    m.shard = string(j, where, "shard");
+    return m;
   }
 
   RunReport report(const json& j) const {
@@ -282,6 +312,8 @@ class Reader {
     }
     r.shards = static_cast<std::uint32_t>(shards);
     if (j.contains("stopped_by")) r.stopped_by = string(j, "", "stopped_by");
+    if (j.contains("interrupted_by")) r.interrupted_by = string(j, "", "interrupted_by");
+    if (j.contains("meta")) r.meta = meta(object(j, "", "meta"), "meta");
     const json& phases = array(j, "", "phases");
     for (std::size_t i = 0; i < phases.size(); ++i)
       r.phases.push_back(phase(phases[i], item("phases", i)));

@@ -99,6 +99,16 @@ ordered_json phase_to_json(const stats::PhaseStats& phase) {
   ordered_json j;
   j["name"] = phase.name;
   j["duration_s"] = phase.duration_s;
+  // What the phase was told (unset values left out), beside what it did.
+  // Reports from before the plan was kept have none, and are rewritten without one.
+  if (phase.plan.concurrency > 0) {
+    ordered_json plan;
+    plan["concurrency"] = phase.plan.concurrency;
+    if (phase.plan.rate_per_s > 0) plan["rate_per_s"] = phase.plan.rate_per_s;
+    if (phase.plan.iterations > 0) plan["iterations"] = phase.plan.iterations;
+    if (phase.plan.duration_s > 0) plan["duration_s"] = phase.plan.duration_s;
+    j["plan"] = std::move(plan);
+  }
   j["dropped"] = phase.dropped;
   // Only when some are: a healthy run's report stays as it was.
   if (phase.uploads_left_open > 0) {
@@ -124,6 +134,7 @@ ordered_json events_to_json(const stats::EventStats& events) {
     t["early"] = s.early;
     t["mismatched"] = s.mismatched;
     t["mismatch_by_field"] = s.mismatch_by_field;
+    t["out_of_order"] = s.out_of_order;
     t["delivered_for_failed"] = s.delivered_for_failed;
     t["delivery_ms"] = percentiles_ms(s.delivery, true);
     t["delivery_histogram"] = histogram_to_json(s.delivery);
@@ -142,6 +153,7 @@ ordered_json events_to_json(const stats::EventStats& events) {
   total["early"] = all.early;
   total["mismatched"] = all.mismatched;
   total["mismatch_by_field"] = all.mismatch_by_field;
+  total["out_of_order"] = all.out_of_order;
   total["delivered_for_failed"] = all.delivered_for_failed;
   total["delivery_ms"] = percentiles_ms(all.delivery, true);
   total["delivery_from_send_ms"] = percentiles_ms(all.delivery_from_send, true);
@@ -150,6 +162,7 @@ ordered_json events_to_json(const stats::EventStats& events) {
   j["unexpected_keys"] = events.unexpected_keys;
   j["mismatched_keys"] = events.mismatched_keys;
   j["delivered_for_failed_keys"] = events.delivered_for_failed_keys;
+  j["out_of_order_keys"] = events.out_of_order_keys;
   j["test_events"] = events.test_events;
   if (events.foreign > 0) j["foreign"] = events.foreign;
   j["receiver_rejects"] = counts_by_status(events.receiver_rejects);
@@ -223,6 +236,14 @@ ordered_json to_json(const RunReport& report) {
   j["duration_s"] = report.duration_s;
   j["shards"] = report.shards;
   if (!report.stopped_by.empty()) j["stopped_by"] = report.stopped_by;
+  if (!report.interrupted_by.empty()) j["interrupted_by"] = report.interrupted_by;
+  const auto& meta = report.meta;
+  if (!meta.tool_version.empty()) j["meta"] = {{"tool_version", meta.tool_version},
+               {"endpoint", meta.endpoint},
+               {"region", meta.region},
+               {"seed", meta.seed},
+               {"threads", meta.threads},
+               {"shard", meta.shard}};
   ordered_json phases = ordered_json::array();
   for (const auto& phase : report.phases) phases.push_back(phase_to_json(phase));
   j["phases"] = std::move(phases);

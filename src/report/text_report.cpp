@@ -29,6 +29,9 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
   auto it = std::back_inserter(out);
   fmt::format_to(it, "\n{} ({:.2f} s", title, phase.duration_s);
   fmt::format_to(it, ", dropped iterations: {})\n", phase.dropped);
+  if (const auto plan = describe_plan(phase.plan); !plan.empty()) {
+    fmt::format_to(it, "  planned: {}\n", plan);
+  }
   if (phase.uploads_left_open > 0) {
     fmt::format_to(
         it, "  multipart uploads possibly left open (abort failed): {}:", phase.uploads_left_open);
@@ -97,7 +100,16 @@ void append_events(std::string& out, const stats::EventStats& events) {
   list("unexpected", events.unexpected_keys);
   list("mismatched", events.mismatched_keys);
   std::uint64_t for_failed = 0;
-  for (const auto& [type, s] : events.by_type) for_failed += s.delivered_for_failed;
+  std::uint64_t out_of_order = 0;
+  for (const auto& [type, s] : events.by_type) {
+    for_failed += s.delivered_for_failed;
+    out_of_order += s.out_of_order;
+  }
+  if (out_of_order > 0) {
+    fmt::format_to(it, "  out of order (sequencer not above the previous operation's): {}\n",
+                   out_of_order);
+  }
+  list("out of order", events.out_of_order_keys);
   if (for_failed > 0) {
     fmt::format_to(it, "  delivered for failed operations (the server applied them): {}\n",
                    for_failed);
@@ -124,6 +136,24 @@ std::string format_duration_us(std::uint64_t us) {
   return three_digits(static_cast<double>(us) / 1e6, "s");
 }
 
+std::string describe_meta(const RunMeta& meta) {
+  if (meta.tool_version.empty()) return {};
+  std::string out = fmt::format("s3storm {}, endpoint {}, region {}, seed {}, {} thread{}",
+                                meta.tool_version, meta.endpoint, meta.region, meta.seed,
+                                meta.threads, meta.threads == 1 ? "" : "s");
+  if (!meta.shard.empty()) out += ", shard " + meta.shard;
+  return out;
+}
+
+std::string describe_plan(const stats::PhasePlan& plan) {
+  if (plan.concurrency == 0) return {};
+  std::string out = fmt::format("concurrency {}", plan.concurrency);
+  if (plan.rate_per_s > 0) out += fmt::format(", {:g}/s", plan.rate_per_s);
+  if (plan.iterations > 0) out += fmt::format(", {} iterations", plan.iterations);
+  if (plan.duration_s > 0) out += fmt::format(", {:g} s", plan.duration_s);
+  return out;
+}
+
 std::string format_text_report(const RunReport& report) {
   std::string out;
   auto it = std::back_inserter(out);
@@ -133,6 +163,7 @@ std::string format_text_report(const RunReport& report) {
                  report.duration_s);
   if (report.shards > 1) fmt::format_to(it, ", {} shards merged", report.shards);
   out += '\n';
+  if (const auto meta = describe_meta(report.meta); !meta.empty()) out += meta + '\n';
   if (!report.stopped_by.empty()) fmt::format_to(it, "Stopped early: {}\n", report.stopped_by);
   for (const auto& phase : report.phases) {
     append_phase(out, phase, fmt::format("Phase {}", phase.name).c_str());

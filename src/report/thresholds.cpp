@@ -59,6 +59,7 @@ double event_count(const stats::EventStats& events, const std::string& what) {
     if (what == "early") sum += type.early;
     if (what == "mismatched") sum += type.mismatched;
     if (what == "delivered_for_failed") sum += type.delivered_for_failed;
+    if (what == "out_of_order") sum += type.out_of_order;
   }
   return static_cast<double>(sum);
 }

@@ -42,7 +42,8 @@ struct Reply {
   http::Clock::time_point sent;      // first attempt handed to the pool
   http::Clock::time_point complete;  // last attempt finished
   std::string etag;
-  std::string body;  // kept unless discarded (XML answers)
+  std::string version_id;  // x-amz-version-id; empty on unversioned buckets
+  std::string body;        // kept unless discarded (XML answers)
   std::uint64_t body_bytes = 0;
 };
 

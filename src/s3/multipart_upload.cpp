@@ -117,6 +117,7 @@ void MultipartUpload::complete() {
     }
     result_.etag = parse_result_etag(reply.body);
     if (result_.etag.empty()) result_.etag = reply.etag;
+    result_.version_id = reply.version_id;
     result_.status = reply.status;
     finish(reply, true);
   });

@@ -39,6 +39,7 @@ struct MultipartResult {
   http::Clock::time_point sent;
   http::Clock::time_point complete;
   std::string etag;         // of the completed object
+  std::string version_id;   // of the completed object, on a versioned bucket
   std::uint64_t bytes = 0;  // part bytes accepted
 };
 

@@ -90,6 +90,8 @@ struct Events {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 9900;
   Duration grace = std::chrono::seconds(10);
+  // How far an event's eventTime may lie outside its operation's span (send to answer).
+  Duration clock_skew = std::chrono::seconds(2);
   std::string auth_token;
   SqsSettings sqs;
   bool sns_confirm = true;

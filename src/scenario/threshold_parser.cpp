@@ -13,9 +13,10 @@ namespace {
 constexpr std::string_view kOps[] = {"put", "copy", "delete", "post", "multipart",
                                      "get", "head", "list",   "all"};
 // "duplicate" as the report names it; "duplicated" is accepted too.
-constexpr std::string_view kEventCounts[] = {"expected",  "delivered",  "missing",
-                                             "duplicate", "duplicated", "unexpected",
-                                             "early",     "mismatched", "delivered_for_failed"};
+constexpr std::string_view kEventCounts[] = {"expected",    "delivered",  "missing",
+                                             "duplicate",   "duplicated", "unexpected",
+                                             "early",       "mismatched", "delivered_for_failed",
+                                             "out_of_order"};
 constexpr std::string_view kPhaseCounts[] = {"dropped", "errors", "count"};
 
 enum class MetricKind { latency, count, fraction, rate };
@@ -56,7 +57,7 @@ const std::string kMetricHelp =
     "allowed metrics: <op>.p99|p999|mean|max, <op>.count|errors, errors.rate|count, "
     "ops.rate, ops.<op>.rate|count, "
     "events.missing|duplicate|unexpected|delivered|expected|early|mismatched|"
-    "delivered_for_failed, "
+    "delivered_for_failed|out_of_order, "
     "events.delivery.p99, events.delivery_from_send.p99, phase.<name>.dropped|errors|count; "
     "<op> is one of put, copy, delete, post, multipart, get, head, list, all";
 

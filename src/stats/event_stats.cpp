@@ -21,6 +21,7 @@ void EventTypeStats::merge(const EventTypeStats& other) {
   early += other.early;
   mismatched += other.mismatched;
   delivered_for_failed += other.delivered_for_failed;
+  out_of_order += other.out_of_order;
   for (const auto& [field, n] : other.mismatch_by_field) mismatch_by_field[field] += n;
   delivery.merge(other.delivery);
   delivery_from_send.merge(other.delivery_from_send);
@@ -41,12 +42,17 @@ void EventStats::note_delivered_for_failed_key(std::string key) {
   note_key(delivered_for_failed_keys, std::move(key));
 }
 
+void EventStats::note_out_of_order_key(std::string key) {
+  note_key(out_of_order_keys, std::move(key));
+}
+
 void EventStats::merge(const EventStats& other) {
   for (const auto& [type, stats] : other.by_type) by_type[type].merge(stats);
   for (const auto& key : other.missing_keys) note_missing_key(key);
   for (const auto& key : other.unexpected_keys) note_unexpected_key(key);
   for (const auto& key : other.mismatched_keys) note_mismatched_key(key);
   for (const auto& key : other.delivered_for_failed_keys) note_delivered_for_failed_key(key);
+  for (const auto& key : other.out_of_order_keys) note_out_of_order_key(key);
   test_events += other.test_events;
   foreign += other.foreign;
   for (const auto& [status, n] : other.receiver_rejects) receiver_rejects[status] += n;

@@ -21,9 +21,13 @@ struct EventTypeStats {
   // synchronously do; its delivery latency is recorded as 0.
   std::uint64_t early = 0;
   // Delivered (so also in `delivered`), but saying another size or eTag than the operation
-  // wrote; counted once per event, and per field in mismatch_by_field ("size", "eTag").
+  // wrote; counted once per event, and per field in mismatch_by_field ("size", "eTag",
+  // "versionId", "eventTime", "fields": a field its eventVersion requires is absent).
   std::uint64_t mismatched = 0;
   std::map<std::string, std::uint64_t> mismatch_by_field;
+  // Delivered with a sequencer not greater than that of the previous operation's event on its
+  // key (the previous: the last to complete before this one's operation started).
+  std::uint64_t out_of_order = 0;
   // Events of operations that failed on our side (timeout, reset, 5xx after retries): the server
   // applied them. Neither delivered nor unexpected.
   std::uint64_t delivered_for_failed = 0;
@@ -46,6 +50,7 @@ struct EventStats {
   std::vector<std::string> unexpected_keys;
   std::vector<std::string> mismatched_keys;  // with what differed
   std::vector<std::string> delivered_for_failed_keys;
+  std::vector<std::string> out_of_order_keys;
   std::uint64_t test_events = 0;  // s3:TestEvent and the like, counted apart from the above
   // Sharded runs: events for other shards' keys, left to them (neither matched nor unexpected).
   std::uint64_t foreign = 0;
@@ -55,6 +60,7 @@ struct EventStats {
   void note_unexpected_key(std::string key);
   void note_mismatched_key(std::string key);
   void note_delivered_for_failed_key(std::string key);
+  void note_out_of_order_key(std::string key);
   void merge(const EventStats& other);
   friend bool operator==(const EventStats&, const EventStats&) = default;
 };

@@ -103,6 +103,7 @@ TargetCounters EmbeddedTarget::counters() const {
   out.events_dropped_by_fault = impl_->router.dropped_by_fault();
   out.events_duplicated_by_fault = impl_->router.duplicated_by_fault();
   out.events_corrupted_by_fault = impl_->router.corrupted_by_fault();
+  out.events_reordered_by_fault = impl_->router.reordered_by_fault();
   out.delivery = impl_->dispatcher.counters();
   return out;
 }

@@ -55,6 +55,7 @@ struct TargetCounters {
   std::uint64_t events_dropped_by_fault = 0;
   std::uint64_t events_duplicated_by_fault = 0;
   std::uint64_t events_corrupted_by_fault = 0;
+  std::uint64_t events_reordered_by_fault = 0;
   DispatcherCounters delivery;
 };
 

@@ -10,13 +10,17 @@
 
 namespace s3storm::target {
 
-std::string next_sequencer() {
+std::uint64_t next_sequencer() {
   // Seeded from the clock so a restarted target keeps counting upwards.
   static std::atomic<std::uint64_t> counter{
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count())};
-  return fmt::format("{:018X}", counter.fetch_add(1, std::memory_order_relaxed));
+  return counter.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string format_sequencer(std::uint64_t value) {
+  return fmt::format("{:018X}", value);
 }
 
 namespace {

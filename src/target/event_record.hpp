@@ -32,7 +32,9 @@ std::string event_record_json(const EventDetails& event);
 // The message a webhook or queue receives: {"Records":[<record>]}.
 std::string event_message_json(const EventDetails& event);
 
-// A process-wide increasing hex sequencer (as S3 orders events for one key by it).
-std::string next_sequencer();
+// A process-wide increasing sequencer value (as S3 orders events for one key by it)...
+std::uint64_t next_sequencer();
+// ... and how records spell it: 18 upper-case hex digits.
+std::string format_sequencer(std::uint64_t value);
 
 }  // namespace s3storm::target

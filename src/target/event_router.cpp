@@ -23,6 +23,22 @@ bool EventRouter::may_emit(const std::string& bucket) const {
   }
 }
 
+std::uint64_t EventRouter::sequencer_for(const EventDetails& event) {
+  const std::uint64_t next = next_sequencer();
+  if (faults_.plan().event_reorder <= 0) return next;
+  std::lock_guard lock(last_sequencer_mutex_);
+  auto [last, first] = last_sequencer_.try_emplace(event.bucket + '/' + event.key, next);
+  if (first) return next;
+  // Below the key's previous event's: the operation came later, its event says earlier.
+  if (faults_.next_event_reorder()) {
+    ++reordered_;
+    last->second -= 1;
+  } else {
+    last->second = next;
+  }
+  return last->second;
+}
+
 void EventRouter::emit(EventDetails event) {
   std::shared_ptr<const NotificationRules> rules;
   try {
@@ -48,7 +64,7 @@ void EventRouter::emit(EventDetails event) {
   }
   if (!selected) return;
 
-  event.sequencer = next_sequencer();
+  event.sequencer = format_sequencer(sequencer_for(event));
   event.region = region_;
   const int copies = faults_.next_event_copies();
   if (copies == 0) ++dropped_;

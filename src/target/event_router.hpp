@@ -8,8 +8,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "target/event_dispatcher.hpp"
 #include "target/event_record.hpp"
@@ -32,8 +34,8 @@ class EventRouter {
         emit_unconfigured_(emit_unconfigured),
         region_(std::move(region)) {}
 
-  // Fills in sequencer, time and region, applies event-drop/event-dup/event-corrupt, and
-  // enqueues.
+  // Fills in sequencer, time and region, applies event-drop/event-dup/event-corrupt/
+  // event-reorder, and enqueues.
   void emit(EventDetails event);
   // False when no event from `bucket` can be emitted (no configuration and no --notify), so the
   // caller need not build one: the common case under load.
@@ -43,6 +45,7 @@ class EventRouter {
   std::uint64_t dropped_by_fault() const { return dropped_.load(); }
   std::uint64_t duplicated_by_fault() const { return duplicated_.load(); }
   std::uint64_t corrupted_by_fault() const { return corrupted_.load(); }
+  std::uint64_t reordered_by_fault() const { return reordered_.load(); }
 
  private:
   const ObjectStore& store_;
@@ -54,6 +57,11 @@ class EventRouter {
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> duplicated_{0};
   std::atomic<std::uint64_t> corrupted_{0};
+  std::atomic<std::uint64_t> reordered_{0};
+  // Under event-reorder only: each key's last sequencer ("bucket/key"), to go below it.
+  std::uint64_t sequencer_for(const EventDetails& event);
+  std::mutex last_sequencer_mutex_;
+  std::unordered_map<std::string, std::uint64_t> last_sequencer_;
 };
 
 }  // namespace s3storm::target

@@ -8,6 +8,8 @@
 //   event-dup:P    deliver a fraction P of event notifications twice
 //   event-corrupt:P  send a fraction P of ObjectCreated events with a wrong size or eTag
 //                  (alternately), for the run's content check to find
+//   event-reorder:P  give a fraction P of the events of keys that had one before a sequencer
+//                  below the previous one's, for the run's order check to find
 // Decisions come from one seeded generator, so a run's faults are reproducible from its seed
 // (for a given request order).
 
@@ -29,6 +31,7 @@ struct FaultPlan {
   double event_drop = 0;
   double event_dup = 0;
   double event_corrupt = 0;
+  double event_reorder = 0;
 
   bool affects_requests() const { return slow_down > 0 || reset > 0 || delay_probability > 0; }
 };
@@ -55,6 +58,8 @@ class FaultInjector {
   int next_event_copies();
   // Whether to corrupt one event's content.
   bool next_event_corrupt();
+  // Whether to give one event a sequencer out of order.
+  bool next_event_reorder();
 
  private:
   bool roll(double probability);  // caller holds mutex_

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "events/event_stats_mapping.hpp"
+#include "util/iso_time.hpp"
 
 namespace s3storm::events {
 namespace {
@@ -65,27 +68,27 @@ TEST(Matcher, DeliveredEventsAreHeldToWhatTheOperationWrote) {
   const auto started = at_ms(0);
   const auto put_kind = EventKind::kObjectCreatedPut;
   // The answer's ETag is quoted and in upper case; the event's is bare and lower case: equal.
-  m.expect("b", "same", put_kind, at_ms(5), started, {29, "\"ABCDEF0123\""});
+  m.expect("b", "same", put_kind, at_ms(5), started, {29, "\"ABCDEF0123\"", {}});
   m.observe(put_with("same", 29, "abcdef0123"), at_ms(8));
-  m.expect("b", "size", put_kind, at_ms(5), started, {29, "abc"});
+  m.expect("b", "size", put_kind, at_ms(5), started, {29, "abc", {}});
   m.observe(put_with("size", 30, "abc"), at_ms(8));
-  m.expect("b", "etag", put_kind, at_ms(5), started, {29, "abc"});
+  m.expect("b", "etag", put_kind, at_ms(5), started, {29, "abc", {}});
   m.observe(put_with("etag", 29, ""), at_ms(8));  // no eTag at all
-  m.expect("b", "both", put_kind, at_ms(5), started, {29, "abc"});
+  m.expect("b", "both", put_kind, at_ms(5), started, {29, "abc", {}});
   m.observe(put_with("both", 1, "abd"), at_ms(8));
   // Unknown content is not checked: a copy whose source size the run never learned.
-  m.expect("b", "unknown", put_kind, at_ms(5), started, {std::nullopt, ""});
+  m.expect("b", "unknown", put_kind, at_ms(5), started, {std::nullopt, "", {}});
   m.observe(put_with("unknown", 12345, "zzz"), at_ms(8));
   // An early arrival is checked when its operation is recorded.
   m.observe(put_with("early", 7, "abc"), at_ms(3));
-  m.expect("b", "early", put_kind, at_ms(5), started, {8, "abc"});
+  m.expect("b", "early", put_kind, at_ms(5), started, {8, "abc", {}});
 
   const auto s = m.summarize();
   const auto& t = type_of(s, "ObjectCreated:Put");
   EXPECT_EQ(t.delivered, 6u);
   EXPECT_EQ(t.mismatched, 4u);
-  EXPECT_EQ(t.mismatched_size, 3u);
-  EXPECT_EQ(t.mismatched_etag, 2u);
+  EXPECT_EQ(t.mismatched_by_field[static_cast<std::size_t>(ContentField::kSize)], 3u);
+  EXPECT_EQ(t.mismatched_by_field[static_cast<std::size_t>(ContentField::kEtag)], 2u);
   ASSERT_EQ(s.mismatched_keys.size(), 4u);
   EXPECT_EQ(s.mismatched_keys[0].key, "size");
   EXPECT_EQ(s.mismatched_keys[0].detail, "size 30, expected 29");
@@ -414,6 +417,208 @@ TEST(Matcher, EarlyCountReachesTheReportModel) {
   const auto stats = to_event_stats(m.summarize(), "webhook");
   EXPECT_EQ(stats.by_type.at("ObjectCreated:Put").delivered, 1u);
   EXPECT_EQ(stats.by_type.at("ObjectCreated:Put").early, 1u);
+}
+
+std::uint64_t mismatched_on(const EventTypeSummary& t, ContentField field) {
+  return t.mismatched_by_field[static_cast<std::size_t>(field)];
+}
+
+EventRecord with_sequencer(EventRecord r, std::string sequencer) {
+  r.sequencer = std::move(sequencer);
+  return r;
+}
+
+EventRecord removal(std::string key) {
+  return record(EventKind::kObjectRemovedDelete, std::move(key));
+}
+
+TEST(MatcherOrder, ALaterOperationsEventMustCarryTheGreaterSequencer) {
+  Matcher m;
+  const auto put_kind = EventKind::kObjectCreatedPut;
+  const auto delete_kind = EventKind::kObjectRemovedDelete;
+  // k1: put [0, 5], delete [10, 15]; the delete's sequencer is lower: out of order, charged to it.
+  m.expect("b", "k1", put_kind, at_ms(5), at_ms(0));
+  m.expect("b", "k1", delete_kind, at_ms(15), at_ms(10));
+  m.observe(with_sequencer(put("k1"), "00A0"), at_ms(20));
+  m.observe(with_sequencer(removal("k1"), "009F"), at_ms(21));
+  // k2: the same, in order, but arriving in reverse order: arrival order is not judged.
+  m.expect("b", "k2", put_kind, at_ms(5), at_ms(0));
+  m.expect("b", "k2", delete_kind, at_ms(15), at_ms(10));
+  m.observe(with_sequencer(removal("k2"), "B1"), at_ms(20));
+  m.observe(with_sequencer(put("k2"), "B0"), at_ms(21));
+  // k3: equal sequencers are not increasing.
+  m.expect("b", "k3", put_kind, at_ms(5), at_ms(0));
+  m.expect("b", "k3", put_kind, at_ms(15), at_ms(10));
+  m.observe(with_sequencer(put("k3"), "C0"), at_ms(20));
+  m.observe(with_sequencer(put("k3"), "C0"), at_ms(21));
+  // k4: overlapping operations are not ordered by the run: either order is fine.
+  m.expect("b", "k4", put_kind, at_ms(15), at_ms(0));
+  m.expect("b", "k4", put_kind, at_ms(16), at_ms(10));
+  m.observe(with_sequencer(put("k4"), "D1"), at_ms(20));
+  m.observe(with_sequencer(put("k4"), "D0"), at_ms(21));
+  // k5: AWS compares sequencers of different lengths by left-padding with zeros: "A" > "09".
+  m.expect("b", "k5", put_kind, at_ms(5), at_ms(0));
+  m.expect("b", "k5", put_kind, at_ms(15), at_ms(10));
+  m.observe(with_sequencer(put("k5"), "09"), at_ms(20));
+  m.observe(with_sequencer(put("k5"), "a"), at_ms(21));
+
+  const auto s = m.summarize();
+  EXPECT_EQ(type_of(s, "ObjectRemoved:Delete").out_of_order, 1u);
+  EXPECT_EQ(type_of(s, "ObjectCreated:Put").out_of_order, 1u);
+  ASSERT_EQ(s.out_of_order_keys.size(), 2u);
+  EXPECT_EQ(s.out_of_order_keys[0].key, "k1");
+  EXPECT_EQ(s.out_of_order_keys[0].type, "ObjectRemoved:Delete");
+  EXPECT_EQ(s.out_of_order_keys[1].key, "k3");
+  const auto stats = to_event_stats(s, "webhook");
+  EXPECT_EQ(stats.by_type.at("ObjectRemoved:Delete").out_of_order, 1u);
+  EXPECT_EQ(stats.out_of_order_keys.size(), 2u);
+}
+
+TEST(MatcherOrder, EachOperationIsJudgedAgainstItsPredecessorWhateverTheArrivalOrder) {
+  // On one key: a put [0,5] with sequencer 3, a copy onto it [10,15] with 1 (below the put's: out
+  // of order), a delete [20,25] with 2 (above the copy's: in order). Three types, so each event
+  // meets its own operation whatever the order they arrive in; every order gives one verdict.
+  struct Op {
+    EventKind kind;
+    int start;
+    const char* sequencer;
+  };
+  const std::vector<Op> ops = {{EventKind::kObjectCreatedPut, 0, "3"},
+                               {EventKind::kObjectCreatedCopy, 10, "1"},
+                               {EventKind::kObjectRemovedDelete, 20, "2"}};
+  std::vector<std::size_t> arrival_order = {0, 1, 2};
+  do {
+    Matcher m;
+    for (const auto& op : ops) m.expect("b", "k", op.kind, at_ms(op.start + 5), at_ms(op.start));
+    int arrival = 100;
+    for (const std::size_t i : arrival_order) {
+      m.observe(with_sequencer(record(ops[i].kind, "k"), ops[i].sequencer), at_ms(arrival++));
+    }
+    const auto s = m.summarize();
+    EXPECT_EQ(type_of(s, "ObjectCreated:Copy").out_of_order, 1u);
+    EXPECT_EQ(type_of(s, "ObjectCreated:Put").out_of_order, 0u);
+    EXPECT_EQ(type_of(s, "ObjectRemoved:Delete").out_of_order, 0u);
+  } while (std::next_permutation(arrival_order.begin(), arrival_order.end()));
+}
+
+TEST(MatcherOrder, LateArrivalsOfEarlierOperationsAreJudgedToo) {
+  // Put [0,5] seq 5, Delete [10,15] seq 3 (out of order), Put [20,25] seq 9. The events arrive
+  // last first; each type has its own identity, so the order of matching is the arrival order.
+  Matcher m;
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(5), at_ms(0));
+  m.expect("b", "k", EventKind::kObjectRemovedDelete, at_ms(15), at_ms(10));
+  m.expect("b", "k2", EventKind::kObjectCreatedPut, at_ms(5), at_ms(0));
+  m.observe(with_sequencer(removal("k"), "3"), at_ms(30));
+  EXPECT_EQ(type_of(m.summarize(), "ObjectRemoved:Delete").out_of_order, 0u);  // nothing before
+  m.observe(with_sequencer(put("k"), "5"), at_ms(31));
+  EXPECT_EQ(type_of(m.summarize(), "ObjectRemoved:Delete").out_of_order, 1u);
+  EXPECT_EQ(type_of(m.summarize(), "ObjectCreated:Put").out_of_order, 0u);
+}
+
+TEST(MatcherContent, VersionIdMustBeTheOneTheAnswerGave) {
+  Matcher m;
+  const auto kind = EventKind::kObjectCreatedPut;
+  ExpectedContent content;
+  content.version_id = "v-1";
+  m.expect("b", "same", kind, at_ms(5), at_ms(0), content);
+  auto same = put("same");
+  same.version_id = "v-1";
+  m.observe(same, at_ms(8));
+  m.expect("b", "other", kind, at_ms(5), at_ms(0), content);
+  auto other = put("other");
+  other.version_id = "V-1";  // version ids are case-sensitive
+  m.observe(other, at_ms(8));
+  m.expect("b", "none", kind, at_ms(5), at_ms(0), content);
+  m.observe(put("none"), at_ms(8));
+  // No version in the answer (an unversioned bucket): whatever the event says is fine.
+  m.expect("b", "unversioned", kind, at_ms(5), at_ms(0));
+  auto null_version = put("unversioned");
+  null_version.version_id = "null";
+  m.observe(null_version, at_ms(8));
+
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.mismatched, 2u);
+  EXPECT_EQ(mismatched_on(t, ContentField::kVersionId), 2u);
+  ASSERT_EQ(s.mismatched_keys.size(), 2u);
+  EXPECT_EQ(s.mismatched_keys[0].detail, "versionId V-1");
+  EXPECT_EQ(s.mismatched_keys[1].detail, "no versionId");
+  EXPECT_EQ(to_event_stats(s, "webhook")
+                .by_type.at("ObjectCreated:Put")
+                .mismatch_by_field.at("versionId"),
+            2u);
+}
+
+TEST(MatcherContent, EventTimeMustFallWithinTheOperationGiveOrTakeTheSkew) {
+  Matcher m(KeyForm::kAuto, milliseconds(2000));
+  const auto kind = EventKind::kObjectCreatedPut;
+  // eventTime is wall-clock time: build it from now, and the operation's span on the steady
+  // clock around now.
+  const auto wall_now = std::chrono::system_clock::now();
+  const auto steady_now = Clock::now();
+  const auto event_at = [&](std::string key, std::chrono::milliseconds offset) {
+    auto r = put(std::move(key));
+    r.event_time = format_iso8601(wall_now + offset);
+    return r;
+  };
+  const auto started = steady_now - milliseconds(100);
+  const auto completed = steady_now + milliseconds(100);
+  m.expect("b", "inside", kind, completed, started);
+  m.observe(event_at("inside", milliseconds(0)), completed);
+  m.expect("b", "skewed", kind, completed, started);
+  m.observe(event_at("skewed", milliseconds(1500)), completed);  // within 2 s after the answer
+  m.expect("b", "late", kind, completed, started);
+  m.observe(event_at("late", milliseconds(5000)), completed);
+  m.expect("b", "before", kind, completed, started);
+  m.observe(event_at("before", milliseconds(-5000)), completed);
+  m.expect("b", "absent", kind, completed, started);
+  m.observe(put("absent"), completed);  // no eventTime: the field check's business, not this one
+
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.mismatched, 2u);
+  EXPECT_EQ(mismatched_on(t, ContentField::kEventTime), 2u);
+  ASSERT_EQ(s.mismatched_keys.size(), 2u);
+  EXPECT_EQ(s.mismatched_keys[0].key, "late");
+  EXPECT_NE(s.mismatched_keys[0].detail.find("outside the operation's span"), std::string::npos);
+}
+
+TEST(MatcherContent, FieldsItsEventVersionRequiresMustBeThere) {
+  Matcher m;
+  const auto all = kFieldEventVersion | kFieldEventSource | kFieldAwsRegion | kFieldEventTime |
+                   kFieldEventName | kFieldPrincipalId | kFieldRequestId | kFieldS3SchemaVersion |
+                   kFieldConfigurationId | kFieldBucketName | kFieldBucketArn | kFieldKey |
+                   kFieldSize | kFieldEtag | kFieldSequencer;
+  const auto versioned = [&](EventRecord r, std::uint32_t fields) {
+    r.event_version = "2.1";
+    r.fields = fields;
+    if (fields & kFieldSequencer) r.sequencer = "0A";
+    return r;
+  };
+  m.expect("b", "whole", EventKind::kObjectCreatedPut, at_ms(5), at_ms(0));
+  m.observe(versioned(put("whole"), all), at_ms(8));
+  m.expect("b", "no-seq", EventKind::kObjectCreatedPut, at_ms(5), at_ms(0));
+  m.observe(versioned(put("no-seq"), all & ~kFieldSequencer & ~kFieldEtag), at_ms(8));
+  // A delete carries no size or eTag.
+  m.expect("b", "gone", EventKind::kObjectRemovedDelete, at_ms(5), at_ms(0));
+  m.observe(versioned(removal("gone"), all & ~kFieldSize & ~kFieldEtag), at_ms(8));
+  // A sequencer that is not hexadecimal cannot order anything.
+  m.expect("b", "bad-seq", EventKind::kObjectCreatedPut, at_ms(5), at_ms(0));
+  auto bad = versioned(put("bad-seq"), all);
+  bad.sequencer = "not-hex";
+  m.observe(bad, at_ms(8));
+  // A reader that does not report fields (fields == 0) is not held to them.
+  m.expect("b", "unreported", EventKind::kObjectCreatedPut, at_ms(5), at_ms(0));
+  m.observe(versioned(put("unreported"), 0), at_ms(8));
+
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.mismatched, 2u);
+  EXPECT_EQ(mismatched_on(t, ContentField::kFields), 2u);
+  EXPECT_EQ(type_of(s, "ObjectRemoved:Delete").mismatched, 0u);
+  ASSERT_EQ(s.mismatched_keys.size(), 2u);
+  EXPECT_EQ(s.mismatched_keys[0].detail, "no eTag, sequencer");
+  EXPECT_EQ(s.mismatched_keys[1].detail, "no sequencer");
 }
 
 }  // namespace

@@ -117,21 +117,23 @@ TEST(HtmlReport, EverySectionIsPresentForASampleReport) {
     EXPECT_STREQ(svg.attribute("class").value(), "chart") << "no chart should be empty here";
     EXPECT_FALSE(svg.select_nodes(".//*[@class='data']").empty());
   }
-  // The events table has the mismatched and early columns: the sample's 9 mismatched and 13 early
-  // PUT events.
+  // The events table has the mismatched, out-of-order and early columns: the sample's 9
+  // mismatched, no out-of-order and 13 early PUT events.
   const auto put_row =
       doc.select_node("//table[@class='events']//tr[td[1]='ObjectCreated:Put']").node();
   ASSERT_TRUE(put_row);
   std::vector<std::string> cells;
   for (const auto& td : put_row.children("td")) cells.emplace_back(td.text().get());
-  ASSERT_GE(cells.size(), 13u);
+  ASSERT_GE(cells.size(), 14u);
   EXPECT_EQ(cells[1], "500");  // expected
   EXPECT_EQ(cells[2], "490");  // delivered
   EXPECT_EQ(cells[3], "10");   // missing
   EXPECT_EQ(cells[6], "9");    // mismatched
-  EXPECT_EQ(cells[7], "13");   // early
-  EXPECT_NE(cells[12], "-");   // p99 from send
+  EXPECT_EQ(cells[7], "0");    // out of order
+  EXPECT_EQ(cells[8], "13");   // early
+  EXPECT_NE(cells[13], "-");   // p99 from send
   EXPECT_TRUE(doc.select_node("//table[@class='events']//th[.='early']"));
+  EXPECT_TRUE(doc.select_node("//table[@class='events']//th[.='out of order']"));
   EXPECT_TRUE(doc.select_node("//table[@class='thresholds']//td[@class='fail']"));
   EXPECT_TRUE(doc.select_node("//table[@class='errors']//td[.='SlowDown']"));
 }

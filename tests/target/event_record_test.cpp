@@ -59,10 +59,11 @@ TEST(EventRecord, RemovalsCarryNoSizeOrEtag) {
 }
 
 TEST(EventRecord, SequencersIncrease) {
-  const std::string first = next_sequencer();
-  const std::string second = next_sequencer();
+  const std::string first = format_sequencer(next_sequencer());
+  const std::string second = format_sequencer(next_sequencer());
   EXPECT_EQ(first.size(), 18u);
   EXPECT_LT(first, second);
+  EXPECT_EQ(format_sequencer(0xABC), "000000000000000ABC");
 }
 
 TEST(EventRouting, ConfiguredNamesSelectEvents) {

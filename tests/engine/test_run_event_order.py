@@ -1,0 +1,91 @@
+"""The order check through `s3storm run`: of two operations on one key where the second started
+after the first completed, the second's event must carry the greater sequencer. Against `s3storm
+serve --fault event-reorder:P` (a fraction of the events of keys that had one get a sequencer below
+the previous one's), the run's `out_of_order` count equals what serve reordered, at over 10,000
+operations; without the fault it is 0, and every event also passes the eventTime check."""
+import json
+import os
+import re
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import harness  # noqa: E402
+
+SCENARIO = """
+target:
+  endpoint: {endpoint}
+  credentials: {{ access_key: s3storm, secret_key: s3storm-secret }}
+  bucket: order
+setup:
+  buckets: [order]
+events:
+  source: webhook
+  listen: 127.0.0.1:{hook}
+  grace: 15s
+phases:
+  - name: overwrites
+    iterations: {iterations}
+    concurrency: 8
+    flow:
+      - put: {{ key: "k/{{iter}}", size: 64 }}
+      - put: {{ key: "k/{{iter}}", size: 32 }}
+      - delete: {{ key: "k/{{iter}}" }}
+thresholds:
+  - events.missing == 0
+  - events.out_of_order == 0
+seed: 5
+"""
+
+
+def run_against_serve(directory, iterations, *faults):
+    hook = harness.free_port()
+    serve = harness.EmbeddedServer("--notify", f"http://127.0.0.1:{hook}/", "--seed", "8", *faults)
+    try:
+        path = harness.write_scenario(directory, SCENARIO.format(
+            endpoint=serve.endpoint, hook=hook, iterations=iterations))
+        report_path = os.path.join(directory, "report.json")
+        result = harness.run_s3storm(["run", path, "--json", report_path, "--quiet"])
+    finally:
+        _, serve_err = serve.stop()
+    with open(report_path, encoding="utf-8") as f:
+        return result, json.load(f)["events"], serve_err
+
+
+class EventOrder(unittest.TestCase):
+    def test_a_correct_server_orders_every_key(self):
+        with tempfile.TemporaryDirectory() as d:
+            result, events, _ = run_against_serve(d, 200)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        totals = events["totals"]
+        self.assertEqual(totals["delivered"], 600)
+        self.assertEqual(totals["out_of_order"], 0)
+        self.assertEqual(totals["mismatched"], 0, events["mismatched_keys"])
+        self.assertEqual(events["out_of_order_keys"], [])
+
+    def test_reordered_sequencers_are_counted_exactly(self):
+        with tempfile.TemporaryDirectory() as d:
+            result, events, serve_err = run_against_serve(d, 3400, "--fault", "event-reorder:0.1")
+        reordered = int(re.search(r"(\d+) reordered by fault", serve_err).group(1))
+        # Two of every three events follow an earlier one on their key: about 680 reordered.
+        self.assertGreater(reordered, 500)
+        totals = events["totals"]
+        self.assertEqual(totals["expected"], 3400 * 3)
+        self.assertEqual(totals["delivered"], totals["expected"])
+        self.assertEqual(totals["out_of_order"], reordered)
+        # Charged to the later operation: the first put of a key is never out of order.
+        by_type = events["by_type"]
+        self.assertEqual(by_type["ObjectCreated:Put"]["out_of_order"] +
+                         by_type["ObjectRemoved:Delete"]["out_of_order"], reordered)
+        self.assertEqual(len(events["out_of_order_keys"]), 20)
+        self.assertRegex(events["out_of_order_keys"][0], r"^order/k/\d+ \(Object")
+        # The threshold failed, so the run says so.
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("FAIL  events.out_of_order == 0", result.stdout)
+        self.assertIn("out of order (sequencer not above the previous operation's): %d"
+                      % reordered, result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
