@@ -1,9 +1,11 @@
 #include "events/notification_parser.hpp"
 
 #include <fmt/core.h>
+#include <simdjson.h>
 
 #include <charconv>
-#include <nlohmann/json.hpp>
+#include <cmath>
+#include <cstdlib>
 #include <optional>
 #include <utility>
 
@@ -11,32 +13,166 @@ namespace s3storm::events {
 
 namespace {
 
-using nlohmann::json;
+namespace od = simdjson::ondemand;
 
-const json* member(const json& object, const char* name) {
-  const auto it = object.find(name);
-  return it == object.end() ? nullptr : &*it;
-}
+// One pass of simdjson On-Demand over the whole body. Every value is read or, when no field needs
+// it, still checked (numbers, literals, string escapes), so a body is refused as invalid JSON
+// exactly when it is. What the fields say is collected into drafts first and judged after the
+// pass, in a fixed order: the body's shape can depend on a field that comes later ("Event",
+// "Records"), and a repeated field keeps its last value.
+struct InvalidJson {
+  const char* reason = "is not valid JSON";
+};
 
-const std::string& required_string(const json& object, const char* name, const char* where) {
-  const json* value = member(object, name);
-  if (value == nullptr || !value->is_string()) {
-    throw NotificationParseError(fmt::format("{}: missing string field \"{}\"", where, name));
+// Nesting past this is refused rather than followed: the check below recurses, once a level.
+constexpr int kMaxDepth = 1024;
+
+void check_value(od::value& value, int depth = 0);
+
+// A number as JSON writes it that a double holds (an integer past 64 bits included, as nlohmann
+// read it); simdjson refuses integers past 64 bits, so this tells them apart from text that is
+// no number, or one past double's range (which nlohmann refused too).
+bool is_finite_json_number(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' ||
+                           text.back() == '\t')) {
+    text.remove_suffix(1);
   }
-  return value->get_ref<const std::string&>();
-}
-
-std::string optional_string(const json& object, const char* name) {
-  const json* value = member(object, name);
-  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
-}
-
-const json& required_object(const json& object, const char* name, const char* where) {
-  const json* value = member(object, name);
-  if (value == nullptr || !value->is_object()) {
-    throw NotificationParseError(fmt::format("{}: missing object \"{}\"", where, name));
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
   }
-  return *value;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size() && std::isfinite(std::strtod(std::string(text).c_str(), nullptr));
+}
+
+// The number, or nullopt for an integer that fits neither int64 nor uint64 (read as a float).
+// simdjson's get_number() leaves the value where it was, and On-Demand skips a value left
+// unread without checking what follows it, so each number is consumed by the getter of its type.
+std::optional<od::number> read_number(od::value& value) {
+  od::number number;
+  if (value.get_number().get(number) == simdjson::SUCCESS) {
+    switch (number.get_number_type()) {
+      case od::number_type::signed_integer:
+        (void)std::int64_t(value.get_int64());
+        break;
+      case od::number_type::unsigned_integer:
+        (void)std::uint64_t(value.get_uint64());
+        break;
+      default:
+        (void)double(value.get_double());
+    }
+    return number;
+  }
+  if (!is_finite_json_number(value.raw_json_token())) throw InvalidJson{};
+  (void)double(value.get_double());
+  return std::nullopt;
+}
+
+// A number that is the whole document: simdjson's getter checks that nothing follows; a number
+// it stops short of (past 64 bits) must be all the text there is.
+bool is_whole_document_number(od::document& root, std::string_view text) {
+  od::number number;
+  if (root.get_number().get(number) == simdjson::SUCCESS) return true;
+  const std::string_view token = root.raw_json_token();
+  return is_finite_json_number(token) && token.data() + token.size() == text.data() + text.size();
+}
+
+// A field's name as written when it has no escape (nearly all), else unescaped. The closing quote
+// is there: simdjson's first pass refuses unterminated strings.
+std::string_view field_name(od::field& field) {
+  const char* const start = field.key().raw();
+  const char* end = start;
+  while (*end != '"' && *end != '\\') ++end;
+  if (*end == '"') return {start, static_cast<std::size_t>(end - start)};
+  return field.unescaped_key();
+}
+
+template <class OnField>
+void for_each_field(od::object object, OnField&& on_field) {
+  for (auto member : object) {
+    if (member.error() != simdjson::SUCCESS) throw InvalidJson{};
+    od::field& field = member.value_unsafe();  // not copied out: a copy stalls on its store
+    on_field(field_name(field), field.value());
+  }
+}
+
+// A string we do not keep needs unescaping only to check an escape (the first pass checked its
+// UTF-8 and control characters); it is consumed either way, for the reason read_number gives.
+void check_string(od::value& value) {
+  if (value.raw_json_token().find('\\') != std::string_view::npos) {
+    (void)std::string_view(value.get_string());
+  } else {
+    (void)od::raw_json_string(value.get_raw_json_string());
+  }
+}
+
+void check_value(od::value& value, int depth) {
+  switch (od::json_type(value.type())) {
+    case od::json_type::object:
+      if (depth >= kMaxDepth) throw InvalidJson{"nests deeper than 1024 levels"};
+      for_each_field(value.get_object(),
+                     [&](std::string_view, od::value& inner) { check_value(inner, depth + 1); });
+      return;
+    case od::json_type::array:
+      if (depth >= kMaxDepth) throw InvalidJson{"nests deeper than 1024 levels"};
+      for (auto element : value.get_array()) check_value(element.value(), depth + 1);
+      return;
+    case od::json_type::string:
+      check_string(value);
+      return;
+    case od::json_type::number:
+      (void)read_number(value);
+      return;
+    case od::json_type::boolean:
+      (void)bool(value.get_bool());
+      return;
+    case od::json_type::null:
+      if (!bool(value.is_null())) throw InvalidJson{};
+      return;
+  }
+  throw InvalidJson{};
+}
+
+enum class Seen : std::uint8_t { absent, as_expected, other_type };
+
+struct Text {
+  Seen seen = Seen::absent;
+  std::string value;
+  bool is_string() const { return seen == Seen::as_expected; }
+};
+
+void read_text(od::value& value, Text& out) {
+  if (od::json_type(value.type()) == od::json_type::string) {
+    out.seen = Seen::as_expected;
+    out.value = std::string_view(value.get_string());
+  } else {
+    check_value(value);
+    out.seen = Seen::other_type;
+    out.value.clear();
+  }
+}
+
+// A string field we only note the presence of.
+void read_presence(od::value& value, Seen& seen) {
+  seen =
+      od::json_type(value.type()) == od::json_type::string ? Seen::as_expected : Seen::other_type;
+  check_value(value);
 }
 
 // A size sent as a string: decimal digits only (none reads as 0); nullopt past 2^64 - 1 too.
@@ -49,57 +185,409 @@ std::optional<std::uint64_t> size_from_text(std::string_view text) {
 }
 
 // Delete events carry no size; some servers send it as a string.
-std::uint64_t size_of(const json& object) {
-  const json* value = member(object, "size");
-  if (value == nullptr) return 0;
-  if (value->is_number_unsigned()) return value->get<std::uint64_t>();
-  if (value->is_number_integer() && value->get<std::int64_t>() >= 0) {
-    return static_cast<std::uint64_t>(value->get<std::int64_t>());
+struct Size {
+  enum class State : std::uint8_t { absent, number, bad_text, not_non_negative };
+  State state = State::absent;
+  std::uint64_t value = 0;
+};
+
+void read_size(od::value& value, Size& out) {
+  out = Size{};
+  switch (od::json_type(value.type())) {
+    case od::json_type::number: {
+      const std::optional<od::number> number = read_number(value);
+      if (number && number->is_uint64()) {
+        out.value = number->get_uint64();
+      } else if (number && number->is_int64() && number->get_int64() >= 0) {
+        out.value = static_cast<std::uint64_t>(number->get_int64());
+      } else {
+        out.state = Size::State::not_non_negative;
+        return;
+      }
+      out.state = Size::State::number;
+      return;
+    }
+    case od::json_type::string: {
+      const auto parsed = size_from_text(std::string_view(value.get_string()));
+      out.state = parsed ? Size::State::number : Size::State::bad_text;
+      out.value = parsed.value_or(0);
+      return;
+    }
+    default:
+      check_value(value);
+      out.state = Size::State::not_non_negative;
   }
-  if (value->is_string()) {
-    const auto parsed = size_from_text(value->get_ref<const std::string&>());
-    if (!parsed) throw NotificationParseError("record: \"size\" is not a number");
-    return *parsed;
+}
+
+// Reads an object member into a fresh draft (a repeated member replaces the earlier one); a value
+// of another type is checked and marked.
+template <class Draft, class OnField>
+void read_object(od::value& value, Draft& draft, OnField&& on_field) {
+  draft = Draft{};
+  if (od::json_type(value.type()) != od::json_type::object) {
+    check_value(value);
+    draft.seen = Seen::other_type;
+    return;
   }
-  throw NotificationParseError("record: \"size\" is not a non-negative number");
+  draft.seen = Seen::as_expected;
+  for_each_field(od::object(value.get_object()), [&](std::string_view name, od::value& inner) {
+    if (!on_field(name, inner)) check_value(inner);
+  });
 }
 
-// AWS sends the ETag bare; others keep the HTTP quotes. Reports show it bare.
-std::string bare_etag(const std::string& etag) {
-  return std::string(unquoted_etag(etag));
+struct BucketDraft {
+  Seen seen = Seen::absent;
+  Text name;
+  Seen arn = Seen::absent;
+};
+
+bool read_bucket_field(std::string_view name, od::value& value, BucketDraft& bucket) {
+  if (name == "name") {
+    read_text(value, bucket.name);
+  } else if (name == "arn") {
+    read_presence(value, bucket.arn);
+  } else {
+    return false;
+  }
+  return true;
 }
 
-EventRecord parse_record(const json& record) {
-  if (!record.is_object()) throw NotificationParseError("Records: an element is not an object");
-  EventRecord parsed;
-  const auto& name = required_string(record, "eventName", "record");
-  parsed.name = std::string(strip_s3_prefix(name));
-  parsed.kind = event_kind_from_name(parsed.name);
-  parsed.event_time = optional_string(record, "eventTime");
-  parsed.event_source = optional_string(record, "eventSource");
-  const json& s3 = required_object(record, "s3", "record");
-  parsed.bucket =
-      required_string(required_object(s3, "bucket", "record.s3"), "name", "record.s3.bucket");
-  const json& object = required_object(s3, "object", "record.s3");
-  parsed.key = required_string(object, "key", "record.s3.object");
-  parsed.size = size_of(object);
-  parsed.etag = bare_etag(optional_string(object, "eTag"));
-  return parsed;
+struct ObjectDraft {
+  Seen seen = Seen::absent;
+  Text key;
+  Size size;
+  Text etag;
+  Text sequencer;
+  Text version_id;
+};
+
+// S3 records and EventBridge details spell two of the object's fields differently.
+struct ObjectFieldNames {
+  std::string_view etag;
+  std::string_view version_id;
+};
+constexpr ObjectFieldNames kRecordObjectNames{"eTag", "versionId"};
+constexpr ObjectFieldNames kEventBridgeObjectNames{"etag", "version-id"};
+
+bool read_object_field(std::string_view name, od::value& value, ObjectDraft& object,
+                       const ObjectFieldNames& names) {
+  if (name == "key") {
+    read_text(value, object.key);
+  } else if (name == "size") {
+    read_size(value, object.size);
+  } else if (name == names.etag) {
+    read_text(value, object.etag);
+  } else if (name == "sequencer") {
+    read_text(value, object.sequencer);
+  } else if (name == names.version_id) {
+    read_text(value, object.version_id);
+  } else {
+    return false;
+  }
+  return true;
 }
 
-bool is_test_event(const json& document) {
-  const json* event = member(document, "Event");
-  return event != nullptr && event->is_string() &&
-         strip_s3_prefix(event->get_ref<const std::string&>()) == "TestEvent";
+struct S3Draft {
+  Seen seen = Seen::absent;
+  Seen schema_version = Seen::absent;
+  Seen configuration_id = Seen::absent;
+  BucketDraft bucket;
+  ObjectDraft object;
+};
+
+struct RecordDraft {
+  Seen seen = Seen::absent;
+  Text event_version;
+  Text event_source;
+  Seen aws_region = Seen::absent;
+  Text event_time;
+  Text event_name;
+  Seen principal_id = Seen::absent;
+  Seen request_id = Seen::absent;
+  S3Draft s3;
+};
+
+// Objects we note one field of (userIdentity.principalId, responseElements.x-amz-request-id).
+struct OneFieldDraft {
+  Seen seen = Seen::absent;
+  Seen field = Seen::absent;
+};
+
+void read_one_field(od::value& value, std::string_view wanted, Seen& field) {
+  OneFieldDraft draft;
+  read_object(value, draft, [&](std::string_view name, od::value& inner) {
+    if (name != wanted) return false;
+    read_presence(inner, draft.field);
+    return true;
+  });
+  field = draft.field;
+}
+
+void read_record(od::value& value, RecordDraft& record) {
+  read_object(value, record, [&](std::string_view name, od::value& inner) {
+    if (name == "eventVersion") {
+      read_text(inner, record.event_version);
+    } else if (name == "eventSource") {
+      read_text(inner, record.event_source);
+    } else if (name == "awsRegion") {
+      read_presence(inner, record.aws_region);
+    } else if (name == "eventTime") {
+      read_text(inner, record.event_time);
+    } else if (name == "eventName") {
+      read_text(inner, record.event_name);
+    } else if (name == "userIdentity") {
+      read_one_field(inner, "principalId", record.principal_id);
+    } else if (name == "responseElements") {
+      read_one_field(inner, "x-amz-request-id", record.request_id);
+    } else if (name == "s3") {
+      read_object(inner, record.s3, [&](std::string_view s3_name, od::value& s3_value) {
+        if (s3_name == "s3SchemaVersion") {
+          read_presence(s3_value, record.s3.schema_version);
+        } else if (s3_name == "configurationId") {
+          read_presence(s3_value, record.s3.configuration_id);
+        } else if (s3_name == "bucket") {
+          read_object(s3_value, record.s3.bucket, [&](std::string_view n, od::value& v) {
+            return read_bucket_field(n, v, record.s3.bucket);
+          });
+        } else if (s3_name == "object") {
+          read_object(s3_value, record.s3.object, [&](std::string_view n, od::value& v) {
+            return read_object_field(n, v, record.s3.object, kRecordObjectNames);
+          });
+        } else {
+          return false;
+        }
+        return true;
+      });
+    } else {
+      return false;
+    }
+    return true;
+  });
+}
+
+// Moves a text into a record field when it was a string, and marks it carried.
+void take(Text& text, std::string& into, std::uint32_t& fields, RecordField field) {
+  if (!text.is_string()) return;
+  into = std::move(text.value);
+  fields |= field;
+}
+
+void mark(Seen seen, std::uint32_t& fields, RecordField field) {
+  if (seen == Seen::as_expected) fields |= field;
+}
+
+// The object part both shapes share; nullptr, or the first thing wrong with it.
+const char* finish_object(ObjectDraft& object, EventRecord& out, const char* missing_key) {
+  if (!object.key.is_string()) return missing_key;
+  take(object.key, out.key, out.fields, kFieldKey);
+  switch (object.size.state) {
+    case Size::State::bad_text:
+      return "record: \"size\" is not a number";
+    case Size::State::not_non_negative:
+      return "record: \"size\" is not a non-negative number";
+    case Size::State::number:
+      out.size = object.size.value;
+      out.fields |= kFieldSize;
+      break;
+    case Size::State::absent:
+      break;
+  }
+  if (object.etag.is_string()) {
+    // AWS sends the ETag bare; others keep the HTTP quotes. Reports show it bare.
+    const std::string_view bare = unquoted_etag(object.etag.value);
+    out.etag =
+        bare.size() == object.etag.value.size() ? std::move(object.etag.value) : std::string(bare);
+    out.fields |= kFieldEtag;
+  }
+  take(object.sequencer, out.sequencer, out.fields, kFieldSequencer);
+  take(object.version_id, out.version_id, out.fields, kFieldVersionId);
+  return nullptr;
+}
+
+void set_name(EventRecord& out, std::string name) {
+  const std::string_view stripped = strip_s3_prefix(name);
+  out.name = stripped.size() == name.size() ? std::move(name) : std::string(stripped);
+  out.kind = event_kind_from_name(out.name);
+  out.fields |= kFieldEventName;
+}
+
+// The record, or the first thing wrong with it in the order the fields are required.
+const char* finish_record(RecordDraft& record, EventRecord& out) {
+  if (record.seen != Seen::as_expected) return "Records: an element is not an object";
+  if (!record.event_name.is_string()) return "record: missing string field \"eventName\"";
+  S3Draft& s3 = record.s3;
+  if (s3.seen != Seen::as_expected) return "record: missing object \"s3\"";
+  if (s3.bucket.seen != Seen::as_expected) return "record.s3: missing object \"bucket\"";
+  if (!s3.bucket.name.is_string()) return "record.s3.bucket: missing string field \"name\"";
+  if (s3.object.seen != Seen::as_expected) return "record.s3: missing object \"object\"";
+  set_name(out, std::move(record.event_name.value));
+  take(record.event_version, out.event_version, out.fields, kFieldEventVersion);
+  take(record.event_source, out.event_source, out.fields, kFieldEventSource);
+  take(record.event_time, out.event_time, out.fields, kFieldEventTime);
+  mark(record.aws_region, out.fields, kFieldAwsRegion);
+  mark(record.principal_id, out.fields, kFieldPrincipalId);
+  mark(record.request_id, out.fields, kFieldRequestId);
+  mark(s3.schema_version, out.fields, kFieldS3SchemaVersion);
+  mark(s3.configuration_id, out.fields, kFieldConfigurationId);
+  take(s3.bucket.name, out.bucket, out.fields, kFieldBucketName);
+  mark(s3.bucket.arn, out.fields, kFieldBucketArn);
+  return finish_object(s3.object, out, "record.s3.object: missing string field \"key\"");
+}
+
+struct DetailDraft {
+  Seen seen = Seen::absent;
+  BucketDraft bucket;
+  ObjectDraft object;
+  Text reason;
+  Text deletion_type;
+  Seen request_id = Seen::absent;
+  Seen requester = Seen::absent;
+};
+
+void read_detail(od::value& value, DetailDraft& detail) {
+  read_object(value, detail, [&](std::string_view name, od::value& inner) {
+    if (name == "bucket") {
+      read_object(inner, detail.bucket, [&](std::string_view n, od::value& v) {
+        return read_bucket_field(n, v, detail.bucket);
+      });
+    } else if (name == "object") {
+      read_object(inner, detail.object, [&](std::string_view n, od::value& v) {
+        return read_object_field(n, v, detail.object, kEventBridgeObjectNames);
+      });
+    } else if (name == "reason") {
+      read_text(inner, detail.reason);
+    } else if (name == "deletion-type") {
+      read_text(inner, detail.deletion_type);
+    } else if (name == "request-id") {
+      read_presence(inner, detail.request_id);
+    } else if (name == "requester") {
+      read_presence(inner, detail.requester);
+    } else {
+      return false;
+    }
+    return true;
+  });
+}
+
+// What one JSON document's top level said, for every shape at once.
+struct Document {
+  bool is_object = false;
+  Text event;  // s3:TestEvent
+  Text sns_type;
+  Text sns_message;
+  Text subscribe_url;
+  Text detail_type;
+  Text time;
+  Text source;
+  Seen region = Seen::absent;
+  DetailDraft detail;
+  Seen records_seen = Seen::absent;
+  std::vector<EventRecord> records;
+  const char* records_error = nullptr;  // the first record that is wrong
+};
+
+void read_records(od::value& value, Document& document) {
+  document.records.clear();
+  document.records_error = nullptr;
+  if (od::json_type(value.type()) != od::json_type::array) {
+    check_value(value);
+    document.records_seen = Seen::other_type;
+    return;
+  }
+  document.records_seen = Seen::as_expected;
+  RecordDraft draft;
+  for (auto element : value.get_array()) {
+    read_record(element.value(), draft);
+    if (document.records_error != nullptr) continue;
+    EventRecord record;
+    document.records_error = finish_record(draft, record);
+    if (document.records_error == nullptr) document.records.push_back(std::move(record));
+  }
+}
+
+void read_top_field(std::string_view name, od::value& value, Document& document) {
+  if (name == "Records") {
+    read_records(value, document);
+  } else if (name == "Event") {
+    read_text(value, document.event);
+  } else if (name == "Type") {
+    read_text(value, document.sns_type);
+  } else if (name == "Message") {
+    read_text(value, document.sns_message);
+  } else if (name == "SubscribeURL") {
+    read_text(value, document.subscribe_url);
+  } else if (name == "detail-type") {
+    read_text(value, document.detail_type);
+  } else if (name == "detail") {
+    read_detail(value, document.detail);
+  } else if (name == "time") {
+    read_text(value, document.time);
+  } else if (name == "source") {
+    read_text(value, document.source);
+  } else if (name == "region") {
+    read_presence(value, document.region);
+  } else {
+    check_value(value);
+  }
+}
+
+// simdjson reads up to 64 bytes past the end of the text: a per-thread copy with that padding
+// (the webhook calls this from several threads), and a per-thread parser whose buffers are reused.
+Document read_document(std::string_view text) {
+  thread_local od::parser parser;
+  thread_local std::string padded;
+  // A leading UTF-8 byte order mark is not part of the JSON (nlohmann skipped it too).
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  padded.assign(text);
+  padded.append(simdjson::SIMDJSON_PADDING, ' ');
+  Document document;
+  try {
+    od::document root = parser.iterate(padded.data(), text.size(), padded.size());
+    switch (od::json_type(root.type())) {
+      case od::json_type::object:
+        document.is_object = true;
+        for_each_field(od::object(root.get_object()), [&](std::string_view name, od::value& value) {
+          read_top_field(name, value, document);
+        });
+        break;
+      case od::json_type::array:
+        for (auto element : root.get_array()) check_value(element.value());
+        break;
+      case od::json_type::string:
+        (void)std::string_view(root.get_string());
+        break;
+      case od::json_type::number:
+        if (!is_whole_document_number(root, {padded.data(), text.size()})) throw InvalidJson{};
+        return document;
+      case od::json_type::boolean:
+        (void)bool(root.get_bool());
+        break;
+      case od::json_type::null:
+        if (!bool(root.is_null())) throw InvalidJson{};
+        break;
+    }
+    // Anything after the first value (another value, stray text) makes the body invalid.
+    if (root.current_location().error() != simdjson::OUT_OF_BOUNDS) throw InvalidJson{};
+  } catch (const simdjson::simdjson_error&) {
+    throw InvalidJson{};
+  }
+  return document;
+}
+
+Document parse_json(std::string_view text, const char* what) {
+  try {
+    return read_document(text);
+  } catch (const InvalidJson& invalid) {
+    throw NotificationParseError(fmt::format("{} {}", what, invalid.reason));
+  }
 }
 
 // The S3 event name an EventBridge event stands for: "Object Created" by its reason, "Object
 // Deleted" by its deletion type. Other detail types (restores, tags, ACLs, storage class) keep
 // their own name, so the matcher lists them apart.
-std::string eventbridge_event_name(const json& event, const json& detail) {
-  const auto& type = required_string(event, "detail-type", "EventBridge event");
+std::string eventbridge_event_name(const std::string& type, const DetailDraft& detail) {
   if (type == "Object Created") {
-    const std::string reason = optional_string(detail, "reason");
+    const std::string& reason = detail.reason.value;
     if (reason == "PutObject") return "ObjectCreated:Put";
     if (reason == "POST Object") return "ObjectCreated:Post";
     if (reason == "CopyObject") return "ObjectCreated:Copy";
@@ -107,9 +595,9 @@ std::string eventbridge_event_name(const json& event, const json& detail) {
     return "ObjectCreated:" + reason;
   }
   if (type == "Object Deleted") {
-    const std::string deletion = optional_string(detail, "deletion-type");
+    const std::string& deletion = detail.deletion_type.value;
     if (deletion == "Delete Marker Created") return "ObjectRemoved:DeleteMarkerCreated";
-    if (optional_string(detail, "reason") == "Lifecycle Expiration") {
+    if (detail.reason.value == "Lifecycle Expiration") {
       return "LifecycleExpiration:" +
              std::string(deletion == "Permanently Deleted" ? "Delete" : deletion);
     }
@@ -119,537 +607,93 @@ std::string eventbridge_event_name(const json& event, const json& detail) {
 }
 
 // An S3 event as EventBridge delivers it (to an SQS queue or an API destination): one object a
-// message, under "detail".
-EventRecord parse_eventbridge_event(const json& event) {
-  const json& detail = required_object(event, "detail", "EventBridge event");
-  EventRecord parsed;
-  parsed.name = eventbridge_event_name(event, detail);
-  parsed.kind = event_kind_from_name(parsed.name);
-  parsed.event_time = optional_string(event, "time");
-  parsed.event_source = optional_string(event, "source");
-  parsed.bucket = required_string(required_object(detail, "bucket", "EventBridge detail"), "name",
-                                  "EventBridge detail.bucket");
-  const json& object = required_object(detail, "object", "EventBridge detail");
-  parsed.key = required_string(object, "key", "EventBridge detail.object");
-  parsed.size = size_of(object);
-  parsed.etag = bare_etag(optional_string(object, "etag"));
-  return parsed;
+// message, under "detail". It has no eventVersion, schema version, configuration id or bucket ARN;
+// its "requester" stands for the principal.
+EventRecord finish_eventbridge_event(Document& document) {
+  DetailDraft& detail = document.detail;
+  if (detail.seen != Seen::as_expected) {
+    throw NotificationParseError("EventBridge event: missing object \"detail\"");
+  }
+  if (!document.detail_type.is_string()) {
+    throw NotificationParseError("EventBridge event: missing string field \"detail-type\"");
+  }
+  EventRecord out;
+  set_name(out, eventbridge_event_name(document.detail_type.value, detail));
+  if (detail.bucket.seen != Seen::as_expected) {
+    throw NotificationParseError("EventBridge detail: missing object \"bucket\"");
+  }
+  if (!detail.bucket.name.is_string()) {
+    throw NotificationParseError("EventBridge detail.bucket: missing string field \"name\"");
+  }
+  if (detail.object.seen != Seen::as_expected) {
+    throw NotificationParseError("EventBridge detail: missing object \"object\"");
+  }
+  take(document.time, out.event_time, out.fields, kFieldEventTime);
+  take(document.source, out.event_source, out.fields, kFieldEventSource);
+  mark(document.region, out.fields, kFieldAwsRegion);
+  mark(detail.request_id, out.fields, kFieldRequestId);
+  mark(detail.requester, out.fields, kFieldPrincipalId);
+  take(detail.bucket.name, out.bucket, out.fields, kFieldBucketName);
+  if (const char* error = finish_object(
+          detail.object, out, "EventBridge detail.object: missing string field \"key\"")) {
+    throw NotificationParseError(error);
+  }
+  return out;
 }
 
-void parse_s3_document(const json& document, Notification& out) {
-  if (!document.is_object()) throw NotificationParseError("body is not a JSON object");
+bool is_test_event(const Document& document) {
+  return document.event.is_string() && strip_s3_prefix(document.event.value) == "TestEvent";
+}
+
+void add_s3_document(Document& document, Notification& out) {
+  if (!document.is_object) throw NotificationParseError("body is not a JSON object");
   if (is_test_event(document)) {
     ++out.test_events;
     return;
   }
-  if (member(document, "detail-type") != nullptr && member(document, "Records") == nullptr) {
-    out.records.push_back(parse_eventbridge_event(document));
+  if (document.detail_type.seen != Seen::absent && document.records_seen == Seen::absent) {
+    out.records.push_back(finish_eventbridge_event(document));
     return;
   }
-  const json* records = member(document, "Records");
-  if (records == nullptr) {
+  if (document.records_seen == Seen::absent) {
     throw NotificationParseError(
         "body has no \"Records\" (nor an SNS \"Type\" or an s3:TestEvent \"Event\")");
   }
-  if (!records->is_array()) throw NotificationParseError("\"Records\" is not an array");
-  out.records.reserve(out.records.size() + records->size());
-  for (const auto& record : *records) out.records.push_back(parse_record(record));
-}
-
-json parse_json(std::string_view text, const char* what) {
-  json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded())
-    throw NotificationParseError(fmt::format("{} is not valid JSON", what));
-  return document;
-}
-
-// The fast path for the common delivery, a plain {"Records":[...]} body: one SAX pass that keeps
-// only the fields a record needs, instead of building the whole document (a ~700-byte AWS record
-// is mostly identity and request ids we never read). Anything it is not sure about (SNS, test
-// events, a missing or mistyped field, a repeated field, invalid JSON) makes it give up, and the
-// document parser below decides, with its error messages.
-class RecordsOnlySax {
- public:
-  using number_integer_t = json::number_integer_t;
-  using number_unsigned_t = json::number_unsigned_t;
-  using number_float_t = json::number_float_t;
-  using string_t = json::string_t;
-  using binary_t = json::binary_t;
-
-  explicit RecordsOnlySax(std::vector<EventRecord>& records) : records_(records) {}
-
-  bool complete() const { return done_ && seen_records_; }
-
-  bool null() { return scalar(); }
-  bool boolean(bool) { return scalar(); }
-  bool number_integer(number_integer_t value) {
-    if (skipping_ > 0) return true;
-    if (slot_ == Slot::size && value >= 0) return take_size(static_cast<std::uint64_t>(value));
-    return scalar();
+  if (document.records_seen != Seen::as_expected) {
+    throw NotificationParseError("\"Records\" is not an array");
   }
-  bool number_unsigned(number_unsigned_t value) {
-    if (skipping_ > 0) return true;
-    if (slot_ == Slot::size) return take_size(value);
-    return scalar();
-  }
-  bool number_float(number_float_t, const string_t&) { return scalar(); }
-  bool binary(binary_t&) { return false; }
-
-  bool string(string_t& value) {
-    if (skipping_ > 0) return true;
-    if (where_ == Where::records) return false;
-    const Slot slot = std::exchange(slot_, Slot::none);
-    switch (slot) {
-      case Slot::event_name:
-        record_.name = std::move(value);
-        return true;
-      case Slot::event_time:
-        record_.event_time = std::move(value);
-        return true;
-      case Slot::event_source:
-        record_.event_source = std::move(value);
-        return true;
-      case Slot::bucket_name:
-        record_.bucket = std::move(value);
-        return true;
-      case Slot::key:
-        record_.key = std::move(value);
-        return true;
-      case Slot::etag:
-        record_.etag = std::move(value);
-        return true;
-      case Slot::size: {
-        const auto parsed = size_from_text(value);
-        if (!parsed) return false;
-        record_.size = *parsed;
-        return true;
-      }
-      case Slot::none:
-        return true;
-      default:
-        return false;  // a string where an object or array belongs
-    }
-  }
-
-  bool start_object(std::size_t) {
-    if (skipping_ > 0 ||
-        (where_ != Where::nothing && slot_ == Slot::none && where_ != Where::records)) {
-      ++skipping_;
-      return true;
-    }
-    const Slot slot = std::exchange(slot_, Slot::none);
-    switch (where_) {
-      case Where::nothing:
-        where_ = Where::top;
-        return true;
-      case Where::records:
-        record_ = EventRecord{};
-        seen_ = 0;
-        where_ = Where::record;
-        return true;
-      default:
-        break;
-    }
-    switch (slot) {
-      case Slot::s3:
-        where_ = Where::s3;
-        return true;
-      case Slot::bucket:
-        where_ = Where::bucket;
-        return true;
-      case Slot::object:
-        where_ = Where::object;
-        return true;
-      case Slot::event_time:
-      case Slot::event_source:
-      case Slot::etag:
-        ++skipping_;  // optional strings of another type count as absent
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  bool end_object() {
-    if (skipping_ > 0) {
-      --skipping_;
-      return true;
-    }
-    switch (where_) {
-      case Where::top:
-        done_ = true;
-        where_ = Where::nothing;
-        return true;
-      case Where::record:
-        if ((seen_ & kRequired) != kRequired) return false;
-        finish_record();
-        where_ = Where::records;
-        return true;
-      case Where::s3:
-        where_ = Where::record;
-        return true;
-      case Where::bucket:
-      case Where::object:
-        where_ = Where::s3;
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  bool start_array(std::size_t) {
-    if (skipping_ > 0) {
-      ++skipping_;
-      return true;
-    }
-    const Slot slot = std::exchange(slot_, Slot::none);
-    if (slot == Slot::records) {
-      where_ = Where::records;
-      return true;
-    }
-    if (where_ == Where::records) return false;  // Records hold objects only
-    if (slot == Slot::none || slot == Slot::event_time || slot == Slot::event_source ||
-        slot == Slot::etag) {
-      ++skipping_;
-      return true;
-    }
-    return false;
-  }
-
-  bool end_array() {
-    if (skipping_ > 0) {
-      --skipping_;
-      return true;
-    }
-    if (where_ != Where::records) return false;
-    where_ = Where::top;
-    return true;
-  }
-
-  bool key(string_t& name) {
-    if (skipping_ > 0) return true;
-    slot_ = Slot::none;
-    switch (where_) {
-      case Where::top:
-        // SNS envelopes and test events take the document path.
-        if (name == "Type" || name == "Event") return false;
-        if (name == "Records") {
-          if (seen_records_) return false;
-          seen_records_ = true;
-          slot_ = Slot::records;
-        }
-        return true;
-      case Where::record:
-        if (name == "eventName") return claim(kEventName, Slot::event_name);
-        if (name == "eventTime") return claim(kEventTime, Slot::event_time);
-        if (name == "eventSource") return claim(kEventSource, Slot::event_source);
-        if (name == "s3") return claim(kS3, Slot::s3);
-        return true;
-      case Where::s3:
-        if (name == "bucket") return claim(kBucket, Slot::bucket);
-        if (name == "object") return claim(kObject, Slot::object);
-        return true;
-      case Where::bucket:
-        if (name == "name") return claim(kBucketName, Slot::bucket_name);
-        return true;
-      case Where::object:
-        if (name == "key") return claim(kKey, Slot::key);
-        if (name == "size") return claim(kSize, Slot::size);
-        if (name == "eTag") return claim(kEtag, Slot::etag);
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
-    return false;
-  }
-
- private:
-  enum class Where { nothing, top, records, record, s3, bucket, object };
-  enum class Slot {
-    none,
-    records,
-    event_name,
-    event_time,
-    event_source,
-    s3,
-    bucket,
-    bucket_name,
-    object,
-    key,
-    size,
-    etag
-  };
-  // Which fields a record has shown, to require some and to give up on repeats.
-  enum : unsigned {
-    kEventName = 1u << 0,
-    kEventTime = 1u << 1,
-    kEventSource = 1u << 2,
-    kS3 = 1u << 3,
-    kBucket = 1u << 4,
-    kBucketName = 1u << 5,
-    kObject = 1u << 6,
-    kKey = 1u << 7,
-    kSize = 1u << 8,
-    kEtag = 1u << 9,
-    kRequired = kEventName | kS3 | kBucket | kBucketName | kObject | kKey,
-  };
-
-  bool claim(unsigned field, Slot slot) {
-    if (seen_ & field) return false;
-    seen_ |= field;
-    slot_ = slot;
-    return true;
-  }
-
-  // A value that is none of the fields we read, or one of them with a type we leave to the
-  // document parser (a required string that is not one, a negative or fractional size).
-  bool scalar() {
-    if (skipping_ > 0) return true;
-    if (where_ == Where::records) return false;  // Records hold objects only
-    const Slot slot = std::exchange(slot_, Slot::none);
-    return slot == Slot::none || slot == Slot::event_time || slot == Slot::event_source ||
-           slot == Slot::etag;
-  }
-
-  bool take_size(std::uint64_t value) {
-    slot_ = Slot::none;
-    record_.size = value;
-    return true;
-  }
-
-  void finish_record() {
-    // The same normalisation as parse_record below.
-    if (const std::string_view name = strip_s3_prefix(record_.name);
-        name.size() != record_.name.size()) {
-      record_.name = std::string(name);
-    }
-    record_.kind = event_kind_from_name(record_.name);
-    if (const auto bare = unquoted_etag(record_.etag); bare.size() != record_.etag.size()) {
-      record_.etag = std::string(bare);
-    }
-    records_.push_back(std::move(record_));
-  }
-
-  std::vector<EventRecord>& records_;
-  EventRecord record_;
-  Where where_ = Where::nothing;
-  Slot slot_ = Slot::none;
-  unsigned seen_ = 0;
-  int skipping_ = 0;  // depth inside a value we do not read
-  bool seen_records_ = false;
-  bool done_ = false;
-};
-
-// Drives a SAX handler over the JSON deliveries are made of: ASCII strings without escapes. Text
-// outside that (an escape, a control or non-ASCII byte in a string, deeper than 64 levels) or
-// invalid JSON makes it give up, and nlohmann's reader decides. nlohmann's lexer copies every
-// string a byte at a time and was ~70% of a webhook delivery's instructions; this copies each
-// string once, and hands the handler only what it needs: integers that fit 64 bits as integers,
-// any other number as a float whose value the handler never reads.
-template <class Handler>
-class PlainJsonReader {
- public:
-  PlainJsonReader(std::string_view text, Handler& handler)
-      : p_(text.data()), end_(text.data() + text.size()), handler_(handler) {}
-
-  bool read() {
-    skip_space();
-    if (!value(0)) return false;
-    skip_space();
-    return p_ == end_;
-  }
-
- private:
-  static constexpr int kMaxDepth = 64;
-
-  static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-  void skip_space() {
-    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
-  }
-
-  bool value(int depth) {
-    if (p_ == end_) return false;
-    switch (*p_) {
-      case '{':
-        return object(depth + 1);
-      case '[':
-        return array(depth + 1);
-      case '"':
-        return string_token() && handler_.string(token_);
-      case 't':
-        return literal("true") && handler_.boolean(true);
-      case 'f':
-        return literal("false") && handler_.boolean(false);
-      case 'n':
-        return literal("null") && handler_.null();
-      default:
-        return number();
-    }
-  }
-
-  bool object(int depth) {
-    if (depth > kMaxDepth) return false;
-    ++p_;
-    if (!handler_.start_object(static_cast<std::size_t>(-1))) return false;
-    skip_space();
-    if (p_ != end_ && *p_ == '}') {
-      ++p_;
-      return handler_.end_object();
-    }
-    for (;;) {
-      skip_space();
-      if (p_ == end_ || *p_ != '"' || !string_token() || !handler_.key(token_)) return false;
-      skip_space();
-      if (p_ == end_ || *p_ != ':') return false;
-      ++p_;
-      skip_space();
-      if (!value(depth)) return false;
-      skip_space();
-      if (p_ == end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ != '}') return false;
-      ++p_;
-      return handler_.end_object();
-    }
-  }
-
-  bool array(int depth) {
-    if (depth > kMaxDepth) return false;
-    ++p_;
-    if (!handler_.start_array(static_cast<std::size_t>(-1))) return false;
-    skip_space();
-    if (p_ != end_ && *p_ == ']') {
-      ++p_;
-      return handler_.end_array();
-    }
-    for (;;) {
-      skip_space();
-      if (!value(depth)) return false;
-      skip_space();
-      if (p_ == end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ != ']') return false;
-      ++p_;
-      return handler_.end_array();
-    }
-  }
-
-  bool string_token() {
-    const char* start = ++p_;
-    while (p_ != end_) {
-      const auto c = static_cast<unsigned char>(*p_);
-      if (c == '"') {
-        token_.assign(start, p_);
-        ++p_;
-        return true;
-      }
-      if (c == '\\' || c < 0x20 || c >= 0x80) return false;
-      ++p_;
-    }
-    return false;
-  }
-
-  bool literal(std::string_view word) {
-    if (static_cast<std::size_t>(end_ - p_) < word.size() ||
-        std::string_view(p_, word.size()) != word) {
-      return false;
-    }
-    p_ += word.size();
-    return true;
-  }
-
-  bool number() {
-    const char* start = p_;
-    bool integral = true;
-    if (*p_ == '-') {
-      integral = false;  // a negative number is never one the handler keeps
-      ++p_;
-    }
-    if (p_ == end_ || !is_digit(*p_)) return false;
-    if (*p_ == '0') {
-      ++p_;
-    } else {
-      while (p_ != end_ && is_digit(*p_)) ++p_;
-    }
-    if (p_ != end_ && *p_ == '.') {
-      integral = false;
-      ++p_;
-      if (p_ == end_ || !is_digit(*p_)) return false;
-      while (p_ != end_ && is_digit(*p_)) ++p_;
-    }
-    if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
-      integral = false;
-      ++p_;
-      if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
-      if (p_ == end_ || !is_digit(*p_)) return false;
-      while (p_ != end_ && is_digit(*p_)) ++p_;
-    }
-    if (integral) {
-      std::uint64_t parsed = 0;
-      const auto [stop, error] = std::from_chars(start, p_, parsed);
-      if (error == std::errc{} && stop == p_) return handler_.number_unsigned(parsed);
-    }
-    token_.assign(start, p_);
-    return handler_.number_float(0.0, token_);
-  }
-
-  const char* p_;
-  const char* end_;
-  Handler& handler_;
-  std::string token_;  // the current string or number, reused
-};
-
-// The records of a plain {"Records":[...]} body, or nullopt when the document parser must decide.
-std::optional<std::vector<EventRecord>> parse_records_fast(std::string_view body) {
-  std::vector<EventRecord> records;
-  {
-    RecordsOnlySax sax(records);
-    if (PlainJsonReader(body, sax).read() && sax.complete()) return records;
-  }
-  // Escapes or non-ASCII text, most likely: nlohmann's reader, still without the document.
-  records.clear();
-  RecordsOnlySax sax(records);
-  const bool parsed = json::sax_parse(body.data(), body.data() + body.size(), &sax);
-  if (!parsed || !sax.complete()) return std::nullopt;
-  return records;
+  if (document.records_error != nullptr) throw NotificationParseError(document.records_error);
+  out.records = std::move(document.records);
 }
 
 }  // namespace
 
 Notification parse_notification(std::string_view body) {
   Notification out;
-  if (auto records = parse_records_fast(body)) {
-    out.records = std::move(*records);
-    return out;
-  }
-  const json document = parse_json(body, "body");
-  if (!document.is_object()) throw NotificationParseError("body is not a JSON object");
+  Document document = parse_json(body, "body");
+  if (!document.is_object) throw NotificationParseError("body is not a JSON object");
 
   // MinIO's envelope also has "Records", so only SNS needs telling apart here.
-  const json* sns_type = member(document, "Type");
-  if (sns_type != nullptr && sns_type->is_string() && member(document, "Records") == nullptr) {
-    const auto& type = sns_type->get_ref<const std::string&>();
+  if (document.sns_type.is_string() && document.records_seen == Seen::absent) {
+    const std::string& type = document.sns_type.value;
     if (type == "Notification") {
-      parse_s3_document(
-          parse_json(required_string(document, "Message", "SNS Notification"), "SNS Message"), out);
+      if (!document.sns_message.is_string()) {
+        throw NotificationParseError("SNS Notification: missing string field \"Message\"");
+      }
+      Document message = parse_json(document.sns_message.value, "SNS Message");
+      add_s3_document(message, out);
     } else if (type == "SubscriptionConfirmation") {
-      out.subscribe_url = required_string(document, "SubscribeURL", "SNS SubscriptionConfirmation");
+      if (!document.subscribe_url.is_string()) {
+        throw NotificationParseError(
+            "SNS SubscriptionConfirmation: missing string field \"SubscribeURL\"");
+      }
+      out.subscribe_url = std::move(document.subscribe_url.value);
     } else if (type != "UnsubscribeConfirmation") {
       throw NotificationParseError(fmt::format("unknown SNS message Type \"{}\"", type));
     }
     return out;
   }
-  parse_s3_document(document, out);
+  add_s3_document(document, out);
   return out;
 }
 
