@@ -44,10 +44,15 @@ const std::chrono::system_clock::time_point kTimes[] = {
     std::chrono::sys_days{std::chrono::year{2013} / 5 / 24},
 };
 
-// The secret in a message would put it in a log or an answer: stop the fuzzer there.
+// A secret in a message would put it in a log or an answer: stop the fuzzer there (unless the
+// request itself carried it, as the canonical request then echoes it).
+std::string_view g_input;
 void require_no_secret(std::string_view text) {
   for (const auto& key : kKeys) {
-    if (text.find(key.secret) != std::string_view::npos) std::abort();
+    if (text.find(key.secret) != std::string_view::npos &&
+        g_input.find(key.secret) == std::string_view::npos) {
+      std::abort();
+    }
   }
 }
 
@@ -107,6 +112,7 @@ void parse_credentials(std::string_view value) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
+  g_input = input;
   const auto head = parse_head(input);
   if (!head) return 0;
   for (const auto& header : head->headers) parse_credentials(header.value);
