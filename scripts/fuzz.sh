@@ -1,20 +1,67 @@
 #!/usr/bin/env bash
-# Builds the scenario loader's libFuzzer target with clang (preset "fuzz", in build/fuzz) and runs
-# it for a bounded time. Usage: scripts/fuzz.sh [SECONDS]   (default 30)
-# Seeds: the shipped scenarios and tests/scenario/data/fuzz-corpus; new finds go to build/fuzz/corpus.
+# Builds the libFuzzer targets with clang (preset "fuzz", in build/fuzz) and runs each for a
+# bounded time. Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (default: 30 s each, every target)
+# Targets, seeds (tests/fuzz/<target>/corpus) and dictionaries (tests/fuzz/<target>.dict) are
+# listed in tests/fuzz/CMakeLists.txt. New finds go to build/fuzz/corpus/<target>, crash, leak and
+# timeout reproducers to build/fuzz/artifacts/<target>/, each run's output to
+# build/fuzz/logs/<target>.log. Exits 1 when any target crashed, leaked or timed out.
 set -euo pipefail
 seconds="${1:-30}"
+shift || true
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-cmake --preset fuzz >/dev/null
-cmake --build build/fuzz --target scenario_loader_fuzz -j2
+# Target -> -max_len: a little above the largest realistic input of that parser, so the fuzzer
+# spends its time on structure rather than on size.
+declare -A max_len=(
+  [scenario_loader]=4096
+  [http_request]=8192
+  [sigv4_verifier]=4096
+  [event_notification]=8192
+  [s3_xml]=8192
+  [sqs_sns]=8192
+  [post_form]=8192
+)
+all_targets=(scenario_loader http_request sigv4_verifier event_notification s3_xml sqs_sns post_form)
+# Extra seed folders beyond tests/fuzz/<target>/corpus.
+declare -A extra_seeds=([scenario_loader]=scenarios)
 
-corpus="build/fuzz/corpus"
-artifacts="build/fuzz/artifacts/"
-mkdir -p "$corpus" "$artifacts"
-# -close_fd_mask=1 silences the target's stdout; crashes still print their report on stderr.
-exec build/fuzz/tests/scenario/fuzz/scenario_loader_fuzz \
-  -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-  -dict=tests/scenario/fuzz/scenario.dict -artifact_prefix="$artifacts" -print_final_stats=1 \
-  "$corpus" scenarios tests/scenario/data/fuzz-corpus
+targets=("$@")
+[[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
+for target in "${targets[@]}"; do
+  if [[ -z "${max_len[$target]:-}" ]]; then
+    echo "scripts/fuzz.sh: unknown target '$target' (known: ${all_targets[*]})" >&2
+    exit 2
+  fi
+done
+
+cmake --preset fuzz >/dev/null
+cmake --build build/fuzz -j2 --target "${targets[@]/%/_fuzz}"
+
+failed=0
+for target in "${targets[@]}"; do
+  corpus="build/fuzz/corpus/$target"
+  artifacts="build/fuzz/artifacts/$target/"
+  log="build/fuzz/logs/$target.log"
+  mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
+  status=0
+  # -close_fd_mask=1 silences the target's stdout; crashes still print their report on stderr.
+  "build/fuzz/tests/fuzz/${target}_fuzz" \
+    -max_total_time="$seconds" -max_len="${max_len[$target]}" -timeout=10 -rss_limit_mb=2048 \
+    -close_fd_mask=1 -dict="tests/fuzz/$target.dict" -artifact_prefix="$artifacts" \
+    -print_final_stats=1 "$corpus" "tests/fuzz/$target/corpus" ${extra_seeds[$target]:-} \
+    >"$log" 2>&1 || status=$?
+  # The last status line ("#N DONE cov: C ft: F corp: ...") and the final exec/s.
+  coverage="$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)"
+  speed="$(grep -oE 'average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || true)"
+  runs="$(grep -oE 'number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || true)"
+  if [[ $status -eq 0 ]]; then
+    echo "fuzz $target: ok, ${seconds}s, ${runs:-?} runs, ${speed:-?} exec/s, ${coverage:-cov: ?}"
+  else
+    failed=1
+    artifact="$(grep -oE 'Test unit written to [^ ]+' "$log" | tail -1 | cut -d' ' -f5)"
+    echo "fuzz $target: FAILED (exit $status), artifact: ${artifact:-none}, log: $log" >&2
+    grep -E '^==[0-9]+==ERROR|^SUMMARY|ALARM|Timeout|out-of-memory' "$log" | head -5 >&2 || true
+  fi
+done
+exit "$failed"

@@ -21,15 +21,19 @@ std::optional<AmzDate> from_fields(int year, int month, int day, int hour, int m
                            std::chrono::month{static_cast<unsigned>(month)},
                            std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  return AmzDate::from_time(sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second});
+  return AmzDate::from_seconds(sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second});
 }
 
 }  // namespace
 
 AmzDate AmzDate::from_time(std::chrono::system_clock::time_point time) {
+  return from_seconds(std::chrono::floor<std::chrono::seconds>(time));
+}
+
+AmzDate AmzDate::from_seconds(std::chrono::sys_seconds time) {
   using namespace std::chrono;
   AmzDate out;
-  out.time_ = floor<seconds>(time);
+  out.time_ = time;
   const sys_days day = floor<days>(out.time_);
   const year_month_day ymd{day};
   const hh_mm_ss<seconds> clock{out.time_ - day};

@@ -13,6 +13,8 @@ namespace s3storm::sigv4 {
 class AmzDate {
  public:
   static AmzDate from_time(std::chrono::system_clock::time_point time);
+  // Any year 0000-9999, as a received x-amz-date may say: system_clock's nanoseconds end in 2262.
+  static AmzDate from_seconds(std::chrono::sys_seconds time);
   // Accepts exactly "YYYYMMDDTHHMMSSZ" with a valid calendar date and time.
   static std::optional<AmzDate> parse(std::string_view text);
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <ranges>
 
 #include "sigv4/uri_encoding.hpp"
 #include "util/ascii.hpp"
@@ -200,6 +199,23 @@ void append_header_lines(std::string& out, std::string& signed_headers,
   if (have_previous) out.push_back('\n');
 }
 
+// The positions 0..count-1: headers taken as they are. Not std::views::iota, which clang 14 (the
+// fuzz build's compiler) cannot instantiate with libstdc++ 12's ranges.
+struct Positions {
+  struct Iterator {
+    std::size_t at;
+    std::size_t operator*() const { return at; }
+    Iterator& operator++() {
+      ++at;
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const { return at != other.at; }
+  };
+  std::size_t count;
+  Iterator begin() const { return {0}; }
+  Iterator end() const { return {count}; }
+};
+
 }  // namespace
 
 void CanonicalRequestBuilder::append_headers(std::string& out, std::string& signed_headers,
@@ -211,8 +227,7 @@ void CanonicalRequestBuilder::append_headers(std::string& out, std::string& sign
 void CanonicalRequestBuilder::append_canonical_headers(std::string& out,
                                                        std::string& signed_headers,
                                                        std::span<const Header> headers) {
-  append_header_lines<true>(out, signed_headers, headers,
-                            std::views::iota(std::size_t{0}, headers.size()));
+  append_header_lines<true>(out, signed_headers, headers, Positions{headers.size()});
 }
 
 }  // namespace s3storm::sigv4

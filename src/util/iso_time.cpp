@@ -79,8 +79,15 @@ std::optional<system_clock::time_point> parse_iso8601(std::string_view text) {
   const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)},
                            day{static_cast<unsigned>(*d)}};
   if (!ymd.ok() || *h > 23 || *mi > 59 || *s > 59) return std::nullopt;
-  return sys_days{ymd} + hours{*h} + minutes{*mi} + seconds{*s} +
-         duration_cast<system_clock::duration>(fraction);
+  // The clock counts nanoseconds in 64 bits (years 1677 to 2262), four digits of year go further:
+  // outside, the time saturates rather than overflows, which keeps every comparison right (a
+  // policy expiring in 9999 has not expired).
+  const sys_seconds whole = sys_days{ymd} + hours{*h} + minutes{*mi} + seconds{*s};
+  constexpr auto kLast = floor<seconds>(system_clock::time_point::max());
+  constexpr auto kFirst = ceil<seconds>(system_clock::time_point::min());
+  if (whole >= kLast) return system_clock::time_point::max();
+  if (whole < kFirst) return system_clock::time_point::min();
+  return system_clock::time_point{whole} + duration_cast<system_clock::duration>(fraction);
 }
 
 }  // namespace s3storm

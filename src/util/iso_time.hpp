@@ -15,6 +15,7 @@ std::string format_iso8601(std::chrono::system_clock::time_point time);
 
 // "YYYY-MM-DDTHH:MM:SSZ" with an optional fraction of 1 to 9 digits before the Z, and a valid
 // calendar date and time of day; nullopt for anything else (offsets, missing Z, trailing text).
+// A time outside system_clock's range (before 1677, after 2262) saturates to its min() or max().
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
 
 }  // namespace s3storm

@@ -144,6 +144,22 @@ TEST(AmzDate, FormatsAndParsesRoundTrip) {
   EXPECT_FALSE(parse_http_date("Fri, 24 Mai 2013 00:00:00 GMT"));
 }
 
+// Found by the sigv4_verifier fuzzer: a received x-amz-date in 5015 overflowed system_clock's
+// nanoseconds on its way to the skew check.
+TEST(AmzDate, ParsesEveryFourDigitYear) {
+  using namespace std::chrono;
+  const auto far = AmzDate::parse("50150830T123600Z");
+  ASSERT_TRUE(far);
+  EXPECT_EQ(far->text(), "50150830T123600Z");
+  EXPECT_EQ(far->time(), sys_days{year{5015} / 8 / 30} + hours{12} + minutes{36});
+  const auto first = AmzDate::parse("00000101T000000Z");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->text(), "00000101T000000Z");
+  const auto http = parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT");
+  ASSERT_TRUE(http);
+  EXPECT_EQ(http->text(), "99991231T235959Z");
+}
+
 TEST(CanonicalRequest, TrimmedValuesCopyCleanWordsWholeAndCollapseTheRest) {
   auto trimmed = [](std::string_view value) {
     std::string out = "=";

@@ -27,6 +27,19 @@ TEST(IsoTime, ParsesWithAndWithoutAFraction) {
   EXPECT_EQ(parse_iso8601(format_iso8601(t)), t);
 }
 
+// Found by the post_form fuzzer: a POST policy expiring in 7907 overflowed the nanosecond clock.
+TEST(IsoTime, SaturatesOutsideTheClocksRange) {
+  EXPECT_EQ(parse_iso8601("7907-01-01T00:00:00Z"), system_clock::time_point::max());
+  EXPECT_EQ(parse_iso8601("9999-12-31T23:59:59.999999999Z"), system_clock::time_point::max());
+  EXPECT_EQ(parse_iso8601("0000-01-01T00:00:00Z"), system_clock::time_point::min());
+  EXPECT_EQ(parse_iso8601("1600-01-01T00:00:00.5Z"), system_clock::time_point::min());
+  // The last whole seconds inside the range still parse exactly.
+  EXPECT_EQ(parse_iso8601("2262-04-11T23:47:15Z"),
+            sys_days{2262y / April / 11} + hours{23} + minutes{47} + seconds{15});
+  EXPECT_EQ(parse_iso8601("1677-09-21T00:12:44Z"),
+            sys_days{1677y / September / 21} + minutes{12} + seconds{44});
+}
+
 TEST(IsoTime, RejectsOtherForms) {
   for (const char* bad :
        {"", "2025-11-25", "2025-11-25T19:46:40", "2025-11-25T19:46:40+01:00",

@@ -1,6 +1,6 @@
 // Fuzz entry point over the scenario loader: any input must either load or be rejected with a
 // ScenarioError. Anything else (a crash, another exception, a sanitizer report) is a bug.
-// Built two ways: with clang's libFuzzer (tests/scenario/fuzz/CMakeLists.txt), and with any
+// Built two ways: with clang's libFuzzer (tests/fuzz/CMakeLists.txt), and with any
 // compiler as a corpus replayer (fuzz_replay_main.cpp) so ordinary builds run it too.
 
 #include <cstddef>

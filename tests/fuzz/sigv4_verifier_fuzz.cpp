@@ -1,0 +1,160 @@
+// Fuzz entry point over SigV4 verification as the embedded target does it: a request head parsed
+// from the input, verified by sigv4::Verifier and by target::Authenticator (which adds the body
+// check against a signed payload hash and S3's error codes), against the fixed keys of the AWS
+// test suite and of the S3 documentation's examples, each at the time those examples were signed
+// (so the seeds' valid signatures reach the end of the path). The credential parsers see every
+// header value too.
+//
+// Input: "METHOD TARGET [VERSION]" on the first line, then "Name: value" lines up to an empty
+// line (CRLF or LF), then the body. Each verification must end in a verdict (or S3Error), and no
+// verdict may carry a secret key; anything else is a bug.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/server.hpp"
+#include "sigv4/crypto.hpp"
+#include "sigv4/verifier.hpp"
+#include "target/authenticator.hpp"
+#include "target/s3_error.hpp"
+
+namespace {
+
+namespace sigv4 = s3storm::sigv4;
+namespace target = s3storm::target;
+using namespace std::chrono_literals;
+
+struct Key {
+  std::string_view access_key_id;
+  std::string_view secret;
+};
+// tests/sigv4/data/aws-sig-v4-test-suite and tests/sigv4/data/s3-doc-examples (context.txt).
+constexpr Key kKeys[] = {
+    {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
+    {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+};
+const std::chrono::system_clock::time_point kTimes[] = {
+    std::chrono::sys_days{std::chrono::year{2015} / 8 / 30} + 12h + 36min,
+    std::chrono::sys_days{std::chrono::year{2013} / 5 / 24},
+};
+
+// A secret in a message would put it in a log or an answer: stop the fuzzer there (unless the
+// request itself carried it, as the canonical request then echoes it).
+std::string_view g_input;
+void require_no_secret(std::string_view text) {
+  for (const auto& key : kKeys) {
+    if (text.find(key.secret) != std::string_view::npos &&
+        g_input.find(key.secret) == std::string_view::npos) {
+      std::abort();
+    }
+  }
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// The next line of `text` (without its LF or CRLF); nullopt at the end of the input.
+std::optional<std::string_view> next_line(std::string_view& text) {
+  if (text.empty()) return std::nullopt;
+  const std::size_t end = text.find('\n');
+  std::string_view line = text.substr(0, end);
+  text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+struct Head {
+  std::string method;
+  std::string target;
+  std::vector<sigv4::Header> headers;  // views into the input
+  std::string_view body;
+};
+
+std::optional<Head> parse_head(std::string_view text) {
+  Head head;
+  const auto request_line = next_line(text);
+  if (!request_line) return std::nullopt;
+  const std::size_t space = request_line->find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  head.method = request_line->substr(0, space);
+  std::string_view rest = request_line->substr(space + 1);
+  head.target = rest.substr(0, rest.find(' '));
+  while (const auto line = next_line(text)) {
+    if (line->empty()) break;
+    const std::size_t colon = line->find(':');
+    if (colon == std::string_view::npos) continue;
+    head.headers.push_back({line->substr(0, colon), trim(line->substr(colon + 1))});
+  }
+  head.body = text;
+  return head;
+}
+
+void parse_credentials(std::string_view value) {
+  // "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=..."
+  const std::size_t at = value.find("Credential=");
+  if (at != std::string_view::npos) value.remove_prefix(at + 11);
+  value = value.substr(0, value.find(','));
+  (void)sigv4::parse_credential(value);
+  (void)sigv4::parse_credential_view(value);
+  (void)sigv4::signed_list_names(value, "host");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  g_input = input;
+  const auto head = parse_head(input);
+  if (!head) return 0;
+  for (const auto& header : head->headers) parse_credentials(header.value);
+
+  const std::string body_sha256 = sigv4::sha256_hex(head->body);
+  const sigv4::ReceivedRequest received{head->method, head->target, head->headers, body_sha256};
+  sigv4::Verifier verifier([](std::string_view id) -> std::optional<std::string> {
+    for (const auto& key : kKeys) {
+      if (key.access_key_id == id) return std::string(key.secret);
+    }
+    return std::nullopt;
+  });
+
+  s3storm::http::ServerRequest request;
+  request.method = head->method;
+  request.target = head->target;
+  for (const auto& header : head->headers) {
+    request.headers.emplace_back(std::string(header.name), std::string(header.value));
+  }
+  request.body = head->body;
+
+  for (const auto now : kTimes) {
+    const sigv4::VerifyResult result = verifier.verify(received, now);
+    require_no_secret(result.message);
+    require_no_secret(result.canonical_request);
+    require_no_secret(result.string_to_sign);
+    (void)sigv4::s3_error_code(result.status);
+    for (std::size_t i = 0; i < head->headers.size(); ++i) {
+      (void)result.covers(i, head->headers[i].name);
+    }
+
+    target::AuthOptions options;
+    for (const auto& key : kKeys) options.secrets.emplace(key.access_key_id, key.secret);
+    options.now = [now] { return now; };
+    const target::Authenticator authenticator(std::move(options));
+    try {
+      const auto caller = authenticator.verify(request);
+      require_no_secret(caller.access_key_id);
+    } catch (const target::S3Error& error) {
+      require_no_secret(error.what());
+      for (const auto& [name, value] : error.details) require_no_secret(value);
+    }
+  }
+  return 0;
+}
