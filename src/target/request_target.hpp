@@ -11,8 +11,9 @@
 namespace s3storm::target {
 
 struct RequestTarget {
-  std::string bucket;  // decoded; empty for the service (ListBuckets)
-  std::string key;     // decoded; empty for bucket operations
+  std::string bucket;           // decoded; empty for the service (ListBuckets)
+  std::string key;              // decoded; empty for bucket operations
+  bool virtual_hosted = false;  // the bucket came from the Host header
   // Views into the target given to parse_request_target, valid while it is (the request's).
   std::string_view raw_path;                               // as received
   std::string_view raw_query;                              // as received, without '?'
