@@ -5,6 +5,7 @@ seed walkthrough's Python POST step as written, and its curl POST against --anon
 upload's event checked at a webhook given to --notify."""
 
 import contextlib
+import email.utils
 import http.client
 import io
 import os
@@ -50,15 +51,28 @@ def events_for(webhook, key, count=1, timeout=10.0):
         time.sleep(0.02)
 
 
-def send_header_signed(port, method, path, body, secret):
-    """`path` signed with botocore's HmacV1Auth and sent with http.client."""
-    url = "http://127.0.0.1:%d%s" % (port, path)
-    request = AWSRequest(method=method, url=url, data=body,
+class SkewedHmacV1Auth(HmacV1Auth):
+    """botocore's header signer with a clock 20 minutes slow."""
+
+    def _get_date(self):
+        return email.utils.formatdate(time.time() - 20 * 60, usegmt=True)
+
+
+def send_header_signed(port, method, path, body, secret, access_key=ACCESS_KEY,
+                       signer=HmacV1Auth, virtual_bucket=None):
+    """`path` signed with botocore's HmacV1Auth and sent with http.client; with a virtual_bucket,
+    addressed as <bucket>.localhost (the bucket then signs as part of the resource)."""
+    host = "%s.localhost:%d" % (virtual_bucket, port) if virtual_bucket else "127.0.0.1:%d" % port
+    request = AWSRequest(method=method, url="http://%s%s" % (host, path), data=body,
                          headers={"Content-Type": "text/plain", "x-amz-meta-origin": "hmacv1"})
-    HmacV1Auth(Credentials(ACCESS_KEY, secret)).add_auth(request)
+    if virtual_bucket:
+        request.auth_path = "/%s%s" % (virtual_bucket, path)
+    signer(Credentials(access_key, secret)).add_auth(request)
     assert request.headers["Authorization"].startswith("AWS ")
+    headers = dict(request.headers.items())
+    headers["Host"] = host
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request(method, path, body=body, headers=dict(request.headers.items()))
+    connection.request(method, path, body=body, headers=headers)
     response = connection.getresponse()
     result = response.status, response.read()
     connection.close()
@@ -167,6 +181,30 @@ class SignatureV2(unittest.TestCase):
                                           b"x", "not-the-secret")
         self.assertEqual((status, error_code(body)), (403, "SignatureDoesNotMatch"))
         self.assert_not_stored("header-wrong.txt")
+
+    def test_header_signed_v2_virtual_hosted(self):
+        status, body = send_header_signed(self.serve.port, "PUT", "/virtual.txt", b"vh",
+                                          SECRET_KEY, virtual_bucket=BUCKET)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.admin.get_object(Bucket=BUCKET, Key="virtual.txt")["Body"].read(),
+                         b"vh")
+
+    def test_header_signed_v2_clock_key_and_date_failures(self):
+        status, body = send_header_signed(self.serve.port, "PUT", "/%s/skewed.txt" % BUCKET,
+                                          b"x", SECRET_KEY, signer=SkewedHmacV1Auth)
+        self.assertEqual((status, error_code(body)), (403, "RequestTimeTooSkewed"))
+        status, body = send_header_signed(self.serve.port, "PUT", "/%s/stranger.txt" % BUCKET,
+                                          b"x", SECRET_KEY, access_key="nobody")
+        self.assertEqual((status, error_code(body)), (403, "InvalidAccessKeyId"))
+        # No Date and no x-amz-date.
+        connection = http.client.HTTPConnection("127.0.0.1", self.serve.port, timeout=10)
+        connection.request("PUT", "/%s/undated.txt" % BUCKET, body=b"x",
+                           headers={"Authorization": "AWS %s:c2lnbmF0dXJl" % ACCESS_KEY})
+        response = connection.getresponse()
+        self.assertEqual((response.status, error_code(response.read())), (403, "AccessDenied"))
+        connection.close()
+        for key in ("skewed.txt", "stranger.txt", "undated.txt"):
+            self.assert_not_stored(key)
 
     def test_seed_python_post_step_as_written(self):
         # The walkthrough's post_object, unchanged, with its client made as its main() makes it.
