@@ -1,8 +1,9 @@
 """SigV2 and `serve --anonymous` through the binary: boto3 with no signature configuration
 (presigned POST and URLs sign with SigV2), a header-signed request from botocore's HmacV1Auth,
 each also with a wrong secret (403 SignatureDoesNotMatch, nothing stored), an expired URL, the
-seed walkthrough's Python POST step as written, and its curl POST against --anonymous; every
-upload's event checked at a webhook given to --notify."""
+seed walkthrough's Python POST step as written, s3cmd with signature_v2 through put, multipart,
+get, copy and delete, and the seed's curl POST against --anonymous; every upload's event checked
+at a webhook given to --notify."""
 
 import contextlib
 import email.utils
@@ -252,6 +253,60 @@ class SignatureV2(unittest.TestCase):
         got = self.admin.get_object(Bucket="test-bucket", Key="test.txt")["Body"].read()
         self.assertEqual(got, SEED_TEXT)
         self.assertEqual(events_for(self.webhook, "test.txt"), ["ObjectCreated:Post"])
+
+
+class S3cmdSignatureV2(unittest.TestCase):
+    """s3cmd with signature_v2: every request header-signed with SigV2, multipart (uploads,
+    uploadId and partNumber in the canonical resource) and copy (a signed x-amz-copy-source)
+    included."""
+
+    def s3cmd(self, *args, secret=SECRET_KEY):
+        config = os.path.join(self.folder.name, "s3cfg-" + secret)
+        with open(config, "w") as f:
+            f.write("[default]\naccess_key = %s\nsecret_key = %s\nhost_base = 127.0.0.1:%d\n"
+                    "host_bucket = 127.0.0.1:%d\nuse_https = False\nsignature_v2 = True\n"
+                    % (ACCESS_KEY, secret, self.serve.port, self.serve.port))
+        return subprocess.run(["s3cmd", "-c", config, "--debug", *args], cwd=self.folder.name,
+                              capture_output=True, text=True, timeout=60)
+
+    def setUp(self):
+        self.folder = tempfile.TemporaryDirectory()
+        self.webhook = Webhook()
+        self.serve = Serve("--notify", self.webhook.url)
+
+    def tearDown(self):
+        code, stderr = self.serve.stop()
+        self.webhook.close()
+        self.folder.cleanup()
+        self.assertEqual(code, 0, stderr)
+
+    def test_put_multipart_get_copy_delete(self):
+        with open(os.path.join(self.folder.name, "small.txt"), "wb") as f:
+            f.write(SEED_TEXT)
+        with open(os.path.join(self.folder.name, "big.bin"), "wb") as f:
+            f.write(os.urandom(6 * 1024 * 1024))
+        done = self.s3cmd("mb", "s3://s3cmd-v2")
+        self.assertEqual(done.returncode, 0, done.stderr[-2000:])
+        self.assertIn("'Authorization': 'AWS %s:" % ACCESS_KEY, done.stderr)  # SigV2 indeed
+        for args in (["put", "small.txt", "s3://s3cmd-v2/a b+é.txt"],
+                     ["put", "--multipart-chunk-size-mb=5", "big.bin", "s3://s3cmd-v2/big.bin"],
+                     ["get", "--force", "s3://s3cmd-v2/a b+é.txt", "got.txt"],
+                     ["cp", "s3://s3cmd-v2/a b+é.txt", "s3://s3cmd-v2/copy.txt"],
+                     ["del", "s3://s3cmd-v2/copy.txt"]):
+            done = self.s3cmd(*args)
+            self.assertEqual(done.returncode, 0, "%s: %s" % (args, done.stderr[-2000:]))
+        with open(os.path.join(self.folder.name, "got.txt"), "rb") as f:
+            self.assertEqual(f.read(), SEED_TEXT)
+        self.assertEqual(events_for(self.webhook, "a b+é.txt"), ["ObjectCreated:Put"])
+        self.assertEqual(events_for(self.webhook, "big.bin"),
+                         ["ObjectCreated:CompleteMultipartUpload"])
+        self.assertEqual(events_for(self.webhook, "copy.txt", count=2),
+                         ["ObjectCreated:Copy", "ObjectRemoved:Delete"])
+
+        done = self.s3cmd("put", "small.txt", "s3://s3cmd-v2/wrong.txt", secret="not-the-secret")
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("SignatureDoesNotMatch", done.stderr)
+        self.assertEqual(events_for(self.webhook, "wrong.txt", timeout=0.3), [])
 
 
 def curl_post(port, folder):
