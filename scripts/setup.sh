@@ -15,6 +15,8 @@ debian_packages=(
   libsimdjson-dev
   # test peers and oracles
   python3 python3-botocore python3-boto3 nginx-light wrk
+  # the seed walkthrough's POST steps as written (requests, curl) and a SigV2 client (s3cmd)
+  python3-requests curl s3cmd
   # a real S3 with SigV4 and bucket notifications: Ceph RGW on a one-node cluster (tests/ceph)
   ceph-mon ceph-osd radosgw ceph-common
   # the HTML report's browser test (headless Chromium driven by Selenium)

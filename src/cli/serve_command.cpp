@@ -25,6 +25,7 @@ struct ServeFlags {
   std::string access_key{target::kDefaultAccessKey};
   std::string secret_key{target::kDefaultSecretKey};
   bool discard = false;
+  bool anonymous = false;
   std::vector<std::string> faults;
   std::uint64_t seed = 1;
   unsigned threads = 2;
@@ -66,6 +67,7 @@ int serve(const ServeFlags& flags) {
     throw UsageError("--notify-queue '" + flags.notify_queue + "': " + e.what());
   }
   options.discard = flags.discard;
+  options.anonymous = flags.anonymous;
   options.faults = target::parse_fault_specs(flags.faults);
   options.seed = flags.seed;
   options.threads = flags.threads;
@@ -87,10 +89,16 @@ int serve(const ServeFlags& flags) {
     throw UsageError("--listen '" + flags.listen + "': " + e.what());
   }
   // One parseable line on stdout (tests read the port from it); the rest goes to stderr.
-  fmt::print("s3storm serve: listening on {} (access key {}{}{})\n", server.endpoint(),
+  // --anonymous opens the server to anyone who can reach it, so it is said on that line and
+  // again on stderr, where a log keeps it.
+  constexpr std::string_view kAnonymousWarning =
+      "WARNING: --anonymous: unsigned requests are accepted";
+  fmt::print("s3storm serve: listening on {} (access key {}{}{}){}{}\n", server.endpoint(),
              flags.access_key, flags.notify.empty() ? "" : ", events to " + flags.notify,
-             flags.discard ? ", discarding bodies" : "");
+             flags.discard ? ", discarding bodies" : "", flags.anonymous ? " " : "",
+             flags.anonymous ? kAnonymousWarning : "");
   std::fflush(stdout);
+  if (flags.anonymous) fmt::print(stderr, "s3storm serve: {}\n", kAnonymousWarning);
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
@@ -120,7 +128,8 @@ int serve(const ServeFlags& flags) {
 void add_serve_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<ServeFlags>();
   auto* sub = app.add_subcommand(
-      "serve", "Serve the embedded in-memory S3 target (SigV4-checked, with event notifications)");
+      "serve",
+      "Serve the embedded in-memory S3 target (SigV4/SigV2-checked, with event notifications)");
   sub->add_option("--listen", flags->listen, "Address to listen on, HOST:PORT (port 0: any free)")
       ->capture_default_str();
   sub->add_option("--notify", flags->notify,
@@ -144,6 +153,10 @@ void add_serve_command(CLI::App& app, Action& action) {
   sub->add_option("--secret-key", flags->secret_key,
                   "Secret access key (default s3storm-secret; never printed)");
   sub->add_flag("--discard", flags->discard, "Keep object metadata only, not the bytes");
+  sub->add_flag("--anonymous", flags->anonymous,
+                "Also serve unsigned requests (no Authorization, no signature in the URL, a form "
+                "POST without policy and signature), as a public bucket would; signed requests "
+                "are still verified. Off by default");
   sub->add_option("--fault", flags->faults,
                   "Inject a fault, repeatable: 503:P, reset:P, delay:5ms[:P], event-drop:P, "
                   "event-dup:P, event-corrupt:P");

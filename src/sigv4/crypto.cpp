@@ -6,6 +6,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -129,6 +130,18 @@ bool HmacSha256Key::same_key(const HmacSha256Key& other) const {
 
 Digest hmac_sha256(std::string_view key, std::string_view message) {
   return HmacSha256Key(key).mac(message);
+}
+
+Sha1Digest hmac_sha1(std::string_view key, std::string_view message) {
+  Sha1Digest out{};
+  unsigned int size = 0;
+  if (HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), out.data(),
+           &size) == nullptr ||
+      size != out.size()) {
+    throw std::runtime_error("OpenSSL HMAC-SHA1 failed");
+  }
+  return out;
 }
 
 std::string sha256_hex(std::string_view data) {

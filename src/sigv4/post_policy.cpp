@@ -13,9 +13,13 @@ namespace s3storm::sigv4 {
 namespace {
 
 // Form fields S3 never requires the policy to name.
-bool exempt_from_policy(std::string_view lower_name) {
-  return lower_name == "policy" || lower_name == "x-amz-signature" || lower_name == "file" ||
-         lower_name.starts_with("x-ignore-");
+bool exempt_from_policy(std::string_view lower_name, FormSignature signature) {
+  if (lower_name == "policy" || lower_name == "file" || lower_name.starts_with("x-ignore-")) {
+    return true;
+  }
+  return signature == FormSignature::v4
+             ? lower_name == "x-amz-signature"
+             : lower_name == "awsaccesskeyid" || lower_name == "signature";
 }
 
 PolicyCheck failed(PolicyVerdict verdict, std::string detail, std::uint64_t limit = 0) {
@@ -98,7 +102,8 @@ FormFields sign_post_policy(PostPolicy policy, const Credentials& credentials,
 
 PolicyCheck check_post_policy(std::string_view policy_json, std::string_view bucket,
                               std::string_view key, const FormFields& fields,
-                              std::uint64_t file_size, std::chrono::system_clock::time_point now) {
+                              std::uint64_t file_size, std::chrono::system_clock::time_point now,
+                              FormSignature signature) {
   const auto policy = nlohmann::json::parse(policy_json, nullptr, false);
   if (policy.is_discarded() || !policy.is_object() || !policy.contains("expiration") ||
       !policy["expiration"].is_string() || !policy.contains("conditions") ||
@@ -173,7 +178,7 @@ PolicyCheck check_post_policy(std::string_view policy_json, std::string_view buc
 
   for (const auto& [name, value] : fields) {
     const std::string field = ascii::lower_copy(name);
-    if (!exempt_from_policy(field) && !covered.contains(field)) {
+    if (!exempt_from_policy(field, signature) && !covered.contains(field)) {
       return failed(PolicyVerdict::extra_field, name);
     }
   }

@@ -73,14 +73,19 @@ struct PolicyCheck {
   bool ok() const { return verdict == PolicyVerdict::ok; }
 };
 
+// Which signature signs a form, which decides the auth fields that need no condition.
+enum class FormSignature { v4, v2 };
+
 // Checks the decoded policy JSON of a POST to `bucket` that stores `key` (after ${filename}
 // substitution). `fields` are the form fields before the file, names in any case; `bucket` and
 // `key` stand in for fields of those names. As S3 documents it for SigV4 browser uploads: the
 // expiration must not have passed; every exact, "eq" and "starts-with" condition must hold (an
 // absent field reads as empty); content-length-range takes two non-negative integers; and every
-// form field needs a condition except policy, x-amz-signature, file and x-ignore-* fields.
+// form field needs a condition except policy, file, x-ignore-* fields and the signature's own:
+// x-amz-signature (v4), or AWSAccessKeyId and signature (v2, whose policy is the same document).
 PolicyCheck check_post_policy(std::string_view policy_json, std::string_view bucket,
                               std::string_view key, const FormFields& fields,
-                              std::uint64_t file_size, std::chrono::system_clock::time_point now);
+                              std::uint64_t file_size, std::chrono::system_clock::time_point now,
+                              FormSignature signature = FormSignature::v4);
 
 }  // namespace s3storm::sigv4

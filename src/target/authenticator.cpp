@@ -96,6 +96,34 @@ std::string unsigned_amz_headers(const http::ServerRequest& request,
   return out;
 }
 
+// S3's answers to a SigV2 failure. `query_auth`: a presigned URL (or a form), not a header.
+[[noreturn]] void throw_v2_failure(const sigv2::Result& result, bool query_auth) {
+  using sigv2::Status;
+  switch (result.status) {
+    case Status::ok:
+      break;
+    case Status::malformed:
+      if (query_auth) throw S3Error(ErrorCode::kAccessDenied, result.message);
+      throw S3Error(ErrorCode::kInvalidArgument, result.message)
+          .with("ArgumentName", "Authorization");
+    case Status::missing_date:
+    case Status::bad_expires:
+    case Status::expired:
+      throw S3Error(ErrorCode::kAccessDenied, result.message);
+    case Status::unknown_access_key:
+      throw S3Error(ErrorCode::kInvalidAccessKeyId, result.message)
+          .with("AWSAccessKeyId", result.access_key_id);
+    case Status::signature_mismatch:
+      throw S3Error(ErrorCode::kSignatureDoesNotMatch, kMismatchMessage)
+          .with("AWSAccessKeyId", result.access_key_id)
+          .with("StringToSign", result.string_to_sign)
+          .with("SignatureProvided", result.provided_signature);
+    case Status::time_skewed:
+      throw S3Error(ErrorCode::kRequestTimeTooSkewed, result.message);
+  }
+  throw S3Error(ErrorCode::kAccessDenied, "Access Denied");
+}
+
 bool content_type_covered(const http::ServerRequest& request, const sigv4::VerifyResult& result) {
   for (std::size_t i = 0; i < request.headers.size(); ++i) {
     if (ascii::iequals(request.headers[i].first, "content-type")) {
@@ -109,6 +137,12 @@ bool content_type_covered(const http::ServerRequest& request, const sigv4::Verif
 
 Authenticator::Authenticator(AuthOptions options)
     : options_(std::move(options)),
+      v2_verifier_(
+          [this](std::string_view access_key) -> const std::string* {
+            const auto it = options_.secrets.find(access_key);
+            return it == options_.secrets.end() ? nullptr : &it->second;
+          },
+          options_.max_skew),
       verifier_(
           // A pointer into the map, not a copy of the secret (an allocation per request).
           [this](std::string_view access_key) -> const std::string* {
@@ -119,7 +153,16 @@ Authenticator::Authenticator(AuthOptions options)
   if (!options_.now) options_.now = [] { return Clock::now(); };
 }
 
-VerifiedCaller Authenticator::verify(const http::ServerRequest& request) const {
+VerifiedCaller Authenticator::verify(const http::ServerRequest& request,
+                                     std::string_view virtual_bucket) const {
+  const std::string_view target = request.target;
+  const auto question = target.find('?');
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+  if (sigv2::detect(request.header("authorization"), query) != sigv2::Scheme::none) {
+    return verify_v2(request, virtual_bucket);
+  }
+
   sigv4::VerifyResult result;
   std::string not_signed;
   bool content_type_signed = false;
@@ -136,6 +179,10 @@ VerifiedCaller Authenticator::verify(const http::ServerRequest& request) const {
     }
   }
   if (!result.ok()) {
+    if (result.status == sigv4::VerifyStatus::unsigned_request && options_.anonymous) {
+      // Nothing is signed, so nothing is held to a signature: the request is taken as sent.
+      return VerifiedCaller{{}, {}, true};
+    }
     throw_failure(result, request.header("authorization").empty(), provided_signature(request));
   }
   if (!not_signed.empty()) {
@@ -169,6 +216,54 @@ VerifiedCaller Authenticator::verify(const http::ServerRequest& request) const {
     caller.checked_payload_sha256 = payload_hash;
   }
   return caller;
+}
+
+VerifiedCaller Authenticator::verify_v2(const http::ServerRequest& request,
+                                        std::string_view virtual_bucket) const {
+  std::vector<sigv4::Header> headers;
+  headers.reserve(request.headers.size());
+  for (const auto& [name, value] : request.headers) headers.push_back({name, value});
+  const sigv2::Result result = v2_verifier_.verify(
+      {request.method, request.target, headers, virtual_bucket}, options_.now());
+  if (!result.ok()) throw_v2_failure(result, request.header("authorization").empty());
+  // Content-Type and every x-amz-* header are in the string to sign. The body is held to no hash
+  // (SigV2 signs only its Content-MD5 header).
+  return VerifiedCaller{result.access_key_id, {}, true};
+}
+
+std::optional<sigv4::FormSignature> Authenticator::verify_post_form(const PostForm& form) const {
+  const std::string_view policy = form.field("policy");
+  const std::string_view v2_key = form.field("AWSAccessKeyId");
+  const std::string_view v2_signature = form.field("signature");
+  const bool v2 =
+      (!v2_key.empty() || !v2_signature.empty()) && form.field("x-amz-algorithm").empty();
+  if (policy.empty()) {
+    const bool signs =
+        v2 || !form.field("x-amz-signature").empty() || !form.field("x-amz-credential").empty();
+    if (options_.anonymous && !signs) return std::nullopt;
+    throw S3Error(ErrorCode::kAccessDenied, "Access Denied");
+  }
+  if (v2) {
+    for (const auto& [name, value] :
+         {std::pair{"AWSAccessKeyId", v2_key}, std::pair{"signature", v2_signature}}) {
+      if (value.empty()) {
+        throw S3Error(ErrorCode::kInvalidArgument,
+                      std::string("Bucket POST must contain a field named '") + name +
+                          "'.  If it is specified, please check the order of the fields.")
+            .with("ArgumentName", name);
+      }
+    }
+    const sigv2::Result result = v2_verifier_.verify_policy(policy, v2_key, v2_signature);
+    if (!result.ok()) throw_v2_failure(result, true);
+    return sigv4::FormSignature::v2;
+  }
+  if (form.field("x-amz-algorithm") != "AWS4-HMAC-SHA256") {
+    throw S3Error(ErrorCode::kInvalidRequest,
+                  "The authorization mechanism you have provided is not supported. Please use "
+                  "AWS4-HMAC-SHA256.");
+  }
+  verify_policy_signature(policy, form.field("x-amz-credential"), form.field("x-amz-signature"));
+  return sigv4::FormSignature::v4;
 }
 
 std::string Authenticator::verify_policy_signature(std::string_view policy,

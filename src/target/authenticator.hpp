@@ -1,23 +1,29 @@
 #pragma once
 
-// SigV4 verification for every request the target serves, on top of sigv4::Verifier (which
-// recomputes the canonical request and checks the clock): this class adds what S3 adds on top —
-// the body checked against a signed payload hash, and each failure mapped to S3's error code:
+// Signature verification for every request the target serves. SigV4 on top of sigv4::Verifier
+// (which recomputes the canonical request and checks the clock): this class adds what S3 adds on
+// top — the body checked against a signed payload hash, and each failure mapped to S3's error code:
 // InvalidAccessKeyId, SignatureDoesNotMatch (with the canonical request and string to sign S3
 // also returns), XAmzContentSHA256Mismatch, AccessDenied (anonymous, expired URL),
 // RequestTimeTooSkewed, AuthorizationHeaderMalformed / AuthorizationQueryParametersError, and
-// AccessDenied for an x-amz-* header the signature does not cover.
+// AccessDenied for an x-amz-* header the signature does not cover. SigV2 (Authorization "AWS ...",
+// AWSAccessKeyId/Signature/Expires URLs, v2 POST forms) goes to sigv2::Verifier with S3's codes
+// for it. With AuthOptions::anonymous, a request that carries no signature at all is let in.
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "http/server.hpp"
+#include "sigv2/verifier.hpp"
+#include "sigv4/post_policy.hpp"
 #include "sigv4/verifier.hpp"
+#include "target/post_policy.hpp"
 
 namespace s3storm::target {
 
@@ -27,11 +33,14 @@ struct AuthOptions {
   std::chrono::seconds max_skew{15 * 60};  // S3's limit for x-amz-date
   // Injectable so tests can check expiry and skew without waiting.
   std::function<std::chrono::system_clock::time_point()> now;
+  // serve --anonymous: requests with no signature at all (no Authorization, no signature in the
+  // query, a form without policy and signature) are served; signed ones are still verified.
+  bool anonymous = false;
 };
 
 // Who signed a request, and whether its body was held to a signed SHA-256.
 struct VerifiedCaller {
-  std::string access_key_id;
+  std::string access_key_id;  // empty for an anonymous request (AuthOptions::anonymous)
   // The request's x-amz-content-sha256 when the body was checked against it (header auth with a
   // signed payload), empty otherwise. Lets --discard derive an ETag without hashing the body again.
   std::string_view checked_payload_sha256;
@@ -44,8 +53,16 @@ class Authenticator {
  public:
   explicit Authenticator(AuthOptions options);
 
-  // Header or query auth. Thread-safe.
-  VerifiedCaller verify(const http::ServerRequest& request) const;
+  // Header or query auth, SigV4 or SigV2. `virtual_bucket` is the bucket a virtual-hosted
+  // request names in its Host (SigV2 signs it as part of the resource). Thread-safe.
+  VerifiedCaller verify(const http::ServerRequest& request,
+                        std::string_view virtual_bucket = {}) const;
+
+  // A browser-form POST: which signature the form carries, once it is checked (v4: the
+  // x-amz-algorithm, -credential and -signature fields; v2: AWSAccessKeyId and signature); nullopt
+  // for an unsigned form (no policy, no signature) under AuthOptions::anonymous. The policy's
+  // conditions are the caller's, with the returned kind.
+  std::optional<sigv4::FormSignature> verify_post_form(const PostForm& form) const;
 
   // A browser-form POST: `credential` is the x-amz-credential field and `signature` the hex HMAC
   // of the base64 `policy` under the signing key for that credential's scope.
@@ -55,7 +72,11 @@ class Authenticator {
   std::chrono::system_clock::time_point now() const { return options_.now(); }
 
  private:
+  VerifiedCaller verify_v2(const http::ServerRequest& request,
+                           std::string_view virtual_bucket) const;
+
   AuthOptions options_;
+  sigv2::Verifier v2_verifier_;  // stateless, shared by all threads without the mutex
   // The verifier reuses buffers and caches signing keys, so it is not shared between threads;
   // one behind a mutex costs a few microseconds per request, far below the rest of a request.
   mutable std::mutex mutex_;

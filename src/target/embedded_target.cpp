@@ -15,7 +15,7 @@ struct EmbeddedTarget::Impl {
   explicit Impl(TargetOptions options, EventSink sink)
       : opts(std::move(options)),
         store(opts.discard),
-        auth(AuthOptions{opts.credentials, std::chrono::seconds(15 * 60), {}}),
+        auth(AuthOptions{opts.credentials, std::chrono::seconds(15 * 60), {}, opts.anonymous}),
         faults(opts.faults, opts.seed),
         dispatcher(dispatcher_options(opts, std::move(sink))),
         router(store, dispatcher, faults, opts.emit_unconfigured || !opts.notify_url.empty(),

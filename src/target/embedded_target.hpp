@@ -38,6 +38,8 @@ struct TargetOptions {
   // Emit for buckets without a notification configuration (always so with a notify_url).
   bool emit_unconfigured = false;
   bool discard = false;  // keep metadata only
+  // Serve unsigned requests too (serve --anonymous); signed ones are still verified.
+  bool anonymous = false;
   FaultPlan faults;
   std::uint64_t seed = 1;            // for the fault dice
   std::string region = "us-east-1";  // reported in events; requests may sign for any region

@@ -105,9 +105,10 @@ PostForm parse_post_form(std::string_view content_type, std::string_view body) {
 }
 
 void check_post_policy(std::string_view policy_json, std::string_view bucket, std::string_view key,
-                       const PostForm& form, Clock::time_point now) {
-  const sigv4::PolicyCheck check =
-      sigv4::check_post_policy(policy_json, bucket, key, form.fields, form.file.size(), now);
+                       const PostForm& form, Clock::time_point now,
+                       sigv4::FormSignature signature) {
+  const sigv4::PolicyCheck check = sigv4::check_post_policy(policy_json, bucket, key, form.fields,
+                                                            form.file.size(), now, signature);
   using sigv4::PolicyVerdict;
   switch (check.verdict) {
     case PolicyVerdict::ok:

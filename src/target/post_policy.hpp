@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "sigv4/post_policy.hpp"
+
 namespace s3storm::target {
 
 struct PostForm {
@@ -29,6 +31,7 @@ PostForm parse_post_form(std::string_view content_type, std::string_view body);
 // (expired, condition failed, extra field), EntityTooLarge / EntityTooSmall (content-length-range),
 // InvalidPolicyDocument.
 void check_post_policy(std::string_view policy_json, std::string_view bucket, std::string_view key,
-                       const PostForm& form, std::chrono::system_clock::time_point now);
+                       const PostForm& form, std::chrono::system_clock::time_point now,
+                       sigv4::FormSignature signature = sigv4::FormSignature::v4);
 
 }  // namespace s3storm::target

@@ -55,6 +55,7 @@ RequestTarget parse_request_target(std::string_view target, std::string_view hos
   }
   if (!virtual_bucket.empty()) {
     out.bucket = virtual_bucket;
+    out.virtual_hosted = true;
     out.key = sigv4::uri_decode(path, false);
   } else {
     const auto slash = path.find('/');

@@ -13,6 +13,8 @@ namespace s3storm::target {
 struct RequestTarget {
   std::string bucket;  // decoded; empty for the service (ListBuckets)
   std::string key;     // decoded; empty for bucket operations
+  // Whether the bucket came from the Host header (SigV2 then signs it as part of the resource).
+  bool virtual_hosted = false;
   // Views into the target given to parse_request_target, valid while it is (the request's).
   std::string_view raw_path;                               // as received
   std::string_view raw_query;                              // as received, without '?'

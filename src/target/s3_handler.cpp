@@ -174,7 +174,8 @@ void S3Handler::dispatch(Context& context) {
   // A browser-form POST authenticates with its policy, not with a header or query signature.
   if (route.operation == Operation::kPostObject) return post_object(context);
   if (!target.key.empty()) store_.prefetch(target.bucket, target.key);
-  context.caller = auth_.verify(request);
+  context.caller = auth_.verify(
+      request, target.virtual_hosted ? std::string_view(target.bucket) : std::string_view());
 
   auto& response = context.response;
   const std::string& bucket = target.bucket;
@@ -475,18 +476,14 @@ void S3Handler::post_object(Context& context) {
   }
   const PostForm form = parse_post_form(request.header("content-type"), request.body);
 
-  const std::string_view policy = form.field("policy");
-  if (policy.empty()) throw S3Error(ErrorCode::kAccessDenied, "Access Denied");
-  if (form.field("x-amz-algorithm") != "AWS4-HMAC-SHA256") {
-    throw S3Error(ErrorCode::kInvalidRequest,
-                  "The authorization mechanism you have provided is not supported. Please use "
-                  "AWS4-HMAC-SHA256.");
-  }
-  auth_.verify_policy_signature(policy, form.field("x-amz-credential"),
-                                form.field("x-amz-signature"));
-  const auto policy_json = sigv4::base64_decode(policy);
-  if (!policy_json) {
-    throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid Base64 Encoding.");
+  // nullopt: an unsigned form, which only serve --anonymous lets through (and without a policy).
+  const auto signature = auth_.verify_post_form(form);
+  std::optional<std::string> policy_json;
+  if (signature) {
+    policy_json = sigv4::base64_decode(form.field("policy"));
+    if (!policy_json) {
+      throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: Invalid Base64 Encoding.");
+    }
   }
 
   std::string key(form.field("key"));
@@ -498,7 +495,7 @@ void S3Handler::post_object(Context& context) {
     key.replace(at, 11, form.filename);
   }
   store_.head_bucket(bucket);
-  check_post_policy(*policy_json, bucket, key, form, auth_.now());
+  if (signature) check_post_policy(*policy_json, bucket, key, form, auth_.now(), *signature);
 
   std::string content_type(form.field("content-type"));
   Metadata metadata;

@@ -104,6 +104,28 @@ TEST(PostPolicy, EveryFormFieldNeedsAConditionButTheExemptOnes) {
   }
 }
 
+TEST(PostPolicy, ASigV2FormExemptsItsOwnAuthFieldsInsteadOfXAmzSignature) {
+  // The same document, as a SigV2 form would carry it (boto3's default presigned POST).
+  const std::string policy =
+      R"({"expiration": "2030-01-01T00:00:00Z", "conditions": [{"acl": "private"},)"
+      R"( ["content-length-range", 0, 1048576], {"bucket": "test-bucket"}, {"key": "test.txt"}]})";
+  const FormFields v2 = {{"acl", "private"},
+                         {"key", "test.txt"},
+                         {"AWSAccessKeyId", "s3storm"},
+                         {"policy", "..."},
+                         {"signature", "..."}};
+  const auto check_as = [&](const FormFields& form, FormSignature signature) {
+    return check_post_policy(policy, "test-bucket", "test.txt", form, 29,
+                             at("2026-12-04T00:00:00Z"), signature)
+        .verdict;
+  };
+  EXPECT_EQ(check_as(v2, FormSignature::v2), PolicyVerdict::ok);
+  EXPECT_EQ(check_as(v2, FormSignature::v4), PolicyVerdict::extra_field);
+  auto with_v4_signature = v2;
+  with_v4_signature.emplace_back("x-amz-signature", "...");
+  EXPECT_EQ(check_as(with_v4_signature, FormSignature::v2), PolicyVerdict::extra_field);
+}
+
 TEST(PostPolicy, ABucketFieldNeedsItsConditionLikeAnyOther) {
   auto form = aws_form();
   form.emplace_back("bucket", "sigv4examplebucket");

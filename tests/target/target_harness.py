@@ -72,6 +72,7 @@ class Serve:
         if "listening on " not in line:
             self.process.kill()
             raise RuntimeError("serve did not start: %r %r" % (line, self.process.stderr.read()))
+        self.banner = line
         self.endpoint = line.split("listening on ")[1].split()[0]
         self.clients = []
         self.port = int(self.endpoint.rsplit(":", 1)[1])
