@@ -10,6 +10,8 @@ debian_packages=(
   # libraries
   libboost-dev libssl-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libpugixml-dev
+  # hardware CRC32/CRC32C for S3 object checksums (src/util/crc.cpp)
+  libisal-dev
   # test peers and oracles
   python3 python3-botocore python3-boto3 nginx-light wrk
   # a real S3 with SigV4 and bucket notifications: Ceph RGW on a one-node cluster (tests/ceph)
