@@ -12,11 +12,13 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "http/server.hpp"
+#include "sigv4/chunk_signature.hpp"
 #include "sigv4/verifier.hpp"
 
 namespace s3storm::target {
@@ -38,6 +40,12 @@ struct VerifiedCaller {
   // Whether the signature covers Content-Type. An unsigned one must not change what is stored,
   // so the object then gets S3's default type.
   bool content_type_signed = false;
+  // An aws-chunked body (x-amz-content-sha256 STREAMING-*): the mode, a view into the request,
+  // empty for any other body. With signed chunks, what chains their signatures, starting at the
+  // request's own signature (the seed): the body is checked as it is decoded (upload_body.hpp).
+  std::string_view streaming_payload;
+  std::optional<sigv4::ChunkSigningScope> chunk_signing;
+  std::string seed_signature;
 };
 
 class Authenticator {
@@ -55,6 +63,8 @@ class Authenticator {
   std::chrono::system_clock::time_point now() const { return options_.now(); }
 
  private:
+  sigv4::ChunkSigningScope chunk_signing_scope(const http::ServerRequest& request,
+                                               std::string_view access_key_id) const;
   AuthOptions options_;
   // The verifier reuses buffers and caches signing keys, so it is not shared between threads;
   // one behind a mutex costs a few microseconds per request, far below the rest of a request.
