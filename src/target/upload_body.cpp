@@ -7,6 +7,7 @@
 #include "target/crypto.hpp"
 #include "target/s3_error.hpp"
 #include "util/ascii.hpp"
+#include "util/hex.hpp"
 
 namespace s3storm::target {
 
@@ -96,6 +97,23 @@ std::vector<std::pair<std::string, std::string>> decode_in_place(http::ServerReq
   return decoder.trailers();
 }
 
+// The body's checksum `actual` against the one the request declared.
+ObjectChecksum check_declared(ChecksumAlgorithm algorithm, std::string actual,
+                              std::string_view declared) {
+  if (actual != declared) {
+    // A value that cannot be a checksum of this algorithm is a malformed request, not a mismatch.
+    const auto raw = sigv4::base64_decode(declared);
+    if (!raw || raw->size() != sigv4::base64_decode(actual)->size()) {
+      invalid_request("Value for " + std::string(checksum_header(algorithm)) +
+                      " header is invalid.");
+    }
+    throw S3Error(ErrorCode::kBadDigest, "The " + std::string(checksum_name(algorithm)) +
+                                             " you specified did not match the calculated "
+                                             "checksum.");
+  }
+  return ObjectChecksum{algorithm, std::move(actual), false};
+}
+
 }  // namespace
 
 std::optional<ObjectChecksum> accept_upload_body(http::ServerRequest& request,
@@ -128,6 +146,7 @@ std::optional<ObjectChecksum> accept_upload_body(http::ServerRequest& request,
   if (algorithm) checksummer.emplace(*algorithm);
   std::string declared;
   if (in_header) declared = in_header->second;
+  std::string actual;
   if (!caller.streaming_payload.empty()) {
     const auto trailers = decode_in_place(request, caller, checksummer ? &*checksummer : nullptr);
     if (in_trailer) {
@@ -141,27 +160,16 @@ std::optional<ObjectChecksum> accept_upload_body(http::ServerRequest& request,
       }
       if (!found) invalid_request("The trailing " + std::string(wanted) + " header is missing.");
     }
+  } else if (algorithm == ChecksumAlgorithm::kSha256 && !caller.checked_payload_sha256.empty()) {
+    // The body was already held to this SHA-256 (x-amz-content-sha256): no second pass over it.
+    actual = sigv4::base64_encode(*hex::decode(caller.checked_payload_sha256));
   } else if (checksummer) {
     checksummer->update(request.body);
   }
   check_content_md5(request);
-  if (!checksummer) return std::nullopt;
-
-  std::string actual = checksummer->finish();
-  if (actual != declared) {
-    const std::string_view name = checksum_name(*algorithm);
-    // A value that cannot be a checksum of this algorithm is a malformed request, not a mismatch.
-    const auto raw = sigv4::base64_decode(declared);
-    const auto raw_actual = sigv4::base64_decode(actual);
-    if (!raw || raw->size() != raw_actual->size()) {
-      invalid_request("Value for " + std::string(checksum_header(*algorithm)) +
-                      " header is invalid.");
-    }
-    throw S3Error(ErrorCode::kBadDigest, "The " + std::string(name) +
-                                             " you specified did not match the calculated "
-                                             "checksum.");
-  }
-  return ObjectChecksum{*algorithm, std::move(actual), false};
+  if (!algorithm) return std::nullopt;
+  if (actual.empty()) actual = checksummer->finish();
+  return check_declared(*algorithm, std::move(actual), declared);
 }
 
 }  // namespace s3storm::target
