@@ -13,6 +13,8 @@ debian_packages=(
   # the event JSON reader (simdjson On-Demand): faster than the hand-written reader it replaced,
   # on every shape of event body (bench/RESULTS.md, "Event JSON reader")
   libsimdjson-dev
+  # hardware CRC32/CRC32C for S3 object checksums (src/util/crc.cpp)
+  libisal-dev
   # test peers and oracles
   python3 python3-botocore python3-boto3 nginx-light wrk
   # the seed walkthrough's POST steps as written (requests, curl) and a SigV2 client (s3cmd)

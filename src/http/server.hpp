@@ -56,7 +56,8 @@ struct ServerResponse {
 
 // Called synchronously once per complete request, possibly from several threads at once.
 // `response` arrives cleared (see ServerResponse::clear). An exception thrown here becomes a 500.
-using ServerHandler = std::function<void(const ServerRequest&, ServerResponse&)>;
+// The request is the handler's to change: the S3 target decodes an aws-chunked body in place.
+using ServerHandler = std::function<void(ServerRequest&, ServerResponse&)>;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";

@@ -5,6 +5,7 @@
 
 #include "sigv4/crypto.hpp"
 #include "sigv4/post_policy.hpp"
+#include "sigv4/signing_key_cache.hpp"
 #include "target/s3_error.hpp"
 #include "util/ascii.hpp"
 #include "util/hex.hpp"
@@ -133,6 +134,32 @@ bool content_type_covered(const http::ServerRequest& request, const sigv4::Verif
   return false;
 }
 
+bool is_streaming_payload(std::string_view payload_hash) {
+  return payload_hash == sigv4::kStreamingSignedPayload ||
+         payload_hash == sigv4::kStreamingSignedPayloadTrailer ||
+         payload_hash == sigv4::kStreamingUnsignedPayloadTrailer;
+}
+
+// The Credential= value of the Authorization header, or the X-Amz-Credential query parameter
+// (percent-encoded slashes decoded).
+std::string credential_of(const http::ServerRequest& request) {
+  const std::string_view authorization = request.header("authorization");
+  if (!authorization.empty()) {
+    const auto at = authorization.find("Credential=");
+    if (at == std::string_view::npos) return {};
+    const std::string_view value = authorization.substr(at + 11);
+    return std::string(value.substr(0, value.find_first_of(", ")));
+  }
+  const std::string_view target = request.target;
+  const auto at = target.find("X-Amz-Credential=");
+  if (at == std::string_view::npos) return {};
+  std::string value(target.substr(at + 17, target.find('&', at) - at - 17));
+  for (auto slash = value.find("%2F"); slash != std::string::npos; slash = value.find("%2F")) {
+    value.replace(slash, 3, "/");
+  }
+  return value;
+}
+
 }  // namespace
 
 Authenticator::Authenticator(AuthOptions options)
@@ -191,11 +218,19 @@ VerifiedCaller Authenticator::verify(const http::ServerRequest& request,
         .with("HeadersNotSigned", std::move(not_signed));
   }
 
-  VerifiedCaller caller{std::move(result.access_key_id), {}, content_type_signed};
+  VerifiedCaller caller;
+  caller.access_key_id = std::move(result.access_key_id);
+  caller.content_type_signed = content_type_signed;
   // The signature covers the declared payload hash; S3 then holds the body to it, presigned URL
   // or not (a presigned URL covers a hash only when it signed x-amz-content-sha256).
   const std::string_view payload_hash = result.payload_hash;
-  if (payload_hash != sigv4::kUnsignedPayload) {
+  if (is_streaming_payload(payload_hash)) {
+    caller.streaming_payload = payload_hash;
+    if (payload_hash != sigv4::kStreamingUnsignedPayloadTrailer) {
+      caller.chunk_signing = chunk_signing_scope(request, caller.access_key_id);
+      caller.seed_signature = provided_signature(request);
+    }
+  } else if (payload_hash != sigv4::kUnsignedPayload) {
     // One hashing context per thread, set up once: the one-shot sha256() looks the digest up in
     // OpenSSL's provider tables on every call.
     thread_local sigv4::Sha256 body_hash;
@@ -264,6 +299,31 @@ std::optional<sigv4::FormSignature> Authenticator::verify_post_form(const PostFo
   }
   verify_policy_signature(policy, form.field("x-amz-credential"), form.field("x-amz-signature"));
   return sigv4::FormSignature::v4;
+}
+
+sigv4::ChunkSigningScope Authenticator::chunk_signing_scope(const http::ServerRequest& request,
+                                                            std::string_view access_key_id) const {
+  // The signature was just verified, so the credential parses and the key is known; the key is
+  // derived again (not taken from the verifier's cache) so chunks are checked without the lock.
+  const std::string credential = credential_of(request);
+  const auto scope = sigv4::parse_credential_view(credential);
+  const auto secret = options_.secrets.find(access_key_id);
+  if (!scope || secret == options_.secrets.end()) {
+    throw S3Error(ErrorCode::kAuthorizationHeaderMalformed,
+                  "The authorization is malformed: no credential for the chunk signatures");
+  }
+  // One cache per server thread: deriving the key is four HMACs, a visible share of a small
+  // chunked PUT, and a thread sees the same scope all day.
+  thread_local sigv4::SigningKeyCache keys(4);
+  const sigv4::HmacSha256Key& key =
+      keys.get(secret->second, scope->date, scope->region, scope->service);
+  std::string_view amz_date = request.header("x-amz-date");
+  if (amz_date.empty()) {
+    const std::string_view target = request.target;
+    const auto at = target.find("X-Amz-Date=");
+    if (at != std::string_view::npos) amz_date = target.substr(at + 11, 16);
+  }
+  return {key, std::string(amz_date), std::string(scope->scope)};
 }
 
 std::string Authenticator::verify_policy_signature(std::string_view policy,

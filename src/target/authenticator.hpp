@@ -22,6 +22,7 @@
 #include "http/server.hpp"
 #include "sigv2/verifier.hpp"
 #include "sigv4/post_policy.hpp"
+#include "sigv4/chunk_signature.hpp"
 #include "sigv4/verifier.hpp"
 #include "target/post_policy.hpp"
 
@@ -47,6 +48,12 @@ struct VerifiedCaller {
   // Whether the signature covers Content-Type. An unsigned one must not change what is stored,
   // so the object then gets S3's default type.
   bool content_type_signed = false;
+  // An aws-chunked body (x-amz-content-sha256 STREAMING-*): the mode, a view into the request,
+  // empty for any other body. With signed chunks, what chains their signatures, starting at the
+  // request's own signature (the seed): the body is checked as it is decoded (upload_body.hpp).
+  std::string_view streaming_payload;
+  std::optional<sigv4::ChunkSigningScope> chunk_signing;
+  std::string seed_signature;
 };
 
 class Authenticator {
@@ -75,6 +82,8 @@ class Authenticator {
   VerifiedCaller verify_v2(const http::ServerRequest& request,
                            std::string_view virtual_bucket) const;
 
+  sigv4::ChunkSigningScope chunk_signing_scope(const http::ServerRequest& request,
+                                               std::string_view access_key_id) const;
   AuthOptions options_;
   sigv2::Verifier v2_verifier_;  // stateless, shared by all threads without the mutex
   // The verifier reuses buffers and caches signing keys, so it is not shared between threads;

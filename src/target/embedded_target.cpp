@@ -22,7 +22,7 @@ struct EmbeddedTarget::Impl {
                opts.region),
         handler(store, auth, router, faults, HandlerOptions{opts.virtual_host_suffix, "s3storm"}),
         server(server_options(opts),
-               [this](const http::ServerRequest& request, http::ServerResponse& response) {
+               [this](http::ServerRequest& request, http::ServerResponse& response) {
                  handler.handle(request, response);
                }) {}
 

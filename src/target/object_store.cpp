@@ -157,8 +157,10 @@ std::shared_ptr<const NotificationRules> ObjectStore::notification_rules(
 
 ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string& key,
                                    std::string_view body, std::string content_type,
-                                   Metadata metadata, std::string_view checked_sha256) {
+                                   Metadata metadata, std::string_view checked_sha256,
+                                   std::optional<ObjectChecksum> checksum) {
   ObjectInfo object;
+  object.checksum = std::move(checksum);
   object.size = body.size();
   if (discard_ && checked_sha256.size() >= 32) {
     object.etag.assign(checked_sha256.data(), 32);
@@ -297,7 +299,8 @@ ListResult ObjectStore::list_objects(const std::string& bucket, const ListReques
 }
 
 std::string ObjectStore::create_upload(const std::string& bucket, const std::string& key,
-                                       std::string content_type, Metadata metadata) {
+                                       std::string content_type, Metadata metadata,
+                                       std::optional<UploadChecksumPlan> checksum) {
   std::lock_guard lock(mutex_);
   bucket_or_throw(bucket);
   // Unpredictable enough for a test target, and unique within the process.
@@ -310,11 +313,13 @@ std::string ObjectStore::create_upload(const std::string& bucket, const std::str
   upload.content_type = std::move(content_type);
   upload.metadata = std::move(metadata);
   upload.initiated = Clock::now();
+  upload.checksum = checksum;
   return id;
 }
 
 PartInfo ObjectStore::upload_part(const std::string& bucket, const std::string& key,
-                                  const std::string& upload_id, int part_number, std::string body) {
+                                  const std::string& upload_id, int part_number, std::string body,
+                                  std::optional<ObjectChecksum> checksum) {
   if (part_number < 1 || part_number > 10000) {
     throw S3Error(ErrorCode::kInvalidArgument,
                   "Part number must be an integer between 1 and 10000, inclusive")
@@ -325,11 +330,39 @@ PartInfo ObjectStore::upload_part(const std::string& bucket, const std::string& 
   part.info.number = part_number;
   part.info.size = body.size();
   part.info.etag = hex::encode(part.md5);
+  part.info.checksum = std::move(checksum);
   if (!discard_) part.body = std::make_shared<const std::string>(std::move(body));
   std::lock_guard lock(mutex_);
   part.info.last_modified = Clock::now();
   upload_or_throw(bucket, key, upload_id).parts.insert_or_assign(part_number, part);
   return part.info;
+}
+
+void ObjectStore::require_part_checksums(const UploadChecksumPlan& plan,
+                                         const std::vector<StoredPart>& parts) {
+  if (plan.full_object) return;
+  for (const auto& part : parts) {
+    if (!part.info.checksum || part.info.checksum->algorithm != plan.algorithm) {
+      throw S3Error(ErrorCode::kInvalidRequest,
+                    "The upload was created using a " + std::string(checksum_name(plan.algorithm)) +
+                        " checksum. The complete request must include the checksum for each part. "
+                        "It was missing for part " +
+                        std::to_string(part.info.number) + " in the request.");
+    }
+  }
+}
+
+std::optional<ObjectChecksum> ObjectStore::upload_checksum(
+    const UploadChecksumPlan& plan, const std::vector<StoredPart>& parts,
+    const std::shared_ptr<const std::string>& body) {
+  if (plan.full_object) {
+    if (!body) return std::nullopt;  // discard mode keeps no bytes to checksum
+    return ObjectChecksum{plan.algorithm, checksum_base64(plan.algorithm, *body), false};
+  }
+  std::vector<std::string_view> values;
+  values.reserve(parts.size());
+  for (const auto& part : parts) values.push_back(part.info.checksum->value);
+  return composite_checksum(plan.algorithm, values);
 }
 
 ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::string& key,
@@ -373,6 +406,7 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
             .with("ETag", chosen[i].info.etag);
       }
     }
+    if (open.checksum) require_part_checksums(*open.checksum, chosen);
     upload = std::move(open);
     uploads_.erase(upload_id);
   }
@@ -394,6 +428,7 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
     for (const auto& part : chosen) body += *part.body;
     object.body = std::make_shared<const std::string>(std::move(body));
   }
+  if (upload.checksum) object.checksum = upload_checksum(*upload.checksum, chosen, object.body);
   std::lock_guard lock(mutex_);
   object.last_modified = Clock::now();
   bucket_or_throw(bucket).put(key, object);

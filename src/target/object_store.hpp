@@ -23,6 +23,7 @@
 #include <boost/static_string/static_string.hpp>
 // clang-format on
 
+#include "target/checksums.hpp"
 #include "target/key_map.hpp"
 
 namespace s3storm::target {
@@ -42,6 +43,7 @@ struct ObjectInfo {
   std::string content_type;
   Metadata metadata;
   Clock::time_point last_modified;
+  std::optional<ObjectChecksum> checksum;  // verified when it was uploaded
 };
 
 struct BucketInfo {
@@ -91,6 +93,7 @@ struct PartInfo {
   std::uint64_t size = 0;
   std::string etag;  // no quotes
   Clock::time_point last_modified;
+  std::optional<ObjectChecksum> checksum;
 };
 
 struct UploadInfo {
@@ -126,7 +129,8 @@ class ObjectStore {
   // saves hashing every body twice; a discarded object's ETag is an opaque tag either way.
   ObjectInfo put_object(const std::string& bucket, const std::string& key, std::string_view body,
                         std::string content_type, Metadata metadata,
-                        std::string_view checked_sha256 = {});
+                        std::string_view checked_sha256 = {},
+                        std::optional<ObjectChecksum> checksum = {});
   // A hint, with no visible effect: a request for this key will follow, so the memory that finds
   // it starts loading now (the target calls it before checking the request's signature).
   void prefetch(const std::string& bucket, std::string_view key) const;
@@ -141,9 +145,14 @@ class ObjectStore {
   ListResult list_objects(const std::string& bucket, const ListRequest& request) const;
 
   std::string create_upload(const std::string& bucket, const std::string& key,
-                            std::string content_type, Metadata metadata);
+                            std::string content_type, Metadata metadata,
+                            std::optional<UploadChecksumPlan> checksum = {});
+  // `checksum`: the part's verified checksum, if it came with one.
   PartInfo upload_part(const std::string& bucket, const std::string& key,
-                       const std::string& upload_id, int part_number, std::string body);
+                       const std::string& upload_id, int part_number, std::string body,
+                       std::optional<ObjectChecksum> checksum = {});
+  // The object's checksum follows the upload's plan: the composite of the parts' checksums (all
+  // parts must carry one of the plan's algorithm, or InvalidRequest), or one over the whole body.
   ObjectInfo complete_upload(const std::string& bucket, const std::string& key,
                              const std::string& upload_id, const std::vector<CompletePart>& parts);
   void abort_upload(const std::string& bucket, const std::string& key,
@@ -166,6 +175,7 @@ class ObjectStore {
     std::string content_type;
     Metadata metadata;
     Clock::time_point initiated;
+    std::optional<UploadChecksumPlan> checksum;
     std::map<int, StoredPart> parts;
   };
   using ObjectMap = KeyMap<ObjectInfo>;
@@ -184,6 +194,13 @@ class ObjectStore {
     bool erase(const std::string& key);  // whether the key was there
     const std::vector<const ObjectMap::Entry*>& in_key_order() const;
   };
+
+  // Before the upload is consumed: a composite needs every part's checksum (InvalidRequest).
+  static void require_part_checksums(const UploadChecksumPlan& plan,
+                                     const std::vector<StoredPart>& parts);
+  static std::optional<ObjectChecksum> upload_checksum(
+      const UploadChecksumPlan& plan, const std::vector<StoredPart>& parts,
+      const std::shared_ptr<const std::string>& body);
 
   Bucket& bucket_or_throw(const std::string& bucket);
   const Bucket& bucket_or_throw(const std::string& bucket) const;

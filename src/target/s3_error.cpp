@@ -19,6 +19,8 @@ ErrorInfo info(ErrorCode code) {
       return {"AuthorizationHeaderMalformed", 400};
     case ErrorCode::kAuthorizationQueryParametersError:
       return {"AuthorizationQueryParametersError", 400};
+    case ErrorCode::kBadDigest:
+      return {"BadDigest", 400};
     case ErrorCode::kBucketAlreadyOwnedByYou:
       return {"BucketAlreadyOwnedByYou", 409};
     case ErrorCode::kBucketNotEmpty:
@@ -37,6 +39,8 @@ ErrorInfo info(ErrorCode code) {
       return {"InvalidArgument", 400};
     case ErrorCode::kInvalidBucketName:
       return {"InvalidBucketName", 400};
+    case ErrorCode::kInvalidDigest:
+      return {"InvalidDigest", 400};
     case ErrorCode::kInvalidPart:
       return {"InvalidPart", 400};
     case ErrorCode::kInvalidPolicyDocument:

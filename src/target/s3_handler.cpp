@@ -15,6 +15,7 @@
 #include "target/post_policy.hpp"
 #include "target/s3_error.hpp"
 #include "target/s3_routes.hpp"
+#include "target/upload_body.hpp"
 #include "target/xml_bodies.hpp"
 #include "target/xml_documents.hpp"
 #include "util/ascii.hpp"
@@ -83,6 +84,44 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kResponse
     {"response-expires", "Expires"},
 }};
 
+void set_checksum_headers(http::ServerResponse& response,
+                          const std::optional<ObjectChecksum>& checksum) {
+  if (!checksum) return;
+  response.set_header(checksum_header(checksum->algorithm), checksum->value);
+  response.set_header("x-amz-checksum-type", checksum->type());
+}
+
+// CreateMultipartUpload's x-amz-checksum-algorithm and x-amz-checksum-type.
+std::optional<UploadChecksumPlan> upload_checksum_plan(const http::ServerRequest& request) {
+  const std::string_view name = request.header("x-amz-checksum-algorithm");
+  const std::string_view type = request.header("x-amz-checksum-type");
+  if (name.empty()) {
+    if (!type.empty()) {
+      throw S3Error(ErrorCode::kInvalidRequest,
+                    "The x-amz-checksum-type header can only be used with the "
+                    "x-amz-checksum-algorithm header.");
+    }
+    return std::nullopt;
+  }
+  const auto algorithm = checksum_algorithm_named(name);
+  if (!algorithm) {
+    throw S3Error(ErrorCode::kInvalidRequest, "Checksum algorithm provided is unsupported.");
+  }
+  UploadChecksumPlan plan{*algorithm, false};
+  if (ascii::iequals(type, "FULL_OBJECT")) {
+    if (*algorithm == ChecksumAlgorithm::kSha1 || *algorithm == ChecksumAlgorithm::kSha256) {
+      throw S3Error(ErrorCode::kInvalidRequest,
+                    "The FULL_OBJECT checksum type cannot be used "
+                    "with the " +
+                        std::string(checksum_name(*algorithm)) + " checksum algorithm.");
+    }
+    plan.full_object = true;
+  } else if (!type.empty() && !ascii::iequals(type, "COMPOSITE")) {
+    throw S3Error(ErrorCode::kInvalidRequest, "Value for x-amz-checksum-type header is invalid.");
+  }
+  return plan;
+}
+
 int parse_int(std::string_view text, int fallback, std::string_view name) {
   if (text.empty()) return fallback;
   int value = 0;
@@ -98,7 +137,7 @@ int parse_int(std::string_view text, int fallback, std::string_view name) {
 }  // namespace
 
 struct S3Handler::Context {
-  const http::ServerRequest& request;
+  http::ServerRequest& request;
   http::ServerResponse& response;
   RequestTarget target;
   std::string_view request_id;  // in request_id_digits
@@ -116,7 +155,7 @@ HandlerCounters S3Handler::counters() const {
   return out;
 }
 
-void S3Handler::handle(const http::ServerRequest& request, http::ServerResponse& response) {
+void S3Handler::handle(http::ServerRequest& request, http::ServerResponse& response) {
   ++requests_;
   Context context{request, response, {}, {}, {}};
   // Formatted in place: a 16-character std::string would be one more allocation per request.
@@ -233,17 +272,26 @@ void S3Handler::dispatch(Context& context) {
     case Operation::kDeleteObject:
       return delete_object(context);
     case Operation::kCreateMultipartUpload: {
+      const auto checksum = upload_checksum_plan(request);
       const std::string id = store_.create_upload(
-          bucket, key, content_type_of(request, context.caller), user_metadata(request));
+          bucket, key, content_type_of(request, context.caller), user_metadata(request), checksum);
+      if (checksum) {
+        response.set_header("x-amz-checksum-algorithm", checksum_name(checksum->algorithm));
+        response.set_header("x-amz-checksum-type",
+                            checksum->full_object ? "FULL_OBJECT" : "COMPOSITE");
+      }
       response.set_header("Content-Type", std::string(kXml));
       response.body = initiate_multipart_document(bucket, key, id);
       return;
     }
     case Operation::kUploadPart: {
       const int number = parse_int(target.get("partNumber"), -1, "partNumber");
-      const PartInfo part = store_.upload_part(bucket, key, std::string(target.get("uploadId")),
-                                               number, request.body);
+      auto checksum = accept_upload_body(context.request, context.caller);
+      const PartInfo part =
+          store_.upload_part(bucket, key, std::string(target.get("uploadId")), number,
+                             std::move(context.request.body), std::move(checksum));
       set_etag_header(response, part.etag);
+      set_checksum_headers(response, part.checksum);
       return;
     }
     case Operation::kCompleteMultipartUpload:
@@ -301,11 +349,13 @@ void S3Handler::notify(Context& context, std::string_view event_name, const std:
 }
 
 void S3Handler::put_object(Context& context) {
-  const ObjectInfo object =
-      store_.put_object(context.target.bucket, context.target.key, context.request.body,
-                        content_type_of(context.request, context.caller),
-                        user_metadata(context.request), context.caller.checked_payload_sha256);
+  auto checksum = accept_upload_body(context.request, context.caller);
+  const ObjectInfo object = store_.put_object(
+      context.target.bucket, context.target.key, context.request.body,
+      content_type_of(context.request, context.caller), user_metadata(context.request),
+      context.caller.checked_payload_sha256, std::move(checksum));
   set_etag_header(context.response, object.etag);
+  set_checksum_headers(context.response, object.checksum);
   notify(context, "ObjectCreated:Put", context.target.key, &object);
 }
 
@@ -366,6 +416,11 @@ void S3Handler::get_object(Context& context, bool head) {
       response.set_header("Content-Range",
                           fmt::format("bytes {}-{}/{}", range.first, range.last, object.size));
     }
+  }
+  // A range's bytes are not what the checksum covers, so S3 sends it only for whole objects.
+  if (response.status != 206 &&
+      ascii::iequals(context.request.header("x-amz-checksum-mode"), "ENABLED")) {
+    set_checksum_headers(response, object.checksum);
   }
   if (head) {
     response.set_header("Content-Length", std::to_string(length));
@@ -463,6 +518,7 @@ void S3Handler::complete_upload(Context& context) {
       complete_multipart_document("http://" + std::string(context.request.header("host")) +
                                       std::string(context.target.raw_path),
                                   context.target.bucket, context.target.key, object.etag);
+  set_checksum_headers(context.response, object.checksum);
   notify(context, "ObjectCreated:CompleteMultipartUpload", context.target.key, &object);
 }
 

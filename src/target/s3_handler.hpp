@@ -42,7 +42,8 @@ class S3Handler {
         faults_(faults),
         options_(std::move(options)) {}
 
-  void handle(const http::ServerRequest& request, http::ServerResponse& response);
+  // May change the request: an aws-chunked body is decoded in place.
+  void handle(http::ServerRequest& request, http::ServerResponse& response);
 
   HandlerCounters counters() const;
 

@@ -1,0 +1,177 @@
+#include "target/aws_chunked_decoder.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "target/s3_error.hpp"
+#include "util/ascii.hpp"
+#include "util/hex.hpp"
+
+namespace s3storm::target {
+
+namespace {
+
+constexpr std::size_t kMaxChunkHeader = 1024;  // "<16 hex digits>;chunk-signature=<64>" and more
+constexpr std::size_t kMaxTrailerLine = 4096;
+constexpr std::size_t kMaxTrailers = 16;
+// Far above any body the server accepts, low enough that sizes never overflow when added up.
+constexpr std::uint64_t kMaxChunkSize = std::uint64_t{1} << 40;
+
+constexpr std::string_view kSignatureExtension = "chunk-signature=";
+constexpr std::string_view kTrailerSignature = "x-amz-trailer-signature";
+
+[[noreturn]] void malformed(const std::string& what) {
+  throw S3Error(ErrorCode::kInvalidRequest, "Malformed aws-chunked body: " + what);
+}
+
+[[noreturn]] void signature_mismatch(std::string_view what) {
+  throw S3Error(ErrorCode::kSignatureDoesNotMatch,
+                "The request signature we calculated does not match the signature you provided "
+                "(" +
+                    std::string(what) + ").");
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+AwsChunkedDecoder::AwsChunkedDecoder(const sigv4::ChunkSigningScope* signing,
+                                     std::string seed_signature)
+    : signing_(signing), previous_signature_(std::move(seed_signature)) {}
+
+bool AwsChunkedDecoder::take_line(std::string_view& piece, std::size_t limit) {
+  const auto newline = piece.find('\n');
+  const std::size_t take = newline == std::string_view::npos ? piece.size() : newline + 1;
+  if (line_.size() + take > limit) malformed("a chunk header or trailer line is too long");
+  line_.append(piece.data(), take);
+  piece.remove_prefix(take);
+  if (newline == std::string_view::npos) return false;
+  if (line_.size() < 2 || line_[line_.size() - 2] != '\r') malformed("a line does not end in CRLF");
+  line_.resize(line_.size() - 2);
+  return true;
+}
+
+void AwsChunkedDecoder::feed(std::string_view piece, const DataSink& sink) {
+  while (!piece.empty()) {
+    switch (state_) {
+      case State::kChunkHeader:
+        if (!take_line(piece, kMaxChunkHeader)) return;
+        start_chunk();
+        break;
+      case State::kData: {
+        const auto take =
+            static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, piece.size()));
+        const std::string_view data = piece.substr(0, take);
+        if (signing_) chunk_hash_.update(data);
+        sink(data);
+        decoded_ += take;
+        remaining_ -= take;
+        piece.remove_prefix(take);
+        if (remaining_ == 0) state_ = State::kDataEnd;
+        break;
+      }
+      case State::kDataEnd:
+        if (piece.front() != "\r\n"[crlf_seen_]) malformed("chunk data is not followed by CRLF");
+        piece.remove_prefix(1);
+        if (++crlf_seen_ == 2) {
+          crlf_seen_ = 0;
+          end_chunk();
+          state_ = State::kChunkHeader;
+        }
+        break;
+      case State::kTrailer:
+        if (!take_line(piece, kMaxTrailerLine)) return;
+        if (line_.empty()) {
+          end_trailer();
+          state_ = State::kDone;
+        } else {
+          add_trailer();
+        }
+        line_.clear();
+        break;
+      case State::kDone:
+        malformed("data follows the final chunk");
+    }
+  }
+}
+
+void AwsChunkedDecoder::start_chunk() {
+  const std::string_view header = line_;
+  const auto semicolon = header.find(';');
+  const std::string_view size_text = header.substr(0, semicolon);
+  std::uint64_t size = 0;
+  const auto [end, ec] =
+      std::from_chars(size_text.data(), size_text.data() + size_text.size(), size, 16);
+  if (size_text.empty() || ec != std::errc{} || end != size_text.data() + size_text.size() ||
+      size > kMaxChunkSize) {
+    malformed("bad chunk size \"" + std::string(size_text.substr(0, 32)) + "\"");
+  }
+  declared_signature_.clear();
+  if (semicolon != std::string_view::npos) {
+    const std::string_view extension = header.substr(semicolon + 1);
+    if (extension.starts_with(kSignatureExtension)) {
+      declared_signature_ = extension.substr(kSignatureExtension.size());
+    }
+  }
+  if (signing_ && declared_signature_.empty()) malformed("a chunk has no chunk-signature");
+  line_.clear();
+  remaining_ = size;
+  if (size > 0) {
+    state_ = State::kData;
+    return;
+  }
+  // The empty last chunk: signed like any other, then the trailer.
+  end_chunk();
+  state_ = State::kTrailer;
+}
+
+void AwsChunkedDecoder::end_chunk() {
+  if (!signing_) return;
+  const std::string expected =
+      sigv4::chunk_signature(*signing_, previous_signature_, chunk_hash_.finish());
+  chunk_hash_.reset();
+  if (!sigv4::constant_time_equal(expected, declared_signature_)) {
+    signature_mismatch("chunk-signature");
+  }
+  previous_signature_ = std::move(declared_signature_);
+}
+
+void AwsChunkedDecoder::add_trailer() {
+  const std::string_view line = line_;
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) malformed("a trailer line has no name");
+  std::string name(trim(line.substr(0, colon)));
+  for (auto& c : name) c = ascii::lower(c);
+  const std::string_view value = trim(line.substr(colon + 1));
+  if (name == kTrailerSignature) {
+    trailer_signature_ = value;
+    return;
+  }
+  if (trailers_.size() == kMaxTrailers) malformed("too many trailing headers");
+  canonical_trailer_.append(name).append(":").append(value).append("\n");
+  trailers_.emplace_back(std::move(name), std::string(value));
+}
+
+void AwsChunkedDecoder::end_trailer() {
+  if (!signing_ || trailers_.empty()) return;
+  if (trailer_signature_.empty()) malformed("the trailer has no x-amz-trailer-signature");
+  const std::string expected =
+      sigv4::trailer_signature(*signing_, previous_signature_, canonical_trailer_);
+  if (!sigv4::constant_time_equal(expected, trailer_signature_)) {
+    signature_mismatch("x-amz-trailer-signature");
+  }
+}
+
+void AwsChunkedDecoder::finish() const {
+  if (state_ != State::kDone) {
+    throw S3Error(ErrorCode::kIncompleteBody,
+                  "The request body terminated unexpectedly (the aws-chunked framing is not "
+                  "complete).");
+  }
+}
+
+}  // namespace s3storm::target

@@ -1,0 +1,65 @@
+#pragma once
+
+// Decodes an aws-chunked body (x-amz-content-sha256 STREAMING-...): "<hex size>[;chunk-signature=
+// <sig>]\r\n<data>\r\n" per chunk, an empty last chunk, then trailing "name:value\r\n" headers
+// and an empty line. Push-style: feed() takes the encoded body in pieces of any size, hands each
+// stretch of data to the sink as a view into the piece, and checks each chunk's signature as the
+// chunk ends, so the body is never held twice (S3Handler decodes in place). Errors are S3Errors:
+// SignatureDoesNotMatch for a chunk or trailer signature, InvalidRequest for broken framing,
+// IncompleteBody for a body that ends early.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sigv4/chunk_signature.hpp"
+
+namespace s3storm::target {
+
+class AwsChunkedDecoder {
+ public:
+  using DataSink = std::function<void(std::string_view data)>;
+
+  // `signing` null: unsigned chunks (STREAMING-UNSIGNED-PAYLOAD-TRAILER). Otherwise every chunk
+  // must carry its signature, chained from `seed_signature`, and a trailer must be signed.
+  // `signing` must outlive the decoder.
+  AwsChunkedDecoder(const sigv4::ChunkSigningScope* signing, std::string seed_signature);
+
+  void feed(std::string_view piece, const DataSink& sink);
+  // The body has ended: throws IncompleteBody unless the framing ended too.
+  void finish() const;
+
+  std::uint64_t decoded_size() const { return decoded_; }
+  // Trailing headers as received (names lower-cased), the trailer signature left out.
+  const std::vector<std::pair<std::string, std::string>>& trailers() const { return trailers_; }
+
+ private:
+  enum class State { kChunkHeader, kData, kDataEnd, kTrailer, kDone };
+
+  // Moves bytes of `piece` into line_ up to a line end; true with line_ holding the line (CRLF
+  // stripped) once one is complete.
+  bool take_line(std::string_view& piece, std::size_t limit);
+  void start_chunk();
+  void end_chunk();
+  void add_trailer();
+  void end_trailer();
+
+  const sigv4::ChunkSigningScope* signing_;
+  std::string previous_signature_;
+  std::string declared_signature_;
+  sigv4::Sha256 chunk_hash_;
+  State state_ = State::kChunkHeader;
+  std::string line_;
+  bool line_has_cr_ = false;
+  std::uint64_t remaining_ = 0;  // data bytes left in the current chunk
+  std::size_t crlf_seen_ = 0;    // of the CRLF after a chunk's data
+  std::uint64_t decoded_ = 0;
+  std::vector<std::pair<std::string, std::string>> trailers_;
+  std::string trailer_signature_;
+  std::string canonical_trailer_;
+};
+
+}  // namespace s3storm::target
