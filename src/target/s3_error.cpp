@@ -47,6 +47,8 @@ ErrorInfo info(ErrorCode code) {
       return {"InvalidRange", 416};
     case ErrorCode::kInvalidRequest:
       return {"InvalidRequest", 400};
+    case ErrorCode::kInvalidTag:
+      return {"InvalidTag", 400};
     case ErrorCode::kMalformedPOSTRequest:
       return {"MalformedPOSTRequest", 400};
     case ErrorCode::kMalformedXML:
@@ -61,6 +63,8 @@ ErrorInfo info(ErrorCode code) {
       return {"NoSuchKey", 404};
     case ErrorCode::kNoSuchUpload:
       return {"NoSuchUpload", 404};
+    case ErrorCode::kNoSuchVersion:
+      return {"NoSuchVersion", 404};
     case ErrorCode::kNotImplemented:
       return {"NotImplemented", 501};
     case ErrorCode::kPreconditionFailed:
