@@ -21,6 +21,8 @@ debian_packages=(
   python3-requests curl s3cmd
   # a real S3 with SigV4 and bucket notifications: Ceph RGW on a one-node cluster (tests/ceph)
   ceph-mon ceph-osd radosgw ceph-common
+  # the real-client suite (tests/clients): the S3 tools people point at the embedded target
+  awscli s3cmd rclone
   # the HTML report's browser test (headless Chromium driven by Selenium)
   chromium chromium-driver python3-selenium
   # fuzzing (libFuzzer ships with clang)

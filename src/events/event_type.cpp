@@ -10,6 +10,7 @@ constexpr std::array<std::string_view, kKnownEventKinds> kKnownNames{
     "ObjectCreated:Put",    "ObjectCreated:Copy",
     "ObjectCreated:Post",   "ObjectCreated:CompleteMultipartUpload",
     "ObjectRemoved:Delete", "ObjectRemoved:DeleteMarkerCreated",
+    "ObjectTagging:Put",    "ObjectTagging:Delete",
 };
 
 }  // namespace

@@ -14,10 +14,12 @@ enum class EventKind : std::uint8_t {
   kObjectCreatedCompleteMultipartUpload,
   kObjectRemovedDelete,
   kObjectRemovedDeleteMarkerCreated,
+  kObjectTaggingPut,
+  kObjectTaggingDelete,
   kOther,
 };
 
-inline constexpr std::size_t kKnownEventKinds = 6;
+inline constexpr std::size_t kKnownEventKinds = 8;
 
 // Servers disagree on whether the name carries the "s3:" prefix; reports never show it.
 std::string_view strip_s3_prefix(std::string_view name);

@@ -25,6 +25,10 @@ std::string format_sequencer(std::uint64_t value) {
 
 namespace {
 
+bool is_tagging_event(const EventDetails& event) {
+  return event.event_name.starts_with("ObjectTagging:");
+}
+
 nlohmann::ordered_json record(const EventDetails& event) {
   nlohmann::ordered_json object;
   std::string key;
@@ -33,11 +37,15 @@ nlohmann::ordered_json record(const EventDetails& event) {
   if (event.size) {
     object["size"] = *event.size;
     object["eTag"] = event.etag;
+  } else if (is_tagging_event(event)) {
+    object["eTag"] = event.etag;  // the version's eTag, without a size
   }
+  if (!event.version_id.empty()) object["versionId"] = event.version_id;
   object["sequencer"] = event.sequencer;
 
   nlohmann::ordered_json out;
-  out["eventVersion"] = "2.1";
+  // S3 uses 2.3 for its object tagging (and ACL, lifecycle, restore) events, 2.1 otherwise.
+  out["eventVersion"] = is_tagging_event(event) ? "2.3" : "2.1";
   out["eventSource"] = "aws:s3";
   out["awsRegion"] = event.region;
   out["eventTime"] = format_iso8601(event.time);

@@ -18,6 +18,9 @@ struct EventDetails {
   // Present for ObjectCreated events; AWS sends no size or eTag for removals.
   std::optional<std::uint64_t> size;
   std::string etag;  // no quotes
+  // The version the event is about, on a bucket with versioning ("null" for a null version);
+  // empty (no versionId at all, as S3 sends) on a bucket that never had versioning.
+  std::string version_id;
   std::string sequencer;
   std::chrono::system_clock::time_point time;
   std::string region = "us-east-1";

@@ -1,5 +1,7 @@
 #include "target/object_store.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "target/crypto.hpp"
@@ -37,7 +39,52 @@ std::optional<std::string> read_token(std::string_view token) {
   return raw;
 }
 
+[[noreturn]] void no_such_key(const std::string& key) {
+  throw S3Error(ErrorCode::kNoSuchKey, "The specified key does not exist.").with("Key", key);
+}
+
+[[noreturn]] void no_such_version(const std::string& key, VersionNumber version) {
+  throw S3Error(ErrorCode::kNoSuchVersion, "The specified version does not exist.")
+      .with("Key", key)
+      .with("VersionId", version_id_text(version));
+}
+
+// The entry of `versions` with this number, or null.
+ObjectVersion* find_version(std::vector<ObjectVersion>& versions, VersionNumber version) {
+  for (auto& entry : versions) {
+    if (entry.object.version == version) return &entry;
+  }
+  return nullptr;
+}
+
+// A suspended bucket writes the "null" version, which replaces the key's earlier one.
+void drop_null_version(std::vector<ObjectVersion>& versions) {
+  std::erase_if(versions, [](const ObjectVersion& entry) { return entry.object.version == 0; });
+}
+
 }  // namespace
+
+std::string version_id_text(VersionNumber version) {
+  return version == 0 ? std::string("null") : fmt::format("{:016X}", version);
+}
+
+std::optional<VersionNumber> parse_version_id(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  if (text == "null") return VersionNumber{0};
+  VersionNumber value = 0;
+  bool valid = text.size() == 16;
+  for (const char c : text) {
+    const int digit = hex::digit_value(c);
+    if (digit < 0 || (c >= 'a' && c <= 'f')) valid = false;
+    value = value << 4 | static_cast<VersionNumber>(digit < 0 ? 0 : digit);
+  }
+  if (!valid || value == 0) {
+    throw S3Error(ErrorCode::kInvalidArgument, "Invalid version id specified")
+        .with("ArgumentName", "versionId")
+        .with("ArgumentValue", std::string(text));
+  }
+  return value;
+}
 
 bool is_valid_bucket_name(std::string_view name) {
   if (name.size() < 3 || name.size() > 63) return false;
@@ -47,8 +94,34 @@ bool is_valid_bucket_name(std::string_view name) {
                      [&](char c) { return alnum(c) || c == '.' || c == '-'; });
 }
 
-void ObjectStore::Bucket::put(const std::string& key, ObjectInfo object) {
-  if (objects.insert_or_assign(key, std::move(object))) sorted_valid = false;
+void ObjectStore::Bucket::put(const std::string& key, ObjectInfo& object,
+                              VersionNumber& next_version) {
+  if (versioning == Versioning::kUnversioned) {
+    if (objects.insert_or_assign(key, object)) sorted_valid = false;
+    return;
+  }
+  object.version = versioning == Versioning::kEnabled ? next_version++ : 0;
+  auto& versions = history_of(key);
+  if (object.version == 0) drop_null_version(versions);
+  versions.push_back({object, false});
+  if (objects.insert_or_assign(key, object)) sorted_valid = false;
+}
+
+std::vector<ObjectVersion>& ObjectStore::Bucket::history_of(const std::string& key) {
+  const auto [it, inserted] = history.try_emplace(key);
+  if (inserted) {
+    if (const ObjectInfo* current = objects.find(key)) it->second.push_back({*current, false});
+  }
+  return it->second;
+}
+
+void ObjectStore::Bucket::refresh_current(const std::string& key,
+                                          const std::vector<ObjectVersion>& versions) {
+  if (versions.empty() || versions.back().delete_marker) {
+    erase(key);
+  } else if (objects.insert_or_assign(key, versions.back().object)) {
+    sorted_valid = false;
+  }
 }
 
 bool ObjectStore::Bucket::erase(const std::string& key) {
@@ -135,7 +208,7 @@ void ObjectStore::delete_bucket(const std::string& bucket) {
   const bool has_uploads = std::any_of(uploads_.begin(), uploads_.end(), [&](const auto& entry) {
     return entry.second.bucket == bucket;
   });
-  if (!found.objects.empty() || has_uploads) {
+  if (!found.objects.empty() || !found.history.empty() || has_uploads) {
     throw S3Error(ErrorCode::kBucketNotEmpty, "The bucket you tried to delete is not empty")
         .with("BucketName", bucket);
   }
@@ -158,7 +231,8 @@ std::shared_ptr<const NotificationRules> ObjectStore::notification_rules(
 ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string& key,
                                    std::string_view body, std::string content_type,
                                    Metadata metadata, std::string_view checked_sha256,
-                                   std::optional<ObjectChecksum> checksum) {
+                                   std::optional<ObjectChecksum> checksum,
+                                   std::shared_ptr<const TagSet> tags) {
   ObjectInfo object;
   object.checksum = std::move(checksum);
   object.size = body.size();
@@ -170,10 +244,11 @@ ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string&
   }
   object.content_type = std::move(content_type);
   object.metadata = std::move(metadata);
+  object.tags = std::move(tags);
   if (!discard_) object.body = std::make_shared<const std::string>(body);
   std::lock_guard lock(mutex_);
   object.last_modified = Clock::now();
-  bucket_or_throw(bucket).put(key, object);
+  bucket_or_throw(bucket).put(key, object, next_version_);
   return object;
 }
 
@@ -187,41 +262,206 @@ ObjectInfo ObjectStore::get_object(const std::string& bucket, const std::string&
   std::lock_guard lock(mutex_);
   const Bucket& found = bucket_or_throw(bucket);
   const ObjectInfo* object = found.objects.find(key);
-  if (object == nullptr) {
-    throw S3Error(ErrorCode::kNoSuchKey, "The specified key does not exist.").with("Key", key);
-  }
+  if (object == nullptr) no_such_key(key);
   return *object;
 }
 
-ObjectInfo ObjectStore::copy_object(const std::string& source_bucket, const std::string& source_key,
-                                    const std::string& bucket, const std::string& key,
-                                    std::optional<std::pair<std::string, Metadata>> replacement) {
+ObjectVersion ObjectStore::get_version(const std::string& bucket, const std::string& key,
+                                       VersionNumber version) const {
   std::lock_guard lock(mutex_);
-  const Bucket& source = bucket_or_throw(source_bucket);
-  const ObjectInfo* original = source.objects.find(source_key);
-  if (original == nullptr) {
-    throw S3Error(ErrorCode::kNoSuchKey, "The specified key does not exist.")
-        .with("Key", source_key);
+  const Bucket& found = bucket_or_throw(bucket);
+  if (const auto it = found.history.find(key); it != found.history.end()) {
+    for (const auto& entry : it->second) {
+      if (entry.object.version == version) return entry;
+    }
+    no_such_version(key, version);
   }
-  ObjectInfo copy = *original;  // the body is shared, not copied
+  const ObjectInfo* object = found.objects.find(key);
+  if (object == nullptr || object->version != version) no_such_version(key, version);
+  return {*object, false};
+}
+
+ObjectInfo ObjectStore::copy_object(const std::string& source_bucket, const std::string& source_key,
+                                    std::optional<VersionNumber> source_version,
+                                    const std::string& bucket, const std::string& key,
+                                    std::optional<std::pair<std::string, Metadata>> replacement,
+                                    std::optional<std::shared_ptr<const TagSet>> tags) {
+  ObjectInfo copy;
+  if (source_version) {
+    const ObjectVersion found = get_version(source_bucket, source_key, *source_version);
+    if (found.delete_marker) {
+      throw S3Error(ErrorCode::kInvalidRequest,
+                    "The source of a copy request may not specifically refer to a delete marker "
+                    "by version id.");
+    }
+    copy = found.object;
+  }
+  std::lock_guard lock(mutex_);
+  if (!source_version) {
+    const ObjectInfo* original = bucket_or_throw(source_bucket).objects.find(source_key);
+    if (original == nullptr) no_such_key(source_key);
+    copy = *original;  // the body is shared, not copied
+  }
   if (replacement) {
     copy.content_type = std::move(replacement->first);
     copy.metadata = std::move(replacement->second);
   }
+  if (tags) copy.tags = std::move(*tags);
+  copy.version = 0;
   copy.last_modified = Clock::now();
-  bucket_or_throw(bucket).put(key, copy);
+  bucket_or_throw(bucket).put(key, copy, next_version_);
   return copy;
 }
 
-bool ObjectStore::delete_object(const std::string& bucket, const std::string& key) {
-  std::shared_ptr<const std::string> released;  // freed after the lock is dropped
+DeleteOutcomeInfo ObjectStore::delete_object(const std::string& bucket, const std::string& key,
+                                             std::optional<VersionNumber> version) {
+  std::vector<ObjectVersion> released;  // bodies freed after the lock is dropped
+  std::shared_ptr<const std::string> released_body;
+  DeleteOutcomeInfo outcome;
   std::lock_guard lock(mutex_);
   Bucket& found = bucket_or_throw(bucket);
-  ObjectInfo* object = found.objects.find(key);
-  if (object == nullptr) return false;
-  released = std::move(object->body);
-  found.erase(key);
-  return true;
+  outcome.versioned = found.versioning != Versioning::kUnversioned;
+  const auto history = found.history.find(key);
+  if (!version && found.versioning != Versioning::kUnversioned) {
+    auto& versions = found.history_of(key);
+    ObjectVersion marker;
+    marker.delete_marker = true;
+    marker.object.version = found.versioning == Versioning::kEnabled ? next_version_++ : 0;
+    marker.object.last_modified = Clock::now();
+    if (marker.object.version == 0) drop_null_version(versions);
+    versions.push_back(marker);
+    outcome.existed = found.erase(key);
+    outcome.delete_marker = true;
+    outcome.version = marker.object.version;
+    return outcome;
+  }
+  if (history == found.history.end()) {
+    // No history: the key has at most its one version, the null one.
+    if (version) outcome.version = *version;
+    ObjectInfo* object = found.objects.find(key);
+    if (object == nullptr || (version && *version != object->version)) return outcome;
+    released_body = std::move(object->body);
+    outcome.existed = found.erase(key);
+    return outcome;
+  }
+  auto& versions = history->second;
+  const auto it = std::find_if(versions.begin(), versions.end(), [&](const ObjectVersion& entry) {
+    return entry.object.version == *version;
+  });
+  outcome.version = *version;
+  if (it == versions.end()) return outcome;
+  outcome.existed = true;
+  outcome.delete_marker = it->delete_marker;
+  const bool was_newest = it + 1 == versions.end();
+  released.push_back(std::move(*it));
+  versions.erase(it);
+  if (was_newest) found.refresh_current(key, versions);
+  if (versions.empty()) found.history.erase(history);
+  return outcome;
+}
+
+ObjectInfo ObjectStore::set_tags(const std::string& bucket, const std::string& key,
+                                 std::optional<VersionNumber> version,
+                                 std::shared_ptr<const TagSet> tags) {
+  std::lock_guard lock(mutex_);
+  Bucket& found = bucket_or_throw(bucket);
+  ObjectInfo* current = found.objects.find(key);
+  const auto history = found.history.find(key);
+  ObjectInfo* target = nullptr;
+  if (history != found.history.end()) {
+    ObjectVersion* entry =
+        version ? find_version(history->second, *version) : &history->second.back();
+    if (entry == nullptr) no_such_version(key, *version);
+    if (!version && entry->delete_marker) no_such_key(key);
+    if (entry->delete_marker) {
+      throw S3Error(ErrorCode::kMethodNotAllowed,
+                    "The specified method is not allowed against this resource.")
+          .with("Method", "PUT")
+          .with("ResourceType", "DeleteMarker");
+    }
+    entry->object.tags = tags;
+    target = &entry->object;
+  }
+  if (current != nullptr && (!version || current->version == *version)) {
+    current->tags = tags;
+    if (target == nullptr) target = current;
+  }
+  if (target == nullptr) {
+    if (version) no_such_version(key, *version);
+    no_such_key(key);
+  }
+  return *target;
+}
+
+void ObjectStore::set_versioning(const std::string& bucket, Versioning state) {
+  std::lock_guard lock(mutex_);
+  bucket_or_throw(bucket).versioning = state;
+}
+
+Versioning ObjectStore::versioning(const std::string& bucket) const {
+  std::lock_guard lock(mutex_);
+  return bucket_or_throw(bucket).versioning;
+}
+
+ListVersionsResult ObjectStore::list_versions(const std::string& bucket,
+                                              const ListVersionsRequest& request) const {
+  std::optional<VersionNumber> after_version;
+  if (!request.version_id_marker.empty()) {
+    if (request.key_marker.empty()) {
+      throw S3Error(ErrorCode::kInvalidArgument,
+                    "A version-id marker cannot be specified without a key marker.")
+          .with("ArgumentName", "version-id-marker");
+    }
+    after_version = parse_version_id(request.version_id_marker);
+  }
+  const int max_keys = std::clamp(request.max_keys, 0, 1000);
+  ListVersionsResult result;
+  std::lock_guard lock(mutex_);
+  const Bucket& listed = bucket_or_throw(bucket);
+
+  // Every key with a version: those with a history, and those with only their null version.
+  std::vector<std::string_view> keys;
+  for (const auto& [key, versions] : listed.history) keys.push_back(key);
+  for (const auto* entry : listed.in_key_order()) {
+    if (!listed.history.contains(entry->key)) keys.push_back(entry->key);
+  }
+  std::sort(keys.begin(), keys.end());
+
+  const auto add = [&](std::string_view key, const ObjectVersion& version, bool latest) {
+    if (static_cast<int>(result.versions.size()) == max_keys) {
+      result.truncated = true;
+      return false;
+    }
+    result.versions.push_back({std::string(key), version, latest});
+    return true;
+  };
+  for (const std::string_view key : keys) {
+    if (!key.starts_with(request.prefix)) continue;
+    if (!request.key_marker.empty() && key < request.key_marker) continue;
+    if (key == request.key_marker && !after_version) continue;
+    // Newest first; past the marker's version when resuming within this key.
+    bool skipping = key == request.key_marker;
+    bool more = true;
+    const auto history = listed.history.find(key);
+    if (history == listed.history.end()) {
+      more = skipping || add(key, {*listed.objects.find(key), false}, true);
+    } else {
+      const auto& versions = history->second;
+      for (auto it = versions.rbegin(); it != versions.rend() && more; ++it) {
+        if (skipping) {
+          skipping = it->object.version != *after_version;
+          continue;
+        }
+        more = add(key, *it, it == versions.rbegin());
+      }
+    }
+    if (!more) break;
+  }
+  if (result.truncated && !result.versions.empty()) {
+    result.next_key_marker = result.versions.back().key;
+    result.next_version_id_marker = version_id_text(result.versions.back().version.object.version);
+  }
+  return result;
 }
 
 ListResult ObjectStore::list_objects(const std::string& bucket, const ListRequest& request) const {
@@ -300,7 +540,8 @@ ListResult ObjectStore::list_objects(const std::string& bucket, const ListReques
 
 std::string ObjectStore::create_upload(const std::string& bucket, const std::string& key,
                                        std::string content_type, Metadata metadata,
-                                       std::optional<UploadChecksumPlan> checksum) {
+                                       std::optional<UploadChecksumPlan> checksum,
+                                       std::shared_ptr<const TagSet> tags) {
   std::lock_guard lock(mutex_);
   bucket_or_throw(bucket);
   // Unpredictable enough for a test target, and unique within the process.
@@ -312,6 +553,7 @@ std::string ObjectStore::create_upload(const std::string& bucket, const std::str
   upload.key = key;
   upload.content_type = std::move(content_type);
   upload.metadata = std::move(metadata);
+  upload.tags = std::move(tags);
   upload.initiated = Clock::now();
   upload.checksum = checksum;
   return id;
@@ -422,6 +664,7 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
   object.etag = hex::encode(md5(digests)) + '-' + std::to_string(chosen.size());
   object.content_type = std::move(upload.content_type);
   object.metadata = std::move(upload.metadata);
+  object.tags = std::move(upload.tags);
   if (!discard_) {
     std::string body;
     body.reserve(object.size);
@@ -431,7 +674,7 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
   if (upload.checksum) object.checksum = upload_checksum(*upload.checksum, chosen, object.body);
   std::lock_guard lock(mutex_);
   object.last_modified = Clock::now();
-  bucket_or_throw(bucket).put(key, object);
+  bucket_or_throw(bucket).put(key, object, next_version_);
   return object;
 }
 

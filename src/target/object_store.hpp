@@ -36,6 +36,17 @@ using Metadata = std::vector<std::pair<std::string, std::string>>;  // x-amz-met
 // copy allocate nothing for it (a std::string of 32 characters would, twice per PUT).
 using Etag = boost::static_strings::static_string<40>;
 
+struct Tag {
+  std::string key;
+  std::string value;
+  bool operator==(const Tag&) const = default;
+};
+using TagSet = std::vector<Tag>;  // checked by check_tag_set (target/tagging.hpp)
+
+// A version's id in the store. 0 is S3's "null" version: every object of a bucket that never had
+// versioning enabled, and what a suspended bucket writes. Spelled by version_id_text.
+using VersionNumber = std::uint64_t;
+
 struct ObjectInfo {
   std::shared_ptr<const std::string> body;  // null in discard mode
   std::uint64_t size = 0;
@@ -44,7 +55,53 @@ struct ObjectInfo {
   Metadata metadata;
   Clock::time_point last_modified;
   std::optional<ObjectChecksum> checksum;  // verified when it was uploaded
+  VersionNumber version = 0;
+  // Shared and immutable like the body, and null when there are none: an untagged object (the
+  // load's) pays one pointer for tags it does not have.
+  std::shared_ptr<const TagSet> tags;
 };
+
+// One entry of a key's history in a versioned bucket: a version, or a delete marker.
+struct ObjectVersion {
+  ObjectInfo object;  // for a marker only version and last_modified are set
+  bool delete_marker = false;
+};
+
+enum class Versioning : std::uint8_t { kUnversioned, kEnabled, kSuspended };
+
+// What a DeleteObject did.
+struct DeleteOutcomeInfo {
+  bool existed = false;        // the object (or version) was there
+  bool delete_marker = false;  // a marker was created, or the version removed was one
+  VersionNumber version = 0;   // of the marker created, or of the version removed
+  bool versioned = false;      // the bucket has (or had) versioning: the answer names the version
+};
+
+struct ListVersionsRequest {
+  std::string prefix;
+  std::string key_marker;
+  std::string version_id_marker;  // as sent; only with key_marker
+  int max_keys = 1000;
+};
+
+struct VersionSummary {
+  std::string key;
+  ObjectVersion version;
+  bool is_latest = false;
+};
+
+struct ListVersionsResult {
+  std::vector<VersionSummary> versions;  // key order, newest version first
+  bool truncated = false;
+  std::string next_key_marker;
+  std::string next_version_id_marker;
+};
+
+// "null" for 0, else 16 upper-case hex digits.
+std::string version_id_text(VersionNumber version);
+// The version a client names: nullopt for none, throws InvalidArgument for an id the target
+// never issues (S3's answer to a malformed id).
+std::optional<VersionNumber> parse_version_id(std::string_view text);
 
 struct BucketInfo {
   std::string name;
@@ -127,26 +184,47 @@ class ObjectStore {
   // `checked_sha256`: the body's hex SHA-256 when the caller has verified it against the body.
   // In discard mode the ETag is then its first 32 digits (lower case) instead of an MD5, which
   // saves hashing every body twice; a discarded object's ETag is an opaque tag either way.
+  // On a versioned bucket the version is given its id (ObjectInfo::version of the answer).
   ObjectInfo put_object(const std::string& bucket, const std::string& key, std::string_view body,
                         std::string content_type, Metadata metadata,
                         std::string_view checked_sha256 = {},
-                        std::optional<ObjectChecksum> checksum = {});
+                        std::optional<ObjectChecksum> checksum = {},
+                        std::shared_ptr<const TagSet> tags = nullptr);
   // A hint, with no visible effect: a request for this key will follow, so the memory that finds
   // it starts loading now (the target calls it before checking the request's signature).
   void prefetch(const std::string& bucket, std::string_view key) const;
   ObjectInfo get_object(const std::string& bucket, const std::string& key) const;
-  // `replacement` replaces content type and metadata (x-amz-metadata-directive: REPLACE).
+  // A given version, or a delete marker. NoSuchVersion when the key has no such version.
+  ObjectVersion get_version(const std::string& bucket, const std::string& key,
+                            VersionNumber version) const;
+  // `replacement` replaces content type and metadata (x-amz-metadata-directive: REPLACE);
+  // `tags` the tags (x-amz-tagging-directive: REPLACE), else the source's are copied.
   ObjectInfo copy_object(const std::string& source_bucket, const std::string& source_key,
-                         const std::string& bucket, const std::string& key,
-                         std::optional<std::pair<std::string, Metadata>> replacement);
-  // S3 answers success whether or not the key existed; returns whether it did.
-  bool delete_object(const std::string& bucket, const std::string& key);
+                         std::optional<VersionNumber> source_version, const std::string& bucket,
+                         const std::string& key,
+                         std::optional<std::pair<std::string, Metadata>> replacement,
+                         std::optional<std::shared_ptr<const TagSet>> tags = std::nullopt);
+  // S3 answers success whether or not the key existed. Without a version: removes the object,
+  // or on a versioned bucket adds a delete marker. With one: removes that version for good.
+  DeleteOutcomeInfo delete_object(const std::string& bucket, const std::string& key,
+                                  std::optional<VersionNumber> version = std::nullopt);
+
+  // The tags of the current version (or the given one); NoSuchKey/NoSuchVersion when absent,
+  // MethodNotAllowed for a delete marker. Null tags remove them. Returns the version tagged.
+  ObjectInfo set_tags(const std::string& bucket, const std::string& key,
+                      std::optional<VersionNumber> version, std::shared_ptr<const TagSet> tags);
+
+  void set_versioning(const std::string& bucket, Versioning state);
+  Versioning versioning(const std::string& bucket) const;
+  ListVersionsResult list_versions(const std::string& bucket,
+                                   const ListVersionsRequest& request) const;
 
   ListResult list_objects(const std::string& bucket, const ListRequest& request) const;
 
   std::string create_upload(const std::string& bucket, const std::string& key,
                             std::string content_type, Metadata metadata,
-                            std::optional<UploadChecksumPlan> checksum = {});
+                            std::optional<UploadChecksumPlan> checksum = {},
+                            std::shared_ptr<const TagSet> tags = nullptr);
   // `checksum`: the part's verified checksum, if it came with one.
   PartInfo upload_part(const std::string& bucket, const std::string& key,
                        const std::string& upload_id, int part_number, std::string body,
@@ -174,6 +252,7 @@ class ObjectStore {
     std::string key;
     std::string content_type;
     Metadata metadata;
+    std::shared_ptr<const TagSet> tags;
     Clock::time_point initiated;
     std::optional<UploadChecksumPlan> checksum;
     std::map<int, StoredPart> parts;
@@ -189,9 +268,20 @@ class ObjectStore {
     mutable std::vector<const ObjectMap::Entry*> sorted;
     mutable bool sorted_valid = false;
     std::shared_ptr<const NotificationRules> notifications;
+    Versioning versioning = Versioning::kUnversioned;
+    // Only for keys written or deleted since versioning was first enabled: each one's versions
+    // and delete markers, oldest first. `objects` keeps serving the newest version that is not
+    // a marker, so plain reads and listings do not look here, and an unversioned bucket keeps
+    // nothing but `objects`.
+    std::map<std::string, std::vector<ObjectVersion>, std::less<>> history;
 
-    void put(const std::string& key, ObjectInfo object);
+    // Stores a new current version; gives `object` its version number on a versioned bucket.
+    void put(const std::string& key, ObjectInfo& object, VersionNumber& next_version);
     bool erase(const std::string& key);  // whether the key was there
+    // The key's history, started with the version it had before versioning when it is new.
+    std::vector<ObjectVersion>& history_of(const std::string& key);
+    // After the history's newest entry changed: `objects` serves it again.
+    void refresh_current(const std::string& key, const std::vector<ObjectVersion>& versions);
     const std::vector<const ObjectMap::Entry*>& in_key_order() const;
   };
 
@@ -214,6 +304,10 @@ class ObjectStore {
   std::map<std::string, Bucket> buckets_;
   std::map<std::string, Upload> uploads_;  // by upload id
   std::uint64_t next_upload_ = 0;
+  // Seeded from the clock, so ids are not reused across restarts of a long-lived target.
+  VersionNumber next_version_ = static_cast<VersionNumber>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch())
+          .count());
 };
 
 // S3's rules for bucket names (3-63 characters of a-z 0-9 . -, starting and ending alphanumeric).

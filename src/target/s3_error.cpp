@@ -51,6 +51,8 @@ ErrorInfo info(ErrorCode code) {
       return {"InvalidRange", 416};
     case ErrorCode::kInvalidRequest:
       return {"InvalidRequest", 400};
+    case ErrorCode::kInvalidTag:
+      return {"InvalidTag", 400};
     case ErrorCode::kMalformedPOSTRequest:
       return {"MalformedPOSTRequest", 400};
     case ErrorCode::kMalformedXML:
@@ -65,6 +67,8 @@ ErrorInfo info(ErrorCode code) {
       return {"NoSuchKey", 404};
     case ErrorCode::kNoSuchUpload:
       return {"NoSuchUpload", 404};
+    case ErrorCode::kNoSuchVersion:
+      return {"NoSuchVersion", 404};
     case ErrorCode::kNotImplemented:
       return {"NotImplemented", 501};
     case ErrorCode::kPreconditionFailed:

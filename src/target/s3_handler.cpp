@@ -16,6 +16,7 @@
 #include "target/s3_error.hpp"
 #include "target/s3_routes.hpp"
 #include "target/upload_body.hpp"
+#include "target/tagging.hpp"
 #include "target/xml_bodies.hpp"
 #include "target/xml_documents.hpp"
 #include "util/ascii.hpp"
@@ -65,13 +66,29 @@ void set_etag_header(http::ServerResponse& response, std::string_view etag) {
   response.set_header("ETag", buffer);
 }
 
-// The target keeps no versions: every object is its "null" version, and any other version id
-// names nothing it ever issued. S3 answers ids it never issued with this error.
-void require_null_version(std::string_view version_id) {
-  if (version_id.empty() || version_id == "null") return;
-  throw S3Error(ErrorCode::kInvalidArgument, "Invalid version id specified")
-      .with("ArgumentName", "versionId")
-      .with("ArgumentValue", std::string(version_id));
+// The versionId an event or answer names for a version written: none for the null version of
+// a bucket without versioning (the common PUT under load builds no string).
+std::string written_version_id(const ObjectInfo& object) {
+  return object.version == 0 ? std::string() : version_id_text(object.version);
+}
+
+void set_version_header(http::ServerResponse& response, const std::string& version_id) {
+  if (!version_id.empty()) response.set_header("x-amz-version-id", version_id);
+}
+
+std::shared_ptr<const TagSet> tagging_header(const http::ServerRequest& request) {
+  const std::string_view header = request.header("x-amz-tagging");
+  return header.empty() ? nullptr : parse_tagging_header(header);
+}
+
+// DeleteObjects is one of the requests S3 refuses without an integrity header.
+void require_integrity_header(const http::ServerRequest& request) {
+  if (!request.header("content-md5").empty()) return;
+  for (const auto& [name, value] : request.headers) {
+    if (ascii::istarts_with(name, "x-amz-checksum-")) return;
+  }
+  throw S3Error(ErrorCode::kInvalidRequest,
+                "Missing required header for this request: Content-MD5");
 }
 
 // GetObject's response-* query parameters and the header each one overrides.
@@ -273,8 +290,9 @@ void S3Handler::dispatch(Context& context) {
       return delete_object(context);
     case Operation::kCreateMultipartUpload: {
       const auto checksum = upload_checksum_plan(request);
-      const std::string id = store_.create_upload(
-          bucket, key, content_type_of(request, context.caller), user_metadata(request), checksum);
+      const std::string id =
+          store_.create_upload(bucket, key, content_type_of(request, context.caller),
+                               user_metadata(request), checksum, tagging_header(request));
       if (checksum) {
         response.set_header("x-amz-checksum-algorithm", checksum_name(checksum->algorithm));
         response.set_header("x-amz-checksum-type",
@@ -312,8 +330,9 @@ void S3Handler::dispatch(Context& context) {
       // The resource must exist; its ACL is always the owner's FULL_CONTROL.
       if (key.empty()) {
         store_.head_bucket(bucket);
+      } else if (const auto version = parse_version_id(target.get("versionId"))) {
+        store_.get_version(bucket, key, *version);
       } else {
-        require_null_version(target.get("versionId"));
         store_.get_object(bucket, key);
       }
       if (route.operation == Operation::kPutAcl) {
@@ -323,6 +342,20 @@ void S3Handler::dispatch(Context& context) {
       response.set_header("Content-Type", std::string(kXml));
       response.body = access_control_policy_document(options_.owner);
       return;
+    case Operation::kGetObjectTagging:
+      return get_object_tagging(context);
+    case Operation::kPutObjectTagging:
+    case Operation::kDeleteObjectTagging:
+      return put_object_tagging(context, route.operation == Operation::kDeleteObjectTagging);
+    case Operation::kGetBucketVersioning:
+      response.set_header("Content-Type", std::string(kXml));
+      response.body = versioning_configuration_document(store_.versioning(bucket));
+      return;
+    case Operation::kPutBucketVersioning:
+      store_.set_versioning(bucket, parse_versioning_configuration(request.body));
+      return;
+    case Operation::kListObjectVersions:
+      return list_object_versions(context);
     case Operation::kPostObject:
     case Operation::kNotImplemented:
       break;  // routed above
@@ -331,21 +364,28 @@ void S3Handler::dispatch(Context& context) {
 }
 
 void S3Handler::notify(Context& context, std::string_view event_name, const std::string& key,
-                       const ObjectInfo* object) {
+                       const ObjectInfo* object, std::string_view version_id) {
   if (!events_.may_emit(context.target.bucket)) return;
-  EventDetails event;
-  event.event_name = std::string(event_name);
-  event.bucket = context.target.bucket;
-  event.key = key;
+  EventDetails event = event_for(context, event_name, key, version_id);
   if (object) {
     event.size = object->size;
     event.etag = object->etag;
   }
+  events_.emit(std::move(event));
+}
+
+EventDetails S3Handler::event_for(const Context& context, std::string_view event_name,
+                                  const std::string& key, std::string_view version_id) const {
+  EventDetails event;
+  event.event_name = std::string(event_name);
+  event.bucket = context.target.bucket;
+  event.key = key;
+  event.version_id = std::string(version_id);
   event.time = Clock::now();
   event.source_ip = context.request.remote_address;
   event.request_id = std::string(context.request_id);
   event.principal = options_.owner;
-  events_.emit(std::move(event));
+  return event;
 }
 
 void S3Handler::put_object(Context& context) {
@@ -353,21 +393,24 @@ void S3Handler::put_object(Context& context) {
   const ObjectInfo object = store_.put_object(
       context.target.bucket, context.target.key, context.request.body,
       content_type_of(context.request, context.caller), user_metadata(context.request),
-      context.caller.checked_payload_sha256, std::move(checksum));
+      context.caller.checked_payload_sha256, std::move(checksum), tagging_header(context.request));
   set_etag_header(context.response, object.etag);
   set_checksum_headers(context.response, object.checksum);
-  notify(context, "ObjectCreated:Put", context.target.key, &object);
+  const std::string version_id = written_version_id(object);
+  set_version_header(context.response, version_id);
+  notify(context, "ObjectCreated:Put", context.target.key, &object, version_id);
 }
 
 void S3Handler::copy_object(Context& context) {
   std::string_view source = context.request.header("x-amz-copy-source");
+  std::optional<VersionNumber> source_version;
   if (const auto question = source.find('?'); question != std::string_view::npos) {
     const std::string_view query = source.substr(question + 1);
     if (!query.starts_with("versionId=")) {
       throw S3Error(ErrorCode::kInvalidArgument, "Unsupported copy source parameter")
           .with("ArgumentName", "x-amz-copy-source");
     }
-    require_null_version(query.substr(10));
+    source_version = parse_version_id(query.substr(10));
     source = source.substr(0, question);
   }
   std::string decoded = sigv4::uri_decode(source);
@@ -382,18 +425,47 @@ void S3Handler::copy_object(Context& context) {
     replacement.emplace(content_type_of(context.request, context.caller),
                         user_metadata(context.request));
   }
-  const ObjectInfo object =
-      store_.copy_object(decoded.substr(0, slash), decoded.substr(slash + 1), context.target.bucket,
-                         context.target.key, std::move(replacement));
+  std::optional<std::shared_ptr<const TagSet>> tags;  // none: the source's are copied
+  const std::string_view tagging_directive = context.request.header("x-amz-tagging-directive");
+  if (tagging_directive == "REPLACE") {
+    tags = tagging_header(context.request);
+  } else if (!tagging_directive.empty() && tagging_directive != "COPY") {
+    throw S3Error(ErrorCode::kInvalidArgument, "Unknown tagging directive.")
+        .with("ArgumentName", "x-amz-tagging-directive")
+        .with("ArgumentValue", std::string(tagging_directive));
+  }
+  const ObjectInfo object = store_.copy_object(
+      decoded.substr(0, slash), decoded.substr(slash + 1), source_version, context.target.bucket,
+      context.target.key, std::move(replacement), std::move(tags));
+  if (source_version) {
+    context.response.set_header("x-amz-copy-source-version-id", version_id_text(*source_version));
+  }
+  const std::string version_id = written_version_id(object);
+  set_version_header(context.response, version_id);
   context.response.set_header("Content-Type", std::string(kXml));
   context.response.body = copy_object_document(object);
-  notify(context, "ObjectCreated:Copy", context.target.key, &object);
+  notify(context, "ObjectCreated:Copy", context.target.key, &object, version_id);
 }
 
 void S3Handler::get_object(Context& context, bool head) {
-  require_null_version(context.target.get("versionId"));
-  const ObjectInfo object = store_.get_object(context.target.bucket, context.target.key);
   auto& response = context.response;
+  ObjectInfo object;
+  if (const auto version = parse_version_id(context.target.get("versionId"))) {
+    ObjectVersion found = store_.get_version(context.target.bucket, context.target.key, *version);
+    response.set_header("x-amz-version-id", version_id_text(*version));
+    if (found.delete_marker) {
+      response.set_header("x-amz-delete-marker", "true");
+      throw S3Error(ErrorCode::kMethodNotAllowed,
+                    "The specified method is not allowed against this resource.")
+          .with("Method", context.request.method)
+          .with("ResourceType", "DeleteMarker");
+    }
+    object = std::move(found.object);
+  } else {
+    object = store_.get_object(context.target.bucket, context.target.key);
+    set_version_header(response, written_version_id(object));
+  }
+  if (object.tags) response.set_header("x-amz-tagging-count", std::to_string(object.tags->size()));
   set_etag_header(response, object.etag);
   response.set_header("Last-Modified", format_http_date(object.last_modified));
   response.set_header("Content-Type", content_type_or_default(object.content_type));
@@ -435,23 +507,113 @@ void S3Handler::get_object(Context& context, bool head) {
 }
 
 void S3Handler::delete_object(Context& context) {
-  require_null_version(context.target.get("versionId"));
-  store_.delete_object(context.target.bucket, context.target.key);
-  context.response.status = 204;
-  notify(context, "ObjectRemoved:Delete", context.target.key, nullptr);
+  const auto version = parse_version_id(context.target.get("versionId"));
+  const DeleteOutcomeInfo outcome =
+      store_.delete_object(context.target.bucket, context.target.key, version);
+  auto& response = context.response;
+  response.status = 204;
+  if (outcome.delete_marker) response.set_header("x-amz-delete-marker", "true");
+  // Named on a bucket with versioning, or when the request named one.
+  const std::string version_id =
+      outcome.versioned || version ? version_id_text(outcome.version) : std::string();
+  set_version_header(response, version_id);
+  const bool marker_created = outcome.delete_marker && !version;
+  notify(context, marker_created ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete",
+         context.target.key, nullptr, version_id);
 }
 
 void S3Handler::delete_objects(Context& context) {
+  require_integrity_header(context.request);
   const DeleteRequest request = parse_delete_objects(context.request.body);
   std::vector<DeleteOutcome> outcomes;
-  outcomes.reserve(request.keys.size());
-  for (const auto& key : request.keys) {
-    store_.delete_object(context.target.bucket, key);
-    outcomes.push_back({key, {}, {}});
-    notify(context, "ObjectRemoved:Delete", key, nullptr);
+  outcomes.reserve(request.objects.size());
+  for (const auto& object : request.objects) {
+    DeleteOutcome result;
+    result.key = object.key;
+    result.version_id = object.version_id;
+    try {
+      const auto version = parse_version_id(object.version_id);
+      const DeleteOutcomeInfo outcome =
+          store_.delete_object(context.target.bucket, object.key, version);
+      const std::string version_id =
+          outcome.versioned || version ? version_id_text(outcome.version) : std::string();
+      const bool marker_created = outcome.delete_marker && !version;
+      if (outcome.delete_marker) {
+        result.delete_marker = true;
+        result.delete_marker_version_id = version_id;
+      }
+      notify(context, marker_created ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete",
+             object.key, nullptr, version_id);
+    } catch (const S3Error& error) {
+      if (error.code() == ErrorCode::kNoSuchBucket) throw;  // the whole request fails
+      result.error_code = std::string(error_code_name(error.code()));
+      result.error_message = error.what();
+    }
+    outcomes.push_back(std::move(result));
   }
   context.response.set_header("Content-Type", std::string(kXml));
   context.response.body = delete_result_document(outcomes, request.quiet);
+}
+
+void S3Handler::put_object_tagging(Context& context, bool remove) {
+  const auto version = parse_version_id(context.target.get("versionId"));
+  std::shared_ptr<const TagSet> tags;
+  if (!remove) tags = share_tags(parse_tagging(context.request.body));
+  const ObjectInfo object =
+      store_.set_tags(context.target.bucket, context.target.key, version, std::move(tags));
+  const std::string version_id = version ? version_id_text(*version) : written_version_id(object);
+  set_version_header(context.response, version_id);
+  if (remove) context.response.status = 204;
+  if (!events_.may_emit(context.target.bucket)) return;
+  EventDetails event = event_for(context, remove ? "ObjectTagging:Delete" : "ObjectTagging:Put",
+                                 context.target.key, version_id);
+  event.etag = object.etag;  // S3's tagging events name the version's eTag, with no size
+  events_.emit(std::move(event));
+}
+
+void S3Handler::get_object_tagging(Context& context) {
+  const auto version = parse_version_id(context.target.get("versionId"));
+  ObjectInfo object;
+  if (version) {
+    ObjectVersion found = store_.get_version(context.target.bucket, context.target.key, *version);
+    if (found.delete_marker) {
+      throw S3Error(ErrorCode::kMethodNotAllowed,
+                    "The specified method is not allowed against this resource.")
+          .with("Method", "GET")
+          .with("ResourceType", "DeleteMarker");
+    }
+    object = std::move(found.object);
+  } else {
+    object = store_.get_object(context.target.bucket, context.target.key);
+  }
+  set_version_header(context.response,
+                     version ? version_id_text(*version) : written_version_id(object));
+  context.response.set_header("Content-Type", std::string(kXml));
+  context.response.body = tagging_document(object.tags.get());
+}
+
+void S3Handler::list_object_versions(Context& context) {
+  const auto& target = context.target;
+  const std::string_view encoding = target.get("encoding-type");
+  if (!encoding.empty() && encoding != "url") {
+    throw S3Error(ErrorCode::kInvalidArgument, "Invalid Encoding Method specified in Request")
+        .with("ArgumentName", "encoding-type");
+  }
+  ListVersionsEcho echo;
+  echo.bucket = target.bucket;
+  echo.prefix = target.get("prefix");
+  echo.key_marker = target.get("key-marker");
+  echo.version_id_marker = target.get("version-id-marker");
+  echo.max_keys = std::min(parse_int(target.get("max-keys"), 1000, "max-keys"), 1000);
+  echo.url_encode = encoding == "url";
+  ListVersionsRequest request;
+  request.prefix = echo.prefix;
+  request.key_marker = echo.key_marker;
+  request.version_id_marker = echo.version_id_marker;
+  request.max_keys = echo.max_keys;
+  const ListVersionsResult result = store_.list_versions(target.bucket, request);
+  context.response.set_header("Content-Type", std::string(kXml));
+  context.response.body = list_versions_document(echo, result, options_.owner);
 }
 
 void S3Handler::list_objects(Context& context, bool v2) {
@@ -513,13 +675,15 @@ void S3Handler::complete_upload(Context& context) {
   const ObjectInfo object =
       store_.complete_upload(context.target.bucket, context.target.key,
                              std::string(context.target.get("uploadId")), parts);
+  const std::string version_id = written_version_id(object);
+  set_version_header(context.response, version_id);
   context.response.set_header("Content-Type", std::string(kXml));
   context.response.body =
       complete_multipart_document("http://" + std::string(context.request.header("host")) +
                                       std::string(context.target.raw_path),
                                   context.target.bucket, context.target.key, object.etag);
   set_checksum_headers(context.response, object.checksum);
-  notify(context, "ObjectCreated:CompleteMultipartUpload", context.target.key, &object);
+  notify(context, "ObjectCreated:CompleteMultipartUpload", context.target.key, &object, version_id);
 }
 
 void S3Handler::post_object(Context& context) {
@@ -558,13 +722,19 @@ void S3Handler::post_object(Context& context) {
   for (const auto& [name, value] : form.fields) {
     if (ascii::istarts_with(name, "x-amz-meta-")) metadata.emplace_back(name, value);
   }
-  const ObjectInfo object =
-      store_.put_object(bucket, key, form.file, std::move(content_type), std::move(metadata));
+  // A form carries its tags as a Tagging document, not as a query string.
+  const std::string_view tagging = form.field("tagging");
+  std::shared_ptr<const TagSet> tags =
+      tagging.empty() ? nullptr : share_tags(parse_tagging(tagging));
+  const ObjectInfo object = store_.put_object(bucket, key, form.file, std::move(content_type),
+                                              std::move(metadata), {}, std::move(tags));
+  const std::string version_id = written_version_id(object);
 
   auto& response = context.response;
   std::string location = "http://" + std::string(request.header("host")) + "/" + bucket + "/";
   sigv4::append_uri_encoded(location, key, true);
   set_etag_header(response, object.etag);
+  set_version_header(response, version_id);
   response.set_header("Location", location);
   const std::string_view status = form.field("success_action_status");
   if (status == "201") {
@@ -577,7 +747,7 @@ void S3Handler::post_object(Context& context) {
     response.status = 204;
   }
   context.target.key = key;
-  notify(context, "ObjectCreated:Post", key, &object);
+  notify(context, "ObjectCreated:Post", key, &object, version_id);
 }
 
 }  // namespace s3storm::target

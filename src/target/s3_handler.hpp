@@ -56,12 +56,18 @@ class S3Handler {
   void get_object(Context& context, bool head);
   void delete_object(Context& context);
   void delete_objects(Context& context);
+  void put_object_tagging(Context& context, bool remove);
+  void get_object_tagging(Context& context);
+  void list_object_versions(Context& context);
   void post_object(Context& context);
   void list_objects(Context& context, bool v2);
   void complete_upload(Context& context);
 
+  // `version_id`: the event's s3.object.versionId, empty for none.
   void notify(Context& context, std::string_view event_name, const std::string& key,
-              const ObjectInfo* object);
+              const ObjectInfo* object, std::string_view version_id = {});
+  EventDetails event_for(const Context& context, std::string_view event_name,
+                         const std::string& key, std::string_view version_id) const;
 
   ObjectStore& store_;
   const Authenticator& auth_;

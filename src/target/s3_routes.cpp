@@ -19,6 +19,8 @@ constexpr std::array<P, 9> kListObjectsParameters{
     "list-type",   "prefix",        "delimiter",   "max-keys", "continuation-token",
     "start-after", "encoding-type", "fetch-owner", "marker"};
 constexpr std::array<P, 1> kListUploadsParameters{"prefix"};
+constexpr std::array<P, 5> kListVersionsParameters{"prefix", "key-marker", "version-id-marker",
+                                                   "max-keys", "encoding-type"};
 // GetObject's response-* parameters override the answer's headers (get_object reads them).
 constexpr std::array<P, 7> kGetObjectParameters{"versionId",
                                                 "response-cache-control",
@@ -27,7 +29,7 @@ constexpr std::array<P, 7> kGetObjectParameters{"versionId",
                                                 "response-content-encoding",
                                                 "response-content-language",
                                                 "response-content-type"};
-// DeleteObject's and the object ACL's: only a version.
+// DeleteObject's, the object ACL's and tagging's: only a version.
 constexpr std::array<P, 1> kDeleteObjectParameters{"versionId"};
 constexpr std::array<P, 1> kUploadParameters{"uploadId"};
 constexpr std::array<P, 2> kUploadPartParameters{"uploadId", "partNumber"};
@@ -68,6 +70,10 @@ constexpr std::array kRoutes = std::to_array<Route>({
     {kBucket, "POST", "", "", "PostObject", kPostObject, kNone},
     {kBucket, "GET", "acl", "", "GetBucketAcl", kGetAcl, kNone},
     {kBucket, "PUT", "acl", "", "PutBucketAcl", kPutAcl, kNone},
+    {kBucket, "GET", "versioning", "", "GetBucketVersioning", kGetBucketVersioning, kNone},
+    {kBucket, "PUT", "versioning", "", "PutBucketVersioning", kPutBucketVersioning, kNone},
+    {kBucket, "GET", "versions", "", "ListObjectVersions", kListObjectVersions,
+     kListVersionsParameters},
 
     // Buckets: the rest of the API.
     {kBucket, "GET", "accelerate", "", "GetBucketAccelerateConfiguration", kNotImplemented, kNone},
@@ -134,9 +140,6 @@ constexpr std::array kRoutes = std::to_array<Route>({
     {kBucket, "GET", "tagging", "", "GetBucketTagging", kNotImplemented, kNone},
     {kBucket, "PUT", "tagging", "", "PutBucketTagging", kNotImplemented, kNone},
     {kBucket, "DELETE", "tagging", "", "DeleteBucketTagging", kNotImplemented, kNone},
-    {kBucket, "GET", "versioning", "", "GetBucketVersioning", kNotImplemented, kNone},
-    {kBucket, "PUT", "versioning", "", "PutBucketVersioning", kNotImplemented, kNone},
-    {kBucket, "GET", "versions", "", "ListObjectVersions", kNotImplemented, kNone},
     {kBucket, "GET", "website", "", "GetBucketWebsite", kNotImplemented, kNone},
     {kBucket, "PUT", "website", "", "PutBucketWebsite", kNotImplemented, kNone},
     {kBucket, "DELETE", "website", "", "DeleteBucketWebsite", kNotImplemented, kNone},
@@ -158,6 +161,10 @@ constexpr std::array kRoutes = std::to_array<Route>({
     {kObject, "GET", "uploadId", "", "ListParts", kListParts, kUploadParameters},
     {kObject, "GET", "acl", "", "GetObjectAcl", kGetAcl, kDeleteObjectParameters},
     {kObject, "PUT", "acl", "", "PutObjectAcl", kPutAcl, kDeleteObjectParameters},
+    {kObject, "GET", "tagging", "", "GetObjectTagging", kGetObjectTagging, kDeleteObjectParameters},
+    {kObject, "PUT", "tagging", "", "PutObjectTagging", kPutObjectTagging, kDeleteObjectParameters},
+    {kObject, "DELETE", "tagging", "", "DeleteObjectTagging", kDeleteObjectTagging,
+     kDeleteObjectParameters},
 
     // Objects: the rest of the API.
     {kObject, "GET", "attributes", "", "GetObjectAttributes", kNotImplemented, kNone},
@@ -168,9 +175,6 @@ constexpr std::array kRoutes = std::to_array<Route>({
     {kObject, "GET", "retention", "", "GetObjectRetention", kNotImplemented, kNone},
     {kObject, "PUT", "retention", "", "PutObjectRetention", kNotImplemented, kNone},
     {kObject, "POST", "select", "", "SelectObjectContent", kNotImplemented, kNone},
-    {kObject, "GET", "tagging", "", "GetObjectTagging", kNotImplemented, kNone},
-    {kObject, "PUT", "tagging", "", "PutObjectTagging", kNotImplemented, kNone},
-    {kObject, "DELETE", "tagging", "", "DeleteObjectTagging", kNotImplemented, kNone},
     {kObject, "GET", "torrent", "", "GetObjectTorrent", kNotImplemented, kNone},
 });
 

@@ -48,6 +48,12 @@ enum class Operation : std::uint8_t {
   kListParts,
   kGetAcl,  // GetBucketAcl, GetObjectAcl
   kPutAcl,  // PutBucketAcl, PutObjectAcl
+  kGetObjectTagging,
+  kPutObjectTagging,
+  kDeleteObjectTagging,
+  kGetBucketVersioning,
+  kPutBucketVersioning,
+  kListObjectVersions,
 };
 
 struct Route {

@@ -5,6 +5,7 @@
 
 #include "s3/xml_navigation.hpp"
 #include "target/s3_error.hpp"
+#include "target/tagging.hpp"
 #include "util/ascii.hpp"
 
 namespace s3storm::target {
@@ -89,10 +90,40 @@ DeleteRequest parse_delete_objects(std::string_view body) {
     if (node.type() != pugi::node_element || local_name(node) != "Object") continue;
     const auto key = child(node, "Key");
     if (!key) malformed();
-    request.keys.emplace_back(key.child_value());
+    request.objects.push_back({key.child_value(), child(node, "VersionId").child_value()});
   }
-  if (request.keys.empty() || request.keys.size() > 1000) malformed();
+  if (request.objects.empty() || request.objects.size() > 1000) malformed();
   return request;
+}
+
+TagSet parse_tagging(std::string_view body) {
+  pugi::xml_document doc;
+  const auto root = root_element(doc, body, "Tagging");
+  const auto set = child(root, "TagSet");
+  if (!set) malformed();
+  TagSet tags;
+  for (auto node : set.children()) {
+    if (node.type() != pugi::node_element) continue;
+    if (local_name(node) != "Tag") malformed();
+    const auto key = child(node, "Key");
+    const auto value = child(node, "Value");
+    if (!key || !value) malformed();
+    tags.push_back({key.child_value(), value.child_value()});
+  }
+  check_tag_set(tags);
+  return tags;
+}
+
+Versioning parse_versioning_configuration(std::string_view body) {
+  pugi::xml_document doc;
+  const auto root = root_element(doc, body, "VersioningConfiguration");
+  if (std::string_view(child(root, "MfaDelete").child_value()) == "Enabled") {
+    throw S3Error(ErrorCode::kNotImplemented, "The embedded target does not implement MFA delete.");
+  }
+  const std::string_view status = child(root, "Status").child_value();
+  if (status == "Enabled") return Versioning::kEnabled;
+  if (status == "Suspended") return Versioning::kSuspended;
+  malformed();
 }
 
 NotificationRules parse_notification_configuration(std::string_view body) {

@@ -13,11 +13,22 @@ namespace s3storm::target {
 
 std::vector<CompletePart> parse_complete_multipart_upload(std::string_view body);
 
+struct DeleteRequestObject {
+  std::string key;
+  std::string version_id;  // as sent; empty for none
+};
 struct DeleteRequest {
-  std::vector<std::string> keys;
+  std::vector<DeleteRequestObject> objects;  // 1..1000
   bool quiet = false;
 };
 DeleteRequest parse_delete_objects(std::string_view body);
+
+// <Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>, checked (InvalidTag).
+TagSet parse_tagging(std::string_view body);
+
+// <VersioningConfiguration><Status>Enabled|Suspended</Status>: the state asked for. MFA delete
+// is refused (NotImplemented) rather than ignored.
+Versioning parse_versioning_configuration(std::string_view body);
 
 // Queue, Topic and CloudFunction/LambdaFunction configurations; a Filter element is refused
 // (NotImplemented) rather than silently ignored.

@@ -192,16 +192,94 @@ std::string delete_result_document(const std::vector<DeleteOutcome>& outcomes, b
       if (quiet) continue;  // quiet mode reports only failures
       out += "<Deleted>";
       s3::append_xml_element(out, "Key", outcome.key);
+      if (!outcome.version_id.empty()) {
+        s3::append_xml_element(out, "VersionId", outcome.version_id);
+      }
+      if (outcome.delete_marker) {
+        s3::append_xml_element(out, "DeleteMarker", "true");
+        s3::append_xml_element(out, "DeleteMarkerVersionId", outcome.delete_marker_version_id);
+      }
       out += "</Deleted>";
     } else {
       out += "<Error>";
       s3::append_xml_element(out, "Key", outcome.key);
+      if (!outcome.version_id.empty()) {
+        s3::append_xml_element(out, "VersionId", outcome.version_id);
+      }
       s3::append_xml_element(out, "Code", outcome.error_code);
       s3::append_xml_element(out, "Message", outcome.error_message);
       out += "</Error>";
     }
   }
   close(out, "DeleteResult");
+  return out;
+}
+
+std::string tagging_document(const TagSet* tags) {
+  std::string out;
+  open_root(out, "Tagging");
+  out += "<TagSet>";
+  if (tags) {
+    for (const auto& tag : *tags) {
+      out += "<Tag>";
+      s3::append_xml_element(out, "Key", tag.key);
+      s3::append_xml_element(out, "Value", tag.value);
+      out += "</Tag>";
+    }
+  }
+  out += "</TagSet>";
+  close(out, "Tagging");
+  return out;
+}
+
+std::string versioning_configuration_document(Versioning state) {
+  std::string out;
+  open_root(out, "VersioningConfiguration");
+  if (state != Versioning::kUnversioned) {
+    s3::append_xml_element(out, "Status", state == Versioning::kEnabled ? "Enabled" : "Suspended");
+  }
+  close(out, "VersioningConfiguration");
+  return out;
+}
+
+std::string list_versions_document(const ListVersionsEcho& echo, const ListVersionsResult& result,
+                                   std::string_view owner) {
+  std::string out;
+  open_root(out, "ListVersionsResult");
+  s3::append_xml_element(out, "Name", echo.bucket);
+  s3::append_xml_element(out, "Prefix", maybe_encoded(echo.prefix, echo.url_encode));
+  s3::append_xml_element(out, "KeyMarker", maybe_encoded(echo.key_marker, echo.url_encode));
+  s3::append_xml_element(out, "VersionIdMarker", echo.version_id_marker);
+  if (result.truncated) {
+    s3::append_xml_element(out, "NextKeyMarker",
+                           maybe_encoded(result.next_key_marker, echo.url_encode));
+    s3::append_xml_element(out, "NextVersionIdMarker", result.next_version_id_marker);
+  }
+  s3::append_xml_element(out, "MaxKeys", std::to_string(echo.max_keys));
+  if (echo.url_encode) s3::append_xml_element(out, "EncodingType", "url");
+  s3::append_xml_element(out, "IsTruncated", result.truncated ? "true" : "false");
+  for (const auto& entry : result.versions) {
+    const ObjectInfo& object = entry.version.object;
+    const char* element = entry.version.delete_marker ? "DeleteMarker" : "Version";
+    out += '<';
+    out += element;
+    out += '>';
+    s3::append_xml_element(out, "Key", maybe_encoded(entry.key, echo.url_encode));
+    s3::append_xml_element(out, "VersionId", version_id_text(object.version));
+    s3::append_xml_element(out, "IsLatest", entry.is_latest ? "true" : "false");
+    s3::append_xml_element(out, "LastModified", format_iso8601(object.last_modified));
+    if (!entry.version.delete_marker) {
+      s3::append_xml_element(out, "ETag", quoted(object.etag));
+      s3::append_xml_element(out, "Size", std::to_string(object.size));
+      s3::append_xml_element(out, "StorageClass", "STANDARD");
+    }
+    out += "<Owner>";
+    s3::append_xml_element(out, "ID", owner);
+    s3::append_xml_element(out, "DisplayName", owner);
+    out += "</Owner>";
+    close(out, element);
+  }
+  close(out, "ListVersionsResult");
   return out;
 }
 

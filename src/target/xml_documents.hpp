@@ -37,8 +37,26 @@ struct DeleteOutcome {
   std::string key;
   std::string error_code;  // empty on success
   std::string error_message;
+  std::string version_id;  // as requested; empty for none
+  bool delete_marker = false;
+  std::string delete_marker_version_id;  // of the marker created or removed
 };
 std::string delete_result_document(const std::vector<DeleteOutcome>& outcomes, bool quiet);
+
+std::string tagging_document(const TagSet* tags);
+// GetBucketVersioning: no Status at all for a bucket that never had versioning, as S3.
+std::string versioning_configuration_document(Versioning state);
+
+struct ListVersionsEcho {
+  std::string bucket;
+  std::string prefix;
+  std::string key_marker;
+  std::string version_id_marker;
+  int max_keys = 1000;
+  bool url_encode = false;
+};
+std::string list_versions_document(const ListVersionsEcho& echo, const ListVersionsResult& result,
+                                   std::string_view owner);
 
 std::string notification_configuration_document(const NotificationRules* rules);
 

@@ -170,10 +170,20 @@ TEST(NotificationParser, RawKeysWithSpacesAndUnicodeArePreserved) {
 
 TEST(NotificationParser, UnknownEventNameKeepsItsName) {
   const auto parsed = parse_notification(
-      R"({"Records":[{"eventName":"s3:ObjectTagging:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k"}}}]})");
+      R"({"Records":[{"eventName":"s3:ObjectAcl:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k"}}}]})");
   ASSERT_EQ(parsed.records.size(), 1u);
   EXPECT_EQ(parsed.records[0].kind, EventKind::kOther);
-  EXPECT_EQ(parsed.records[0].name, "ObjectTagging:Put");
+  EXPECT_EQ(parsed.records[0].name, "ObjectAcl:Put");
+}
+
+TEST(NotificationParser, TaggingEventsAreKnownKinds) {
+  const auto parsed = parse_notification(
+      R"({"Records":[{"eventName":"s3:ObjectTagging:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k"}}},)"
+      R"({"eventName":"ObjectTagging:Delete","s3":{"bucket":{"name":"b"},"object":{"key":"k"}}}]})");
+  ASSERT_EQ(parsed.records.size(), 2u);
+  EXPECT_EQ(parsed.records[0].kind, EventKind::kObjectTaggingPut);
+  EXPECT_EQ(parsed.records[1].kind, EventKind::kObjectTaggingDelete);
+  EXPECT_EQ(event_kind_name(EventKind::kObjectTaggingDelete), "ObjectTagging:Delete");
 }
 
 TEST(NotificationParser, FieldsWeDoNotReadMayHoldAnything) {

@@ -58,6 +58,30 @@ TEST(EventRecord, RemovalsCarryNoSizeOrEtag) {
   EXPECT_TRUE(record["s3"]["object"].contains("sequencer"));
 }
 
+TEST(EventRecord, TaggingEventsCarryTheVersionsEtagAndVersionId) {
+  auto event = sample();
+  event.event_name = "ObjectTagging:Put";
+  event.size.reset();
+  event.version_id = "0123456789ABCDEF";
+  const auto record = nlohmann::json::parse(event_record_json(event));
+  EXPECT_EQ(record["eventVersion"], "2.3");  // S3's version for tagging events
+  EXPECT_FALSE(record["s3"]["object"].contains("size"));
+  EXPECT_EQ(record["s3"]["object"]["eTag"], event.etag);
+  EXPECT_EQ(record["s3"]["object"]["versionId"], "0123456789ABCDEF");
+}
+
+TEST(EventRecord, VersionIdOnlyWhenTheBucketHasVersioning) {
+  auto event = sample();
+  EXPECT_FALSE(
+      nlohmann::json::parse(event_record_json(event))["s3"]["object"].contains("versionId"));
+  event.event_name = "ObjectRemoved:DeleteMarkerCreated";
+  event.size.reset();
+  event.version_id = "null";
+  const auto record = nlohmann::json::parse(event_record_json(event));
+  EXPECT_EQ(record["s3"]["object"]["versionId"], "null");
+  EXPECT_FALSE(record["s3"]["object"].contains("eTag"));
+}
+
 TEST(EventRecord, SequencersIncrease) {
   const std::string first = format_sequencer(next_sequencer());
   const std::string second = format_sequencer(next_sequencer());

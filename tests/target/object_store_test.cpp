@@ -67,8 +67,8 @@ TEST(ObjectStore, BucketErrorsUseS3Codes) {
   EXPECT_EQ(code_of([&] { store.get_object("bucket", "nope"); }), ErrorCode::kNoSuchKey);
   store.put_object("bucket", "k", "x", "", {});
   EXPECT_EQ(code_of([&] { store.delete_bucket("bucket"); }), ErrorCode::kBucketNotEmpty);
-  EXPECT_TRUE(store.delete_object("bucket", "k"));
-  EXPECT_FALSE(store.delete_object("bucket", "k"));
+  EXPECT_TRUE(store.delete_object("bucket", "k").existed);
+  EXPECT_FALSE(store.delete_object("bucket", "k").existed);
   store.delete_bucket("bucket");
   EXPECT_TRUE(store.list_buckets().empty());
 }
@@ -78,11 +78,11 @@ TEST(ObjectStore, CopySharesBodyAndCanReplaceMetadata) {
   store.create_bucket("src");
   store.create_bucket("dst");
   store.put_object("src", "a", "payload", "text/plain", {{"x-amz-meta-a", "1"}});
-  const auto kept = store.copy_object("src", "a", "dst", "b", std::nullopt);
+  const auto kept = store.copy_object("src", "a", std::nullopt, "dst", "b", std::nullopt);
   EXPECT_EQ(kept.content_type, "text/plain");
   EXPECT_EQ(kept.body, store.get_object("src", "a").body);  // same buffer, not a copy
-  const auto replaced =
-      store.copy_object("src", "a", "dst", "c", std::make_pair(std::string("x/y"), Metadata{}));
+  const auto replaced = store.copy_object("src", "a", std::nullopt, "dst", "c",
+                                          std::make_pair(std::string("x/y"), Metadata{}));
   EXPECT_EQ(replaced.content_type, "x/y");
   EXPECT_TRUE(replaced.metadata.empty());
   EXPECT_EQ(replaced.etag, kept.etag);
@@ -241,10 +241,182 @@ TEST_F(Listing, WritesBetweenListingsAreSeenInKeyOrder) {
   store.put_object("bucket", "0", "x", "", {});
   store.put_object("bucket", "b", "overwritten", "", {});  // an existing key: no new entry
   store.delete_object("bucket", "c/x");
-  store.copy_object("bucket", "d", "bucket", "e", std::nullopt);
+  store.copy_object("bucket", "d", std::nullopt, "bucket", "e", std::nullopt);
   const auto listed = store.list_objects("bucket", {});
   EXPECT_THAT(keys(listed), ElementsAre("0", "a/1", "a/2", "a/b/3", "b", "bb", "c/y", "d", "e"));
   EXPECT_EQ(listed.contents[4].size, 11u);
+}
+
+}  // namespace
+}  // namespace s3storm::target
+
+namespace s3storm::target {
+namespace {
+
+std::vector<std::string> listed_versions(const ObjectStore& store, ListVersionsRequest request) {
+  std::vector<std::string> out;
+  for (const auto& entry : store.list_versions("bucket", request).versions) {
+    out.push_back(entry.key + "@" + (entry.version.delete_marker ? "marker" : "v") +
+                  (entry.is_latest ? "*" : ""));
+  }
+  return out;
+}
+
+TEST(ObjectStoreVersions, UnversionedBucketsKeepOneNullVersion) {
+  ObjectStore store;
+  store.create_bucket("bucket");
+  EXPECT_EQ(store.versioning("bucket"), Versioning::kUnversioned);
+  EXPECT_EQ(store.put_object("bucket", "k", "one", "", {}).version, 0u);
+  store.put_object("bucket", "k", "two", "", {});
+  EXPECT_EQ(*store.get_version("bucket", "k", 0).object.body, "two");
+  const auto removed = store.delete_object("bucket", "k");
+  EXPECT_TRUE(removed.existed);
+  EXPECT_FALSE(removed.delete_marker);
+  EXPECT_FALSE(removed.versioned);
+  EXPECT_EQ(code_of([&] { store.get_object("bucket", "k"); }), ErrorCode::kNoSuchKey);
+}
+
+TEST(ObjectStoreVersions, EnabledBucketKeepsEveryVersionAndMarkers) {
+  ObjectStore store;
+  store.create_bucket("bucket");
+  store.put_object("bucket", "k", "before", "", {});  // the null version, from before
+  store.set_versioning("bucket", Versioning::kEnabled);
+  const auto first = store.put_object("bucket", "k", "first", "", {});
+  const auto second = store.put_object("bucket", "k", "second", "", {});
+  EXPECT_NE(first.version, 0u);
+  EXPECT_NE(first.version, second.version);
+  EXPECT_EQ(*store.get_object("bucket", "k").body, "second");
+  EXPECT_EQ(*store.get_version("bucket", "k", first.version).object.body, "first");
+  EXPECT_EQ(*store.get_version("bucket", "k", 0).object.body, "before");
+
+  const auto marker = store.delete_object("bucket", "k");
+  EXPECT_TRUE(marker.delete_marker);
+  EXPECT_TRUE(marker.versioned);
+  EXPECT_NE(marker.version, second.version);
+  EXPECT_EQ(code_of([&] { store.get_object("bucket", "k"); }), ErrorCode::kNoSuchKey);
+  EXPECT_TRUE(store.get_version("bucket", "k", marker.version).delete_marker);
+  EXPECT_TRUE(store.list_objects("bucket", {}).contents.empty());
+  EXPECT_THAT(listed_versions(store, {}), ElementsAre("k@marker*", "k@v", "k@v", "k@v"));
+  // The bucket is not empty while versions remain.
+  EXPECT_EQ(code_of([&] { store.delete_bucket("bucket"); }), ErrorCode::kBucketNotEmpty);
+
+  // Removing the marker brings the newest version back.
+  const auto unmarked = store.delete_object("bucket", "k", marker.version);
+  EXPECT_TRUE(unmarked.delete_marker);
+  EXPECT_EQ(*store.get_object("bucket", "k").body, "second");
+  // Removing the current version for good makes the one before it current.
+  store.delete_object("bucket", "k", second.version);
+  EXPECT_EQ(*store.get_object("bucket", "k").body, "first");
+  EXPECT_EQ(code_of([&] { store.get_version("bucket", "k", second.version); }),
+            ErrorCode::kNoSuchVersion);
+  store.delete_object("bucket", "k", first.version);
+  store.delete_object("bucket", "k", 0);
+  EXPECT_TRUE(listed_versions(store, {}).empty());
+  store.delete_bucket("bucket");
+}
+
+TEST(ObjectStoreVersions, SuspendedBucketReplacesTheNullVersion) {
+  ObjectStore store;
+  store.create_bucket("bucket");
+  store.set_versioning("bucket", Versioning::kEnabled);
+  const auto kept = store.put_object("bucket", "k", "kept", "", {});
+  store.set_versioning("bucket", Versioning::kSuspended);
+  EXPECT_EQ(store.put_object("bucket", "k", "null one", "", {}).version, 0u);
+  EXPECT_EQ(store.put_object("bucket", "k", "null two", "", {}).version, 0u);
+  EXPECT_THAT(listed_versions(store, {}), ElementsAre("k@v*", "k@v"));
+  EXPECT_EQ(*store.get_version("bucket", "k", kept.version).object.body, "kept");
+  const auto marker = store.delete_object("bucket", "k");
+  EXPECT_TRUE(marker.delete_marker);
+  EXPECT_EQ(marker.version, 0u);  // the null marker replaced the null version
+  EXPECT_THAT(listed_versions(store, {}), ElementsAre("k@marker*", "k@v"));
+}
+
+TEST(ObjectStoreVersions, ListingPagesByKeyAndVersionMarkers) {
+  ObjectStore store;
+  store.create_bucket("bucket");
+  store.put_object("bucket", "a", "plain", "", {});
+  store.set_versioning("bucket", Versioning::kEnabled);
+  std::vector<VersionNumber> b_versions;
+  for (int i = 0; i < 3; ++i)
+    b_versions.push_back(store.put_object("bucket", "b", "x", "", {}).version);
+  store.put_object("bucket", "c/1", "y", "", {});
+
+  ListVersionsRequest page;
+  page.max_keys = 2;
+  const auto first = store.list_versions("bucket", page);
+  ASSERT_TRUE(first.truncated);
+  EXPECT_EQ(first.versions[0].key, "a");
+  EXPECT_EQ(first.versions[0].version.object.version, 0u);
+  EXPECT_EQ(first.versions[1].key, "b");
+  EXPECT_EQ(first.versions[1].version.object.version, b_versions[2]);  // newest first
+  EXPECT_EQ(first.next_key_marker, "b");
+  EXPECT_EQ(first.next_version_id_marker, version_id_text(b_versions[2]));
+
+  page.key_marker = first.next_key_marker;
+  page.version_id_marker = first.next_version_id_marker;
+  const auto second = store.list_versions("bucket", page);
+  ASSERT_EQ(second.versions.size(), 2u);
+  EXPECT_EQ(second.versions[0].version.object.version, b_versions[1]);
+  EXPECT_FALSE(second.versions[0].is_latest);
+  EXPECT_EQ(second.versions[1].version.object.version, b_versions[0]);
+
+  ListVersionsRequest after_b;
+  after_b.key_marker = "b";
+  EXPECT_THAT(listed_versions(store, after_b), ElementsAre("c/1@v*"));
+  ListVersionsRequest prefixed;
+  prefixed.prefix = "c/";
+  EXPECT_THAT(listed_versions(store, prefixed), ElementsAre("c/1@v*"));
+}
+
+TEST(ObjectStoreVersions, VersionIdsAreCheckedWhenParsed) {
+  EXPECT_EQ(parse_version_id(""), std::nullopt);
+  EXPECT_EQ(parse_version_id("null"), VersionNumber{0});
+  EXPECT_EQ(parse_version_id(version_id_text(0x1234ABCDu)), VersionNumber{0x1234ABCDu});
+  EXPECT_EQ(version_id_text(0), "null");
+  EXPECT_EQ(code_of([] { parse_version_id("nonexistent"); }), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of([] { parse_version_id("0000000000000000"); }), ErrorCode::kInvalidArgument);
+}
+
+TEST(ObjectStoreTags, TagsFollowTheVersionAndCopies) {
+  ObjectStore store;
+  store.create_bucket("bucket");
+  auto tags = std::make_shared<const TagSet>(TagSet{{"a", "1"}});
+  store.put_object("bucket", "k", "x", "", {}, {}, tags);
+  EXPECT_EQ(*store.get_object("bucket", "k").tags, *tags);
+  // Copies keep the source's tags unless replaced.
+  EXPECT_EQ(*store.copy_object("bucket", "k", std::nullopt, "bucket", "kept", std::nullopt).tags,
+            *tags);
+  EXPECT_EQ(store
+                .copy_object("bucket", "k", std::nullopt, "bucket", "bare", std::nullopt,
+                             std::shared_ptr<const TagSet>())
+                .tags,
+            nullptr);
+  store.set_tags("bucket", "k", std::nullopt, nullptr);
+  EXPECT_EQ(store.get_object("bucket", "k").tags, nullptr);
+  EXPECT_EQ(code_of([&] { store.set_tags("bucket", "nope", std::nullopt, tags); }),
+            ErrorCode::kNoSuchKey);
+
+  store.set_versioning("bucket", Versioning::kEnabled);
+  const auto v1 = store.put_object("bucket", "k", "v1", "", {});
+  store.put_object("bucket", "k", "v2", "", {});
+  store.set_tags("bucket", "k", v1.version, tags);  // an older version
+  EXPECT_EQ(store.get_object("bucket", "k").tags, nullptr);
+  EXPECT_EQ(*store.get_version("bucket", "k", v1.version).object.tags, *tags);
+  const auto marker = store.delete_object("bucket", "k");
+  EXPECT_EQ(code_of([&] { store.set_tags("bucket", "k", std::nullopt, tags); }),
+            ErrorCode::kNoSuchKey);
+  EXPECT_EQ(code_of([&] { store.set_tags("bucket", "k", marker.version, tags); }),
+            ErrorCode::kMethodNotAllowed);
+}
+
+TEST(ObjectStoreTags, MultipartUploadsKeepTheirTags) {
+  ObjectStore store;
+  store.create_bucket("bucket");
+  auto tags = std::make_shared<const TagSet>(TagSet{{"a", "1"}});
+  const auto id = store.create_upload("bucket", "k", "", {}, tags);
+  const auto part = store.upload_part("bucket", "k", id, 1, "body");
+  const auto object = store.complete_upload("bucket", "k", id, {{1, part.etag}});
+  EXPECT_EQ(*object.tags, *tags);
 }
 
 }  // namespace

@@ -71,10 +71,16 @@ TEST(S3Routes, PlainOperationsAndTheirOptions) {
 }
 
 TEST(S3Routes, WhatTheTargetLacksIsRefusedNotMisread) {
-  EXPECT_EQ(refusal(request("DELETE", "/b/k?tagging")), "NotImplemented");
-  EXPECT_EQ(refusal(request("GET", "/b/k?tagging")), "NotImplemented");
+  EXPECT_EQ(routed(request("DELETE", "/b/k?tagging")), "DeleteObjectTagging");
+  EXPECT_EQ(routed(request("GET", "/b/k?tagging&versionId=null")), "GetObjectTagging");
+  EXPECT_EQ(refusal(request("GET", "/b?tagging")), "NotImplemented");  // the bucket's tags
   EXPECT_EQ(routed(request("GET", "/b/k?acl")), "GetObjectAcl");
-  EXPECT_EQ(refusal(request("PUT", "/b?versioning")), "NotImplemented");
+  EXPECT_EQ(routed(request("PUT", "/b?versioning")), "PutBucketVersioning");
+  EXPECT_EQ(routed(request("GET",
+                           "/b?versions&prefix=a&key-marker=k&version-id-marker=v&"
+                           "max-keys=2&encoding-type=url")),
+            "ListObjectVersions");
+  EXPECT_EQ(refusal(request("GET", "/b?versions&delimiter=%2F")), "NotImplemented");
   auto part_copy = request("PUT", "/b/k?partNumber=1&uploadId=u");
   part_copy.headers.emplace_back("x-amz-copy-source", "/b/src");
   EXPECT_EQ(refusal(part_copy), "NotImplemented");

@@ -43,6 +43,8 @@ IMPLEMENTED = {
     ("object", "POST", "uploads"),
     ("bucket", "GET", "acl"), ("bucket", "PUT", "acl"), ("object", "GET", "acl"),
     ("object", "PUT", "acl"),
+    ("bucket", "GET", "versioning"), ("bucket", "PUT", "versioning"), ("bucket", "GET", "versions"),
+    ("object", "GET", "tagging"), ("object", "PUT", "tagging"), ("object", "DELETE", "tagging"),
 }
 MULTIPART = {("object", m, "uploadId") for m in ("GET", "PUT", "POST", "DELETE")}
 
@@ -124,14 +126,14 @@ class EverySubresourceOnEveryMethod(unittest.TestCase):
         self.assert_nothing_changed()
 
     def test_what_real_clients_called_is_refused_and_named(self):
-        # aws s3api delete-object-tagging deleted the object before.
+        # The bucket's tags are not implemented (the object's are: test_versioning_tagging.py).
         with self.assertRaises(ClientError) as caught:
-            self.s3.delete_object_tagging(Bucket=BUCKET, Key="victim.txt")
+            self.s3.delete_bucket_tagging(Bucket=BUCKET)
         error = caught.exception.response
         self.assertEqual((error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]),
                          ("NotImplemented", 501))
-        self.assertIn("DeleteObjectTagging", error["Error"]["Message"])
-        for call in (self.s3.get_object_tagging, self.s3.get_object_retention,
+        self.assertIn("DeleteBucketTagging", error["Error"]["Message"])
+        for call in (self.s3.get_object_retention,
                      self.s3.get_object_legal_hold, self.s3.get_object_attributes):
             with self.subTest(call=call.__name__):
                 with self.assertRaises(ClientError) as caught:

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "target/s3_error.hpp"
+#include "target/tagging.hpp"
 #include "target/xml_documents.hpp"
 
 namespace s3storm::target {
@@ -40,11 +41,94 @@ TEST(XmlBodies, CompleteMultipartUpload) {
 TEST(XmlBodies, DeleteObjects) {
   const auto request = parse_delete_objects(
       "<Delete><Quiet>true</Quiet><Object><Key>a &amp; b</Key></Object>"
-      "<Object><Key>c</Key></Object></Delete>");
+      "<Object><Key>c</Key><VersionId>null</VersionId></Object></Delete>");
   EXPECT_TRUE(request.quiet);
-  ASSERT_EQ(request.keys.size(), 2u);
-  EXPECT_EQ(request.keys[0], "a & b");
+  ASSERT_EQ(request.objects.size(), 2u);
+  EXPECT_EQ(request.objects[0].key, "a & b");
+  EXPECT_EQ(request.objects[0].version_id, "");
+  EXPECT_EQ(request.objects[1].version_id, "null");
   EXPECT_EQ(code_of([] { parse_delete_objects("<Delete></Delete>"); }), ErrorCode::kMalformedXML);
+  std::string too_many = "<Delete>";
+  for (int i = 0; i < 1001; ++i)
+    too_many += "<Object><Key>k" + std::to_string(i) + "</Key></Object>";
+  too_many += "</Delete>";
+  EXPECT_EQ(code_of([&] { parse_delete_objects(too_many); }), ErrorCode::kMalformedXML);
+  EXPECT_EQ(code_of([] {
+              parse_delete_objects(
+                  "<Delete><Object><VersionId>x</VersionId></Object>"
+                  "</Delete>");
+            }),
+            ErrorCode::kMalformedXML);
+}
+
+std::string tagging_body(const std::vector<std::pair<std::string, std::string>>& tags) {
+  std::string body = "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet>";
+  for (const auto& [key, value] : tags) {
+    body += "<Tag><Key>" + key + "</Key><Value>" + value + "</Value></Tag>";
+  }
+  return body + "</TagSet></Tagging>";
+}
+
+TEST(XmlBodies, TaggingWithinS3sLimits) {
+  const TagSet tags = parse_tagging(tagging_body({{"project", "storm"}, {"empty", ""}}));
+  EXPECT_EQ(tags, (TagSet{{"project", "storm"}, {"empty", ""}}));
+  EXPECT_TRUE(parse_tagging("<Tagging><TagSet/></Tagging>").empty());
+  // 128 characters of key and 256 of value are allowed, counted as characters, not bytes.
+  std::string key;
+  for (int i = 0; i < 128; ++i) key += "\xc3\xa9";  // 128 x U+00E9, 256 bytes
+  EXPECT_EQ(parse_tagging(tagging_body({{key, std::string(256, 'v')}})).size(), 1u);
+}
+
+TEST(XmlBodies, TaggingBeyondS3sLimitsIsInvalidTag) {
+  std::vector<std::pair<std::string, std::string>> eleven;
+  for (int i = 0; i < 11; ++i) eleven.emplace_back("k" + std::to_string(i), "v");
+  EXPECT_EQ(code_of([&] { parse_tagging(tagging_body(eleven)); }), ErrorCode::kInvalidTag);
+  EXPECT_EQ(code_of([] {
+              parse_tagging(tagging_body({{std::string(129, 'k'), "v"}}));
+            }),
+            ErrorCode::kInvalidTag);
+  EXPECT_EQ(code_of([] {
+              parse_tagging(tagging_body({{"k", std::string(257, 'v')}}));
+            }),
+            ErrorCode::kInvalidTag);
+  EXPECT_EQ(code_of([] {
+              parse_tagging(tagging_body({{"k", "1"}, {"k", "2"}}));
+            }),
+            ErrorCode::kInvalidTag);
+  EXPECT_EQ(code_of([] { parse_tagging(tagging_body({{"", "v"}})); }), ErrorCode::kInvalidTag);
+  EXPECT_EQ(code_of([] { parse_tagging(tagging_body({{"aws:x", "v"}})); }), ErrorCode::kInvalidTag);
+  EXPECT_EQ(code_of([] { parse_tagging("<Tagging><Tag/></Tagging>"); }), ErrorCode::kMalformedXML);
+  EXPECT_EQ(code_of([] {
+              parse_tagging(
+                  "<Tagging><TagSet><Tag><Key>k</Key></Tag></TagSet>"
+                  "</Tagging>");
+            }),
+            ErrorCode::kMalformedXML);
+}
+
+TEST(XmlBodies, TaggingHeaderIsAQueryString) {
+  const auto tags = parse_tagging_header("a=1&b%20c=d%26e&empty=");
+  ASSERT_TRUE(tags);
+  EXPECT_EQ(*tags, (TagSet{{"a", "1"}, {"b c", "d&e"}, {"empty", ""}}));
+  EXPECT_EQ(parse_tagging_header(""), nullptr);
+  EXPECT_EQ(code_of([] { parse_tagging_header("k=1&k=2"); }), ErrorCode::kInvalidTag);
+}
+
+TEST(XmlBodies, VersioningConfiguration) {
+  EXPECT_EQ(parse_versioning_configuration(
+                "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"),
+            Versioning::kEnabled);
+  EXPECT_EQ(parse_versioning_configuration(
+                "<VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>"),
+            Versioning::kSuspended);
+  EXPECT_EQ(code_of([] { parse_versioning_configuration("<VersioningConfiguration/>"); }),
+            ErrorCode::kMalformedXML);
+  EXPECT_EQ(code_of([] {
+              parse_versioning_configuration(
+                  "<VersioningConfiguration><Status>Enabled</Status><MfaDelete>Enabled</MfaDelete>"
+                  "</VersioningConfiguration>");
+            }),
+            ErrorCode::kNotImplemented);
 }
 
 TEST(XmlBodies, NotificationConfigurationRoundTrips) {
