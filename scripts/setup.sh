@@ -10,10 +10,15 @@ debian_packages=(
   # libraries
   libboost-dev libssl-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libpugixml-dev
+  # rabbitmq-c: the AMQP 0-9-1 client of events.source: amqp, listen --amqp, serve --notify amqp://
+  librabbitmq-dev
   # test peers and oracles
   python3 python3-botocore python3-boto3 nginx-light wrk
   # a real S3 with SigV4 and bucket notifications: Ceph RGW on a one-node cluster (tests/ceph)
   ceph-mon ceph-osd radosgw ceph-common
+  # an AMQP broker for the amqp event source's tests (tests/support/rabbitmq.py), and pika as a
+  # second client there and in the ingest benchmark
+  rabbitmq-server python3-pika
   # the HTML report's browser test (headless Chromium driven by Selenium)
   chromium chromium-driver python3-selenium
   # fuzzing (libFuzzer ships with clang)
