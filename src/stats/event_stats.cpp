@@ -49,6 +49,8 @@ void EventStats::merge(const EventStats& other) {
   for (const auto& key : other.delivered_for_failed_keys) note_delivered_for_failed_key(key);
   test_events += other.test_events;
   foreign += other.foreign;
+  reconnects += other.reconnects;
+  redelivered += other.redelivered;
   for (const auto& [status, n] : other.receiver_rejects) receiver_rejects[status] += n;
 }
 
