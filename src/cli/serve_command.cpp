@@ -156,13 +156,14 @@ int serve(const ServeFlags& flags) {
              counters.delivery.queue_peak_bytes);
   if (publisher) {
     publisher->stop();
-    const auto amqp = publisher->counters();
+    const auto published = publisher->counters();
     fmt::print(stderr,
                "s3storm serve: AMQP: {} enqueued, {} confirmed, {} published again, {} lost "
                "(queue full), {} abandoned, {} reconnects, {} connection errors, queue peak {} "
                "bytes\n",
-               amqp.enqueued, amqp.confirmed, amqp.republished, amqp.dropped_full, amqp.abandoned,
-               amqp.reconnects, amqp.connection_errors, amqp.queue_peak_bytes);
+               published.enqueued, published.confirmed, published.republished,
+               published.dropped_full, published.abandoned, published.reconnects,
+               published.connection_errors, published.queue_peak_bytes);
   }
   return 0;
 }

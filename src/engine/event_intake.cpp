@@ -87,6 +87,14 @@ EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenari
         "events.source: amqp needs a real endpoint: the embedded target hands its events to the "
         "run directly (run 's3storm serve --notify amqp://...' and point the scenario at it)");
   }
+  if (source == scenario::EventSource::amqp && shard.sharded() &&
+      !scenario_.events.amqp.queue.empty()) {
+    fmt::print(stderr,
+               "s3storm: shard {}/{}: consumers of one named queue share its messages, so each "
+               "shard needs its own queue, or none (a queue of the run's own; see "
+               "docs/scenario.md)\n",
+               shard.index, shard.count);
+  }
   if (source == scenario::EventSource::sqs && shard.sharded()) {
     // Not refused: a per-shard queue (--set events.sqs.queue_url=...) is the right setup, and
     // nothing here can tell whether the queues differ.

@@ -113,9 +113,22 @@ bool AmqpPublisher::take_batch() {
 void AmqpPublisher::publish_batch() {
   auto* state = connection_->state();
   constexpr auto ch = AmqpConnection::kChannel;
-  const auto broken = [this] {
+  // 0: waiting, 1: confirmed, 2: refused (published again in the next batch).
+  std::vector<char> verdict(in_flight_.size(), 0);
+  // Keeps what the broker did not confirm for the next attempt, and counts the rest.
+  const auto settle = [this, &verdict] {
+    std::deque<std::string> again;
+    for (std::size_t i = 0; i < in_flight_.size(); ++i) {
+      if (verdict[i] != 1) again.push_back(std::move(in_flight_[i]));
+    }
+    std::lock_guard lock(mutex_);
+    counters_.confirmed += in_flight_.size() - again.size();
+    in_flight_ = std::move(again);
+  };
+  const auto broken = [this, &settle] {
     connection_->mark_broken();
     connection_.reset();
+    settle();  // what was confirmed before the break is not published again
     std::lock_guard lock(mutex_);
     ++counters_.connection_errors;
   };
@@ -132,8 +145,6 @@ void AmqpPublisher::publish_batch() {
     }
     ++next_tag_;
   }
-  // 0: waiting, 1: confirmed, 2: refused (published again in the next batch).
-  std::vector<char> verdict(n, 0);
   std::size_t decided = 0;
   const auto mark = [&](std::uint64_t tag, bool multiple, char value) {
     const std::uint64_t from = multiple ? first : tag;
@@ -173,14 +184,9 @@ void AmqpPublisher::publish_batch() {
     }
   }
   amqp_maybe_release_buffers(state);
-  std::deque<std::string> refused;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (verdict[i] == 2) refused.push_back(std::move(in_flight_[i]));
-  }
+  settle();
   std::lock_guard lock(mutex_);
-  counters_.confirmed += n - refused.size();
-  counters_.republished += refused.size();
-  in_flight_ = std::move(refused);
+  counters_.republished += in_flight_.size();  // the refused ones
 }
 
 bool AmqpPublisher::reconnect() {
