@@ -9,7 +9,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config \
       libboost-dev libssl-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libpugixml-dev \
-      libsimdjson-dev libisal-dev \
+      libsimdjson-dev libisal-dev librabbitmq-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -22,7 +22,7 @@ RUN cmake --preset release -DS3STORM_BUILD_TESTS=OFF -DS3STORM_BUILD_BENCH=OFF \
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl3 libyaml-cpp0.7 libfmt9 libpugixml1v5 libsimdjson14 libisal2 ca-certificates \
+      libssl3 libyaml-cpp0.7 libfmt9 libpugixml1v5 libsimdjson14 libisal2 librabbitmq4 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/release/s3storm /usr/local/bin/s3storm
 # Not root: a load generator needs no privileges, and the Job's volumes are writable by group 1000.

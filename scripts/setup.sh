@@ -15,6 +15,8 @@ debian_packages=(
   libsimdjson-dev
   # hardware CRC32/CRC32C for S3 object checksums (src/util/crc.cpp)
   libisal-dev
+  # rabbitmq-c: the AMQP 0-9-1 client of events.source: amqp, listen --amqp, serve --notify amqp://
+  librabbitmq-dev
   # test peers and oracles
   python3 python3-botocore python3-boto3 nginx-light wrk
   # the seed walkthrough's POST steps as written (requests, curl) and a SigV2 client (s3cmd)
@@ -23,6 +25,9 @@ debian_packages=(
   ceph-mon ceph-osd radosgw ceph-common
   # the real-client suite (tests/clients): the S3 tools people point at the embedded target
   awscli s3cmd rclone
+  # an AMQP broker for the amqp event source's tests (tests/support/rabbitmq.py), and pika as a
+  # second client there and in the ingest benchmark
+  rabbitmq-server python3-pika
   # the HTML report's browser test (headless Chromium driven by Selenium)
   chromium chromium-driver python3-selenium
   # fuzzing (libFuzzer ships with clang)

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "events/amqp_consumer.hpp"
 #include "events/event_printer.hpp"
 #include "events/sqs_poller.hpp"
 #include "events/webhook_receiver.hpp"
@@ -25,6 +26,11 @@ struct ListenOptions {
   std::string listen = "127.0.0.1:9900";
   bool listen_given = false;
   std::string sqs_queue_url;
+  std::string amqp_url;
+  std::string exchange;
+  std::string routing_key = "#";
+  std::string queue;
+  bool declare = false;
   std::string region;
   int pollers = 1;
   int wait_seconds = 20;
@@ -139,7 +145,77 @@ int run_listen_sqs(const ListenOptions& options) {
   return 0;
 }
 
+void print_amqp_totals(const events::AmqpCounters& c) {
+  std::string out = "\nAMQP\n";
+  const auto line = [&out](std::string_view name, std::uint64_t n) {
+    out += fmt::format("  {:<40} {}\n", name, n);
+  };
+  line("messages received", c.messages);
+  line("redelivered (already printed)", c.redelivered);
+  line("parse failures", c.parse_failures);
+  line("reconnects", c.reconnects);
+  for (const auto& [reason, n] : c.connection_errors) line("  " + reason, n);
+  std::fputs(out.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+int run_listen_amqp(const ListenOptions& options) {
+  if (options.listen_given || !options.sqs_queue_url.empty()) {
+    throw UsageError("--amqp, --sqs and --listen: choose one event source");
+  }
+  if (options.exchange.empty())
+    throw UsageError("--amqp needs --exchange (the one S3 publishes to)");
+  events::AmqpOptions amqp;
+  amqp.url = options.amqp_url;
+  amqp.exchange = options.exchange;
+  amqp.routing_key = options.routing_key;
+  amqp.queue = options.queue;
+  amqp.declare = options.declare;
+
+  const sigset_t stop_signals = block_stop_signals();
+  EventLog log;
+  std::optional<events::AmqpConsumer> consumer;
+  try {
+    consumer.emplace(amqp,
+                     [&log](const events::Notification& n, events::TimePoint) { log.print(n); });
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("--amqp: {}", e.what()));  // not the URL: it has a password
+  }
+  try {
+    consumer->start();
+  } catch (const events::AmqpError& e) {
+    const char* flag = e.failure() == events::AmqpFailure::exchange ? "--exchange"
+                       : e.failure() == events::AmqpFailure::queue  ? "--queue"
+                                                                    : "--amqp";
+    const bool missing = e.failure() == events::AmqpFailure::exchange && !options.declare;
+    throw UsageError(
+        fmt::format("{}: {}{}", flag, e.what(), missing ? " (create it, or pass --declare)" : ""));
+  }
+  fmt::print(stderr,
+             "s3storm listen: waiting for events from {} exchange {} (binding {}, queue {}; "
+             "Ctrl-C prints totals)\n",
+             consumer->address().redacted(), options.exchange, options.routing_key,
+             consumer->queue());
+
+  // Wake once a second to report connection trouble, which would otherwise look like quiet.
+  std::map<std::string, std::uint64_t> reported;
+  const timespec second{1, 0};
+  while (sigtimedwait(&stop_signals, nullptr, &second) < 0) {
+    for (const auto& [reason, n] : consumer->counters().connection_errors) {
+      if (reported[reason] == n) continue;
+      reported[reason] = n;
+      fmt::print(stderr, "s3storm listen: AMQP connection: {} ({} so far); reconnecting\n", reason,
+                 n);
+    }
+  }
+  consumer->stop();
+  log.print_totals(0);
+  print_amqp_totals(consumer->counters());
+  return 0;
+}
+
 int run_listen(const ListenOptions& options) {
+  if (!options.amqp_url.empty()) return run_listen_amqp(options);
   if (!options.sqs_queue_url.empty()) return run_listen_sqs(options);
   const sigset_t stop_signals = block_stop_signals();
 
@@ -178,6 +254,18 @@ void add_listen_command(CLI::App& app, Action& action) {
   auto* listen = sub->get_option("--listen");
   sub->add_option("--sqs", options->sqs_queue_url,
                   "Poll this SQS queue URL instead (ReceiveMessage, then DeleteMessageBatch)");
+  sub->add_option("--amqp", options->amqp_url,
+                  "Consume from an AMQP broker instead: amqp://USER:PASSWORD@HOST:PORT/VHOST "
+                  "(the vhost / is %2f; amqps:// for TLS)");
+  sub->add_option("--exchange", options->exchange,
+                  "With --amqp: the topic exchange S3 publishes to");
+  sub->add_option("--routing-key", options->routing_key, "With --amqp: the binding key")
+      ->capture_default_str();
+  sub->add_option("--queue", options->queue,
+                  "With --amqp: a durable queue to read (default: one of this listener's, deleted "
+                  "after it)");
+  sub->add_flag("--declare", options->declare,
+                "With --amqp: declare the exchange (durable topic) when it is missing");
   sub->add_option("--region", options->region,
                   "SQS region when the queue URL names none (default: AWS_REGION, profile, "
                   "us-east-1)");

@@ -2,11 +2,13 @@
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "events/amqp_publisher.hpp"
 #include "scenario/units.hpp"
 #include "target/embedded_target.hpp"
 #include "target/fault_spec.hpp"
@@ -22,6 +24,8 @@ struct ServeFlags {
   std::size_t notify_connections = 4;
   std::size_t notify_batch = 1;
   std::string notify_queue = "64MiB";
+  std::string notify_exchange = "s3events";
+  std::string notify_routing_key = "s3storm";
   std::string access_key{target::kDefaultAccessKey};
   std::string secret_key{target::kDefaultSecretKey};
   bool discard = false;
@@ -31,6 +35,34 @@ struct ServeFlags {
   unsigned threads = 2;
   std::string region = "us-east-1";
 };
+
+bool is_amqp_url(const std::string& url) {
+  return url.starts_with("amqp://") || url.starts_with("amqps://");
+}
+
+// --notify amqp://...: events go from the dispatcher's thread to a publisher with its own
+// thread and connection. Connected before the target listens, so a refusal is exit 2.
+std::unique_ptr<events::AmqpPublisher> start_publisher(const ServeFlags& flags,
+                                                       std::size_t queue_bytes) {
+  events::AmqpPublisherOptions options;
+  options.url = flags.notify;
+  options.exchange = flags.notify_exchange;
+  options.routing_key = flags.notify_routing_key;
+  options.queue_limit_bytes = queue_bytes;
+  if (options.exchange.empty()) throw UsageError("--notify-exchange must not be empty");
+  std::unique_ptr<events::AmqpPublisher> publisher;
+  try {
+    publisher = std::make_unique<events::AmqpPublisher>(options);
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("--notify: {}", e.what()));  // not the URL: it has a password
+  }
+  try {
+    publisher->start();
+  } catch (const events::AmqpError& e) {
+    throw UsageError(fmt::format("--notify {}: {}", publisher->address().redacted(), e.what()));
+  }
+  return publisher;
+}
 
 // "127.0.0.1:9000" or "[::1]:9000" into address and port.
 void split_listen(const std::string& listen, target::TargetOptions& options) {
@@ -58,7 +90,9 @@ int serve(const ServeFlags& flags) {
     throw UsageError("--access-key and --secret-key must not be empty");
   }
   options.credentials = {{flags.access_key, flags.secret_key}};
-  options.notify_url = flags.notify;
+  const bool amqp = is_amqp_url(flags.notify);
+  options.notify_url = amqp ? "" : flags.notify;
+  options.emit_unconfigured = amqp;  // as with a webhook --notify: every bucket notifies
   options.notify_connections = flags.notify_connections;
   options.notify_batch = flags.notify_batch;
   try {
@@ -81,7 +115,13 @@ int serve(const ServeFlags& flags) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  std::unique_ptr<events::AmqpPublisher> publisher;
+  if (amqp) publisher = start_publisher(flags, options.event_queue_bytes);
   target::EmbeddedTarget server;
+  if (publisher) {
+    server.set_event_sink(
+        [p = publisher.get()](std::string message) { p->enqueue(std::move(message)); });
+  }
   try {
     server.start(options);
   } catch (const std::runtime_error& e) {
@@ -93,10 +133,14 @@ int serve(const ServeFlags& flags) {
   // again on stderr, where a log keeps it.
   constexpr std::string_view kAnonymousWarning =
       "WARNING: --anonymous: unsigned requests are accepted";
+  const std::string destination =
+      flags.notify.empty() ? ""
+      : publisher ? fmt::format(", events to {} exchange {}", publisher->address().redacted(),
+                                flags.notify_exchange)
+                  : ", events to " + flags.notify;
   fmt::print("s3storm serve: listening on {} (access key {}{}{}){}{}\n", server.endpoint(),
-             flags.access_key, flags.notify.empty() ? "" : ", events to " + flags.notify,
-             flags.discard ? ", discarding bodies" : "", flags.anonymous ? " " : "",
-             flags.anonymous ? kAnonymousWarning : "");
+             flags.access_key, destination, flags.discard ? ", discarding bodies" : "",
+             flags.anonymous ? " " : "", flags.anonymous ? kAnonymousWarning : "");
   std::fflush(stdout);
   if (flags.anonymous) fmt::print(stderr, "s3storm serve: {}\n", kAnonymousWarning);
 
@@ -120,6 +164,17 @@ int serve(const ServeFlags& flags) {
       counters.events_reordered_by_fault, counters.delivery.dropped_full,
       counters.delivery.abandoned, counters.delivery.posts, counters.delivery.retries,
       counters.delivery.queue_peak_bytes);
+  if (publisher) {
+    publisher->stop();
+    const auto published = publisher->counters();
+    fmt::print(stderr,
+               "s3storm serve: AMQP: {} enqueued, {} confirmed, {} published again, {} lost "
+               "(queue full), {} abandoned, {} reconnects, {} connection errors, queue peak {} "
+               "bytes\n",
+               published.enqueued, published.confirmed, published.republished,
+               published.dropped_full, published.abandoned, published.reconnects,
+               published.connection_errors, published.queue_peak_bytes);
+  }
   return 0;
 }
 
@@ -133,8 +188,16 @@ void add_serve_command(CLI::App& app, Action& action) {
   sub->add_option("--listen", flags->listen, "Address to listen on, HOST:PORT (port 0: any free)")
       ->capture_default_str();
   sub->add_option("--notify", flags->notify,
-                  "POST every event to this webhook URL (http://HOST:PORT/path); buckets without a "
-                  "notification configuration then emit all their events too");
+                  "POST every event to this webhook URL (http://HOST:PORT/path), or publish it to "
+                  "an AMQP broker (amqp://USER:PASSWORD@HOST:PORT/VHOST, see --notify-exchange); "
+                  "buckets without a notification configuration then emit all their events too");
+  sub->add_option("--notify-exchange", flags->notify_exchange,
+                  "With an amqp:// --notify: the topic exchange to publish to (declared durable "
+                  "when missing)")
+      ->capture_default_str();
+  sub->add_option("--notify-routing-key", flags->notify_routing_key,
+                  "With an amqp:// --notify: the routing key of every event message")
+      ->capture_default_str();
   sub->add_option("--notify-connections", flags->notify_connections,
                   "Event POSTs in flight to --notify, one keep-alive connection each")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64}))

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "engine/setup.hpp"
+#include "events/amqp_consumer.hpp"
 #include "events/event_stats_mapping.hpp"
 #include "events/key_encoding.hpp"
 #include "events/notification_parser.hpp"
@@ -42,6 +44,32 @@ events::NotificationSink own_keys_only(events::NotificationSink next,
   };
 }
 
+// The scenario field a broker's refusal is about.
+std::string_view amqp_field(events::AmqpFailure failure) {
+  switch (failure) {
+    case events::AmqpFailure::exchange:
+      return "events.amqp.exchange";
+    case events::AmqpFailure::queue:
+      return "events.amqp.queue";
+    default:
+      return "events.amqp.url";
+  }
+}
+
+std::string_view source_name(scenario::EventSource source) {
+  switch (source) {
+    case scenario::EventSource::webhook:
+      return "webhook";
+    case scenario::EventSource::sqs:
+      return "sqs";
+    case scenario::EventSource::amqp:
+      return "amqp";
+    case scenario::EventSource::none:
+      break;
+  }
+  return "none";
+}
+
 }  // namespace
 
 EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenario::ShardSpec& shard,
@@ -53,6 +81,19 @@ EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenari
     throw UsageError(
         "events.source: sqs needs a real endpoint: the embedded target hands its events to the run "
         "directly (use source: webhook with endpoint: embedded)");
+  }
+  if (source == scenario::EventSource::amqp && scenario_.target.is_embedded()) {
+    throw UsageError(
+        "events.source: amqp needs a real endpoint: the embedded target hands its events to the "
+        "run directly (run 's3storm serve --notify amqp://...' and point the scenario at it)");
+  }
+  if (source == scenario::EventSource::amqp && shard.sharded() &&
+      !scenario_.events.amqp.queue.empty()) {
+    fmt::print(stderr,
+               "s3storm: shard {}/{}: consumers of one named queue share its messages, so each "
+               "shard needs its own queue, or none (a queue of the run's own; see "
+               "docs/scenario.md)\n",
+               shard.index, shard.count);
   }
   if (source == scenario::EventSource::sqs && shard.sharded()) {
     // Not refused: a per-shard queue (--set events.sqs.queue_url=...) is the right setup, and
@@ -79,6 +120,7 @@ EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenari
 EventIntake::~EventIntake() {
   if (webhook_) webhook_->stop();
   if (sqs_) sqs_->stop();
+  if (amqp_) amqp_->stop();
 }
 
 LocalEventSink EventIntake::local_sink() {
@@ -106,6 +148,31 @@ void EventIntake::start_source(bool local_target, const sigv4::Credentials& cred
     options.wait = std::chrono::duration_cast<std::chrono::seconds>(events.sqs.wait);
     sqs_ = std::make_unique<events::SqsPoller>(options, sink_);
     sqs_->start();
+    return;
+  }
+  if (events.source == scenario::EventSource::amqp) {
+    events::AmqpOptions options;
+    options.url = events.amqp.url;
+    options.exchange = events.amqp.exchange;
+    options.routing_key = events.amqp.routing_key;
+    options.queue = events.amqp.queue;
+    options.prefetch = events.amqp.prefetch;
+    options.consumers = events.amqp.consumers;
+    options.declare = events.amqp.declare;
+    options.max_rate = events.amqp.max_rate;
+    try {
+      amqp_ = std::make_unique<events::AmqpConsumer>(options, sink_);
+    } catch (const UsageError& e) {
+      throw UsageError(fmt::format("events.amqp.url: {}", e.what()));
+    }
+    try {
+      amqp_->start();  // before any request to the target: a refusal costs no load
+    } catch (const events::AmqpError& e) {
+      const bool missing = e.failure() == events::AmqpFailure::exchange && !options.declare;
+      throw SetupError(
+          fmt::format("{}: {}{}", amqp_field(e.failure()), e.what(),
+                      missing ? " (create it, or set events.amqp.declare: true)" : ""));
+    }
     return;
   }
   events::WebhookOptions options;
@@ -138,13 +205,18 @@ void EventIntake::wait_for_stragglers(const std::atomic<bool>& stop,
 stats::EventStats EventIntake::finish() {
   if (webhook_) webhook_->stop();
   if (sqs_) sqs_->stop();
+  if (amqp_) amqp_->stop();
   if (!matcher_) return {};
   std::map<int, std::uint64_t> rejects;
   if (webhook_) rejects = webhook_->counters().rejects;
-  auto stats = events::to_event_stats(
-      matcher_->summarize(),
-      scenario_.events.source == scenario::EventSource::webhook ? "webhook" : "sqs", rejects);
+  auto stats = events::to_event_stats(matcher_->summarize(),
+                                      std::string(source_name(scenario_.events.source)), rejects);
   stats.foreign = foreign_.load();
+  if (amqp_) {
+    const auto counters = amqp_->counters();
+    stats.reconnects = counters.reconnects;
+    stats.redelivered = counters.redelivered;
+  }
   return stats;
 }
 

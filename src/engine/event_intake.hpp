@@ -22,7 +22,8 @@
 
 namespace s3storm::events {
 class SqsPoller;
-}
+class AmqpConsumer;
+}  // namespace s3storm::events
 
 namespace s3storm::engine {
 
@@ -41,8 +42,9 @@ class EventIntake {
 
   // What the local target hands its events to; empty when events are not checked.
   LocalEventSink local_sink();
-  // Starts the webhook or SQS poller the scenario names (nothing for a local target, which
-  // delivers through local_sink). Throws std::runtime_error when the webhook cannot bind.
+  // Starts the webhook, SQS poller or AMQP consumer the scenario names (nothing for a local
+  // target, which delivers through local_sink). Throws std::runtime_error when the webhook cannot
+  // bind, SetupError naming the events.amqp field when the broker refuses.
   void start_source(bool local_target, const sigv4::Credentials& credentials);
   // The run's webhook as the server should call it; empty without one.
   std::string webhook_url() const;
@@ -61,6 +63,7 @@ class EventIntake {
   std::atomic<std::uint64_t> foreign_{0};
   std::unique_ptr<events::WebhookReceiver> webhook_;
   std::unique_ptr<events::SqsPoller> sqs_;
+  std::unique_ptr<events::AmqpConsumer> amqp_;
 };
 
 }  // namespace s3storm::engine

@@ -77,6 +77,10 @@ CreatedTopic create_topic(BlockingClient& client, const scenario::Topic& topic,
   }
   s3::TopicAttributes attributes{{"push-endpoint", push_endpoint}};
   if (topic.persistent) attributes.emplace_back("persistent", "true");
+  if (!topic.amqp_exchange.empty()) attributes.emplace_back("amqp-exchange", topic.amqp_exchange);
+  if (!topic.amqp_ack_level.empty()) {
+    attributes.emplace_back("amqp-ack-level", topic.amqp_ack_level);
+  }
   auto call = s3::sign_sns_call(client.session(), s3::create_topic_form(topic.name, attributes));
   const auto& reply = client.send(
       {.method = bhttp::verb::post, .headers = call.headers, .body = call.body, .sign = false});

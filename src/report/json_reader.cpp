@@ -277,6 +277,8 @@ class Reader {
     }
     events.test_events = u64(j, where, "test_events");
     if (j.contains("foreign")) events.foreign = u64(j, where, "foreign");
+    if (j.contains("reconnects")) events.reconnects = u64(j, where, "reconnects");
+    if (j.contains("redelivered")) events.redelivered = u64(j, where, "redelivered");
     events.receiver_rejects = counts_by_status(j, where, "receiver_rejects");
     return events;
   }

@@ -165,6 +165,10 @@ ordered_json events_to_json(const stats::EventStats& events) {
   j["out_of_order_keys"] = events.out_of_order_keys;
   j["test_events"] = events.test_events;
   if (events.foreign > 0) j["foreign"] = events.foreign;
+  if (events.source == "amqp") {
+    j["reconnects"] = events.reconnects;
+    j["redelivered"] = events.redelivered;
+  }
   j["receiver_rejects"] = counts_by_status(events.receiver_rejects);
   return j;
 }

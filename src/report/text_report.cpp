@@ -116,6 +116,10 @@ void append_events(std::string& out, const stats::EventStats& events) {
   }
   list("delivered for failed operations", events.delivered_for_failed_keys);
   if (events.test_events > 0) fmt::format_to(it, "  test events: {}\n", events.test_events);
+  if (events.source == "amqp") {
+    fmt::format_to(it, "  broker: {} reconnect(s), {} redelivered (already counted)\n",
+                   events.reconnects, events.redelivered);
+  }
   if (events.foreign > 0) {
     fmt::format_to(it, "  other shards' events (left to them): {}\n", events.foreign);
   }

@@ -68,6 +68,9 @@ struct Topic {
   std::string name;
   std::string push_endpoint;  // empty: the run's own webhook
   bool persistent = false;
+  // An amqp:// push endpoint: RGW's "amqp-exchange" and "amqp-ack-level" (none|broker|routable).
+  std::string amqp_exchange;
+  std::string amqp_ack_level;
 };
 
 struct Setup {
@@ -77,12 +80,24 @@ struct Setup {
   bool cleanup = false;
 };
 
-enum class EventSource { webhook, sqs, none };
+enum class EventSource { webhook, sqs, amqp, none };
 
 struct SqsSettings {
   std::string queue_url;
   int pollers = 1;
   Duration wait = std::chrono::seconds(20);  // long-poll wait per ReceiveMessage
+};
+
+// events.source: amqp — a queue bound to the topic exchange RGW or MinIO publishes to.
+struct AmqpSettings {
+  std::string url;  // amqp[s]://user:password@host:port/vhost (the vhost / is %2f)
+  std::string exchange;
+  std::string routing_key = "#";
+  std::string queue;  // empty: one named for the run, deleted after it
+  int prefetch = 1000;
+  int consumers = 1;
+  bool declare = false;  // declare the exchange (durable topic) when missing
+  int max_rate = 0;      // messages/s per consumer at most, a slow consumer on purpose; 0: no cap
 };
 
 struct Events {
@@ -94,6 +109,7 @@ struct Events {
   Duration clock_skew = std::chrono::seconds(2);
   std::string auth_token;
   SqsSettings sqs;
+  AmqpSettings amqp;
   bool sns_confirm = true;
   std::uint64_t max_body = 1024 * 1024;
 };

@@ -210,6 +210,14 @@ std::string format_plan(const Scenario& s) {
       out += fmt::format("events   SQS {} ({} poller(s)), grace {}\n", s.events.sqs.queue_url,
                          s.events.sqs.pollers, format_duration(s.events.grace));
       break;
+    case EventSource::amqp:
+      // Not the URL: it carries the password.
+      out += fmt::format(
+          "events   AMQP exchange {} (binding {}, queue {}, {} consumer(s)), grace {}\n",
+          s.events.amqp.exchange, s.events.amqp.routing_key,
+          s.events.amqp.queue.empty() ? "of the run" : s.events.amqp.queue, s.events.amqp.consumers,
+          format_duration(s.events.grace));
+      break;
     case EventSource::none:
       out += "events   not checked (source: none)\n";
       break;

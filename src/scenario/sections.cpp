@@ -140,11 +140,28 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
     if (!topics.IsSequence()) r.error(topics, "'topics' must be a list");
     const YAML::Node none(YAML::NodeType::Sequence);
     for (const auto& t : topics.IsSequence() ? topics : none) {
-      if (!r.check_map(t, "topic", {"name", "push_endpoint", "persistent"})) continue;
+      if (!r.check_map(
+              t, "topic",
+              {"name", "push_endpoint", "persistent", "amqp_exchange", "amqp_ack_level"})) {
+        continue;
+      }
       Topic topic;
       if (r.require(t, "name", "topic")) r.read_string(t, "name", topic.name);
       r.read_string(t, "push_endpoint", topic.push_endpoint);
       r.read_bool(t, "persistent", topic.persistent);
+      r.read_string(t, "amqp_exchange", topic.amqp_exchange);
+      if (const YAML::Node level = t["amqp_ack_level"]) {
+        if (auto v = r.to_enum(level, "amqp_ack_level", {"none", "broker", "routable"})) {
+          topic.amqp_ack_level = *v;
+        }
+      }
+      const bool amqp =
+          topic.push_endpoint.starts_with("amqp://") || topic.push_endpoint.starts_with("amqps://");
+      if (amqp && topic.amqp_exchange.empty()) {
+        r.error(t, "a topic pushing to amqp:// needs 'amqp_exchange' (RGW publishes to it)");
+      } else if (!amqp && (t["amqp_exchange"] || t["amqp_ack_level"])) {
+        r.error(t, "'amqp_exchange' and 'amqp_ack_level' need an amqp:// push_endpoint");
+      }
       out.topics.push_back(std::move(topic));
     }
   }
@@ -229,15 +246,16 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
 
 void read_events(Reader& r, const YAML::Node& node, Events& out) {
   if (!r.check_map(node, "events",
-                   {"source", "listen", "grace", "clock_skew", "auth_token", "sqs", "sns_confirm",
-                    "max_body"})) {
+                   {"source", "listen", "grace", "clock_skew", "auth_token", "sqs", "amqp",
+                    "sns_confirm", "max_body"})) {
     return;
   }
   out.source = EventSource::webhook;  // an events section without a source means the webhook
   if (const YAML::Node n = node["source"]) {
-    if (auto v = r.to_enum(n, "source", {"webhook", "sqs", "none"})) {
+    if (auto v = r.to_enum(n, "source", {"webhook", "sqs", "amqp", "none"})) {
       out.source = *v == "webhook" ? EventSource::webhook
                    : *v == "sqs"   ? EventSource::sqs
+                   : *v == "amqp"  ? EventSource::amqp
                                    : EventSource::none;
     }
   }
@@ -277,6 +295,28 @@ void read_events(Reader& r, const YAML::Node& node, Events& out) {
         r.error(sqs["wait"], "'wait' is at most 20s (the SQS long-poll limit)");
       }
     }
+  }
+  if (const YAML::Node amqp = node["amqp"]) {
+    if (r.check_map(amqp, "amqp",
+                    {"url", "exchange", "routing_key", "queue", "prefetch", "consumers", "declare",
+                     "max_rate"})) {
+      r.read_string(amqp, "url", out.amqp.url);
+      if (!out.amqp.url.empty() && !out.amqp.url.starts_with("amqp://") &&
+          !out.amqp.url.starts_with("amqps://")) {
+        // The URL may carry a password: the message does not repeat it.
+        r.error(amqp["url"], "'url' must be amqp://USER:PASSWORD@HOST:PORT/VHOST (or amqps://)");
+      }
+      r.read_string(amqp, "exchange", out.amqp.exchange);
+      r.read_string(amqp, "routing_key", out.amqp.routing_key);
+      r.read_string(amqp, "queue", out.amqp.queue, true);
+      r.read_int(amqp, "prefetch", 1, 65535, out.amqp.prefetch);
+      r.read_int(amqp, "consumers", 1, 64, out.amqp.consumers);
+      r.read_bool(amqp, "declare", out.amqp.declare);
+      r.read_int(amqp, "max_rate", 0, 10'000'000, out.amqp.max_rate);
+    }
+  }
+  if (out.source == EventSource::amqp && (out.amqp.url.empty() || out.amqp.exchange.empty())) {
+    r.error(node, "events source 'amqp' needs 'amqp: {url: amqp://..., exchange: ...}'");
   }
   if (out.source == EventSource::sqs && out.sqs.queue_url.empty()) {
     r.error(node, "events source 'sqs' needs 'sqs: {queue_url: ...}'");

@@ -55,6 +55,8 @@ void EventStats::merge(const EventStats& other) {
   for (const auto& key : other.out_of_order_keys) note_out_of_order_key(key);
   test_events += other.test_events;
   foreign += other.foreign;
+  reconnects += other.reconnects;
+  redelivered += other.redelivered;
   for (const auto& [status, n] : other.receiver_rejects) receiver_rejects[status] += n;
 }
 

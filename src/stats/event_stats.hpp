@@ -54,6 +54,11 @@ struct EventStats {
   std::uint64_t test_events = 0;  // s3:TestEvent and the like, counted apart from the above
   // Sharded runs: events for other shards' keys, left to them (neither matched nor unexpected).
   std::uint64_t foreign = 0;
+  // Broker sources (amqp): connections re-established after a failure, and deliveries the
+  // broker flagged redelivered whose copy had already been counted (our acknowledgement was
+  // lost with the connection), so neither counted again nor a duplicate of the server's making.
+  std::uint64_t reconnects = 0;
+  std::uint64_t redelivered = 0;
   std::map<int, std::uint64_t> receiver_rejects;  // requests the receiver refused, by HTTP status
 
   void note_missing_key(std::string key);

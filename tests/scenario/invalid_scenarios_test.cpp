@@ -282,6 +282,22 @@ const std::vector<InvalidCase>& cases() {
        std::string(kTarget) +
            "events: {source: sqs}\nphases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",
        {"t.yaml:2:9: events source 'sqs' needs 'sqs: {queue_url: ...}'"}},
+      {"AmqpWithoutExchange",
+       std::string(kTarget) + "events: {source: amqp, amqp: {url: \"amqp://127.0.0.1\"}}\n"
+                              "phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",
+       {"t.yaml:2:9: events source 'amqp' needs 'amqp: {url: amqp://..., exchange: ...}'"}},
+      {"AmqpBadUrlAndUnknownKey",
+       std::string(kTarget) +
+           "events: {source: amqp, amqp: {url: \"http://u:secret@h/\", exchange: x, prefetc: 1}}\n"
+           "phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",
+       {"t.yaml:2:36: 'url' must be amqp://USER:PASSWORD@HOST:PORT/VHOST (or amqps://)",
+        "t.yaml:2:71: unknown key 'prefetc' in amqp; did you mean 'prefetch'?"}},
+      {"TopicAmqpWithoutExchange",
+       std::string(kTarget) +
+           "setup:\n  topics: [{name: t, push_endpoint: \"amqp://h\", amqp_ack_level: all}]\n"
+           "phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",
+       {"t.yaml:3:12: a topic pushing to amqp:// needs 'amqp_exchange' (RGW publishes to it)",
+        "t.yaml:3:65: 'amqp_ack_level' must be one of 'none', 'broker', 'routable', got 'all'"}},
       {"BadListen",
        std::string(kTarget) + "events: {listen: localhost}\nphases: [{name: p, iterations: 1, "
                               "flow: [{head: {key: k}}]}]\n",

@@ -283,6 +283,43 @@ TEST(ValidScenario, DefaultsWhenSectionsAreAbsent) {
   EXPECT_EQ(s.seed, 99u);  // LoadOptions::default_seed
 }
 
+TEST(ValidScenario, AmqpSourceWithTopicsPushingToAmqp) {
+  const Scenario s = load_scenario_text(R"(
+target: {endpoint: "http://127.0.0.1:7480", bucket: b-1}
+setup:
+  topics:
+    - {name: t1, push_endpoint: "amqp://u:p@127.0.0.1:5672/%2f", amqp_exchange: ex,
+       amqp_ack_level: routable, persistent: true}
+events:
+  source: amqp
+  amqp:
+    url: "amqp://guest:${AMQP_PASSWORD}@127.0.0.1:5672/%2f"
+    exchange: s3events
+    queue: kept
+    prefetch: 50
+    consumers: 3
+    declare: true
+    max_rate: 200
+phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]
+)",
+                                        "a.yaml", options_with_env({{"AMQP_PASSWORD", "pw"}}));
+  EXPECT_EQ(s.events.source, EventSource::amqp);
+  EXPECT_EQ(s.events.amqp.url, "amqp://guest:pw@127.0.0.1:5672/%2f");
+  EXPECT_EQ(s.events.amqp.exchange, "s3events");
+  EXPECT_EQ(s.events.amqp.routing_key, "#");
+  EXPECT_EQ(s.events.amqp.queue, "kept");
+  EXPECT_EQ(s.events.amqp.prefetch, 50);
+  EXPECT_EQ(s.events.amqp.consumers, 3);
+  EXPECT_TRUE(s.events.amqp.declare);
+  EXPECT_EQ(s.events.amqp.max_rate, 200);
+  ASSERT_EQ(s.setup.topics.size(), 1u);
+  EXPECT_EQ(s.setup.topics[0].amqp_exchange, "ex");
+  EXPECT_EQ(s.setup.topics[0].amqp_ack_level, "routable");
+  const std::string plan = format_plan(s);
+  EXPECT_NE(plan.find("AMQP exchange s3events"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("pw"), std::string::npos) << plan;
+}
+
 TEST(ValidScenario, EnvironmentOverridesDefaults) {
   const Scenario s = load_scenario_text(
       kMinimal, "m.yaml",
