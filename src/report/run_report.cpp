@@ -48,6 +48,11 @@ void merge_report(RunReport& into, const RunReport& from) {
   into.events.merge(from.events);
   into.shards += from.shards;
   if (into.stopped_by.empty()) into.stopped_by = from.stopped_by;
+  if (from.cleanup) {
+    auto& cleanup = into.cleanup.emplace(into.cleanup.value_or(CleanupStats{}));
+    cleanup.deleted += from.cleanup->deleted;
+    cleanup.failed += from.cleanup->failed;
+  }
   into.thresholds.clear();
 }
 

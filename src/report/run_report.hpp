@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,13 @@ struct ThresholdResult {
   friend bool operator==(const ThresholdResult&, const ThresholdResult&) = default;
 };
 
+// What `setup.cleanup` removed after the run.
+struct CleanupStats {
+  std::uint64_t deleted = 0;  // objects
+  std::uint64_t failed = 0;   // objects listed but not deleted
+  friend bool operator==(const CleanupStats&, const CleanupStats&) = default;
+};
+
 // The whole result of a run (or of several shards' runs merged): the model behind every output.
 // JSON (json_writer.hpp) stores it losslessly; text, HTML and JUnit are views of it.
 struct RunReport {
@@ -36,6 +44,7 @@ struct RunReport {
   std::vector<stats::PhaseStats> phases;
   stats::EventStats events;
   std::vector<ThresholdResult> thresholds;
+  std::optional<CleanupStats> cleanup;  // when cleanup ran
   friend bool operator==(const RunReport&, const RunReport&) = default;
 };
 
