@@ -44,8 +44,7 @@ events::NotificationSink own_keys_only(events::NotificationSink next,
 
 }  // namespace
 
-EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenario::ShardSpec& shard,
-                         stats::LiveCounters& live)
+EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenario::ShardSpec& shard)
     : scenario_(sharded.scenario) {
   const auto source = scenario_.events.source;
   if (source == scenario::EventSource::none) return;
@@ -63,11 +62,7 @@ EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenari
                shard.index, shard.count);
   }
   matcher_ = std::make_unique<events::Matcher>();
-  sink_ = [base = events::matching_sink(*matcher_), &live](const events::Notification& n,
-                                                           events::TimePoint arrival) {
-    base(n, arrival);
-    for (std::size_t i = 0; i < n.records.size(); ++i) live.event_seen();
-  };
+  sink_ = events::matching_sink(*matcher_);
   if (shard.sharded()) {
     sink_ = own_keys_only(std::move(sink_), std::make_shared<scenario::KeyOwnership>(sharded),
                           foreign_);
