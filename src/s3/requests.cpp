@@ -93,7 +93,7 @@ const RequestSpec& AbortMultipartUploadRequest::build(std::string_view bucket, s
 }
 
 const RequestSpec& DeleteObjectsRequest::build(std::string_view bucket,
-                                               std::span<const std::string> keys) {
+                                               const std::vector<std::string>& keys) {
   write_delete_objects(body_, keys);
   const auto digest = sigv4::sha256(body_);
   checksum_ = sigv4::base64_encode(

@@ -100,7 +100,7 @@ class AbortMultipartUploadRequest {
 class DeleteObjectsRequest {
  public:
   static constexpr std::size_t kMaxKeys = 1000;
-  const RequestSpec& build(std::string_view bucket, std::span<const std::string> keys);
+  const RequestSpec& build(std::string_view bucket, const std::vector<std::string>& keys);
 
  private:
   std::string body_;

@@ -113,14 +113,4 @@ void write_delete_objects(std::string& out, const std::vector<std::string>& keys
   out += "</Delete>";
 }
 
-void write_delete_objects(std::string& out, std::span<const std::string> keys) {
-  out.assign("<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>");
-  for (const auto& key : keys) {
-    out += "<Object>";
-    append_xml_element(out, "Key", key);
-    out += "</Object>";
-  }
-  out += "</Delete>";
-}
-
 }  // namespace s3storm::s3

@@ -3,7 +3,6 @@
 // The XML documents s3storm sends. Each writes into a caller-owned string so that the hot path
 // (CompleteMultipartUpload) reuses one buffer.
 
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,9 +20,6 @@ struct CompletedPart {
   std::string etag;  // as the server sent it, quotes included
 };
 void write_complete_multipart_upload(std::string& out, const std::vector<CompletedPart>& parts);
-
-// <Delete> with <Quiet>true</Quiet>: the answer then lists only the keys that were not deleted.
-void write_delete_objects(std::string& out, std::span<const std::string> keys);
 
 // Empty for us-east-1, where S3 rejects an explicit LocationConstraint.
 void write_create_bucket_configuration(std::string& out, std::string_view region);

@@ -2,10 +2,12 @@
 every 5 s): setup, each phase with i/N, time left or % of iterations, live p99 and events missing,
 the wait for late events, and cleanup. Cleanup deletes with DeleteObjects (1,000 keys a request,
 one DELETE per key where the server has none) and reports what it deleted."""
+import http.server
 import os
 import re
 import sys
 import tempfile
+import threading
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
@@ -97,6 +99,86 @@ phases:
             r = harness.run_s3storm(["run", path, "--quiet"])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotRegex(r.stderr, r"\[ *\d+\.\ds\]")
+
+
+class WithoutDeleteObjects(http.server.BaseHTTPRequestHandler):
+    """A loopback S3 stand-in that keeps keys and answers DeleteObjects with 501 NotImplemented."""
+    protocol_version = "HTTP/1.1"
+    keys = set()
+    log = []
+
+    def answer(self, status, body=b""):
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        if status == 200 and self.command == "PUT":
+            self.send_header("ETag", '"0123456789abcdef0123456789abcdef"')
+        self.end_headers()
+        self.wfile.write(body)
+
+    def read_body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n else b""
+
+    def do_PUT(self):
+        self.read_body()
+        path = self.path.split("?")[0]
+        if path.count("/") > 1:
+            self.keys.add(path.split("/", 2)[2])
+        self.answer(200)
+
+    def do_GET(self):
+        self.log.append(("GET", self.path))
+        if "uploads" in self.path:
+            return self.answer(200, b"<ListMultipartUploadsResult></ListMultipartUploadsResult>")
+        contents = "".join(f"<Contents><Key>{k}</Key></Contents>" for k in sorted(self.keys))
+        self.answer(200, f"<ListBucketResult><IsTruncated>false</IsTruncated>{contents}"
+                         "</ListBucketResult>".encode())
+
+    def do_POST(self):
+        self.read_body()
+        self.log.append(("POST", self.path))
+        self.answer(501, b"<Error><Code>NotImplemented</Code><Message>no</Message></Error>")
+
+    def do_DELETE(self):
+        self.log.append(("DELETE", self.path))
+        self.keys.discard(self.path.split("?")[0].split("/", 2)[2])
+        self.answer(204)
+
+    def log_message(self, *args):
+        pass
+
+
+class CleanupFallsBackToSingleDeletes(unittest.TestCase):
+    def test_a_server_without_delete_objects_gets_one_delete_per_key(self):
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WithoutDeleteObjects)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with tempfile.TemporaryDirectory() as d:
+                path = harness.write_scenario(d, f"""
+target: {{endpoint: "http://127.0.0.1:{server.server_port}", bucket: plain}}
+setup: {{buckets: [plain], cleanup: true}}
+phases:
+  - name: one
+    iterations: 7
+    concurrency: 1
+    flow:
+      - put: {{ key: "c/{{seq}}", size: 1KiB }}
+""")
+                report_path = os.path.join(d, "report.json")
+                r = harness.run_s3storm(["run", path, "--json", report_path])
+                self.assertEqual(r.returncode, 0, r.stderr)
+                report = harness.load_report(report_path)
+        finally:
+            server.shutdown()
+            server.server_close()
+        posts = [p for m, p in WithoutDeleteObjects.log if m == "POST"]
+        deletes = [p for m, p in WithoutDeleteObjects.log if m == "DELETE"]
+        self.assertEqual(len(posts), 1)  # asked once, then one DELETE per key
+        self.assertIn("delete", posts[0])
+        self.assertEqual(len(deletes), 7)
+        self.assertEqual(WithoutDeleteObjects.keys, set())
+        self.assertEqual(report["cleanup"], {"deleted": 7, "failed": 0})
+        self.assertRegex(r.stderr, r"cleanup: done, 7 objects deleted")
 
 
 if __name__ == "__main__":
