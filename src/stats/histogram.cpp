@@ -62,10 +62,15 @@ void Histogram::record_n(std::uint64_t value, std::uint64_t n) noexcept {
 
 void Histogram::add_live(const Histogram& other) noexcept {
   std::uint64_t seen = 0;
+  std::size_t first = kBucketCount;
+  std::size_t last = 0;
   for (std::size_t i = 0; i < kBucketCount; ++i) {
     const std::uint64_t n = load_relaxed(other.counts_[i]);
+    if (n == 0) continue;
     counts_[i] += n;
     seen += n;
+    first = std::min(first, i);
+    last = i;
   }
   const std::uint64_t overflow = load_relaxed(other.overflow_);
   seen += overflow;
@@ -73,8 +78,16 @@ void Histogram::add_live(const Histogram& other) noexcept {
   overflow_ += overflow;
   count_ += seen;
   sum_ += load_relaxed(other.sum_);
-  min_ = std::min(min_, load_relaxed(other.min_));
-  max_ = std::max(max_, load_relaxed(other.max_));
+  std::uint64_t lowest = load_relaxed(other.min_);
+  std::uint64_t highest = load_relaxed(other.max_);
+  if (lowest > highest) {
+    // The first value's bucket was read before its min/max stores: bound it by the buckets, so
+    // that min() <= max() holds for the percentiles.
+    lowest = first < kBucketCount ? bucket_lowest(first) : kMaxTrackable + 1;
+    highest = std::max(highest, first < kBucketCount ? bucket_highest(last) : lowest);
+  }
+  min_ = std::min(min_, lowest);
+  max_ = std::max(max_, highest);
 }
 
 void Histogram::counts_at_or_below(const std::uint64_t* bounds, std::size_t n,
