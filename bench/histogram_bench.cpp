@@ -43,14 +43,19 @@ void BM_HistogramRecord(benchmark::State& state) {
 }
 BENCHMARK(BM_HistogramRecord);
 
-void BM_OpStatsRecordSuccess(benchmark::State& state) {
-  const auto values = latencies(4096);
-  s3storm::stats::OpStats stats;
+s3storm::stats::OpOutcome successful_put() {
   s3storm::stats::OpOutcome outcome;
   outcome.ok = true;
   outcome.http_status = 200;
   outcome.bytes = 4096;
   outcome.epoch_second = 1'700'000'000;
+  return outcome;
+}
+
+void BM_OpStatsRecordSuccess(benchmark::State& state) {
+  const auto values = latencies(4096);
+  s3storm::stats::OpStats stats;
+  auto outcome = successful_put();
   std::size_t i = 0;
   for (auto _ : state) {
     outcome.latency_us = values[i & 4095];
@@ -68,11 +73,7 @@ void BM_WorkerRecorderOneOp(benchmark::State& state) {
   const auto values = latencies(4096);
   s3storm::stats::PhaseRecorder phase("bench");
   auto& worker = phase.add_worker();
-  s3storm::stats::OpOutcome outcome;
-  outcome.ok = true;
-  outcome.http_status = 200;
-  outcome.bytes = 4096;
-  outcome.epoch_second = 1'700'000'000;
+  auto outcome = successful_put();
   std::size_t i = 0;
   for (auto _ : state) {
     outcome.latency_us = values[i++ & 4095];
