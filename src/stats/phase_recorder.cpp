@@ -42,11 +42,13 @@ LivePhaseView PhaseRecorder::live() const {
     for (std::size_t k = 0; k < kOpKinds; ++k) {
       const auto& from = worker->stats_.ops[k];
       auto& into = view.stats.ops[k];
+      // The maps before the counters: the errors read next are at least what the maps count.
+      if (load_relaxed(from.errors) > 0) {
+        std::lock_guard errors_lock(worker->errors_mutex_);
+        for (const auto& [code, n] : from.errors_by_code) into.errors_by_code[code] += n;
+        for (const auto& [status, n] : from.errors_by_status) into.errors_by_status[status] += n;
+      }
       into.add_live(from);
-      if (load_relaxed(from.errors) == 0) continue;
-      std::lock_guard errors_lock(worker->errors_mutex_);
-      for (const auto& [code, n] : from.errors_by_code) into.errors_by_code[code] += n;
-      for (const auto& [status, n] : from.errors_by_status) into.errors_by_status[status] += n;
     }
   }
   view.in_flight = started > finished ? started - finished : 0;

@@ -69,10 +69,17 @@ TEST(PhaseRecorder, ALiveReaderSeesGrowingConsistentNumbersWhileWorkersRecord) {
   std::vector<WorkerRecorder*> workers;
   for (int w = 0; w < kWorkers; ++w) workers.push_back(&phase.add_worker());
   std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
   std::vector<std::thread> threads;
   for (int w = 0; w < kWorkers; ++w) {
     threads.emplace_back([&, w] {
+      while (reads.load() == 0) std::this_thread::yield();  // the reader is there from the start
       for (int i = 0; i < kEach; ++i) {
+        // Halfway, a read must have happened with every worker mid-run.
+        if (i == kEach / 2) {
+          const int seen = reads.load();
+          while (reads.load() < seen + 1) std::this_thread::yield();
+        }
         workers[static_cast<std::size_t>(w)]->started();
         workers[static_cast<std::size_t>(w)]->record(
             OpKind::kGet, outcome(i % 100 != 0, 50 + static_cast<std::uint64_t>(i % 5000),
@@ -81,9 +88,8 @@ TEST(PhaseRecorder, ALiveReaderSeesGrowingConsistentNumbersWhileWorkersRecord) {
     });
   }
   std::uint64_t last = 0;
-  int reads = 0;
   std::thread reader([&] {
-    while (!done.load()) {
+    do {
       const auto live = phase.live();
       const auto& get = live.stats.op(OpKind::kGet);
       EXPECT_GE(get.count, last);
@@ -94,12 +100,12 @@ TEST(PhaseRecorder, ALiveReaderSeesGrowingConsistentNumbersWhileWorkersRecord) {
       EXPECT_LE(coded, get.errors + kWorkers);
       last = get.count;
       ++reads;
-    }
+    } while (!done.load());
   });
   for (auto& t : threads) t.join();
   done.store(true);
   reader.join();
-  EXPECT_GT(reads, 0);
+  EXPECT_GE(reads.load(), 2);
   const auto live = phase.live();
   const auto& get = live.stats.op(OpKind::kGet);
   EXPECT_EQ(get.count, std::uint64_t{kWorkers} * kEach);
