@@ -9,8 +9,8 @@
 #include "report/json_reader.hpp"
 #include "report/json_writer.hpp"
 #include "stats/histogram.hpp"
-#include "stats/live_counters.hpp"
 #include "stats/op_stats.hpp"
+#include "stats/phase_recorder.hpp"
 
 namespace {
 
@@ -43,14 +43,19 @@ void BM_HistogramRecord(benchmark::State& state) {
 }
 BENCHMARK(BM_HistogramRecord);
 
-void BM_OpStatsRecordSuccess(benchmark::State& state) {
-  const auto values = latencies(4096);
-  s3storm::stats::OpStats stats;
+s3storm::stats::OpOutcome successful_put() {
   s3storm::stats::OpOutcome outcome;
   outcome.ok = true;
   outcome.http_status = 200;
   outcome.bytes = 4096;
   outcome.epoch_second = 1'700'000'000;
+  return outcome;
+}
+
+void BM_OpStatsRecordSuccess(benchmark::State& state) {
+  const auto values = latencies(4096);
+  s3storm::stats::OpStats stats;
+  auto outcome = successful_put();
   std::size_t i = 0;
   for (auto _ : state) {
     outcome.latency_us = values[i & 4095];
@@ -63,16 +68,43 @@ void BM_OpStatsRecordSuccess(benchmark::State& state) {
 }
 BENCHMARK(BM_OpStatsRecordSuccess);
 
-void BM_LiveCountersOneOp(benchmark::State& state) {
-  s3storm::stats::LiveCounters live;
+// The whole record path of one operation: what FlowRunner::record costs beyond the outcome.
+void BM_WorkerRecorderOneOp(benchmark::State& state) {
+  const auto values = latencies(4096);
+  s3storm::stats::PhaseRecorder phase("bench");
+  auto& worker = phase.add_worker();
+  auto outcome = successful_put();
+  std::size_t i = 0;
   for (auto _ : state) {
-    live.op_started();
-    live.op_finished(true);
+    outcome.latency_us = values[i++ & 4095];
+    outcome.service_us = outcome.latency_us;
+    worker.started();
+    worker.record(s3storm::stats::OpKind::kPut, outcome);
   }
-  benchmark::DoNotOptimize(live.snapshot().completed);
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_LiveCountersOneOp)->Threads(1)->Threads(2);
+BENCHMARK(BM_WorkerRecorderOneOp);
+
+// One live read (a scrape, a progress tick) of a phase whose 4 workers ran puts and gets.
+void BM_PhaseRecorderLive(benchmark::State& state) {
+  const auto values = latencies(4096);
+  s3storm::stats::PhaseRecorder phase("bench");
+  for (int w = 0; w < 4; ++w) {
+    auto& worker = phase.add_worker();
+    s3storm::stats::OpOutcome outcome;
+    outcome.ok = true;
+    for (std::size_t i = 0; i < 4096; ++i) {
+      outcome.latency_us = values[i];
+      worker.record(s3storm::stats::OpKind::kPut, outcome);
+      worker.record(s3storm::stats::OpKind::kGet, outcome);
+    }
+  }
+  for (auto _ : state) {
+    auto live = phase.live();
+    benchmark::DoNotOptimize(live.stats.ops[0].count);
+  }
+}
+BENCHMARK(BM_PhaseRecorderLive);
 
 void BM_HistogramMerge(benchmark::State& state) {
   const Histogram other = filled(100'000);

@@ -19,6 +19,7 @@
 #include "scenario/loader.hpp"
 #include "scenario/shard.hpp"
 #include "scenario/threshold_parser.hpp"
+#include "scenario/units.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -38,6 +39,7 @@ struct RunCliOptions {
   std::string shard;    // "I/N"
   std::string metrics;  // HOST:PORT
   bool metrics_remote = false;
+  std::string metrics_linger;  // a duration, e.g. 30s
 };
 
 std::atomic<int> g_stop{0};  // the first stopping signal's number
@@ -48,6 +50,22 @@ extern "C" void on_interrupt(int signal) {
   if (g_interrupts.fetch_add(1) > 0) std::_Exit(128 + signal);
   int none = 0;
   g_stop.compare_exchange_strong(none, signal);
+}
+
+// --metrics-linger DURATION: bounded, since a forgotten linger would hold a CI job or a pod.
+std::chrono::milliseconds parse_metrics_linger(const std::string& text,
+                                               const std::string& metrics) {
+  std::chrono::nanoseconds linger{};
+  try {
+    linger = scenario::parse_duration(text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(fmt::format("--metrics-linger {}: {}", text, e.what()));
+  }
+  if (linger > std::chrono::hours(1)) {
+    throw UsageError(fmt::format("--metrics-linger {}: at most 1h", text));
+  }
+  if (metrics.empty()) throw UsageError("--metrics-linger needs --metrics HOST:PORT");
+  return std::chrono::duration_cast<std::chrono::milliseconds>(linger);
 }
 
 void write_json(const report::RunReport& run, const std::string& path) {
@@ -88,6 +106,9 @@ int run(const RunCliOptions& options) {
   }
   run_options.metrics_address = options.metrics;
   run_options.metrics_remote = options.metrics_remote;
+  if (!options.metrics_linger.empty()) {
+    run_options.metrics_linger = parse_metrics_linger(options.metrics_linger, options.metrics);
+  }
   if (options.threads > 0) run_options.threads = options.threads;
   run_options.insecure = options.insecure;
   run_options.stop = &g_stop;
@@ -162,6 +183,9 @@ void add_run_command(CLI::App& app, Action& action) {
                   "(e.g. 127.0.0.1:9464; port 0: any free port)");
   sub->add_flag("--metrics-remote", options->metrics_remote,
                 "Allow a --metrics address that is not loopback");
+  sub->add_option("--metrics-linger", options->metrics_linger,
+                  "Keep serving --metrics this long after the run (e.g. 30s, at most 1h), "
+                  "for the last scrape; Ctrl-C ends it");
   sub->callback([&action, options] { action = [options] { return run(*options); }; });
 }
 

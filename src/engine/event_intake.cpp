@@ -72,8 +72,7 @@ std::string_view source_name(scenario::EventSource source) {
 
 }  // namespace
 
-EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenario::ShardSpec& shard,
-                         stats::LiveCounters& live)
+EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenario::ShardSpec& shard)
     : scenario_(sharded.scenario) {
   const auto source = scenario_.events.source;
   if (source == scenario::EventSource::none) return;
@@ -106,11 +105,7 @@ EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenari
   matcher_ = std::make_unique<events::Matcher>(
       events::KeyForm::kAuto,
       std::chrono::duration_cast<std::chrono::milliseconds>(sharded.scenario.events.clock_skew));
-  sink_ = [base = events::matching_sink(*matcher_), &live](const events::Notification& n,
-                                                           events::TimePoint arrival) {
-    base(n, arrival);
-    for (std::size_t i = 0; i < n.records.size(); ++i) live.event_seen();
-  };
+  sink_ = events::matching_sink(*matcher_);
   if (shard.sharded()) {
     sink_ = own_keys_only(std::move(sink_), std::make_shared<scenario::KeyOwnership>(sharded),
                           foreign_);

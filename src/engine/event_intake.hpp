@@ -1,7 +1,7 @@
 #pragma once
 
-// Where a run's events come in and are judged: the matcher, the sink every source feeds (with the
-// live count and, under --shard, the filter that leaves other shards' keys to them), and the one
+// Where a run's events come in and are judged: the matcher, the sink every source feeds (under
+// --shard with the filter that leaves other shards' keys to them), and the one
 // source the scenario names — the run's webhook, an SQS poller, or the local target's callback.
 // After the load: wait out the grace period, stop the source, and count.
 
@@ -18,7 +18,6 @@
 #include "scenario/shard.hpp"
 #include "sigv4/signer.hpp"
 #include "stats/event_stats.hpp"
-#include "stats/live_counters.hpp"
 
 namespace s3storm::events {
 class SqsPoller;
@@ -30,14 +29,15 @@ namespace s3storm::engine {
 class EventIntake {
  public:
   // Nothing listens yet; throws UsageError for a source the scenario cannot have.
-  EventIntake(const scenario::ShardedScenario& sharded, const scenario::ShardSpec& shard,
-              stats::LiveCounters& live);
+  EventIntake(const scenario::ShardedScenario& sharded, const scenario::ShardSpec& shard);
   ~EventIntake();
   EventIntake(const EventIntake&) = delete;
   EventIntake& operator=(const EventIntake&) = delete;
 
   bool checking() const { return matcher_ != nullptr; }
   events::Matcher* matcher() { return matcher_.get(); }
+  const events::Matcher* matcher() const { return matcher_.get(); }
+  std::chrono::steady_clock::duration grace() const { return scenario_.events.grace; }
   std::uint64_t foreign_events() const { return foreign_.load(std::memory_order_relaxed); }
 
   // What the local target hands its events to; empty when events are not checked.

@@ -27,10 +27,10 @@ const std::string& bucket_of(const scenario::Step& step) {
 }  // namespace
 
 FlowRunner::FlowRunner(const PhaseContext& context, boost::asio::io_context& io,
-                       s3::Session& session, stats::PhaseStats& stats, std::uint64_t flow_id)
+                       s3::Session& session, stats::WorkerRecorder& recorder, std::uint64_t flow_id)
     : context_(context),
       session_(session),
-      stats_(stats),
+      recorder_(recorder),
       think_timer_(io),
       exchange_(session),
       rng_(scenario::Rng::for_worker(context.scenario->seed, flow_id)),
@@ -97,7 +97,7 @@ void FlowRunner::send_put(const PreparedStep& prepared) {
   resolve(step.key, key_);
   size_ = step.size.draw(rng_);
   size_known_ = true;
-  context_.live->op_started();
+  recorder_.started();
   s3::RequestSpec spec{.method = bhttp::verb::put,
                        .bucket = bucket_of(step),
                        .key = key_,
@@ -113,7 +113,7 @@ void FlowRunner::send_copy(const PreparedStep& prepared) {
   const auto& from_bucket = step.from_bucket.empty() ? step.bucket : step.from_bucket;
   size_ = step.from.last ? last_size_ : 0;
   size_known_ = step.from.last && last_size_known_;
-  context_.live->op_started();
+  recorder_.started();
   exchange_.start(
       copy_request_.build(bucket_of(step), key_, from_bucket, source_key_, prepared.headers),
       [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
@@ -122,7 +122,7 @@ void FlowRunner::send_copy(const PreparedStep& prepared) {
 void FlowRunner::send_delete(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   if (!resolve(step.key, key_)) return end_iteration();
-  context_.live->op_started();
+  recorder_.started();
   s3::RequestSpec spec{.method = bhttp::verb::delete_, .bucket = bucket_of(step), .key = key_};
   exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, 0); });
 }
@@ -132,7 +132,7 @@ void FlowRunner::send_post(const PreparedStep& prepared) {
   resolve(step.key, key_);
   size_ = step.size.draw(rng_);
   size_known_ = true;
-  context_.live->op_started();
+  recorder_.started();
   const auto& spec = post_request_.build({.bucket = bucket_of(step),
                                           .key = key_,
                                           .content_type = step.content_type,
@@ -152,7 +152,7 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
   if (!upload) upload = std::make_unique<s3::MultipartUpload>(session_, step.parallel_parts);
   active_multipart_ = upload.get();
   if (stopping_) upload->request_stop();
-  context_.live->op_started();
+  recorder_.started();
   s3::MultipartSpec spec{.bucket = bucket_of(step),
                          .key = key_,
                          .size = size_,
@@ -175,7 +175,7 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
           expect_failed_event(prepared);
         }
         if (result.left_open) {
-          stats_.note_open_upload(
+          recorder_.own().note_open_upload(
               fmt::format("{}/{} ({})", bucket_of(*prepared.step), key_, result.upload_id));
         }
         if (result.ok) {
@@ -194,7 +194,7 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
 void FlowRunner::send_read(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   if (!resolve(step.key, key_)) return end_iteration();
-  context_.live->op_started();
+  recorder_.started();
   const bool head = step.op == scenario::OpKind::kHead;
   s3::RequestSpec spec{.method = head ? bhttp::verb::head : bhttp::verb::get,
                        .bucket = bucket_of(step),
@@ -207,7 +207,7 @@ void FlowRunner::send_read(const PreparedStep& prepared) {
 void FlowRunner::send_list(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   resolve(step.key, key_);
-  context_.live->op_started();
+  recorder_.started();
   exchange_.start(
       list_request_.build(bucket_of(step), key_, step.max_keys),
       [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, reply.body_bytes); });
@@ -253,9 +253,7 @@ void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::strin
   outcome.epoch_second = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-  stats_.op(kind).record(outcome);
-  if (context_.live_phase != nullptr) context_.live_phase->record(kind, outcome);
-  if (kind != stats::OpKind::kMultipartPart) context_.live->op_finished(ok);
+  recorder_.record(kind, outcome);
 }
 
 void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point complete,
@@ -298,6 +296,7 @@ void FlowRunner::after_step(bool ok) {
 }
 
 void FlowRunner::end_iteration() {
+  recorder_.iteration_done();
   ++seq_;
   busy_ = false;
   current_ = nullptr;

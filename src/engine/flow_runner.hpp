@@ -18,7 +18,7 @@
 #include "s3/multipart_upload.hpp"
 #include "s3/requests.hpp"
 #include "scenario/rng.hpp"
-#include "stats/op_stats.hpp"
+#include "stats/phase_recorder.hpp"
 
 namespace s3storm::engine {
 
@@ -27,7 +27,7 @@ class FlowRunner {
   using Finished = std::function<void(FlowRunner&)>;
 
   FlowRunner(const PhaseContext& context, boost::asio::io_context& io, s3::Session& session,
-             stats::PhaseStats& stats, std::uint64_t flow_id);
+             stats::WorkerRecorder& recorder, std::uint64_t flow_id);
 
   // `intended` is when the schedule wanted this iteration to start (open loop), or now.
   void start(std::uint64_t iteration, Clock::time_point intended, Finished finished);
@@ -63,7 +63,7 @@ class FlowRunner {
 
   const PhaseContext& context_;
   s3::Session& session_;
-  stats::PhaseStats& stats_;
+  stats::WorkerRecorder& recorder_;
   boost::asio::steady_timer think_timer_;
   s3::Exchange exchange_;
   std::map<int, std::unique_ptr<s3::MultipartUpload>> multipart_;  // by parts in parallel

@@ -2,9 +2,9 @@
 
 namespace s3storm::engine {
 
-metrics::LivePhase& LiveRun::begin_phase(const std::string& name) {
+stats::PhaseRecorder& LiveRun::begin_phase(const std::string& name) {
   std::lock_guard lock(mutex_);
-  phases_.push_back({std::make_unique<metrics::LivePhase>(name), Clock::now(), std::nullopt});
+  phases_.push_back({std::make_unique<stats::PhaseRecorder>(name), Clock::now(), std::nullopt});
   return *phases_.back().phase;
 }
 
@@ -13,10 +13,10 @@ void LiveRun::end_phase() {
   if (!phases_.empty() && !phases_.back().ended) phases_.back().ended = Clock::now();
 }
 
-std::vector<metrics::LivePhaseSnapshot> LiveRun::snapshot_phases() const {
+std::vector<stats::LivePhaseView> LiveRun::snapshot_phases() const {
   std::lock_guard lock(mutex_);
-  std::vector<metrics::LivePhaseSnapshot> out;
-  for (const auto& entry : phases_) out.push_back(entry.phase->snapshot());
+  std::vector<stats::LivePhaseView> out;
+  for (const auto& entry : phases_) out.push_back(entry.phase->live());
   return out;
 }
 
@@ -25,12 +25,9 @@ report::RunReport LiveRun::snapshot_report() const {
   const auto now = Clock::now();
   std::lock_guard lock(mutex_);
   for (const auto& entry : phases_) {
-    const auto live = entry.phase->snapshot();
-    stats::PhaseStats phase;
-    phase.name = live.name;
+    auto phase = entry.phase->live().stats;
     phase.duration_s =
         std::chrono::duration<double>(entry.ended.value_or(now) - entry.started).count();
-    for (std::size_t op = 0; op < stats::kOpKinds; ++op) phase.ops[op] = live.ops[op].to_op_stats();
     out.phases.push_back(std::move(phase));
   }
   out.duration_s = std::chrono::duration<double>(now - start_).count();

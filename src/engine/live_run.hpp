@@ -1,8 +1,9 @@
 #pragma once
 
-// The numbers of a run while it goes on, for the live threshold checks and the metrics endpoint:
-// the phases started so far (each with its metrics::LivePhase the workers write to) and when they
-// started and ended. The list is touched only at phase boundaries and by the readers.
+// The numbers of a run while it goes on, for the live threshold checks, the metrics endpoint and
+// the progress line: the phases started so far (each with the stats::PhaseRecorder its workers
+// record into, which is also where the final report's numbers come from) and when they started
+// and ended. The list is touched only at phase boundaries and by the readers.
 
 #include <chrono>
 #include <deque>
@@ -10,9 +11,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
-#include "metrics/live_ops.hpp"
 #include "report/run_report.hpp"
+#include "stats/phase_recorder.hpp"
 
 namespace s3storm::engine {
 
@@ -23,18 +25,18 @@ class LiveRun {
   explicit LiveRun(Clock::time_point start) : start_(start) {}
 
   // The phase now starting; the reference stays valid for the LiveRun's life.
-  metrics::LivePhase& begin_phase(const std::string& name);
+  stats::PhaseRecorder& begin_phase(const std::string& name);
   void end_phase();
 
   std::chrono::nanoseconds elapsed() const { return Clock::now() - start_; }
-  std::vector<metrics::LivePhaseSnapshot> snapshot_phases() const;
+  std::vector<stats::LivePhaseView> snapshot_phases() const;
   // A report of what ran so far, for report::failed_abort_thresholds (no events: see
   // report::judged_live).
   report::RunReport snapshot_report() const;
 
  private:
   struct Entry {
-    std::unique_ptr<metrics::LivePhase> phase;
+    std::unique_ptr<stats::PhaseRecorder> phase;
     Clock::time_point started;
     std::optional<Clock::time_point> ended;
   };

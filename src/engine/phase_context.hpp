@@ -1,8 +1,8 @@
 #pragma once
 
 // What every worker of a phase shares: read-only settings and the few atomics that coordinate
-// them (the iteration counter and the stop flag). Nothing here is touched per request but the
-// live counters' relaxed increments.
+// them (the iteration counter and the stop flag). Nothing here is touched per request: each worker
+// records into its own share of `recorder`.
 
 #include <atomic>
 #include <boost/asio/ssl/context.hpp>
@@ -16,12 +16,11 @@
 #include "engine/prepared_step.hpp"
 #include "events/matcher.hpp"
 #include "http/connection_pool.hpp"
-#include "metrics/live_ops.hpp"
 #include "s3/payload.hpp"
 #include "s3/session.hpp"
 #include "scenario/model.hpp"
 #include "scenario/shard.hpp"
-#include "stats/live_counters.hpp"
+#include "stats/phase_recorder.hpp"
 
 namespace s3storm::engine {
 
@@ -35,9 +34,8 @@ struct PhaseContext {
   http::PoolOptions pool;
   std::shared_ptr<boost::asio::ssl::context> tls;
   const NotificationRules* rules = nullptr;
-  events::Matcher* matcher = nullptr;  // null when no events are checked
-  stats::LiveCounters* live = nullptr;
-  metrics::LivePhase* live_phase = nullptr;  // per-operation live numbers; null in unit tests
+  events::Matcher* matcher = nullptr;        // null when no events are checked
+  stats::PhaseRecorder* recorder = nullptr;  // the phase's statistic; each worker adds its share
   const std::atomic<bool>* stop = nullptr;   // Ctrl-C or a failed abort_on_fail threshold
 
   // This run's part of the phase under --shard (the identity share when not sharded).

@@ -24,20 +24,20 @@ PhaseOutcome run_phase(PhaseContext& context, std::size_t threads) {
       (concurrency / workers + 1) * static_cast<std::size_t>(std::max(1, parts));
 
   PhaseOutcome outcome;
-  outcome.stats.name = context.phase->phase->name;
   std::mutex merge_mutex;
   std::exception_ptr failure;
   std::vector<std::thread> pool;
   std::uint64_t first_flow = share.first_flow;  // {worker} numbers are global across shards
   for (std::size_t i = 0; i < workers; ++i) {
+    auto& recorder = context.recorder->add_worker();
     const std::size_t slots = concurrency / workers + (i < concurrency % workers ? 1 : 0);
-    pool.emplace_back([&, i, slots, first_flow] {
+    pool.emplace_back([&, i, slots, first_flow, &recorder = recorder] {
       try {
-        Worker worker(context, i * share.start_stride + share.first_start, slots, first_flow);
+        Worker worker(context, i * share.start_stride + share.first_start, slots, first_flow,
+                      recorder);
         worker.run();
         const auto pool_stats = worker.pool_stats();
         std::lock_guard lock(merge_mutex);
-        outcome.stats.merge(worker.stats());
         outcome.pool.requests += pool_stats.requests;
         outcome.pool.connections_opened += pool_stats.connections_opened;
         outcome.pool.connections_closed += pool_stats.connections_closed;
@@ -53,6 +53,7 @@ PhaseOutcome run_phase(PhaseContext& context, std::size_t threads) {
   }
   for (auto& thread : pool) thread.join();
   if (failure) std::rethrow_exception(failure);
+  outcome.stats = context.recorder->merged();
   return outcome;
 }
 

@@ -3,12 +3,27 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
-#include <chrono>
-
 namespace s3storm::engine {
 
-Progress::Progress(const stats::LiveCounters& live, std::FILE* out)
-    : live_(live), out_(out), terminal_(::isatty(::fileno(out)) != 0) {
+namespace {
+
+double seconds(Progress::Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+std::string format_latency(std::uint64_t us) {
+  if (us >= 1'000'000) return fmt::format("{:.2f}s", static_cast<double>(us) / 1e6);
+  return fmt::format("{:.1f}ms", static_cast<double>(us) / 1e3);
+}
+
+}  // namespace
+
+Progress::Progress(std::FILE* out, const events::Matcher* matcher)
+    : out_(out),
+      matcher_(matcher),
+      terminal_(::isatty(::fileno(out)) != 0),
+      start_(Clock::now()),
+      last_time_(start_) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -16,9 +31,22 @@ Progress::~Progress() {
   stop();
 }
 
-void Progress::set_phase(std::string name) {
+void Progress::phase(PhaseProgress phase) {
   std::lock_guard lock(mutex_);
-  phase_ = std::move(name);
+  if (phase_) print_locked();  // the phase before, as it ended
+  phase_ = std::move(phase);
+  stage_ = nullptr;
+  last_done_ = 0;
+  last_time_ = Clock::now();
+  print_locked();
+}
+
+void Progress::stage(std::function<std::string()> describe) {
+  std::lock_guard lock(mutex_);
+  if (phase_) print_locked();  // the phase before, as it ended
+  phase_.reset();
+  stage_ = std::move(describe);
+  print_locked();
 }
 
 void Progress::stop() {
@@ -26,6 +54,7 @@ void Progress::stop() {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
+    if (phase_) print_locked();
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -34,29 +63,59 @@ void Progress::stop() {
 }
 
 void Progress::loop() {
-  using Clock = std::chrono::steady_clock;
   const auto interval = terminal_ ? std::chrono::seconds(1) : std::chrono::seconds(5);
-  const auto start = Clock::now();
-  auto last_time = start;
-  auto last = live_.snapshot();
   std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
-    const auto now_time = Clock::now();
-    const auto now = live_.snapshot();
-    const double window = std::chrono::duration<double>(now_time - last_time).count();
-    const double rate =
-        window > 0 ? static_cast<double>(now.completed - last.completed) / window : 0;
-    print_line(std::chrono::duration<double>(now_time - start).count(), rate, now);
-    last = now;
-    last_time = now_time;
-  }
+  while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) print_locked();
 }
 
-void Progress::print_line(double elapsed_s, double ops_per_s,
-                          const stats::LiveCounters::Snapshot& now) {
-  const auto line = fmt::format(
-      "[{:6.1f}s] {:<16} {:>9.0f} ops/s  {:>6} in flight  {:>10} done  {:>7} errors  {:>9} events",
-      elapsed_s, phase_, ops_per_s, now.in_flight, now.completed, now.errors, now.events_seen);
+std::string Progress::phase_line_locked(Clock::time_point now) {
+  const auto& p = *phase_;
+  const auto live = p.recorder->live();
+  std::uint64_t done = 0;
+  std::uint64_t errors = 0;
+  stats::Histogram latency;
+  for (std::size_t k = 0; k < stats::kOpKinds; ++k) {
+    if (static_cast<stats::OpKind>(k) == stats::OpKind::kMultipartPart) continue;
+    const auto& op = live.stats.ops[k];
+    done += op.count;
+    errors += op.errors;
+    latency.merge(op.latency);
+  }
+  const double window = seconds(now - last_time_);
+  const double rate =
+      window > 0 && done >= last_done_ ? static_cast<double>(done - last_done_) / window : 0;
+  last_done_ = done;
+  last_time_ = now;
+
+  std::string left;
+  if (p.duration) {
+    const double remaining = std::max(0.0, seconds(*p.duration - (now - p.start)));
+    left = fmt::format("{:.0f}s left", remaining);
+  } else if (p.iterations > 0) {
+    left = fmt::format(
+        "{:.0f}% of {}",
+        100.0 * static_cast<double>(live.iterations_done) / static_cast<double>(p.iterations),
+        p.iterations);
+  }
+  auto line = fmt::format(
+      "phase {}/{} {} {:.1f}s {} | {:.0f} ops/s  {} in flight  {} done  {} errors  p99 {}",
+      p.number, p.of, p.name, seconds(now - p.start), left, rate, live.in_flight, done, errors,
+      latency.count() == 0 ? "-" : format_latency(latency.value_at_percentile(99)));
+  if (matcher_ != nullptr) line += fmt::format("  {} events missing", matcher_->missing_so_far());
+  return line;
+}
+
+void Progress::print_locked() {
+  const auto now = Clock::now();
+  std::string line;
+  if (phase_) {
+    line = phase_line_locked(now);
+  } else if (stage_) {
+    line = stage_();
+  } else {
+    return;
+  }
+  line = fmt::format("[{:6.1f}s] {}", seconds(now - start_), line);
   if (terminal_) {
     fmt::print(out_, "\r{}\x1b[K", line);
   } else {

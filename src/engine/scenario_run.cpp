@@ -50,14 +50,14 @@ sigv4::Credentials resolve_credentials(const scenario::Target& target,
 // The --metrics endpoint: Prometheus text rendered from the live numbers at each scrape.
 std::unique_ptr<metrics::MetricsServer> start_metrics(const RunOptions& options,
                                                       const LiveRun& live_run,
-                                                      const stats::LiveCounters& live,
                                                       EventIntake& intake) {
   if (options.metrics_address.empty()) return nullptr;
   auto server = std::make_unique<metrics::MetricsServer>(
-      options.metrics_address, options.metrics_remote, [&live_run, &live, &intake] {
+      options.metrics_address, options.metrics_remote, [&live_run, &intake] {
         metrics::LiveView view;
+        view.version = kVersion;
         view.phases = live_run.snapshot_phases();
-        view.in_flight = live.snapshot().in_flight;
+        for (const auto& phase : view.phases) view.in_flight += phase.in_flight;
         view.events_checked = intake.checking();
         if (intake.checking()) view.events = intake.matcher()->summarize();
         view.foreign_events = intake.foreign_events();
@@ -80,6 +80,27 @@ std::string signal_name(int signal) {
       return "SIGTERM";
     default:
       return fmt::format("signal {}", signal);
+  }
+}
+
+std::string seconds_left(std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now());
+  return fmt::format("{:.0f} s left", std::max(0.0, left.count()));
+}
+
+// --metrics-linger: the endpoint keeps serving the final numbers for the scraper's last look,
+// until the time is up or the user stops it.
+void linger(const RunOptions& options, const std::atomic<int>& user_stop, Progress* progress) {
+  if (options.metrics_linger.count() <= 0 || user_stop.load() != 0) return;
+  const auto deadline = std::chrono::steady_clock::now() + options.metrics_linger;
+  if (progress != nullptr) {
+    progress->stage([deadline] {
+      return fmt::format("metrics: serving the final numbers, {} (Ctrl-C ends it)",
+                         seconds_left(deadline));
+    });
+  }
+  while (std::chrono::steady_clock::now() < deadline && user_stop.load() == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 
@@ -147,11 +168,10 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     phases.push_back(std::make_unique<PreparedPhase>(phase));
   const s3::Payload payload(payload_size(phases), scenario.seed);
   const auto credentials = resolve_credentials(scenario.target, local_target);
-  stats::LiveCounters live;
   LiveRun live_run(run_start);
-  EventIntake intake(sharded, options.shard, live);
+  EventIntake intake(sharded, options.shard);
 
-  const auto metrics_server = start_metrics(options, live_run, live, intake);
+  const auto metrics_server = start_metrics(options, live_run, intake);
   std::string endpoint_url = scenario.target.endpoint;
   const bool local = scenario.target.is_embedded();
   // Whatever ends the run, the local target stops before the intake its events go to is gone
@@ -179,20 +199,27 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   const Transport transport =
       make_transport(scenario.target, endpoint_url, credentials, options.insecure);
 
+  std::optional<Progress> progress;
+  if (options.progress != nullptr) progress.emplace(options.progress, intake.matcher());
   {
+    if (progress) {
+      progress->stage([&scenario] {
+        return fmt::format("setup: {} bucket(s), {} notification configuration(s)",
+                           scenario.setup.buckets.size(), scenario.setup.notifications.size());
+      });
+    }
     BlockingClient client(transport.session, transport.pool, transport.tls, payload);
     run_setup(client, scenario, {.embedded = local, .webhook_url = intake.webhook_url()});
   }
 
   const NotificationRules rules(scenario);
-  std::optional<Progress> progress;
-  if (options.progress != nullptr) progress.emplace(live, options.progress);
   RunWatch watch(user_stop, stop_requested, live_run, scenario.thresholds);
   std::size_t phase_index = 0;
   for (const auto& prepared : phases) {
     if (stop_requested.load() || user_stop.load()) break;
     const auto& phase = *prepared->phase;
-    if (progress) progress->set_phase(phase.name);
+    const auto& share = sharded.phases[phase_index++];
+    auto& recorder = live_run.begin_phase(phase.name);
     PhaseContext context;
     context.scenario = &scenario;
     context.phase = prepared.get();
@@ -202,12 +229,22 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     context.tls = transport.tls;
     context.rules = &rules;
     context.matcher = intake.matcher();
-    context.live = &live;
-    context.live_phase = &live_run.begin_phase(phase.name);
-    context.share = sharded.phases[phase_index++];
+    context.recorder = &recorder;
+    context.share = share;
     context.stop = &stop_requested;
     context.start = Clock::now();
     if (phase.duration) context.deadline = context.start + *phase.duration;
+    if (progress) {
+      progress->phase({.number = phase_index,
+                       .of = phases.size(),
+                       .name = phase.name,
+                       .recorder = &recorder,
+                       .start = context.start,
+                       .duration = phase.duration,
+                       .iterations = phase.iterations && *phase.iterations > share.first_iteration
+                                         ? *phase.iterations - share.first_iteration
+                                         : 0});
+    }
     if (phase.rate_per_second || !phase.ramp.empty()) {
       std::vector<OpenLoopSchedule::Ramp> ramps;
       for (const auto& stage : phase.ramp) ramps.push_back({stage.to_per_second, stage.over});
@@ -217,12 +254,19 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     result.phases.back().plan = plan_of(phase, options.shard.count);
     live_run.end_phase();
   }
-  if (progress) progress->stop();
   watch.finish();
   outcome.aborted_by = watch.aborted_by();
   outcome.aborted_at_s = watch.aborted_at_s();
   result.stopped_by = stopped_by(watch, user_stop);
 
+  if (progress && intake.checking() && intake.matcher()->missing_so_far() > 0 &&
+      !stop_requested.load()) {
+    const auto deadline = std::chrono::steady_clock::now() + intake.grace();
+    progress->stage([matcher = intake.matcher(), deadline] {
+      return fmt::format("events: waiting for {} events, {}", matcher->missing_so_far(),
+                         seconds_left(deadline));
+    });
+  }
   intake.wait_for_stragglers(stop_requested, user_stop);
   if (result.stopped_by.empty() && user_stop.load() != 0) {
     result.stopped_by =
@@ -240,10 +284,25 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
                  "cannot be told from others\n",
                  refused);
     }
+    std::atomic<std::uint64_t> deleted{0};
+    if (progress) {
+      progress->stage([&deleted] {
+        return fmt::format("cleanup: {} objects deleted", deleted.load(std::memory_order_relaxed));
+      });
+    }
     BlockingClient client(transport.session, transport.pool, transport.tls, payload);
-    run_cleanup(client, plan);
+    const auto failed = run_cleanup(client, plan, deleted);
+    result.cleanup = report::CleanupStats{deleted.load(), failed};
+    if (progress) {
+      progress->stage([cleanup = *result.cleanup] {
+        return fmt::format("cleanup: done, {} objects deleted{}", cleanup.deleted,
+                           cleanup.failed > 0 ? fmt::format(", {} not", cleanup.failed) : "");
+      });
+    }
   }
   local_target.stop();  // before the duration is taken: it delivers what it still holds
+  if (metrics_server) linger(options, user_stop, progress ? &*progress : nullptr);
+  if (progress) progress->stop();
   if (metrics_server) metrics_server->stop();
 
   result.duration_s =

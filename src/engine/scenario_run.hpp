@@ -6,6 +6,7 @@
 // then) and SetupError when the target refuses the setup.
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <thread>
 
@@ -25,6 +26,8 @@ struct RunOptions {
   scenario::ShardSpec shard;                // --shard I/N: this run's part of the scenario
   std::string metrics_address;              // --metrics HOST:PORT; empty: no endpoint
   bool metrics_remote = false;              // allow a non-loopback metrics address
+  // --metrics-linger: keep serving the final numbers this long after the run (Ctrl-C ends it).
+  std::chrono::milliseconds metrics_linger{0};
 };
 
 struct RunResult {

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string_view>
@@ -167,11 +168,31 @@ CleanupPlan plan_cleanup(const scenario::Scenario& scenario) {
   return plan;
 }
 
-std::uint64_t run_cleanup(BlockingClient& client, const CleanupPlan& plan) {
-  std::uint64_t deleted = 0;
+namespace {
+
+bool not_implemented(const s3::Reply& reply) {
+  return reply.status == 501 || reply.error_code == "NotImplemented";
+}
+
+}  // namespace
+
+std::uint64_t run_cleanup(BlockingClient& client, const CleanupPlan& plan,
+                          std::atomic<std::uint64_t>& deleted) {
+  std::uint64_t failed = 0;
+  bool batch = true;  // until the server says it has no DeleteObjects
   s3::ListMultipartUploadsRequest list_uploads;
   s3::AbortMultipartUploadRequest abort;
   s3::ListObjectsV2Request list;
+  s3::DeleteObjectsRequest delete_objects;
+  auto delete_one_by_one = [&](const std::string& bucket, const std::vector<std::string>& keys) {
+    for (const auto& key : keys) {
+      if (client.send({.method = bhttp::verb::delete_, .bucket = bucket, .key = key}).ok) {
+        deleted.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        ++failed;
+      }
+    }
+  };
   for (const auto& [bucket, prefix] : plan.prefixes) {
     const auto& uploads_reply = client.send(list_uploads.build(bucket, prefix));
     if (uploads_reply.ok) {
@@ -181,19 +202,28 @@ std::uint64_t run_cleanup(BlockingClient& client, const CleanupPlan& plan) {
     }
     std::string token;
     for (;;) {
-      const auto& list_reply = client.send(list.build(bucket, prefix, 1000, token));
+      const auto& list_reply = client.send(
+          list.build(bucket, prefix, static_cast<int>(s3::DeleteObjectsRequest::kMaxKeys), token));
       if (!list_reply.ok) break;
       auto page = s3::parse_list_objects_v2(list_reply.body);
-      for (const auto& key : page.keys) {
-        if (client.send({.method = bhttp::verb::delete_, .bucket = bucket, .key = key}).ok) {
-          ++deleted;
+      if (batch && !page.keys.empty()) {
+        const auto& reply = client.send(delete_objects.build(bucket, page.keys));
+        if (reply.ok) {
+          const auto errors = std::min(s3::count_delete_errors(reply.body), page.keys.size());
+          deleted.fetch_add(page.keys.size() - errors, std::memory_order_relaxed);
+          failed += errors;
+        } else if (not_implemented(reply)) {
+          batch = false;
+        } else {
+          failed += page.keys.size();
         }
       }
+      if (!batch) delete_one_by_one(bucket, page.keys);
       if (!page.truncated || page.next_continuation_token.empty()) break;
       token = page.next_continuation_token;
     }
   }
-  return deleted;
+  return failed;
 }
 
 }  // namespace s3storm::engine

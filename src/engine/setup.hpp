@@ -5,6 +5,7 @@
 // Failures here are the user's to fix (wrong endpoint, credentials, region): they throw
 // SetupError with one line that says which request failed and what the server answered.
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -48,7 +49,11 @@ struct CleanupPlan {
 };
 CleanupPlan plan_cleanup(const scenario::Scenario& scenario);
 
-// Aborts open multipart uploads and deletes the objects under each prefix; returns the count.
-std::uint64_t run_cleanup(BlockingClient& client, const CleanupPlan& plan);
+// Aborts open multipart uploads and deletes the objects under each prefix, a listing page (up to
+// 1,000 keys) per DeleteObjects request; one DELETE per key if the server does not implement
+// DeleteObjects. `deleted` counts as it goes (the progress line reads it); returns the objects
+// that could not be deleted.
+std::uint64_t run_cleanup(BlockingClient& client, const CleanupPlan& plan,
+                          std::atomic<std::uint64_t>& deleted);
 
 }  // namespace s3storm::engine

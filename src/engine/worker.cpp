@@ -9,20 +9,20 @@ constexpr std::chrono::milliseconds kStopPollInterval{50};
 }
 
 Worker::Worker(const PhaseContext& context, std::size_t index, std::size_t slots,
-               std::uint64_t first_flow_id)
+               std::uint64_t first_flow_id, stats::WorkerRecorder& recorder)
     : context_(context),
       index_(index),
       pool_(io_, context.session.endpoint, context.pool, context.tls),
       session_(io_, pool_, context.session, *context.payload,
                context.scenario->seed ^ (0x9e3779b97f4a7c15ull * (index + 1))),
+      recorder_(recorder),
       schedule_timer_(io_),
       stop_timer_(io_),
       drain_timer_(io_),
       next_ordinal_(index) {
-  stats_.name = context.phase->phase->name;
   for (std::size_t i = 0; i < slots; ++i) {
     flows_.push_back(
-        std::make_unique<FlowRunner>(context_, io_, session_, stats_, first_flow_id + i));
+        std::make_unique<FlowRunner>(context_, io_, session_, recorder_, first_flow_id + i));
   }
 }
 
@@ -35,7 +35,7 @@ void Worker::run() {
   watch_stop();
   finish_if_idle();
   io_.run();
-  stats_.duration_s = std::chrono::duration<double>(Clock::now() - context_.start).count();
+  recorder_.own().duration_s = std::chrono::duration<double>(Clock::now() - context_.start).count();
 }
 
 bool Worker::claim_iteration(std::uint64_t& iteration) {
@@ -81,7 +81,8 @@ void Worker::schedule_next_start() {
     if (idle != nullptr) {
       idle->start(ordinal, intended, [this](FlowRunner& f) { on_flow_finished(f); });
     } else {
-      ++stats_.dropped;  // every slot still busy: the target could not keep up with the rate
+      ++recorder_.own()
+            .dropped;  // every slot still busy: the target could not keep up with the rate
     }
     schedule_next_start();
   });

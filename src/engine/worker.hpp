@@ -16,18 +16,17 @@
 #include "engine/phase_context.hpp"
 #include "http/connection_pool.hpp"
 #include "s3/session.hpp"
-#include "stats/op_stats.hpp"
+#include "stats/phase_recorder.hpp"
 
 namespace s3storm::engine {
 
 class Worker {
  public:
   Worker(const PhaseContext& context, std::size_t index, std::size_t slots,
-         std::uint64_t first_flow_id);
+         std::uint64_t first_flow_id, stats::WorkerRecorder& recorder);
 
   // Blocks until this worker's share of the phase is over.
   void run();
-  stats::PhaseStats& stats() { return stats_; }
   http::PoolStats pool_stats() const { return pool_.stats(); }
 
  private:
@@ -47,7 +46,7 @@ class Worker {
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
   http::ConnectionPool pool_;
   s3::Session session_;
-  stats::PhaseStats stats_;
+  stats::WorkerRecorder& recorder_;
   std::vector<std::unique_ptr<FlowRunner>> flows_;
   boost::asio::steady_timer schedule_timer_;
   boost::asio::steady_timer stop_timer_;

@@ -12,8 +12,77 @@ void header(std::string& out, std::string_view name, std::string_view type, std:
   fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
-std::string op_labels(const LivePhaseSnapshot& phase, std::size_t op) {
+void line(std::string& out, std::string_view name, const std::string& labels, auto value) {
+  if (labels.empty()) {
+    fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}{{{}}} {}\n", name, labels, value);
+  }
+}
+
+std::string op_labels(const stats::PhaseStats& phase, std::size_t op) {
   return fmt::format("op=\"{}\",phase=\"{}\"", stats::kOpNames[op], escape_label(phase.name));
+}
+
+// One histogram's samples: cumulative `_bucket`s at kLatencyBounds and +Inf, `_sum`, `_count`,
+// from a microsecond stats::Histogram.
+void histogram_samples(std::string& out, std::string_view name, const std::string& labels,
+                       const stats::Histogram& histogram) {
+  static const auto kBoundsUs = [] {
+    std::array<std::uint64_t, kLatencyBounds.size()> us{};
+    for (std::size_t i = 0; i < us.size(); ++i) {
+      us[i] = static_cast<std::uint64_t>(kLatencyBounds[i] * 1e6 + 0.5);
+    }
+    return us;
+  }();
+  std::array<std::uint64_t, kLatencyBounds.size()> counts{};
+  histogram.counts_at_or_below(kBoundsUs.data(), kBoundsUs.size(), counts.data());
+  const std::string bucket = fmt::format("{}_bucket", name);
+  const std::string prefix = labels.empty() ? "" : labels + ",";
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    line(out, bucket, fmt::format("{}le=\"{}\"", prefix, kLatencyBounds[i]), counts[i]);
+  }
+  line(out, bucket, prefix + "le=\"+Inf\"", histogram.count());
+  line(out, fmt::format("{}_sum", name), labels, static_cast<double>(histogram.sum()) / 1e6);
+  line(out, fmt::format("{}_count", name), labels, histogram.count());
+}
+
+void event_families(std::string& out, const LiveView& view) {
+  struct Column {
+    std::string_view name;
+    std::string_view type;
+    std::string_view help;
+    std::uint64_t events::EventTypeSummary::*field;
+  };
+  static constexpr Column kColumns[] = {
+      {"s3storm_events_expected_total", "counter", "Events our successful operations cause.",
+       &events::EventTypeSummary::expected},
+      {"s3storm_events_delivered_total", "counter", "Expected events that arrived.",
+       &events::EventTypeSummary::delivered},
+      {"s3storm_events_missing", "gauge",
+       "Expected events not arrived yet (missing once the grace period is over).",
+       &events::EventTypeSummary::missing},
+      {"s3storm_events_duplicate_total", "counter", "Further copies of delivered events.",
+       &events::EventTypeSummary::duplicate},
+      {"s3storm_events_unexpected_total", "counter", "Events nothing this run did explains.",
+       &events::EventTypeSummary::unexpected},
+  };
+  for (const auto& column : kColumns) {
+    header(out, column.name, column.type, column.help);
+    for (const auto& type : view.events.types) {
+      line(out, column.name, fmt::format("type=\"{}\"", escape_label(type.name)),
+           type.*column.field);
+    }
+  }
+  header(out, "s3storm_event_delivery_seconds", "histogram",
+         "From an operation's completion to the arrival of its event (early events count 0).");
+  for (const auto& type : view.events.types) {
+    histogram_samples(out, "s3storm_event_delivery_seconds",
+                      fmt::format("type=\"{}\"", escape_label(type.name)), type.delivery_us);
+  }
+  header(out, "s3storm_events_foreign_total", "counter",
+         "Events for other shards' keys, left to those shards.");
+  line(out, "s3storm_events_foreign_total", "", view.foreign_events);
 }
 
 }  // namespace
@@ -37,87 +106,50 @@ std::string escape_label(const std::string& value) {
 
 std::string render_exposition(const LiveView& view) {
   std::string out;
-  auto line = [&out](std::string_view name, const std::string& labels, auto value) {
-    if (labels.empty()) {
-      fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
-    } else {
-      fmt::format_to(std::back_inserter(out), "{}{{{}}} {}\n", name, labels, value);
-    }
-  };
   auto each_op = [&view](auto&& body) {
     for (const auto& phase : view.phases) {
       for (std::size_t op = 0; op < stats::kOpKinds; ++op) {
-        if (phase.ops[op].count > 0) body(phase, op, phase.ops[op]);
+        if (phase.stats.ops[op].count > 0) body(phase.stats, op, phase.stats.ops[op]);
       }
     }
   };
 
+  header(out, "s3storm_build_info", "gauge",
+         "The s3storm version serving these numbers (always 1).");
+  line(out, "s3storm_build_info",
+       fmt::format("version=\"{}\"", escape_label(std::string(view.version))), 1);
+
   header(out, "s3storm_ops_total", "counter", "Finished operations by outcome.");
-  each_op([&](const LivePhaseSnapshot& phase, std::size_t op, const LiveOpSnapshot& s) {
-    line("s3storm_ops_total", op_labels(phase, op) + ",outcome=\"ok\"", s.ok);
-    line("s3storm_ops_total", op_labels(phase, op) + ",outcome=\"error\"", s.errors);
+  each_op([&](const stats::PhaseStats& phase, std::size_t op, const stats::OpStats& s) {
+    line(out, "s3storm_ops_total", op_labels(phase, op) + ",outcome=\"ok\"", s.ok);
+    line(out, "s3storm_ops_total", op_labels(phase, op) + ",outcome=\"error\"", s.errors);
   });
 
   header(out, "s3storm_errors_total", "counter", "Failed operations by S3 error code.");
-  each_op([&](const LivePhaseSnapshot& phase, std::size_t op, const LiveOpSnapshot& s) {
+  each_op([&](const stats::PhaseStats& phase, std::size_t op, const stats::OpStats& s) {
     for (const auto& [code, n] : s.errors_by_code) {
-      line("s3storm_errors_total",
+      line(out, "s3storm_errors_total",
            op_labels(phase, op) + fmt::format(",code=\"{}\"", escape_label(code)), n);
     }
   });
 
   header(out, "s3storm_bytes_total", "counter", "Payload bytes moved by successful operations.");
-  each_op([&](const LivePhaseSnapshot& phase, std::size_t op, const LiveOpSnapshot& s) {
-    line("s3storm_bytes_total", op_labels(phase, op), s.bytes);
+  each_op([&](const stats::PhaseStats& phase, std::size_t op, const stats::OpStats& s) {
+    line(out, "s3storm_bytes_total", op_labels(phase, op), s.bytes);
   });
 
-  header(out, "s3storm_latency_seconds", "summary",
+  header(out, "s3storm_latency_seconds", "histogram",
          "Latency from the intended start (open loop: the scheduled slot) to completion.");
-  each_op([&](const LivePhaseSnapshot& phase, std::size_t op, const LiveOpSnapshot& s) {
-    const auto labels = op_labels(phase, op);
-    for (const double q : {0.5, 0.9, 0.99}) {
-      line("s3storm_latency_seconds", labels + fmt::format(",quantile=\"{}\"", q),
-           static_cast<double>(s.quantile_us(q)) / 1e6);
-    }
-    line("s3storm_latency_seconds_sum", labels, static_cast<double>(s.latency_sum_us) / 1e6);
-    line("s3storm_latency_seconds_count", labels, s.count);
+  each_op([&](const stats::PhaseStats& phase, std::size_t op, const stats::OpStats& s) {
+    histogram_samples(out, "s3storm_latency_seconds", op_labels(phase, op), s.latency);
   });
 
   header(out, "s3storm_in_flight", "gauge", "Operations sent and not yet answered.");
-  line("s3storm_in_flight", "", view.in_flight);
+  line(out, "s3storm_in_flight", "", view.in_flight);
   header(out, "s3storm_elapsed_seconds", "gauge", "Time since the run started.");
-  line("s3storm_elapsed_seconds", "", view.elapsed_s);
+  line(out, "s3storm_elapsed_seconds", "", view.elapsed_s);
 
-  if (view.events_checked) {
-    struct Column {
-      std::string_view name;
-      std::string_view type;
-      std::string_view help;
-      std::uint64_t events::EventTypeSummary::*field;
-    };
-    static constexpr Column kColumns[] = {
-        {"s3storm_events_expected_total", "counter", "Events our successful operations cause.",
-         &events::EventTypeSummary::expected},
-        {"s3storm_events_delivered_total", "counter", "Expected events that arrived.",
-         &events::EventTypeSummary::delivered},
-        {"s3storm_events_missing", "gauge",
-         "Expected events not arrived yet (missing once the grace period is over).",
-         &events::EventTypeSummary::missing},
-        {"s3storm_events_duplicate_total", "counter", "Further copies of delivered events.",
-         &events::EventTypeSummary::duplicate},
-        {"s3storm_events_unexpected_total", "counter", "Events nothing this run did explains.",
-         &events::EventTypeSummary::unexpected},
-    };
-    for (const auto& column : kColumns) {
-      header(out, column.name, column.type, column.help);
-      for (const auto& type : view.events.types) {
-        line(column.name, fmt::format("type=\"{}\"", escape_label(type.name)), type.*column.field);
-      }
-    }
-    header(out, "s3storm_events_foreign_total", "counter",
-           "Events for other shards' keys, left to those shards.");
-    line("s3storm_events_foreign_total", "", view.foreign_events);
-  }
+  if (view.events_checked) event_families(out, view);
   return out;
 }
 

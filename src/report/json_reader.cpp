@@ -320,6 +320,11 @@ class Reader {
     for (std::size_t i = 0; i < phases.size(); ++i)
       r.phases.push_back(phase(phases[i], item("phases", i)));
     r.events = events(object(j, "", "events"), "events");
+    if (j.contains("cleanup")) {
+      const json& cleanup = object(j, "", "cleanup");
+      r.cleanup =
+          CleanupStats{u64(cleanup, "cleanup", "deleted"), u64(cleanup, "cleanup", "failed")};
+    }
     const json& thresholds = array(j, "", "thresholds");
     for (std::size_t i = 0; i < thresholds.size(); ++i) {
       const auto here = item("thresholds", i);

@@ -259,6 +259,9 @@ ordered_json to_json(const RunReport& report) {
   total["ops"] = ops_to_json(all);
   j["totals"] = std::move(total);
   j["events"] = events_to_json(report.events);
+  if (report.cleanup) {
+    j["cleanup"] = {{"deleted", report.cleanup->deleted}, {"failed", report.cleanup->failed}};
+  }
   ordered_json thresholds = ordered_json::array();
   for (const auto& t : report.thresholds) {
     ordered_json threshold{{"expr", t.expr}, {"measured", t.measured}, {"pass", t.pass}};

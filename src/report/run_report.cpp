@@ -60,6 +60,11 @@ void merge_report(RunReport& into, const RunReport& from) {
   if (into.interrupted_by.empty()) into.interrupted_by = from.interrupted_by;
   into.meta.shard.clear();  // a merged report is no single shard's
   into.meta.threads += from.meta.threads;
+  if (from.cleanup) {
+    auto& cleanup = into.cleanup.emplace(into.cleanup.value_or(CleanupStats{}));
+    cleanup.deleted += from.cleanup->deleted;
+    cleanup.failed += from.cleanup->failed;
+  }
   into.thresholds.clear();
 }
 

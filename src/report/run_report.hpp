@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,13 @@ struct RunMeta {
   friend bool operator==(const RunMeta&, const RunMeta&) = default;
 };
 
+// What `setup.cleanup` removed after the run.
+struct CleanupStats {
+  std::uint64_t deleted = 0;  // objects
+  std::uint64_t failed = 0;   // objects listed but not deleted
+  friend bool operator==(const CleanupStats&, const CleanupStats&) = default;
+};
+
 // The whole result of a run (or of several shards' runs merged): the model behind every output.
 // JSON (json_writer.hpp) stores it losslessly; text, HTML and JUnit are views of it.
 struct RunReport {
@@ -51,6 +59,7 @@ struct RunReport {
   std::vector<stats::PhaseStats> phases;
   stats::EventStats events;
   std::vector<ThresholdResult> thresholds;
+  std::optional<CleanupStats> cleanup;  // when cleanup ran
   friend bool operator==(const RunReport&, const RunReport&) = default;
 };
 

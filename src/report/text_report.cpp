@@ -174,6 +174,11 @@ std::string format_text_report(const RunReport& report) {
   }
   if (report.phases.size() > 1) append_phase(out, totals(report), "All phases");
   append_events(out, report.events);
+  if (report.cleanup) {
+    fmt::format_to(it, "\nCleanup: {} objects deleted", report.cleanup->deleted);
+    if (report.cleanup->failed > 0) fmt::format_to(it, ", {} not deleted", report.cleanup->failed);
+    out += '\n';
+  }
   if (!report.thresholds.empty()) {
     out += "\nThresholds\n";
     for (const auto& t : report.thresholds) {

@@ -2,6 +2,7 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include "sigv4/crypto.hpp"
 #include "sigv4/uri_encoding.hpp"
 
 namespace s3storm::s3 {
@@ -88,6 +89,21 @@ const RequestSpec& AbortMultipartUploadRequest::build(std::string_view bucket, s
   query_.clear();
   append_parameter(query_, "uploadId", upload_id);
   spec_ = {.method = bhttp::verb::delete_, .bucket = bucket, .key = key, .query = query_};
+  return spec_;
+}
+
+const RequestSpec& DeleteObjectsRequest::build(std::string_view bucket,
+                                               const std::vector<std::string>& keys) {
+  write_delete_objects(body_, keys);
+  const auto digest = sigv4::sha256(body_);
+  checksum_ = sigv4::base64_encode(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+  headers_.assign({{"content-type", "application/xml"}, {"x-amz-checksum-sha256", checksum_}});
+  spec_ = {.method = bhttp::verb::post,
+           .bucket = bucket,
+           .query = "delete=",
+           .headers = headers_,
+           .body = body_};
   return spec_;
 }
 

@@ -95,6 +95,20 @@ class AbortMultipartUploadRequest {
   RequestSpec spec_;
 };
 
+// Deletes up to kMaxKeys keys in one request (S3's limit). The body's checksum goes in
+// x-amz-checksum-sha256, which S3 accepts where it asks for Content-MD5.
+class DeleteObjectsRequest {
+ public:
+  static constexpr std::size_t kMaxKeys = 1000;
+  const RequestSpec& build(std::string_view bucket, const std::vector<std::string>& keys);
+
+ private:
+  std::string body_;
+  std::string checksum_;
+  std::vector<sigv4::Header> headers_;
+  RequestSpec spec_;
+};
+
 // A browser-form upload: the form carries its authorisation (a signed policy), so the request
 // itself is not signed.
 class PostObjectRequest {

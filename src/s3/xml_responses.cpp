@@ -68,4 +68,15 @@ std::vector<OpenUpload> parse_list_multipart_uploads(std::string_view body) {
   return uploads;
 }
 
+std::size_t count_delete_errors(std::string_view body) {
+  bool ok = false;
+  auto doc = parse(body, ok);
+  if (!ok) return 0;
+  std::size_t errors = 0;
+  for (auto node : doc.document_element().children()) {
+    if (local_name(node) == "Error") ++errors;
+  }
+  return errors;
+}
+
 }  // namespace s3storm::s3

@@ -34,6 +34,9 @@ struct ListPage {
 };
 ListPage parse_list_objects_v2(std::string_view body);
 
+// The <Error> entries of a DeleteObjects answer: the keys it did not delete.
+std::size_t count_delete_errors(std::string_view body);
+
 struct OpenUpload {
   std::string key;
   std::string upload_id;

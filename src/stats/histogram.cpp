@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "stats/relaxed.hpp"
+
 namespace s3storm::stats {
 
 namespace {
@@ -48,14 +50,56 @@ std::uint64_t Histogram::bucket_highest(std::size_t index) noexcept {
 void Histogram::record_n(std::uint64_t value, std::uint64_t n) noexcept {
   if (n == 0) return;
   if (value <= kMaxTrackable) {
-    counts_[bucket_index(value)] += n;
+    add_relaxed(counts_[bucket_index(value)], n);
   } else {
-    overflow_ += n;
+    add_relaxed(overflow_, n);
   }
-  count_ += n;
-  sum_ += value * n;
-  min_ = std::min(min_, value);
-  max_ = std::max(max_, value);
+  add_relaxed(count_, n);
+  add_relaxed(sum_, value * n);
+  if (value < min_) store_relaxed(min_, value);
+  if (value > max_) store_relaxed(max_, value);
+}
+
+void Histogram::add_live(const Histogram& other) noexcept {
+  std::uint64_t seen = 0;
+  std::size_t first = kBucketCount;
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < kBucketCount; ++i) {
+    const std::uint64_t n = load_relaxed(other.counts_[i]);
+    if (n == 0) continue;
+    counts_[i] += n;
+    seen += n;
+    first = std::min(first, i);
+    last = i;
+  }
+  const std::uint64_t overflow = load_relaxed(other.overflow_);
+  seen += overflow;
+  if (seen == 0) return;
+  overflow_ += overflow;
+  count_ += seen;
+  sum_ += load_relaxed(other.sum_);
+  std::uint64_t lowest = load_relaxed(other.min_);
+  std::uint64_t highest = load_relaxed(other.max_);
+  if (lowest > highest) {
+    // The first value's bucket was read before its min/max stores: bound it by the buckets, so
+    // that min() <= max() holds for the percentiles.
+    lowest = first < kBucketCount ? bucket_lowest(first) : kMaxTrackable + 1;
+    highest = std::max(highest, first < kBucketCount ? bucket_highest(last) : lowest);
+  }
+  min_ = std::min(min_, lowest);
+  max_ = std::max(max_, highest);
+}
+
+void Histogram::counts_at_or_below(const std::uint64_t* bounds, std::size_t n,
+                                   std::uint64_t* counts) const noexcept {
+  std::uint64_t seen = 0;
+  std::size_t b = 0;
+  for (std::size_t i = 0; i < kBucketCount && b < n; ++i) {
+    const std::uint64_t highest = bucket_highest(i);
+    while (b < n && bounds[b] < highest) counts[b++] = seen;
+    seen += counts_[i];
+  }
+  while (b < n) counts[b++] = seen;
 }
 
 void Histogram::merge(const Histogram& other) noexcept {

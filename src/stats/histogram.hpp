@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -14,8 +15,10 @@ namespace s3storm::stats {
 // in microseconds); larger values are still counted (count, min, max, mean stay exact) but fall
 // into one overflow bucket whose only known value is max().
 //
-// record() touches a fixed array: no allocation, no locks. One histogram belongs to one thread;
-// threads' histograms are merged exactly at the end (bucket counts are added).
+// record() touches a fixed array: no allocation, no locks. One thread writes a histogram; while it
+// does, other threads may read it through add_live() (every word is written as a relaxed atomic,
+// see relaxed.hpp, which costs the writer nothing). Threads' histograms are merged exactly at the
+// end (bucket counts are added).
 class Histogram {
  public:
   static constexpr unsigned kSubBucketBits = 11;
@@ -27,6 +30,10 @@ class Histogram {
   void record(std::uint64_t value) noexcept { record_n(value, 1); }
   void record_n(std::uint64_t value, std::uint64_t n) noexcept;
   void merge(const Histogram& other) noexcept;
+  // merge() of a histogram its writer may still be recording into, from another thread. The
+  // count is the sum of the buckets read, so percentiles stay consistent with them; a value
+  // recorded during the read may be counted or not.
+  void add_live(const Histogram& other) noexcept;
 
   std::uint64_t count() const noexcept { return count_; }
   std::uint64_t min() const noexcept { return count_ == 0 ? 0 : min_; }
@@ -37,6 +44,11 @@ class Histogram {
   // [min(), max()]; 0 when empty. percentile outside [0,100] is clamped.
   std::uint64_t value_at_percentile(double percentile) const noexcept;
   std::uint64_t overflow_count() const noexcept { return overflow_; }
+  // For each bound (ascending), how many values are <= it, counting a bucket only when its
+  // highest value is <= the bound (so a bound between a bucket's values, which can only happen
+  // above 2^kSubBucketBits, errs by at most 1/1024 of it). One pass over the buckets.
+  void counts_at_or_below(const std::uint64_t* bounds, std::size_t n,
+                          std::uint64_t* counts) const noexcept;
   void reset() noexcept;
 
   // Lossless export/import, for serialization (report's histogram_to_json and

@@ -2,16 +2,17 @@
 
 #include <algorithm>
 
+#include "stats/relaxed.hpp"
+
 namespace s3storm::stats {
 
 void OpStats::record(const OpOutcome& outcome) {
-  ++count;
-  retries += outcome.retries;
+  add_relaxed(retries, outcome.retries);
   if (outcome.ok) {
-    ++ok;
-    bytes += outcome.bytes;
+    add_relaxed(ok, 1);
+    add_relaxed(bytes, outcome.bytes);
   } else {
-    ++errors;
+    add_relaxed(errors, 1);
     if (!outcome.error_code.empty()) {
       auto it = errors_by_code.find(outcome.error_code);
       if (it == errors_by_code.end()) {
@@ -25,6 +26,20 @@ void OpStats::record(const OpOutcome& outcome) {
   service.record(outcome.service_us);
   per_second.record(outcome.epoch_second, outcome.ok, outcome.ok ? outcome.bytes : 0,
                     outcome.latency_us);
+  // Last, so a live reader sees count >= ok + errors only briefly short of it, never beyond.
+  add_relaxed(count, 1);
+}
+
+void OpStats::add_live(const OpStats& other) noexcept {
+  const std::uint64_t other_count = load_relaxed(other.count);
+  if (other_count == 0) return;
+  count += other_count;
+  ok += std::min(load_relaxed(other.ok), other_count);
+  errors += std::min(load_relaxed(other.errors), other_count);
+  retries += load_relaxed(other.retries);
+  bytes += load_relaxed(other.bytes);
+  latency.add_live(other.latency);
+  service.add_live(other.service);
 }
 
 void OpStats::merge(const OpStats& other) {

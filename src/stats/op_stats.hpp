@@ -32,9 +32,11 @@ struct OpOutcome {
   std::int64_t epoch_second = 0;  // wall-clock second of completion, for the time series
 };
 
-// Everything measured for one operation kind in one phase, on one thread (no locks, no atomics);
-// threads' results are merged at the end. Recording a success never allocates; a failure may,
-// the first time its error code or status is seen.
+// Everything measured for one operation kind in one phase, on one thread; threads' results are
+// merged at the end. Recording a success never allocates; a failure may, the first time its
+// error code or status is seen. The counters and histograms are single-writer words (relaxed.hpp),
+// so add_live() can read them from another thread while the owner records; the error maps and the
+// time series are not (stats::WorkerRecorder guards the maps).
 struct OpStats {
   std::uint64_t count = 0;
   std::uint64_t ok = 0;
@@ -49,6 +51,9 @@ struct OpStats {
 
   void record(const OpOutcome& outcome);
   void merge(const OpStats& other);
+  // merge() of the counters and histograms of an OpStats another thread is recording into; the
+  // error maps and the time series are left out.
+  void add_live(const OpStats& other) noexcept;
   friend bool operator==(const OpStats&, const OpStats&) = default;
 };
 

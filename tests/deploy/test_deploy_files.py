@@ -202,6 +202,25 @@ class KubernetesFiles(unittest.TestCase):
         self.assertEqual(self.volume_of(self.pod, "/results")["persistentVolumeClaim"]["claimName"],
                          "s3storm-results")
 
+    def test_metrics_port_is_exposed_to_prometheus(self):
+        args = self.container["args"]
+        address = args[args.index("--metrics") + 1]
+        port = int(address.rsplit(":", 1)[1])
+        self.assertIn("--metrics-remote", args)  # not loopback: s3storm refuses it without this
+        self.assertIn("--metrics-linger", args)  # the last scrape comes after the run
+        ports = {p["name"]: p["containerPort"] for p in self.container["ports"]}
+        self.assertEqual(ports["metrics"], port)
+        annotations = self.job["spec"]["template"]["metadata"]["annotations"]
+        self.assertEqual(annotations["prometheus.io/scrape"], "true")
+        self.assertEqual(int(annotations["prometheus.io/port"]), port)
+        self.assertEqual(annotations["prometheus.io/path"], "/metrics")
+        monitor = self.documents[("PodMonitor", "s3storm")]
+        self.assertEqual(monitor["spec"]["selector"]["matchLabels"],
+                         self.job["spec"]["template"]["metadata"]["labels"])
+        [endpoint] = monitor["spec"]["podMetricsEndpoints"]
+        self.assertEqual(endpoint["port"], "metrics")
+        self.assertEqual(endpoint["path"], "/metrics")
+
     def test_scenario_comes_from_the_configmap(self):
         scenario_arg = self.container["args"][1]
         volume = self.volume_of(self.pod, str(Path(scenario_arg).parent))
@@ -312,7 +331,11 @@ class OnlyLoopbackInDefaults(unittest.TestCase):
                                           if name == "docker-compose.yml" else set())
                     self.assertIn(host, allowed, where)
                 for ip in re.findall(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w.])", code):
-                    if ip == "0.0.0.0":
+                    if ip == "0.0.0.0" and name == "deploy/k8s/job.yaml":
+                        # The pod's metrics port, for the cluster's Prometheus (see
+                        # test_metrics_port_is_exposed_to_prometheus).
+                        self.assertIn("0.0.0.0:9464", code, where)
+                    elif ip == "0.0.0.0":
                         self.assertEqual(name, "scenarios/minio.yaml", where)
                         self.assertIn("listen:", code, where)
                     else:

@@ -1,7 +1,12 @@
 """`s3storm run --metrics`: Prometheus text scraped during a real run, read with a strict parser of
-the 0.0.4 text format; counters grow between scrapes, and the last scrape agrees with the report."""
+the 0.0.4 text format; counters grow between scrapes, and the last scrape agrees with the report.
+Latencies are histograms whose buckets are cumulative and end at _count; --metrics-linger keeps the
+endpoint up after the run; and every query of the Grafana dashboard (deploy/grafana/s3storm.json)
+names a metric the endpoint serves."""
+import json
 import os
 import re
+import signal
 import socket
 import sys
 import tempfile
@@ -75,7 +80,7 @@ def parse_strictly(text):
             raise ValueError(f"not a sample: {line!r}")
         name = m.group(1)
         family = name
-        for suffix in ("_sum", "_count"):
+        for suffix in ("_sum", "_count", "_bucket"):
             if family not in types and family.endswith(suffix):
                 family = family[: -len(suffix)]
         if family not in types:
@@ -131,7 +136,7 @@ class MetricsDuringARun(unittest.TestCase):
         self.assertGreaterEqual(len(scrapes), 4)
         types, _ = scrapes[-1]
         self.assertEqual(types["s3storm_ops_total"], "counter")
-        self.assertEqual(types["s3storm_latency_seconds"], "summary")
+        self.assertEqual(types["s3storm_latency_seconds"], "histogram")
         self.assertEqual(types["s3storm_in_flight"], "gauge")
         puts = [value(s, "s3storm_ops_total", op="put", phase="soak", outcome="ok") for _, s in scrapes]
         self.assertEqual(puts, sorted(puts))  # a counter never goes down
@@ -144,10 +149,12 @@ class MetricsDuringARun(unittest.TestCase):
         self.assertLess(mid[-1], final_puts)
         _, last = scrapes[-1]
         self.assertLessEqual(puts[-1], final_puts)
-        p50 = value(last, "s3storm_latency_seconds", op="put", phase="soak", quantile="0.5")
-        p99 = value(last, "s3storm_latency_seconds", op="put", phase="soak", quantile="0.99")
-        self.assertGreater(p50, 0)
-        self.assertGreaterEqual(p99, p50)
+        count = value(last, "s3storm_latency_seconds_count", op="put", phase="soak")
+        self.assertEqual(count, value(last, "s3storm_ops_total", op="put", phase="soak", outcome="ok")
+                         + value(last, "s3storm_ops_total", op="put", phase="soak", outcome="error"))
+        self.assertEqual(value(last, "s3storm_latency_seconds_bucket", op="put", phase="soak", le="+Inf"),
+                         count)
+        self.assertGreater(value(last, "s3storm_latency_seconds_sum", op="put", phase="soak"), 0)
         self.assertEqual(value(last, "s3storm_bytes_total", op="put", phase="soak"),
                          2048 * value(last, "s3storm_ops_total", op="put", phase="soak", outcome="ok"))
         self.assertGreater(value(last, "s3storm_events_expected_total", type="ObjectCreated:Put"), 0)
@@ -200,6 +207,148 @@ class MetricsDuringARun(unittest.TestCase):
                                  "--metrics", "0.0.0.0:9464", "--quiet"])
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn("--metrics 0.0.0.0:9464: not a loopback address", r.stderr)
+
+
+DASHBOARD = os.path.join(harness.SOURCE_DIR, "deploy", "grafana", "s3storm.json")
+
+
+def dashboard_queries(dashboard):
+    """Every PromQL expression of the dashboard: its panels' targets and its templating queries."""
+    exprs = []
+    panels = list(dashboard.get("panels", []))
+    while panels:
+        panel = panels.pop()
+        panels.extend(panel.get("panels", []))  # rows may nest panels
+        exprs.extend(t["expr"] for t in panel.get("targets", []) if t.get("expr"))
+    for variable in dashboard.get("templating", {}).get("list", []):
+        if variable.get("type") != "query":
+            continue  # a datasource picker's "query" is a plugin id
+        query = variable.get("query")
+        if isinstance(query, dict):
+            query = query.get("query")
+        if query:
+            exprs.append(query)
+    return exprs
+
+
+def histogram_series(samples, family):
+    """{labels without le: [(le, count)] sorted by le} for one histogram family."""
+    series = {}
+    for (name, labels), v in samples.items():
+        if name != family + "_bucket":
+            continue
+        rest = tuple(kv for kv in labels if kv[0] != "le")
+        le = dict(labels)["le"]
+        series.setdefault(rest, []).append((float("inf") if le == "+Inf" else float(le), v))
+    return {k: sorted(v) for k, v in series.items()}
+
+
+class MetricsAfterTheRun(unittest.TestCase):
+    """A real run against `s3storm serve`, scraped while --metrics-linger keeps the endpoint up."""
+
+    def test_dashboard_queries_name_served_metrics_and_histograms_are_consistent(self):
+        webhook_port = harness.free_port()
+        with tempfile.TemporaryDirectory() as d, harness.EmbeddedServer(
+                "--notify", f"http://127.0.0.1:{webhook_port}/") as server:
+            path = harness.write_scenario(d, f"""
+target: {{endpoint: {server.endpoint}, bucket: graf}}
+setup: {{buckets: [graf]}}
+events: {{source: webhook, listen: "127.0.0.1:{webhook_port}", grace: 3s}}
+phases:
+  - name: load
+    iterations: 600
+    concurrency: 6
+    flow:
+      - put: {{ key: "g/{{worker}}-{{seq}}", size: 4KiB }}
+      - get: {{ key: last }}
+seed: 9
+""")
+            report_path = os.path.join(d, "report.json")
+            env = {**os.environ, "AWS_ACCESS_KEY_ID": harness.ACCESS_KEY,
+                   "AWS_SECRET_ACCESS_KEY": harness.SECRET_KEY}
+            run = harness.Process([harness.BIN, "run", path, "--metrics", "127.0.0.1:0",
+                                   "--metrics-linger", "30s", "--json", report_path], env=env)
+            with run:
+                port = None
+                lingering = False
+                while not lingering:
+                    line = run.proc.stderr.readline()
+                    self.assertTrue(line, "the run ended before lingering")
+                    m = re.match(r"metrics: http://127\.0\.0\.1:(\d+)/metrics", line)
+                    if m:
+                        port = int(m.group(1))
+                    lingering = "metrics: serving the final numbers" in line
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+                    types, samples = parse_strictly(r.read().decode())
+                self.assertIsNone(run.proc.poll(), "the endpoint should still be up")
+                stopped = time.monotonic()
+                run.proc.send_signal(signal.SIGINT)  # Ctrl-C ends the linger at once
+                run.proc.wait(timeout=10)
+                self.assertLess(time.monotonic() - stopped, 5)
+                self.assertIn(run.proc.returncode, (0, 130))
+            report = harness.load_report(report_path)
+
+        # Every metric named in the dashboard is served: a family the endpoint declares (one with
+        # no series yet, like errors in a run without any, is still the endpoint's) or a sample.
+        names = {name for name, _ in samples} | set(types)
+        for family, kind in types.items():
+            if kind == "histogram":
+                names |= {family + "_bucket", family + "_sum", family + "_count"}
+        with open(DASHBOARD, encoding="utf-8") as f:
+            dashboard = json.load(f)
+        queries = dashboard_queries(dashboard)
+        self.assertGreaterEqual(len(queries), 8)
+        for query in queries:
+            metrics = re.findall(r"\b(s3storm_[a-zA-Z0-9_]+)", query)
+            self.assertTrue(metrics, f"a query that reads no s3storm metric: {query}")
+            for metric in metrics:
+                self.assertIn(metric, names, f"dashboard query {query!r} reads {metric}, not served")
+
+        self.assertEqual(types["s3storm_latency_seconds"], "histogram")
+        self.assertEqual(types["s3storm_event_delivery_seconds"], "histogram")
+        self.assertEqual(types["s3storm_build_info"], "gauge")
+        version = [dict(labels)["version"] for name, labels in samples if name == "s3storm_build_info"]
+        self.assertEqual(len(version), 1)
+        self.assertRegex(version[0], r"^\d+\.\d+\.\d+")
+
+        # Histograms: buckets cumulative in le, +Inf equal to _count, and the same labels on all.
+        for family in ("s3storm_latency_seconds", "s3storm_event_delivery_seconds"):
+            series = histogram_series(samples, family)
+            self.assertTrue(series, family)
+            for labels, buckets in series.items():
+                counts = [c for _, c in buckets]
+                self.assertEqual(counts, sorted(counts), (family, labels))
+                self.assertEqual(buckets[-1][0], float("inf"))
+                self.assertEqual(buckets[-1][1], samples[(family + "_count", labels)], (family, labels))
+                self.assertGreaterEqual(samples[(family + "_sum", labels)], 0)
+
+        # The final scrape is the report's numbers: the same statistic.
+        for op in ("put", "get"):
+            reported = report["phases"][0]["ops"][op]
+            self.assertEqual(samples[("s3storm_latency_seconds_count", (("op", op), ("phase", "load")))],
+                             reported["count"])
+            self.assertEqual(samples[("s3storm_ops_total",
+                                      (("op", op), ("outcome", "ok"), ("phase", "load")))],
+                             reported["ok"])
+            self.assertEqual(reported["count"], 600)
+        put = (("type", "ObjectCreated:Put"),)
+        self.assertEqual(samples[("s3storm_event_delivery_seconds_count", put)],
+                         report["events"]["by_type"]["ObjectCreated:Put"]["delivered"])
+        self.assertEqual(samples[("s3storm_in_flight", ())], 0)
+
+    def test_linger_needs_metrics_and_is_bounded(self):
+        quickstart = os.path.join(harness.SOURCE_DIR, "scenarios", "quickstart.yaml")
+        r = harness.run_s3storm(["run", quickstart, "--metrics-linger", "30s", "--quiet"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--metrics-linger needs --metrics", r.stderr)
+        r = harness.run_s3storm(["run", quickstart, "--metrics", "127.0.0.1:0",
+                                 "--metrics-linger", "2h", "--quiet"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--metrics-linger 2h: at most 1h", r.stderr)
+        r = harness.run_s3storm(["run", quickstart, "--metrics", "127.0.0.1:0",
+                                 "--metrics-linger", "soon", "--quiet"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--metrics-linger soon:", r.stderr)
 
 
 if __name__ == "__main__":

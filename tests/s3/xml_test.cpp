@@ -119,6 +119,16 @@ TEST(WriteNotificationConfiguration, OneElementPerTargetWithEvents) {
   EXPECT_STREQ(rule.next_sibling("FilterRule").child_value("Value"), ".txt");
 }
 
+TEST(CountDeleteErrors, CountsTheKeysADeleteObjectsAnswerDidNotDelete) {
+  EXPECT_EQ(count_delete_errors(R"(<?xml version="1.0"?><DeleteResult xmlns="x">
+      <Deleted><Key>a</Key></Deleted>
+      <Error><Key>b</Key><Code>AccessDenied</Code></Error>
+      <Error><Key>c</Key><Code>InternalError</Code></Error></DeleteResult>)"),
+            2u);
+  EXPECT_EQ(count_delete_errors("<DeleteResult/>"), 0u);  // quiet and all deleted
+  EXPECT_EQ(count_delete_errors(""), 0u);
+}
+
 TEST(WriteDeleteObjects, EscapesKeys) {
   std::string body;
   write_delete_objects(body, {"a<b>&\"c'"});

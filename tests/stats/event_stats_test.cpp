@@ -3,10 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
-#include <thread>
 #include <vector>
-
-#include "stats/live_counters.hpp"
 
 namespace s3storm::stats {
 namespace {
@@ -44,28 +41,6 @@ TEST(EventStats, MergeAddsPerTypeAndKeepsAtMostTwentyKeys) {
   EXPECT_EQ(a.missing_keys.back(), "b/b4");
   EXPECT_EQ(a.test_events, 1u);
   EXPECT_EQ(a.receiver_rejects.at(400), 3u);
-}
-
-TEST(LiveCounters, ManyThreadsAddUpExactly) {
-  LiveCounters live;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&live] {
-      for (int i = 0; i < 10'000; ++i) {
-        live.op_started();
-        live.op_finished(i % 10 != 0);
-      }
-      live.op_started();  // left in flight
-      live.event_seen();
-    });
-  }
-  for (auto& t : threads) t.join();
-  const auto s = live.snapshot();
-  EXPECT_EQ(s.started, 40'004u);
-  EXPECT_EQ(s.completed, 40'000u);
-  EXPECT_EQ(s.errors, 4'000u);
-  EXPECT_EQ(s.in_flight, 4u);
-  EXPECT_EQ(s.events_seen, 4u);
 }
 
 }  // namespace

@@ -197,5 +197,32 @@ TEST(Histogram, ImportRejectsInconsistentData) {
   EXPECT_THROW(Histogram::from_data(empty_with_max), std::invalid_argument);
 }
 
+TEST(Histogram, CountsAtOrBelowBoundsAreCumulative) {
+  Histogram h;
+  for (std::uint64_t v : {100u, 500u, 501u, 2000u, 2500u, 40'000u, 70'000'000u}) h.record(v);
+  h.record(Histogram::kMaxTrackable + 1);  // overflow: only the total knows it
+  const std::uint64_t bounds[] = {99, 100, 500, 2500, 50'000, 60'000'000, Histogram::kMaxTrackable};
+  std::uint64_t counts[std::size(bounds)] = {};
+  h.counts_at_or_below(bounds, std::size(bounds), counts);
+  // 2500 lies inside a 2-wide bucket [2500, 2501]: it is counted at the next bound (errs by
+  // 1/1024).
+  const std::uint64_t expected[] = {0, 1, 2, 4, 6, 6, 7};
+  for (std::size_t i = 0; i < std::size(bounds); ++i) EXPECT_EQ(counts[i], expected[i]) << i;
+}
+
+TEST(Histogram, AddLiveEqualsMergeOnceTheWriterIsDone) {
+  Histogram a;
+  Histogram b;
+  for (std::uint64_t v = 1; v < 100'000; v += 37) b.record(v);
+  b.record(Histogram::kMaxTrackable + 5);
+  Histogram merged = a;
+  merged.merge(b);
+  a.add_live(b);
+  EXPECT_EQ(a, merged);
+  Histogram empty;
+  a.add_live(empty);
+  EXPECT_EQ(a, merged);
+}
+
 }  // namespace
 }  // namespace s3storm::stats
