@@ -208,7 +208,9 @@ VerifiedCaller Authenticator::verify(const http::ServerRequest& request,
   if (!result.ok()) {
     if (result.status == sigv4::VerifyStatus::unsigned_request && options_.anonymous) {
       // Nothing is signed, so nothing is held to a signature: the request is taken as sent.
-      return VerifiedCaller{{}, {}, true};
+      VerifiedCaller anonymous;
+      anonymous.content_type_signed = true;
+      return anonymous;
     }
     throw_failure(result, request.header("authorization").empty(), provided_signature(request));
   }
@@ -263,7 +265,10 @@ VerifiedCaller Authenticator::verify_v2(const http::ServerRequest& request,
   if (!result.ok()) throw_v2_failure(result, request.header("authorization").empty());
   // Content-Type and every x-amz-* header are in the string to sign. The body is held to no hash
   // (SigV2 signs only its Content-MD5 header).
-  return VerifiedCaller{result.access_key_id, {}, true};
+  VerifiedCaller caller;
+  caller.access_key_id = result.access_key_id;
+  caller.content_type_signed = true;
+  return caller;
 }
 
 std::optional<sigv4::FormSignature> Authenticator::verify_post_form(const PostForm& form) const {

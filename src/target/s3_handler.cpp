@@ -727,7 +727,7 @@ void S3Handler::post_object(Context& context) {
   std::shared_ptr<const TagSet> tags =
       tagging.empty() ? nullptr : share_tags(parse_tagging(tagging));
   const ObjectInfo object = store_.put_object(bucket, key, form.file, std::move(content_type),
-                                              std::move(metadata), {}, std::move(tags));
+                                              std::move(metadata), {}, {}, std::move(tags));
   const std::string version_id = written_version_id(object);
 
   auto& response = context.response;

@@ -52,8 +52,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   });
   refused_as_s3_does([&] {
     const auto request = target::parse_delete_objects(body);
-    sink = sink + request.keys.size() + request.quiet;
+    for (const auto& object : request.objects) {
+      sink = sink + object.key.size() + object.version_id.size();
+    }
+    sink = sink + request.quiet;
   });
+  refused_as_s3_does([&] { sink = sink + target::parse_tagging(body).size(); });
+  refused_as_s3_does(
+      [&] { sink = sink + static_cast<std::size_t>(target::parse_versioning_configuration(body)); });
   refused_as_s3_does([&] { sink = sink + target::parse_notification_configuration(body).size(); });
   refused_as_s3_does([&] { sink = sink + target::parse_create_bucket_configuration(body).size(); });
   refused_as_s3_does([&] { target::check_acl_request("", body); });

@@ -381,7 +381,7 @@ TEST(ObjectStoreTags, TagsFollowTheVersionAndCopies) {
   ObjectStore store;
   store.create_bucket("bucket");
   auto tags = std::make_shared<const TagSet>(TagSet{{"a", "1"}});
-  store.put_object("bucket", "k", "x", "", {}, {}, tags);
+  store.put_object("bucket", "k", "x", "", {}, {}, {}, tags);
   EXPECT_EQ(*store.get_object("bucket", "k").tags, *tags);
   // Copies keep the source's tags unless replaced.
   EXPECT_EQ(*store.copy_object("bucket", "k", std::nullopt, "bucket", "kept", std::nullopt).tags,
@@ -413,7 +413,7 @@ TEST(ObjectStoreTags, MultipartUploadsKeepTheirTags) {
   ObjectStore store;
   store.create_bucket("bucket");
   auto tags = std::make_shared<const TagSet>(TagSet{{"a", "1"}});
-  const auto id = store.create_upload("bucket", "k", "", {}, tags);
+  const auto id = store.create_upload("bucket", "k", "", {}, {}, tags);
   const auto part = store.upload_part("bucket", "k", id, 1, "body");
   const auto object = store.complete_upload("bucket", "k", id, {{1, part.etag}});
   EXPECT_EQ(*object.tags, *tags);
