@@ -48,7 +48,10 @@ if ((${#missing[@]})); then
 fi
 
 # npm test peers, pinned, installed into the repo's tests/node folder (git-ignored).
-if [ -f tests/node/package.json ] && [ ! -d tests/node/node_modules ]; then
+# Again whenever the lockfile changed since the last install (a copy is kept in node_modules).
+if [ -f tests/node/package.json ] &&
+  ! cmp -s tests/node/package-lock.json tests/node/node_modules/.s3storm-installed-lock 2>/dev/null; then
   echo "setup: installing npm test peers" >&2
-  (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+  (cd tests/node && npm ci --no-audit --no-fund --loglevel=error &&
+    cp package-lock.json node_modules/.s3storm-installed-lock)
 fi
