@@ -58,8 +58,8 @@ class FlowRunner {
   // come, and is then the server's evidence that it applied it.
   void expect_failed_event(const PreparedStep& prepared);
   // `etag` is the ETag the server answered with (empty when it gave none).
-  void expect_event(const PreparedStep& prepared, Clock::time_point complete,
-                    std::string_view etag, std::string_view version_id);
+  void expect_event(const PreparedStep& prepared, Clock::time_point complete, std::string_view etag,
+                    std::string_view version_id);
 
   const PhaseContext& context_;
   s3::Session& session_;

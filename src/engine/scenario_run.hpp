@@ -19,13 +19,13 @@ namespace s3storm::engine {
 
 struct RunOptions {
   std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
-  bool insecure = false;                    // skip TLS peer verification whatever the scenario says
+  bool insecure = false;  // skip TLS peer verification whatever the scenario says
   // Set to the signal's number by SIGINT/SIGTERM: drain and report; 0 while the run goes on.
   const std::atomic<int>* stop = nullptr;
-  std::FILE* progress = stderr;             // null: no progress lines
-  scenario::ShardSpec shard;                // --shard I/N: this run's part of the scenario
-  std::string metrics_address;              // --metrics HOST:PORT; empty: no endpoint
-  bool metrics_remote = false;              // allow a non-loopback metrics address
+  std::FILE* progress = stderr;  // null: no progress lines
+  scenario::ShardSpec shard;     // --shard I/N: this run's part of the scenario
+  std::string metrics_address;   // --metrics HOST:PORT; empty: no endpoint
+  bool metrics_remote = false;   // allow a non-loopback metrics address
   // --metrics-linger: keep serving the final numbers this long after the run (Ctrl-C ends it).
   std::chrono::milliseconds metrics_linger{0};
 };

@@ -242,12 +242,13 @@ ordered_json to_json(const RunReport& report) {
   if (!report.stopped_by.empty()) j["stopped_by"] = report.stopped_by;
   if (!report.interrupted_by.empty()) j["interrupted_by"] = report.interrupted_by;
   const auto& meta = report.meta;
-  if (!meta.tool_version.empty()) j["meta"] = {{"tool_version", meta.tool_version},
-               {"endpoint", meta.endpoint},
-               {"region", meta.region},
-               {"seed", meta.seed},
-               {"threads", meta.threads},
-               {"shard", meta.shard}};
+  if (!meta.tool_version.empty())
+    j["meta"] = {{"tool_version", meta.tool_version},
+                 {"endpoint", meta.endpoint},
+                 {"region", meta.region},
+                 {"seed", meta.seed},
+                 {"threads", meta.threads},
+                 {"shard", meta.shard}};
   ordered_json phases = ordered_json::array();
   for (const auto& phase : report.phases) phases.push_back(phase_to_json(phase));
   j["phases"] = std::move(phases);

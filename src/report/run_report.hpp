@@ -28,7 +28,7 @@ struct RunMeta {
   std::string tool_version;  // s3storm's, as `s3storm --version` prints it
   std::string endpoint;      // the endpoint the run addressed ("embedded": the local target's URL)
   std::string region;
-  std::uint64_t seed = 0;    // --set seed=N repeats the run's keys, sizes and bodies
+  std::uint64_t seed = 0;  // --set seed=N repeats the run's keys, sizes and bodies
   std::uint64_t threads = 0;
   std::string shard;  // "I/N" for one shard's run; empty for a whole or merged run
   friend bool operator==(const RunMeta&, const RunMeta&) = default;

@@ -21,8 +21,8 @@
 
 #include "http/server.hpp"
 #include "sigv2/verifier.hpp"
-#include "sigv4/post_policy.hpp"
 #include "sigv4/chunk_signature.hpp"
+#include "sigv4/post_policy.hpp"
 #include "sigv4/verifier.hpp"
 #include "target/post_policy.hpp"
 

@@ -58,8 +58,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     sink = sink + request.quiet;
   });
   refused_as_s3_does([&] { sink = sink + target::parse_tagging(body).size(); });
-  refused_as_s3_does(
-      [&] { sink = sink + static_cast<std::size_t>(target::parse_versioning_configuration(body)); });
+  refused_as_s3_does([&] {
+    sink = sink + static_cast<std::size_t>(target::parse_versioning_configuration(body));
+  });
   refused_as_s3_does([&] { sink = sink + target::parse_notification_configuration(body).size(); });
   refused_as_s3_does([&] { sink = sink + target::parse_create_bucket_configuration(body).size(); });
   refused_as_s3_does([&] { target::check_acl_request("", body); });
