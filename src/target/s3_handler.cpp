@@ -151,6 +151,16 @@ int parse_int(std::string_view text, int fallback, std::string_view name) {
   return value;
 }
 
+// A listing's encoding-type: "url" (keys percent-encoded in the answer) or none.
+bool url_encoding_asked(const RequestTarget& target) {
+  const std::string_view encoding = target.get("encoding-type");
+  if (!encoding.empty() && encoding != "url") {
+    throw S3Error(ErrorCode::kInvalidArgument, "Invalid Encoding Method specified in Request")
+        .with("ArgumentName", "encoding-type");
+  }
+  return !encoding.empty();
+}
+
 }  // namespace
 
 struct S3Handler::Context {
@@ -594,18 +604,14 @@ void S3Handler::get_object_tagging(Context& context) {
 
 void S3Handler::list_object_versions(Context& context) {
   const auto& target = context.target;
-  const std::string_view encoding = target.get("encoding-type");
-  if (!encoding.empty() && encoding != "url") {
-    throw S3Error(ErrorCode::kInvalidArgument, "Invalid Encoding Method specified in Request")
-        .with("ArgumentName", "encoding-type");
-  }
+  const bool url_encode = url_encoding_asked(target);
   ListVersionsEcho echo;
   echo.bucket = target.bucket;
   echo.prefix = target.get("prefix");
   echo.key_marker = target.get("key-marker");
   echo.version_id_marker = target.get("version-id-marker");
   echo.max_keys = std::min(parse_int(target.get("max-keys"), 1000, "max-keys"), 1000);
-  echo.url_encode = encoding == "url";
+  echo.url_encode = url_encode;
   ListVersionsRequest request;
   request.prefix = echo.prefix;
   request.key_marker = echo.key_marker;
@@ -618,11 +624,7 @@ void S3Handler::list_object_versions(Context& context) {
 
 void S3Handler::list_objects(Context& context, bool v2) {
   const auto& target = context.target;
-  const std::string_view encoding = target.get("encoding-type");
-  if (!encoding.empty() && encoding != "url") {
-    throw S3Error(ErrorCode::kInvalidArgument, "Invalid Encoding Method specified in Request")
-        .with("ArgumentName", "encoding-type");
-  }
+  const bool url_encode = url_encoding_asked(target);
   ListV2Echo echo;
   echo.bucket = target.bucket;
   echo.prefix = target.get("prefix");
@@ -630,7 +632,7 @@ void S3Handler::list_objects(Context& context, bool v2) {
   echo.start_after = v2 ? target.get("start-after") : target.get("marker");
   echo.continuation_token = v2 ? target.get("continuation-token") : std::string_view{};
   echo.max_keys = std::min(parse_int(target.get("max-keys"), 1000, "max-keys"), 1000);
-  echo.url_encode = encoding == "url";
+  echo.url_encode = url_encode;
 
   ListRequest request;
   request.prefix = echo.prefix;

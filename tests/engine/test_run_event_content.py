@@ -40,17 +40,8 @@ seed: 11
 
 
 def run_against_serve(directory, iterations, *faults):
-    hook = harness.free_port()
-    serve = harness.EmbeddedServer("--notify", f"http://127.0.0.1:{hook}/", "--seed", "3", *faults)
-    try:
-        path = harness.write_scenario(directory, SCENARIO.format(
-            endpoint=serve.endpoint, hook=hook, iterations=iterations))
-        report_path = os.path.join(directory, "report.json")
-        result = harness.run_s3storm(["run", path, "--json", report_path, "--quiet"])
-    finally:
-        _, serve_err = serve.stop()
-    with open(report_path, encoding="utf-8") as f:
-        return result, json.load(f)["events"], serve_err
+    scenario = SCENARIO.replace("{iterations}", str(iterations))
+    return harness.run_against_serve(directory, scenario, "--seed", "3", *faults)
 
 
 class EventContent(unittest.TestCase):

@@ -3,7 +3,6 @@ after the first completed, the second's event must carry the greater sequencer. 
 serve --fault event-reorder:P` (a fraction of the events of keys that had one get a sequencer below
 the previous one's), the run's `out_of_order` count equals what serve reordered, at over 10,000
 operations; without the fault it is 0, and every event also passes the eventTime check."""
-import json
 import os
 import re
 import sys
@@ -40,17 +39,8 @@ seed: 5
 
 
 def run_against_serve(directory, iterations, *faults):
-    hook = harness.free_port()
-    serve = harness.EmbeddedServer("--notify", f"http://127.0.0.1:{hook}/", "--seed", "8", *faults)
-    try:
-        path = harness.write_scenario(directory, SCENARIO.format(
-            endpoint=serve.endpoint, hook=hook, iterations=iterations))
-        report_path = os.path.join(directory, "report.json")
-        result = harness.run_s3storm(["run", path, "--json", report_path, "--quiet"])
-    finally:
-        _, serve_err = serve.stop()
-    with open(report_path, encoding="utf-8") as f:
-        return result, json.load(f)["events"], serve_err
+    scenario = SCENARIO.replace("{iterations}", str(iterations))
+    return harness.run_against_serve(directory, scenario, "--seed", "8", *faults)
 
 
 class EventOrder(unittest.TestCase):

@@ -211,6 +211,21 @@ def run_s3storm(args, env=None, timeout=120, **kwargs):
                           env=full_env, **kwargs)
 
 
+def run_against_serve(directory, scenario, *serve_args):
+    """`s3storm run` of `scenario` (a template with {endpoint} and {hook}) against an `s3storm
+    serve` started with `serve_args` that sends its events to the run's webhook. Returns the run's
+    result, its report's events section and serve's stderr (its exit counters)."""
+    hook = free_port()
+    serve = EmbeddedServer("--notify", f"http://127.0.0.1:{hook}/", *serve_args)
+    try:
+        path = write_scenario(directory, scenario.format(endpoint=serve.endpoint, hook=hook))
+        report_path = os.path.join(directory, "report.json")
+        result = run_s3storm(["run", path, "--json", report_path, "--quiet"])
+    finally:
+        _, serve_err = serve.stop()
+    return result, load_report(report_path)["events"], serve_err
+
+
 def load_report(path):
     with open(path) as f:
         return json.load(f)
