@@ -116,23 +116,28 @@ int run(const RunCliOptions& options) {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
 
+  // The reports are written as soon as the run is over, before any --metrics-linger.
+  const auto write_reports = [&](engine::RunResult& finished) {
+    report::RunReport& result = finished.report;
+    result.thresholds = report::evaluate_thresholds(result, loaded.thresholds);
+    fmt::print("{}", report::format_text_report(result));
+    std::fflush(stdout);
+    const std::string json = options.json.empty() ? loaded.report.json : options.json;
+    if (!json.empty()) write_json(result, json);
+    const std::string junit = options.junit.empty() ? loaded.report.junit : options.junit;
+    if (!junit.empty()) report::write_junit_file(result, junit);
+    const std::string html = options.html.empty() ? loaded.report.html : options.html;
+    if (!html.empty()) report::write_html_file(result, html);
+  };
   engine::RunResult outcome;
   EmbeddedLocalTarget local_target;
   try {
-    outcome = engine::run_scenario(loaded, run_options, local_target);
+    outcome = engine::run_scenario(loaded, run_options, local_target, write_reports);
   } catch (const engine::SetupError& e) {
     fmt::print(stderr, "s3storm: {}\n", e.what());
     return 2;
   }
   report::RunReport& result = outcome.report;
-  result.thresholds = report::evaluate_thresholds(result, loaded.thresholds);
-  fmt::print("{}", report::format_text_report(result));
-  const std::string json = options.json.empty() ? loaded.report.json : options.json;
-  if (!json.empty()) write_json(result, json);
-  const std::string junit = options.junit.empty() ? loaded.report.junit : options.junit;
-  if (!junit.empty()) report::write_junit_file(result, junit);
-  const std::string html = options.html.empty() ? loaded.report.html : options.html;
-  if (!html.empty()) report::write_html_file(result, html);
   if (run_options.shard.sharded() && result.events.source != "none") {
     fmt::print(stderr, "s3storm: shard {}/{}: {} event(s) for other shards' keys left to them\n",
                run_options.shard.index, run_options.shard.count, outcome.foreign_events);
@@ -143,7 +148,8 @@ int run(const RunCliOptions& options) {
                "the report covers what ran\n",
                outcome.aborted_at_s, failed.expr, report::format_measured(failed));
   }
-  if (const int signal = g_stop.load(); signal != 0) {
+  // A signal during --metrics-linger only ends the linger: the run itself was whole.
+  if (const int signal = g_stop.load(); signal != 0 && !result.interrupted_by.empty()) {
     // As shells report a process a signal ended, whatever the thresholds said: a Kubernetes shard
     // that was evicted must not look like one that passed.
     fmt::print(stderr, "s3storm: interrupted by {}; the report covers what ran\n",

@@ -89,16 +89,16 @@ std::string seconds_left(std::chrono::steady_clock::time_point deadline) {
 }
 
 // --metrics-linger: the endpoint keeps serving the final numbers for the scraper's last look,
-// until the time is up or the user stops it.
-void linger(const RunOptions& options, const std::atomic<int>& user_stop, Progress* progress) {
+// until the time is up or the user stops it. It comes after the report files are written.
+void linger(const RunOptions& options, const std::atomic<int>& user_stop) {
   if (options.metrics_linger.count() <= 0 || user_stop.load() != 0) return;
-  const auto deadline = std::chrono::steady_clock::now() + options.metrics_linger;
-  if (progress != nullptr) {
-    progress->stage([deadline] {
-      return fmt::format("metrics: serving the final numbers, {} (Ctrl-C ends it)",
-                         seconds_left(deadline));
-    });
+  if (options.progress != nullptr) {
+    fmt::print(options.progress,
+               "metrics: serving the final numbers for {:.0f} s (Ctrl-C ends it)\n",
+               std::chrono::duration<double>(options.metrics_linger).count());
+    std::fflush(options.progress);
   }
+  const auto deadline = std::chrono::steady_clock::now() + options.metrics_linger;
   while (std::chrono::steady_clock::now() < deadline && user_stop.load() == 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -141,7 +141,7 @@ std::uint64_t payload_size(const std::vector<std::unique_ptr<PreparedPhase>>& ph
 }  // namespace
 
 RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& options,
-                       LocalTarget& local_target) {
+                       LocalTarget& local_target, const ReportsReady& reports_ready) {
   // Everything below runs this shard's part (all of it when not sharded).
   scenario::ShardedScenario sharded;
   try {
@@ -301,13 +301,16 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     }
   }
   local_target.stop();  // before the duration is taken: it delivers what it still holds
-  if (metrics_server) linger(options, user_stop, progress ? &*progress : nullptr);
-  if (progress) progress->stop();
-  if (metrics_server) metrics_server->stop();
-
   result.duration_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
   outcome.foreign_events = result.events.foreign;
+  // The progress line ends first: the reports then print on a quiet terminal.
+  if (progress) progress->stop();
+  if (reports_ready) reports_ready(outcome);
+  if (metrics_server) {
+    linger(options, user_stop);
+    metrics_server->stop();
+  }
   return outcome;
 }
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <thread>
 
 #include "engine/local_target.hpp"
@@ -30,6 +31,12 @@ struct RunOptions {
   std::chrono::milliseconds metrics_linger{0};
 };
 
+struct RunResult;
+
+// Called once the run is over and its result complete, before --metrics-linger: a scraper's last
+// look and the report files then say the same, and a CI job reading the files need not wait.
+using ReportsReady = std::function<void(RunResult&)>;
+
 struct RunResult {
   report::RunReport report;
   // The abort_on_fail thresholds that stopped the run early (empty when none did).
@@ -41,6 +48,6 @@ struct RunResult {
 
 // `local_target` serves `endpoint: embedded`; it is started only when the scenario says so.
 RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
-                       LocalTarget& local_target);
+                       LocalTarget& local_target, const ReportsReady& reports_ready = {});
 
 }  // namespace s3storm::engine
