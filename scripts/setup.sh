@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Installs everything s3storm needs to build, test and benchmark on Debian 12.
-# Idempotent: installs only what is missing, and is silent when nothing is.
+# Installs what s3storm needs on Debian 12. Idempotent: installs only what is missing, and is
+# silent when nothing is.
+#   bash scripts/setup.sh run    what building and running s3storm needs (the quickstart)
+#   bash scripts/setup.sh        also every test peer, oracle and benchmark tool (scripts/test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-test}
+case "$mode" in
+  run | test) ;;
+  *) echo "setup.sh: unknown mode '$mode' (run or test)" >&2 && exit 2 ;;
+esac
 
 debian_packages=(
   # build
-  g++ cmake ninja-build pkg-config clang-format
+  g++ cmake ninja-build pkg-config
   # libraries
   libboost-dev libssl-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libpugixml-dev
@@ -17,6 +24,11 @@ debian_packages=(
   libisal-dev
   # rabbitmq-c: the AMQP 0-9-1 client of events.source: amqp, listen --amqp, serve --notify amqp://
   librabbitmq-dev
+)
+# The tests' peers and oracles: only scripts/test.sh needs them, and they are most of the set-up
+# time (Ceph, Chromium, RabbitMQ, the npm peers).
+test_packages=(
+  clang-format
   # test peers and oracles
   python3 python3-botocore python3-boto3 nginx-light wrk
   # the seed walkthrough's POST steps as written (requests, curl) and a SigV2 client (s3cmd)
@@ -33,13 +45,14 @@ debian_packages=(
   # fuzzing (libFuzzer ships with clang)
   clang
 )
+if [ "$mode" = test ]; then debian_packages+=("${test_packages[@]}"); fi
 
 missing=()
 for p in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 # Node.js brings npm with it on this image; Debian's separate npm package conflicts with it.
-command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ "$mode" = test ]; then command -v npm >/dev/null 2>&1 || missing+=(nodejs npm); fi
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -49,7 +62,7 @@ fi
 
 # npm test peers, pinned, installed into the repo's tests/node folder (git-ignored).
 # Again whenever the lockfile changed since the last install (a copy is kept in node_modules).
-if [ -f tests/node/package.json ] &&
+if [ "$mode" = test ] && [ -f tests/node/package.json ] &&
   ! cmp -s tests/node/package-lock.json tests/node/node_modules/.s3storm-installed-lock 2>/dev/null; then
   echo "setup: installing npm test peers" >&2
   (cd tests/node && npm ci --no-audit --no-fund --loglevel=error &&
