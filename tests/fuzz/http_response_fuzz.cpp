@@ -3,7 +3,8 @@
 // bytes arrive in pieces into the connection's flat buffer, parse() puts what is buffered until
 // the parser needs more, fails or is done, the end of the stream is put_eof() when some of a
 // response arrived, and a finished keep-alive response with nothing left over makes way for the
-// next response on the same connection (its ResponseHeaders and Response reused). Status line,
+// next response on the same connection (its ResponseHeaders and Response reused); an interim 1xx
+// response is skipped, as Connection::parse skips it. Status line,
 // headers, Content-Length, chunked transfer-encoding and close-delimited bodies all pass here.
 //
 // Input: byte 0 says how the request was sent (bit 0: HEAD, whose response has no body; bit 1:
@@ -108,6 +109,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (ec == bhttp::error::need_more) break;
       if (ec) return 0;  // the connection fails and closes
       if (exchange.parser->is_done()) {
+        // Connection::parse skips an interim response (1xx but 101) and reads on.
+        if (http::detail::is_interim_status(exchange.response.status)) {
+          start_response(exchange, head, keep_body, body_limit);
+          continue;
+        }
         done = true;
         break;
       }
