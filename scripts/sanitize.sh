@@ -27,12 +27,16 @@ while (($#)); do
 done
 ((${#stages[@]})) || stages=(asan tsan)
 
-# The asan stage runs every test but these: none of them drives the embedded target, and the
-# client code they drive is the one run_embedded and the target tests drive already.
+# The asan stage runs every test but these. None of these drives the embedded target, and the
+# client code they drive is the one run_embedded and the target tests drive already:
 #   scenario_fuzz  builds and runs the clang libFuzzer build: that is the fuzz stage
 #   ceph_.*        a one-node Ceph cluster (radosgw), minutes of its own
 #   run_s3rver, run_nginx, events_sqs_listen: s3rver, nginx and an SQS emulator as the server
-asan_excluded='^(scenario_fuzz|ceph_.*|run_s3rver|run_nginx|events_sqs_listen)$'
+# and one that drives it but cannot keep its time bound instrumented:
+#   sigv4_botocore_differential  1,200 signatures each compared with botocore's, 18 s in Release,
+#                  past its 120 s timeout under ASan; the signer runs under ASan in the sigv4
+#                  unit tests (AWS's suite, the S3 examples) and in every test that signs
+asan_excluded='^(scenario_fuzz|ceph_.*|run_s3rver|run_nginx|events_sqs_listen|sigv4_botocore_differential)$'
 
 # The tsan stage: the concurrent parts. Unit test binaries (run directly, each with its own
 # threads) and the integration tests of serve and of a run against it.
