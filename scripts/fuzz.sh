@@ -21,8 +21,12 @@ declare -A max_len=(
   [s3_xml]=8192
   [sqs_sns]=8192
   [post_form]=8192
+  [sigv2_verifier]=4096
+  [aws_chunked]=4096
+  [http_response]=8192
 )
-all_targets=(scenario_loader http_request sigv4_verifier event_notification s3_xml sqs_sns post_form)
+all_targets=(scenario_loader http_request sigv4_verifier event_notification s3_xml sqs_sns post_form
+             sigv2_verifier aws_chunked http_response)
 # Extra seed folders beyond tests/fuzz/<target>/corpus.
 declare -A extra_seeds=([scenario_loader]=scenarios)
 

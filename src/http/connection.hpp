@@ -82,6 +82,12 @@ class ConnectionBase {
 
 Outcome classify(const beast::error_code& ec);
 
+// An interim response (100 Continue, 103 Early Hints) may come before the final one, asked for or
+// not (RFC 9110, 15.2); a client skips it. 101 would switch protocols and is final here.
+inline bool is_interim_status(unsigned status) {
+  return status >= 100 && status < 200 && status != 101;
+}
+
 // Fills a Response straight from the bytes on the wire: no message object, no field
 // allocations. A fresh one per response costs a few stores (basic_parser allocates only when a
 // header arrives split over several buffers, which a flat buffer never passes it).
@@ -269,6 +275,12 @@ class Connection final : public ConnectionBase,
   void on_write(beast::error_code ec, std::size_t) {
     if (ec) return fail(classify(reported(ec)), reported(ec));
     result_.timing.written = Clock::now();
+    start_parser();
+    if (buffer_.size() > 0) return parse();
+    read();
+  }
+
+  void start_parser() {
     headers_.clear();
     parser_.emplace(result_.response, headers_, settings_.options.response_body_limit,
                     !request_->discard_body);
@@ -278,8 +290,6 @@ class Connection final : public ConnectionBase,
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     parser_->eager(true);
     if (request_->message.method() == bhttp::verb::head) parser_->skip(true);
-    if (buffer_.size() > 0) return parse();
-    read();
   }
 
   void read() {
@@ -309,7 +319,15 @@ class Connection final : public ConnectionBase,
       buffer_.consume(used);
       if (ec == bhttp::error::need_more) break;
       if (ec) return fail(classify(ec), ec);
-      if (parser_->is_done()) return finish();
+      if (parser_->is_done()) {
+        if (!is_interim_status(result_.response.status)) return finish();
+        auto& response = result_.response;
+        response.etag.clear();
+        response.request_id.clear();
+        response.version_id.clear();
+        start_parser();
+        continue;
+      }
       if (used == 0) break;
     }
     read();

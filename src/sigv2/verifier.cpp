@@ -51,8 +51,9 @@ std::string_view trim(std::string_view text) {
 }
 
 // SigV2 dates: an HTTP date, in GMT or (as S3's own examples write it) "+0000", or for
-// x-amz-date also the ISO 8601 basic form SigV4 uses.
-std::optional<Clock::time_point> parse_v2_date(std::string_view text) {
+// x-amz-date also the ISO 8601 basic form SigV4 uses. In seconds, as parsed: any year 0000-9999
+// fits there, while system_clock's nanoseconds end in 2262.
+std::optional<std::chrono::sys_seconds> parse_v2_date(std::string_view text) {
   text = trim(text);
   if (const auto date = sigv4::parse_http_date(text)) return date->time();
   if (text.ends_with(" +0000")) {
@@ -116,7 +117,7 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
         return failure(Status::missing_date,
                        "AWS authentication requires a valid Date or x-amz-date header", access_key);
       }
-      if (*time > now + max_skew_ || *time < now - max_skew_) {
+      if (std::chrono::abs(*time - std::chrono::floor<std::chrono::seconds>(now)) > max_skew_) {
         return failure(Status::time_skewed,
                        "The difference between the request time and the current time is too large.",
                        access_key);
@@ -147,7 +148,8 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
                        "Invalid date (should be seconds since epoch): " + expires_text);
       }
       const std::string key = sigv4::uri_decode(*access_key);
-      if (now > Clock::time_point(std::chrono::seconds(expires_at))) {
+      // Compared in seconds: an Expires is any 64-bit number, most of which no time_point holds.
+      if (std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count() > expires_at) {
         return failure(Status::expired, "Request has expired", key);
       }
       // A presigned URL carries the x-amz-* headers it was signed with in its query (botocore

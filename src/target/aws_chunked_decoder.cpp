@@ -143,8 +143,8 @@ void AwsChunkedDecoder::end_chunk() {
 void AwsChunkedDecoder::add_trailer() {
   const std::string_view line = line_;
   const auto colon = line.find(':');
-  if (colon == std::string_view::npos || colon == 0) malformed("a trailer line has no name");
   std::string name(trim(line.substr(0, colon)));
+  if (colon == std::string_view::npos || name.empty()) malformed("a trailer line has no name");
   for (auto& c : name) c = ascii::lower(c);
   const std::string_view value = trim(line.substr(colon + 1));
   if (name == kTrailerSignature) {

@@ -16,9 +16,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "http/server.hpp"
+#include "request_head.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/verifier.hpp"
 #include "target/authenticator.hpp"
@@ -56,48 +56,6 @@ void require_no_secret(std::string_view text) {
   }
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-// The next line of `text` (without its LF or CRLF); nullopt at the end of the input.
-std::optional<std::string_view> next_line(std::string_view& text) {
-  if (text.empty()) return std::nullopt;
-  const std::size_t end = text.find('\n');
-  std::string_view line = text.substr(0, end);
-  text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return line;
-}
-
-struct Head {
-  std::string method;
-  std::string target;
-  std::vector<sigv4::Header> headers;  // views into the input
-  std::string_view body;
-};
-
-std::optional<Head> parse_head(std::string_view text) {
-  Head head;
-  const auto request_line = next_line(text);
-  if (!request_line) return std::nullopt;
-  const std::size_t space = request_line->find(' ');
-  if (space == std::string_view::npos) return std::nullopt;
-  head.method = request_line->substr(0, space);
-  std::string_view rest = request_line->substr(space + 1);
-  head.target = rest.substr(0, rest.find(' '));
-  while (const auto line = next_line(text)) {
-    if (line->empty()) break;
-    const std::size_t colon = line->find(':');
-    if (colon == std::string_view::npos) continue;
-    head.headers.push_back({line->substr(0, colon), trim(line->substr(colon + 1))});
-  }
-  head.body = text;
-  return head;
-}
-
 void parse_credentials(std::string_view value) {
   // "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=..."
   const std::size_t at = value.find("Credential=");
@@ -113,7 +71,7 @@ void parse_credentials(std::string_view value) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   g_input = input;
-  const auto head = parse_head(input);
+  const auto head = s3storm::fuzz::parse_request_head(input);
   if (!head) return 0;
   for (const auto& header : head->headers) parse_credentials(header.value);
 

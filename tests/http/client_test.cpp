@@ -191,6 +191,29 @@ TEST(ConnectionPool, ReadsChunkedBodiesAndBodiesEndedByTheServerClosing) {
   EXPECT_EQ(server.connections(), 3);
 }
 
+// The http_response fuzz target's seed continue-then-200 ended as a "100" answer and a closed
+// connection: an interim response is now skipped, in one read or split from the final one.
+TEST(ConnectionPool, SkipsInterimResponsesBeforeTheFinalOne) {
+  ScriptedServer server(
+      {{{"HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: "
+         "2\r\n\r\nok"}},
+       {{"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n", "HTTP/1.1 100 Continue\r\n\r\n",
+         "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nno!"}}});
+  boost::asio::io_context io;
+  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", server.port()}, {});
+  auto request = make_get("/interim");
+  auto c = send_and_wait(io, pool, request);
+  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.status, 200u);
+  EXPECT_EQ(c.body, "ok");
+  c = send_and_wait(io, pool, request);
+  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.status, 404u);
+  EXPECT_EQ(c.body, "no!");
+  EXPECT_TRUE(c.reused);
+  EXPECT_EQ(server.connections(), 1);
+}
+
 TEST(ConnectionPool, ReusesOneKeepAliveConnection) {
   Server server({}, echo());
   server.start();

@@ -285,6 +285,35 @@ TEST(Sigv2Verifier, FailuresAreToldApart) {
             Status::bad_expires);
 }
 
+// Times past what system_clock counts in nanoseconds (year 2262) are compared, not overflowed
+// (a signed overflow UBSan reports; seeds expires-* of the sigv2_verifier fuzz target): a Date in
+// year 9999 is skewed, an Expires at the end of 64 bits never expires (it was refused as expired),
+// one at its start always has.
+TEST(Sigv2Verifier, DatesAndExpiriesBeyondTheClocksRangeAreJudgedNotOverflowed) {
+  const Verifier verifier = make_verifier();
+  const auto now = at("Tue, 27 Mar 2007 19:36:42 GMT");
+  const std::string auth = authorization("x");
+  const Headers far_date = {{"Date", "Fri, 31 Dec 9999 23:59:59 GMT"}, {"Authorization", auth}};
+  EXPECT_EQ(verifier.verify({"GET", "/b/k", far_date, ""}, now).status, Status::time_skewed);
+  const Headers none;
+  EXPECT_EQ(verifier
+                .verify({"GET",
+                         "/b/k?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=x&Expires="
+                         "9223372036854775807",
+                         none, ""},
+                        now)
+                .status,
+            Status::signature_mismatch);
+  EXPECT_EQ(verifier
+                .verify({"GET",
+                         "/b/k?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=x&Expires="
+                         "-9223372036854775808",
+                         none, ""},
+                        now)
+                .status,
+            Status::expired);
+}
+
 TEST(Sigv2Verifier, DetectsTheScheme) {
   EXPECT_EQ(detect("AWS AKID:sig", ""), Scheme::header);
   EXPECT_EQ(detect("AWS4-HMAC-SHA256 Credential=x", ""), Scheme::none);

@@ -141,6 +141,14 @@ TEST(AwsChunkedDecoder, BrokenFramingIsInvalidRequest) {
   EXPECT_EQ(error_of(std::string(2000, '1') + "\r\n", false), ErrorCode::kInvalidRequest);
 }
 
+// A trailer line whose name is only blanks (" :x") has no name either; the aws_chunked fuzz target
+// found such a line passed on as a trailer with an empty name.
+TEST(AwsChunkedDecoder, TrailerLineWithABlankNameIsInvalidRequest) {
+  EXPECT_EQ(error_of("0\r\n :x\r\n\r\n", false), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(error_of("0\r\n\t :x\r\n\r\n", false), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(error_of("0\r\n:x\r\n\r\n", false), ErrorCode::kInvalidRequest);
+}
+
 TEST(AwsChunkedDecoder, TruncatedBodyIsIncomplete) {
   const std::string body = signed_example();
   EXPECT_EQ(error_of(body.substr(0, 60000)), ErrorCode::kIncompleteBody);  // inside a chunk

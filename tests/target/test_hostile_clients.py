@@ -51,7 +51,12 @@ class OutOfDescriptors(unittest.TestCase):
             self.assertEqual(served(port), "HTTP/1.1 403 Forbidden")  # no credentials: AccessDenied
             for _ in range(HELD):
                 held.append(socket.create_connection(("127.0.0.1", port), timeout=5))
-            time.sleep(0.3)  # serve takes what it can and runs out of descriptors
+            # serve takes what it can and runs out of descriptors: waited for, not slept on, as a
+            # loaded machine or a sanitizer build accepts them slower (a 0.3 s sleep was not enough).
+            fd_dir = f"/proc/{server.proc.pid}/fd"
+            deadline = time.monotonic() + 10
+            while len(os.listdir(fd_dir)) < FD_LIMIT and time.monotonic() < deadline:
+                time.sleep(0.05)
 
             # Accepting again and again while accept fails would keep a core busy.
             before, start = cpu_seconds(server.proc.pid), time.monotonic()
