@@ -13,8 +13,8 @@
 //                      auth
 //   post_policy        browser-form POST: the policy document, its signature, and its check
 //   verifier           server side: parse Authorization or X-Amz-* query, recompute, compare
-//   credentials        the AWS CLI's credential/region/endpoint chain, with an injectable
-//                      environment
+//   credential_feed    credentials that a refresh may replace during a run (aws_config finds
+//                      and refreshes them)
 //
 // Hot path (load engine), one Signer per worker thread:
 //   Signer signer(credentials, "us-east-1", "s3");
