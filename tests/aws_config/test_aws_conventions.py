@@ -301,6 +301,24 @@ credential_process = {command}
         self.assertEqual(client.list_buckets()["Buckets"], [])
         client.close()
 
+    def test_listen_and_sign_read_the_same_profile(self):
+        self.write(".aws/config", "[profile corp]\nsso_session = corp\n"
+                                  "[profile signer]\nregion = sa-east-1\n")
+        self.write(".aws/credentials", "[signer]\naws_access_key_id = AKIDPROFILE\n"
+                                       "aws_secret_access_key = " + SECRET_KEY + "\n")
+        result = run(["listen", "--sqs", "http://127.0.0.1:1/000000000000/q", "--profile", "corp"],
+                     self.dir, {}, timeout=30)
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertIn("profile 'corp' uses sso_session", result.stderr)
+        result = run(["sign", "--method", "GET", "--url", "http://127.0.0.1/b/k", "--profile",
+                      "signer", "--json"], self.dir, {"AWS_ACCESS_KEY_ID": "AKIDENV",
+                                                      "AWS_SECRET_ACCESS_KEY": "x"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # --profile wins over the environment's keys; the profile's region is the scope's.
+        self.assertIn("Credential=AKIDPROFILE/", result.stdout)
+        self.assertIn("/sa-east-1/s3/aws4_request", result.stdout)
+        self.assertNotIn(SECRET_KEY, result.stdout + result.stderr)
+
     def test_a_failing_credential_process_is_one_line_exit_2_without_secrets(self):
         self.write(".aws/config", "[profile broken]\ncredential_process = sh -c 'exit 5'\n")
         result = run(["run", self.scenario(), "--quiet", "--profile", "broken"], self.dir, {})
