@@ -10,12 +10,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "aws_config/credential_source.hpp"
+#include "aws_config/refreshing_credentials.hpp"
+#include "cli/aws_options.hpp"
 #include "cli/commands.hpp"
 #include "events/amqp_consumer.hpp"
 #include "events/event_printer.hpp"
 #include "events/sqs_poller.hpp"
 #include "events/webhook_receiver.hpp"
-#include "sigv4/credentials.hpp"
+#include "http/tls.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -32,6 +35,7 @@ struct ListenOptions {
   std::string queue;
   bool declare = false;
   std::string region;
+  std::string profile;
   int pollers = 1;
   int wait_seconds = 20;
   std::string auth_token;
@@ -100,12 +104,18 @@ int run_listen_sqs(const ListenOptions& options) {
   if (options.listen_given) {
     throw UsageError("--sqs and --listen: choose one event source");
   }
-  const auto env = sigv4::process_environment();
+  const auto aws = load_aws_config(options.profile);
   events::SqsOptions sqs;
   sqs.queue_url = options.sqs_queue_url;
-  sqs.region =
-      !options.region.empty() ? options.region : sigv4::resolve_region(env).value_or("us-east-1");
-  sqs.credentials = sigv4::resolve_credentials(env).credentials;
+  const auto region = aws.region();
+  sqs.region = !options.region.empty() ? options.region : region ? region->value : "us-east-1";
+  // Temporary credentials are refreshed for as long as listen runs.
+  const aws_config::RefreshingCredentials credentials(aws_config::require_credential_source(aws));
+  sqs.credentials = credentials.current();
+  sqs.credential_feed = credentials.feed();
+  if (const auto bundle = aws.ca_bundle(); bundle && sqs.queue_url.starts_with("https")) {
+    sqs.tls = http::make_client_tls_context({true, bundle->value});
+  }
   sqs.pollers = options.pollers;
   sqs.wait = std::chrono::seconds(options.wait_seconds);
 
@@ -269,6 +279,7 @@ void add_listen_command(CLI::App& app, Action& action) {
   sub->add_option("--region", options->region,
                   "SQS region when the queue URL names none (default: AWS_REGION, profile, "
                   "us-east-1)");
+  add_profile_option(sub, options->profile);
   sub->add_option("--pollers", options->pollers, "SQS pollers in parallel")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

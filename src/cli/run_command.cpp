@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "aws_config/credential_source.hpp"
+#include "aws_config/refreshing_credentials.hpp"
+#include "aws_config/scenario_target.hpp"
+#include "cli/aws_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/embedded_local_target.hpp"
 #include "engine/scenario_run.hpp"
@@ -40,6 +44,7 @@ struct RunCliOptions {
   std::string metrics;  // HOST:PORT
   bool metrics_remote = false;
   std::string metrics_linger;  // a duration, e.g. 30s
+  std::string profile;         // --profile
 };
 
 std::atomic<int> g_stop{0};  // the first stopping signal's number
@@ -97,6 +102,21 @@ int run(const RunCliOptions& options) {
   }
 
   engine::RunOptions run_options;
+  // The AWS environment and profile fill what the scenario leaves out; temporary credentials are
+  // refreshed until the run ends.
+  const auto aws = load_aws_config(options.profile);
+  aws_config::apply_to_target(aws, loaded.target);
+  std::unique_ptr<aws_config::RefreshingCredentials> credentials;
+  if (loaded.target.credentials.from_env) {
+    // The local target takes whatever is found, and its own keys when nothing is.
+    auto source = loaded.target.is_embedded()
+                      ? aws_config::find_credential_source(aws)
+                      : std::optional(aws_config::require_credential_source(aws));
+    if (source) {
+      credentials = std::make_unique<aws_config::RefreshingCredentials>(std::move(*source));
+      run_options.credentials = credentials->feed();
+    }
+  }
   if (!options.shard.empty()) {
     try {
       run_options.shard = scenario::parse_shard(options.shard);
@@ -182,6 +202,7 @@ void add_run_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(1, 1024));
   sub->add_flag("--insecure", options->insecure, "Do not verify the endpoint's TLS certificate");
   sub->add_flag("--quiet", options->quiet, "No progress lines");
+  add_profile_option(sub, options->profile);
   sub->add_option("--shard", options->shard,
                   "Run shard I of N (I/N, e.g. 0/4): its part of the keys, rate and iterations");
   sub->add_option("--metrics", options->metrics,

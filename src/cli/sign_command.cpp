@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "aws_config/credential_source.hpp"
+#include "aws_config/refreshing_credentials.hpp"
+#include "cli/aws_options.hpp"
 #include "cli/commands.hpp"
-#include "sigv4/credentials.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
 #include "sigv4/uri_encoding.hpp"
@@ -39,6 +41,7 @@ struct SignOptions {
   std::string access_key;
   std::string secret_key;
   std::string session_token;
+  std::string profile;
   std::optional<long long> presign;
   bool json = false;
 };
@@ -124,7 +127,7 @@ std::vector<GivenHeader> parse_headers(const std::vector<std::string>& given) {
   return out;
 }
 
-Credentials credentials_for(const SignOptions& options) {
+Credentials credentials_for(const SignOptions& options, const aws_config::AwsConfig& aws) {
   if (!options.access_key.empty()) {
     if (options.secret_key.empty()) throw UsageError("--access-key needs --secret-key");
     return {options.access_key, options.secret_key, options.session_token};
@@ -132,7 +135,7 @@ Credentials credentials_for(const SignOptions& options) {
   if (!options.secret_key.empty() || !options.session_token.empty()) {
     throw UsageError("--secret-key and --session-token need --access-key");
   }
-  return resolve_credentials(process_environment()).credentials;
+  return aws_config::RefreshingCredentials(aws_config::require_credential_source(aws)).current();
 }
 
 std::string payload_hash_for(const SignOptions& options, bool s3) {
@@ -176,15 +179,16 @@ int run_sign(const SignOptions& options) {
     if (!parsed) throw UsageError("--time: expected YYYYMMDDTHHMMSSZ, got '" + options.time + "'");
     time = *parsed;
   }
+  const auto aws = load_aws_config(options.profile);
   std::string region = options.region;
   if (region.empty()) {
-    region = resolve_region(process_environment()).value_or("");
+    if (const auto found = aws.region()) region = found->value;
     if (region.empty())
       throw UsageError("--region is required (or set AWS_REGION / AWS_DEFAULT_REGION)");
   }
   const bool s3 = is_s3_service(options.service);
   const std::string payload_hash = payload_hash_for(options, s3);
-  Signer signer(credentials_for(options), region, options.service);
+  Signer signer(credentials_for(options, aws), region, options.service);
 
   std::vector<Header> headers;
   bool has_host = false;
@@ -269,6 +273,7 @@ void add_sign_command(CLI::App& app, Action& action) {
   sub->add_option("--secret-key", options->secret_key, "Secret access key (never printed)");
   sub->add_option("--session-token", options->session_token,
                   "Session token for temporary credentials");
+  add_profile_option(sub, options->profile);
   sub->add_option("--presign", options->presign, "Presign a URL valid for SECONDS instead")
       ->type_name("SECONDS");
   sub->add_flag("--json", options->json, "Print one JSON object");

@@ -11,13 +11,16 @@
 #include <thread>
 #include <vector>
 
+#include "aws_config/credential_source.hpp"
+#include "aws_config/refreshing_credentials.hpp"
+#include "cli/aws_options.hpp"
 #include "cli/commands.hpp"
 #include "engine/blocking_client.hpp"
 #include "events/matcher.hpp"
 #include "events/webhook_receiver.hpp"
+#include "http/tls.hpp"
 #include "s3/multipart_upload.hpp"
 #include "s3/requests.hpp"
-#include "sigv4/credentials.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -38,6 +41,7 @@ struct TriggerOptions {
   std::string post_file;
   std::string multipart_key;
   std::uint64_t size_mb = 6;
+  std::string profile;
   std::string expect_events;  // webhook address
   double grace_s = 10;
 };
@@ -60,9 +64,8 @@ std::string describe_failure(const s3::Reply& reply) {
 
 class Trigger {
  public:
-  Trigger(const TriggerOptions& options, engine::BlockingClient& client,
-          const sigv4::Credentials& credentials, events::Matcher* matcher)
-      : options_(options), client_(client), credentials_(credentials), matcher_(matcher) {}
+  Trigger(const TriggerOptions& options, engine::BlockingClient& client, events::Matcher* matcher)
+      : options_(options), client_(client), matcher_(matcher) {}
 
   // Returns false when an operation failed (the rest still run, as the seed's script would not).
   bool run_all() {
@@ -145,7 +148,7 @@ class Trigger {
     const auto& reply = client_.send(request.build({.bucket = options_.bucket,
                                                     .key = key,
                                                     .data = content,
-                                                    .credentials = &credentials_,
+                                                    .credentials = &client_.session().credentials(),
                                                     .region = options_.region,
                                                     .time = client_.session().now()}));
     return finish(reply, key, events::EventKind::kObjectCreatedPost,
@@ -179,7 +182,6 @@ class Trigger {
 
   const TriggerOptions& options_;
   engine::BlockingClient& client_;
-  const sigv4::Credentials& credentials_;
   events::Matcher* matcher_;
   std::vector<Expected> expected_;
 };
@@ -210,19 +212,24 @@ bool confirm_events(const events::Matcher& matcher, double grace_s) {
 
 int trigger(const TriggerOptions& options_in) {
   TriggerOptions options = options_in;
-  const auto env = sigv4::process_environment();
+  const auto aws = load_aws_config(options.profile);
   if (options.endpoint.empty()) {
-    options.endpoint = sigv4::resolve_endpoint_url(env).value_or("");
+    if (const auto url = aws.endpoint_url("s3")) options.endpoint = url->value;
     if (options.endpoint.empty()) {
-      throw UsageError("--endpoint: no endpoint given, and AWS_ENDPOINT_URL is not set");
+      throw UsageError(
+          "--endpoint: no endpoint given, and neither AWS_ENDPOINT_URL(_S3) nor the profile's "
+          "endpoint_url is set");
     }
   }
-  if (options.region.empty()) options.region = sigv4::resolve_region(env).value_or("us-east-1");
+  if (options.region.empty()) {
+    const auto region = aws.region();
+    options.region = region ? region->value : "us-east-1";
+  }
   if (options.put_file.empty() && options.copy.empty() && options.delete_key.empty() &&
       options.post_file.empty() && options.multipart_key.empty()) {
     throw UsageError("trigger: name at least one of --put, --copy, --delkey, --post, --multipart");
   }
-  const auto credentials = sigv4::resolve_credentials(env).credentials;
+  const aws_config::RefreshingCredentials credentials(aws_config::require_credential_source(aws));
 
   std::unique_ptr<events::Matcher> matcher;
   std::unique_ptr<events::WebhookReceiver> receiver;
@@ -238,10 +245,17 @@ int trigger(const TriggerOptions& options_in) {
   s3::SessionConfig session;
   session.endpoint = http::Endpoint::parse(options.endpoint);
   session.region = options.region;
-  session.credentials = credentials;
+  session.credentials = credentials.current();
+  session.credential_feed = credentials.feed();
+  if (const auto style = aws.addressing_style()) session.virtual_host = style->value == "virtual";
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (session.endpoint.scheme == http::Scheme::https) {
+    const auto bundle = aws.ca_bundle();
+    tls = http::make_client_tls_context({true, bundle ? bundle->value : std::string()});
+  }
   const s3::Payload payload(options.multipart_key.empty() ? 1 : 5 * 1024 * 1024, 1);
-  engine::BlockingClient client(session, {}, nullptr, payload);
-  Trigger trigger(options, client, credentials, matcher.get());
+  engine::BlockingClient client(session, {}, tls, payload);
+  Trigger trigger(options, client, matcher.get());
   bool ok = trigger.run_all();
   if (matcher) ok &= confirm_events(*matcher, options.grace_s);
   if (receiver) receiver->stop();
@@ -254,9 +268,11 @@ void add_trigger_command(CLI::App& app, Action& action) {
   auto* sub = app.add_subcommand(
       "trigger", "Do the seed walkthrough's operations one by one (and confirm their events)");
   auto options = std::make_shared<TriggerOptions>();
-  sub->add_option("--endpoint", options->endpoint,
-                  "S3 endpoint URL (default: AWS_ENDPOINT_URL or the profile's endpoint_url)");
+  sub->add_option(
+      "--endpoint", options->endpoint,
+      "S3 endpoint URL (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL or the profile's)");
   sub->add_option("--region", options->region, "Region (default: the AWS chain, else us-east-1)");
+  add_profile_option(sub, options->profile);
   sub->add_option("--bucket", options->bucket, "Bucket (created if missing)")->required();
   sub->add_option("--put", options->put_file, "PUT this file (its name is the key)");
   sub->add_option("--copy", options->copy, "COPY SRC_BUCKET SRC_KEY DEST_KEY")->expected(3);

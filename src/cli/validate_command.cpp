@@ -4,6 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "aws_config/credential_source.hpp"
+#include "aws_config/scenario_target.hpp"
+#include "cli/aws_options.hpp"
 #include "cli/commands.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/plan.hpp"
@@ -14,6 +17,7 @@ namespace {
 struct ValidateOptions {
   std::string file;
   std::vector<std::string> overrides;
+  std::string profile;
 };
 }  // namespace
 
@@ -26,13 +30,25 @@ void add_validate_command(CLI::App& app, Action& action) {
                   "Override a value: path=value, e.g. phases.storm.rate=5000/s (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
+  add_profile_option(sub, options->profile);
   sub->callback([&action, options] {
     action = [options] {
       try {
         scenario::LoadOptions load;
         load.overrides = options->overrides;
-        const auto loaded = scenario::load_scenario_file(options->file, load);
+        auto loaded = scenario::load_scenario_file(options->file, load);
+        // What `run` would use, read from the environment and files only: nothing is fetched.
+        const auto aws = load_aws_config(options->profile);
+        aws_config::apply_to_target(aws, loaded.target);
         fmt::print("{}", scenario::format_plan(loaded));
+        if (loaded.target.credentials.from_env) {
+          const auto source = aws_config::find_credential_source(aws);
+          fmt::print("credentials: {}\n",
+                     source ? source->description
+                     : loaded.target.is_embedded()
+                         ? std::string("none found; the embedded target's own keys")
+                         : std::string("none found (run would stop)"));
+        }
         fmt::print("\n{}: valid\n", options->file);
         return 0;
       } catch (const scenario::ScenarioError& e) {

@@ -131,7 +131,8 @@ LocalEventSink EventIntake::local_sink() {
   };
 }
 
-void EventIntake::start_source(bool local_target, const sigv4::Credentials& credentials) {
+void EventIntake::start_source(bool local_target, const sigv4::Credentials& credentials,
+                               std::shared_ptr<const sigv4::CredentialFeed> feed) {
   if (!matcher_ || local_target) return;
   const auto& events = scenario_.events;
   if (events.source == scenario::EventSource::sqs) {
@@ -139,6 +140,7 @@ void EventIntake::start_source(bool local_target, const sigv4::Credentials& cred
     options.queue_url = events.sqs.queue_url;
     options.region = scenario_.target.region;
     options.credentials = credentials;
+    options.credential_feed = std::move(feed);
     options.pollers = events.sqs.pollers;
     options.wait = std::chrono::duration_cast<std::chrono::seconds>(events.sqs.wait);
     sqs_ = std::make_unique<events::SqsPoller>(options, sink_);

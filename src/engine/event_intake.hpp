@@ -16,6 +16,7 @@
 #include "events/webhook_receiver.hpp"
 #include "scenario/model.hpp"
 #include "scenario/shard.hpp"
+#include "sigv4/credential_feed.hpp"
 #include "sigv4/signer.hpp"
 #include "stats/event_stats.hpp"
 
@@ -45,7 +46,9 @@ class EventIntake {
   // Starts the webhook, SQS poller or AMQP consumer the scenario names (nothing for a local
   // target, which delivers through local_sink). Throws std::runtime_error when the webhook cannot
   // bind, SetupError naming the events.amqp field when the broker refuses.
-  void start_source(bool local_target, const sigv4::Credentials& credentials);
+  // `feed`, when set, has the credentials' refreshes (SQS polls as long as the run).
+  void start_source(bool local_target, const sigv4::Credentials& credentials,
+                    std::shared_ptr<const sigv4::CredentialFeed> feed = nullptr);
   // The run's webhook as the server should call it; empty without one.
   std::string webhook_url() const;
 

@@ -137,7 +137,7 @@ void FlowRunner::send_post(const PreparedStep& prepared) {
                                           .key = key_,
                                           .content_type = step.content_type,
                                           .data = session_.payload().slice(size_),
-                                          .credentials = &session_.config().credentials,
+                                          .credentials = &session_.credentials(),
                                           .region = session_.config().region,
                                           .time = session_.now()});
   exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });

@@ -20,7 +20,6 @@
 #include "metrics/exposition.hpp"
 #include "metrics/metrics_server.hpp"
 #include "s3storm/version.hpp"
-#include "sigv4/credentials.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::engine {
@@ -30,21 +29,16 @@ namespace {
 // Bodies come from one buffer; a single request larger than this is refused before the run.
 constexpr std::uint64_t kMaxPayloadBytes = 1ull << 30;
 
-sigv4::Credentials resolve_credentials(const scenario::Target& target,
-                                       const LocalTarget& local_target) {
+sigv4::Credentials first_credentials(const scenario::Target& target, const RunOptions& options,
+                                     const LocalTarget& local_target) {
   if (!target.credentials.from_env) {
     return {target.credentials.access_key, target.credentials.secret_key,
             target.credentials.session_token};
   }
-  if (target.is_embedded()) {
-    // The local target accepts whatever the chain finds; with nothing found, its own default.
-    try {
-      return sigv4::resolve_credentials(sigv4::process_environment()).credentials;
-    } catch (const UsageError&) {
-      return local_target.default_credentials();
-    }
-  }
-  return sigv4::resolve_credentials(sigv4::process_environment()).credentials;
+  if (options.credentials) return options.credentials->current();
+  // Nothing found in the AWS environment: the local target's own keys.
+  if (target.is_embedded()) return local_target.default_credentials();
+  throw UsageError("no AWS credentials for " + target.endpoint);
 }
 
 // The --metrics endpoint: Prometheus text rendered from the live numbers at each scrape.
@@ -167,7 +161,9 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   for (const auto& phase : scenario.phases)
     phases.push_back(std::make_unique<PreparedPhase>(phase));
   const s3::Payload payload(payload_size(phases), scenario.seed);
-  const auto credentials = resolve_credentials(scenario.target, local_target);
+  const auto credentials = first_credentials(scenario.target, options, local_target);
+  // Refreshed credentials reach the signers only for `credentials: env`.
+  const auto feed = scenario.target.credentials.from_env ? options.credentials : nullptr;
   LiveRun live_run(run_start);
   EventIntake intake(sharded, options.shard);
 
@@ -195,9 +191,9 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
                  .shard = options.shard.sharded()
                               ? fmt::format("{}/{}", options.shard.index, options.shard.count)
                               : std::string()};
-  intake.start_source(local, credentials);
+  intake.start_source(local, credentials, feed);
   const Transport transport =
-      make_transport(scenario.target, endpoint_url, credentials, options.insecure);
+      make_transport(scenario.target, endpoint_url, credentials, feed, options.insecure);
 
   std::optional<Progress> progress;
   if (options.progress != nullptr) progress.emplace(options.progress, intake.matcher());

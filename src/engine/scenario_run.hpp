@@ -9,12 +9,14 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <thread>
 
 #include "engine/local_target.hpp"
 #include "report/run_report.hpp"
 #include "scenario/model.hpp"
 #include "scenario/shard.hpp"
+#include "sigv4/credential_feed.hpp"
 
 namespace s3storm::engine {
 
@@ -29,6 +31,9 @@ struct RunOptions {
   bool metrics_remote = false;   // allow a non-loopback metrics address
   // --metrics-linger: keep serving the final numbers this long after the run (Ctrl-C ends it).
   std::chrono::milliseconds metrics_linger{0};
+  // The credentials for `credentials: env`, found by the caller (aws_config) and refreshed while
+  // the run goes on; null: the local target's own keys (endpoint: embedded only).
+  std::shared_ptr<const sigv4::CredentialFeed> credentials;
 };
 
 struct RunResult;

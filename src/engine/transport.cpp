@@ -14,13 +14,16 @@ std::chrono::milliseconds millis(Duration duration) {
 }  // namespace
 
 Transport make_transport(const scenario::Target& target, const std::string& endpoint_url,
-                         const sigv4::Credentials& credentials, bool insecure) {
+                         const sigv4::Credentials& credentials,
+                         std::shared_ptr<const sigv4::CredentialFeed> credential_feed,
+                         bool insecure) {
   Transport out;
   out.session.endpoint = http::Endpoint::parse(endpoint_url);
   out.session.virtual_host = target.addressing == scenario::Addressing::virtual_host;
   out.session.sign_payload = target.payload == scenario::Payload::signed_payload;
   out.session.region = target.region;
   out.session.credentials = credentials;
+  out.session.credential_feed = std::move(credential_feed);
   out.session.retry.max_retries = target.retries;
   out.pool.connect_timeout = millis(target.connect_timeout);
   out.pool.request_timeout = millis(target.request_timeout);

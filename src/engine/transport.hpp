@@ -21,6 +21,8 @@ struct Transport {
 
 // `insecure`: skip TLS peer verification whatever the scenario says (--insecure).
 Transport make_transport(const scenario::Target& target, const std::string& endpoint_url,
-                         const sigv4::Credentials& credentials, bool insecure);
+                         const sigv4::Credentials& credentials,
+                         std::shared_ptr<const sigv4::CredentialFeed> credential_feed,
+                         bool insecure);
 
 }  // namespace s3storm::engine

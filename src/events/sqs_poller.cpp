@@ -134,6 +134,11 @@ class SqsPoller::Loop {
   void sign(http::Request& request, std::string_view target, const std::string& body) {
     http::prepare_request(request, bhttp::verb::post, "/", address_.host_header, body);
     const std::string payload_hash = sigv4::sha256_hex(body);
+    if (const auto& feed = options_.credential_feed;
+        feed && feed->generation() != feed_generation_) {
+      feed_generation_ = feed->generation();
+      signer_.set_credentials(feed->current());
+    }
     const sigv4::Header headers[] = {{"content-type", kSqsContentType},
                                      {"host", address_.host_header},
                                      {"x-amz-target", target}};
@@ -261,6 +266,7 @@ class SqsPoller::Loop {
   http::ConnectionPool receive_pool_;
   http::ConnectionPool delete_pool_;
   sigv4::Signer signer_;
+  std::uint64_t feed_generation_ = 0;
   asio::steady_timer backoff_timer_;
   asio::steady_timer drain_timer_;
   http::RetryPolicy backoff_;

@@ -23,6 +23,7 @@
 
 #include "events/sqs_queue_url.hpp"
 #include "events/webhook_receiver.hpp"
+#include "sigv4/credential_feed.hpp"
 #include "sigv4/signer.hpp"
 
 namespace boost::asio::ssl {
@@ -35,6 +36,8 @@ struct SqsOptions {
   std::string queue_url;
   std::string region = "us-east-1";  // used when the queue URL has no "sqs.<region>." host
   sigv4::Credentials credentials;
+  // When set: credentials refreshed while the pollers run; each poller signs with the latest.
+  std::shared_ptr<const sigv4::CredentialFeed> credential_feed;
   int pollers = 1;                     // threads, each with one long poll in flight
   std::chrono::seconds wait{20};       // WaitTimeSeconds, 0..20
   std::chrono::seconds visibility{0};  // VisibilityTimeout; 0: the queue's own

@@ -18,7 +18,16 @@ Session::Session(boost::asio::io_context& io, http::ConnectionPool& pool, Sessio
       signer_(config_.credentials, config_.region, "s3"),
       uniform_(http::make_uniform_source(seed)),
       host_header_(config_.endpoint.host_header()),
-      date_(sigv4::AmzDate::from_time(std::chrono::system_clock::now())) {}
+      date_(sigv4::AmzDate::from_time(std::chrono::system_clock::now())) {
+  if (config_.credential_feed) take_new_credentials();
+}
+
+void Session::take_new_credentials() {
+  // The generation first: a publish between the two reads is then seen again on the next call.
+  feed_generation_ = config_.credential_feed->generation();
+  config_.credentials = config_.credential_feed->current();
+  signer_.set_credentials(config_.credentials);
+}
 
 const sigv4::AmzDate& Session::now() {
   const auto second = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());

@@ -16,6 +16,7 @@
 #include "http/retry.hpp"
 #include "s3/payload.hpp"
 #include "sigv4/amz_date.hpp"
+#include "sigv4/credential_feed.hpp"
 #include "sigv4/signer.hpp"
 
 namespace s3storm::s3 {
@@ -26,6 +27,9 @@ struct SessionConfig {
   bool sign_payload = true;   // false: UNSIGNED-PAYLOAD
   std::string region = "us-east-1";
   sigv4::Credentials credentials;
+  // When set, credentials that change during the run (refreshed temporary credentials); the
+  // session signs with the feed's latest, and `credentials` is only the first of them.
+  std::shared_ptr<const sigv4::CredentialFeed> credential_feed;
   http::RetryPolicy retry;
 };
 
@@ -38,7 +42,14 @@ class Session {
   http::ConnectionPool& pool() { return pool_; }
   const SessionConfig& config() const { return config_; }
   const Payload& payload() const { return payload_; }
-  sigv4::Signer& signer() { return signer_; }
+  // The signer, with the feed's latest credentials: one atomic load per call when none changed.
+  sigv4::Signer& signer() {
+    if (config_.credential_feed && config_.credential_feed->generation() != feed_generation_) {
+      take_new_credentials();
+    }
+    return signer_;
+  }
+  const sigv4::Credentials& credentials() { return signer().credentials(); }
   http::UniformSource& uniform() { return uniform_; }
 
   // The x-amz-date for now, formatted once per second.
@@ -65,6 +76,9 @@ class Session {
   sigv4::AmzDate date_;
   std::unordered_map<std::uint64_t, std::string> slice_hashes_;
   std::string other_hash_;
+  std::uint64_t feed_generation_ = 0;
+
+  void take_new_credentials();
 };
 
 }  // namespace s3storm::s3

@@ -61,7 +61,7 @@ SignedSnsCall sign_sns_call(Session& session, std::string body) {
   session.address(host, target, {}, {}, {});
 
   const auto& config = session.config();
-  sigv4::Signer signer(config.credentials, config.region, "sns");
+  sigv4::Signer signer(session.credentials(), config.region, "sns");
   const std::string payload_hash = sigv4::sha256_hex(call.body);
   const sigv4::Header to_sign[] = {{"content-type", kFormType}, {"host", host}};
   const auto& signature = signer.sign({"POST", "/", "", to_sign, payload_hash}, session.now());

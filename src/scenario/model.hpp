@@ -48,6 +48,11 @@ struct Target {
   Duration request_timeout = std::chrono::seconds(30);
   Duration idle_timeout = std::chrono::seconds(60);
   std::string bucket;  // default bucket for steps that name none
+  // Which of these the scenario wrote (or --set): the others may come from the AWS environment
+  // and profile (aws_config::apply_to_target).
+  bool endpoint_given = false;
+  bool region_given = false;
+  bool addressing_given = false;
 
   bool is_embedded() const { return endpoint == "embedded"; }
 };

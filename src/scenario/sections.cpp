@@ -73,6 +73,7 @@ void read_target(Reader& r, const YAML::Node& node, Target& out) {
   if (const YAML::Node endpoint = node["endpoint"]) {
     if (auto value = r.scalar(endpoint, "endpoint")) {
       out.endpoint = *value;
+      out.endpoint_given = true;
       if (*value != "embedded" && !parse_endpoint(*value, out)) {
         r.error(endpoint, "endpoint '" + *value +
                               "' must be 'embedded' or http(s)://host[:port], e.g. "
@@ -80,8 +81,10 @@ void read_target(Reader& r, const YAML::Node& node, Target& out) {
       }
     }
   }
+  out.region_given = static_cast<bool>(node["region"]);
   r.read_string(node, "region", out.region);
   if (const YAML::Node n = node["addressing"]) {
+    out.addressing_given = true;
     if (auto v = r.to_enum(n, "addressing", {"path", "virtual"})) {
       out.addressing = *v == "path" ? Addressing::path : Addressing::virtual_host;
     }

@@ -13,8 +13,8 @@
 //                      auth
 //   post_policy        browser-form POST: the policy document, its signature, and its check
 //   verifier           server side: parse Authorization or X-Amz-* query, recompute, compare
-//   credentials        the AWS CLI's credential/region/endpoint chain, with an injectable
-//                      environment
+//   credential_feed    credentials that a refresh may replace during a run (aws_config finds
+//                      and refreshes them)
 //
 // Hot path (load engine), one Signer per worker thread:
 //   Signer signer(credentials, "us-east-1", "s3");
@@ -34,6 +34,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sigv4/amz_date.hpp"
@@ -116,6 +117,9 @@ class Signer {
   std::string_view sign_string(std::string_view string_to_sign, const AmzDate& time);
 
   const Credentials& credentials() const { return credentials_; }
+  // Refreshed temporary credentials; the key cache is keyed by the secret, so the next
+  // signature derives the new key.
+  void set_credentials(Credentials credentials) { credentials_ = std::move(credentials); }
   const std::string& region() const { return region_; }
   const std::string& service() const { return service_; }
   std::uint64_t key_derivations() const { return keys_.derivations(); }
