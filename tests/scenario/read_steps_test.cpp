@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scenario/loader.hpp"
+#include "scenario/plan.hpp"
 
 namespace s3storm::scenario {
 namespace {
@@ -69,6 +70,20 @@ TEST(ReadSteps, GetVerifyAndRanges) {
   EXPECT_EQ(flow[4].range.window, 4096u);
   EXPECT_EQ(flow[4].content, Content::random);
   EXPECT_TRUE(flow[4].content_given);
+}
+
+TEST(ReadSteps, ThePlanSaysWhatIsRandomVerifiedAndRanged) {
+  const auto s = load(
+      "      - put: {key: k, size: 1KiB}\n"
+      "      - put: {key: r, size: 1KiB, content: random}\n"
+      "      - get: {key: last, range: \"random:4KiB\", verify: true}\n"
+      "      - get: {key: last, range: \"7-\"}\n"
+      "      - get: {key: last}\n");
+  const std::string plan = format_plan(s);
+  EXPECT_NE(plan.find("put b-1/k, 1 KiB "), std::string::npos) << plan;
+  EXPECT_NE(plan.find("put b-1/r, 1 KiB, random content"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("get b-1/last, a random 4 KiB window, verified"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("get b-1/last, bytes 7- "), std::string::npos) << plan;
 }
 
 TEST(ReadSteps, BadValuesNameTheirPlace) {
