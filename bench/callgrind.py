@@ -9,6 +9,7 @@ the PUTs at 64 connections.
           its total over N (start-up and shutdown, ~1-2 M, are included and small against N).
 
     /usr/bin/python3 bench/callgrind.py client [--bin BIN] [--small 3000] [--large 13000]
+                                               [--content repeat|random]
     /usr/bin/python3 bench/callgrind.py server [--bin BIN] [--puts 10000]"""
 import argparse
 import json
@@ -29,12 +30,12 @@ def callgrind_total(path):
         return int(re.search(r"^summary: (\d+)", f.read(), re.M).group(1))
 
 
-def run_puts(binary, endpoint, iterations, workdir, under_callgrind=None):
+def run_puts(binary, endpoint, iterations, workdir, under_callgrind=None, content="repeat"):
     """`s3storm run` of benchlib.PUT_SCENARIO, under callgrind when given an output path; exits when
     a PUT failed (a failed request costs less and would flatter the count)."""
     scenario = harness.write_scenario(workdir, benchlib.PUT_SCENARIO.format(
-        endpoint=endpoint, size="1KiB", concurrency=64, seconds=600, iterations=iterations),
-        f"put{iterations}.yaml")
+        endpoint=endpoint, size="1KiB", concurrency=64, seconds=600, iterations=iterations) +
+        f"content: {content}\n", f"put{iterations}.yaml")
     env = {k: v for k, v in {**os.environ, **benchlib.s3storm_env()}.items() if v is not None}
     prefix = ([] if under_callgrind is None else
               ["valgrind", "--tool=callgrind", f"--callgrind-out-file={under_callgrind}"])
@@ -53,12 +54,13 @@ def client(args, workdir):
         totals = {}
         for n in (args.small, args.large):
             out = os.path.join(workdir, f"client.{n}.callgrind")
-            run_puts(args.bin, nginx.endpoint, n, workdir, under_callgrind=out)
+            run_puts(args.bin, nginx.endpoint, n, workdir, under_callgrind=out,
+                     content=args.content)
             totals[n] = callgrind_total(out)
     finally:
         nginx.stop()
     per_request = (totals[args.large] - totals[args.small]) / (args.large - args.small)
-    print(f"client instructions: {args.small:,} PUTs {totals[args.small]:,}, {args.large:,} PUTs "
+    print(f"client instructions, content: {args.content}: {args.small:,} PUTs {totals[args.small]:,}, {args.large:,} PUTs "
           f"{totals[args.large]:,}; per request {per_request:,.0f}")
 
 
@@ -101,6 +103,8 @@ def main():
     parser.add_argument("--small", type=int, default=3000)
     parser.add_argument("--large", type=int, default=13000)
     parser.add_argument("--puts", type=int, default=10000)
+    parser.add_argument("--content", choices=("repeat", "random"), default="repeat",
+                        help="client: the PUT bodies' content (scenario `content:`)")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="s3storm-callgrind-")
     (client if args.side == "client" else server)(args, workdir)

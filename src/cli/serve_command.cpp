@@ -153,13 +153,14 @@ int serve(const ServeFlags& flags) {
   fmt::print(
       stderr,
       "s3storm serve: stopped: {} requests, {} errors, injected {} SlowDown / {} resets / "
-      "{} delays; events {} emitted, {} delivered, {} failed, {} dropped by fault, {} "
+      "{} delays / {} corrupted bodies; events {} emitted, {} delivered, {} failed, {} dropped by "
+      "fault, {} "
       "duplicated by fault, {} corrupted by fault, {} reordered by fault, {} lost (queue full), "
       "{} abandoned; "
       "{} POSTs, {} retries, queue peak {} bytes\n",
       counters.requests, counters.errors, counters.injected_slow_down, counters.injected_resets,
-      counters.injected_delays, counters.events_emitted, counters.delivery.delivered,
-      counters.delivery.failed, counters.events_dropped_by_fault,
+      counters.injected_delays, counters.injected_body_corruptions, counters.events_emitted,
+      counters.delivery.delivered, counters.delivery.failed, counters.events_dropped_by_fault,
       counters.events_duplicated_by_fault, counters.events_corrupted_by_fault,
       counters.events_reordered_by_fault, counters.delivery.dropped_full,
       counters.delivery.abandoned, counters.delivery.posts, counters.delivery.retries,
@@ -222,7 +223,7 @@ void add_serve_command(CLI::App& app, Action& action) {
                 "are still verified. Off by default");
   sub->add_option("--fault", flags->faults,
                   "Inject a fault, repeatable: 503:P, reset:P, delay:5ms[:P], event-drop:P, "
-                  "event-dup:P, event-corrupt:P");
+                  "event-dup:P, event-corrupt:P, event-reorder:P, body-corrupt:P");
   sub->add_option("--seed", flags->seed, "Seed of the fault dice")->capture_default_str();
   sub->add_option("--threads", flags->threads, "Server threads")
       ->check(CLI::Range(1u, 64u))

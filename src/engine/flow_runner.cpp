@@ -102,7 +102,7 @@ void FlowRunner::send_put(const PreparedStep& prepared) {
                        .bucket = bucket_of(step),
                        .key = key_,
                        .headers = prepared.headers,
-                       .body = session_.payload().slice(size_)};
+                       .body = body_of(step)};
   exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
@@ -136,7 +136,7 @@ void FlowRunner::send_post(const PreparedStep& prepared) {
   const auto& spec = post_request_.build({.bucket = bucket_of(step),
                                           .key = key_,
                                           .content_type = step.content_type,
-                                          .data = session_.payload().slice(size_),
+                                          .data = body_of(step),
                                           .credentials = &session_.credentials(),
                                           .region = session_.config().region,
                                           .time = session_.now()});
@@ -163,7 +163,7 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
       spec,
       [this](const s3::Reply& part, std::uint64_t bytes) {
         record(stats::OpKind::kMultipartPart, part.ok, part.status, part.error_code, part.attempts,
-               part.sent, part.complete, bytes, part.sent);
+               part.sent, part.complete, bytes, part.sent, part.first_byte);
       },
       [this, &prepared](const s3::MultipartResult& result) {
         active_multipart_ = nullptr;
@@ -184,6 +184,10 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
             has_last_ = true;
             last_size_ = size_;
             last_size_known_ = true;
+            // Each part is a prefix of the shared payload.
+            last_content_ = scenario::Content::repeat;
+            last_content_key_ = key_;
+            last_repeat_period_ = prepared.step->part_size;
           }
           expect_event(prepared, result.complete, result.etag, result.version_id);
         }
@@ -200,8 +204,78 @@ void FlowRunner::send_read(const PreparedStep& prepared) {
                        .bucket = bucket_of(step),
                        .key = key_,
                        .discard_body = true};
-  exchange_.start(
-      spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, reply.body_bytes); });
+  verifying_ = false;
+  if (!head) prepare_read(step, spec);
+  exchange_.start(spec, [this, &prepared](s3::Reply& reply) {
+    if (verifying_ && reply.ok && !check_.matched(reply.body_bytes)) {
+      reply.ok = false;
+      reply.error_code = "ContentMismatch";
+    }
+    on_reply(prepared, reply, reply.body_bytes);
+  });
+}
+
+void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec) {
+  using Kind = scenario::ReadRange::Kind;
+  // The object's size is known when it is the flow's last write (and that size was known).
+  const bool size_known = step.key.last && last_size_known_;
+  const std::uint64_t size = last_size_;
+  std::uint64_t start = 0;
+  std::optional<std::uint64_t> length;
+  if (size_known) length = size;
+  range_text_.clear();
+  if (step.range.kind == Kind::fixed) {
+    start = step.range.first;
+    range_text_ = fmt::format("bytes={}-", start);
+    if (step.range.last) range_text_ += fmt::format("{}", *step.range.last);
+    length.reset();
+    // The server cuts a range at the object's end; without the size, the length is its word.
+    if (size_known && start < size) {
+      const std::uint64_t end = std::min(step.range.last.value_or(size - 1), size - 1);
+      length = end - start + 1;
+    }
+  } else if (step.range.kind == Kind::random && !(size_known && size == 0)) {
+    const std::uint64_t window = step.range.window;
+    std::uint64_t count = 0;  // whole aligned windows inside the object
+    if (size_known) count = size / window;
+    if (count > 0) {
+      start = rng_.below(count) * window;
+      length = window;
+    } else if (size_known) {
+      length = size;  // smaller than one window: all of it
+    }
+    // Unknown size (a copy of a key no step of this flow wrote): the first window.
+    const std::uint64_t span = length.value_or(window);
+    range_text_ = fmt::format("bytes={}-{}", start, start + span - 1);
+  }
+  if (!range_text_.empty()) {
+    range_header_[0] = {"range", range_text_};
+    spec.headers = range_header_;
+  }
+  if (!step.verify) return;
+  verifying_ = true;
+  // A get of `last` expects what that write sent, unless the step says otherwise.
+  const bool from_last = step.key.last && !step.content_given;
+  const auto content = from_last ? last_content_ : step.content;
+  if (content == scenario::Content::random) {
+    const std::string_view content_key = from_last ? last_content_key_ : key_;
+    check_.expect_random(s3::random_content_seed(context_.scenario->seed, content_key), start,
+                         length);
+  } else {
+    const auto& payload = session_.payload();
+    check_.expect_repeat(payload.slice(payload.capacity()), start, length,
+                         from_last ? last_repeat_period_ : 0);
+  }
+  spec.body_observer = &check_;
+}
+
+std::string_view FlowRunner::body_of(const scenario::Step& step) {
+  if (step.content != scenario::Content::random) return session_.payload().slice(size_);
+  // Grown once to the largest body this slot sends, then reused.
+  if (body_.size() < size_) body_.resize(size_);
+  const std::span<char> body(body_.data(), size_);
+  s3::fill_random_content(s3::random_content_seed(context_.scenario->seed, key_), 0, body);
+  return {body_.data(), size_};
 }
 
 void FlowRunner::send_list(const PreparedStep& prepared) {
@@ -216,11 +290,21 @@ void FlowRunner::send_list(const PreparedStep& prepared) {
 void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::uint64_t bytes) {
   const Clock::time_point origin = first_step_ && context_.schedule ? intended_ : step_started_;
   record(prepared.counted_as, reply.ok, reply.status, reply.error_code, reply.attempts, reply.sent,
-         reply.complete, bytes, origin);
+         reply.complete, bytes, origin, reply.first_byte);
   if (!reply.ok && outcome_unknown(reply.status)) expect_failed_event(prepared);
   if (reply.ok) {
     const auto op = prepared.step->op;
     if (prepared.step->writes_key()) {
+      // A copy of `last` holds what that object held; a copy of another key, what the step says.
+      if (op != scenario::OpKind::kCopy) {
+        last_content_ = prepared.step->content;
+        last_content_key_ = key_;
+        last_repeat_period_ = 0;
+      } else if (!prepared.step->from.last) {
+        last_content_ = prepared.step->content;
+        last_content_key_ = source_key_;
+        last_repeat_period_ = 0;
+      }
       last_key_ = key_;
       has_last_ = true;
       last_size_ = size_;
@@ -241,9 +325,19 @@ void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::u
 
 void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::string_view error_code,
                         int attempts, Clock::time_point sent, Clock::time_point complete,
-                        std::uint64_t bytes, Clock::time_point origin) {
+                        std::uint64_t bytes, Clock::time_point origin,
+                        Clock::time_point first_byte) {
   stats::OpOutcome outcome;
   outcome.latency_us = micros(complete - origin);
+  // From the same start as the latency (open loop: the scheduled start), so the two compare.
+  if (first_byte != Clock::time_point{}) {
+    outcome.has_ttfb = true;
+    outcome.ttfb_us = micros(first_byte - origin);
+  }
+  using stats::OpKind;
+  outcome.sized = kind == OpKind::kPut || kind == OpKind::kPost || kind == OpKind::kMultipart ||
+                  kind == OpKind::kMultipartPart || kind == OpKind::kGet;
+  outcome.object_bytes = bytes;
   outcome.service_us = micros(complete - sent);
   outcome.bytes = ok ? bytes : 0;
   outcome.retries = attempts > 1 ? static_cast<std::uint32_t>(attempts - 1) : 0;

@@ -4,6 +4,7 @@
 // of its mix), records each step, and tells the worker when the iteration is over. A failed step
 // ends the iteration, since the steps after it usually depend on it (copy from `last`).
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "engine/phase_context.hpp"
+#include "s3/content.hpp"
 #include "s3/exchange.hpp"
 #include "s3/multipart_upload.hpp"
 #include "s3/requests.hpp"
@@ -53,7 +55,12 @@ class FlowRunner {
   void on_reply(const PreparedStep& prepared, s3::Reply& reply, std::uint64_t bytes);
   void record(stats::OpKind kind, bool ok, unsigned status, std::string_view error_code,
               int attempts, Clock::time_point sent, Clock::time_point complete, std::uint64_t bytes,
-              Clock::time_point origin);
+              Clock::time_point origin, Clock::time_point first_byte = {});
+  // The body of a put or post of size_ bytes to key_: a slice of the shared payload, or (random
+  // content) this slot's own buffer filled with the object's bytes.
+  std::string_view body_of(const scenario::Step& step);
+  // A get's Range header and, with verify, what its body must be.
+  void prepare_read(const scenario::Step& step, s3::RequestSpec& spec);
   // The operation failed without the server's verdict (no answer, or 5xx): an event may still
   // come, and is then the server's evidence that it applied it.
   void expect_failed_event(const PreparedStep& prepared);
@@ -91,6 +98,15 @@ class FlowRunner {
   // Whether size_ is the object's size: a copy knows it only from a `last` whose size was known.
   bool size_known_ = false;
   bool last_size_known_ = false;
+  // What the object `last` names holds, for a verified read of it.
+  scenario::Content last_content_ = scenario::Content::repeat;
+  std::string last_content_key_;  // random: the key its bytes were made for (a copy's source)
+  std::uint64_t last_repeat_period_ = 0;  // repeat: a multipart object repeats its part size
+  std::string body_;                      // random content: grown to the largest body, reused
+  s3::ContentCheck check_;
+  bool verifying_ = false;
+  std::string range_text_;
+  std::array<sigv4::Header, 1> range_header_{};
   std::string copy_etag_;
   s3::CopyObjectRequest copy_request_;
   s3::ListObjectsV2Request list_request_;

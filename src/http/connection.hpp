@@ -94,8 +94,12 @@ inline bool is_interim_status(unsigned status) {
 class ResponseParser final : public bhttp::basic_parser<false> {
  public:
   ResponseParser(Response& response, ResponseHeaders& headers, std::size_t body_limit,
-                 bool keep_body)
-      : response_(response), headers_(headers), body_limit_(body_limit), keep_body_(keep_body) {}
+                 bool keep_body, BodyObserver* observer)
+      : response_(response),
+        headers_(headers),
+        body_limit_(body_limit),
+        keep_body_(keep_body),
+        observer_(observer) {}
 
  private:
   void on_request_impl(bhttp::verb, beast::string_view, beast::string_view, int,
@@ -104,6 +108,7 @@ class ResponseParser final : public bhttp::basic_parser<false> {
   }
   void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
     response_.status = static_cast<unsigned>(code);
+    if (observer_ != nullptr) observer_->on_response(response_.status);
   }
   void on_field_impl(bhttp::field name, beast::string_view name_string, beast::string_view value,
                      beast::error_code&) override {
@@ -122,6 +127,7 @@ class ResponseParser final : public bhttp::basic_parser<false> {
   void on_header_impl(beast::error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>&, beast::error_code&) override {}
   std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    if (observer_ != nullptr) observer_->on_body(response_.body_bytes, {body.data(), body.size()});
     response_.body_bytes += body.size();
     if (keep_body_) {
       const std::size_t held = response_.body.size();
@@ -143,6 +149,7 @@ class ResponseParser final : public bhttp::basic_parser<false> {
   ResponseHeaders& headers_;
   std::size_t body_limit_;
   bool keep_body_;
+  BodyObserver* observer_;
 };
 
 template <class Stream>
@@ -283,7 +290,7 @@ class Connection final : public ConnectionBase,
   void start_parser() {
     headers_.clear();
     parser_.emplace(result_.response, headers_, settings_.options.response_body_limit,
-                    !request_->discard_body);
+                    !request_->discard_body, request_->body_observer);
     // Bodies are counted as they stream past and kept only up to the limit: any size is fine.
     // Not boost::none: Boost 1.74 compares the length with the optional and so rejects every
     // body when the limit is "disabled".

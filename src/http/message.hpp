@@ -22,10 +22,21 @@ namespace s3storm::http {
 using BodyView = boost::beast::http::span_body<const char>;
 using RequestMessage = boost::beast::http::request<BodyView>;
 
+// Sees a response body as it streams past, so it can be checked without keeping it (a verified
+// GET of any size). Called on the connection's thread, once per attempt: on_response with the
+// status line, then on_body for each piece, `offset` counting from the body's first byte.
+class BodyObserver {
+ public:
+  virtual ~BodyObserver() = default;
+  virtual void on_response(unsigned status) = 0;
+  virtual void on_body(std::uint64_t offset, std::string_view bytes) = 0;
+};
+
 struct Request {
   RequestMessage message;
   // Count the response body bytes but keep none of them (large GETs).
   bool discard_body = false;
+  BodyObserver* body_observer = nullptr;  // optional; outlives the request
   // When not empty: the request line and every header field exactly as sent, blank line
   // included, and `message` only gives the method and the body. s3::Exchange writes its requests
   // this way, because Beast's field container allocates a node per field on every request.

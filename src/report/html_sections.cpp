@@ -11,6 +11,7 @@
 #include "report/html_escape.hpp"
 #include "report/text_report.hpp"
 #include "report/thresholds.hpp"
+#include "stats/size_class.hpp"
 #include "util/iso_time.hpp"
 
 namespace s3storm::report::html {
@@ -61,6 +62,21 @@ void ops_table(std::string& out, const stats::PhaseStats& phase) {
       fmt::format_to(
           it, "<tr class=\"service\"><td>{} (service time)</td><td colspan=\"6\"></td>{}</tr>",
           stats::kOpNames[i], latency_cells(op.service, {50, 90, 99, 99.9, 100}));
+    }
+    if (op.ttfb.count() > 0) {
+      fmt::format_to(
+          it,
+          "<tr class=\"service\"><td>{} (time to first byte)</td><td colspan=\"6\"></td>{}</tr>",
+          stats::kOpNames[i], latency_cells(op.ttfb, {50, 90, 99, 99.9, 100}));
+    }
+    if (op.latency_by_size.size() > 1) {
+      for (const auto& [size_class, histogram] : op.latency_by_size) {
+        fmt::format_to(it,
+                       "<tr class=\"service\"><td>{} {}</td><td>{}</td><td colspan=\"5\"></td>"
+                       "{}</tr>",
+                       stats::kOpNames[i], escape(stats::kSizeClassNames[size_class]),
+                       histogram.count(), latency_cells(histogram, {50, 90, 99, 99.9, 100}));
+      }
     }
   }
   out += "</tbody></table>";

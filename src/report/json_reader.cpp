@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "report/json_writer.hpp"
+#include "stats/size_class.hpp"
 #include "util/iso_time.hpp"
 #include "util/usage_error.hpp"
 
@@ -183,6 +184,19 @@ class Reader {
     op.service =
         histogram(member(j, where, "service_histogram"), child(where, "service_histogram"));
     op.per_second = time_series(object(j, where, "per_second"), child(where, "per_second"));
+    if (j.contains("ttfb_histogram")) {
+      op.ttfb = histogram(member(j, where, "ttfb_histogram"), child(where, "ttfb_histogram"));
+    }
+    if (j.contains("latency_by_size")) {
+      const auto by_where = child(where, "latency_by_size");
+      for (const auto& [name, value] : object(j, where, "latency_by_size").items()) {
+        const auto size_class = stats::parse_size_class(name);
+        if (!size_class) fail(child(by_where, name), "unknown size class");
+        const auto class_where = child(by_where, name);
+        op.latency_by_size[*size_class] =
+            histogram(member(value, class_where, "histogram"), child(class_where, "histogram"));
+      }
+    }
     return op;
   }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "stats/size_class.hpp"
 #include "util/iso_time.hpp"
 #include "util/usage_error.hpp"
 
@@ -81,6 +82,22 @@ ordered_json op_to_json(const stats::OpStats& op, double duration_s) {
   j["service_ms"] = percentiles_ms(op.service, true);
   j["histogram"] = histogram_to_json(op.latency);
   j["service_histogram"] = histogram_to_json(op.service);
+  // Only when measured: reports of operations without answers, and older ones, have none.
+  if (op.ttfb.count() > 0) {
+    j["ttfb_ms"] = percentiles_ms(op.ttfb, true);
+    j["ttfb_histogram"] = histogram_to_json(op.ttfb);
+  }
+  if (!op.latency_by_size.empty()) {
+    ordered_json by_size = ordered_json::object();
+    for (const auto& [size_class, histogram] : op.latency_by_size) {
+      ordered_json c;
+      c["count"] = histogram.count();
+      c["latency_ms"] = percentiles_ms(histogram, true);
+      c["histogram"] = histogram_to_json(histogram);
+      by_size[std::string(stats::kSizeClassNames[size_class])] = std::move(c);
+    }
+    j["latency_by_size"] = std::move(by_size);
+  }
   j["per_second"] = time_series_to_json(op.per_second);
   return j;
 }

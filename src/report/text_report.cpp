@@ -6,6 +6,7 @@
 
 #include "report/error_counts.hpp"
 #include "report/thresholds.hpp"
+#include "stats/size_class.hpp"
 #include "util/iso_time.hpp"
 
 namespace s3storm::report {
@@ -56,6 +57,18 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
     // In open loop latency counts from the intended start; show the raw service time beside it.
     if (!(op.service == op.latency)) {
       fmt::format_to(it, "  {:<15}{:>47}{}\n", "  service", "", percentile_cells(op.service));
+    }
+    // Time to the answer's first byte, from the latency's start.
+    if (op.ttfb.count() > 0) {
+      fmt::format_to(it, "  {:<15}{:>47}{}\n", "  ttfb", "", percentile_cells(op.ttfb));
+    }
+    // Latency by object-size class, when the operation moved bodies of more than one class.
+    if (op.latency_by_size.size() > 1) {
+      for (const auto& [size_class, histogram] : op.latency_by_size) {
+        fmt::format_to(it, "  {:<15}{:>10}{:>37}{}\n",
+                       fmt::format("  {}", stats::kSizeClassNames[size_class]), histogram.count(),
+                       "", percentile_cells(histogram));
+      }
     }
     if (op.errors > 0) {
       errors += fmt::format("  {} errors: {}\n", stats::kOpNames[i], format_error_counts(op));

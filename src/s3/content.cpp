@@ -46,11 +46,11 @@ void fill_random_content(std::uint64_t object_seed, std::uint64_t offset, std::s
     left -= n;
   }
   for (; left >= 8; left -= 8, at += 8) {
+    const std::uint64_t word = word_at(object_seed, index++);
     if constexpr (std::endian::native == std::endian::little) {
-      const std::uint64_t word = word_at(object_seed, index++);
       std::memcpy(at, &word, 8);
     } else {
-      store_le(at, word_at(object_seed, index++), 8);
+      store_le(at, word, 8);
     }
   }
   if (left > 0) store_le(at, word_at(object_seed, index), left);
@@ -61,6 +61,7 @@ void ContentCheck::expect_random(std::uint64_t object_seed, std::uint64_t start,
   random_ = true;
   seed_ = object_seed;
   pattern_ = {};
+  period_ = 0;
   start_ = start;
   length_ = length;
   checking_ = false;
@@ -68,9 +69,10 @@ void ContentCheck::expect_random(std::uint64_t object_seed, std::uint64_t start,
 }
 
 void ContentCheck::expect_repeat(std::string_view pattern, std::uint64_t start,
-                                 std::optional<std::uint64_t> length) {
+                                 std::optional<std::uint64_t> length, std::uint64_t period) {
   random_ = false;
   pattern_ = pattern;
+  period_ = period;
   start_ = start;
   length_ = length;
   checking_ = false;
@@ -84,15 +86,28 @@ void ContentCheck::on_response(unsigned status) {
 
 void ContentCheck::on_body(std::uint64_t offset, std::string_view bytes) {
   if (!checking_ || mismatch_) return;
-  const std::uint64_t at = start_ + offset;
   if (length_ && offset + bytes.size() > *length_) {
     mismatch_ = true;  // more than the object (or the range) holds
     return;
   }
+  const std::uint64_t at = start_ + offset;
   if (!random_) {
-    if (at > pattern_.size() || bytes.size() > pattern_.size() - at ||
-        std::memcmp(bytes.data(), pattern_.data() + at, bytes.size()) != 0) {
-      mismatch_ = true;
+    for (std::size_t done = 0; done < bytes.size();) {
+      const std::uint64_t object_at = at + done;
+      const std::uint64_t in_pattern = period_ > 0 ? object_at % period_ : object_at;
+      const std::uint64_t run_end =
+          std::min<std::uint64_t>(period_ > 0 ? period_ : pattern_.size(), pattern_.size());
+      if (in_pattern >= run_end) {
+        mismatch_ = true;  // past anything this run could have written
+        return;
+      }
+      const std::size_t n = static_cast<std::size_t>(
+          std::min<std::uint64_t>(run_end - in_pattern, bytes.size() - done));
+      if (std::memcmp(bytes.data() + done, pattern_.data() + in_pattern, n) != 0) {
+        mismatch_ = true;
+        return;
+      }
+      done += n;
     }
     return;
   }

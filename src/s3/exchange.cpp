@@ -54,6 +54,7 @@ void Exchange::start(const RequestSpec& spec, Done done) {
   if (spec.sign) sign(spec, path, query);
   head.append("\r\n");
   request_.discard_body = spec.discard_body;
+  request_.body_observer = spec.body_observer;
   reply_.sent = http::Clock::now();
 
   sender_.async_send(request_, [this](http::Result& result) { on_result(result); });
@@ -82,6 +83,7 @@ void Exchange::on_result(http::Result& result) {
   auto& reply = reply_;
   reply.attempts = result.attempts;
   reply.complete = result.timing.complete;
+  reply.first_byte = result.timing.first_byte;
   reply.status = result.outcome == http::Outcome::ok ? result.response.status : 0;
   reply.body_bytes = result.response.body_bytes;
   reply.etag.swap(result.response.etag);  // swapped like the body: both buffers stay warm

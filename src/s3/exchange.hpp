@@ -27,6 +27,8 @@ struct RequestSpec {
   std::span<const sigv4::Header> headers{};  // sent and signed, besides host and x-amz-*
   std::string_view body{};
   bool discard_body = false;
+  // Sees the response body as it arrives (a verified GET); must outlive the exchange's answer.
+  http::BodyObserver* body_observer = nullptr;
   // CopyObject and CompleteMultipartUpload may fail after a 200 status line.
   bool error_may_follow_200 = false;
   // Browser-form POSTs carry their authorisation in the form, not in headers.
@@ -41,6 +43,8 @@ struct Reply {
   int attempts = 1;
   http::Clock::time_point sent;      // first attempt handed to the pool
   http::Clock::time_point complete;  // last attempt finished
+  // The last attempt's first response byte; the epoch when no response came.
+  http::Clock::time_point first_byte;
   std::string etag;
   std::string version_id;  // x-amz-version-id; empty on unversioned buckets
   std::string body;        // kept unless discarded (XML answers)

@@ -34,16 +34,6 @@ unsigned parse_width(std::string_view name, std::string_view arg, unsigned max) 
   return value;
 }
 
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  // FNV's low bits are weak in the high hex digits; one splitmix round spreads them evenly.
-  return splitmix64(h);
-}
-
 }  // namespace
 
 KeyTemplate KeyTemplate::compile(std::string_view text) {
@@ -208,7 +198,7 @@ void KeyTemplate::expand(std::string& out, const KeyContext& ctx, Rng& rng) cons
     }
   }
   if (!has_hash_) return;
-  const std::uint64_t h = fnv1a(std::string_view(out).substr(start));
+  const std::uint64_t h = text_hash(std::string_view(out).substr(start));
   char buf[kMaxHash];
   for (unsigned d = 0; d < hash_width; ++d) buf[d] = hex::kLowerDigits[(h >> (60 - 4 * d)) & 0xf];
   out.insert(hash_at, buf, hash_width);

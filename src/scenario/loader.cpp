@@ -38,9 +38,9 @@ std::string line_at(std::string_view text, int line) {
 }
 
 void read_document(detail::Reader& r, const YAML::Node& root, Scenario& s) {
-  if (!r.check_map(
-          root, "the scenario file",
-          {"description", "target", "setup", "events", "phases", "thresholds", "report", "seed"})) {
+  if (!r.check_map(root, "the scenario file",
+                   {"description", "target", "setup", "events", "phases", "thresholds", "report",
+                    "seed", "content"})) {
     return;
   }
   if (const YAML::Node n = root["description"]) (void)r.scalar(n, "description");
@@ -56,6 +56,10 @@ void read_document(detail::Reader& r, const YAML::Node& root, Scenario& s) {
     detail::read_thresholds(r, n, names, s.thresholds);
   }
   if (const YAML::Node n = root["report"]) detail::read_report(r, n, s.report);
+  if (const YAML::Node n = root["content"]) {
+    if (auto mode = detail::read_content_mode(r, n)) s.content = *mode;
+  }
+  detail::apply_default_content(s.phases, s.content);
   if (const YAML::Node n = root["seed"]) {
     auto text = r.scalar(n, "seed");
     if (text) {

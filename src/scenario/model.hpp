@@ -121,6 +121,19 @@ struct Events {
 
 enum class OpKind { kPut, kCopy, kDelete, kPost, kMultipart, kGet, kHead, kList };
 
+// What a body is made of (s3/content.hpp): `repeat`, a prefix of one shared buffer, or `random`,
+// bytes of the object's own reproducible from the seed and the key.
+enum class Content { repeat, random };
+
+// Which bytes a get reads: the whole object, a fixed byte range, or a random aligned window.
+struct ReadRange {
+  enum class Kind { whole, fixed, random };
+  Kind kind = Kind::whole;
+  std::uint64_t first = 0;            // fixed
+  std::optional<std::uint64_t> last;  // fixed, inclusive; none: to the end ("1024-")
+  std::uint64_t window = 0;           // random: the window's size, and its alignment
+};
+
 // The key a step reads or writes: a compiled template, or the key the previous writing step wrote.
 struct KeyRef {
   bool last = false;
@@ -144,6 +157,12 @@ struct Step {
   bool abort = false;  // abort the upload instead of completing it
   // list
   int max_keys = 1000;
+  // put, post: what the body is; get: what the object should hold
+  Content content = Content::repeat;
+  bool content_given = false;  // false: the scenario's default (a get of `last`: the writer's)
+  // get
+  bool verify = false;
+  ReadRange range;
 
   // Whether a successful step leaves a key that `last` can refer to afterwards.
   bool writes_key() const {
@@ -205,6 +224,7 @@ struct Scenario {
   std::vector<Threshold> thresholds;
   Report report;
   std::uint64_t seed = 0;
+  Content content = Content::repeat;  // the default of steps that say none
   bool seed_given = false;  // false: seed was drawn at load time (printed so a run can be repeated)
 };
 

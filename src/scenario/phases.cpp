@@ -1,6 +1,7 @@
 // Reading phases and their steps: the part of the file that drives the load.
 
 #include <algorithm>
+#include <charconv>
 
 #include "scenario/sections.hpp"
 #include "scenario/units.hpp"
@@ -27,15 +28,17 @@ struct OpInfo {
 };
 
 const OpInfo kOps[] = {
-    {"put", OpKind::kPut, {"bucket", "key", "size", "content_type", "metadata", "storage_class"}},
+    {"put",
+     OpKind::kPut,
+     {"bucket", "key", "size", "content_type", "metadata", "storage_class", "content"}},
     {"copy", OpKind::kCopy, {"bucket", "key", "from", "from_bucket", "metadata", "storage_class"}},
     {"delete", OpKind::kDelete, {"bucket", "key"}},
-    {"post", OpKind::kPost, {"bucket", "key", "size", "content_type", "metadata"}},
+    {"post", OpKind::kPost, {"bucket", "key", "size", "content_type", "metadata", "content"}},
     {"multipart",
      OpKind::kMultipart,
      {"bucket", "key", "size", "part_size", "parallel_parts", "abort", "content_type", "metadata",
       "storage_class"}},
-    {"get", OpKind::kGet, {"bucket", "key"}},
+    {"get", OpKind::kGet, {"bucket", "key", "verify", "range", "content"}},
     {"head", OpKind::kHead, {"bucket", "key"}},
     {"list", OpKind::kList, {"bucket", "prefix", "max_keys"}},
 };
@@ -67,6 +70,8 @@ class PhaseReader {
   std::optional<KeyRef> read_key(const YAML::Node& node, std::string_view what, const Phase& phase,
                                  bool allow_last);
   std::optional<SizeSpec> read_size_spec(const YAML::Node& node);
+  void read_content(const YAML::Node& node, Step& step);
+  void read_range(const YAML::Node& node, Step& step);
   void check_size_limits(const YAML::Node& at, const Step& step);
   // Reports a use of `last` when nothing earlier in the flow wrote a key.
   void check_last(const YAML::Node& body, const Step& step, const Phase& phase, bool written);
@@ -369,6 +374,11 @@ bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const P
       }
     }
   }
+  if (const YAML::Node content = body["content"]) read_content(content, step);
+  if (op.kind == OpKind::kGet) {
+    r_.read_bool(body, "verify", step.verify);
+    if (const YAML::Node range = body["range"]) read_range(range, step);
+  }
   if (op.kind == OpKind::kMultipart) {
     r_.read_size(body, "part_size", 1, step.part_size);
     r_.read_int(body, "parallel_parts", 1, 64, step.parallel_parts);
@@ -493,6 +503,61 @@ std::optional<SizeSpec> PhaseReader::read_size_spec(const YAML::Node& node) {
   return SizeSpec::choice(std::move(choices));
 }
 
+void PhaseReader::read_content(const YAML::Node& node, Step& step) {
+  if (auto mode = read_content_mode(r_, node)) {
+    step.content = *mode;
+    step.content_given = true;
+  }
+}
+
+void PhaseReader::read_range(const YAML::Node& node, Step& step) {
+  auto text = r_.scalar(node, "range");
+  if (!text) return;
+  constexpr std::string_view kRandom = "random:";
+  const auto bad = [&] {
+    r_.error(node,
+             "'range' must be FIRST-LAST or FIRST- (bytes, inclusive: \"0-1023\") or "
+             "random:SIZE (\"random:4KiB\"), got '" +
+                 *text + "'");
+  };
+  if (text->starts_with(kRandom)) {
+    try {
+      step.range.window = parse_size(std::string_view(*text).substr(kRandom.size()));
+    } catch (const std::invalid_argument&) {
+      return bad();
+    }
+    if (step.range.window == 0) return bad();
+    step.range.kind = ReadRange::Kind::random;
+    if (!step.key.last) {
+      r_.error(node,
+               "'range: random:' needs 'key: last': the window is drawn inside the size "
+               "the flow's last write had");
+    }
+    return;
+  }
+  const auto dash = text->find('-');
+  const auto number = [](std::string_view digits, std::uint64_t& out) {
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return !digits.empty() && ec == std::errc{} && end == digits.data() + digits.size();
+  };
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  if (dash == std::string::npos || !number(std::string_view(*text).substr(0, dash), first)) {
+    return bad();
+  }
+  const std::string_view rest = std::string_view(*text).substr(dash + 1);
+  if (!rest.empty()) {
+    if (!number(rest, last)) return bad();
+    if (last < first) {
+      r_.error(node, "'range' " + *text + " ends before it starts");
+      return;
+    }
+    step.range.last = last;
+  }
+  step.range.kind = ReadRange::Kind::fixed;
+  step.range.first = first;
+}
+
 void PhaseReader::check_size_limits(const YAML::Node& at, const Step& step) {
   const YAML::Node size = at["size"];
   const std::uint64_t max = step.size.max();
@@ -538,6 +603,28 @@ void PhaseReader::check_last(const YAML::Node& body, const Step& step, const Pha
 }
 
 }  // namespace
+
+std::optional<Content> read_content_mode(Reader& r, const YAML::Node& node) {
+  auto text = r.scalar(node, "content");
+  if (!text) return std::nullopt;
+  if (*text == "repeat") return Content::repeat;
+  if (*text == "random") return Content::random;
+  r.error(node,
+          "'content' must be 'repeat' (every body a prefix of one shared buffer) or "
+          "'random' (each object its own bytes), got '" +
+              *text + "'");
+  return std::nullopt;
+}
+
+void apply_default_content(std::vector<Phase>& phases, Content content) {
+  const auto apply = [content](Step& step) {
+    if (!step.content_given) step.content = content;
+  };
+  for (auto& phase : phases) {
+    for (auto& step : phase.flow) apply(step);
+    for (auto& weighted : phase.mix) apply(weighted.step);
+  }
+}
 
 void read_phases(Reader& r, const YAML::Node& node, const std::string& default_bucket,
                  std::vector<Phase>& out) {

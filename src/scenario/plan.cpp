@@ -55,6 +55,19 @@ std::string describe_key(const KeyRef& k) {
   return k.last ? "last" : k.key.source();
 }
 
+std::string describe_range(const ReadRange& range) {
+  switch (range.kind) {
+    case ReadRange::Kind::whole:
+      return {};
+    case ReadRange::Kind::fixed:
+      return range.last ? fmt::format(", bytes {}-{}", range.first, *range.last)
+                        : fmt::format(", bytes {}-", range.first);
+    case ReadRange::Kind::random:
+      return fmt::format(", a random {} window", format_size(range.window));
+  }
+  return {};
+}
+
 std::string describe_step(const Step& step) {
   std::string text = fmt::format("{} {}/", to_string(step.op), step.bucket);
   switch (step.op) {
@@ -65,7 +78,11 @@ std::string describe_step(const Step& step) {
              fmt::format(" from {}/{}", step.from_bucket, describe_key(step.from));
     case OpKind::kPut:
     case OpKind::kPost:
-      return text + describe_key(step.key) + ", " + describe_size(step.size);
+      return text + describe_key(step.key) + ", " + describe_size(step.size) +
+             (step.content == Content::random ? ", random content" : "");
+    case OpKind::kGet:
+      return text + describe_key(step.key) + describe_range(step.range) +
+             (step.verify ? ", verified" : "");
     case OpKind::kMultipart:
       return text + describe_key(step.key) + ", " + describe_size(step.size) +
              fmt::format(", parts of {} x{} in parallel{}", format_size(step.part_size),

@@ -4,6 +4,7 @@
 // the scenario's seed on every platform and standard library.
 
 #include <cstdint>
+#include <string_view>
 
 namespace s3storm::scenario {
 
@@ -12,6 +13,17 @@ inline std::uint64_t splitmix64(std::uint64_t& state) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return z ^ (z >> 31);
+}
+
+// A 64-bit hash of a text (FNV-1a, then one splitmix round: FNV's low bits are weak in its high
+// digits). Keys' {hash:N} prefixes and the seeds of `content: random` bodies use it.
+inline std::uint64_t text_hash(std::string_view text) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return splitmix64(h);
 }
 
 // __extension__ keeps -Wpedantic quiet about the 128-bit type GCC and Clang both provide.

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::s
 // default_bucket is target.bucket; steps inherit it when neither they nor the phase name one.
 void read_phases(Reader& r, const YAML::Node& node, const std::string& default_bucket,
                  std::vector<Phase>& out);
+
+// `content: repeat | random` (a step's, or the scenario's default).
+std::optional<Content> read_content_mode(Reader& r, const YAML::Node& node);
+// Gives the steps that name no content the scenario's default.
+void apply_default_content(std::vector<Phase>& phases, Content content);
 
 // S3 bucket naming rules (3-63 chars of a-z 0-9 . -, starting and ending with a letter or digit).
 bool valid_bucket_name(const std::string& name);

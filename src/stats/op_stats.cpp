@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "stats/relaxed.hpp"
+#include "stats/size_class.hpp"
 
 namespace s3storm::stats {
 
@@ -24,6 +25,9 @@ void OpStats::record(const OpOutcome& outcome) {
   }
   latency.record(outcome.latency_us);
   service.record(outcome.service_us);
+  if (outcome.has_ttfb) ttfb.record(outcome.ttfb_us);
+  if (outcome.sized)
+    latency_by_size[size_class_of(outcome.object_bytes)].record(outcome.latency_us);
   per_second.record(outcome.epoch_second, outcome.ok, outcome.ok ? outcome.bytes : 0,
                     outcome.latency_us);
   // Last, so a live reader sees count >= ok + errors only briefly short of it, never beyond.
@@ -40,6 +44,7 @@ void OpStats::add_live(const OpStats& other) noexcept {
   bytes += load_relaxed(other.bytes);
   latency.add_live(other.latency);
   service.add_live(other.service);
+  ttfb.add_live(other.ttfb);
 }
 
 void OpStats::merge(const OpStats& other) {
@@ -50,6 +55,10 @@ void OpStats::merge(const OpStats& other) {
   bytes += other.bytes;
   latency.merge(other.latency);
   service.merge(other.service);
+  ttfb.merge(other.ttfb);
+  for (const auto& [size_class, histogram] : other.latency_by_size) {
+    latency_by_size[size_class].merge(histogram);
+  }
   for (const auto& [code, n] : other.errors_by_code) errors_by_code[code] += n;
   for (const auto& [status, n] : other.errors_by_status) errors_by_status[status] += n;
   per_second.merge(other.per_second);

@@ -30,13 +30,21 @@ struct OpOutcome {
   // unknown. Only read when !ok.
   std::string_view error_code;
   std::int64_t epoch_second = 0;  // wall-clock second of completion, for the time series
+  // From the same start as latency_us to the first byte of the answer; only when one came.
+  bool has_ttfb = false;
+  std::uint64_t ttfb_us = 0;
+  // Operations that move a body (put, post, multipart and its parts, get) are also counted by
+  // the size of that body (bytes sent, or received), succeeded or not.
+  bool sized = false;
+  std::uint64_t object_bytes = 0;
 };
 
 // Everything measured for one operation kind in one phase, on one thread; threads' results are
-// merged at the end. Recording a success never allocates; a failure may, the first time its
-// error code or status is seen. The counters and histograms are single-writer words (relaxed.hpp),
-// so add_live() can read them from another thread while the owner records; the error maps and the
-// time series are not (stats::WorkerRecorder guards the maps).
+// merged at the end. Recording a success allocates only for the first operation of a size class;
+// a failure may, the first time its error code or status is seen. The counters and histograms are
+// single-writer words (relaxed.hpp), so add_live() can read them from another thread while the
+// owner records; the error maps and the time series are not (stats::WorkerRecorder guards the
+// maps).
 struct OpStats {
   std::uint64_t count = 0;
   std::uint64_t ok = 0;
@@ -45,6 +53,10 @@ struct OpStats {
   std::uint64_t bytes = 0;
   Histogram latency;  // microseconds, from the intended start
   Histogram service;  // microseconds, uncorrected
+  Histogram ttfb;     // microseconds, from the latency's start to the answer's first byte
+  // Latency by size class (size_class.hpp), only the classes seen: a class's histogram is made on
+  // its first operation. Not read live (a map the worker grows), only merged at the end.
+  std::map<std::uint8_t, Histogram> latency_by_size;
   std::map<std::string, std::uint64_t, std::less<>> errors_by_code;
   std::map<int, std::uint64_t> errors_by_status;
   TimeSeries per_second;

@@ -99,6 +99,7 @@ TargetCounters EmbeddedTarget::counters() const {
   out.injected_slow_down = handler.injected_slow_down;
   out.injected_resets = handler.injected_resets;
   out.injected_delays = handler.injected_delays;
+  out.injected_body_corruptions = handler.injected_body_corruptions;
   out.events_emitted = impl_->router.emitted();
   out.events_dropped_by_fault = impl_->router.dropped_by_fault();
   out.events_duplicated_by_fault = impl_->router.duplicated_by_fault();

@@ -53,6 +53,7 @@ struct TargetCounters {
   std::uint64_t injected_slow_down = 0;
   std::uint64_t injected_resets = 0;
   std::uint64_t injected_delays = 0;
+  std::uint64_t injected_body_corruptions = 0;
   std::uint64_t events_emitted = 0;
   std::uint64_t events_dropped_by_fault = 0;
   std::uint64_t events_duplicated_by_fault = 0;

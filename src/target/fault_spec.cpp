@@ -56,6 +56,8 @@ void apply_fault_spec(FaultPlan& plan, std::string_view spec) {
     plan.event_dup = parse_probability(spec, value);
   } else if (kind == "event-corrupt") {
     plan.event_corrupt = parse_probability(spec, value);
+  } else if (kind == "body-corrupt") {
+    plan.body_corrupt = parse_probability(spec, value);
   } else if (kind == "event-reorder") {
     plan.event_reorder = parse_probability(spec, value);
   } else if (kind == "delay") {
@@ -65,8 +67,8 @@ void apply_fault_spec(FaultPlan& plan, std::string_view spec) {
         second == std::string_view::npos ? 1.0 : parse_probability(spec, value.substr(second + 1));
   } else {
     bad_spec(spec, "unknown kind '" + std::string(kind) +
-                       "' (expected 503, reset, delay, event-drop, event-dup, event-corrupt or "
-                       "event-reorder)");
+                       "' (expected 503, reset, delay, event-drop, event-dup, event-corrupt, "
+                       "event-reorder or body-corrupt)");
   }
 }
 
@@ -108,6 +110,12 @@ bool FaultInjector::next_event_corrupt() {
   if (plan_.event_corrupt <= 0) return false;
   std::lock_guard lock(mutex_);
   return roll(plan_.event_corrupt);
+}
+
+bool FaultInjector::next_body_corrupt() {
+  if (plan_.body_corrupt <= 0) return false;
+  std::lock_guard lock(mutex_);
+  return roll(plan_.body_corrupt);
 }
 
 bool FaultInjector::next_event_reorder() {

@@ -8,6 +8,8 @@
 //   event-dup:P    deliver a fraction P of event notifications twice
 //   event-corrupt:P  send a fraction P of ObjectCreated events with a wrong size or eTag
 //                  (alternately), for the run's content check to find
+//   body-corrupt:P flip one byte of the body of a fraction P of GET answers that have one, for
+//                  a verified read to find
 //   event-reorder:P  give a fraction P of the events of keys that had one before a sequencer
 //                  below the previous one's, for the run's order check to find
 // Decisions come from one seeded generator, so a run's faults are reproducible from its seed
@@ -32,6 +34,7 @@ struct FaultPlan {
   double event_dup = 0;
   double event_corrupt = 0;
   double event_reorder = 0;
+  double body_corrupt = 0;
 
   bool affects_requests() const { return slow_down > 0 || reset > 0 || delay_probability > 0; }
 };
@@ -60,6 +63,8 @@ class FaultInjector {
   bool next_event_corrupt();
   // Whether to give one event a sequencer out of order.
   bool next_event_reorder();
+  // Whether to corrupt one GET answer's body.
+  bool next_body_corrupt();
 
  private:
   bool roll(double probability);  // caller holds mutex_

@@ -179,6 +179,7 @@ HandlerCounters S3Handler::counters() const {
   out.injected_slow_down = slow_downs_.load();
   out.injected_resets = resets_.load();
   out.injected_delays = delays_.load();
+  out.injected_body_corruptions = body_corruptions_.load();
   return out;
 }
 
@@ -513,6 +514,10 @@ void S3Handler::get_object(Context& context, bool head) {
     response.body.assign(*object.body, range.first, length);
   } else {
     response.body.assign(length, '\0');  // discard mode: the size is right, the bytes are not
+  }
+  if (faults_.next_body_corrupt()) {
+    ++body_corruptions_;
+    response.body[length / 2] ^= 0x5a;  // one byte in the middle: the size stays right
   }
 }
 

@@ -30,6 +30,7 @@ struct HandlerCounters {
   std::uint64_t injected_slow_down = 0;
   std::uint64_t injected_resets = 0;
   std::uint64_t injected_delays = 0;
+  std::uint64_t injected_body_corruptions = 0;  // GET bodies changed by a body-corrupt fault
 };
 
 class S3Handler {
@@ -81,6 +82,7 @@ class S3Handler {
   std::atomic<std::uint64_t> slow_downs_{0};
   std::atomic<std::uint64_t> resets_{0};
   std::atomic<std::uint64_t> delays_{0};
+  std::atomic<std::uint64_t> body_corruptions_{0};
 };
 
 }  // namespace s3storm::target

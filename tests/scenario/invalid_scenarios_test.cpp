@@ -129,7 +129,7 @@ const std::vector<InvalidCase>& cases() {
       {"StepUnknownOption",
        phase("    iterations: 1\n    flow:\n      - put: {key: k, size: 1, part_size: 5MiB}\n"),
        {"t.yaml:6:32: unknown key 'part_size' in put step; allowed: 'bucket', 'key', 'size', "
-        "'content_type', 'metadata', 'storage_class'"}},
+        "'content_type', 'metadata', 'storage_class', 'content'"}},
       {"PutWithoutSize",
        phase("    iterations: 1\n    flow:\n      - put: {key: k}\n"),
        {"t.yaml:6:14: put step needs 'size'"}},

@@ -23,11 +23,13 @@ TEST(FaultSpec, ParsesEveryKind) {
   EXPECT_EQ(partial.delay, std::chrono::microseconds(200));
   EXPECT_DOUBLE_EQ(partial.delay_probability, 0.5);
   EXPECT_EQ(parse_fault_specs({"delay:1s"}).delay, std::chrono::seconds(1));
+  EXPECT_DOUBLE_EQ(parse_fault_specs({"body-corrupt:0.2"}).body_corrupt, 0.2);
 }
 
 TEST(FaultSpec, RejectsMalformedSpecsNamingThem) {
-  for (const char* bad : {"503", "503:", "503:1.5", "503:-0.1", "503:abc", "reset:0.1x", "delay:5",
-                          "delay:5h", "delay:-1ms", "delay:5ms:2", "boom:0.1", "503:nan"}) {
+  for (const char* bad :
+       {"503", "503:", "503:1.5", "503:-0.1", "503:abc", "reset:0.1x", "delay:5", "delay:5h",
+        "delay:-1ms", "delay:5ms:2", "boom:0.1", "503:nan", "body-corrupt:2"}) {
     try {
       parse_fault_specs({bad});
       ADD_FAILURE() << bad << " was accepted";
