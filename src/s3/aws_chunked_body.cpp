@@ -36,7 +36,8 @@ std::string_view streaming_payload_name(ChunkedMode mode) {
 std::string encode_aws_chunked(std::string& out, std::string_view data,
                                const ChunkedFraming& framing,
                                const sigv4::ChunkSigningScope* signing,
-                               std::string_view seed_signature) {
+                               std::string_view seed_signature, const ChunkDigest& digest) {
+  static const sigv4::Digest kEmptyDigest = sigv4::sha256({});
   const bool signed_chunks = framing.mode != ChunkedMode::kUnsignedTrailer && signing != nullptr;
   const std::uint64_t chunk_size = std::max<std::uint64_t>(framing.chunk_size, 1);
   std::optional<Checksummer> checksummer;
@@ -50,7 +51,11 @@ std::string encode_aws_chunked(std::string& out, std::string_view data,
   for (;;) {
     const std::string_view chunk = data.substr(0, std::min<std::uint64_t>(chunk_size, data.size()));
     data.remove_prefix(chunk.size());
-    if (signed_chunks) signature = sigv4::chunk_signature(*signing, previous, sigv4::sha256(chunk));
+    if (signed_chunks) {
+      const sigv4::Digest hash =
+          chunk.empty() ? kEmptyDigest : (digest ? digest(chunk) : sigv4::sha256(chunk));
+      signature = sigv4::chunk_signature(*signing, previous, hash);
+    }
     append_chunk_header(out, chunk.size(), signature);
     if (chunk.empty()) break;  // the last chunk, always empty
     if (checksummer) checksummer->update(chunk);

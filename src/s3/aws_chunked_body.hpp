@@ -7,6 +7,7 @@
 // "seed" (sigv4/chunk_signature, the same function the target checks them with).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,12 +37,17 @@ struct ChunkedFraming {
   std::optional<ChecksumAlgorithm> trailer;  // the trailer modes: the checksum it carries
 };
 
+// The SHA-256 of a chunk's data, which its signature covers; a caller that sends the same bytes
+// again may remember it (as Session::payload_hash does for whole bodies).
+using ChunkDigest = std::function<sigv4::Digest(std::string_view chunk)>;
+
 // Writes `data` framed into `out` (cleared first). `signing` and `seed_signature` chain the
-// signatures of the signed modes; kUnsignedTrailer ignores them. The trailer's checksum is
-// computed over `data` on the way and returned (base64; empty without one).
+// signatures of the signed modes; kUnsignedTrailer ignores them. `digest` hashes each chunk (empty:
+// sigv4::sha256). The trailer's checksum is computed over `data` on the way and returned (base64;
+// empty without one).
 std::string encode_aws_chunked(std::string& out, std::string_view data,
                                const ChunkedFraming& framing,
                                const sigv4::ChunkSigningScope* signing,
-                               std::string_view seed_signature);
+                               std::string_view seed_signature, const ChunkDigest& digest = {});
 
 }  // namespace s3storm::s3

@@ -11,6 +11,22 @@ Exchange::Exchange(Session& session)
     : session_(session),
       sender_(session.pool(), session.io(), session.config().retry, session.uniform()) {
   signed_headers_.reserve(8);
+  chunk_digest_ = [this](std::string_view chunk) { return remembered_digest(chunk); };
+}
+
+sigv4::Digest Exchange::remembered_digest(std::string_view chunk) {
+  // Chunks are at most 64 MiB (2^26) and the buffer far below 2^37 bytes: one key for both.
+  constexpr std::size_t kMaxRemembered = 4096;
+  const auto whole = session_.payload().slice(session_.payload().capacity());
+  const bool in_payload =
+      chunk.data() >= whole.data() && chunk.data() + chunk.size() <= whole.data() + whole.size();
+  if (!in_payload) return sigv4::sha256(chunk);
+  const auto offset = static_cast<std::uint64_t>(chunk.data() - whole.data());
+  const std::uint64_t key = offset << 27 | chunk.size();
+  const auto found = chunk_digests_.find(key);
+  if (found != chunk_digests_.end()) return found->second;
+  if (chunk_digests_.size() >= kMaxRemembered) chunk_digests_.clear();
+  return chunk_digests_.emplace(key, sigv4::sha256(chunk)).first->second;
 }
 
 namespace {
@@ -126,8 +142,8 @@ void Exchange::encode_chunked(const RequestSpec& spec, ChunkedMode mode) {
           sigv4::ChunkSigningScope{sigv4::HmacSha256Key(std::string_view{}), {}, {}});
     }
     session_.signer().chunk_signing_scope(signed_at_, *chunk_scope_);
-    trailer_value =
-        encode_aws_chunked(encoded_body_, spec.body, framing, &*chunk_scope_, seed_signature_);
+    trailer_value = encode_aws_chunked(encoded_body_, spec.body, framing, &*chunk_scope_,
+                                       seed_signature_, chunk_digest_);
   }
   if (framing.trailer) checksum_value_ = std::move(trailer_value);
 }

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "http/message.hpp"
@@ -75,6 +76,7 @@ class Exchange {
             ChunkedMode mode);
   // Frames spec.body aws-chunked into encoded_body_, chained from the request's signature.
   void encode_chunked(const RequestSpec& spec, ChunkedMode mode);
+  sigv4::Digest remembered_digest(std::string_view chunk);
   void on_result(http::Result& result);
 
   Session& session_;
@@ -89,6 +91,10 @@ class Exchange {
   std::string encoded_body_;
   std::optional<sigv4::ChunkSigningScope> chunk_scope_;
   std::string seed_signature_;
+  // SHA-256 of the chunks cut from the shared payload buffer, by offset and size: the same bytes
+  // go out again and again, as Session::payload_hash remembers for whole bodies.
+  std::unordered_map<std::uint64_t, sigv4::Digest> chunk_digests_;
+  ChunkDigest chunk_digest_;
   sigv4::AmzDate signed_at_;
   bool error_may_follow_200_ = false;
   Done done_;
