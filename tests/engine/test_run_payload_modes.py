@@ -4,8 +4,9 @@ mode x checksum stores the objects (with the checksum, read back with ChecksumMo
 exactly one event per object. Against a recording HTTP server on loopback: the bodies on the wire
 are decoded here, independently of the C++ (hmac/hashlib chunk signatures, zlib/hashlib
 checksums), and the unsigned-trailer framing is byte for byte what botocore's own aws-chunked
-encoder (AwsChunkedWrapper) makes of the same data. Against nginx, which cannot decode
-aws-chunked, the framed uploads simply go through."""
+encoder (AwsChunkedWrapper) makes of the same data. fauxqs's S3 (a second aws-chunked decoder)
+stores the same bytes in every mode. Against nginx, which cannot decode aws-chunked, the framed
+uploads simply go through."""
 import base64
 import hashlib
 import hmac
@@ -322,6 +323,48 @@ class AgainstNginx(unittest.TestCase):
                     put = harness.load_report(json_path)["phases"][0]["ops"]["put"]
                     self.assertEqual((put["ok"], put["errors"], put["bytes"]),
                                      (200, 0, 200 * 100 * 1024))
+
+
+FAUXQS = """
+target:
+  endpoint: {endpoint}
+  credentials: {{ access_key: test, secret_key: test }}
+  bucket: fauxqs-bucket
+  payload: {mode}
+  chunk_size: 8KiB
+setup:
+  buckets: [fauxqs-bucket]
+phases:
+  - name: u
+    iterations: 1
+    flow:
+      - put: {{ key: "{mode}", size: 40000, checksum: crc32 }}
+seed: 5
+"""
+
+
+class AgainstFauxqs(unittest.TestCase):
+    """fauxqs (npm, tests/node) has an S3 with its own aws-chunked decoder (it checks no
+    signature): every streaming mode stores the same bytes as a plain signed PUT of the same seed."""
+
+    def test_a_second_decoder_gets_the_same_bytes(self):
+        modes = ["signed", *PAYLOAD_NAMES]
+        fauxqs = harness.Fauxqs()
+        try:
+            endpoint = f"http://127.0.0.1:{fauxqs.port}"
+            with tempfile.TemporaryDirectory() as d:
+                for mode in modes:
+                    path = harness.write_scenario(d, FAUXQS.format(endpoint=endpoint, mode=mode))
+                    r = harness.run_s3storm(["run", path, "--quiet"])
+                    self.assertEqual(r.returncode, 0, mode + r.stdout + r.stderr)
+            client = harness.boto3_client(endpoint, "test", "test")
+            bodies = {m: client.get_object(Bucket="fauxqs-bucket", Key=m)["Body"].read()
+                      for m in modes}
+        finally:
+            fauxqs.stop()
+        self.assertEqual(len(bodies["signed"]), 40000)
+        for mode in PAYLOAD_NAMES:
+            self.assertEqual(bodies[mode], bodies["signed"], mode)
 
 
 if __name__ == "__main__":
