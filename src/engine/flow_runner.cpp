@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "s3/xml_responses.hpp"
 
 namespace s3storm::engine {
@@ -76,6 +78,8 @@ void FlowRunner::run_step() {
       return send_read(*current_);
     case OpKind::kList:
       return send_list(*current_);
+    case OpKind::kDeleteObjects:
+      return send_delete_objects(*current_);
   }
 }
 
@@ -102,7 +106,9 @@ void FlowRunner::send_put(const PreparedStep& prepared) {
                        .bucket = bucket_of(step),
                        .key = key_,
                        .headers = prepared.headers,
-                       .body = body_of(step)};
+                       .body = body_of(step),
+                       .object_data = true,
+                       .checksum = prepared.checksum};
   exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
@@ -158,7 +164,8 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
                          .size = size_,
                          .part_size = step.part_size,
                          .create_headers = prepared.headers,
-                         .abort_instead_of_complete = step.abort};
+                         .abort_instead_of_complete = step.abort,
+                         .checksum = prepared.checksum};
   upload->start(
       spec,
       [this](const s3::Reply& part, std::uint64_t bytes) {
@@ -180,8 +187,7 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
         }
         if (result.ok) {
           if (!prepared.step->abort) {
-            last_key_ = key_;
-            has_last_ = true;
+            note_written();
             last_size_ = size_;
             last_size_known_ = true;
             // Each part is a prefix of the shared payload.
@@ -279,12 +285,79 @@ std::string_view FlowRunner::body_of(const scenario::Step& step) {
 }
 
 void FlowRunner::send_list(const PreparedStep& prepared) {
+  resolve(prepared.step->key, key_);
+  list_pages_ = 0;
+  list_token_.clear();
+  send_list_page(prepared);
+}
+
+void FlowRunner::send_list_page(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
-  resolve(step.key, key_);
   recorder_.started();
-  exchange_.start(
-      list_request_.build(bucket_of(step), key_, step.max_keys),
-      [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, reply.body_bytes); });
+  exchange_.start(list_request_.build(bucket_of(step), key_, step.max_keys, list_token_),
+                  [this, &prepared](s3::Reply& reply) { on_list_page(prepared, reply); });
+}
+
+// Each page is one `list` operation; the step follows the continuation token for up to `pages`
+// pages, and ends early when the listing does.
+void FlowRunner::on_list_page(const PreparedStep& prepared, s3::Reply& reply) {
+  ++list_pages_;
+  if (reply.ok && list_pages_ < prepared.step->pages) {
+    auto page = s3::parse_list_objects_v2(reply.body);
+    if (page.truncated && !page.next_continuation_token.empty()) {
+      const Clock::time_point origin = first_step_ && context_.schedule ? intended_ : step_started_;
+      record(prepared.counted_as, true, reply.status, reply.error_code, reply.attempts, reply.sent,
+             reply.complete, reply.body_bytes, origin);
+      list_token_ = std::move(page.next_continuation_token);
+      first_step_ = false;  // the schedule's lateness is charged to the first page only
+      step_started_ = Clock::now();
+      return send_list_page(prepared);
+    }
+  }
+  on_reply(prepared, reply, reply.body_bytes);
+}
+
+void FlowRunner::send_delete_objects(const PreparedStep& prepared) {
+  const auto& step = *prepared.step;
+  if (context_.written != nullptr) {
+    context_.written->take(bucket_of(step), static_cast<std::size_t>(step.batch), batch_keys_);
+  }
+  if (batch_keys_.empty()) return end_iteration();  // nothing written to delete yet
+  recorder_.started();
+  exchange_.start(delete_objects_request_.build(bucket_of(step), batch_keys_),
+                  [this, &prepared](s3::Reply& reply) { on_delete_objects(prepared, reply); });
+}
+
+// One operation per request; one expected ObjectRemoved:Delete per key the answer does not list
+// as an <Error>. A key it refused makes the operation a failure with that key's code.
+void FlowRunner::on_delete_objects(const PreparedStep& prepared, s3::Reply& reply) {
+  const Clock::time_point origin = first_step_ && context_.schedule ? intended_ : step_started_;
+  std::vector<s3::DeleteError> refused;
+  if (reply.ok) refused = s3::parse_delete_errors(reply.body);
+  const bool ok = reply.ok && refused.empty();
+  const std::string_view code =
+      refused.empty() ? std::string_view(reply.error_code) : std::string_view(refused.front().code);
+  record(prepared.counted_as, ok, reply.status, code, reply.attempts, reply.sent, reply.complete, 0,
+         origin);
+  for (const auto& key : batch_keys_) {
+    key_ = key;
+    if (!reply.ok) {
+      if (outcome_unknown(reply.status)) expect_failed_event(prepared);
+      continue;
+    }
+    const bool deleted = std::none_of(refused.begin(), refused.end(),
+                                      [&](const s3::DeleteError& e) { return e.key == key; });
+    if (!deleted) continue;
+    if (has_last_ && key == last_key_) has_last_ = false;
+    expect_event(prepared, reply.complete, {}, {});
+  }
+  after_step(ok);
+}
+
+void FlowRunner::note_written() {
+  last_key_ = key_;
+  has_last_ = true;
+  if (context_.written != nullptr) context_.written->add(bucket_of(*current_->step), key_);
 }
 
 void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::uint64_t bytes) {
@@ -305,8 +378,7 @@ void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::u
         last_content_key_ = source_key_;
         last_repeat_period_ = 0;
       }
-      last_key_ = key_;
-      has_last_ = true;
+      note_written();
       last_size_ = size_;
       last_size_known_ = op != scenario::OpKind::kCopy || size_known_;
     } else if (op == scenario::OpKind::kDelete && has_last_ && key_ == last_key_) {
@@ -359,7 +431,7 @@ void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point co
   // neither.
   events::ExpectedContent content;
   const auto op = prepared.step->op;
-  if (op != scenario::OpKind::kDelete) {
+  if (op != scenario::OpKind::kDelete && op != scenario::OpKind::kDeleteObjects) {
     if (op != scenario::OpKind::kCopy || size_known_) content.size = size_;
     content.etag = etag;
   }

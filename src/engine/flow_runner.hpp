@@ -49,6 +49,12 @@ class FlowRunner {
   void send_multipart(const PreparedStep& prepared);
   void send_read(const PreparedStep& prepared);
   void send_list(const PreparedStep& prepared);
+  void send_list_page(const PreparedStep& prepared);
+  void on_list_page(const PreparedStep& prepared, s3::Reply& reply);
+  void send_delete_objects(const PreparedStep& prepared);
+  void on_delete_objects(const PreparedStep& prepared, s3::Reply& reply);
+  // A key a step wrote, for `last` and for delete_objects.
+  void note_written();
 
   // Resolves a key reference into out; false when it is `last` and nothing was written yet.
   bool resolve(const scenario::KeyRef& ref, std::string& out);
@@ -110,6 +116,10 @@ class FlowRunner {
   std::string copy_etag_;
   s3::CopyObjectRequest copy_request_;
   s3::ListObjectsV2Request list_request_;
+  int list_pages_ = 0;  // pages of the current list step so far
+  std::string list_token_;
+  s3::DeleteObjectsRequest delete_objects_request_;
+  std::vector<std::string> batch_keys_;
   s3::PostObjectRequest post_request_;
 };
 

@@ -14,6 +14,7 @@
 #include "engine/notification_rules.hpp"
 #include "engine/open_loop_schedule.hpp"
 #include "engine/prepared_step.hpp"
+#include "engine/written_keys.hpp"
 #include "events/matcher.hpp"
 #include "http/connection_pool.hpp"
 #include "s3/payload.hpp"
@@ -35,6 +36,7 @@ struct PhaseContext {
   std::shared_ptr<boost::asio::ssl::context> tls;
   const NotificationRules* rules = nullptr;
   events::Matcher* matcher = nullptr;        // null when no events are checked
+  WrittenKeys* written = nullptr;            // what delete_objects deletes; null when no step does
   stats::PhaseRecorder* recorder = nullptr;  // the phase's statistic; each worker adds its share
   const std::atomic<bool>* stop = nullptr;   // Ctrl-C or a failed abort_on_fail threshold
 

@@ -25,6 +25,8 @@ stats::OpKind counted_as(scenario::OpKind op) {
       return stats::OpKind::kHead;
     case OpKind::kList:
       return stats::OpKind::kList;
+    case OpKind::kDeleteObjects:
+      return stats::OpKind::kDeleteObjects;
   }
   return stats::OpKind::kPut;
 }
@@ -44,16 +46,38 @@ std::optional<events::EventKind> notification_of(const scenario::Step& step) {
       if (step.abort) return std::nullopt;
       return events::EventKind::kObjectCreatedCompleteMultipartUpload;
     case OpKind::kDelete:
+    case OpKind::kDeleteObjects:  // one per key it deleted
       return events::EventKind::kObjectRemovedDelete;
     default:
       return std::nullopt;
   }
 }
 
+std::optional<s3::ChecksumAlgorithm> algorithm_of(scenario::Checksum checksum) {
+  switch (checksum) {
+    case scenario::Checksum::none:
+      return std::nullopt;
+    case scenario::Checksum::crc32:
+      return s3::ChecksumAlgorithm::kCrc32;
+    case scenario::Checksum::crc32c:
+      return s3::ChecksumAlgorithm::kCrc32c;
+    case scenario::Checksum::crc64nvme:
+      return s3::ChecksumAlgorithm::kCrc64Nvme;
+    case scenario::Checksum::sha1:
+      return s3::ChecksumAlgorithm::kSha1;
+    case scenario::Checksum::sha256:
+      return s3::ChecksumAlgorithm::kSha256;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 PreparedStep::PreparedStep(const scenario::Step& source)
-    : step(&source), counted_as(engine::counted_as(source.op)), notifies(notification_of(source)) {
+    : step(&source),
+      counted_as(engine::counted_as(source.op)),
+      notifies(notification_of(source)),
+      checksum(algorithm_of(source.checksum)) {
   const bool writes = source.op == scenario::OpKind::kPut || source.op == scenario::OpKind::kCopy ||
                       source.op == scenario::OpKind::kMultipart;
   if (writes) {

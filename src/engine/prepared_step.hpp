@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "events/event_type.hpp"
+#include "s3/checksum.hpp"
 #include "scenario/model.hpp"
 #include "sigv4/canonical_request.hpp"
 #include "stats/op_kind.hpp"
@@ -20,7 +21,8 @@ namespace s3storm::engine {
 struct PreparedStep {
   const scenario::Step* step = nullptr;
   stats::OpKind counted_as = stats::OpKind::kPut;
-  std::optional<events::EventKind> notifies;  // the event a success causes, if any
+  std::optional<events::EventKind> notifies;      // the event a success causes, if any
+  std::optional<s3::ChecksumAlgorithm> checksum;  // put, multipart
   std::vector<std::pair<std::string, std::string>> header_storage;
   std::vector<sigv4::Header> headers;  // views into header_storage
 

@@ -120,6 +120,19 @@ stats::PhasePlan plan_of(const scenario::Phase& phase, std::uint32_t shard_count
   return plan;
 }
 
+// Whether any step deletes what the run wrote in batches, so the written keys must be kept.
+bool deletes_in_batches(const scenario::Scenario& scenario) {
+  for (const auto& phase : scenario.phases) {
+    for (const auto& step : phase.flow) {
+      if (step.op == scenario::OpKind::kDeleteObjects) return true;
+    }
+    for (const auto& weighted : phase.mix) {
+      if (weighted.step.op == scenario::OpKind::kDeleteObjects) return true;
+    }
+  }
+  return false;
+}
+
 std::uint64_t payload_size(const std::vector<std::unique_ptr<PreparedPhase>>& phases) {
   std::uint64_t largest = 1;
   for (const auto& phase : phases) largest = std::max(largest, phase->largest_body);
@@ -209,6 +222,8 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   }
 
   const NotificationRules rules(scenario);
+  std::optional<WrittenKeys> written;
+  if (deletes_in_batches(scenario)) written.emplace();
   RunWatch watch(user_stop, stop_requested, live_run, scenario.thresholds);
   std::size_t phase_index = 0;
   for (const auto& prepared : phases) {
@@ -225,6 +240,7 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     context.tls = transport.tls;
     context.rules = &rules;
     context.matcher = intake.matcher();
+    context.written = written ? &*written : nullptr;
     context.recorder = &recorder;
     context.share = share;
     context.stop = &stop_requested;

@@ -209,7 +209,8 @@ std::uint64_t run_cleanup(BlockingClient& client, const CleanupPlan& plan,
       if (batch && !page.keys.empty()) {
         const auto& reply = client.send(delete_objects.build(bucket, page.keys));
         if (reply.ok) {
-          const auto errors = std::min(s3::count_delete_errors(reply.body), page.keys.size());
+          const auto errors =
+              std::min(s3::parse_delete_errors(reply.body).size(), page.keys.size());
           deleted.fetch_add(page.keys.size() - errors, std::memory_order_relaxed);
           failed += errors;
         } else if (not_implemented(reply)) {

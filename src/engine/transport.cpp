@@ -6,6 +6,21 @@ namespace s3storm::engine {
 
 namespace {
 
+// Object data goes aws-chunked in the streaming modes; the other bodies (XML) stay signed, but
+// for unsigned-trailer, which signs no payload, as the SDKs that send it do.
+s3::ChunkedMode chunked_mode(scenario::Payload payload) {
+  switch (payload) {
+    case scenario::Payload::streaming:
+      return s3::ChunkedMode::kSigned;
+    case scenario::Payload::streaming_trailer:
+      return s3::ChunkedMode::kSignedTrailer;
+    case scenario::Payload::unsigned_trailer:
+      return s3::ChunkedMode::kUnsignedTrailer;
+    default:
+      return s3::ChunkedMode::kNone;
+  }
+}
+
 template <class Duration>
 std::chrono::milliseconds millis(Duration duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
@@ -20,7 +35,10 @@ Transport make_transport(const scenario::Target& target, const std::string& endp
   Transport out;
   out.session.endpoint = http::Endpoint::parse(endpoint_url);
   out.session.virtual_host = target.addressing == scenario::Addressing::virtual_host;
-  out.session.sign_payload = target.payload == scenario::Payload::signed_payload;
+  out.session.sign_payload = target.payload != scenario::Payload::unsigned_payload &&
+                             target.payload != scenario::Payload::unsigned_trailer;
+  out.session.chunked = chunked_mode(target.payload);
+  out.session.chunk_size = target.chunk_size;
   out.session.region = target.region;
   out.session.credentials = credentials;
   out.session.credential_feed = std::move(credential_feed);

@@ -7,13 +7,17 @@
 #include <array>
 #include <boost/beast/http/verb.hpp>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "http/message.hpp"
 #include "http/retry.hpp"
+#include "s3/aws_chunked_body.hpp"
+#include "s3/checksum.hpp"
 #include "s3/session.hpp"
 #include "sigv4/canonical_request.hpp"
 
@@ -33,6 +37,10 @@ struct RequestSpec {
   bool error_may_follow_200 = false;
   // Browser-form POSTs carry their authorisation in the form, not in headers.
   bool sign = true;
+  // Object data (PutObject, UploadPart): aws-chunked when the session's payload mode says so.
+  bool object_data = false;
+  // Sent as x-amz-checksum-<algorithm>, or as the trailer of the trailer modes.
+  std::optional<ChecksumAlgorithm> checksum{};
 };
 
 struct Reply {
@@ -62,8 +70,17 @@ class Exchange {
   // The spec's views must stay valid until `done` runs.
   void start(const RequestSpec& spec, Done done);
 
+  // The x-amz-checksum-* value the last request sent (header or trailer); empty without one.
+  const std::string& sent_checksum() const { return checksum_value_; }
+
  private:
-  void sign(const RequestSpec& spec, std::string_view path, std::string_view query);
+  // The headers the body's encoding and checksum add (into extra_headers_); the mode it goes in.
+  ChunkedMode add_body_headers(const RequestSpec& spec);
+  void sign(const RequestSpec& spec, std::string_view path, std::string_view query,
+            ChunkedMode mode);
+  // Frames spec.body aws-chunked into encoded_body_, chained from the request's signature.
+  void encode_chunked(const RequestSpec& spec, ChunkedMode mode);
+  sigv4::Digest remembered_digest(std::string_view chunk);
   void on_result(http::Result& result);
 
   Session& session_;
@@ -72,6 +89,17 @@ class Exchange {
   std::string host_;
   std::string target_;
   std::vector<sigv4::Header> signed_headers_;
+  std::vector<sigv4::Header> extra_headers_;
+  std::string checksum_value_;
+  std::string decoded_length_;
+  std::string encoded_body_;
+  std::optional<sigv4::ChunkSigningScope> chunk_scope_;
+  std::string seed_signature_;
+  // SHA-256 of the chunks cut from the shared payload buffer, by offset and size: the same bytes
+  // go out again and again, as Session::payload_hash remembers for whole bodies.
+  std::unordered_map<std::uint64_t, sigv4::Digest> chunk_digests_;
+  ChunkDigest chunk_digest_;
+  sigv4::AmzDate signed_at_;
   bool error_may_follow_200_ = false;
   Done done_;
   Reply reply_;

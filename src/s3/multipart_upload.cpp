@@ -28,11 +28,15 @@ void MultipartUpload::start(const MultipartSpec& spec, PartDone part_done, Done 
   result_ = MultipartResult{};
   result_.sent = http::Clock::now();
 
+  create_headers_.assign(spec_.create_headers.begin(), spec_.create_headers.end());
+  if (spec_.checksum) {
+    create_headers_.push_back({"x-amz-checksum-algorithm", checksum_name(*spec_.checksum)});
+  }
   RequestSpec create{.method = bhttp::verb::post,
                      .bucket = spec_.bucket,
                      .key = spec_.key,
                      .query = "uploads=",
-                     .headers = spec_.create_headers};
+                     .headers = create_headers_};
   exchanges_[0]->start(create, [this](Reply& reply) { on_created(reply); });
 }
 
@@ -76,7 +80,9 @@ void MultipartUpload::send_parts() {
                      .bucket = spec_.bucket,
                      .key = spec_.key,
                      .query = query,
-                     .body = session_.payload().slice(bytes)};
+                     .body = session_.payload().slice(bytes),
+                     .object_data = true,
+                     .checksum = spec_.checksum};
     exchanges_[slot]->start(
         part, [this, slot, number, bytes](Reply& reply) { on_part(slot, number, bytes, reply); });
   }
@@ -92,7 +98,12 @@ void MultipartUpload::on_part(std::size_t slot, int part_number, std::uint64_t b
   add_retries(reply);
   if (part_done_) part_done_(reply, bytes);
   if (reply.ok) {
-    parts_[static_cast<std::size_t>(part_number - 1)] = {part_number, reply.etag};
+    auto& part = parts_[static_cast<std::size_t>(part_number - 1)];
+    part = {part_number, reply.etag, {}, {}};
+    if (spec_.checksum) {
+      part.checksum = exchanges_[slot]->sent_checksum();
+      part.checksum_element = checksum_element(*spec_.checksum);
+    }
     result_.bytes += bytes;
   } else if (!failed_) {
     fail(reply);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ struct MultipartSpec {
   std::uint64_t part_size = 0;
   std::span<const sigv4::Header> create_headers{};  // content type, metadata, storage class
   bool abort_instead_of_complete = false;
+  // Each part's checksum (S3's COMPOSITE type), announced by x-amz-checksum-algorithm at create.
+  std::optional<ChecksumAlgorithm> checksum{};
 };
 
 struct MultipartResult {
@@ -80,6 +83,7 @@ class MultipartUpload {
   std::string encoded_upload_id_;
   std::string query_;
   std::string body_;
+  std::vector<sigv4::Header> create_headers_;
   std::vector<CompletedPart> parts_;
   int next_part_ = 1;
   int part_count_ = 0;

@@ -14,6 +14,7 @@
 
 #include "http/connection_pool.hpp"
 #include "http/retry.hpp"
+#include "s3/aws_chunked_body.hpp"
 #include "s3/payload.hpp"
 #include "sigv4/amz_date.hpp"
 #include "sigv4/credential_feed.hpp"
@@ -25,6 +26,9 @@ struct SessionConfig {
   http::Endpoint endpoint;
   bool virtual_host = false;  // bucket.host/key instead of host/bucket/key
   bool sign_payload = true;   // false: UNSIGNED-PAYLOAD
+  // Object data (PutObject, UploadPart bodies) aws-chunked in these chunks, or as is (kNone).
+  ChunkedMode chunked = ChunkedMode::kNone;
+  std::uint64_t chunk_size = 64 * 1024;
   std::string region = "us-east-1";
   sigv4::Credentials credentials;
   // When set, credentials that change during the run (refreshed temporary credentials); the

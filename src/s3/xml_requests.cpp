@@ -50,6 +50,7 @@ void write_complete_multipart_upload(std::string& out, const std::vector<Complet
     out += "<Part>";
     append_xml_element(out, "PartNumber", std::to_string(part.number));
     append_xml_element(out, "ETag", part.etag);
+    if (!part.checksum.empty()) append_xml_element(out, part.checksum_element, part.checksum);
     out += "</Part>";
   }
   out += "</CompleteMultipartUpload>";

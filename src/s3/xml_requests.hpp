@@ -18,6 +18,10 @@ void append_xml_element(std::string& out, std::string_view name, std::string_vie
 struct CompletedPart {
   int number = 0;
   std::string etag;  // as the server sent it, quotes included
+  // The part's checksum as sent (base64), and the element it goes in ("ChecksumCRC32"); empty
+  // when the upload has none.
+  std::string checksum{};
+  std::string_view checksum_element{};
 };
 void write_complete_multipart_upload(std::string& out, const std::vector<CompletedPart>& parts);
 

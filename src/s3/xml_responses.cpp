@@ -68,13 +68,14 @@ std::vector<OpenUpload> parse_list_multipart_uploads(std::string_view body) {
   return uploads;
 }
 
-std::size_t count_delete_errors(std::string_view body) {
+std::vector<DeleteError> parse_delete_errors(std::string_view body) {
+  std::vector<DeleteError> errors;
   bool ok = false;
   auto doc = parse(body, ok);
-  if (!ok) return 0;
-  std::size_t errors = 0;
+  if (!ok) return errors;
   for (auto node : doc.document_element().children()) {
-    if (local_name(node) == "Error") ++errors;
+    if (local_name(node) == "Error")
+      errors.push_back({text_of(node, "Key"), text_of(node, "Code")});
   }
   return errors;
 }

@@ -34,8 +34,12 @@ struct ListPage {
 };
 ListPage parse_list_objects_v2(std::string_view body);
 
-// The <Error> entries of a DeleteObjects answer: the keys it did not delete.
-std::size_t count_delete_errors(std::string_view body);
+// The <Error> entries of a DeleteObjects answer: the keys it did not delete, and why.
+struct DeleteError {
+  std::string key;
+  std::string code;
+};
+std::vector<DeleteError> parse_delete_errors(std::string_view body);
 
 struct OpenUpload {
   std::string key;

@@ -20,6 +20,42 @@ const char* to_string(OpKind op) {
       return "head";
     case OpKind::kList:
       return "list";
+    case OpKind::kDeleteObjects:
+      return "delete_objects";
+  }
+  return "?";
+}
+
+const char* to_string(Payload payload) {
+  switch (payload) {
+    case Payload::signed_payload:
+      return "signed";
+    case Payload::unsigned_payload:
+      return "unsigned";
+    case Payload::streaming:
+      return "streaming";
+    case Payload::streaming_trailer:
+      return "streaming-trailer";
+    case Payload::unsigned_trailer:
+      return "unsigned-trailer";
+  }
+  return "?";
+}
+
+const char* to_string(Checksum checksum) {
+  switch (checksum) {
+    case Checksum::none:
+      return "none";
+    case Checksum::crc32:
+      return "crc32";
+    case Checksum::crc32c:
+      return "crc32c";
+    case Checksum::crc64nvme:
+      return "crc64nvme";
+    case Checksum::sha1:
+      return "sha1";
+    case Checksum::sha256:
+      return "sha256";
   }
   return "?";
 }

@@ -18,7 +18,19 @@ namespace s3storm::scenario {
 using Duration = std::chrono::nanoseconds;
 
 enum class Addressing { path, virtual_host };
-enum class Payload { signed_payload, unsigned_payload };
+// How object data (PutObject and UploadPart bodies) goes out: signed or unsigned as is, or
+// aws-chunked (Content-Encoding aws-chunked) with chunk signatures, with chunk signatures and a
+// signed trailer, or unsigned chunks with a trailer (what current AWS SDKs send).
+enum class Payload {
+  signed_payload,
+  unsigned_payload,
+  streaming,
+  streaming_trailer,
+  unsigned_trailer
+};
+
+// A step's x-amz-checksum-*: a header, or the trailer in the trailer modes.
+enum class Checksum { none, crc32, crc32c, crc64nvme, sha1, sha256 };
 
 struct Credentials {
   bool from_env = true;  // the AWS chain (env vars, profile); the fields below are then empty
@@ -42,6 +54,7 @@ struct Target {
   Addressing addressing = Addressing::path;
   Credentials credentials;
   Payload payload = Payload::signed_payload;
+  std::uint64_t chunk_size = 64 * 1024;  // aws-chunked data per chunk (the streaming modes)
   Tls tls;
   int retries = 2;
   Duration connect_timeout = std::chrono::seconds(5);
@@ -119,7 +132,7 @@ struct Events {
   std::uint64_t max_body = 1024 * 1024;
 };
 
-enum class OpKind { kPut, kCopy, kDelete, kPost, kMultipart, kGet, kHead, kList };
+enum class OpKind { kPut, kCopy, kDelete, kPost, kMultipart, kGet, kHead, kList, kDeleteObjects };
 
 // What a body is made of (s3/content.hpp): `repeat`, a prefix of one shared buffer, or `random`,
 // bytes of the object's own reproducible from the seed and the key.
@@ -163,6 +176,11 @@ struct Step {
   // get
   bool verify = false;
   ReadRange range;
+  int pages = 1;  // pages followed by continuation token, at most
+  // put, multipart
+  Checksum checksum = Checksum::none;
+  // delete_objects: keys per DeleteObjects request, taken from what the run wrote to the bucket
+  int batch = 1000;
 
   // Whether a successful step leaves a key that `last` can refer to afterwards.
   bool writes_key() const {
@@ -229,6 +247,8 @@ struct Scenario {
 };
 
 const char* to_string(OpKind op);
+const char* to_string(Payload payload);
+const char* to_string(Checksum checksum);
 const char* to_string(Comparator c);
 
 }  // namespace s3storm::scenario

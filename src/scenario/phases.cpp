@@ -30,21 +30,22 @@ struct OpInfo {
 const OpInfo kOps[] = {
     {"put",
      OpKind::kPut,
-     {"bucket", "key", "size", "content_type", "metadata", "storage_class", "content"}},
+     {"bucket", "key", "size", "content_type", "metadata", "storage_class", "content", "checksum"}},
     {"copy", OpKind::kCopy, {"bucket", "key", "from", "from_bucket", "metadata", "storage_class"}},
     {"delete", OpKind::kDelete, {"bucket", "key"}},
     {"post", OpKind::kPost, {"bucket", "key", "size", "content_type", "metadata", "content"}},
     {"multipart",
      OpKind::kMultipart,
      {"bucket", "key", "size", "part_size", "parallel_parts", "abort", "content_type", "metadata",
-      "storage_class"}},
+      "storage_class", "checksum"}},
     {"get", OpKind::kGet, {"bucket", "key", "verify", "range", "content"}},
     {"head", OpKind::kHead, {"bucket", "key"}},
-    {"list", OpKind::kList, {"bucket", "prefix", "max_keys"}},
+    {"list", OpKind::kList, {"bucket", "prefix", "max_keys", "pages"}},
+    {"delete_objects", OpKind::kDeleteObjects, {"bucket", "batch"}},
 };
 
-const std::initializer_list<std::string_view> kOpNames = {"put",       "copy", "delete", "post",
-                                                          "multipart", "get",  "head",   "list"};
+const std::initializer_list<std::string_view> kOpNames = {
+    "put", "copy", "delete", "post", "multipart", "get", "head", "list", "delete_objects"};
 
 const OpInfo* find_op(const std::string& name) {
   for (const auto& op : kOps) {
@@ -304,7 +305,8 @@ std::optional<Step> PhaseReader::read_step(const YAML::Node& item, const Phase& 
 bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const Phase& phase,
                                Step& step) {
   const std::string where = std::string(op.name) + " step";
-  if (body.IsNull() && op.kind == OpKind::kList) {
+  const bool body_optional = op.kind == OpKind::kList || op.kind == OpKind::kDeleteObjects;
+  if (body.IsNull() && body_optional) {
     step.bucket = phase.bucket.empty() ? default_bucket_ : phase.bucket;
   } else if (!r_.check_map(body, where, op.keys)) {
     return false;
@@ -330,6 +332,11 @@ bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const P
       if (auto k = read_key(body["prefix"], "prefix", phase, false)) step.key = std::move(*k);
     }
     if (is_map) r_.read_int(body, "max_keys", 1, 1000, step.max_keys);
+    if (is_map) r_.read_int(body, "pages", 1, 1'000'000, step.pages);
+    return r_.diagnostics().size() == errors_before;
+  }
+  if (op.kind == OpKind::kDeleteObjects) {
+    if (is_map) r_.read_int(body, "batch", 1, 1000, step.batch);
     return r_.diagnostics().size() == errors_before;
   }
   if (r_.require(body, "key", where)) {
@@ -371,6 +378,16 @@ bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const P
           continue;
         }
         step.metadata[*name] = *value;
+      }
+    }
+  }
+  if (const YAML::Node n = body["checksum"]) {
+    constexpr Checksum kChecksums[] = {Checksum::none,      Checksum::crc32, Checksum::crc32c,
+                                       Checksum::crc64nvme, Checksum::sha1,  Checksum::sha256};
+    if (auto v =
+            r_.to_enum(n, "checksum", {"none", "crc32", "crc32c", "crc64nvme", "sha1", "sha256"})) {
+      for (const auto checksum : kChecksums) {
+        if (*v == to_string(checksum)) step.checksum = checksum;
       }
     }
   }

@@ -68,25 +68,39 @@ std::string describe_range(const ReadRange& range) {
   return {};
 }
 
+std::string describe_write(std::string text, const Step& step) {
+  text += describe_key(step.key) + ", " + describe_size(step.size);
+  if (step.content == Content::random) text += ", random content";
+  if (step.op == OpKind::kMultipart) {
+    text += fmt::format(", parts of {} x{} in parallel{}", format_size(step.part_size),
+                        step.parallel_parts, step.abort ? ", aborted" : "");
+  }
+  if (step.checksum != Checksum::none)
+    text += fmt::format(", checksum {}", to_string(step.checksum));
+  return text;
+}
+
 std::string describe_step(const Step& step) {
   std::string text = fmt::format("{} {}/", to_string(step.op), step.bucket);
   switch (step.op) {
     case OpKind::kList:
-      return text + describe_key(step.key) + fmt::format(" (max {})", step.max_keys);
+      return text + describe_key(step.key) +
+             fmt::format(" (max {}, {} page{})", step.max_keys, step.pages,
+                         step.pages == 1 ? "" : "s");
+    case OpKind::kDeleteObjects:
+      return text + fmt::format(" {} written keys per request", step.batch);
+    case OpKind::kPut:
+    case OpKind::kMultipart:
+      return describe_write(text, step);
     case OpKind::kCopy:
       return text + describe_key(step.key) +
              fmt::format(" from {}/{}", step.from_bucket, describe_key(step.from));
-    case OpKind::kPut:
     case OpKind::kPost:
       return text + describe_key(step.key) + ", " + describe_size(step.size) +
              (step.content == Content::random ? ", random content" : "");
     case OpKind::kGet:
       return text + describe_key(step.key) + describe_range(step.range) +
              (step.verify ? ", verified" : "");
-    case OpKind::kMultipart:
-      return text + describe_key(step.key) + ", " + describe_size(step.size) +
-             fmt::format(", parts of {} x{} in parallel{}", format_size(step.part_size),
-                         step.parallel_parts, step.abort ? ", aborted" : "");
     default:
       return text + describe_key(step.key);
   }
@@ -124,6 +138,7 @@ std::string event_for(const Step& step) {
     case OpKind::kPost:
       return "ObjectCreated:Post";
     case OpKind::kDelete:
+    case OpKind::kDeleteObjects:
       return "ObjectRemoved:Delete";
     case OpKind::kMultipart:
       return step.abort ? "" : "ObjectCreated:CompleteMultipartUpload";
@@ -207,8 +222,8 @@ std::string format_plan(const Scenario& s) {
       "target   {} (region {}, {} addressing, {} payload, credentials {}, "
       "retries {})\n",
       t.endpoint, t.region, t.addressing == Addressing::path ? "path" : "virtual",
-      t.payload == Payload::signed_payload ? "signed" : "unsigned",
-      t.credentials.from_env ? "from the environment" : "from the file", t.retries);
+      to_string(t.payload), t.credentials.from_env ? "from the environment" : "from the file",
+      t.retries);
   out +=
       fmt::format("seed     {}{}\n", s.seed, s.seed_given ? "" : " (drawn; set 'seed' to repeat)");
   if (!s.setup.buckets.empty() || !s.setup.notifications.empty() || !s.setup.topics.empty()) {

@@ -65,9 +65,10 @@ void check_bucket_name(Reader& r, const YAML::Node& at, const std::string& name)
 }
 
 void read_target(Reader& r, const YAML::Node& node, Target& out) {
-  if (!r.check_map(node, "target",
-                   {"endpoint", "region", "addressing", "credentials", "payload", "tls", "retries",
-                    "connect_timeout", "request_timeout", "idle_timeout", "bucket"})) {
+  if (!r.check_map(
+          node, "target",
+          {"endpoint", "region", "addressing", "credentials", "payload", "chunk_size", "tls",
+           "retries", "connect_timeout", "request_timeout", "idle_timeout", "bucket"})) {
     return;
   }
   if (const YAML::Node endpoint = node["endpoint"]) {
@@ -90,9 +91,21 @@ void read_target(Reader& r, const YAML::Node& node, Target& out) {
     }
   }
   if (const YAML::Node n = node["payload"]) {
-    if (auto v = r.to_enum(n, "payload", {"signed", "unsigned"})) {
-      out.payload = *v == "signed" ? Payload::signed_payload : Payload::unsigned_payload;
+    constexpr Payload kModes[] = {Payload::signed_payload, Payload::unsigned_payload,
+                                  Payload::streaming, Payload::streaming_trailer,
+                                  Payload::unsigned_trailer};
+    if (auto v = r.to_enum(
+            n, "payload",
+            {"signed", "unsigned", "streaming", "streaming-trailer", "unsigned-trailer"})) {
+      for (const auto mode : kModes) {
+        if (*v == to_string(mode)) out.payload = mode;
+      }
     }
+  }
+  // S3 wants every chunk but the last to be at least 8 KiB.
+  r.read_size(node, "chunk_size", 8 * 1024, out.chunk_size);
+  if (out.chunk_size > 64ull * 1024 * 1024) {
+    r.error(node["chunk_size"], "'chunk_size' must be at most 64MiB");
   }
   if (const YAML::Node n = node["credentials"]) {
     if (n.IsScalar()) {

@@ -10,8 +10,8 @@ namespace s3storm::scenario {
 
 namespace {
 
-constexpr std::string_view kOps[] = {"put", "copy", "delete", "post", "multipart",
-                                     "get", "head", "list",   "all"};
+constexpr std::string_view kOps[] = {"put", "copy", "delete", "post",           "multipart",
+                                     "get", "head", "list",   "delete_objects", "all"};
 // "duplicate" as the report names it; "duplicated" is accepted too.
 constexpr std::string_view kEventCounts[] = {"expected",    "delivered",  "missing",
                                              "duplicate",   "duplicated", "unexpected",
@@ -59,7 +59,7 @@ const std::string kMetricHelp =
     "events.missing|duplicate|unexpected|delivered|expected|early|mismatched|"
     "delivered_for_failed|out_of_order, "
     "events.delivery.p99, events.delivery_from_send.p99, phase.<name>.dropped|errors|count; "
-    "<op> is one of put, copy, delete, post, multipart, get, head, list, all";
+    "<op> is one of put, copy, delete, post, multipart, get, head, list, delete_objects, all";
 
 MetricKind classify(const std::vector<std::string>& m, const std::vector<std::string>& phases) {
   const auto bad = [&]() -> MetricKind {

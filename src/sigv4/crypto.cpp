@@ -144,6 +144,34 @@ Sha1Digest hmac_sha1(std::string_view key, std::string_view message) {
   return out;
 }
 
+struct Sha1::Context {
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  ~Context() { EVP_MD_CTX_free(md); }
+};
+
+Sha1::Sha1() : context_(std::make_unique<Context>()) {
+  if (!context_->md || EVP_DigestInit_ex(context_->md, EVP_sha1(), nullptr) != 1) {
+    throw std::runtime_error("OpenSSL SHA-1 init failed");
+  }
+}
+
+Sha1::~Sha1() = default;
+
+void Sha1::update(std::string_view data) {
+  if (EVP_DigestUpdate(context_->md, data.data(), data.size()) != 1) {
+    throw std::runtime_error("OpenSSL SHA-1 update failed");
+  }
+}
+
+Sha1Digest Sha1::finish() {
+  Sha1Digest out{};
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(context_->md, out.data(), &length) != 1 || length != out.size()) {
+    throw std::runtime_error("OpenSSL SHA-1 final failed");
+  }
+  return out;
+}
+
 std::string sha256_hex(std::string_view data) {
   return hex::encode(sha256(data));
 }

@@ -1,13 +1,14 @@
 #pragma once
 
 // Thin wrappers over OpenSSL: SHA-256, HMAC-SHA256 with precomputed pads, HMAC-SHA1 (for the
-// target's SigV2 verification), base64.
+// target's SigV2 verification), SHA-1 (x-amz-checksum-sha1), base64.
 // SHA-256 uses OpenSSL's plain SHA256_CTX (the same assembly, SHA-NI included, as EVP) rather
 // than an EVP context: a hash state is then a value on the stack, and copying the HMAC pads for
 // each MAC is a memcpy, where EVP_MD_CTX_copy_ex allocates and frees the provider's state.
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,6 +72,21 @@ Digest hmac_sha256(std::string_view key, std::string_view message);
 // HMAC-SHA1: only SigV2 (sigv2/) uses it, off the hot path, so a one-shot call is enough.
 using Sha1Digest = std::array<unsigned char, 20>;
 Sha1Digest hmac_sha1(std::string_view key, std::string_view message);
+
+// Incremental SHA-1, for x-amz-checksum-sha1 (s3/checksum), computed by uploads and by the target.
+class Sha1 {
+ public:
+  Sha1();
+  ~Sha1();
+  Sha1(const Sha1&) = delete;
+  Sha1& operator=(const Sha1&) = delete;
+  void update(std::string_view data);
+  Sha1Digest finish();
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> context_;
+};
 
 // Lower-case hex SHA-256 (hex digits of digests and MACs: util/hex.hpp).
 std::string sha256_hex(std::string_view data);

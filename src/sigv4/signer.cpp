@@ -98,6 +98,13 @@ const SigningResult& Signer::sign(const RequestToSign& request, const AmzDate& t
   return result_;
 }
 
+void Signer::chunk_signing_scope(const AmzDate& time, ChunkSigningScope& out) {
+  out.key = key_for(time);
+  out.amz_date.assign(time.text());
+  out.scope.clear();
+  append_credential_scope(out.scope, time.date(), region_, service_);
+}
+
 std::string_view Signer::sign_string(std::string_view string_to_sign, const AmzDate& time) {
   string_signature_.clear();
   hex::append(string_signature_, key_for(time).mac(string_to_sign));

@@ -39,6 +39,7 @@
 
 #include "sigv4/amz_date.hpp"
 #include "sigv4/canonical_request.hpp"
+#include "sigv4/chunk_signature.hpp"
 #include "sigv4/signing_key_cache.hpp"
 
 namespace s3storm::sigv4 {
@@ -115,6 +116,10 @@ class Signer {
   // HMAC of an arbitrary string with this signer's key for `date` (POST policies sign the
   // base64 policy this way). Hex, into a buffer valid until the next call.
   std::string_view sign_string(std::string_view string_to_sign, const AmzDate& time);
+
+  // What chains the chunk signatures of an aws-chunked body signed at `time`: the signing key,
+  // x-amz-date and credential scope, into `out` (its buffers reused).
+  void chunk_signing_scope(const AmzDate& time, ChunkSigningScope& out);
 
   const Credentials& credentials() const { return credentials_; }
   // Refreshed temporary credentials; the key cache is keyed by the secret, so the next

@@ -19,13 +19,15 @@ enum class OpKind : std::uint8_t {
   kMultipartPart,
   kGet,
   kHead,
-  kList
+  kList,
+  kDeleteObjects
 };
 
-inline constexpr std::size_t kOpKinds = 9;
+inline constexpr std::size_t kOpKinds = 10;
 
 inline constexpr std::array<std::string_view, kOpKinds> kOpNames{
-    "put", "copy", "delete", "post", "multipart", "multipart_part", "get", "head", "list"};
+    "put", "copy", "delete", "post",          "multipart", "multipart_part",
+    "get", "head", "list",   "delete_objects"};
 
 constexpr std::string_view op_name(OpKind kind) {
   return kOpNames[static_cast<std::size_t>(kind)];

@@ -119,14 +119,18 @@ TEST(WriteNotificationConfiguration, OneElementPerTargetWithEvents) {
   EXPECT_STREQ(rule.next_sibling("FilterRule").child_value("Value"), ".txt");
 }
 
-TEST(CountDeleteErrors, CountsTheKeysADeleteObjectsAnswerDidNotDelete) {
-  EXPECT_EQ(count_delete_errors(R"(<?xml version="1.0"?><DeleteResult xmlns="x">
+TEST(ParseDeleteErrors, NamesTheKeysADeleteObjectsAnswerDidNotDelete) {
+  const auto errors = parse_delete_errors(R"(<?xml version="1.0"?><DeleteResult xmlns="x">
       <Deleted><Key>a</Key></Deleted>
       <Error><Key>b</Key><Code>AccessDenied</Code></Error>
-      <Error><Key>c</Key><Code>InternalError</Code></Error></DeleteResult>)"),
-            2u);
-  EXPECT_EQ(count_delete_errors("<DeleteResult/>"), 0u);  // quiet and all deleted
-  EXPECT_EQ(count_delete_errors(""), 0u);
+      <Error><Key>c</Key><Code>InternalError</Code></Error></DeleteResult>)");
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].key, "b");
+  EXPECT_EQ(errors[0].code, "AccessDenied");
+  EXPECT_EQ(errors[1].key, "c");
+  EXPECT_EQ(errors[1].code, "InternalError");
+  EXPECT_TRUE(parse_delete_errors("<DeleteResult/>").empty());  // quiet and all deleted
+  EXPECT_TRUE(parse_delete_errors("").empty());
 }
 
 TEST(WriteDeleteObjects, EscapesKeys) {

@@ -129,7 +129,7 @@ const std::vector<InvalidCase>& cases() {
       {"StepUnknownOption",
        phase("    iterations: 1\n    flow:\n      - put: {key: k, size: 1, part_size: 5MiB}\n"),
        {"t.yaml:6:32: unknown key 'part_size' in put step; allowed: 'bucket', 'key', 'size', "
-        "'content_type', 'metadata', 'storage_class', 'content'"}},
+        "'content_type', 'metadata', 'storage_class', 'content', 'checksum'"}},
       {"PutWithoutSize",
        phase("    iterations: 1\n    flow:\n      - put: {key: k}\n"),
        {"t.yaml:6:14: put step needs 'size'"}},
@@ -365,6 +365,28 @@ const std::vector<InvalidCase>& cases() {
        phase("    iterations: 1\n    flow: [{head: {key: k}}]\n"),
        {"--set target.endpoint: expected path=value, e.g. --set phases.storm.rate=5000/s"},
        {"target.endpoint"}},
+      {"UnknownPayloadMode",
+       "target: {endpoint: embedded, bucket: b-1, payload: chunked}\n"
+       "phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",
+       {"t.yaml:1:52: 'payload' must be one of 'signed', 'unsigned', 'streaming', "
+        "'streaming-trailer', 'unsigned-trailer', got 'chunked'"}},
+      {"ChunkSizeBelowS3Minimum",
+       "target: {endpoint: embedded, bucket: b-1, payload: streaming, chunk_size: 4KiB}\n"
+       "phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",
+       {"t.yaml:1:75: 'chunk_size' must be at least 8 KiB"}},
+      {"UnknownChecksum",
+       phase("    iterations: 1\n    flow: [{put: {key: k, size: 1, checksum: md5}}]\n"),
+       {"t.yaml:5:46: 'checksum' must be one of 'none', 'crc32', 'crc32c', 'crc64nvme', 'sha1', "
+        "'sha256', got 'md5'"}},
+      {"ChecksumOnARead",
+       phase("    iterations: 1\n    flow: [{get: {key: k, checksum: crc32}}]\n"),
+       {"t.yaml:5:27: unknown key 'checksum' in get step; allowed: 'bucket', 'key'"}},
+      {"DeleteObjectsBatchAboveS3Limit",
+       phase("    iterations: 1\n    flow: [{delete_objects: {batch: 1001}}]\n"),
+       {"t.yaml:5:37: 'batch' must be from 1 to 1000, got 1001"}},
+      {"ListPagesZero",
+       phase("    iterations: 1\n    flow: [{list: {prefix: a/, pages: 0}}]\n"),
+       {"t.yaml:5:39: 'pages' must be positive, got 0"}},
       {"SeveralErrorsAllReported",
        phase("    iterations: 0\n    concurrency: 0\n    think: -1s\n    flow:\n      - put: {key: "
              "\"{x}\", size: 1}\n"),

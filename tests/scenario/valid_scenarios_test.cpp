@@ -365,6 +365,41 @@ phases:
   EXPECT_NEAR(*plan[0].iterations, 550, 1e-6);
 }
 
+TEST(ValidScenario, PayloadModesChecksumsAndBatchOperations) {
+  const Scenario s = load_scenario_text(R"(
+target: {endpoint: embedded, bucket: b-1, payload: streaming-trailer, chunk_size: 1MiB}
+phases:
+  - name: p
+    iterations: 1
+    flow:
+      - put: {key: k, size: 1KiB, checksum: crc64nvme}
+      - multipart: {key: m, size: 6MiB, checksum: sha256}
+      - list: {prefix: a/, max_keys: 10, pages: 4}
+      - delete_objects: {batch: 250}
+      - delete_objects:
+      - put: {key: k, size: 1}
+)",
+                                        "p.yaml", options_with_env({}));
+  EXPECT_EQ(s.target.payload, Payload::streaming_trailer);
+  EXPECT_EQ(s.target.chunk_size, 1024u * 1024);
+  const auto& flow = s.phases[0].flow;
+  EXPECT_EQ(flow[0].checksum, Checksum::crc64nvme);
+  EXPECT_EQ(flow[1].checksum, Checksum::sha256);
+  EXPECT_EQ(flow[2].pages, 4);
+  EXPECT_EQ(flow[2].max_keys, 10);
+  EXPECT_EQ(flow[3].op, OpKind::kDeleteObjects);
+  EXPECT_EQ(flow[3].batch, 250);
+  EXPECT_EQ(flow[3].bucket, "b-1");
+  EXPECT_EQ(flow[4].batch, 1000);  // S3's most per request
+  EXPECT_EQ(flow[5].checksum, Checksum::none);
+  const std::string plan = format_plan(s);
+  EXPECT_NE(plan.find("streaming-trailer payload"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("checksum crc64nvme"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("delete_objects b-1/ 250 written keys per request"), std::string::npos)
+      << plan;
+  EXPECT_NE(plan.find("(max 10, 4 pages)"), std::string::npos) << plan;
+}
+
 TEST(Plan, CountsBytesAndEventsOfAFlow) {
   const Scenario s = load_scenario_text(kFull, "full.yaml", options_with_env({}));
   const auto plan = make_plan(s);

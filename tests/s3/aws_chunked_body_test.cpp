@@ -1,0 +1,184 @@
+// The aws-chunked body the load engine sends: byte for byte AWS's published chunk-signed examples
+// (66,560 bytes of 'a' in 64 KiB chunks, plain and with a CRC32C trailer), and every mode and
+// checksum accepted by the target's own check of an upload body (the decoder, the chunk and trailer
+// signatures, the checksum); a wrong checksum, signed or not, is refused with BadDigest.
+
+#include "s3/aws_chunked_body.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "sigv4/signing_key_cache.hpp"
+#include "target/s3_error.hpp"
+#include "target/upload_body.hpp"
+
+namespace s3storm::s3 {
+namespace {
+
+sigv4::ChunkSigningScope example_scope() {
+  const sigv4::Digest key = sigv4::derive_signing_key("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                                                      "20130524", "us-east-1", "s3");
+  return {
+      sigv4::HmacSha256Key(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())),
+      "20130524T000000Z", "20130524/us-east-1/s3/aws4_request"};
+}
+
+// The seed signatures of AWS's two examples (their requests' own signatures).
+constexpr std::string_view kSeed =
+    "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
+constexpr std::string_view kTrailerSeed =
+    "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e";
+
+const std::string kExampleData(66560, 'a');
+
+TEST(AwsChunkedBody, SignedChunksAreAwsPublishedExample) {
+  const auto scope = example_scope();
+  std::string out;
+  const auto trailer =
+      encode_aws_chunked(out, kExampleData, {ChunkedMode::kSigned, 65536, {}}, &scope, kSeed);
+  EXPECT_EQ(trailer, "");
+  EXPECT_EQ(out,
+            "10000;chunk-signature="
+            "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n" +
+                std::string(65536, 'a') +
+                "\r\n400;chunk-signature="
+                "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n" +
+                std::string(1024, 'a') +
+                "\r\n0;chunk-signature="
+                "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n");
+}
+
+TEST(AwsChunkedBody, SignedTrailerIsAwsPublishedExample) {
+  const auto scope = example_scope();
+  std::string out;
+  const auto trailer = encode_aws_chunked(
+      out, kExampleData, {ChunkedMode::kSignedTrailer, 65536, ChecksumAlgorithm::kCrc32c}, &scope,
+      kTrailerSeed);
+  EXPECT_EQ(trailer, "sOO8/Q==");
+  EXPECT_EQ(out,
+            "10000;chunk-signature="
+            "b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2\r\n" +
+                std::string(65536, 'a') +
+                "\r\n400;chunk-signature="
+                "1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7\r\n" +
+                std::string(1024, 'a') +
+                "\r\n0;chunk-signature="
+                "2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992\r\n"
+                "x-amz-checksum-crc32c:sOO8/Q==\r\nx-amz-trailer-signature:"
+                "d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n\r\n");
+}
+
+TEST(AwsChunkedBody, UnsignedTrailerHasNoSignatures) {
+  std::string out;
+  encode_aws_chunked(out, "hello world",
+                     {ChunkedMode::kUnsignedTrailer, 8192, ChecksumAlgorithm::kCrc32}, nullptr, {});
+  EXPECT_EQ(out, "b\r\nhello world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n");
+}
+
+// The request a client sends with this body, as the target sees it after the authenticator.
+struct Upload {
+  http::ServerRequest request;
+  target::VerifiedCaller caller;
+};
+
+Upload upload_of(ChunkedMode mode, std::string body, std::size_t decoded,
+                 std::optional<ChecksumAlgorithm> checksum) {
+  Upload upload;
+  upload.request.method = "PUT";
+  upload.request.headers = {{"content-encoding", "aws-chunked"},
+                            {"x-amz-decoded-content-length", std::to_string(decoded)}};
+  if (checksum)
+    upload.request.headers.push_back({"x-amz-trailer", std::string(checksum_header(*checksum))});
+  upload.request.body = std::move(body);
+  upload.caller.streaming_payload = streaming_payload_name(mode);
+  if (mode != ChunkedMode::kUnsignedTrailer) {
+    upload.caller.chunk_signing = example_scope();
+    upload.caller.seed_signature = std::string(kSeed);
+  }
+  return upload;
+}
+
+class EveryModeAndChecksum
+    : public ::testing::TestWithParam<std::tuple<ChunkedMode, std::optional<ChecksumAlgorithm>>> {};
+
+TEST_P(EveryModeAndChecksum, TheTargetAcceptsTheBodyAndItsChecksum) {
+  const auto [mode, checksum] = GetParam();
+  const auto scope = example_scope();
+  // Three full chunks and a short one, so the signatures chain across several chunks.
+  std::string data(3 * 8192 + 100, '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 31 + 7);
+  std::string body;
+  const auto sent = encode_aws_chunked(body, data, {mode, 8192, checksum}, &scope, kSeed);
+  if (checksum) {
+    EXPECT_EQ(sent, checksum_base64(*checksum, data));
+  }
+
+  auto upload = upload_of(mode, body, data.size(), checksum);
+  const auto stored = target::accept_upload_body(upload.request, upload.caller);
+  EXPECT_EQ(upload.request.body, data);  // decoded in place
+  ASSERT_EQ(stored.has_value(), checksum.has_value());
+  if (checksum) {
+    EXPECT_EQ(stored->value, checksum_base64(*checksum, data));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Modes, EveryModeAndChecksum,
+    ::testing::Combine(::testing::Values(ChunkedMode::kSignedTrailer,
+                                         ChunkedMode::kUnsignedTrailer),
+                       ::testing::Values(std::nullopt, ChecksumAlgorithm::kCrc32,
+                                         ChecksumAlgorithm::kCrc32c, ChecksumAlgorithm::kCrc64Nvme,
+                                         ChecksumAlgorithm::kSha1, ChecksumAlgorithm::kSha256)));
+INSTANTIATE_TEST_SUITE_P(PlainSigned, EveryModeAndChecksum,
+                         ::testing::Combine(::testing::Values(ChunkedMode::kSigned),
+                                            ::testing::Values(std::nullopt)));
+
+// Replaces the trailer's checksum with the one of other bytes; re-signs it when the mode signs
+// trailers, so only the checksum is wrong.
+std::string with_wrong_checksum(const std::string& body, ChunkedMode mode) {
+  const std::string name = "x-amz-checksum-crc32:";
+  const auto at = body.find(name);
+  const std::string wrong = name + checksum_base64(ChecksumAlgorithm::kCrc32, "other bytes");
+  std::string out = body.substr(0, at) + wrong + "\r\n";
+  if (mode == ChunkedMode::kSignedTrailer) {
+    // The trailer signature chains from the last chunk's, found before the trailer.
+    const auto last = body.rfind("0;chunk-signature=", at);
+    const auto previous = body.substr(last + 18, 64);
+    out += "x-amz-trailer-signature:" +
+           sigv4::trailer_signature(example_scope(), previous, wrong + "\n") + "\r\n";
+  }
+  return out + "\r\n";
+}
+
+TEST(AwsChunkedBody, AWrongTrailerChecksumIsRefused) {
+  const auto scope = example_scope();
+  for (const auto mode : {ChunkedMode::kSignedTrailer, ChunkedMode::kUnsignedTrailer}) {
+    std::string body;
+    encode_aws_chunked(body, "hello world", {mode, 8192, ChecksumAlgorithm::kCrc32}, &scope, kSeed);
+    auto upload = upload_of(mode, with_wrong_checksum(body, mode), 11, ChecksumAlgorithm::kCrc32);
+    try {
+      target::accept_upload_body(upload.request, upload.caller);
+      ADD_FAILURE() << "accepted a wrong checksum";
+    } catch (const target::S3Error& e) {
+      EXPECT_EQ(e.code(), target::ErrorCode::kBadDigest);
+    }
+  }
+}
+
+TEST(AwsChunkedBody, AChangedChunkBreaksItsSignature) {
+  const auto scope = example_scope();
+  std::string body;
+  encode_aws_chunked(body, "hello world", {ChunkedMode::kSigned, 8192, {}}, &scope, kSeed);
+  body[body.find("hello")] = 'j';
+  auto upload = upload_of(ChunkedMode::kSigned, body, 11, std::nullopt);
+  try {
+    target::accept_upload_body(upload.request, upload.caller);
+    ADD_FAILURE() << "accepted a changed chunk";
+  } catch (const target::S3Error& e) {
+    EXPECT_EQ(e.code(), target::ErrorCode::kSignatureDoesNotMatch);
+  }
+}
+
+}  // namespace
+}  // namespace s3storm::s3
