@@ -39,9 +39,24 @@ namespace http = s3storm::http;
 
 constexpr std::size_t kBodyLimits[] = {0, 1, 16, 64, 256, 1024, 4096, std::size_t{1} << 20};
 
+// A verified GET's body check sees every body byte once, in order, from offset 0.
+class ContiguousObserver final : public http::BodyObserver {
+ public:
+  void on_response(unsigned) override { seen_ = 0; }
+  void on_body(std::uint64_t offset, std::string_view bytes) override {
+    if (offset != seen_) std::abort();
+    seen_ += bytes.size();
+  }
+  std::uint64_t seen() const { return seen_; }
+
+ private:
+  std::uint64_t seen_ = 0;
+};
+
 struct Exchange {
   http::Response response;
   http::ResponseHeaders headers;
+  ContiguousObserver observer;
   std::optional<http::detail::ResponseParser> parser;
 };
 
@@ -49,7 +64,8 @@ struct Exchange {
 void start_response(Exchange& exchange, bool head, bool keep_body, std::size_t body_limit) {
   exchange.response = http::Response{};
   exchange.headers.clear();
-  exchange.parser.emplace(exchange.response, exchange.headers, body_limit, keep_body);
+  exchange.parser.emplace(exchange.response, exchange.headers, body_limit, keep_body,
+                          &exchange.observer);
   exchange.parser->body_limit(std::numeric_limits<std::uint64_t>::max());
   exchange.parser->eager(true);
   if (head) exchange.parser->skip(true);
@@ -62,6 +78,7 @@ void check_done(Exchange& exchange, bool keep_body, std::size_t body_limit) {
   response.headers = &exchange.headers;
   if (response.status > 999) std::abort();  // three digits
   if (!keep_body && !response.body.empty()) std::abort();
+  if (exchange.observer.seen() != response.body_bytes) std::abort();
   if (response.body.size() > body_limit || response.body.size() > response.body_bytes) {
     std::abort();
   }
