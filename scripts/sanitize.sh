@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The sanitizer stages CI runs after scripts/test.sh (.ci/run). Usage:
+# The sanitizer stages, to run after scripts/test.sh (README.md, "Sanitizer stages"). Usage:
 #   scripts/sanitize.sh [asan] [tsan] [fuzz]        (default: asan tsan)
 #   asan  ASan+UBSan build (preset asan, build/asan): every unit test, every corpus replay and
 #         the integration tests that drive the embedded target, with the instrumented binary

@@ -380,7 +380,8 @@ const std::vector<InvalidCase>& cases() {
         "'sha256', got 'md5'"}},
       {"ChecksumOnARead",
        phase("    iterations: 1\n    flow: [{get: {key: k, checksum: crc32}}]\n"),
-       {"t.yaml:5:27: unknown key 'checksum' in get step; allowed: 'bucket', 'key'"}},
+       {"t.yaml:5:27: unknown key 'checksum' in get step; allowed: 'bucket', 'key', 'verify', "
+        "'range', 'content'"}},
       {"DeleteObjectsBatchAboveS3Limit",
        phase("    iterations: 1\n    flow: [{delete_objects: {batch: 1001}}]\n"),
        {"t.yaml:5:37: 'batch' must be from 1 to 1000, got 1001"}},
