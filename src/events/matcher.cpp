@@ -297,6 +297,24 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
   unmatched_.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Several operations on one key may wait for their events of one type (two overwrites), and a
+// server with several connections may deliver the second's event first. The event names its
+// operation by eTag (and version id): matching it to the oldest instead would charge both with a
+// wrong size and eTag, and the order check with a sequencer that went backwards. Without a match
+// (no eTag in the event, or a content that differs) the oldest waiting operation takes it.
+std::size_t Matcher::operation_named_locked(const Slot& slot, TimePoint arrival,
+                                            const Observed& observed) const {
+  if (slot.expected.size() < 2 || observed.etag == 0) return 0;
+  for (std::size_t i = 0; i < slot.expected.size() && slot.expected[i].started <= arrival; ++i) {
+    const Expectation& candidate = slot.expected[i];
+    if (candidate.etag != observed.etag) continue;
+    if (candidate.version != 0 && candidate.version != observed.version) continue;
+    if (candidate.check_size && candidate.size != observed.size) continue;
+    return i;
+  }
+  return 0;
+}
+
 bool Matcher::take_failed_locked(Fingerprint fp, std::uint32_t type_index, TimePoint arrival,
                                  std::string_view bucket, std::string_view key) {
   const auto it = failed_.find(fp);
@@ -385,8 +403,9 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
   if (raw_slot != nullptr || decoded_slot != nullptr) {
     Slot& slot = raw_slot != nullptr ? *raw_slot : *decoded_slot;
     const Fingerprint fp = raw_slot != nullptr ? raw_fp : decoded_fp;
-    const Expectation expectation = slot.expected.front();
-    slot.expected.erase(slot.expected.begin());
+    const auto picked = slot.expected.begin() + operation_named_locked(slot, arrival, observed);
+    const Expectation expectation = *picked;
+    slot.expected.erase(picked);
     unmatched_.fetch_sub(1, std::memory_order_relaxed);
     deliver_locked(slot.type_index, expectation, arrival, observed, text, slot.bucket, slot.key);
     delivered_.insert(fp);

@@ -183,6 +183,8 @@ class Matcher {
   std::unordered_map<Fingerprint, std::vector<TimePoint>, FingerprintHash> failed_;
   std::vector<EventKeyListing> delivered_for_failed_keys_;
   // Takes the failed operation an arrival of `fp` belongs to; counts and lists it.
+  std::size_t operation_named_locked(const Slot& slot, TimePoint arrival,
+                                     const Observed& observed) const;
   bool take_failed_locked(Fingerprint fp, std::uint32_t type_index, TimePoint arrival,
                           std::string_view bucket, std::string_view key);
   std::uint64_t observed_ = 0;

@@ -621,5 +621,29 @@ TEST(MatcherContent, FieldsItsEventVersionRequiresMustBeThere) {
   EXPECT_EQ(s.mismatched_keys[1].detail, "no sequencer");
 }
 
+// Two overwrites of one key, their events delivered second first (serve posts on several
+// connections): each event goes to the operation its eTag names, so neither is a mismatch and the
+// order check sees the true sequencers. Seen in run_event_order before the fix.
+TEST(MatcherOrder, OverwritesWhoseEventsArriveSwappedMatchTheirOwnOperations) {
+  Matcher m;
+  const auto kind = EventKind::kObjectCreatedPut;
+  ExpectedContent first;
+  first.size = 64;
+  first.etag = "\"aaaa\"";
+  ExpectedContent second;
+  second.size = 32;
+  second.etag = "\"bbbb\"";
+  m.expect("b", "k", kind, at_ms(5), at_ms(0), first);
+  m.expect("b", "k", kind, at_ms(15), at_ms(10), second);
+  m.observe(with_sequencer(put_with("k", 32, "bbbb"), "02"), at_ms(20));
+  m.observe(with_sequencer(put_with("k", 64, "aaaa"), "01"), at_ms(21));
+
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered, 2u);
+  EXPECT_EQ(t.mismatched, 0u);
+  EXPECT_EQ(t.out_of_order, 0u);
+}
+
 }  // namespace
 }  // namespace s3storm::events
