@@ -135,20 +135,22 @@ phases:
     iterations: {iterations}
     concurrency: {concurrency}
     flow:
-      - put: {{ key: "bench/{{worker}}-{{seq}}", size: {size} }}
+      - put: {{ key: "bench/{{worker}}-{{seq}}", size: {size}{step_options} }}
 """
 
 
 def run_s3storm_puts(binary, endpoint, size, concurrency, seconds, threads, cpus,
-                     iterations=100000000, workdir=None):
-    """`s3storm run` of PUT_SCENARIO; returns (Measured, the put op of the JSON report)."""
+                     iterations=100000000, workdir=None, step_options="", extra_args=()):
+    """`s3storm run` of PUT_SCENARIO; returns (Measured, the put op of the JSON report).
+    step_options: more of the put step, e.g. ", content: random"; extra_args: more for `run`."""
     workdir = workdir or tempfile.mkdtemp(prefix="s3storm-bench-")
     scenario = harness.write_scenario(workdir, PUT_SCENARIO.format(
         endpoint=endpoint, size=size, concurrency=concurrency, seconds=seconds,
-        iterations=iterations))
+        iterations=iterations, step_options=step_options))
     report = os.path.join(workdir, "report.json")
     run = Measured([binary, "run", scenario, "--quiet", "--threads", str(threads),
-                    "--json", report], cpus=cpus, env=s3storm_env()).check("s3storm run")
+                    "--json", report, *extra_args], cpus=cpus,
+                   env=s3storm_env()).check("s3storm run")
     with open(report) as f:
         phase = json.load(f)["phases"][0]
     put = phase["ops"]["put"]

@@ -34,7 +34,8 @@ def run_puts(binary, endpoint, iterations, workdir, under_callgrind=None, conten
     """`s3storm run` of benchlib.PUT_SCENARIO, under callgrind when given an output path; exits when
     a PUT failed (a failed request costs less and would flatter the count)."""
     scenario = harness.write_scenario(workdir, benchlib.PUT_SCENARIO.format(
-        endpoint=endpoint, size="1KiB", concurrency=64, seconds=600, iterations=iterations) +
+        endpoint=endpoint, size="1KiB", concurrency=64, seconds=600, iterations=iterations,
+        step_options="") +
         f"content: {content}\n", f"put{iterations}.yaml")
     env = {k: v for k, v in {**os.environ, **benchlib.s3storm_env()}.items() if v is not None}
     prefix = ([] if under_callgrind is None else

@@ -8,7 +8,6 @@ endpoint far cheaper than serve), where the generator is the bottleneck and its 
 
     /usr/bin/python3 bench/content.py --bin build/release/s3storm   (or: bash bench/content.sh)"""
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -20,37 +19,10 @@ from benchlib import CLIENT_CPU, SERVER_CPU, harness
 
 TARGET_RATIO = 0.85
 
-SCENARIO = """\
-# Written by bench/content.py
-target:
-  endpoint: {endpoint}
-  credentials: env
-  bucket: bench
-  retries: 0
-setup:
-  buckets: [bench]
-phases:
-  - name: put
-    duration: {seconds}s
-    iterations: 100000000
-    concurrency: {concurrency}
-    flow:
-      - put: {{ key: "bench/{{worker}}-{{seq}}", size: {size}, content: {content} }}
-seed: 1
-"""
-
-
 def measure(binary, endpoint, content, args, workdir):
-    scenario = harness.write_scenario(workdir, SCENARIO.format(
-        endpoint=endpoint, seconds=args.seconds, concurrency=args.connections, size=args.size,
-        content=content))
-    report_path = os.path.join(workdir, "report.json")
-    run = benchlib.Measured([binary, "run", scenario, "--quiet", "--threads", "1", "--json",
-                             report_path], cpus=CLIENT_CPU, env=benchlib.s3storm_env())
-    run.check("s3storm run")
-    with open(report_path) as f:
-        phase = json.load(f)["phases"][0]
-    put = phase["ops"]["put"]
+    run, put = benchlib.run_s3storm_puts(binary, endpoint, args.size, args.connections,
+                                         args.seconds, threads=1, cpus=CLIENT_CPU,
+                                         workdir=workdir, step_options=f", content: {content}")
     return {"rate": put["ops_per_s"], "requests": put["count"], "errors": put["errors"],
             "p99_ms": put["latency_ms"]["p99"], "client_cpu_s": run.cpu_s}
 

@@ -7,7 +7,6 @@ CPU time per request of generator and server, which is what decides the ratio on
 
     /usr/bin/python3 bench/payload_modes.py --bin build/release/s3storm   (or: bash bench/payload_modes.sh)"""
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -22,17 +21,12 @@ TARGET_RATIO = 0.9
 
 
 def measure(server, args, workdir, mode):
-    scenario = harness.write_scenario(workdir, benchlib.PUT_SCENARIO.format(
-        endpoint=server.endpoint, size=args.size, concurrency=args.connections,
-        seconds=args.seconds, iterations=100000000))
-    report = os.path.join(workdir, "report.json")
     cpu_before = benchlib.tree_cpu_s(server.proc.pid)
-    run = benchlib.Measured([args.bin, "run", scenario, "--quiet", "--threads", "1", "--json",
-                             report, "--set", f"target.payload={mode}"],
-                            cpus=CLIENT_CPU, env=benchlib.s3storm_env()).check("s3storm run")
+    run, put = benchlib.run_s3storm_puts(args.bin, server.endpoint, args.size, args.connections,
+                                         args.seconds, threads=1, cpus=CLIENT_CPU,
+                                         workdir=workdir,
+                                         extra_args=("--set", f"target.payload={mode}"))
     server_cpu = benchlib.tree_cpu_s(server.proc.pid) - cpu_before
-    with open(report) as f:
-        put = json.load(f)["phases"][0]["ops"]["put"]
     return {"rate": put["ops_per_s"], "requests": put["count"], "errors": put["errors"],
             "p99_ms": put["latency_ms"]["p99"], "client_cpu_s": run.cpu_s,
             "server_cpu_s": server_cpu}
