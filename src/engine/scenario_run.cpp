@@ -245,6 +245,7 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     context.share = share;
     context.stop = &stop_requested;
     context.start = Clock::now();
+    const auto wall_start = std::chrono::system_clock::now();
     if (phase.duration) context.deadline = context.start + *phase.duration;
     if (progress) {
       progress->phase({.number = phase_index,
@@ -264,6 +265,8 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     }
     result.phases.push_back(run_phase(context, options.threads).stats);
     result.phases.back().plan = plan_of(phase, options.shard.count);
+    result.phases.back().started_epoch_s =
+        std::chrono::duration<double>(wall_start.time_since_epoch()).count();
     live_run.end_phase();
   }
   watch.finish();

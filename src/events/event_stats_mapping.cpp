@@ -46,6 +46,8 @@ stats::EventStats to_event_stats(const MatchSummary& summary, std::string source
   }
   for (const auto& listing : summary.out_of_order_keys) out.note_out_of_order_key(spell(listing));
   out.test_events = summary.test_events;
+  out.expected_per_second = summary.expected_per_second;
+  out.delivered_per_second = summary.delivered_per_second;
   out.receiver_rejects = receiver_rejects;
   return out;
 }

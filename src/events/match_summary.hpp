@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "stats/histogram.hpp"
+#include "stats/time_series.hpp"
 
 namespace s3storm::events {
 
@@ -59,6 +60,10 @@ struct MatchSummary {
   std::vector<EventKeyListing> out_of_order_keys;          // the first kListedKeys found
   std::uint64_t test_events = 0;                           // s3:TestEvent, counted apart
   std::uint64_t receiver_rejects = 0;  // deliveries refused (bad JSON, auth, size, ...)
+  // As stats::EventStats has them: expected (and missing) by completion second, delivered by
+  // arrival second.
+  stats::TimeSeries expected_per_second;
+  stats::TimeSeries delivered_per_second;
 
   std::uint64_t total_expected() const;
   std::uint64_t total_delivered() const;

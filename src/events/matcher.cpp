@@ -74,6 +74,13 @@ std::uint32_t Matcher::type_index_locked(EventKind kind, std::string_view name) 
   return static_cast<std::uint32_t>(types_.size() - 1);
 }
 
+std::int64_t Matcher::epoch_second_of(TimePoint t) const {
+  const auto wall = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(t.time_since_epoch()) +
+      wall_minus_steady_);
+  return std::chrono::floor<std::chrono::seconds>(wall).time_since_epoch().count();
+}
+
 Matcher::Observed Matcher::observed_of(const EventRecord& record) const {
   Observed observed;
   observed.size = record.size;
@@ -124,12 +131,14 @@ void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expect
                              std::string_view bucket, std::string_view key) {
   auto& type = types_[type_index];
   ++type.delivered;
+  std::uint64_t delivery_us = 0;
   if (arrival < expectation.completed) {
     ++type.early;
-    type.delivery_us.record(0);
   } else {
-    type.delivery_us.record(micros_between(expectation.completed, arrival));
+    delivery_us = micros_between(expectation.completed, arrival);
   }
+  type.delivery_us.record(delivery_us);
+  delivered_per_second_.record(epoch_second_of(arrival), true, 0, delivery_us);
   if (expectation.started != TimePoint::min() && arrival >= expectation.started) {
     type.delivery_from_send_us.record(micros_between(expectation.started, arrival));
   }
@@ -263,6 +272,7 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
   std::lock_guard lock(mutex_);
   const std::uint32_t type_index = type_index_locked(kind, event_kind_name(kind));
   ++types_[type_index].expected;
+  expected_per_second_.add_counts(epoch_second_of(completed), 1, 0);
 
   // An arrival that came first: it waited as a surplus arrival.
   Arrival taken;
@@ -484,12 +494,18 @@ MatchSummary Matcher::summarize() const {
     TimePoint at;
     const Slot* slot;
   };
+  MatchSummary summary;
+  summary.expected_per_second = expected_per_second_;
+  summary.delivered_per_second = delivered_per_second_;
   std::vector<Listed> missing;
   std::vector<Listed> unexpected;
   for (const auto& [fp, slot] : slots_) {
     auto& type = types[slot.type_index];
     if (!slot.expected.empty()) {
       type.missing += slot.expected.size();
+      for (const Expectation& e : slot.expected) {
+        summary.expected_per_second.add_counts(epoch_second_of(e.completed), 0, 1);
+      }
       missing.push_back({slot.expected.front().completed, &slot});
     }
     bool listed = false;
@@ -507,7 +523,6 @@ MatchSummary Matcher::summarize() const {
     }
   }
 
-  MatchSummary summary;
   const auto list = [&](std::vector<Listed>& found, std::vector<EventKeyListing>& out) {
     const std::size_t n = std::min(found.size(), MatchSummary::kListedKeys);
     std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(),

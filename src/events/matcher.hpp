@@ -158,6 +158,8 @@ class Matcher {
   // Judges `entry` against its predecessor in `entries`; true when it has just become out of order.
   bool judge_order_locked(std::vector<OrderEntry>& entries, OrderEntry& entry);
   Observed observed_of(const EventRecord& record) const;
+  // The wall-clock second (since the epoch) a steady-clock time falls in, for the time series.
+  std::int64_t epoch_second_of(TimePoint t) const;
   bool take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
                            const Expectation& expectation, Arrival& taken);
   void erase_if_done_locked(Fingerprint fp);
@@ -187,6 +189,8 @@ class Matcher {
                                      const Observed& observed) const;
   bool take_failed_locked(Fingerprint fp, std::uint32_t type_index, TimePoint arrival,
                           std::string_view bucket, std::string_view key);
+  stats::TimeSeries expected_per_second_;   // see MatchSummary
+  stats::TimeSeries delivered_per_second_;  // missing ones are added by summarize()
   std::uint64_t observed_ = 0;
   std::atomic<std::uint64_t> unmatched_{0};
   std::uint64_t test_events_ = 0;

@@ -40,6 +40,31 @@ void figure(std::string& out, const std::string& heading, const Chart& chart) {
   out += fmt::format("<h3>{}</h3><figure>{}</figure>", escape(heading), render_svg(chart));
 }
 
+// All operation kinds together, when there are several: counts add, latencies merge exactly.
+void total_row(std::string& out, const stats::PhaseStats& phase) {
+  std::size_t kinds = 0;
+  stats::OpStats all;
+  for (const auto& op : phase.ops) {
+    if (op.count == 0) continue;
+    ++kinds;
+    all.count += op.count;
+    all.ok += op.ok;
+    all.errors += op.errors;
+    all.retries += op.retries;
+    all.bytes += op.bytes;
+    all.latency.merge(op.latency);
+  }
+  if (kinds < 2) return;
+  const double seconds = phase.duration_s;
+  fmt::format_to(std::back_inserter(out),
+                 "<tr class=\"total\"><td>all</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td>"
+                 "<td>{}</td><td>{:.1f}</td><td>{:.2f}</td>{}</tr>",
+                 all.count, all.ok, all.errors > 0 ? "fail" : "", all.errors, all.retries,
+                 seconds > 0 ? static_cast<double>(all.count) / seconds : 0.0,
+                 seconds > 0 ? static_cast<double>(all.bytes) / 1e6 / seconds : 0.0,
+                 latency_cells(all.latency, {50, 90, 99, 99.9, 100}));
+}
+
 void ops_table(std::string& out, const stats::PhaseStats& phase) {
   auto it = std::back_inserter(out);
   out += "<table class=\"ops\">";
@@ -79,6 +104,7 @@ void ops_table(std::string& out, const stats::PhaseStats& phase) {
       }
     }
   }
+  total_row(out, phase);
   out += "</tbody></table>";
 }
 
@@ -207,7 +233,7 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const std::s
   out += "</section>";
 }
 
-void append_events(std::string& out, const stats::EventStats& events) {
+void append_events(std::string& out, const stats::EventStats& events, std::int64_t run_start) {
   auto it = std::back_inserter(out);
   fmt::format_to(it, "<section id=\"events\"><h2>Events</h2><p>Source: <code>{}</code></p>",
                  escape(events.source));
@@ -238,6 +264,14 @@ void append_events(std::string& out, const stats::EventStats& events) {
     for (const auto& [type, s] : events.by_type) {
       if (s.delivery.count() > 0) histograms.push_back({type, &s.delivery});
     }
+    if (!events.expected_per_second.empty() || !events.delivered_per_second.empty()) {
+      figure(out, "Events over time", events_over_time_chart(events, run_start));
+      figure(out, "Delivery backlog over time", event_backlog_chart(events, run_start));
+    }
+    if (!events.delivered_per_second.empty()) {
+      figure(out, "Delivery latency over time",
+             delivery_latency_over_time_chart(events, run_start));
+    }
     figure(out, "Delivery latency distribution",
            latency_distribution_chart("Event delivery latency by percentile", histograms));
   }
@@ -249,6 +283,12 @@ void append_events(std::string& out, const stats::EventStats& events) {
             events.delivered_for_failed_keys);
   if (events.test_events > 0) {
     fmt::format_to(it, "<p>Test events (counted apart): {}</p>", events.test_events);
+  }
+  if (events.source == "amqp") {
+    fmt::format_to(it,
+                   "<p>Broker: {} reconnects; {} redelivered copies of events already counted "
+                   "(not counted again).</p>",
+                   events.reconnects, events.redelivered);
   }
   if (!events.receiver_rejects.empty()) {
     out += "<p>Receiver rejected:";

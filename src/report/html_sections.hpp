@@ -19,6 +19,6 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const std::s
                   const std::string& id, std::int64_t run_start);
 // Per-type table (with early deliveries), delivery latency distribution, the first missing and
 // unexpected keys, test events and receiver rejects.
-void append_events(std::string& out, const stats::EventStats& events);
+void append_events(std::string& out, const stats::EventStats& events, std::int64_t run_start);
 
 }  // namespace s3storm::report::html

@@ -35,6 +35,18 @@ std::string label(const Axis& axis, double v) {
   return axis.format ? axis.format(v) : fmt::format("{:g}", v);
 }
 
+const char* dash_attribute(Stroke stroke) {
+  switch (stroke) {
+    case Stroke::kDashed:
+      return " stroke-dasharray=\"5 3\"";
+    case Stroke::kDotted:
+      return " stroke-dasharray=\"1.5 2.5\"";
+    case Stroke::kSolid:
+      break;
+  }
+  return "";
+}
+
 bool finite(const Point& p) {
   return std::isfinite(p.x) && std::isfinite(p.y);
 }
@@ -168,8 +180,7 @@ void line_series(std::string& out, const Chart& chart, std::size_t i, const Scal
     fmt::format_to(it,
                    "<polyline class=\"data\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" "
                    "stroke-linejoin=\"round\"{} points=\"{}\"><title>{}</title></polyline>",
-                   colour(chart, i), s.dashed ? " stroke-dasharray=\"5 3\"" : "", points,
-                   escape(s.name));
+                   colour(chart, i), dash_attribute(s.stroke), points, escape(s.name));
   }
   if (n > kMarkersUpTo) return;
   for (const auto& p : s.points) {

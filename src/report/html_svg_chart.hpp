@@ -16,13 +16,16 @@ struct Point {
   double y = 0;
 };
 
+// How a line is drawn, to tell series of one colour apart (an operation's p50, p99 and maximum).
+enum class Stroke { kSolid, kDashed, kDotted };
+
 struct Series {
   std::string name;
   std::vector<Point> points;  // in x order; non-finite points are skipped
   // Palette slot; by default the series' position. Charts that show the same operation kinds set
   // it from the kind, so "get" has one colour on the whole page.
   int colour = -1;
-  bool dashed = false;  // lines only: tells e.g. a maximum from a mean in the same colour
+  Stroke stroke = Stroke::kSolid;  // lines only
 };
 
 enum class ChartKind {
@@ -59,8 +62,10 @@ Ticks linear_ticks(double lo, double hi, int target = 5);
 // Whole decades covering [lo, hi]; lo must be > 0.
 Ticks log_ticks(double lo, double hi);
 
-inline constexpr double kChartWidth = 720;
-inline constexpr double kChartHeight = 300;
+// The page draws every chart across its full width; a wide viewBox keeps the text at its size
+// there instead of scaling it up.
+inline constexpr double kChartWidth = 1200;
+inline constexpr double kChartHeight = 360;
 
 // One <svg> element (no XML prolog) with viewBox "0 0 kChartWidth kChartHeight". Data marks carry
 // class="data". A chart with no points says so instead of drawing an empty frame.

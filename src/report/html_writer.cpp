@@ -23,7 +23,7 @@ constexpr const char* kStyle = R"css(
     --pass: #4ac26b; --fail: #ff6b6b; }
 }
 body { background: var(--bg); color: var(--fg); font: 14px/1.45 system-ui, sans-serif;
-  margin: 0 auto; max-width: 1100px; padding: 16px 24px; }
+  margin: 0 auto; max-width: 1600px; padding: 16px 24px; }
 h1 { font-size: 1.5em; } h2 { border-bottom: 2px solid var(--line); padding-bottom: 2px; }
 h3 { font-size: 1em; color: var(--muted); margin-bottom: 4px; }
 dl.run { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
@@ -36,7 +36,7 @@ thead th { background: var(--head); }
 tr.service td, p.note { color: var(--muted); }
 tr.total td { font-weight: 600; }
 .pass { color: var(--pass); font-weight: 600; } .fail { color: var(--fail); font-weight: 600; }
-figure { margin: 4px 0 18px; } svg.chart { display: block; max-width: 100%; height: auto; }
+figure { margin: 4px 0 18px; } svg.chart { display: block; width: 100%; height: auto; }
 code { font-family: ui-monospace, monospace; word-break: break-all; }
 )css";
 
@@ -74,7 +74,7 @@ std::string render_html(const RunReport& report) {
   if (report.phases.size() > 1) {
     html::append_phase(out, totals(report), "All phases", "all-phases", run_start);
   }
-  html::append_events(out, report.events);
+  html::append_events(out, report.events, run_start);
   out += "</body></html>\n";
   return out;
 }

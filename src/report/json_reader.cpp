@@ -141,6 +141,36 @@ class Reader {
     }
   }
 
+  // Each second's CoarseHistogram; its values cannot outnumber the second's operations.
+  void latency_buckets(const json& j, const std::string& where,
+                       std::vector<stats::TimeSeries::Second>& seconds) const {
+    if (u64(j, where, "latency_sub_bucket_bits") != stats::CoarseHistogram::kSubBucketBits) {
+      fail(child(where, "latency_sub_bucket_bits"),
+           "latency bucket geometry differs from this build's (" +
+               std::to_string(stats::CoarseHistogram::kSubBucketBits) + ")");
+    }
+    const auto column_where = child(where, "latency_buckets");
+    const json& column = array(j, where, "latency_buckets");
+    if (column.size() != seconds.size()) fail(column_where, "length differs from \"count\"");
+    for (std::size_t i = 0; i < column.size(); ++i) {
+      const auto second_where = item(column_where, i);
+      if (!column[i].is_array()) fail(second_where, "expected an array of [index, count]");
+      for (std::size_t k = 0; k < column[i].size(); ++k) {
+        const json& pair = column[i][k];
+        const auto pair_where = item(second_where, k);
+        if (!pair.is_array() || pair.size() != 2) fail(pair_where, "expected [index, count]");
+        const auto index = u64(pair[0], pair_where);
+        if (index >= stats::CoarseHistogram::kBucketCount) {
+          fail(pair_where, "bucket index " + std::to_string(index) + " is out of range");
+        }
+        seconds[i].latency.add(static_cast<std::size_t>(index), u64(pair[1], pair_where));
+      }
+      if (seconds[i].latency.count() > seconds[i].count) {
+        fail(second_where, "more latencies than operations in that second");
+      }
+    }
+  }
+
   stats::TimeSeries time_series(const json& j, const std::string& where) const {
     stats::TimeSeries series;
     const auto start = i64(j, where, "start");
@@ -161,6 +191,8 @@ class Reader {
       }
     }
     if (seconds.size() > stats::TimeSeries::kMaxSeconds) fail(where, "longer than one day");
+    if (j.contains("latency_buckets"))
+      latency_buckets(j, where, seconds);  // older reports have none
     for (std::size_t i = 0; i < seconds.size(); ++i) {
       series.add(start + static_cast<std::int64_t>(i), seconds[i]);
     }
@@ -204,6 +236,10 @@ class Reader {
     if (!j.is_object()) fail(where, "expected an object");
     stats::PhaseStats phase;
     phase.name = string(j, where, "name");
+    if (j.contains("started_epoch_s")) {  // older reports have none
+      phase.started_epoch_s = number(j, where, "started_epoch_s");
+      if (!(phase.started_epoch_s > 0)) fail(child(where, "started_epoch_s"), "expected > 0");
+    }
     phase.duration_s = number(j, where, "duration_s");
     if (j.contains("plan")) {  // reports from before run metadata have none
       const auto plan_where = child(where, "plan");
@@ -293,6 +329,14 @@ class Reader {
     if (j.contains("foreign")) events.foreign = u64(j, where, "foreign");
     if (j.contains("reconnects")) events.reconnects = u64(j, where, "reconnects");
     if (j.contains("redelivered")) events.redelivered = u64(j, where, "redelivered");
+    if (j.contains("per_second")) {  // older reports have no events over time
+      const auto series_where = child(where, "per_second");
+      const json& series = object(j, where, "per_second");
+      events.expected_per_second =
+          time_series(object(series, series_where, "expected"), child(series_where, "expected"));
+      events.delivered_per_second =
+          time_series(object(series, series_where, "delivered"), child(series_where, "delivered"));
+    }
     events.receiver_rejects = counts_by_status(j, where, "receiver_rejects");
     return events;
   }

@@ -49,6 +49,15 @@ ordered_json time_series_to_json(const stats::TimeSeries& series) {
   j["bytes"] = column(&Second::bytes);
   j["latency_max_us"] = column(&Second::latency_max_us);
   j["latency_sum_us"] = column(&Second::latency_sum_us);
+  // Each second's latency distribution, as [bucket index, count] pairs (CoarseHistogram).
+  j["latency_sub_bucket_bits"] = stats::CoarseHistogram::kSubBucketBits;
+  ordered_json buckets = ordered_json::array();
+  for (const auto& second : series.seconds()) {
+    ordered_json pairs = ordered_json::array();
+    for (const auto& b : second.latency.buckets()) pairs.push_back({b.index, b.count});
+    buckets.push_back(std::move(pairs));
+  }
+  j["latency_buckets"] = std::move(buckets);
   j["out_of_range"] = series.out_of_range();
   return j;
 }
@@ -115,6 +124,7 @@ ordered_json ops_to_json(const stats::PhaseStats& phase) {
 ordered_json phase_to_json(const stats::PhaseStats& phase) {
   ordered_json j;
   j["name"] = phase.name;
+  if (phase.started_epoch_s > 0) j["started_epoch_s"] = round3(phase.started_epoch_s);
   j["duration_s"] = phase.duration_s;
   // What the phase was told (unset values left out), beside what it did.
   // Reports from before the plan was kept have none, and are rewritten without one.
@@ -187,6 +197,12 @@ ordered_json events_to_json(const stats::EventStats& events) {
     j["redelivered"] = events.redelivered;
   }
   j["receiver_rejects"] = counts_by_status(events.receiver_rejects);
+  // Expected (its "errors": still missing at the end) by completion second, delivered by arrival
+  // second with the delivery latency in its latency columns.
+  ordered_json per_second;
+  per_second["expected"] = time_series_to_json(events.expected_per_second);
+  per_second["delivered"] = time_series_to_json(events.delivered_per_second);
+  j["per_second"] = std::move(per_second);
   return j;
 }
 

@@ -58,6 +58,8 @@ void EventStats::merge(const EventStats& other) {
   reconnects += other.reconnects;
   redelivered += other.redelivered;
   for (const auto& [status, n] : other.receiver_rejects) receiver_rejects[status] += n;
+  expected_per_second.merge(other.expected_per_second);
+  delivered_per_second.merge(other.delivered_per_second);
 }
 
 }  // namespace s3storm::stats

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "stats/histogram.hpp"
+#include "stats/time_series.hpp"
 
 namespace s3storm::stats {
 
@@ -60,6 +61,12 @@ struct EventStats {
   std::uint64_t reconnects = 0;
   std::uint64_t redelivered = 0;
   std::map<int, std::uint64_t> receiver_rejects;  // requests the receiver refused, by HTTP status
+  // Events over time, all types together. expected_per_second counts expectations by the wall
+  // clock second their operation completed, and its `errors` those of them still missing when the
+  // run ended; delivered_per_second counts first deliveries by the second they arrived, with their
+  // delivery latency (as in `delivery`). Byte columns stay 0.
+  TimeSeries expected_per_second;
+  TimeSeries delivered_per_second;
 
   void note_missing_key(std::string key);
   void note_unexpected_key(std::string key);

@@ -70,7 +70,15 @@ void PhaseStats::note_open_upload(std::string upload) {
 }
 
 void PhaseStats::merge(const PhaseStats& other) {
-  duration_s = std::max(duration_s, other.duration_s);
+  if (started_epoch_s > 0 && other.started_epoch_s > 0) {
+    const double end =
+        std::max(started_epoch_s + duration_s, other.started_epoch_s + other.duration_s);
+    started_epoch_s = std::min(started_epoch_s, other.started_epoch_s);
+    duration_s = end - started_epoch_s;
+  } else {
+    if (started_epoch_s == 0) started_epoch_s = other.started_epoch_s;
+    duration_s = std::max(duration_s, other.duration_s);
+  }
   dropped += other.dropped;
   uploads_left_open += other.uploads_left_open;
   for (const auto& upload : other.open_uploads) {

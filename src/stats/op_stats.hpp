@@ -82,6 +82,10 @@ struct PhasePlan {
 struct PhaseStats {
   std::string name;
   PhasePlan plan;  // not touched by merge(): the workers of a phase share it
+  // When the phase started, in seconds since the epoch (wall clock, with its fraction); 0 when
+  // unknown (reports written before it was kept). With duration_s it tells how much of its first
+  // and last second a phase covered, so a chart draws those seconds at their real rate.
+  double started_epoch_s = 0;
   double duration_s = 0;
   // Open loop only: iterations whose start time passed before a flow was free to run them.
   std::uint64_t dropped = 0;
@@ -95,7 +99,9 @@ struct PhaseStats {
 
   OpStats& op(OpKind kind) { return ops[static_cast<std::size_t>(kind)]; }
   const OpStats& op(OpKind kind) const { return ops[static_cast<std::size_t>(kind)]; }
-  // Workers of the same phase: counts add, the duration is the longest worker's.
+  // Workers of the same phase: counts add, the duration is the longest worker's. Phases that both
+  // know their start (shards', or the phases of a run added up) span from the earlier start to
+  // the later end.
   void merge(const PhaseStats& other);
   friend bool operator==(const PhaseStats&, const PhaseStats&) = default;
 };

@@ -40,6 +40,12 @@ void TimeSeries::record(std::int64_t epoch_second, bool ok, std::uint64_t bytes,
   s->bytes += bytes;
   s->latency_max_us = std::max(s->latency_max_us, latency_us);
   s->latency_sum_us += latency_us;
+  try {
+    s->latency.record(latency_us);
+  } catch (...) {
+    // Out of memory for one more bucket: this second's percentiles leave the value out (its
+    // count, mean and maximum above still have it) rather than throwing into the engine.
+  }
 }
 
 void TimeSeries::add(std::int64_t epoch_second, const Second& totals) noexcept {
@@ -54,6 +60,23 @@ void TimeSeries::add(std::int64_t epoch_second, const Second& totals) noexcept {
   s->bytes += totals.bytes;
   s->latency_max_us = std::max(s->latency_max_us, totals.latency_max_us);
   s->latency_sum_us += totals.latency_sum_us;
+  try {
+    s->latency.merge(totals.latency);
+  } catch (...) {
+    // As in record(): the percentiles of this second lose these values, nothing else does.
+  }
+}
+
+void TimeSeries::add_counts(std::int64_t epoch_second, std::uint64_t count,
+                            std::uint64_t errors) noexcept {
+  if (count == 0 && errors == 0) return;
+  Second* s = slot(epoch_second);
+  if (s == nullptr) {
+    out_of_range_ += count;
+    return;
+  }
+  s->count += count;
+  s->errors += errors;
 }
 
 void TimeSeries::merge(const TimeSeries& other) noexcept {

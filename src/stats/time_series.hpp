@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "stats/coarse_histogram.hpp"
+
 namespace s3storm::stats {
 
 // Per-wall-clock-second totals of one operation kind. Seconds are epoch seconds, so series
@@ -16,9 +18,11 @@ class TimeSeries {
     std::uint64_t bytes = 0;
     std::uint64_t latency_max_us = 0;
     std::uint64_t latency_sum_us = 0;  // with count, the second's mean latency
+    CoarseHistogram latency;           // the second's percentiles (p50, p99 over time)
     friend bool operator==(const Second&, const Second&) = default;
   };
-  // Memory stays bounded: a series covers at most one day. Samples that would stretch it
+  // Memory stays bounded: a series covers at most one day (a second is about 50 bytes plus 16 per
+  // latency bucket it uses). Samples that would stretch it
   // further are not stored but counted in out_of_range().
   static constexpr std::size_t kMaxSeconds = 24 * 60 * 60;
 
@@ -27,6 +31,8 @@ class TimeSeries {
   // Adds a whole second's totals (merge and deserialization use it).
   void add(std::int64_t epoch_second, const Second& totals) noexcept;
   void merge(const TimeSeries& other) noexcept;
+  // Adds to a second's count and errors only (the events' series count, they time nothing).
+  void add_counts(std::int64_t epoch_second, std::uint64_t count, std::uint64_t errors) noexcept;
 
   bool empty() const noexcept { return seconds_.empty(); }
   std::int64_t start() const noexcept { return start_; }  // epoch second of seconds()[0]

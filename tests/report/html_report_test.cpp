@@ -110,9 +110,15 @@ TEST(HtmlReport, EverySectionIsPresentForASampleReport) {
         "Unexpected (first 20)"}) {
     EXPECT_THAT(html, HasSubstr(std::string("<h3>") + heading)) << heading;
   }
-  // Four charts for each of the two phases and their totals, one for the events.
+  // Four charts for each of the two phases and their totals, four for the events.
+  for (const char* heading :
+       {"Events over time", "Delivery backlog over time", "Delivery latency over time"}) {
+    EXPECT_TRUE(
+        doc.select_node((std::string("//section[@id='events']/h3[.='") + heading + "']").c_str()))
+        << heading;
+  }
   const auto svgs = all(doc, "svg");
-  EXPECT_EQ(svgs.size(), 13u);
+  EXPECT_EQ(svgs.size(), 16u);
   for (const auto& svg : svgs) {
     EXPECT_STREQ(svg.attribute("class").value(), "chart") << "no chart should be empty here";
     EXPECT_FALSE(svg.select_nodes(".//*[@class='data']").empty());
@@ -369,12 +375,100 @@ TEST(HtmlCharts, LongSeriesAreBucketedAndKeepTheirRate) {
   EXPECT_GT(chart.series[0].points.size(), html::kMaxTimePoints / 2);
   for (const auto& p : chart.series[0].points) EXPECT_NEAR(p.y, 10, 0.2);
   const auto latency = html::latency_over_time_chart(phase, start);
-  ASSERT_EQ(latency.series.size(), 2u);  // mean and max
+  ASSERT_EQ(latency.series.size(), 3u);  // p50, p99 and max
+  EXPECT_EQ(latency.series[1].name, "get p99");
   double highest = 0;
-  for (const auto& p : latency.series[1].points) highest = std::max(highest, p.y);
+  for (const auto& p : latency.series[2].points) highest = std::max(highest, p.y);
   EXPECT_EQ(highest, 9000);  // a bucket keeps its seconds' maximum
   EXPECT_TRUE(html::errors_chart(phase, start).series.empty());
   EXPECT_GT(check_geometry(html::render_svg(chart)), 0);
+}
+
+TEST(HtmlCharts, PartialFirstAndLastSecondsAreDrawnAtTheirRealRate) {
+  // 10 operations a second from start + 0.5 s to start + 3.5 s: the first and last seconds hold
+  // 5 each, which over a whole second would draw as a halved rate.
+  const std::int64_t start = 1'700'000'000;
+  stats::PhaseStats phase;
+  phase.name = "steady";
+  phase.started_epoch_s = static_cast<double>(start) + 0.5;
+  phase.duration_s = 3.0;
+  stats::OpOutcome o;
+  o.ok = true;
+  o.latency_us = o.service_us = 500;
+  for (auto [second, n] : {std::pair{0, 5}, {1, 10}, {2, 10}, {3, 5}}) {
+    o.epoch_second = start + second;
+    for (int i = 0; i < n; ++i) phase.op(stats::OpKind::kPut).record(o);
+  }
+  auto chart = html::throughput_chart(phase, start);
+  ASSERT_EQ(chart.series.size(), 1u);
+  ASSERT_EQ(chart.series[0].points.size(), 4u);
+  // Epoch seconds as doubles carry about 1e-7 s of rounding.
+  for (const auto& p : chart.series[0].points) EXPECT_NEAR(p.y, 10, 1e-5) << p.x;
+
+  // A last second the phase barely entered (0.1 s, 1 operation) joins the one before it rather
+  // than drawing 1 / 0.1 s = 10/s from a single operation, or 1/s over a whole second.
+  phase.duration_s = 2.6;  // ends at start + 3.1
+  phase.op(stats::OpKind::kPut) = {};
+  for (auto [second, n] : {std::pair{0, 5}, {1, 10}, {2, 10}, {3, 1}}) {
+    o.epoch_second = start + second;
+    for (int i = 0; i < n; ++i) phase.op(stats::OpKind::kPut).record(o);
+  }
+  chart = html::throughput_chart(phase, start);
+  ASSERT_EQ(chart.series[0].points.size(), 3u);
+  EXPECT_NEAR(chart.series[0].points[2].y, 11 / 1.1, 1e-5);
+
+  // Reports from before the phase's start was kept: whole seconds, as they always were drawn.
+  phase.started_epoch_s = 0;
+  chart = html::throughput_chart(phase, start);
+  ASSERT_EQ(chart.series[0].points.size(), 4u);
+  EXPECT_DOUBLE_EQ(chart.series[0].points[0].y, 5);
+}
+
+TEST(HtmlCharts, EventsOverTimeShowExpectedDeliveredMissingAndTheBacklog) {
+  const std::int64_t start = 1'700'000'000;
+  stats::EventStats events;
+  events.source = "webhook";
+  // 10 events expected in each of seconds 0..2; they arrive 8, 10, 10 and the last 2 in second
+  // 3; 1 of second 2's never came.
+  for (int second = 0; second < 3; ++second)
+    events.expected_per_second.add_counts(start + second, 10, 0);
+  events.expected_per_second.add_counts(start + 2, 0, 1);
+  for (auto [second, n] : {std::pair{0, 8}, {1, 10}, {2, 9}, {3, 2}}) {
+    for (int i = 0; i < n; ++i) {
+      events.delivered_per_second.record(start + second, true, 0, 2000 + 1000 * second);
+    }
+  }
+  const auto rates = html::events_over_time_chart(events, start);
+  ASSERT_EQ(rates.series.size(), 3u);
+  EXPECT_EQ(rates.series[0].name, "expected");
+  EXPECT_EQ(rates.series[1].name, "delivered");
+  EXPECT_EQ(rates.series[2].name, "missing at the end");
+  EXPECT_EQ(rates.series[1].points.size(), 4u);
+  EXPECT_DOUBLE_EQ(rates.series[2].points[2].y, 1);
+
+  const auto backlog = html::event_backlog_chart(events, start);
+  ASSERT_EQ(backlog.series.size(), 1u);
+  std::vector<double> outstanding;
+  for (const auto& p : backlog.series[0].points) outstanding.push_back(p.y);
+  EXPECT_EQ(outstanding, (std::vector<double>{2, 2, 3, 1}));
+
+  const auto latency = html::delivery_latency_over_time_chart(events, start);
+  ASSERT_EQ(latency.series.size(), 3u);
+  EXPECT_DOUBLE_EQ(latency.series[2].points[3].y, 5000);  // second 3's maximum
+  EXPECT_GT(check_geometry(html::render_svg(backlog)), 0);
+}
+
+TEST(HtmlReport, OperationsTableHasAnAllOperationsRow) {
+  const auto doc = parse(render_html(testing::sample_report()));
+  const auto row =
+      doc.select_node("//section[@id='phase-1']//table[@class='ops']//tr[td[1]='all']");
+  ASSERT_TRUE(row);
+  std::vector<std::string> cells;
+  for (const auto& td : row.node().children("td")) cells.emplace_back(td.text().get());
+  std::uint64_t count = 0;
+  for (const auto& op : testing::sample_report().phases[0].ops) count += op.count;
+  ASSERT_GE(cells.size(), 12u);
+  EXPECT_EQ(cells[1], std::to_string(count));
 }
 
 }  // namespace

@@ -88,6 +88,18 @@ TEST(JsonReport, EmptyReportRoundTrips) {
 // A small report pinned byte for byte: a change to the format must be deliberate (regenerate the
 // file with S3STORM_UPDATE_GOLDEN=1, review the diff, and bump kReportVersion if old reports
 // no longer read).
+// Reports from before per-second percentiles: the same seconds, without their latency buckets.
+stats::TimeSeries without_latency_buckets(const stats::TimeSeries& series) {
+  stats::TimeSeries out;
+  for (std::size_t i = 0; i < series.seconds().size(); ++i) {
+    auto second = series.seconds()[i];
+    second.latency = {};
+    out.add(series.start() + static_cast<std::int64_t>(i), second);
+  }
+  out.add_out_of_range(series.out_of_range());
+  return out;
+}
+
 RunReport golden_model() {
   RunReport r;
   r.scenario = "golden";
@@ -96,6 +108,7 @@ RunReport golden_model() {
   r.duration_s = 2;
   stats::PhaseStats phase;
   phase.name = "walkthrough";
+  phase.started_epoch_s = 1'700'000'000.25;
   phase.duration_s = 2;
   stats::OpOutcome ok{.latency_us = 1500,
                       .service_us = 1500,
@@ -124,6 +137,10 @@ RunReport golden_model() {
   r.events.by_type["ObjectCreated:Put"].delivered = 2;
   r.events.by_type["ObjectCreated:Put"].delivery.record(12'000);
   r.events.by_type["ObjectCreated:Put"].delivery.record(30'000);
+  r.events.expected_per_second.add_counts(1'700'000'000, 1, 0);
+  r.events.expected_per_second.add_counts(1'700'000'001, 1, 0);
+  r.events.delivered_per_second.record(1'700'000'000, true, 0, 12'000);
+  r.events.delivered_per_second.record(1'700'000'003, true, 0, 30'000);
   r.events.by_type["ObjectCreated:Put"].delivery_from_send.record(14'000);
   r.events.by_type["ObjectCreated:Put"].delivery_from_send.record(31'000);
   r.events.by_type["ObjectCreated:Put"].mismatched = 1;
@@ -167,6 +184,13 @@ TEST(JsonReport, ReportsWithoutTheEarlyCountStillRead) {
   expected.events.mismatched_keys.clear();
   expected.events.delivered_for_failed_keys.clear();
   expected.thresholds = {{"put.p99 < 3s", 2500, true, ""}};  // no unit then, and ms
+  // Nor a phase's start, per-second percentiles or events over time.
+  for (auto& phase : expected.phases) {
+    phase.started_epoch_s = 0;
+    for (auto& op : phase.ops) op.per_second = without_latency_buckets(op.per_second);
+  }
+  expected.events.expected_per_second = {};
+  expected.events.delivered_per_second = {};
   EXPECT_EQ(read, expected);
   EXPECT_EQ(read.events.by_type.at("ObjectCreated:Put").early, 0u);
 }

@@ -38,6 +38,7 @@ inline RunReport sample_report(int part = 0, int parts = 1, int ops_per_phase = 
     stats::PhaseStats phase;
     phase.name = names[p];
     phase.duration_s = p == 0 ? 5.0 : 15.25;
+    phase.started_epoch_s = 1'764'100'000.25 + p * 5;
     for (int i = 0; i < ops_per_phase; ++i, ++n) {
       const auto kind = static_cast<stats::OpKind>(i % 4 == 3 ? 2 : i % 3);
       const auto o = sample_outcome(rng, 1'764'100'000 + p * 5);
@@ -49,11 +50,15 @@ inline RunReport sample_report(int part = 0, int parts = 1, int ops_per_phase = 
   r.events.source = "webhook";
   auto& put = r.events.by_type["ObjectCreated:Put"];
   auto& del = r.events.by_type["ObjectRemoved:Delete"];
+  // Events over time: expected by their PUT's second, delivered a second or two later.
+  const std::int64_t event_second = 1'764'100'000;
   for (int i = 0; i < 500; ++i) {
     if (i % parts != part) continue;
     ++put.expected;
+    r.events.expected_per_second.add_counts(event_second + i % 20, 1, 0);
     if (i % 50 == 0) {
       ++put.missing;
+      r.events.expected_per_second.add_counts(event_second + i % 20, 0, 1);
       r.events.note_missing_key("test-bucket/obj-" + std::to_string(i));
     } else {
       ++put.delivered;
@@ -61,8 +66,11 @@ inline RunReport sample_report(int part = 0, int parts = 1, int ops_per_phase = 
       if (i % 40 == 5) {
         ++put.early;
         put.delivery.record(0);
+        r.events.delivered_per_second.record(event_second + i % 20, true, 0, 0);
       } else {
         put.delivery.record(static_cast<std::uint64_t>(20'000 + i * 97));
+        r.events.delivered_per_second.record(event_second + i % 20 + 1 + i % 2, true, 0,
+                                             static_cast<std::uint64_t>(20'000 + i * 97));
       }
       put.delivery_from_send.record(static_cast<std::uint64_t>(25'000 + i * 97));
       // A few say another eTag than the PUT answered.

@@ -129,6 +129,9 @@ class HtmlReportInBrowser(unittest.TestCase):
                 self.assertIn((section, heading), headings)
         self.assertIn(("phase-2", "Errors over time"), headings)
         self.assertIn(("events", "Delivery latency distribution"), headings)
+        for heading in ("Events over time", "Delivery backlog over time",
+                        "Delivery latency over time"):
+            self.assertIn(("events", heading), headings)
         self.assertEqual([c for c in self.charts if c["empty"]], [])
 
     def test_every_chart_renders_visible_marks_inside_its_frame(self):
@@ -154,6 +157,33 @@ class HtmlReportInBrowser(unittest.TestCase):
         bars = [m for c in self.charts for m in c["marks"] if m["tag"] == "rect"]
         self.assertGreater(len(lines), 10)
         self.assertTrue(any(b["height"] > 5 for b in bars), "error bars have height")
+
+    def test_charts_use_the_full_width_and_show_p99_over_time(self):
+        body = self.driver.execute_script(
+            "const r = document.querySelector('section.phase').getBoundingClientRect();"
+            "return r.width;")
+        for chart in self.charts:
+            where = f'{chart["section"]}: {chart["heading"]}'
+            self.assertGreater(chart["frame"]["width"], 0.95 * body, where)
+        titles = self.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#phase-2 svg.chart polyline title'))"
+            ".map(t => t.textContent);")
+        self.assertIn("put p99", titles)
+        self.assertIn("put max", titles)
+        # Events per second: the expected and delivered lines, from the run's real events.
+        report = harness.load_report(self.json)
+        per_second = report["events"]["per_second"]
+        self.assertEqual(sum(per_second["expected"]["count"]),
+                         report["events"]["totals"]["expected"])
+        self.assertEqual(sum(per_second["delivered"]["count"]),
+                         report["events"]["totals"]["delivered"])
+        all_row = self.driver.execute_script(
+            "const row = Array.from(document.querySelectorAll('#phase-2 table.ops tr'))"
+            ".find(r => r.cells[0].textContent === 'all');"
+            "return row ? Array.from(row.cells).map(c => c.textContent) : null;")
+        self.assertIsNotNone(all_row, "the paced phase (put and get) has an all-operations row")
+        ops = report["phases"][1]["ops"]
+        self.assertEqual(int(all_row[1]), ops["put"]["count"] + ops["get"]["count"])
 
     def test_the_page_makes_no_network_request(self):
         urls = [m["params"]["request"]["url"] for m in self.requests

@@ -36,6 +36,11 @@ TEST(TimeSeries, MergeAlignsOnWallClockSeconds) {
   EXPECT_EQ(a.seconds()[2].count, 2u);
   EXPECT_EQ(a.seconds()[2].latency_max_us, 40u);
   EXPECT_EQ(a.seconds()[2].latency_sum_us, 60u);
+  // Each second's latency distribution merges exactly too.
+  EXPECT_EQ(a.seconds()[2].latency.count(), 2u);
+  EXPECT_EQ(a.seconds()[2].latency.value_at_percentile(99, 40), 40u);
+  EXPECT_EQ(a.seconds()[2].latency.value_at_percentile(50, 40),
+            CoarseHistogram::bucket_highest(CoarseHistogram::bucket_index(20)));
 }
 
 TEST(TimeSeries, StaysWithinADayAndCountsWhatItCannotStore) {
