@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "report/run_report.hpp"
-#include "scenario/model.hpp"
+#include "scenario/threshold.hpp"
 
 namespace s3storm::report {
 
