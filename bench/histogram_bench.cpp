@@ -85,10 +85,9 @@ void BM_WorkerRecorderOneOp(benchmark::State& state) {
 }
 BENCHMARK(BM_WorkerRecorderOneOp);
 
-// One live read (a scrape, a progress tick) of a phase whose 4 workers ran puts and gets.
-void BM_PhaseRecorderLive(benchmark::State& state) {
+// A phase whose 4 workers ran puts and gets.
+void run_puts_and_gets(s3storm::stats::PhaseRecorder& phase) {
   const auto values = latencies(4096);
-  s3storm::stats::PhaseRecorder phase("bench");
   for (int w = 0; w < 4; ++w) {
     auto& worker = phase.add_worker();
     s3storm::stats::OpOutcome outcome;
@@ -99,12 +98,22 @@ void BM_PhaseRecorderLive(benchmark::State& state) {
       worker.record(s3storm::stats::OpKind::kGet, outcome);
     }
   }
+}
+
+// One live read of such a phase: with the latency histograms (a scrape, a progress tick, a latency
+// threshold), or counters only (a counter threshold).
+void BM_PhaseRecorderLive(benchmark::State& state) {
+  s3storm::stats::PhaseRecorder phase("bench");
+  run_puts_and_gets(phase);
+  const auto detail = state.range(0) == 0 ? s3storm::stats::LiveDetail::kCounters
+                                          : s3storm::stats::LiveDetail::kLatency;
   for (auto _ : state) {
-    auto live = phase.live();
+    auto live = phase.live(detail);
     benchmark::DoNotOptimize(live.stats.ops[0].count);
   }
+  state.SetLabel(state.range(0) == 0 ? "counters" : "latency");
 }
-BENCHMARK(BM_PhaseRecorderLive);
+BENCHMARK(BM_PhaseRecorderLive)->Arg(0)->Arg(1);
 
 void BM_HistogramMerge(benchmark::State& state) {
   const Histogram other = filled(100'000);

@@ -101,7 +101,7 @@ FetchedCredentials parse_container_answer(std::string_view json, unsigned status
 }
 
 FetchedCredentials fetch_container_credentials(const ContainerEndpoint& endpoint) {
-  HttpCall call;
+  http::CallRequest call;
   call.url = endpoint.url;
   call.ca_file = endpoint.ca_file;
   call.timeout = std::chrono::seconds(5);
@@ -109,7 +109,7 @@ FetchedCredentials fetch_container_credentials(const ContainerEndpoint& endpoint
   const std::string token =
       endpoint.token_file.empty() ? endpoint.token : read_token_file(endpoint.token_file);
   if (!token.empty()) call.headers.emplace_back("Authorization", token);
-  const HttpAnswer answer = call_http(call);
+  const http::CallAnswer answer = call_http(call);
   return parse_container_answer(answer.body, answer.status);
 }
 

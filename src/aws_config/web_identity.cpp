@@ -69,14 +69,14 @@ FetchedCredentials parse_sts_answer(std::string_view xml, unsigned status) {
 }
 
 FetchedCredentials assume_role_with_web_identity(const WebIdentity& identity) {
-  HttpCall call;
+  http::CallRequest call;
   call.method = "POST";
   call.url = identity.sts_url;
   call.ca_file = identity.ca_file;
   call.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
                   {"Accept", "text/xml"}};
   call.body = web_identity_form(identity, read_token(identity.token_file));
-  const HttpAnswer answer = call_http(call);
+  const http::CallAnswer answer = call_http(call);
   return parse_sts_answer(answer.body, answer.status);
 }
 

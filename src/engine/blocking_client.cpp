@@ -1,5 +1,7 @@
 #include "engine/blocking_client.hpp"
 
+#include "http/client_call.hpp"
+
 namespace s3storm::engine {
 
 BlockingClient::BlockingClient(const s3::SessionConfig& config,
@@ -27,10 +29,7 @@ const s3::Reply& BlockingClient::send(const s3::RequestSpec& spec) {
 }
 
 void BlockingClient::wait(const bool& done) {
-  io_.restart();
-  // run_one rather than run: an idle keep-alive connection keeps the io_context busy.
-  while (!done && io_.run_one() > 0) {
-  }
+  http::run_until_done(io_, done);
 }
 
 }  // namespace s3storm::engine

@@ -35,7 +35,7 @@ FlowRunner::FlowRunner(const PhaseContext& context, boost::asio::io_context& io,
       recorder_(recorder),
       think_timer_(io),
       exchange_(session),
-      rng_(scenario::Rng::for_worker(context.scenario->seed, flow_id)),
+      rng_(Rng::for_worker(context.scenario->seed, flow_id)),
       flow_id_(flow_id) {}
 
 void FlowRunner::start(std::uint64_t iteration, Clock::time_point intended, Finished finished) {

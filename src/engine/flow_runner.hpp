@@ -19,8 +19,8 @@
 #include "s3/exchange.hpp"
 #include "s3/multipart_upload.hpp"
 #include "s3/requests.hpp"
-#include "scenario/rng.hpp"
 #include "stats/phase_recorder.hpp"
+#include "util/rng.hpp"
 
 namespace s3storm::engine {
 
@@ -81,7 +81,7 @@ class FlowRunner {
   s3::Exchange exchange_;
   std::map<int, std::unique_ptr<s3::MultipartUpload>> multipart_;  // by parts in parallel
   s3::MultipartUpload* active_multipart_ = nullptr;
-  scenario::Rng rng_;
+  Rng rng_;
   const std::uint64_t flow_id_;
   std::uint64_t seq_ = 0;
   std::uint64_t iteration_ = 0;

@@ -16,16 +16,16 @@ void LiveRun::end_phase() {
 std::vector<stats::LivePhaseView> LiveRun::snapshot_phases() const {
   std::lock_guard lock(mutex_);
   std::vector<stats::LivePhaseView> out;
-  for (const auto& entry : phases_) out.push_back(entry.phase->live());
+  for (const auto& entry : phases_) out.push_back(entry.phase->live(stats::LiveDetail::kLatency));
   return out;
 }
 
-report::RunReport LiveRun::snapshot_report() const {
+report::RunReport LiveRun::snapshot_report(stats::LiveDetail detail) const {
   report::RunReport out;
   const auto now = Clock::now();
   std::lock_guard lock(mutex_);
   for (const auto& entry : phases_) {
-    auto phase = entry.phase->live().stats;
+    auto phase = entry.phase->live(detail).stats;
     phase.duration_s =
         std::chrono::duration<double>(entry.ended.value_or(now) - entry.started).count();
     out.phases.push_back(std::move(phase));

@@ -29,10 +29,12 @@ class LiveRun {
   void end_phase();
 
   std::chrono::nanoseconds elapsed() const { return Clock::now() - start_; }
+  // For a Prometheus scrape, which shows the latency histograms.
   std::vector<stats::LivePhaseView> snapshot_phases() const;
   // A report of what ran so far, for report::failed_abort_thresholds (no events: see
-  // report::judged_live).
-  report::RunReport snapshot_report() const;
+  // report::judged_live); with latency histograms only when a threshold reads them
+  // (report::reads_latency).
+  report::RunReport snapshot_report(stats::LiveDetail detail = stats::LiveDetail::kLatency) const;
 
  private:
   struct Entry {

@@ -70,7 +70,7 @@ void Progress::loop() {
 
 std::string Progress::phase_line_locked(Clock::time_point now) {
   const auto& p = *phase_;
-  const auto live = p.recorder->live();
+  const auto live = p.recorder->live(stats::LiveDetail::kLatency);  // for the p99
   std::uint64_t done = 0;
   std::uint64_t errors = 0;
   stats::Histogram latency;

@@ -6,7 +6,9 @@ RunWatch::RunWatch(const std::atomic<int>& user_stop, std::atomic<bool>& stop, c
                    const std::vector<scenario::Threshold>& thresholds)
     : user_stop_(user_stop), stop_(stop), live_(live), thresholds_(thresholds) {
   for (const auto& threshold : thresholds_) {
-    if (threshold.abort_on_fail && report::judged_live(threshold)) judging_ = true;
+    if (!threshold.abort_on_fail || !report::judged_live(threshold)) continue;
+    judging_ = true;
+    if (report::reads_latency(threshold)) detail_ = stats::LiveDetail::kLatency;
   }
   thread_ = std::thread([this] { loop(); });
 }
@@ -30,8 +32,8 @@ void RunWatch::loop() {
     if (user_stop_.load() != 0) stop_.store(true);
     if (!judging_ || stop_.load() || Clock::now() < next_judgement) continue;
     next_judgement += kJudgeEvery;
-    auto failed =
-        report::failed_abort_thresholds(live_.snapshot_report(), thresholds_, live_.elapsed());
+    auto failed = report::failed_abort_thresholds(live_.snapshot_report(detail_), thresholds_,
+                                                  live_.elapsed());
     if (failed.empty()) continue;
     aborted_by_ = std::move(failed);
     aborted_at_s_ = std::chrono::duration<double>(live_.elapsed()).count();

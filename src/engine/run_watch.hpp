@@ -39,6 +39,7 @@ class RunWatch {
   const LiveRun& live_;
   const std::vector<scenario::Threshold>& thresholds_;
   bool judging_ = false;
+  stats::LiveDetail detail_ = stats::LiveDetail::kCounters;  // kLatency when a threshold reads it
   std::vector<report::ThresholdResult> aborted_by_;
   double aborted_at_s_ = 0;
   std::mutex mutex_;

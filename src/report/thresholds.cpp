@@ -179,6 +179,13 @@ bool all_passed(const std::vector<ThresholdResult>& results) {
   return true;
 }
 
+bool reads_latency(const scenario::Threshold& threshold) {
+  // measure()'s last branch: "<op>.<statistic>" where the statistic is no count.
+  const auto& m = threshold.metric;
+  return m.size() == 2 && m[0] != "errors" && m[0] != "ops" && m[0] != "events" &&
+         m[1] != "count" && m[1] != "errors";
+}
+
 bool judged_live(const scenario::Threshold& threshold) {
   const auto& m = threshold.metric;
   if (!m.empty() && m[0] == "events") return false;

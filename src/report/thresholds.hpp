@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "report/run_report.hpp"
-#include "scenario/model.hpp"
+#include "scenario/threshold.hpp"
 
 namespace s3storm::report {
 
@@ -29,6 +29,10 @@ std::string format_measured(const ThresholdResult& result);
 // delivery latencies are only complete then. Nor can phase.<name>.dropped, which the workers add
 // up only when the phase ends. All are judged at the end, like every threshold.
 bool judged_live(const scenario::Threshold& threshold);
+
+// Whether measuring the threshold reads an operation's latency histogram ("put.p99", "all.max"),
+// rather than counters only: a live snapshot copies those histograms only when one does.
+bool reads_latency(const scenario::Threshold& threshold);
 
 // The abort_on_fail thresholds that fail on a snapshot of a run in progress, `elapsed` into it:
 // only those past their `delay` and judged_live(). In scenario order.

@@ -5,7 +5,7 @@
 #include <bit>
 #include <cstring>
 
-#include "scenario/rng.hpp"
+#include "util/rng.hpp"
 
 namespace s3storm::s3 {
 
@@ -30,7 +30,7 @@ inline void store_le(char* out, std::uint64_t word, std::size_t n) {
 
 std::uint64_t random_content_seed(std::uint64_t run_seed, std::string_view key) {
   std::uint64_t state = run_seed;
-  return scenario::splitmix64(state) ^ scenario::text_hash(key);
+  return splitmix64(state) ^ text_hash(key);
 }
 
 void fill_random_content(std::uint64_t object_seed, std::uint64_t offset, std::span<char> out) {

@@ -2,12 +2,12 @@
 
 #include <cstring>
 
-#include "scenario/rng.hpp"
+#include "util/rng.hpp"
 
 namespace s3storm::s3 {
 
 Payload::Payload(std::uint64_t size, std::uint64_t seed) : bytes_(size, '\0') {
-  scenario::Rng rng(seed);
+  Rng rng(seed);
   std::uint64_t offset = 0;
   for (; offset + 8 <= size; offset += 8) {
     const std::uint64_t word = rng.next();

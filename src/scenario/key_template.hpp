@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scenario/rng.hpp"
+#include "util/rng.hpp"
 
 namespace s3storm::scenario {
 

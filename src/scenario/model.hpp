@@ -12,6 +12,7 @@
 
 #include "scenario/key_template.hpp"
 #include "scenario/size_spec.hpp"
+#include "scenario/threshold.hpp"
 
 namespace s3storm::scenario {
 
@@ -211,20 +212,6 @@ struct Phase {
   std::vector<RampStage> ramp;            // linear segments starting from rate (or 0/s)
   Duration think{};                       // pause between the steps of a flow
   std::string bucket;
-};
-
-enum class Comparator { lt, le, gt, ge, eq, ne };
-// What the right-hand value measures; durations are stored in seconds, rates per second.
-enum class ValueUnit { number, duration_seconds, per_second };
-
-struct Threshold {
-  std::string expression;           // as written, for reports
-  std::vector<std::string> metric;  // the path split at dots: {"put", "p99"}
-  Comparator comparator = Comparator::lt;
-  double value = 0;
-  ValueUnit unit = ValueUnit::number;
-  bool abort_on_fail = false;
-  Duration delay{};  // do not evaluate for abort before this much run time
 };
 
 struct Report {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "scenario/rng.hpp"
+#include "util/rng.hpp"
 
 namespace s3storm::scenario {
 

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "scenario/rng.hpp"
+#include "util/rng.hpp"
 
 namespace s3storm::scenario {
 

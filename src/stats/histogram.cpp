@@ -21,7 +21,21 @@ static_assert(Histogram::kBucketCount ==
 
 }  // namespace
 
-Histogram::Histogram() : counts_(kBucketCount, 0) {}
+void Histogram::allocate() {
+  if (counts_.empty()) counts_.assign(kBucketCount, 0);
+}
+
+bool operator==(const Histogram& a, const Histogram& b) noexcept {
+  if (a.count_ != b.count_ || a.overflow_ != b.overflow_ || a.min_ != b.min_ || a.max_ != b.max_ ||
+      a.sum_ != b.sum_) {
+    return false;
+  }
+  if (a.counts_.empty() || b.counts_.empty()) {
+    const auto& other = a.counts_.empty() ? b.counts_ : a.counts_;
+    return std::all_of(other.begin(), other.end(), [](std::uint64_t n) { return n == 0; });
+  }
+  return a.counts_ == b.counts_;
+}
 
 // Below kSubBucketCount each value has its own bucket. Above, a value whose highest set bit is
 // `msb` is shifted right so that it keeps kSubBucketBits significant bits; those bits, minus the
@@ -50,6 +64,9 @@ std::uint64_t Histogram::bucket_highest(std::size_t index) noexcept {
 void Histogram::record_n(std::uint64_t value, std::uint64_t n) noexcept {
   if (n == 0) return;
   if (value <= kMaxTrackable) {
+    if (counts_.empty()) [[unlikely]] {
+      allocate();
+    }
     add_relaxed(counts_[bucket_index(value)], n);
   } else {
     add_relaxed(overflow_, n);
@@ -61,16 +78,22 @@ void Histogram::record_n(std::uint64_t value, std::uint64_t n) noexcept {
 }
 
 void Histogram::add_live(const Histogram& other) noexcept {
+  if (load_relaxed(other.count_) == 0) return;
   std::uint64_t seen = 0;
   std::size_t first = kBucketCount;
   std::size_t last = 0;
-  for (std::size_t i = 0; i < kBucketCount; ++i) {
-    const std::uint64_t n = load_relaxed(other.counts_[i]);
-    if (n == 0) continue;
-    counts_[i] += n;
-    seen += n;
-    first = std::min(first, i);
-    last = i;
+  // The writer allocated its array before any reader could see it (allocate()), or has only
+  // overflowed values.
+  if (!other.counts_.empty()) {
+    allocate();
+    for (std::size_t i = 0; i < kBucketCount; ++i) {
+      const std::uint64_t n = load_relaxed(other.counts_[i]);
+      if (n == 0) continue;
+      counts_[i] += n;
+      seen += n;
+      first = std::min(first, i);
+      last = i;
+    }
   }
   const std::uint64_t overflow = load_relaxed(other.overflow_);
   seen += overflow;
@@ -94,7 +117,7 @@ void Histogram::counts_at_or_below(const std::uint64_t* bounds, std::size_t n,
                                    std::uint64_t* counts) const noexcept {
   std::uint64_t seen = 0;
   std::size_t b = 0;
-  for (std::size_t i = 0; i < kBucketCount && b < n; ++i) {
+  for (std::size_t i = 0; i < counts_.size() && b < n; ++i) {
     const std::uint64_t highest = bucket_highest(i);
     while (b < n && bounds[b] < highest) counts[b++] = seen;
     seen += counts_[i];
@@ -104,7 +127,10 @@ void Histogram::counts_at_or_below(const std::uint64_t* bounds, std::size_t n,
 
 void Histogram::merge(const Histogram& other) noexcept {
   if (other.count_ == 0) return;
-  for (std::size_t i = 0; i < kBucketCount; ++i) counts_[i] += other.counts_[i];
+  if (!other.counts_.empty()) {
+    allocate();
+    for (std::size_t i = 0; i < kBucketCount; ++i) counts_[i] += other.counts_[i];
+  }
   count_ += other.count_;
   overflow_ += other.overflow_;
   sum_ += other.sum_;
@@ -128,7 +154,7 @@ std::uint64_t Histogram::value_at_percentile(double percentile) const noexcept {
   rank = std::clamp<std::uint64_t>(rank, 1, count_);
   if (rank > count_ - overflow_) return max_;
   std::uint64_t seen = 0;
-  for (std::size_t i = 0; i < kBucketCount; ++i) {
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
     seen += counts_[i];
     if (seen >= rank) return std::clamp(bucket_highest(i), min(), max_);
   }
@@ -150,7 +176,7 @@ Histogram::Data Histogram::export_data() const {
   data.max = max_;
   data.sum = sum_;
   data.overflow = overflow_;
-  for (std::size_t i = 0; i < kBucketCount; ++i) {
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
     if (counts_[i] != 0) data.counts.emplace_back(static_cast<std::uint32_t>(i), counts_[i]);
   }
   return data;
@@ -169,6 +195,7 @@ Histogram Histogram::from_data(const Data& data) {
       throw std::invalid_argument("histogram bucket indexes are not strictly increasing");
     }
     if (n == 0) throw std::invalid_argument("histogram bucket with a zero count");
+    h.allocate();
     h.counts_[index] = n;
     h.count_ += n;
     previous = index;

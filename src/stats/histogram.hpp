@@ -15,17 +15,23 @@ namespace s3storm::stats {
 // in microseconds); larger values are still counted (count, min, max, mean stay exact) but fall
 // into one overflow bucket whose only known value is max().
 //
-// record() touches a fixed array: no allocation, no locks. One thread writes a histogram; while it
-// does, other threads may read it through add_live() (every word is written as a relaxed atomic,
-// see relaxed.hpp, which costs the writer nothing). Threads' histograms are merged exactly at the
-// end (bucket counts are added).
+// The bucket array (184 KiB) is allocated by the first record(), merge() or add_live() that brings
+// a value, or by allocate(): a live view copies only the histograms that hold something, and an
+// operation kind a worker never runs costs no memory. Afterwards record() touches that fixed array:
+// no allocation, no locks. One thread writes a histogram; while it does, other threads may read it
+// through add_live() (every word is written as a relaxed atomic, see relaxed.hpp, which costs the
+// writer nothing), so such a histogram is allocate()d before the reader can see it. Threads'
+// histograms are merged exactly at the end (bucket counts are added).
 class Histogram {
  public:
   static constexpr unsigned kSubBucketBits = 11;
   static constexpr std::uint64_t kMaxTrackable = (std::uint64_t{1} << 32) - 1;
   static constexpr std::size_t kBucketCount = 23552;  // see bucket_index()
 
-  Histogram();
+  Histogram() = default;
+  // Allocates the buckets now, so that no later record() allocates (a histogram another thread
+  // reads live must never change its array under the reader).
+  void allocate();
 
   void record(std::uint64_t value) noexcept { record_n(value, 1); }
   void record_n(std::uint64_t value, std::uint64_t n) noexcept;
@@ -69,10 +75,11 @@ class Histogram {
   static std::uint64_t bucket_lowest(std::size_t index) noexcept;   // smallest value in bucket
   static std::uint64_t bucket_highest(std::size_t index) noexcept;  // largest value in bucket
 
-  friend bool operator==(const Histogram& a, const Histogram& b) = default;
+  // Same values: an unallocated histogram equals an allocated empty one.
+  friend bool operator==(const Histogram& a, const Histogram& b) noexcept;
 
  private:
-  std::vector<std::uint64_t> counts_;  // allocated once, kBucketCount entries
+  std::vector<std::uint64_t> counts_;  // empty, or kBucketCount entries (allocated once)
   std::uint64_t count_ = 0;
   std::uint64_t overflow_ = 0;
   std::uint64_t min_ = UINT64_MAX;

@@ -34,7 +34,13 @@ void OpStats::record(const OpOutcome& outcome) {
   add_relaxed(count, 1);
 }
 
-void OpStats::add_live(const OpStats& other) noexcept {
+void OpStats::allocate_histograms() {
+  latency.allocate();
+  service.allocate();
+  ttfb.allocate();
+}
+
+void OpStats::add_live(const OpStats& other, bool with_latency) noexcept {
   const std::uint64_t other_count = load_relaxed(other.count);
   if (other_count == 0) return;
   count += other_count;
@@ -42,9 +48,7 @@ void OpStats::add_live(const OpStats& other) noexcept {
   errors += std::min(load_relaxed(other.errors), other_count);
   retries += load_relaxed(other.retries);
   bytes += load_relaxed(other.bytes);
-  latency.add_live(other.latency);
-  service.add_live(other.service);
-  ttfb.add_live(other.ttfb);
+  if (with_latency) latency.add_live(other.latency);
 }
 
 void OpStats::merge(const OpStats& other) {

@@ -63,9 +63,12 @@ struct OpStats {
 
   void record(const OpOutcome& outcome);
   void merge(const OpStats& other);
-  // merge() of the counters and histograms of an OpStats another thread is recording into; the
-  // error maps and the time series are left out.
-  void add_live(const OpStats& other) noexcept;
+  // merge() of the counters of an OpStats another thread is recording into, and of its latency
+  // histogram when `with_latency`; the other histograms, the error maps and the time series are
+  // left out (no live reader shows them).
+  void add_live(const OpStats& other, bool with_latency) noexcept;
+  // Allocates the histograms a live reader may read (Histogram::allocate), before it can.
+  void allocate_histograms();
   friend bool operator==(const OpStats&, const OpStats&) = default;
 };
 

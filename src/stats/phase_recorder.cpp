@@ -4,6 +4,11 @@
 
 namespace s3storm::stats {
 
+WorkerRecorder::WorkerRecorder(const std::string& phase_name) {
+  stats_.name = phase_name;
+  for (auto& op : stats_.ops) op.allocate_histograms();
+}
+
 void WorkerRecorder::started() noexcept {
   add_relaxed(started_, 1);
 }
@@ -28,7 +33,7 @@ WorkerRecorder& PhaseRecorder::add_worker() {
   return *workers_.back();
 }
 
-LivePhaseView PhaseRecorder::live() const {
+LivePhaseView PhaseRecorder::live(LiveDetail detail) const {
   LivePhaseView view;
   view.stats.name = name_;
   std::uint64_t started = 0;
@@ -48,7 +53,7 @@ LivePhaseView PhaseRecorder::live() const {
         for (const auto& [code, n] : from.errors_by_code) into.errors_by_code[code] += n;
         for (const auto& [status, n] : from.errors_by_status) into.errors_by_status[status] += n;
       }
-      into.add_live(from);
+      into.add_live(from, detail == LiveDetail::kLatency);
     }
   }
   view.in_flight = started > finished ? started - finished : 0;

@@ -22,7 +22,8 @@ namespace s3storm::stats {
 
 class WorkerRecorder {
  public:
-  explicit WorkerRecorder(const std::string& phase_name) { stats_.name = phase_name; }
+  // Allocates every histogram here, before a live reader can see them.
+  explicit WorkerRecorder(const std::string& phase_name);
 
   // An operation was sent (multipart parts are parts of one); in flight until record() of it.
   void started() noexcept;
@@ -44,6 +45,11 @@ class WorkerRecorder {
 
 // What a live reader gets: the phase so far (no time series, no dropped or open uploads: those
 // are the workers' own until the phase ends) and the gauges of the moment.
+// How much a live read copies. The progress line's p99, a latency threshold and a Prometheus
+// scrape read each operation's latency histogram (23,552 buckets per worker); the rest only reads
+// counters. The service and ttfb histograms are never read live.
+enum class LiveDetail { kCounters, kLatency };
+
 struct LivePhaseView {
   PhaseStats stats;
   std::uint64_t in_flight = 0;
@@ -59,8 +65,8 @@ class PhaseRecorder {
   const std::string& name() const { return name_; }
   // A recorder for one more worker, before it starts; the reference lives as long as this.
   WorkerRecorder& add_worker();
-  // From any thread, while workers record.
-  LivePhaseView live() const;
+  // From any thread, while workers record. Only operations that ran get a histogram.
+  LivePhaseView live(LiveDetail detail) const;
   // After every worker has finished: the exact sum, the phase's statistic in the report.
   PhaseStats merged() const;
 

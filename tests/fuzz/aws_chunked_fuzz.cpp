@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../support/aws_chunked_example.hpp"
 #include "sigv4/signing_key_cache.hpp"
 #include "target/aws_chunked_decoder.hpp"
 #include "target/s3_error.hpp"
@@ -28,22 +29,13 @@ namespace {
 namespace sigv4 = s3storm::sigv4;
 namespace target = s3storm::target;
 
-// AWS's chunked-upload examples (tests/target/aws_chunked_decoder_test.cpp): the signing scope
-// and the seed signatures of the plain and the trailer variant.
+// AWS's chunked-upload examples (tests/support/aws_chunked_example.hpp): the signing scope and
+// the seed signatures of the plain and the trailer variant.
+using s3storm::aws_chunked_example::kSeed;
+using s3storm::aws_chunked_example::kTrailerSeed;
 const sigv4::ChunkSigningScope& example_scope() {
-  static const sigv4::ChunkSigningScope scope = [] {
-    const sigv4::Digest key = sigv4::derive_signing_key("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                                                        "20130524", "us-east-1", "s3");
-    return sigv4::ChunkSigningScope{sigv4::HmacSha256Key(std::string_view(
-                                        reinterpret_cast<const char*>(key.data()), key.size())),
-                                    "20130524T000000Z", "20130524/us-east-1/s3/aws4_request"};
-  }();
-  return scope;
+  return s3storm::aws_chunked_example::scope();
 }
-constexpr std::string_view kSeed =
-    "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
-constexpr std::string_view kTrailerSeed =
-    "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e";
 
 }  // namespace
 

@@ -1,16 +1,22 @@
 #pragma once
 
-// The request heads the signature fuzz targets (SigV4, SigV2) read from their input:
-// "METHOD TARGET [VERSION]" on the first line, then "Name: value" lines up to an empty line (CRLF
-// or LF), then the body. Views into the input, so a target costs no copies per run.
+// What the signature fuzz targets (SigV4, SigV2) share: the request head they read from their
+// input ("METHOD TARGET [VERSION]" on the first line, then "Name: value" lines up to an empty line
+// (CRLF or LF), then the body; views into the input, so a target costs no copies per run), the
+// check that no verdict carries a secret, and the target's Authenticator run over the same head.
 
+#include <chrono>
 #include <cstddef>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "http/server.hpp"
 #include "sigv4/canonical_request.hpp"
+#include "target/authenticator.hpp"
+#include "target/s3_error.hpp"
 
 namespace s3storm::fuzz {
 
@@ -54,6 +60,56 @@ inline std::optional<RequestHead> parse_request_head(std::string_view text) {
   }
   head.body = text;
   return head;
+}
+
+// The head as http::Server hands a request to the target.
+inline http::ServerRequest to_server_request(const RequestHead& head) {
+  http::ServerRequest request;
+  request.method = head.method;
+  request.target = head.target;
+  for (const auto& header : head.headers) {
+    request.headers.emplace_back(std::string(header.name), std::string(header.value));
+  }
+  request.body = head.body;
+  return request;
+}
+
+struct Key {
+  std::string_view access_key_id;
+  std::string_view secret;
+};
+
+// A secret in a message would put it in a log or an answer: stop the fuzzer there (unless the
+// input itself carried it, as a canonical request or a string to sign then echoes it).
+template <class Keys>
+void require_no_secret(std::string_view text, std::string_view input, const Keys& keys) {
+  for (const Key& key : keys) {
+    if (text.find(key.secret) != std::string_view::npos &&
+        input.find(key.secret) == std::string_view::npos) {
+      std::abort();
+    }
+  }
+}
+
+// target::Authenticator, knowing `keys`, at `now`: whether it accepts `request` (for a
+// virtual-hosted `bucket`); a verdict that carries a secret stops the fuzzer.
+template <class Keys>
+bool authenticator_accepts(const http::ServerRequest& request, std::string_view bucket,
+                           std::chrono::system_clock::time_point now, std::string_view input,
+                           const Keys& keys) {
+  target::AuthOptions options;
+  for (const Key& key : keys) options.secrets.emplace(key.access_key_id, key.secret);
+  options.now = [now] { return now; };
+  const target::Authenticator authenticator(std::move(options));
+  try {
+    const auto caller = authenticator.verify(request, bucket);
+    require_no_secret(caller.access_key_id, input, keys);
+    return true;
+  } catch (const target::S3Error& error) {
+    require_no_secret(error.what(), input, keys);
+    for (const auto& [name, value] : error.details) require_no_secret(value, input, keys);
+    return false;
+  }
 }
 
 }  // namespace s3storm::fuzz

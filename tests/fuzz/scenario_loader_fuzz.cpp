@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Scenario scenario = load_scenario_text(text, "fuzz.yaml", options);
     // A loaded scenario must also plan and generate without surprises.
     (void)format_plan(scenario);
-    Rng rng(scenario.seed);
+    s3storm::Rng rng(scenario.seed);
     KeyContext ctx;
     for (const auto& phase : scenario.phases) {
       ctx.phase = phase.name;

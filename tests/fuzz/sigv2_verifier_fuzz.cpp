@@ -15,21 +15,19 @@
 #include <string>
 #include <string_view>
 
-#include "http/server.hpp"
 #include "request_head.hpp"
 #include "sigv2/string_to_sign.hpp"
 #include "sigv2/verifier.hpp"
-#include "target/authenticator.hpp"
-#include "target/s3_error.hpp"
 
 namespace {
 
 namespace sigv2 = s3storm::sigv2;
-namespace target = s3storm::target;
 using Clock = std::chrono::system_clock;
 
+using s3storm::fuzz::Key;
 constexpr std::string_view kAccessKey = "AKIAIOSFODNN7EXAMPLE";
 const std::string kSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const Key kKeys[] = {{kAccessKey, kSecret}};
 
 // The documentation's examples (March 2007), its presigned URL (expires 1175139620) and the
 // botocore vectors (tests/sigv2/data/botocore_v2_vectors.json, "now").
@@ -42,10 +40,7 @@ const Clock::time_point kTimes[] = {
 
 std::string_view g_input;
 void require_no_secret(std::string_view text) {
-  if (text.find(kSecret) != std::string_view::npos &&
-      g_input.find(kSecret) == std::string_view::npos) {
-    std::abort();
-  }
+  s3storm::fuzz::require_no_secret(text, g_input, kKeys);
 }
 
 // The bucket of a virtual-hosted Host ("bucket.s3.amazonaws.com", "bucket.s3.us-west-1..."):
@@ -85,13 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       },
       std::chrono::minutes(15));
 
-  s3storm::http::ServerRequest request;
-  request.method = head->method;
-  request.target = head->target;
-  for (const auto& header : head->headers) {
-    request.headers.emplace_back(std::string(header.name), std::string(header.value));
-  }
-  request.body = head->body;
+  const auto request = s3storm::fuzz::to_server_request(*head);
 
   for (const auto now : kTimes) {
     const sigv2::Result result =
@@ -100,19 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require_no_secret(result.string_to_sign);
     require_no_secret(result.provided_signature);
 
-    target::AuthOptions options;
-    options.secrets.emplace(kAccessKey, kSecret);
-    options.now = [now] { return now; };
-    const target::Authenticator authenticator(std::move(options));
-    bool accepted = false;
-    try {
-      const auto caller = authenticator.verify(request, bucket);
-      require_no_secret(caller.access_key_id);
-      accepted = true;
-    } catch (const target::S3Error& error) {
-      require_no_secret(error.what());
-      for (const auto& [name, value] : error.details) require_no_secret(value);
-    }
+    const bool accepted = s3storm::fuzz::authenticator_accepts(request, bucket, now, input, kKeys);
     // Both read the same request the same way: one accepting what the other refuses would be a
     // second, diverging verifier.
     if (result.ok() && !accepted) std::abort();

@@ -70,7 +70,7 @@ LiveView sample_view() {
   worker.record(stats::OpKind::kPut, failed);
   LiveView view;
   view.version = "1.2.3";
-  view.phases.push_back(phase.live());
+  view.phases.push_back(phase.live(stats::LiveDetail::kLatency));
   view.in_flight = 7;
   view.events_checked = true;
   events::EventTypeSummary put;

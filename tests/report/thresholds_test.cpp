@@ -23,6 +23,32 @@ TEST(Thresholds, EventCountsAddUpOverEventTypes) {
   EXPECT_EQ(measure(report, {"events", "mismatched"}), 9);
 }
 
+// A live snapshot copies latency histograms only for thresholds that read them: every other
+// threshold must measure the same without them.
+TEST(Thresholds, OnlyLatencyThresholdsReadTheLatencyHistograms) {
+  const RunReport report = testing::sample_report();
+  RunReport without = report;
+  for (auto& phase : without.phases) {
+    for (auto& op : phase.ops) op.latency = stats::Histogram();
+  }
+  const std::pair<const char*, bool> cases[] = {
+      {"put.p99 < 50ms", true},         {"all.max < 1s", true},      {"delete.mean < 1s", true},
+      {"errors.rate < 1%", false},      {"errors.count < 5", false}, {"ops.rate > 1/s", false},
+      {"ops.put.count > 1", false},     {"put.count > 1", false},    {"put.errors < 2", false},
+      {"phase.storm.errors < 1", false}};
+  for (const auto& [expression, reads] : cases) {
+    const auto threshold = scenario::parse_threshold(expression, {"warmup", "storm"});
+    EXPECT_EQ(reads_latency(threshold), reads) << expression;
+    if (!reads) {
+      EXPECT_EQ(measure(report, threshold.metric), measure(without, threshold.metric))
+          << expression;
+    } else {
+      EXPECT_NE(measure(report, threshold.metric), measure(without, threshold.metric))
+          << expression;
+    }
+  }
+}
+
 TEST(Thresholds, DeliveryFromSendIsItsOwnLatency) {
   const RunReport report = testing::sample_report();
   // The sample's from-send latencies run 5 ms above the completion-based ones, and none is 0.

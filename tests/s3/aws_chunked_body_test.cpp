@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "../support/aws_chunked_example.hpp"
 #include "sigv4/signing_key_cache.hpp"
 #include "target/s3_error.hpp"
 #include "target/upload_body.hpp"
@@ -16,21 +17,12 @@
 namespace s3storm::s3 {
 namespace {
 
-sigv4::ChunkSigningScope example_scope() {
-  const sigv4::Digest key = sigv4::derive_signing_key("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                                                      "20130524", "us-east-1", "s3");
-  return {
-      sigv4::HmacSha256Key(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())),
-      "20130524T000000Z", "20130524/us-east-1/s3/aws4_request"};
+using aws_chunked_example::kSeed;
+using aws_chunked_example::kTrailerSeed;
+const sigv4::ChunkSigningScope& example_scope() {
+  return aws_chunked_example::scope();
 }
-
-// The seed signatures of AWS's two examples (their requests' own signatures).
-constexpr std::string_view kSeed =
-    "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
-constexpr std::string_view kTrailerSeed =
-    "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e";
-
-const std::string kExampleData(66560, 'a');
+const std::string kExampleData = aws_chunked_example::data();
 
 TEST(AwsChunkedBody, SignedChunksAreAwsPublishedExample) {
   const auto scope = example_scope();
@@ -38,15 +30,7 @@ TEST(AwsChunkedBody, SignedChunksAreAwsPublishedExample) {
   const auto trailer =
       encode_aws_chunked(out, kExampleData, {ChunkedMode::kSigned, 65536, {}}, &scope, kSeed);
   EXPECT_EQ(trailer, "");
-  EXPECT_EQ(out,
-            "10000;chunk-signature="
-            "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n" +
-                std::string(65536, 'a') +
-                "\r\n400;chunk-signature="
-                "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n" +
-                std::string(1024, 'a') +
-                "\r\n0;chunk-signature="
-                "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n");
+  EXPECT_EQ(out, aws_chunked_example::signed_body());
 }
 
 TEST(AwsChunkedBody, SignedTrailerIsAwsPublishedExample) {
@@ -55,18 +39,8 @@ TEST(AwsChunkedBody, SignedTrailerIsAwsPublishedExample) {
   const auto trailer = encode_aws_chunked(
       out, kExampleData, {ChunkedMode::kSignedTrailer, 65536, ChecksumAlgorithm::kCrc32c}, &scope,
       kTrailerSeed);
-  EXPECT_EQ(trailer, "sOO8/Q==");
-  EXPECT_EQ(out,
-            "10000;chunk-signature="
-            "b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2\r\n" +
-                std::string(65536, 'a') +
-                "\r\n400;chunk-signature="
-                "1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7\r\n" +
-                std::string(1024, 'a') +
-                "\r\n0;chunk-signature="
-                "2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992\r\n"
-                "x-amz-checksum-crc32c:sOO8/Q==\r\nx-amz-trailer-signature:"
-                "d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n\r\n");
+  EXPECT_EQ(trailer, aws_chunked_example::kTrailerCrc32c);
+  EXPECT_EQ(out, aws_chunked_example::trailer_body());
 }
 
 TEST(AwsChunkedBody, UnsignedTrailerHasNoSignatures) {

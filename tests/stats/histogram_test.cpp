@@ -224,5 +224,24 @@ TEST(Histogram, AddLiveEqualsMergeOnceTheWriterIsDone) {
   EXPECT_EQ(a, merged);
 }
 
+TEST(Histogram, BucketsAreAllocatedOnlyWhenAValueNeedsThem) {
+  Histogram unallocated;
+  Histogram allocated;
+  allocated.allocate();
+  EXPECT_EQ(unallocated, allocated);
+  // Only overflowed values: still no buckets, and a live read still sees them.
+  Histogram overflowed;
+  overflowed.record(Histogram::kMaxTrackable + 1);
+  Histogram live;
+  live.add_live(overflowed);
+  EXPECT_EQ(live.count(), 1u);
+  EXPECT_EQ(live.value_at_percentile(50), Histogram::kMaxTrackable + 1);
+  EXPECT_EQ(live, overflowed);
+  allocated.record(7);
+  unallocated.record(7);
+  EXPECT_EQ(unallocated, allocated);
+  EXPECT_EQ(Histogram::from_data(unallocated.export_data()), allocated);
+}
+
 }  // namespace
 }  // namespace s3storm::stats

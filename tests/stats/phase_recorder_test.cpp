@@ -38,16 +38,35 @@ TEST(PhaseRecorder, MergedIsExactlyWhatEachWorkerRecorded) {
   EXPECT_EQ(merged.name, "storm");
   EXPECT_EQ(merged.op(OpKind::kPut), expected);  // histograms, error maps and time series alike
   EXPECT_EQ(merged.dropped, 4u);
-  // The live view reads the same data: the same counts and histograms, without the time series.
-  const auto live = phase.live();
+  // The live view reads the same data: the same counts and latency histogram, without the time
+  // series and the histograms no live reader shows.
+  const auto live = phase.live(LiveDetail::kLatency);
   const auto& put = live.stats.op(OpKind::kPut);
   EXPECT_EQ(put.count, expected.count);
   EXPECT_EQ(put.errors, expected.errors);
   EXPECT_EQ(put.latency, expected.latency);
-  EXPECT_EQ(put.service, expected.service);
+  EXPECT_EQ(put.service.count(), 0u);
   EXPECT_EQ(put.errors_by_code, expected.errors_by_code);
   EXPECT_EQ(put.errors_by_status, expected.errors_by_status);
   EXPECT_TRUE(put.per_second.empty());
+}
+
+TEST(PhaseRecorder, ACountersReadCopiesNoHistogram) {
+  PhaseRecorder phase("storm");
+  auto& worker = phase.add_worker();
+  worker.record(OpKind::kPut, outcome(true, 120));
+  worker.record(OpKind::kPut, outcome(false, 300, "SlowDown"));
+  const auto live = phase.live(LiveDetail::kCounters);
+  const auto& put = live.stats.op(OpKind::kPut);
+  EXPECT_EQ(put.count, 2u);
+  EXPECT_EQ(put.ok, 1u);
+  EXPECT_EQ(put.errors_by_code.at("SlowDown"), 1u);
+  EXPECT_EQ(put.latency.count(), 0u);
+  // An unallocated histogram reads as empty everywhere a view looks.
+  EXPECT_EQ(put.latency, Histogram());
+  EXPECT_EQ(put.latency.value_at_percentile(99), 0u);
+  EXPECT_TRUE(put.latency.export_data().counts.empty());
+  EXPECT_EQ(phase.live(LiveDetail::kLatency).stats.op(OpKind::kPut).latency.count(), 2u);
 }
 
 TEST(PhaseRecorder, InFlightAndIterationsCountOperationsNotParts) {
@@ -57,7 +76,7 @@ TEST(PhaseRecorder, InFlightAndIterationsCountOperationsNotParts) {
   worker.record(OpKind::kMultipartPart, outcome(true, 10));
   worker.record(OpKind::kMultipart, outcome(true, 10));
   worker.iteration_done();
-  const auto live = phase.live();
+  const auto live = phase.live(LiveDetail::kLatency);
   EXPECT_EQ(live.in_flight, 4u);
   EXPECT_EQ(live.iterations_done, 1u);
 }
@@ -90,7 +109,7 @@ TEST(PhaseRecorder, ALiveReaderSeesGrowingConsistentNumbersWhileWorkersRecord) {
   std::uint64_t last = 0;
   std::thread reader([&] {
     do {
-      const auto live = phase.live();
+      const auto live = phase.live(LiveDetail::kLatency);
       const auto& get = live.stats.op(OpKind::kGet);
       EXPECT_GE(get.count, last);
       EXPECT_LE(get.ok + get.errors, get.count + kWorkers);
@@ -106,7 +125,7 @@ TEST(PhaseRecorder, ALiveReaderSeesGrowingConsistentNumbersWhileWorkersRecord) {
   done.store(true);
   reader.join();
   EXPECT_GE(reads.load(), 2);
-  const auto live = phase.live();
+  const auto live = phase.live(LiveDetail::kLatency);
   const auto& get = live.stats.op(OpKind::kGet);
   EXPECT_EQ(get.count, std::uint64_t{kWorkers} * kEach);
   EXPECT_EQ(get.latency.count(), get.count);

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace s3storm::scenario {
+namespace s3storm {
 
 inline std::uint64_t splitmix64(std::uint64_t& state) {
   std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
@@ -67,4 +67,4 @@ class Rng {
   std::uint64_t state_[4];
 };
 
-}  // namespace s3storm::scenario
+}  // namespace s3storm

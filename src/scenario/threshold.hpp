@@ -1,0 +1,26 @@
+#pragma once
+
+// A threshold as the scenario states it ("put.p99 < 50ms"), plain data: the report judges runs
+// against it without linking the scenario loader.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace s3storm::scenario {
+
+enum class Comparator { lt, le, gt, ge, eq, ne };
+// What the right-hand value measures; durations are stored in seconds, rates per second.
+enum class ValueUnit { number, duration_seconds, per_second };
+
+struct Threshold {
+  std::string expression;           // as written, for reports
+  std::vector<std::string> metric;  // the path split at dots: {"put", "p99"}
+  Comparator comparator = Comparator::lt;
+  double value = 0;
+  ValueUnit unit = ValueUnit::number;
+  bool abort_on_fail = false;
+  std::chrono::nanoseconds delay{};  // do not evaluate for abort before this much run time
+};
+
+}  // namespace s3storm::scenario
