@@ -18,8 +18,10 @@ namespace s3storm::target {
 // The algorithms, their names and the incremental checksummer are s3/checksum's (the load side
 // computes the same values).
 using s3::checksum_algorithm_named;
+using s3::checksum_algorithm_of_element;
 using s3::checksum_algorithm_of_header;
 using s3::checksum_base64;
+using s3::checksum_element;
 using s3::checksum_header;
 using s3::checksum_name;
 using s3::ChecksumAlgorithm;
