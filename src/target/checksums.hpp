@@ -46,4 +46,8 @@ struct UploadChecksumPlan {
 std::optional<ObjectChecksum> composite_checksum(ChecksumAlgorithm algorithm,
                                                  const std::vector<std::string_view>& part_values);
 
+// What S3 has stored with every new object since 2025 when the upload named no checksum: the
+// CRC64NVME of the whole body (FULL_OBJECT), returned like one the client sent.
+ObjectChecksum default_checksum(std::string_view body);
+
 }  // namespace s3storm::target

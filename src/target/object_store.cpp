@@ -702,7 +702,11 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
     for (const auto& part : chosen) body += *part.body;
     object.body = std::make_shared<const std::string>(std::move(body));
   }
-  if (upload.checksum) object.checksum = upload_checksum(*upload.checksum, chosen, object.body);
+  if (upload.checksum) {
+    object.checksum = upload_checksum(*upload.checksum, chosen, object.body);
+  } else if (object.body) {
+    object.checksum = default_checksum(*object.body);  // not under --discard: no bytes kept
+  }
   std::lock_guard lock(mutex_);
   object.last_modified = Clock::now();
   bucket_or_throw(bucket).put(key, object, next_version_);

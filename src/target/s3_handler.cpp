@@ -420,6 +420,7 @@ EventDetails S3Handler::event_for(const Context& context, std::string_view event
 
 void S3Handler::put_object(Context& context) {
   auto checksum = accept_upload_body(context.request, context.caller);
+  if (!checksum) checksum = default_checksum(context.request.body);
   const ObjectInfo object = store_.put_object(
       context.target.bucket, context.target.key, context.request.body,
       content_type_of(context.request, context.caller), user_metadata(context.request),
@@ -766,8 +767,9 @@ void S3Handler::post_object(Context& context) {
   const std::string_view tagging = form.field("tagging");
   std::shared_ptr<const TagSet> tags =
       tagging.empty() ? nullptr : share_tags(parse_tagging(tagging));
-  const ObjectInfo object = store_.put_object(bucket, key, form.file, std::move(content_type),
-                                              std::move(metadata), {}, {}, std::move(tags));
+  const ObjectInfo object =
+      store_.put_object(bucket, key, form.file, std::move(content_type), std::move(metadata), {},
+                        default_checksum(form.file), std::move(tags));
   const std::string version_id = written_version_id(object);
 
   auto& response = context.response;

@@ -1,7 +1,8 @@
 """Multipart uploads with checksums against `s3storm serve`, as S3 answers them: ListParts shows
 each part's checksum, CompleteMultipartUpload holds the part checksums its body names to the
 stored parts (InvalidPart on a difference, the upload stays open) and answers the object's
-checksum and type in its body, for COMPOSITE and FULL_OBJECT uploads."""
+checksum and type in its body, for COMPOSITE and FULL_OBJECT uploads. And S3's default since
+2025: an object uploaded without a checksum gets a FULL_OBJECT CRC64NVME."""
 
 import base64
 import hashlib
@@ -19,6 +20,15 @@ from target_harness import ACCESS_KEY, SECRET_KEY, Serve
 
 MiB = 1024 * 1024
 NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+
+
+def crc64nvme(data):
+    crc = 0xFFFFFFFFFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x9A6C9329AC4BC9B5 if crc & 1 else 0)
+    return base64.b64encode((crc ^ 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big")).decode()
 
 
 def crc32(data):
@@ -130,7 +140,26 @@ class MultipartChecksums(unittest.TestCase):
         self.assertEqual(result.find(NS + "ChecksumCRC32C").text, whole)
         self.assertFalse(whole.endswith("-2"))
 
-    def test_upload_without_checksum_answers_none(self):
+    def test_without_a_checksum_s3_adds_a_full_object_crc64nvme(self):
+        self.assertEqual(crc64nvme(b"123456789"),
+                         base64.b64encode(bytes.fromhex("ae8b14860a799888")).decode())
+        body = b"uploaded with no checksum at all"
+        status, headers, answer = self.raw("PUT", "/parts/put-default", "", body)
+        self.assertEqual(status, 200, answer)
+        self.assertEqual((headers.get("x-amz-checksum-crc64nvme"),
+                          headers.get("x-amz-checksum-type")), (crc64nvme(body), "FULL_OBJECT"))
+        status, headers, _ = self.raw("HEAD", "/parts/put-default", "", b"",
+                                      {"x-amz-checksum-mode": "ENABLED"})
+        self.assertEqual((status, headers.get("x-amz-checksum-crc64nvme")),
+                         (200, crc64nvme(body)))
+        # A copy keeps it.
+        self.s3.copy_object(Bucket="parts", Key="copy-default",
+                            CopySource={"Bucket": "parts", "Key": "put-default"})
+        status, headers, _ = self.raw("HEAD", "/parts/copy-default", "", b"",
+                                      {"x-amz-checksum-mode": "ENABLED"})
+        self.assertEqual(headers.get("x-amz-checksum-crc64nvme"), crc64nvme(body))
+
+        # A multipart upload created without an algorithm: the whole object's CRC64NVME.
         upload = self.s3.create_multipart_upload(Bucket="parts", Key="plain")["UploadId"]
         sent = self.s3.upload_part(Bucket="parts", Key="plain", UploadId=upload, PartNumber=1,
                                    Body=b"only part")
@@ -139,8 +168,13 @@ class MultipartChecksums(unittest.TestCase):
         self.assertEqual(status, 200, answer)
         result = ET.fromstring(answer)
         self.assertIsNone(result.find(NS + "ChecksumCRC32"))
+        self.assertEqual(result.find(NS + "ChecksumCRC64NVME").text, crc64nvme(b"only part"))
+        self.assertEqual(result.find(NS + "ChecksumType").text, "FULL_OBJECT")
         with self.assertRaises(ClientError):
             self.s3.list_parts(Bucket="parts", Key="plain", UploadId=upload)
+        # Without x-amz-checksum-mode, GET says nothing about it.
+        status, headers, _ = self.raw("GET", "/parts/plain", "", b"")
+        self.assertNotIn("x-amz-checksum-crc64nvme", headers)
 
 
 if __name__ == "__main__":
