@@ -55,6 +55,13 @@ std::optional<ChecksumAlgorithm> checksum_algorithm_of_header(std::string_view h
   return std::nullopt;
 }
 
+std::optional<ChecksumAlgorithm> checksum_algorithm_of_element(std::string_view element) {
+  for (const auto& entry : kAlgorithms) {
+    if (element == entry.element) return entry.algorithm;
+  }
+  return std::nullopt;
+}
+
 std::string_view checksum_name(ChecksumAlgorithm algorithm) {
   return names_of(algorithm).name;
 }

@@ -21,6 +21,8 @@ std::optional<ChecksumAlgorithm> checksum_algorithm_named(std::string_view name)
 // The algorithm a header such as "x-amz-checksum-crc32" (any case) carries; nullopt for others,
 // x-amz-checksum-mode and x-amz-checksum-algorithm included.
 std::optional<ChecksumAlgorithm> checksum_algorithm_of_header(std::string_view header_name);
+// "ChecksumCRC32", ... (the XML element of CompleteMultipartUpload's parts); nullopt otherwise.
+std::optional<ChecksumAlgorithm> checksum_algorithm_of_element(std::string_view element);
 std::string_view checksum_name(ChecksumAlgorithm algorithm);    // "CRC32"
 std::string_view checksum_header(ChecksumAlgorithm algorithm);  // "x-amz-checksum-crc32"
 // The element of a CompleteMultipartUpload <Part> that carries it: "ChecksumCRC32".

@@ -14,4 +14,9 @@ std::optional<ObjectChecksum> composite_checksum(ChecksumAlgorithm algorithm,
                         true};
 }
 
+ObjectChecksum default_checksum(std::string_view body) {
+  return ObjectChecksum{ChecksumAlgorithm::kCrc64Nvme,
+                        checksum_base64(ChecksumAlgorithm::kCrc64Nvme, body), false};
+}
+
 }  // namespace s3storm::target

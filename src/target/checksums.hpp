@@ -18,8 +18,10 @@ namespace s3storm::target {
 // The algorithms, their names and the incremental checksummer are s3/checksum's (the load side
 // computes the same values).
 using s3::checksum_algorithm_named;
+using s3::checksum_algorithm_of_element;
 using s3::checksum_algorithm_of_header;
 using s3::checksum_base64;
+using s3::checksum_element;
 using s3::checksum_header;
 using s3::checksum_name;
 using s3::ChecksumAlgorithm;
@@ -43,5 +45,9 @@ struct UploadChecksumPlan {
 // checksums, then "-<part count>". Nullopt when a part value is not valid base64.
 std::optional<ObjectChecksum> composite_checksum(ChecksumAlgorithm algorithm,
                                                  const std::vector<std::string_view>& part_values);
+
+// What S3 has stored with every new object since 2025 when the upload named no checksum: the
+// CRC64NVME of the whole body (FULL_OBJECT), returned like one the client sent.
+ObjectChecksum default_checksum(std::string_view body);
 
 }  // namespace s3storm::target

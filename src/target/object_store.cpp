@@ -266,6 +266,27 @@ ObjectInfo ObjectStore::get_object(const std::string& bucket, const std::string&
   return *object;
 }
 
+ObjectInfo ObjectStore::get_object(const std::string& bucket, const std::string& key,
+                                   bool& bucket_versioned) const {
+  std::lock_guard lock(mutex_);
+  const Bucket& found = bucket_or_throw(bucket);
+  bucket_versioned = found.versioning != Versioning::kUnversioned;
+  const ObjectInfo* object = found.objects.find(key);
+  if (object == nullptr) no_such_key(key);
+  return *object;
+}
+
+std::optional<VersionNumber> ObjectStore::latest_delete_marker(const std::string& bucket,
+                                                               const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  const Bucket& found = bucket_or_throw(bucket);
+  const auto it = found.history.find(key);
+  if (it == found.history.end() || it->second.empty() || !it->second.back().delete_marker) {
+    return std::nullopt;
+  }
+  return it->second.back().object.version;
+}
+
 ObjectVersion ObjectStore::get_version(const std::string& bucket, const std::string& key,
                                        VersionNumber version) const {
   std::lock_guard lock(mutex_);
@@ -581,10 +602,13 @@ PartInfo ObjectStore::upload_part(const std::string& bucket, const std::string& 
 }
 
 void ObjectStore::require_part_checksums(const UploadChecksumPlan& plan,
+                                         const std::vector<CompletePart>& named,
                                          const std::vector<StoredPart>& parts) {
   if (plan.full_object) return;
-  for (const auto& part : parts) {
-    if (!part.info.checksum || part.info.checksum->algorithm != plan.algorithm) {
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto& part = parts[i];
+    if (!part.info.checksum || part.info.checksum->algorithm != plan.algorithm ||
+        !named[i].checksum) {
       throw S3Error(ErrorCode::kInvalidRequest,
                     "The upload was created using a " + std::string(checksum_name(plan.algorithm)) +
                         " checksum. The complete request must include the checksum for each part. "
@@ -627,7 +651,14 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
                       "specified in order by part number.");
       }
       const auto found = open.parts.find(parts[i].number);
-      if (found == open.parts.end() || found->second.info.etag != strip_quotes(parts[i].etag)) {
+      // A part checksum the request names must be the one the part was stored with.
+      const bool checksum_differs =
+          found != open.parts.end() && parts[i].checksum &&
+          (!found->second.info.checksum ||
+           found->second.info.checksum->algorithm != parts[i].checksum->first ||
+           found->second.info.checksum->value != parts[i].checksum->second);
+      if (found == open.parts.end() || found->second.info.etag != strip_quotes(parts[i].etag) ||
+          checksum_differs) {
         throw S3Error(ErrorCode::kInvalidPart,
                       "One or more of the specified parts could not be found. The part may not "
                       "have been uploaded, or the specified entity tag may not match the part's "
@@ -648,7 +679,7 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
             .with("ETag", chosen[i].info.etag);
       }
     }
-    if (open.checksum) require_part_checksums(*open.checksum, chosen);
+    if (open.checksum) require_part_checksums(*open.checksum, parts, chosen);
     upload = std::move(open);
     uploads_.erase(upload_id);
   }
@@ -671,7 +702,11 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
     for (const auto& part : chosen) body += *part.body;
     object.body = std::make_shared<const std::string>(std::move(body));
   }
-  if (upload.checksum) object.checksum = upload_checksum(*upload.checksum, chosen, object.body);
+  if (upload.checksum) {
+    object.checksum = upload_checksum(*upload.checksum, chosen, object.body);
+  } else if (object.body) {
+    object.checksum = default_checksum(*object.body);  // not under --discard: no bytes kept
+  }
   std::lock_guard lock(mutex_);
   object.last_modified = Clock::now();
   bucket_or_throw(bucket).put(key, object, next_version_);

@@ -162,6 +162,9 @@ struct UploadInfo {
 struct CompletePart {
   int number = 0;
   std::string etag;  // quotes allowed, as clients send them
+  // The part's checksum the request names (<ChecksumCRC32> ...), as sent; S3 holds it to the
+  // stored part's.
+  std::optional<std::pair<ChecksumAlgorithm, std::string>> checksum{};
 };
 
 // S3 refuses parts below this size unless they are the last one.
@@ -194,6 +197,14 @@ class ObjectStore {
   // it starts loading now (the target calls it before checking the request's signature).
   void prefetch(const std::string& bucket, std::string_view key) const;
   ObjectInfo get_object(const std::string& bucket, const std::string& key) const;
+  // The same, also saying whether the bucket has (or had) versioning, under the same lock: a
+  // read of the null version names it ("null") only then.
+  ObjectInfo get_object(const std::string& bucket, const std::string& key,
+                        bool& bucket_versioned) const;
+  // The delete marker that is the key's latest version, if it is one (a GET or HEAD that finds
+  // no object names it in its 404).
+  std::optional<VersionNumber> latest_delete_marker(const std::string& bucket,
+                                                    const std::string& key) const;
   // A given version, or a delete marker. NoSuchVersion when the key has no such version.
   ObjectVersion get_version(const std::string& bucket, const std::string& key,
                             VersionNumber version) const;
@@ -285,8 +296,10 @@ class ObjectStore {
     const std::vector<const ObjectMap::Entry*>& in_key_order() const;
   };
 
-  // Before the upload is consumed: a composite needs every part's checksum (InvalidRequest).
+  // Before the upload is consumed: a composite needs every part's checksum, stored with the part
+  // and named in the request (InvalidRequest). `named` and `parts` are in the same order.
   static void require_part_checksums(const UploadChecksumPlan& plan,
+                                     const std::vector<CompletePart>& named,
                                      const std::vector<StoredPart>& parts);
   static std::optional<ObjectChecksum> upload_checksum(
       const UploadChecksumPlan& plan, const std::vector<StoredPart>& parts,

@@ -161,6 +161,24 @@ bool url_encoding_asked(const RequestTarget& target) {
   return !encoding.empty();
 }
 
+// The operations whose body is a document rather than object data. SDKs send these with a
+// CRC32 (or Content-MD5) by default, and may frame them aws-chunked: held to the same rules as an
+// upload before they change anything. CompleteMultipartUpload is not among them: its checksum
+// headers name the whole object's checksum, not the body's.
+bool carries_document_body(Operation operation) {
+  switch (operation) {
+    case Operation::kCreateBucket:
+    case Operation::kPutBucketNotification:
+    case Operation::kDeleteObjects:
+    case Operation::kPutAcl:
+    case Operation::kPutObjectTagging:
+    case Operation::kPutBucketVersioning:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 struct S3Handler::Context {
@@ -243,6 +261,7 @@ void S3Handler::dispatch(Context& context) {
   if (!target.key.empty()) store_.prefetch(target.bucket, target.key);
   context.caller = auth_.verify(
       request, target.virtual_hosted ? std::string_view(target.bucket) : std::string_view());
+  if (carries_document_body(route.operation)) accept_upload_body(context.request, context.caller);
 
   auto& response = context.response;
   const std::string& bucket = target.bucket;
@@ -401,6 +420,7 @@ EventDetails S3Handler::event_for(const Context& context, std::string_view event
 
 void S3Handler::put_object(Context& context) {
   auto checksum = accept_upload_body(context.request, context.caller);
+  if (!checksum) checksum = default_checksum(context.request.body);
   const ObjectInfo object = store_.put_object(
       context.target.bucket, context.target.key, context.request.body,
       content_type_of(context.request, context.caller), user_metadata(context.request),
@@ -473,8 +493,22 @@ void S3Handler::get_object(Context& context, bool head) {
     }
     object = std::move(found.object);
   } else {
-    object = store_.get_object(context.target.bucket, context.target.key);
-    set_version_header(response, written_version_id(object));
+    bool bucket_versioned = false;
+    try {
+      object = store_.get_object(context.target.bucket, context.target.key, bucket_versioned);
+    } catch (const S3Error& error) {
+      // S3 says when the key's latest version is a delete marker, and names it.
+      if (error.code() != ErrorCode::kNoSuchKey) throw;
+      if (const auto marker =
+              store_.latest_delete_marker(context.target.bucket, context.target.key)) {
+        response.set_header("x-amz-delete-marker", "true");
+        response.set_header("x-amz-version-id", version_id_text(*marker));
+      }
+      throw;
+    }
+    // On a bucket with versioning, the null version is named too.
+    set_version_header(
+        response, bucket_versioned ? version_id_text(object.version) : written_version_id(object));
   }
   if (object.tags) response.set_header("x-amz-tagging-count", std::to_string(object.tags->size()));
   set_etag_header(response, object.etag);
@@ -685,10 +719,10 @@ void S3Handler::complete_upload(Context& context) {
   const std::string version_id = written_version_id(object);
   set_version_header(context.response, version_id);
   context.response.set_header("Content-Type", std::string(kXml));
-  context.response.body =
-      complete_multipart_document("http://" + std::string(context.request.header("host")) +
-                                      std::string(context.target.raw_path),
-                                  context.target.bucket, context.target.key, object.etag);
+  context.response.body = complete_multipart_document(
+      "http://" + std::string(context.request.header("host")) +
+          std::string(context.target.raw_path),
+      context.target.bucket, context.target.key, object.etag, object.checksum);
   set_checksum_headers(context.response, object.checksum);
   notify(context, "ObjectCreated:CompleteMultipartUpload", context.target.key, &object, version_id);
 }
@@ -733,8 +767,9 @@ void S3Handler::post_object(Context& context) {
   const std::string_view tagging = form.field("tagging");
   std::shared_ptr<const TagSet> tags =
       tagging.empty() ? nullptr : share_tags(parse_tagging(tagging));
-  const ObjectInfo object = store_.put_object(bucket, key, form.file, std::move(content_type),
-                                              std::move(metadata), {}, {}, std::move(tags));
+  const ObjectInfo object =
+      store_.put_object(bucket, key, form.file, std::move(content_type), std::move(metadata), {},
+                        default_checksum(form.file), std::move(tags));
   const std::string version_id = written_version_id(object);
 
   auto& response = context.response;

@@ -35,18 +35,12 @@ constexpr std::array<P, 1> kUploadParameters{"uploadId"};
 constexpr std::array<P, 2> kUploadPartParameters{"uploadId", "partNumber"};
 constexpr std::span<const P> kNone{};
 
-// Read by the authenticator (SigV4 and SigV2 presigned URLs), or an SDK's operation hint.
-constexpr std::array<P, 11> kAlwaysAccepted{"X-Amz-Algorithm",
-                                            "X-Amz-Credential",
-                                            "X-Amz-Date",
-                                            "X-Amz-Expires",
-                                            "X-Amz-SignedHeaders",
-                                            "X-Amz-Signature",
-                                            "X-Amz-Security-Token",
-                                            "AWSAccessKeyId",
-                                            "Signature",
-                                            "Expires",
-                                            "x-id"};
+// Read by the authenticator (SigV4 and SigV2 presigned URLs; botocore moves a v2 URL's session
+// token into the query in lower case and signs it), or an SDK's operation hint.
+constexpr std::array<P, 12> kAlwaysAccepted{
+    "X-Amz-Algorithm",     "X-Amz-Credential", "X-Amz-Date",           "X-Amz-Expires",
+    "X-Amz-SignedHeaders", "X-Amz-Signature",  "X-Amz-Security-Token", "AWSAccessKeyId",
+    "Signature",           "Expires",          "x-amz-security-token", "x-id"};
 
 // The S3 API reference's operations, grouped by resource. Rows of one (level, method,
 // subresource) differ by `header` only; the row without one comes last.

@@ -75,7 +75,15 @@ std::vector<CompletePart> parse_complete_multipart_upload(std::string_view body)
         text.find_first_not_of("0123456789") != std::string::npos) {
       malformed();
     }
-    parts.push_back({std::stoi(text), etag.child_value()});
+    CompletePart part{std::stoi(text), etag.child_value()};
+    for (auto field : node.children()) {
+      if (field.type() != pugi::node_element) continue;
+      const auto algorithm = checksum_algorithm_of_element(local_name(field));
+      if (!algorithm) continue;
+      if (part.checksum) malformed();  // S3 takes one checksum per part
+      part.checksum.emplace(*algorithm, field.child_value());
+    }
+    parts.push_back(std::move(part));
   }
   if (parts.empty()) malformed();
   return parts;

@@ -117,13 +117,18 @@ std::string initiate_multipart_document(std::string_view bucket, std::string_vie
 }
 
 std::string complete_multipart_document(std::string_view location, std::string_view bucket,
-                                        std::string_view key, std::string_view etag) {
+                                        std::string_view key, std::string_view etag,
+                                        const std::optional<ObjectChecksum>& checksum) {
   std::string out;
   open_root(out, "CompleteMultipartUploadResult");
   s3::append_xml_element(out, "Location", location);
   s3::append_xml_element(out, "Bucket", bucket);
   s3::append_xml_element(out, "Key", key);
   s3::append_xml_element(out, "ETag", quoted(etag));
+  if (checksum) {
+    s3::append_xml_element(out, checksum_element(checksum->algorithm), checksum->value);
+    s3::append_xml_element(out, "ChecksumType", checksum->type());
+  }
   close(out, "CompleteMultipartUploadResult");
   return out;
 }
@@ -178,6 +183,9 @@ std::string list_parts_document(std::string_view bucket, std::string_view key,
     s3::append_xml_element(out, "LastModified", format_iso8601(part.last_modified));
     s3::append_xml_element(out, "ETag", quoted(part.etag));
     s3::append_xml_element(out, "Size", std::to_string(part.size));
+    if (part.checksum) {
+      s3::append_xml_element(out, checksum_element(part.checksum->algorithm), part.checksum->value);
+    }
     out += "</Part>";
   }
   close(out, "ListPartsResult");

@@ -25,8 +25,10 @@ std::string list_objects_v2_document(const ListV2Echo& echo, const ListResult& r
 
 std::string initiate_multipart_document(std::string_view bucket, std::string_view key,
                                         std::string_view upload_id);
+// With the object's checksum and its type when the upload had one.
 std::string complete_multipart_document(std::string_view location, std::string_view bucket,
-                                        std::string_view key, std::string_view etag);
+                                        std::string_view key, std::string_view etag,
+                                        const std::optional<ObjectChecksum>& checksum);
 std::string copy_object_document(const ObjectInfo& object);
 std::string list_uploads_document(std::string_view bucket, std::string_view prefix,
                                   const std::vector<UploadInfo>& uploads);

@@ -5,7 +5,8 @@
 // so a body can be checksummed piece by piece as it arrives.
 // CRC32 and CRC32C come from Intel ISA-L (carry-less multiply, ~10x zlib's table CRC here: see
 // README's dependency list); ISA-L 2.30, Debian 12's, has no CRC64 with the NVMe polynomial, so
-// that one is a table-driven slice-by-8 of our own (crc.cpp).
+// that one is our own (crc64nvme.cpp): carry-less multiply folding when the CPU has PCLMULQDQ
+// (checked once at run time), else a table-driven slice-by-8.
 
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +17,14 @@ namespace s3storm::crc {
 std::uint32_t crc32(std::uint32_t crc, const void* data, std::size_t size);
 std::uint32_t crc32c(std::uint32_t crc, const void* data, std::size_t size);
 std::uint64_t crc64nvme(std::uint64_t crc, const void* data, std::size_t size);
+
+namespace detail {
+// The two CRC64/NVME implementations crc64nvme chooses between, for the tests and benchmarks.
+std::uint64_t crc64nvme_table(std::uint64_t crc, const void* data, std::size_t size);
+bool crc64nvme_folding_available();
+// Only where crc64nvme_folding_available().
+std::uint64_t crc64nvme_folding(std::uint64_t crc, const void* data, std::size_t size);
+}  // namespace detail
 
 inline std::uint32_t crc32(std::string_view data) {
   return crc32(0, data.data(), data.size());

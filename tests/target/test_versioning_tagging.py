@@ -5,6 +5,7 @@ real-client suite (tests/clients) runs the same operations from the aws CLI."""
 import base64
 import hashlib
 import http.client
+import zlib
 import unittest
 
 from botocore.auth import S3SigV4Auth
@@ -219,6 +220,81 @@ class VersioningTaggingDeleteObjects(unittest.TestCase):
         self.assertEqual(self.events(2), [
             ("ObjectRemoved:DeleteMarkerCreated", "v", None, marker["DeleteMarkerVersionId"]),
             ("ObjectRemoved:Delete", "v", None, version)])
+
+    def test_delete_marker_and_null_version_headers(self):
+        s3 = self.s3
+        s3.create_bucket(Bucket="headers")
+        s3.put_object(Bucket="headers", Key="old", Body=b"from before versioning")
+        s3.put_bucket_versioning(Bucket="headers",
+                                 VersioningConfiguration={"Status": "Enabled"})
+        # The version written before versioning is the "null" version, and S3 says so.
+        for read in (s3.get_object, s3.head_object):
+            self.assertEqual(read(Bucket="headers", Key="old")["VersionId"], "null", read)
+        self.assertEqual(s3.get_object(Bucket="headers", Key="old", VersionId="null")
+                         ["VersionId"], "null")
+
+        s3.put_object(Bucket="headers", Key="gone", Body=b"x")
+        marker = s3.delete_object(Bucket="headers", Key="gone")["VersionId"]
+        self.events(3)
+        # A 404 on a key whose latest version is a delete marker says so, and names the marker.
+        for read in (s3.get_object, s3.head_object):
+            with self.assertRaises(ClientError) as caught:
+                read(Bucket="headers", Key="gone")
+            headers = caught.exception.response["ResponseMetadata"]["HTTPHeaders"]
+            self.assertEqual(caught.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+            self.assertEqual((headers.get("x-amz-delete-marker"), headers.get("x-amz-version-id")),
+                             ("true", marker), read)
+        # A key that never existed: a plain 404.
+        with self.assertRaises(ClientError) as caught:
+            s3.head_object(Bucket="headers", Key="never")
+        headers = caught.exception.response["ResponseMetadata"]["HTTPHeaders"]
+        self.assertNotIn("x-amz-delete-marker", headers)
+        # An unversioned bucket still names no version.
+        s3.create_bucket(Bucket="plain")
+        s3.put_object(Bucket="plain", Key="k", Body=b"x")
+        self.events(1)
+        self.assertNotIn("VersionId", s3.head_object(Bucket="plain", Key="k"))
+
+    def test_bodies_of_other_operations_are_held_to_their_checksums(self):
+        # Current SDKs send a CRC32 (or Content-MD5) on PutObjectTagging, DeleteObjects,
+        # PutBucketVersioning and the other configuration bodies: a wrong one is BadDigest and
+        # changes nothing, as on S3.
+        s3 = self.s3
+        s3.create_bucket(Bucket="sums")
+        s3.put_object(Bucket="sums", Key="k", Body=b"x")
+        self.events(1)
+
+        def crc32(body):
+            return base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+
+        tags = b"<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>"
+        status, answer = self.raw("PUT", "/sums/k", "tagging", tags,
+                                  {"x-amz-checksum-crc32": crc32(tags + b" ")})
+        self.assertEqual(status, 400, answer)
+        self.assertIn(b"<Code>BadDigest</Code>", answer)
+        self.assertEqual(s3.get_object_tagging(Bucket="sums", Key="k")["TagSet"], [])
+        status, answer = self.raw("PUT", "/sums/k", "tagging", tags,
+                                  {"x-amz-checksum-crc32": crc32(tags),
+                                   "x-amz-sdk-checksum-algorithm": "CRC32"})
+        self.assertEqual(status, 200, answer)
+        self.assertEqual(self.events(1), [("ObjectTagging:Put", "k", None, None)])
+
+        delete = b"<Delete><Object><Key>k</Key></Object></Delete>"
+        status, answer = self.raw("POST", "/sums", "delete", delete,
+                                  {"x-amz-checksum-crc32": crc32(b"<Delete></Delete>")})
+        self.assertEqual(status, 400, answer)
+        self.assertIn(b"<Code>BadDigest</Code>", answer)
+        self.assertEqual(s3.list_objects_v2(Bucket="sums")["KeyCount"], 1)
+
+        enabled = (b"<VersioningConfiguration><Status>Enabled</Status>"
+                   b"</VersioningConfiguration>")
+        status, answer = self.raw("PUT", "/sums", "versioning", enabled,
+                                  {"Content-MD5": base64.b64encode(
+                                      hashlib.md5(b"other").digest()).decode()})
+        self.assertEqual(status, 400, answer)
+        self.assertIn(b"<Code>BadDigest</Code>", answer)
+        self.assertNotIn("Status", s3.get_bucket_versioning(Bucket="sums"))
+        self.assertEqual(len(self.webhook.records()), self.seen)
 
 
 if __name__ == "__main__":
