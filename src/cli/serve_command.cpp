@@ -24,6 +24,9 @@ struct ServeFlags {
   std::size_t notify_connections = 4;
   std::size_t notify_batch = 1;
   std::string notify_queue = "64MiB";
+  std::string max_body = "64MiB";
+  std::string max_unauthenticated_body = "8MiB";
+  std::string body_budget = "256MiB";
   std::string notify_exchange = "s3events";
   std::string notify_routing_key = "s3storm";
   std::string access_key{target::kDefaultAccessKey};
@@ -64,6 +67,31 @@ std::unique_ptr<events::AmqpPublisher> start_publisher(const ServeFlags& flags,
   return publisher;
 }
 
+// A size flag's value ("64MiB"), more than zero; a UsageError naming the flag otherwise.
+std::uint64_t positive_size(std::string_view flag, const std::string& text) {
+  std::uint64_t bytes = 0;
+  try {
+    bytes = scenario::parse_size(text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(fmt::format("{} '{}': {}", flag, text, e.what()));
+  }
+  if (bytes == 0) throw UsageError(fmt::format("{} '{}': must be more than 0", flag, text));
+  return bytes;
+}
+
+// The memory budget for request bodies (issue #18; docs/target.md, "Hostile clients").
+void set_body_limits(const ServeFlags& flags, target::TargetOptions& options) {
+  options.body_limit = positive_size("--max-body", flags.max_body);
+  options.unauthenticated_body_limit =
+      positive_size("--max-unauthenticated-body", flags.max_unauthenticated_body);
+  options.body_budget = positive_size("--body-budget", flags.body_budget);
+  if (options.body_budget < options.body_limit) {
+    // Otherwise a body serve allows would be refused even with nothing else in flight.
+    throw UsageError(fmt::format("--body-budget '{}' is smaller than --max-body '{}'",
+                                 flags.body_budget, flags.max_body));
+  }
+}
+
 // "127.0.0.1:9000" or "[::1]:9000" into address and port.
 void split_listen(const std::string& listen, target::TargetOptions& options) {
   const auto colon = listen.rfind(':');
@@ -100,6 +128,7 @@ int serve(const ServeFlags& flags) {
   } catch (const std::invalid_argument& e) {
     throw UsageError("--notify-queue '" + flags.notify_queue + "': " + e.what());
   }
+  set_body_limits(flags, options);
   options.discard = flags.discard;
   options.anonymous = flags.anonymous;
   options.faults = target::parse_fault_specs(flags.faults);
@@ -157,14 +186,16 @@ int serve(const ServeFlags& flags) {
       "fault, {} "
       "duplicated by fault, {} corrupted by fault, {} reordered by fault, {} lost (queue full), "
       "{} abandoned; "
-      "{} POSTs, {} retries, queue peak {} bytes\n",
+      "{} POSTs, {} retries, queue peak {} bytes; bodies: {} refused from the header, {} too "
+      "large, {} over the body budget, peak {} bytes in flight\n",
       counters.requests, counters.errors, counters.injected_slow_down, counters.injected_resets,
       counters.injected_delays, counters.injected_body_corruptions, counters.events_emitted,
       counters.delivery.delivered, counters.delivery.failed, counters.events_dropped_by_fault,
       counters.events_duplicated_by_fault, counters.events_corrupted_by_fault,
       counters.events_reordered_by_fault, counters.delivery.dropped_full,
       counters.delivery.abandoned, counters.delivery.posts, counters.delivery.retries,
-      counters.delivery.queue_peak_bytes);
+      counters.delivery.queue_peak_bytes, counters.refused_at_header, counters.rejected_too_large,
+      counters.rejected_over_budget, counters.body_bytes_peak);
   if (publisher) {
     publisher->stop();
     const auto published = publisher->counters();
@@ -211,6 +242,17 @@ void add_serve_command(CLI::App& app, Action& action) {
   sub->add_option("--notify-queue", flags->notify_queue,
                   "Bytes of events waiting for delivery at most (e.g. 64MiB); past it new events "
                   "are lost and counted at exit")
+      ->capture_default_str();
+  sub->add_option("--max-body", flags->max_body,
+                  "Largest request body (e.g. 64MiB); a larger one is refused with 413")
+      ->capture_default_str();
+  sub->add_option("--max-unauthenticated-body", flags->max_unauthenticated_body,
+                  "Largest body read before the request is authenticated: a browser-form POST "
+                  "(its signature is in the body) or an --anonymous request")
+      ->capture_default_str();
+  sub->add_option("--body-budget", flags->body_budget,
+                  "Bytes of request bodies being received at once, over all connections; a "
+                  "request past it gets 503 SlowDown (at least --max-body)")
       ->capture_default_str();
   sub->add_option("--access-key", flags->access_key, "Access key id clients sign with")
       ->capture_default_str();

@@ -54,6 +54,10 @@ constexpr std::chrono::milliseconds kLingerTime{500};
 constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
 constexpr std::size_t kReadSize = 64 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// A connection keeps its request's body storage for the next request (most bodies on a
+// connection are alike), but not a large one's: a thousand idle connections that once received
+// a 64 MiB body would otherwise hold 64 GiB.
+constexpr std::size_t kKeptBodyCapacity = 1024 * 1024;
 // How long the acceptor rests after accept failed for want of descriptors or memory (see
 // Server::Impl::on_accept_exhausted): long enough that a server at its limit stays idle, short
 // enough that a client arriving meanwhile is turned away promptly.
@@ -137,6 +141,10 @@ struct AtomicCounters {
   std::atomic<std::uint64_t> rejected_bad_request{0};
   std::atomic<std::uint64_t> resets{0};
   std::atomic<std::uint64_t> handler_errors{0};
+  std::atomic<std::uint64_t> refused_at_header{0};
+  std::atomic<std::uint64_t> rejected_over_budget{0};
+  std::atomic<std::uint64_t> body_bytes{0};  // charged to ServerOptions::body_budget now
+  std::atomic<std::uint64_t> body_bytes_peak{0};
 };
 
 class Session;
@@ -161,6 +169,7 @@ class Session : public std::enable_shared_from_this<Session> {
       : socket_(std::move(socket)), timer_(socket_.get_executor()), context_(context) {}
 
   ~Session() {
+    release_body();
     if (!registered_) return;
     std::lock_guard lock(context_.mutex);
     context_.sessions.erase(id_);
@@ -210,7 +219,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void start_request() {
     if (stopping_) return close();
     parser_.emplace(request_);
-    parser_->eager(true);
+    // Not eager at first: the parser stops once the header is in, so the body is admitted
+    // (admit_body) before any of it is parsed.
+    parser_->eager(false);
     parser_->body_limit(context_.options.body_limit);
     parser_->header_limit(context_.options.header_limit);
     awaiting_header_ = true;
@@ -226,12 +237,22 @@ class Session : public std::enable_shared_from_this<Session> {
       buffer_.consume(used);
       if (ec == bhttp::error::need_more) break;
       if (ec) return on_read_error(ec);
+      if (awaiting_header_ && parser_->is_header_done()) break;
       if (used == 0) break;
     }
     if (awaiting_header_ && parser_->is_header_done()) {
       awaiting_header_ = false;
+      if (parser_->has_transfer_encoding() && !parser_->chunked()) {
+        // RFC 9112 6.3: the length of such a request cannot be known, so it must be refused
+        // (400, close). Read as bodiless, its body would be taken as the next request: the
+        // desync request smuggling needs.
+        ++context_.counters.rejected_bad_request;
+        return reject(400);
+      }
+      if (!admit_body()) return;
+      parser_->eager(true);
       begin_phase(context_.options.body_timeout);
-      if (parser_->expects_continue() && !parser_->is_done()) {
+      if (parser_->expects_continue() && !parser_->is_done() && !body_buffered()) {
         // Clients such as botocore wait for this before sending a large body.
         watch_deadline();
         writing_ = true;
@@ -243,9 +264,92 @@ class Session : public std::enable_shared_from_this<Session> {
                           });
         return;
       }
+      return parse_buffered();  // the body that came with the header
+    }
+    if (metered_ && request_.body.size() > charged_ && !charge(request_.body.size() - charged_)) {
+      return;  // a chunked body outgrew the budget
     }
     if (parser_->is_done()) return on_request();
     read_more();
+  }
+
+  // The whole body came in with the header: it is in memory already, and at most one read's size.
+  bool body_buffered() const {
+    const auto length = parser_->content_length();
+    return length && buffer_.size() >= *length;
+  }
+
+  // Decides from the header whether the body is read (see HeaderCheck), and charges it to the
+  // body budget. False when the request was refused; its answer is on its way.
+  bool admit_body() {
+    if (parser_->is_done() || body_buffered()) return true;
+    const ServerOptions& options = context_.options;
+    std::uint64_t limit = options.body_limit;
+    if (options.check_header) {
+      response_.clear();
+      BodyAdmission admission = BodyAdmission::refuse;
+      try {
+        admission = options.check_header(request_, response_);
+      } catch (const std::exception&) {
+        ++context_.counters.handler_errors;
+        response_.clear();
+        response_.status = 500;
+      }
+      if (admission == BodyAdmission::refuse) {
+        ++context_.counters.refused_at_header;
+        send_final({parser_->version(), parser_->is_head(), false});
+        return false;
+      }
+      if (admission == BodyAdmission::read_unauthenticated) {
+        limit = std::min(limit, options.unauthenticated_body_limit);
+      }
+    }
+    const auto length = parser_->content_length();
+    if (length && *length > limit) {
+      ++context_.counters.rejected_too_large;
+      reject(413);
+      return false;
+    }
+    parser_->body_limit(limit);  // a chunked body is held to it as its chunks arrive
+    metered_ = true;
+    return charge(length.value_or(0));
+  }
+
+  // Takes `bytes` more of the body budget for this request. When that would overspend it, the
+  // request is answered (SlowDown, from over_budget) and the connection closed: false.
+  bool charge(std::uint64_t bytes) {
+    AtomicCounters& counters = context_.counters;
+    const std::uint64_t total = counters.body_bytes.fetch_add(bytes) + bytes;
+    const std::uint64_t budget = context_.options.body_budget;
+    if (budget != 0 && total > budget) {
+      counters.body_bytes.fetch_sub(bytes);
+      ++counters.rejected_over_budget;
+      response_.clear();
+      response_.status = 503;
+      if (context_.options.over_budget) {
+        try {
+          context_.options.over_budget(request_, response_);
+        } catch (const std::exception&) {
+          response_.clear();
+          response_.status = 503;
+        }
+      }
+      send_final({parser_->version(), parser_->is_head(), false});
+      return false;
+    }
+    charged_ += bytes;
+    std::uint64_t peak = counters.body_bytes_peak.load(std::memory_order_relaxed);
+    while (total > peak && !counters.body_bytes_peak.compare_exchange_weak(peak, total)) {
+    }
+    return true;
+  }
+
+  // The request is done with its body: its bytes go back to the budget.
+  void release_body() {
+    metered_ = false;
+    if (charged_ != 0) context_.counters.body_bytes.fetch_sub(charged_);
+    charged_ = 0;
+    if (request_.body.capacity() > kKeptBodyCapacity) std::string().swap(request_.body);
   }
 
   void read_more() {
@@ -346,6 +450,7 @@ class Session : public std::enable_shared_from_this<Session> {
       response_.clear();
       response_.status = 500;
     }
+    release_body();
     if (response_.delay.count() > 0) {
       // A delay fault waits on a timer of its own, not on this thread.
       if (!delay_timer_) delay_timer_.emplace(socket_.get_executor());
@@ -411,21 +516,32 @@ class Session : public std::enable_shared_from_this<Session> {
   void reject(unsigned status) {
     response_.clear();
     response_.status = status;
-    serialize_response_header(response_, ResponseFraming{11, false, false}, header_);
+    send_final(ResponseFraming{11, false, false});
+  }
+
+  // Answers response_ (its framing says no keep-alive), then closes after draining what the
+  // client still sends.
+  void send_final(const ResponseFraming& framing) {
+    release_body();  // what the client still sends is drained, not kept
+    serialize_response_header(response_, framing, header_);
+    const bool send_body = status_allows_body(response_.status) && !framing.head_request;
     begin_phase(stopping_ ? kStopWriteStall : context_.options.body_timeout);
     watch_deadline();
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(header_),
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->writing_ = false;
-                        if (ec) return self->close();
-                        beast::error_code ignored;
-                        self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
-                        self->drained_ = 0;
-                        self->begin_phase(kLingerTime);
-                        self->watch_deadline();
-                        self->drain();
-                      });
+    asio::async_write(
+        socket_,
+        std::array{asio::buffer(header_),
+                   asio::buffer(response_.body.data(), send_body ? response_.body.size() : 0)},
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          self->writing_ = false;
+          if (ec) return self->close();
+          beast::error_code ignored;
+          self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
+          self->drained_ = 0;
+          self->begin_phase(kLingerTime);
+          self->watch_deadline();
+          self->drain();
+        });
   }
 
   void drain() {
@@ -451,6 +567,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
+    release_body();
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
     socket_.close(ignored);
@@ -483,6 +600,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string header_;  // the response header as sent, reused likewise
   bool remote_known_ = false;
   std::size_t drained_ = 0;
+  std::uint64_t charged_ = 0;  // of the body budget, by the request being received
+  bool metered_ = false;       // the body is charged as it grows (admit_body let it in)
   bool registered_ = false;
   bool awaiting_header_ = false;
   bool reading_ = false;
@@ -726,7 +845,8 @@ ServerCounters Server::counters() const {
   return {c.connections.load(),          c.requests.load(),
           c.rejected_too_large.load(),   c.rejected_timeout.load(),
           c.rejected_bad_request.load(), c.resets.load(),
-          c.handler_errors.load()};
+          c.handler_errors.load(),       c.refused_at_header.load(),
+          c.rejected_over_budget.load(), c.body_bytes_peak.load()};
 }
 
 }  // namespace s3storm::http

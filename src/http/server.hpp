@@ -59,6 +59,18 @@ struct ServerResponse {
 // The request is the handler's to change: the S3 target decodes an aws-chunked body in place.
 using ServerHandler = std::function<void(ServerRequest&, ServerResponse&)>;
 
+// What becomes of a request's body, decided from its header alone (see
+// ServerOptions::check_header).
+enum class BodyAdmission {
+  read,                  // the header authenticates the request: read the body
+  read_unauthenticated,  // read it, held to ServerOptions::unauthenticated_body_limit
+  refuse,                // answer the response the check filled in, read nothing, close
+};
+// Called once a request's header is in and its body has not all arrived with it, before any more
+// of the body is read, so a request that cannot succeed never costs its body's memory. `response`
+// arrives cleared. An exception thrown here refuses the request with a 500.
+using HeaderCheck = std::function<BodyAdmission(const ServerRequest&, ServerResponse&)>;
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the OS picks a free port; read it back with Server::port()
@@ -67,6 +79,17 @@ struct ServerOptions {
   // (with more than one, one extra thread accepts, so new connections still get in).
   unsigned threads = 1;
   std::uint64_t body_limit = 8 * 1024 * 1024;  // past it: 413 and close
+  // None: every body is read (up to body_limit).
+  HeaderCheck check_header;
+  // A body the header check could not authenticate (BodyAdmission::read_unauthenticated) is
+  // held to this many bytes (413 and close past it); the smaller of the two limits wins.
+  std::uint64_t unauthenticated_body_limit = 8 * 1024 * 1024;
+  // Body bytes being received on all connections together (the declared length of each body
+  // that did not arrive with its header, or what a chunked one has so far). A request that would
+  // go past it is answered with over_budget's response (a plain 503 without one) and the
+  // connection closed. 0: no budget.
+  std::uint64_t body_budget = 0;
+  std::function<void(const ServerRequest&, ServerResponse&)> over_budget;
   std::uint32_t header_limit = 16 * 1024;
   // Time to receive a complete request header; also how long an idle keep-alive connection lives.
   std::chrono::milliseconds header_timeout{10'000};
@@ -84,6 +107,9 @@ struct ServerCounters {
   std::uint64_t rejected_bad_request = 0;  // 400 (parse errors)
   std::uint64_t resets = 0;                // handler asked for reset_connection
   std::uint64_t handler_errors = 0;        // handler threw; answered 500
+  std::uint64_t refused_at_header = 0;     // the header check refused (the body never read)
+  std::uint64_t rejected_over_budget = 0;  // the body budget was spent
+  std::uint64_t body_bytes_peak = 0;       // the most body bytes charged to the budget at once
 };
 
 class Server {

@@ -24,6 +24,7 @@ void ServerRequestParser::on_field_impl(bhttp::field name, string_view name_text
   auto& [stored_name, stored_value] = request_.headers[fields_++];
   assign_reusing(stored_name, {name_text.data(), name_text.size()});
   assign_reusing(stored_value, {value.data(), value.size()});
+  if (name == bhttp::field::transfer_encoding) has_transfer_encoding_ = true;
   if (name == bhttp::field::expect &&
       ascii::iequals({value.data(), value.size()}, "100-continue")) {
     expects_continue_ = true;

@@ -22,6 +22,9 @@ class ServerRequestParser : public boost::beast::http::basic_parser<true> {
   int version() const { return version_; }
   bool is_head() const { return head_; }
   bool expects_continue() const { return expects_continue_; }
+  // A Transfer-Encoding field was sent. Without chunked as its last coding Beast reads the
+  // request as having no body (see Session::parse_buffered).
+  bool has_transfer_encoding() const { return has_transfer_encoding_; }
 
  private:
   using error_code = boost::beast::error_code;
@@ -45,6 +48,7 @@ class ServerRequestParser : public boost::beast::http::basic_parser<true> {
   int version_ = 11;
   bool head_ = false;
   bool expects_continue_ = false;
+  bool has_transfer_encoding_ = false;
 };
 
 }  // namespace s3storm::http

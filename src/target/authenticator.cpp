@@ -182,6 +182,13 @@ Authenticator::Authenticator(AuthOptions options)
 
 VerifiedCaller Authenticator::verify(const http::ServerRequest& request,
                                      std::string_view virtual_bucket) const {
+  VerifiedCaller caller = verify_header(request, virtual_bucket);
+  check_payload(request, caller);
+  return caller;
+}
+
+VerifiedCaller Authenticator::verify_header(const http::ServerRequest& request,
+                                            std::string_view virtual_bucket) const {
   const std::string_view target = request.target;
   const auto question = target.find('?');
   const std::string_view query =
@@ -233,26 +240,32 @@ VerifiedCaller Authenticator::verify(const http::ServerRequest& request,
       caller.seed_signature = provided_signature(request);
     }
   } else if (payload_hash != sigv4::kUnsignedPayload) {
-    // One hashing context per thread, set up once: the one-shot sha256() looks the digest up in
-    // OpenSSL's provider tables on every call.
-    thread_local sigv4::Sha256 body_hash;
-    body_hash.reset();
-    body_hash.update(request.body);
-    const sigv4::Digest actual = body_hash.finish();
-    // A match is a valid hash, so the format is checked only to tell the two failures apart.
-    if (!hex_equals(actual, payload_hash)) {
-      if (!is_sha256_hex(payload_hash)) {
-        throw S3Error(ErrorCode::kNotImplemented,
-                      "Only signed (hex SHA-256) and UNSIGNED-PAYLOAD bodies are supported.");
-      }
-      throw S3Error(ErrorCode::kXAmzContentSHA256Mismatch,
-                    "The provided 'x-amz-content-sha256' header does not match what was computed.")
-          .with("ClientComputedContentSHA256", std::string(payload_hash))
-          .with("S3ComputedContentSHA256", hex::encode(actual));
+    // Told apart from a body that does not match before the body is read.
+    if (!is_sha256_hex(payload_hash)) {
+      throw S3Error(ErrorCode::kNotImplemented,
+                    "Only signed (hex SHA-256) and UNSIGNED-PAYLOAD bodies are supported.");
     }
-    caller.checked_payload_sha256 = payload_hash;
+    caller.signed_payload_sha256 = payload_hash;
   }
   return caller;
+}
+
+void Authenticator::check_payload(const http::ServerRequest& request, VerifiedCaller& caller) {
+  const std::string_view payload_hash = caller.signed_payload_sha256;
+  if (payload_hash.empty()) return;
+  // One hashing context per thread, set up once: the one-shot sha256() looks the digest up in
+  // OpenSSL's provider tables on every call.
+  thread_local sigv4::Sha256 body_hash;
+  body_hash.reset();
+  body_hash.update(request.body);
+  const sigv4::Digest actual = body_hash.finish();
+  if (!hex_equals(actual, payload_hash)) {
+    throw S3Error(ErrorCode::kXAmzContentSHA256Mismatch,
+                  "The provided 'x-amz-content-sha256' header does not match what was computed.")
+        .with("ClientComputedContentSHA256", std::string(payload_hash))
+        .with("S3ComputedContentSHA256", hex::encode(actual));
+  }
+  caller.checked_payload_sha256 = payload_hash;
 }
 
 VerifiedCaller Authenticator::verify_v2(const http::ServerRequest& request,

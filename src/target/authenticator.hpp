@@ -42,6 +42,9 @@ struct AuthOptions {
 // Who signed a request, and whether its body was held to a signed SHA-256.
 struct VerifiedCaller {
   std::string access_key_id;  // empty for an anonymous request (AuthOptions::anonymous)
+  // The payload hash the signature covers (a view into the request), when the body is to be held
+  // to it: empty for UNSIGNED-PAYLOAD, aws-chunked bodies, SigV2 and anonymous requests.
+  std::string_view signed_payload_sha256;
   // The request's x-amz-content-sha256 when the body was checked against it (header auth with a
   // signed payload), empty otherwise. Lets --discard derive an ETag without hashing the body again.
   std::string_view checked_payload_sha256;
@@ -64,6 +67,15 @@ class Authenticator {
   // request names in its Host (SigV2 signs it as part of the resource). Thread-safe.
   VerifiedCaller verify(const http::ServerRequest& request,
                         std::string_view virtual_bucket = {}) const;
+
+  // verify() without the body: the signature, the clock and the signed headers, all decided from
+  // the header alone, so a request that fails them is refused before its body is read (issue
+  // #18). The body is then held to the signed hash by check_payload.
+  VerifiedCaller verify_header(const http::ServerRequest& request,
+                               std::string_view virtual_bucket = {}) const;
+  // The body against caller.signed_payload_sha256 (XAmzContentSHA256Mismatch when it differs);
+  // sets caller.checked_payload_sha256.
+  static void check_payload(const http::ServerRequest& request, VerifiedCaller& caller);
 
   // A browser-form POST: which signature the form carries, once it is checked (v4: the
   // x-amz-algorithm, -credential and -signature fields; v2: AWSAccessKeyId and signature); nullopt

@@ -36,12 +36,20 @@ struct EmbeddedTarget::Impl {
     return out;
   }
 
-  static http::ServerOptions server_options(const TargetOptions& options) {
+  http::ServerOptions server_options(const TargetOptions& options) {
     http::ServerOptions out;
     out.address = options.address;
     out.port = options.port;
     out.threads = options.threads;  // a delay fault waits on a timer, not on a thread
     out.body_limit = options.body_limit;
+    out.unauthenticated_body_limit = options.unauthenticated_body_limit;
+    out.body_budget = options.body_budget;
+    out.check_header = [this](const http::ServerRequest& request, http::ServerResponse& response) {
+      return handler.check_header(request, response);
+    };
+    out.over_budget = [this](const http::ServerRequest& request, http::ServerResponse& response) {
+      handler.answer_over_budget(request, response);
+    };
     return out;
   }
 
@@ -105,6 +113,11 @@ TargetCounters EmbeddedTarget::counters() const {
   out.events_duplicated_by_fault = impl_->router.duplicated_by_fault();
   out.events_corrupted_by_fault = impl_->router.corrupted_by_fault();
   out.events_reordered_by_fault = impl_->router.reordered_by_fault();
+  const http::ServerCounters server = impl_->server.counters();
+  out.refused_at_header = server.refused_at_header;
+  out.rejected_too_large = server.rejected_too_large;
+  out.rejected_over_budget = server.rejected_over_budget;
+  out.body_bytes_peak = server.body_bytes_peak;
   out.delivery = impl_->dispatcher.counters();
   return out;
 }

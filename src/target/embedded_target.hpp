@@ -44,7 +44,13 @@ struct TargetOptions {
   std::uint64_t seed = 1;            // for the fault dice
   std::string region = "us-east-1";  // reported in events; requests may sign for any region
   std::string virtual_host_suffix = "localhost";
+  // The memory budget for request bodies (issue #18): a body is read only once its header has
+  // authenticated the request; one larger than body_limit is refused (413); a body read before
+  // authentication (a form POST, an --anonymous request) is held to unauthenticated_body_limit;
+  // and the bodies being received at once share body_budget bytes (503 SlowDown past it).
   std::uint64_t body_limit = 64 * 1024 * 1024;
+  std::uint64_t unauthenticated_body_limit = 8 * 1024 * 1024;
+  std::uint64_t body_budget = 256 * 1024 * 1024;
 };
 
 struct TargetCounters {
@@ -59,6 +65,10 @@ struct TargetCounters {
   std::uint64_t events_duplicated_by_fault = 0;
   std::uint64_t events_corrupted_by_fault = 0;
   std::uint64_t events_reordered_by_fault = 0;
+  std::uint64_t refused_at_header = 0;     // refused before the body was read
+  std::uint64_t rejected_too_large = 0;    // 413: past body_limit (or the unauthenticated one)
+  std::uint64_t rejected_over_budget = 0;  // 503 SlowDown: body_budget was spent
+  std::uint64_t body_bytes_peak = 0;       // the most body bytes charged to body_budget at once
   DispatcherCounters delivery;
 };
 

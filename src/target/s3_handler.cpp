@@ -201,15 +201,76 @@ HandlerCounters S3Handler::counters() const {
   return out;
 }
 
-void S3Handler::handle(http::ServerRequest& request, http::ServerResponse& response) {
+std::string_view S3Handler::begin(http::ServerResponse& response,
+                                  std::array<char, 16>& request_id_digits) {
   ++requests_;
-  Context context{request, response, {}, {}, {}};
   // Formatted in place: a 16-character std::string would be one more allocation per request.
-  write_request_id(next_request_id_++, context.request_id_digits);
-  context.request_id = {context.request_id_digits.data(), context.request_id_digits.size()};
-  response.set_header("x-amz-request-id", context.request_id);
-  response.set_header("x-amz-id-2", context.request_id);
+  write_request_id(next_request_id_++, request_id_digits);
+  const std::string_view request_id{request_id_digits.data(), request_id_digits.size()};
+  response.set_header("x-amz-request-id", request_id);
+  response.set_header("x-amz-id-2", request_id);
   response.set_header("Server", "s3storm");
+  return request_id;
+}
+
+void S3Handler::answer_error(const http::ServerRequest& request, http::ServerResponse& response,
+                             const RequestTarget& target, std::string_view request_id,
+                             const S3Error& error) {
+  ++errors_;
+  response.status = error_status(error.code());
+  response.headers.erase(
+      std::remove_if(response.headers.begin(), response.headers.end(),
+                     [](const auto& header) { return ascii::istarts_with(header.first, "etag"); }),
+      response.headers.end());
+  const std::string_view path =
+      target.raw_path.empty() ? std::string_view(request.target) : target.raw_path;
+  if (request.method == "HEAD") {
+    response.body.clear();  // HEAD answers carry no body, not even an error document
+  } else {
+    response.set_header("Content-Type", std::string(kXml));
+    response.body = error_document(error, path, request_id);
+  }
+}
+
+http::BodyAdmission S3Handler::check_header(const http::ServerRequest& request,
+                                            http::ServerResponse& response) {
+  RequestTarget target;
+  try {
+    target =
+        parse_request_target(request.target, request.header("host"), options_.virtual_host_suffix);
+    const Route& route = route_request(request, target);
+    // A form's signature and policy are in its body: it can only be capped, not judged yet.
+    if (route.operation == Operation::kPostObject) return http::BodyAdmission::read_unauthenticated;
+    const VerifiedCaller caller = auth_.verify_header(
+        request, target.virtual_hosted ? std::string_view(target.bucket) : std::string_view());
+    // serve --anonymous let an unsigned request in: its body is nobody's.
+    return caller.access_key_id.empty() ? http::BodyAdmission::read_unauthenticated
+                                        : http::BodyAdmission::read;
+  } catch (const S3Error& error) {
+    std::array<char, 16> digits{};
+    answer_error(request, response, target, begin(response, digits), error);
+    return http::BodyAdmission::refuse;
+  }
+}
+
+void S3Handler::answer_over_budget(const http::ServerRequest& request,
+                                   http::ServerResponse& response) {
+  std::array<char, 16> digits{};
+  const std::string_view request_id = begin(response, digits);
+  RequestTarget target;
+  try {
+    target =
+        parse_request_target(request.target, request.header("host"), options_.virtual_host_suffix);
+  } catch (const S3Error&) {
+    // The error document names the raw target instead.
+  }
+  answer_error(request, response, target, request_id,
+               S3Error(ErrorCode::kSlowDown, "Please reduce your request rate."));
+}
+
+void S3Handler::handle(http::ServerRequest& request, http::ServerResponse& response) {
+  Context context{request, response, {}, {}, {}};
+  context.request_id = begin(response, context.request_id_digits);
   try {
     context.target =
         parse_request_target(request.target, request.header("host"), options_.virtual_host_suffix);
@@ -234,21 +295,7 @@ void S3Handler::handle(http::ServerRequest& request, http::ServerResponse& respo
     }
     dispatch(context);
   } catch (const S3Error& error) {
-    ++errors_;
-    response.status = error_status(error.code());
-    response.headers.erase(std::remove_if(response.headers.begin(), response.headers.end(),
-                                          [](const auto& header) {
-                                            return ascii::istarts_with(header.first, "etag");
-                                          }),
-                           response.headers.end());
-    const std::string_view path = context.target.raw_path.empty() ? std::string_view(request.target)
-                                                                  : context.target.raw_path;
-    if (request.method == "HEAD") {
-      response.body.clear();  // HEAD answers carry no body, not even an error document
-    } else {
-      response.set_header("Content-Type", std::string(kXml));
-      response.body = error_document(error, path, context.request_id);
-    }
+    answer_error(request, response, context.target, context.request_id, error);
   }
 }
 

@@ -4,6 +4,7 @@
 // verification, the store, S3's XML answers and errors, and the event each notifying operation
 // triggers. Called by http::Server, from any of its threads.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -15,6 +16,7 @@
 #include "target/fault_spec.hpp"
 #include "target/object_store.hpp"
 #include "target/request_target.hpp"
+#include "target/s3_error.hpp"
 
 namespace s3storm::target {
 
@@ -46,10 +48,23 @@ class S3Handler {
   // May change the request: an aws-chunked body is decoded in place.
   void handle(http::ServerRequest& request, http::ServerResponse& response);
 
+  // http::ServerOptions::check_header: the route and the signature from the header alone, so a
+  // request that will be refused is refused before its body is read (an S3 error document in
+  // `response`). A form POST and an anonymous request (serve --anonymous) are read as
+  // unauthenticated. handle() still checks everything, the body's hash included.
+  http::BodyAdmission check_header(const http::ServerRequest& request,
+                                   http::ServerResponse& response);
+  // http::ServerOptions::over_budget: S3's 503 SlowDown.
+  void answer_over_budget(const http::ServerRequest& request, http::ServerResponse& response);
+
   HandlerCounters counters() const;
 
  private:
   struct Context;
+  // Counts the request and sets the headers every answer has; returns its id (in `digits`).
+  std::string_view begin(http::ServerResponse& response, std::array<char, 16>& digits);
+  void answer_error(const http::ServerRequest& request, http::ServerResponse& response,
+                    const RequestTarget& target, std::string_view request_id, const S3Error& error);
   void dispatch(Context& context);
 
   void put_object(Context& context);

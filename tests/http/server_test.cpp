@@ -255,6 +255,23 @@ TEST(Server, ChunkedRequestBodyIsAssembled) {
   EXPECT_NE(reply.find("\r\n\r\nabcde"), std::string::npos) << reply;
 }
 
+TEST(Server, RefusesATransferEncodingThatDoesNotEndInChunked) {
+  // Read as bodiless (Beast's reading), "0\r\n\r\n" would be taken as a second request:
+  // the desync request smuggling needs. RFC 9112 6.3 asks for 400 and a close.
+  for (const std::string coding : {"gzip", "chunked, gzip"}) {
+    std::atomic<int> handled{0};
+    Server server({}, [&](const ServerRequest&, ServerResponse&) { ++handled; });
+    server.start();
+    RawSocket client(server.port());
+    client.send("PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: " + coding + "\r\n\r\n0\r\n\r\n");
+    const auto reply = client.read_all();
+    EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << coding << ": " << reply;
+    EXPECT_EQ(reply.find("HTTP/1.1", 1), std::string::npos) << coding << ": " << reply;
+    EXPECT_EQ(handled.load(), 0) << coding;
+    EXPECT_EQ(server.counters().rejected_bad_request, 1u) << coding;
+  }
+}
+
 TEST(Server, NoContentAnswerCarriesNoBodyAndHttp10ClosesByDefault) {
   Server server({}, [](const ServerRequest&, ServerResponse& res) {
     res.status = 204;

@@ -154,6 +154,33 @@ TEST(Authenticator, PayloadHashThatIsNotHexIsNotImplemented) {
   }
 }
 
+// serve judges a request from its header before reading the body (issue #18): verify_header
+// decides everything but the body, check_payload then holds the body to the signed hash.
+TEST(Authenticator, TheHeaderIsJudgedWithoutTheBodyAndTheBodyAfterIt) {
+  const auto auth = make_auth(at("20130524T000000Z"));
+  auto request = signed_put("", sigv4::sha256_hex("the body"));
+  auto caller = auth.verify_header(request);  // no body yet
+  EXPECT_EQ(caller.access_key_id, kAccessKey);
+  EXPECT_EQ(caller.signed_payload_sha256, sigv4::sha256_hex("the body"));
+  EXPECT_TRUE(caller.checked_payload_sha256.empty());
+  request.body = "the body";
+  Authenticator::check_payload(request, caller);
+  EXPECT_EQ(caller.checked_payload_sha256, sigv4::sha256_hex("the body"));
+  request.body = "another body";
+  EXPECT_EQ(error_of([&] { Authenticator::check_payload(request, caller); }).code(),
+            ErrorCode::kXAmzContentSHA256Mismatch);
+
+  // A bad signature, or a payload hash that is no hash, is known from the header alone.
+  const auto wrong = make_auth(at("20130524T000000Z"), "not-the-secret");
+  EXPECT_EQ(error_of([&] { wrong.verify_header(signed_put("", kEmptyHash)); }).code(),
+            ErrorCode::kSignatureDoesNotMatch);
+  EXPECT_EQ(error_of([&] { auth.verify_header(signed_put("", "abc")); }).code(),
+            ErrorCode::kNotImplemented);
+  // UNSIGNED-PAYLOAD leaves nothing to check.
+  EXPECT_TRUE(
+      auth.verify_header(signed_put("x", sigv4::kUnsignedPayload)).signed_payload_sha256.empty());
+}
+
 // An aws-chunked body is not hashed whole: the caller gets what chains the chunk signatures,
 // seeded with the request's own signature (the body is checked as it is decoded).
 TEST(Authenticator, StreamingPayloadCarriesItsChunkSigningScope) {
