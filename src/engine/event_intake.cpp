@@ -104,7 +104,8 @@ EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenari
   }
   matcher_ = std::make_unique<events::Matcher>(
       events::KeyForm::kAuto,
-      std::chrono::duration_cast<std::chrono::milliseconds>(sharded.scenario.events.clock_skew));
+      std::chrono::duration_cast<std::chrono::milliseconds>(sharded.scenario.events.clock_skew),
+      std::chrono::duration_cast<std::chrono::milliseconds>(sharded.scenario.events.dedup_window));
   sink_ = events::matching_sink(*matcher_);
   if (shard.sharded()) {
     sink_ = own_keys_only(std::move(sink_), std::make_shared<scenario::KeyOwnership>(sharded),

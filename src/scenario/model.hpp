@@ -125,6 +125,9 @@ struct Events {
   Duration grace = std::chrono::seconds(10);
   // How far an event's eventTime may lie outside its operation's span (send to answer).
   Duration clock_skew = std::chrono::seconds(2);
+  // How long a delivered event's identity is remembered to tell a later copy as a duplicate (and
+  // a key's order history kept): the matcher's memory covers this window, not the whole run.
+  Duration dedup_window = std::chrono::minutes(10);
   std::string auth_token;
   SqsSettings sqs;
   AmqpSettings amqp;

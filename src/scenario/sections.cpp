@@ -262,8 +262,8 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
 
 void read_events(Reader& r, const YAML::Node& node, Events& out) {
   if (!r.check_map(node, "events",
-                   {"source", "listen", "grace", "clock_skew", "auth_token", "sqs", "amqp",
-                    "sns_confirm", "max_body"})) {
+                   {"source", "listen", "grace", "clock_skew", "dedup_window", "auth_token", "sqs",
+                    "amqp", "sns_confirm", "max_body"})) {
     return;
   }
   out.source = EventSource::webhook;  // an events section without a source means the webhook
@@ -299,6 +299,7 @@ void read_events(Reader& r, const YAML::Node& node, Events& out) {
   }
   r.read_duration(node, "grace", true, out.grace);
   r.read_duration(node, "clock_skew", true, out.clock_skew);
+  r.read_duration(node, "dedup_window", false, out.dedup_window);
   r.read_string(node, "auth_token", out.auth_token);
   r.read_bool(node, "sns_confirm", out.sns_confirm);
   r.read_size(node, "max_body", 1024, out.max_body);
