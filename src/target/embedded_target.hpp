@@ -59,6 +59,7 @@ struct TargetCounters {
   std::uint64_t events_duplicated_by_fault = 0;
   std::uint64_t events_corrupted_by_fault = 0;
   std::uint64_t events_reordered_by_fault = 0;
+  std::uint64_t events_delayed_by_fault = 0;
   DispatcherCounters delivery;
 };
 
