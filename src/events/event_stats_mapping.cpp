@@ -47,6 +47,14 @@ stats::EventStats to_event_stats(const MatchSummary& summary, std::string source
   for (const auto& listing : summary.out_of_order_keys) out.note_out_of_order_key(spell(listing));
   out.test_events = summary.test_events;
   out.receiver_rejects = receiver_rejects;
+  for (const auto& outage : summary.outages) {
+    auto& stats = out.outages.emplace_back();
+    stats.late = outage.late;
+    stats.lost = outage.lost;
+    stats.duplicated = outage.duplicated;
+    stats.first_event_s = outage.first_event_s;
+    stats.recovered_s = outage.recovered_s;
+  }
   return out;
 }
 

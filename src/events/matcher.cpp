@@ -138,6 +138,15 @@ void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expect
   if (observed.has_sequencer && expectation.started != TimePoint::min()) {
     check_order_locked(type_index, expectation, observed, bucket, key);
   }
+  if (!outages_.empty()) {
+    if (const int k = outage_of_locked(expectation.completed); k >= 0) {
+      auto& outage = outages_[static_cast<std::size_t>(k)];
+      if (arrival > outage.end) {
+        ++outage.late;
+        outage.last_late = std::max(outage.last_late, arrival);
+      }
+    }
+  }
 
   const std::uint32_t differs = content_differences(expectation, observed);
   if (differs == 0) return;
@@ -171,6 +180,23 @@ void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expect
     add("no " + field_names(observed.missing_fields));
   }
   mismatched_keys_.push_back({type.name, std::string(bucket), std::string(key), std::move(detail)});
+}
+
+int Matcher::outage_of_locked(TimePoint completed) const {
+  for (std::size_t i = 0; i < outages_.size(); ++i) {
+    if (completed <= outages_[i].end) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void Matcher::outage_began(TimePoint at) {
+  std::lock_guard lock(mutex_);
+  outages_.push_back({at});
+}
+
+void Matcher::outage_ended(TimePoint at) {
+  std::lock_guard lock(mutex_);
+  if (!outages_.empty() && outages_.back().end == TimePoint::max()) outages_.back().end = at;
 }
 
 void Matcher::check_order_locked(std::uint32_t type_index, const Expectation& expectation,
@@ -442,6 +468,10 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
   std::lock_guard lock(mutex_);
   advance_locked(arrival);
   ++observed_;
+  for (auto& outage : outages_) {
+    if (outage.end < arrival && outage.first_after == TimePoint::max())
+      outage.first_after = arrival;
+  }
   if (proven_raw) ++raw_evidence_;
 
   // An event that arrived before an operation started cannot be that operation's.
@@ -510,6 +540,7 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
     slot.key = std::string(shown_key);
   }
   slot.surplus.push_back({arrival, alternative, observed, after_delivery});
+  if (after_delivery && !outages_.empty()) duplicate_arrivals_.push_back(arrival);
 }
 
 void Matcher::count_test_events(std::uint64_t n) {
@@ -613,6 +644,32 @@ MatchSummary Matcher::summarize() const {
     if (active) summary.types.push_back(std::move(type));
   }
   summary.test_events = test_events_;
+  for (const auto& window : outages_) {
+    OutageSummary outage;
+    outage.late = window.late;
+    if (window.first_after != TimePoint::max()) {
+      const auto seconds = [&window](TimePoint t) {
+        return std::chrono::duration<double>(t - window.end).count();
+      };
+      outage.first_event_s = seconds(window.first_after);
+      outage.recovered_s = seconds(std::max(window.first_after, window.last_late));
+    }
+    const TimePoint drained = window.first_after == TimePoint::max()
+                                  ? TimePoint::max()
+                                  : std::max(window.first_after, window.last_late);
+    outage.duplicated = static_cast<std::uint64_t>(
+        std::count_if(duplicate_arrivals_.begin(), duplicate_arrivals_.end(),
+                      [&](TimePoint t) { return t >= window.start && t <= drained; }));
+    summary.outages.push_back(outage);
+  }
+  for (const auto& [fp, slot] : slots_) {
+    if (outages_.empty()) break;
+    for (const Expectation& e : slot.expected) {
+      if (const int k = outage_of_locked(e.completed); k >= 0) {
+        ++summary.outages[static_cast<std::size_t>(k)].lost;
+      }
+    }
+  }
   return summary;
 }
 

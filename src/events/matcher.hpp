@@ -81,6 +81,9 @@ class Matcher {
                      TimePoint started);
 
   void observe(const EventRecord& record, TimePoint arrival);
+  // A staged outage of the receiver (events.outages) began or ended, in order, not overlapping.
+  void outage_began(TimePoint at);
+  void outage_ended(TimePoint at);
   void count_test_events(std::uint64_t n);
 
   std::uint64_t observed_count() const;
@@ -181,6 +184,18 @@ class Matcher {
   // Whether an arrival at `at` of `fp` (or its other reading) follows a delivery in the window.
   bool delivered_near_locked(Fingerprint fp, Fingerprint alternative, TimePoint at) const;
   bool prefer_decoded_locked() const;
+
+  struct OutageWindow {
+    TimePoint start;
+    TimePoint end = TimePoint::max();  // max while it lasts
+    std::uint64_t late = 0;
+    TimePoint first_after = TimePoint::max();
+    TimePoint last_late = TimePoint::min();
+  };
+  // The outage an operation completed at `completed` belongs to; -1 for none.
+  int outage_of_locked(TimePoint completed) const;
+  std::vector<OutageWindow> outages_;
+  std::vector<TimePoint> duplicate_arrivals_;  // kept only while outages are staged
 
   const KeyForm key_form_;
   const std::chrono::milliseconds clock_skew_;
