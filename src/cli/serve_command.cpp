@@ -184,18 +184,18 @@ int serve(const ServeFlags& flags) {
       "s3storm serve: stopped: {} requests, {} errors, injected {} SlowDown / {} resets / "
       "{} delays / {} corrupted bodies; events {} emitted, {} delivered, {} failed, {} dropped by "
       "fault, {} "
-      "duplicated by fault, {} corrupted by fault, {} reordered by fault, {} lost (queue full), "
-      "{} abandoned; "
+      "duplicated by fault, {} corrupted by fault, {} reordered by fault, {} delayed by fault, "
+      "{} lost (queue full), {} abandoned; "
       "{} POSTs, {} retries, queue peak {} bytes; bodies: {} refused from the header, {} too "
       "large, {} over the body budget, peak {} bytes in flight\n",
       counters.requests, counters.errors, counters.injected_slow_down, counters.injected_resets,
       counters.injected_delays, counters.injected_body_corruptions, counters.events_emitted,
       counters.delivery.delivered, counters.delivery.failed, counters.events_dropped_by_fault,
       counters.events_duplicated_by_fault, counters.events_corrupted_by_fault,
-      counters.events_reordered_by_fault, counters.delivery.dropped_full,
-      counters.delivery.abandoned, counters.delivery.posts, counters.delivery.retries,
-      counters.delivery.queue_peak_bytes, counters.refused_at_header, counters.rejected_too_large,
-      counters.rejected_over_budget, counters.body_bytes_peak);
+      counters.events_reordered_by_fault, counters.events_delayed_by_fault,
+      counters.delivery.dropped_full, counters.delivery.abandoned, counters.delivery.posts,
+      counters.delivery.retries, counters.delivery.queue_peak_bytes, counters.refused_at_header,
+      counters.rejected_too_large, counters.rejected_over_budget, counters.body_bytes_peak);
   if (publisher) {
     publisher->stop();
     const auto published = publisher->counters();
@@ -263,9 +263,10 @@ void add_serve_command(CLI::App& app, Action& action) {
                 "Also serve unsigned requests (no Authorization, no signature in the URL, a form "
                 "POST without policy and signature), as a public bucket would; signed requests "
                 "are still verified. Off by default");
-  sub->add_option("--fault", flags->faults,
-                  "Inject a fault, repeatable: 503:P, reset:P, delay:5ms[:P], event-drop:P, "
-                  "event-dup:P, event-corrupt:P, event-reorder:P, body-corrupt:P");
+  sub->add_option(
+      "--fault", flags->faults,
+      "Inject a fault, repeatable: 503:P, reset:P, delay:5ms[:P], event-drop:P, "
+      "event-dup:P, event-corrupt:P, event-reorder:P, event-delay:D[:P], body-corrupt:P");
   sub->add_option("--seed", flags->seed, "Seed of the fault dice")->capture_default_str();
   sub->add_option("--threads", flags->threads, "Server threads")
       ->check(CLI::Range(1u, 64u))

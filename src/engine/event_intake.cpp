@@ -104,7 +104,8 @@ EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenari
   }
   matcher_ = std::make_unique<events::Matcher>(
       events::KeyForm::kAuto,
-      std::chrono::duration_cast<std::chrono::milliseconds>(sharded.scenario.events.clock_skew));
+      std::chrono::duration_cast<std::chrono::milliseconds>(sharded.scenario.events.clock_skew),
+      std::chrono::duration_cast<std::chrono::milliseconds>(sharded.scenario.events.dedup_window));
   sink_ = events::matching_sink(*matcher_);
   if (shard.sharded()) {
     sink_ = own_keys_only(std::move(sink_), std::make_shared<scenario::KeyOwnership>(sharded),
@@ -113,6 +114,7 @@ EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenari
 }
 
 EventIntake::~EventIntake() {
+  stop_outages();
   if (webhook_) webhook_->stop();
   if (sqs_) sqs_->stop();
   if (amqp_) amqp_->stop();
@@ -133,6 +135,11 @@ LocalEventSink EventIntake::local_sink() {
 
 void EventIntake::start_source(bool local_target, const sigv4::Credentials& credentials,
                                std::shared_ptr<const sigv4::CredentialFeed> feed) {
+  if (local_target && !scenario_.events.outages.empty()) {
+    throw UsageError(
+        "events.outages: endpoint: embedded hands its events to the run in process, so there is "
+        "no receiver to take down; run `s3storm serve --notify` and point the scenario at it");
+  }
   if (!matcher_ || local_target) return;
   const auto& events = scenario_.events;
   if (events.source == scenario::EventSource::sqs) {
@@ -199,7 +206,42 @@ void EventIntake::wait_for_stragglers(const std::atomic<bool>& stop,
   }
 }
 
+void EventIntake::load_started() {
+  if (!webhook_ || scenario_.events.outages.empty() || outage_thread_.joinable()) return;
+  const auto start = std::chrono::steady_clock::now();
+  outage_thread_ = std::thread([this, start] { stage_outages(start); });
+}
+
+void EventIntake::stage_outages(std::chrono::steady_clock::time_point load_start) {
+  std::unique_lock lock(outage_mutex_);
+  for (const auto& outage : scenario_.events.outages) {
+    const auto begin = load_start + outage.at;
+    if (outage_cancel_.wait_until(lock, begin, [this] { return outages_cancelled_; })) return;
+    const auto mode =
+        outage.mode == scenario::Outage::Mode::refuse     ? events::ReceiverOutage::kRefuse
+        : outage.mode == scenario::Outage::Mode::http_503 ? events::ReceiverOutage::k503
+                                                          : events::ReceiverOutage::kStall;
+    matcher_->outage_began(std::chrono::steady_clock::now());
+    webhook_->set_outage(mode);
+    outage_cancel_.wait_until(lock, begin + outage.length, [this] { return outages_cancelled_; });
+    // The end is when deliveries can get through again.
+    webhook_->set_outage(events::ReceiverOutage::kNone);
+    matcher_->outage_ended(std::chrono::steady_clock::now());
+    if (outages_cancelled_) return;
+  }
+}
+
+void EventIntake::stop_outages() {
+  {
+    std::lock_guard lock(outage_mutex_);
+    outages_cancelled_ = true;
+  }
+  outage_cancel_.notify_all();
+  if (outage_thread_.joinable()) outage_thread_.join();
+}
+
 stats::EventStats EventIntake::finish() {
+  stop_outages();  // an outage still on ends here, so its counts are final
   if (webhook_) webhook_->stop();
   if (sqs_) sqs_->stop();
   if (amqp_) amqp_->stop();
@@ -208,6 +250,15 @@ stats::EventStats EventIntake::finish() {
   if (webhook_) rejects = webhook_->counters().rejects;
   auto stats = events::to_event_stats(matcher_->summarize(),
                                       std::string(source_name(scenario_.events.source)), rejects);
+  for (std::size_t i = 0; i < stats.outages.size() && i < scenario_.events.outages.size(); ++i) {
+    const auto& staged = scenario_.events.outages[i];
+    auto& outage = stats.outages[i];
+    outage.mode = staged.mode == scenario::Outage::Mode::refuse     ? "refuse"
+                  : staged.mode == scenario::Outage::Mode::http_503 ? "503"
+                                                                    : "stall";
+    outage.at_s = std::chrono::duration<double>(staged.at).count();
+    outage.for_s = std::chrono::duration<double>(staged.length).count();
+  }
   stats.foreign = foreign_.load();
   if (amqp_) {
     const auto counters = amqp_->counters();

@@ -7,9 +7,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "engine/local_target.hpp"
 #include "events/matcher.hpp"
@@ -52,6 +55,9 @@ class EventIntake {
   // The run's webhook as the server should call it; empty without one.
   std::string webhook_url() const;
 
+  // The load begins: events.outages are timed from here (a thread of their own stages them).
+  void load_started();
+
   // Waits up to the grace period for the events still missing; returns early once none is, or
   // when either flag turns true (a failed abort_on_fail threshold, the user's Ctrl-C).
   void wait_for_stragglers(const std::atomic<bool>& stop, const std::atomic<int>& user_stop) const;
@@ -67,6 +73,13 @@ class EventIntake {
   std::unique_ptr<events::WebhookReceiver> webhook_;
   std::unique_ptr<events::SqsPoller> sqs_;
   std::unique_ptr<events::AmqpConsumer> amqp_;
+  // events.outages: staged by outage_thread_ until they are over or finish() ends them.
+  void stage_outages(std::chrono::steady_clock::time_point load_start);
+  void stop_outages();
+  std::thread outage_thread_;
+  std::mutex outage_mutex_;
+  std::condition_variable outage_cancel_;
+  bool outages_cancelled_ = false;
 };
 
 }  // namespace s3storm::engine

@@ -226,6 +226,7 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   if (deletes_in_batches(scenario)) written.emplace();
   RunWatch watch(user_stop, stop_requested, live_run, scenario.thresholds);
   std::size_t phase_index = 0;
+  intake.load_started();
   for (const auto& prepared : phases) {
     if (stop_requested.load() || user_stop.load()) break;
     const auto& phase = *prepared->phase;

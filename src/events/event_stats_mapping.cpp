@@ -49,6 +49,14 @@ stats::EventStats to_event_stats(const MatchSummary& summary, std::string source
   out.expected_per_second = summary.expected_per_second;
   out.delivered_per_second = summary.delivered_per_second;
   out.receiver_rejects = receiver_rejects;
+  for (const auto& outage : summary.outages) {
+    auto& stats = out.outages.emplace_back();
+    stats.late = outage.late;
+    stats.lost = outage.lost;
+    stats.duplicated = outage.duplicated;
+    stats.first_event_s = outage.first_event_s;
+    stats.recovered_s = outage.recovered_s;
+  }
   return out;
 }
 

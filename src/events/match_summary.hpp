@@ -47,6 +47,16 @@ struct EventKeyListing {
   std::string detail;  // for a mismatch, what differed: "size 12, expected 10"
 };
 
+// What one staged outage of the receiver (events.outages) did to the events. An operation belongs
+// to the first outage that ended after it completed (and after the previous outage ended).
+struct OutageSummary {
+  std::uint64_t late = 0;        // its event arrived after the outage ended
+  std::uint64_t lost = 0;        // its event never arrived
+  std::uint64_t duplicated = 0;  // further copies arriving from the outage's start until drained
+  double first_event_s = -1;     // from the outage's end to the first event after it; -1: none
+  double recovered_s = -1;       // ... to the last late event (backlog drained); -1: no event came
+};
+
 // The matcher's answer after the grace period. Receivers add what only they know.
 struct MatchSummary {
   static constexpr std::size_t kListedKeys = 20;
@@ -60,6 +70,7 @@ struct MatchSummary {
   std::vector<EventKeyListing> out_of_order_keys;          // the first kListedKeys found
   std::uint64_t test_events = 0;                           // s3:TestEvent, counted apart
   std::uint64_t receiver_rejects = 0;  // deliveries refused (bad JSON, auth, size, ...)
+  std::vector<OutageSummary> outages;  // in the order they were staged
   // As stats::EventStats has them: expected (and missing) by completion second, delivered by
   // arrival second.
   stats::TimeSeries expected_per_second;

@@ -51,9 +51,11 @@ std::uint64_t etag_fingerprint(std::string_view etag) {
   return hash == 0 ? 1 : hash;
 }
 
-Matcher::Matcher(KeyForm key_form, std::chrono::milliseconds clock_skew)
+Matcher::Matcher(KeyForm key_form, std::chrono::milliseconds clock_skew,
+                 std::chrono::milliseconds dedup_window)
     : key_form_(key_form),
       clock_skew_(clock_skew),
+      dedup_window_(std::max(dedup_window, std::chrono::milliseconds(1))),
       wall_minus_steady_(std::chrono::system_clock::now().time_since_epoch() -
                          std::chrono::duration_cast<std::chrono::system_clock::duration>(
                              Clock::now().time_since_epoch())) {
@@ -145,6 +147,15 @@ void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expect
   if (observed.has_sequencer && expectation.started != TimePoint::min()) {
     check_order_locked(type_index, expectation, observed, bucket, key);
   }
+  if (!outages_.empty()) {
+    if (const int k = outage_of_locked(expectation.completed); k >= 0) {
+      auto& outage = outages_[static_cast<std::size_t>(k)];
+      if (arrival > outage.end) {
+        ++outage.late;
+        outage.last_late = std::max(outage.last_late, arrival);
+      }
+    }
+  }
 
   const std::uint32_t differs = content_differences(expectation, observed);
   if (differs == 0) return;
@@ -178,6 +189,23 @@ void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expect
     add("no " + field_names(observed.missing_fields));
   }
   mismatched_keys_.push_back({type.name, std::string(bucket), std::string(key), std::move(detail)});
+}
+
+int Matcher::outage_of_locked(TimePoint completed) const {
+  for (std::size_t i = 0; i < outages_.size(); ++i) {
+    if (completed <= outages_[i].end) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void Matcher::outage_began(TimePoint at) {
+  std::lock_guard lock(mutex_);
+  outages_.push_back({at});
+}
+
+void Matcher::outage_ended(TimePoint at) {
+  std::lock_guard lock(mutex_);
+  if (!outages_.empty() && outages_.back().end == TimePoint::max()) outages_.back().end = at;
 }
 
 void Matcher::check_order_locked(std::uint32_t type_index, const Expectation& expectation,
@@ -246,6 +274,63 @@ void Matcher::erase_if_done_locked(Fingerprint fp) {
   }
 }
 
+void Matcher::advance_locked(TimePoint now) {
+  if (now > latest_) latest_ = now;
+  if (latest_ < next_forget_) return;
+  if (next_forget_ != TimePoint::min()) forget_before_locked(latest_ - dedup_window_);
+  next_forget_ =
+      latest_ + std::max<Clock::duration>(dedup_window_ / 4, std::chrono::milliseconds(1));
+}
+
+bool Matcher::delivered_near_locked(Fingerprint fp, Fingerprint alternative, TimePoint at) const {
+  const TimePoint since = at - dedup_window_;
+  return delivered_.contains(fp, since) ||
+         (alternative != 0 && delivered_.contains(alternative, since));
+}
+
+void Matcher::forget_before_locked(TimePoint cutoff) {
+  // Arrivals nothing claimed within a window will not be claimed: an operation that could own
+  // one started before it came. Count them now, as summarize would, and let them go.
+  for (auto it = slots_.begin(); it != slots_.end();) {
+    Slot& slot = it->second;
+    auto& type = types_[slot.type_index];
+    std::erase_if(slot.surplus, [&](const Arrival& arrival) {
+      if (arrival.at >= cutoff) return false;
+      if (arrival.after_delivery ||
+          delivered_near_locked(it->first, arrival.alternative, arrival.at)) {
+        ++type.retired_duplicate;
+      } else {
+        ++type.retired_unexpected;
+        if (retired_unexpected_keys_.size() < MatchSummary::kListedKeys) {
+          retired_unexpected_keys_.push_back({type.name, slot.bucket, slot.key, {}});
+        }
+      }
+      if (arrival.alternative != 0) alias_.erase(arrival.alternative);
+      return true;
+    });
+    if (slot.expected.empty() && slot.surplus.empty()) {
+      it = slots_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  // Two arrivals may share an alias: put back the ones an arrival still kept uses.
+  for (const auto& [fp, slot] : slots_) {
+    for (const Arrival& arrival : slot.surplus) {
+      if (arrival.alternative != 0) alias_.emplace(arrival.alternative, fp);
+    }
+  }
+  delivered_.expire(cutoff);
+  for (auto it = order_.begin(); it != order_.end();) {
+    std::erase_if(it->second, [cutoff](const OrderEntry& e) { return e.completed < cutoff; });
+    if (it->second.empty()) {
+      it = order_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 bool Matcher::prefer_decoded_locked() const {
   switch (key_form_) {
     case KeyForm::kUrlEncoded:
@@ -270,6 +355,7 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
   expectation.etag = etag_fingerprint(content.etag);
   expectation.version = text_fingerprint(content.version_id);
   std::lock_guard lock(mutex_);
+  advance_locked(completed);
   const std::uint32_t type_index = type_index_locked(kind, event_kind_name(kind));
   ++types_[type_index].expected;
   expected_per_second_.add_counts(epoch_second_of(completed), 1, 0);
@@ -282,7 +368,7 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
   if (const auto it = slots_.find(fp);
       it != slots_.end() && take_surplus_locked(it->second, 0, expectation, taken)) {
     deliver_taken();
-    delivered_.insert(fp);
+    delivered_.insert(fp, taken.at);
     erase_if_done_locked(fp);
     return;
   }
@@ -291,7 +377,7 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
     const auto it = slots_.find(primary);
     if (it != slots_.end() && take_surplus_locked(it->second, fp, expectation, taken)) {
       deliver_taken();
-      delivered_.insert(fp);
+      delivered_.insert(fp, taken.at);
       erase_if_done_locked(primary);
       return;
     }
@@ -337,7 +423,7 @@ bool Matcher::take_failed_locked(Fingerprint fp, std::uint32_t type_index, TimeP
   starts.erase(owner);
   if (starts.empty()) failed_.erase(it);
   ++types_[type_index].delivered_for_failed;
-  delivered_.insert(fp);  // a further copy is a duplicate
+  delivered_.insert(fp, arrival);  // a further copy is a duplicate
   if (delivered_for_failed_keys_.size() < MatchSummary::kListedKeys) {
     delivered_for_failed_keys_.push_back(
         {types_[type_index].name, std::string(bucket), std::string(key), {}});
@@ -349,6 +435,7 @@ void Matcher::expect_failed(std::string_view bucket, std::string_view key, Event
                             TimePoint started) {
   const Fingerprint fp = fingerprint(bucket, key, kind);
   std::lock_guard lock(mutex_);
+  advance_locked(started);
   const std::uint32_t type_index = type_index_locked(kind, event_kind_name(kind));
   // Its event may have come already (a synchronous notifier sends it before answering), waiting
   // as a surplus arrival.
@@ -389,7 +476,12 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
   const ObservedText text{record.etag, record.version_id, record.event_time};
 
   std::lock_guard lock(mutex_);
+  advance_locked(arrival);
   ++observed_;
+  for (auto& outage : outages_) {
+    if (outage.end < arrival && outage.first_after == TimePoint::max())
+      outage.first_after = arrival;
+  }
   if (proven_raw) ++raw_evidence_;
 
   // An event that arrived before an operation started cannot be that operation's.
@@ -418,7 +510,7 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
     slot.expected.erase(picked);
     unmatched_.fetch_sub(1, std::memory_order_relaxed);
     deliver_locked(slot.type_index, expectation, arrival, observed, text, slot.bucket, slot.key);
-    delivered_.insert(fp);
+    delivered_.insert(fp, arrival);
     erase_if_done_locked(fp);
     return;
   }
@@ -438,8 +530,8 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
   Fingerprint alternative = 0;
   std::string_view shown_key = record.key;
   if (decoded) {
-    const bool raw_delivered = delivered_.contains(raw_fp);
-    const bool decoded_delivered = delivered_.contains(decoded_fp);
+    const bool raw_delivered = delivered_near_locked(raw_fp, 0, arrival);
+    const bool decoded_delivered = delivered_near_locked(decoded_fp, 0, arrival);
     const bool use_decoded =
         raw_delivered != decoded_delivered ? decoded_delivered : prefer_decoded_locked();
     primary = use_decoded ? decoded_fp : raw_fp;
@@ -451,12 +543,14 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
   if (slot.expected.empty() && slot.surplus.empty()) {
     slot.type_index = type_index_locked(record.kind, record.name);
   }
+  const bool after_delivery = delivered_near_locked(primary, alternative, arrival);
   // A duplicate of something delivered is never listed, so it keeps no strings.
-  if (slot.key.empty() && !delivered_.contains(primary)) {
+  if (slot.key.empty() && !after_delivery) {
     slot.bucket = record.bucket;
     slot.key = std::string(shown_key);
   }
-  slot.surplus.push_back({arrival, alternative, observed});
+  slot.surplus.push_back({arrival, alternative, observed, after_delivery});
+  if (after_delivery && !outages_.empty()) duplicate_arrivals_.push_back(arrival);
 }
 
 void Matcher::count_test_events(std::uint64_t n) {
@@ -474,6 +568,16 @@ std::size_t Matcher::outstanding_identities() const {
   return slots_.size();
 }
 
+std::size_t Matcher::remembered_identities() const {
+  std::lock_guard lock(mutex_);
+  return delivered_.size();
+}
+
+std::size_t Matcher::ordered_keys() const {
+  std::lock_guard lock(mutex_);
+  return order_.size();
+}
+
 MatchSummary Matcher::summarize() const {
   std::lock_guard lock(mutex_);
   std::vector<EventTypeSummary> types(types_.size());
@@ -486,6 +590,8 @@ MatchSummary Matcher::summarize() const {
     types[i].mismatched_by_field = types_[i].mismatched_by_field;
     types[i].out_of_order = types_[i].out_of_order;
     types[i].delivered_for_failed = types_[i].delivered_for_failed;
+    types[i].duplicate = types_[i].retired_duplicate;
+    types[i].unexpected = types_[i].retired_unexpected;
     types[i].delivery_us = types_[i].delivery_us;
     types[i].delivery_from_send_us = types_[i].delivery_from_send_us;
   }
@@ -511,8 +617,7 @@ MatchSummary Matcher::summarize() const {
     bool listed = false;
     for (const Arrival& arrival : slot.surplus) {
       const bool seen_before =
-          delivered_.contains(fp) ||
-          (arrival.alternative != 0 && delivered_.contains(arrival.alternative));
+          arrival.after_delivery || delivered_near_locked(fp, arrival.alternative, arrival.at);
       if (seen_before) {
         ++type.duplicate;
       } else {
@@ -533,7 +638,16 @@ MatchSummary Matcher::summarize() const {
     }
   };
   list(missing, summary.missing_keys);
-  list(unexpected, summary.unexpected_keys);
+  // Those let go were the oldest.
+  summary.unexpected_keys = retired_unexpected_keys_;
+  if (summary.unexpected_keys.size() < MatchSummary::kListedKeys) {
+    std::vector<EventKeyListing> kept;
+    list(unexpected, kept);
+    for (auto& k : kept) {
+      if (summary.unexpected_keys.size() >= MatchSummary::kListedKeys) break;
+      summary.unexpected_keys.push_back(std::move(k));
+    }
+  }
   summary.mismatched_keys = mismatched_keys_;
   summary.delivered_for_failed_keys = delivered_for_failed_keys_;
   summary.out_of_order_keys = out_of_order_keys_;
@@ -545,6 +659,32 @@ MatchSummary Matcher::summarize() const {
     if (active) summary.types.push_back(std::move(type));
   }
   summary.test_events = test_events_;
+  for (const auto& window : outages_) {
+    OutageSummary outage;
+    outage.late = window.late;
+    if (window.first_after != TimePoint::max()) {
+      const auto seconds = [&window](TimePoint t) {
+        return std::chrono::duration<double>(t - window.end).count();
+      };
+      outage.first_event_s = seconds(window.first_after);
+      outage.recovered_s = seconds(std::max(window.first_after, window.last_late));
+    }
+    const TimePoint drained = window.first_after == TimePoint::max()
+                                  ? TimePoint::max()
+                                  : std::max(window.first_after, window.last_late);
+    outage.duplicated = static_cast<std::uint64_t>(
+        std::count_if(duplicate_arrivals_.begin(), duplicate_arrivals_.end(),
+                      [&](TimePoint t) { return t >= window.start && t <= drained; }));
+    summary.outages.push_back(outage);
+  }
+  for (const auto& [fp, slot] : slots_) {
+    if (outages_.empty()) break;
+    for (const Expectation& e : slot.expected) {
+      if (const int k = outage_of_locked(e.completed); k >= 0) {
+        ++summary.outages[static_cast<std::size_t>(k)].lost;
+      }
+    }
+  }
   return summary;
 }
 

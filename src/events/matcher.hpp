@@ -42,6 +42,11 @@ struct ExpectedContent {
 // clock and ours are not the same clock.
 inline constexpr std::chrono::milliseconds kDefaultClockSkew{2000};
 
+// How long a delivered identity is remembered, so that a later copy of its event counts as a
+// duplicate rather than unexpected; the order history of a key is kept as long. Memory then
+// grows with the events of one window, not with the length of the run.
+inline constexpr std::chrono::milliseconds kDefaultDedupWindow{10 * 60 * 1000};
+
 // An ETag as a number to compare: quotes dropped, hex case folded; 0 for none.
 std::uint64_t etag_fingerprint(std::string_view etag);
 
@@ -59,7 +64,8 @@ std::uint64_t etag_fingerprint(std::string_view etag);
 class Matcher {
  public:
   explicit Matcher(KeyForm key_form = KeyForm::kAuto,
-                   std::chrono::milliseconds clock_skew = kDefaultClockSkew);
+                   std::chrono::milliseconds clock_skew = kDefaultClockSkew,
+                   std::chrono::milliseconds dedup_window = kDefaultDedupWindow);
 
   // An operation that S3 notifies succeeded. `key` is the key as sent in the request. `started`
   // (when the operation began) lets an early arrival be told from a copy of an older event.
@@ -75,6 +81,9 @@ class Matcher {
                      TimePoint started);
 
   void observe(const EventRecord& record, TimePoint arrival);
+  // A staged outage of the receiver (events.outages) began or ended, in order, not overlapping.
+  void outage_began(TimePoint at);
+  void outage_ended(TimePoint at);
   void count_test_events(std::uint64_t n);
 
   std::uint64_t observed_count() const;
@@ -84,6 +93,9 @@ class Matcher {
   // Identities with something outstanding (an expectation or a surplus arrival): the only ones
   // for which strings are kept. Matched identities cost one fingerprint each.
   std::size_t outstanding_identities() const;
+  // What the window holds now: delivered identities remembered, keys with an order history.
+  std::size_t remembered_identities() const;
+  std::size_t ordered_keys() const;
 
   // A snapshot; the matcher keeps working afterwards.
   MatchSummary summarize() const;
@@ -117,6 +129,7 @@ class Matcher {
     TimePoint at;
     Fingerprint alternative;  // the other reading of the key (0: none); see alias_
     Observed observed;
+    bool after_delivery = false;  // its identity was delivered within the window before it came
   };
   // A delivered event with a sequencer, by its operation's span, for the order check.
   struct OrderEntry {
@@ -142,6 +155,9 @@ class Matcher {
     std::array<std::uint64_t, kContentFields> mismatched_by_field{};
     std::uint64_t out_of_order = 0;
     std::uint64_t delivered_for_failed = 0;
+    // Surplus arrivals older than the window, counted when they were let go.
+    std::uint64_t retired_duplicate = 0;
+    std::uint64_t retired_unexpected = 0;
     stats::Histogram delivery_us;
     stats::Histogram delivery_from_send_us;
   };
@@ -163,21 +179,43 @@ class Matcher {
   bool take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
                            const Expectation& expectation, Arrival& taken);
   void erase_if_done_locked(Fingerprint fp);
+  // Moves the matcher's idea of now forward (times come from the callers: arrivals, completions)
+  // and, every quarter window, forgets what lies more than a window behind it.
+  void advance_locked(TimePoint now);
+  void forget_before_locked(TimePoint cutoff);
+  // Whether an arrival at `at` of `fp` (or its other reading) follows a delivery in the window.
+  bool delivered_near_locked(Fingerprint fp, Fingerprint alternative, TimePoint at) const;
   bool prefer_decoded_locked() const;
+
+  struct OutageWindow {
+    TimePoint start;
+    TimePoint end = TimePoint::max();  // max while it lasts
+    std::uint64_t late = 0;
+    TimePoint first_after = TimePoint::max();
+    TimePoint last_late = TimePoint::min();
+  };
+  // The outage an operation completed at `completed` belongs to; -1 for none.
+  int outage_of_locked(TimePoint completed) const;
+  std::vector<OutageWindow> outages_;
+  std::vector<TimePoint> duplicate_arrivals_;  // kept only while outages are staged
 
   const KeyForm key_form_;
   const std::chrono::milliseconds clock_skew_;
+  const std::chrono::milliseconds dedup_window_;
+  TimePoint latest_ = TimePoint::min();
+  TimePoint next_forget_ = TimePoint::min();
+  std::vector<EventKeyListing> retired_unexpected_keys_;
   // Wall-clock time minus steady time when the matcher was made: eventTime (wall) onto our clock.
   const std::chrono::system_clock::duration wall_minus_steady_;
   mutable std::mutex mutex_;
   std::unordered_map<Fingerprint, Slot, FingerprintHash> slots_;
   // A surplus arrival whose key had two readings is stored under one; this finds it by the other.
   std::unordered_map<Fingerprint, Fingerprint, FingerprintHash> alias_;
-  FingerprintSet delivered_;  // identities delivered at least once: later copies are duplicates
+  FingerprintSet delivered_;  // identities delivered in the window: later copies are duplicates
   std::vector<TypeCounters> types_;
   std::vector<EventKeyListing> mismatched_keys_;  // the first MatchSummary::kListedKeys
   // Per key (key_fingerprint), its delivered events with sequencers, sorted by start; at most
-  // kOrderHistory, the latest.
+  // kOrderHistory, the latest, and none that completed more than a window ago.
   static constexpr std::size_t kOrderHistory = 64;
   std::unordered_map<Fingerprint, std::vector<OrderEntry>, FingerprintHash> order_;
   std::vector<EventKeyListing> out_of_order_keys_;

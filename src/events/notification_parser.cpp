@@ -583,7 +583,8 @@ Document parse_json(std::string_view text, const char* what) {
 }
 
 // The S3 event name an EventBridge event stands for: "Object Created" by its reason, "Object
-// Deleted" by its deletion type. Other detail types (restores, tags, ACLs, storage class) keep
+// Deleted" by its deletion type, "Object Tags Added/Deleted" as the tagging events S3 sends for
+// PutObjectTagging/DeleteObjectTagging. Other detail types (restores, ACLs, storage class) keep
 // their own name, so the matcher lists them apart.
 std::string eventbridge_event_name(const std::string& type, const DetailDraft& detail) {
   if (type == "Object Created") {
@@ -603,6 +604,8 @@ std::string eventbridge_event_name(const std::string& type, const DetailDraft& d
     }
     return "ObjectRemoved:Delete";
   }
+  if (type == "Object Tags Added") return "ObjectTagging:Put";
+  if (type == "Object Tags Deleted") return "ObjectTagging:Delete";
   return "EventBridge:" + type;
 }
 

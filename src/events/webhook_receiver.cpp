@@ -38,17 +38,47 @@ WebhookReceiver::WebhookReceiver(WebhookOptions options, NotificationSink sink,
         "that only your notification sender is counted",
         options_.listen));
   }
+  server_ = make_server(address.port);
+}
+
+std::unique_ptr<http::Server> WebhookReceiver::make_server(std::uint16_t port) {
+  const ListenAddress address = parse_listen_address(options_.listen, "events.listen");
   http::ServerOptions server_options;
   server_options.address = address.host;
-  server_options.port = address.port;
+  server_options.port = port;
   server_options.threads = options_.threads;
   server_options.body_limit = options_.body_limit;
   server_options.header_timeout = options_.header_timeout;
   server_options.body_timeout = options_.body_timeout;
-  server_ = std::make_unique<http::Server>(
+  return std::make_unique<http::Server>(
       server_options, [this](const http::ServerRequest& request, http::ServerResponse& response) {
         handle(request, response);
       });
+}
+
+void WebhookReceiver::set_outage(ReceiverOutage outage) {
+  ReceiverOutage before;
+  {
+    std::lock_guard lock(outage_mutex_);
+    before = outage_;
+    outage_ = outage;
+    outage_active_.store(outage != ReceiverOutage::kNone);
+  }
+  outage_over_.notify_all();
+  if (outage == ReceiverOutage::kRefuse && before != ReceiverOutage::kRefuse) {
+    std::lock_guard lock(server_mutex_);
+    server_->stop();
+  } else if (before == ReceiverOutage::kRefuse && outage != ReceiverOutage::kRefuse) {
+    // A new listener on the same port: the stopped server keeps its counters for the totals.
+    std::lock_guard lock(server_mutex_);
+    const auto old = server_->counters();
+    retired_.rejects[400] += old.rejected_bad_request;
+    retired_.rejects[408] += old.rejected_timeout;
+    retired_.rejects[413] += old.rejected_too_large;
+    retired_.rejects[500] += old.handler_errors;
+    server_ = make_server(bound_port_);
+    server_->start();
+  }
 }
 
 WebhookReceiver::~WebhookReceiver() {
@@ -56,13 +86,22 @@ WebhookReceiver::~WebhookReceiver() {
 }
 
 void WebhookReceiver::start() {
+  std::lock_guard lock(server_mutex_);
   server_->start();
+  bound_port_ = server_->port();
 }
 void WebhookReceiver::stop() {
+  {
+    std::lock_guard lock(outage_mutex_);
+    stopping_ = true;
+  }
+  outage_over_.notify_all();  // a stalled delivery is let through, so the server can stop
+  std::lock_guard lock(server_mutex_);
   server_->stop();
 }
 std::uint16_t WebhookReceiver::port() const {
-  return server_->port();
+  std::lock_guard lock(server_mutex_);
+  return bound_port_ != 0 ? bound_port_ : server_->port();
 }
 
 WebhookCounters WebhookReceiver::counters() const {
@@ -72,11 +111,16 @@ WebhookCounters WebhookReceiver::counters() const {
   out.test_events = test_events_.load();
   out.subscriptions_confirmed = confirmed_.load();
   out.subscriptions_unconfirmed = unconfirmed_.load();
+  out.outage_refusals = outage_refusals_.load();
   {
     std::lock_guard lock(rejects_mutex_);
     out.rejects = rejects_;
   }
   // What the server refused before a request reached us.
+  std::lock_guard lock(server_mutex_);
+  for (const auto& [status, n] : retired_.rejects) {
+    if (n > 0) out.rejects[status] += n;
+  }
   const auto server = server_->counters();
   const auto add = [&out](int status, std::uint64_t n) {
     if (n > 0) out.rejects[status] += n;
@@ -107,6 +151,18 @@ bool WebhookReceiver::authorized(const http::ServerRequest& request) const {
 }
 
 void WebhookReceiver::handle(const http::ServerRequest& request, http::ServerResponse& response) {
+  if (outage_active_.load(std::memory_order_relaxed)) {
+    std::unique_lock lock(outage_mutex_);
+    if (outage_ == ReceiverOutage::k503 && !stopping_) {
+      lock.unlock();
+      ++outage_refusals_;
+      response.status = 503;
+      response.set_header("Retry-After", "1");
+      return;
+    }
+    // Read, then held unanswered until the outage ends; then taken as any delivery.
+    outage_over_.wait(lock, [this] { return outage_ != ReceiverOutage::kStall || stopping_; });
+  }
   const TimePoint arrival = Clock::now();
   if (!authorized(request)) {
     response.set_header("WWW-Authenticate", "Bearer");

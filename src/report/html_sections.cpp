@@ -290,6 +290,23 @@ void append_events(std::string& out, const stats::EventStats& events, std::int64
                    "(not counted again).</p>",
                    events.reconnects, events.redelivered);
   }
+  if (!events.outages.empty()) {
+    out +=
+        "<h3>Outages of the receiver</h3><table><tr><th>mode</th><th>at</th><th>for</th>"
+        "<th>delivered late</th><th>lost</th><th>duplicated</th><th>first event after</th>"
+        "<th>recovered after</th></tr>";
+    const auto seconds = [](double s) {
+      return s < 0 ? std::string("never") : fmt::format("{:.3f} s", s);
+    };
+    for (const auto& o : events.outages) {
+      fmt::format_to(it,
+                     "<tr><td>{}</td><td>{:g} s</td><td>{:g} s</td><td>{}</td><td class=\"{}\">{}"
+                     "</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                     escape(o.mode), o.at_s, o.for_s, o.late, o.lost > 0 ? "fail" : "", o.lost,
+                     o.duplicated, seconds(o.first_event_s), seconds(o.recovered_s));
+    }
+    out += "</table>";
+  }
   if (!events.receiver_rejects.empty()) {
     out += "<p>Receiver rejected:";
     for (const auto& [status, n] : events.receiver_rejects) {

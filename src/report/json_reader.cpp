@@ -338,6 +338,22 @@ class Reader {
           time_series(object(series, series_where, "delivered"), child(series_where, "delivered"));
     }
     events.receiver_rejects = counts_by_status(j, where, "receiver_rejects");
+    if (j.contains("outages")) {
+      const json& outages = array(j, where, "outages");
+      for (std::size_t i = 0; i < outages.size(); ++i) {
+        const std::string here = item(child(where, "outages"), i);
+        const json& o = outages[i];
+        auto& outage = events.outages.emplace_back();
+        outage.mode = string(o, here, "mode");
+        outage.at_s = number(o, here, "at_s");
+        outage.for_s = number(o, here, "for_s");
+        outage.late = u64(o, here, "late");
+        outage.lost = u64(o, here, "lost");
+        outage.duplicated = u64(o, here, "duplicated");
+        outage.first_event_s = number(o, here, "first_event_s");
+        outage.recovered_s = number(o, here, "recovered_s");
+      }
+    }
     return events;
   }
 

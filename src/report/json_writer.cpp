@@ -197,6 +197,22 @@ ordered_json events_to_json(const stats::EventStats& events) {
     j["redelivered"] = events.redelivered;
   }
   j["receiver_rejects"] = counts_by_status(events.receiver_rejects);
+  if (!events.outages.empty()) {
+    ordered_json outages = ordered_json::array();
+    for (const auto& o : events.outages) {
+      ordered_json x;
+      x["mode"] = o.mode;
+      x["at_s"] = o.at_s;
+      x["for_s"] = o.for_s;
+      x["late"] = o.late;
+      x["lost"] = o.lost;
+      x["duplicated"] = o.duplicated;
+      x["first_event_s"] = o.first_event_s;
+      x["recovered_s"] = o.recovered_s;
+      outages.push_back(std::move(x));
+    }
+    j["outages"] = std::move(outages);
+  }
   // Expected (its "errors": still missing at the end) by completion second, delivered by arrival
   // second with the delivery latency in its latency columns.
   ordered_json per_second;

@@ -71,7 +71,10 @@ std::string format_junit(const RunReport& report) {
   std::size_t failures = 0;
   for (const auto& threshold : report.thresholds) failures += threshold.pass ? 0 : 1;
   for (const auto& phase : report.phases) failures += phase_errors(phase) > 0 ? 1 : 0;
-  const std::size_t tests = report.thresholds.size() + report.phases.size();
+  // One case per staged outage of the receiver: it fails only if no event came after it.
+  for (const auto& outage : report.events.outages) failures += outage.recovered_s < 0 ? 1 : 0;
+  const std::size_t tests =
+      report.thresholds.size() + report.phases.size() + report.events.outages.size();
 
   auto suites = doc.append_child("testsuites");
   auto suite = suites.append_child("testsuite");
@@ -98,6 +101,19 @@ std::string format_junit(const RunReport& report) {
       add_failure(testcase, fmt::format("{} failed operation(s) in phase {}", errors, phase.name),
                   error_details(phase));
     }
+  }
+
+  for (std::size_t i = 0; i < report.events.outages.size(); ++i) {
+    const auto& o = report.events.outages[i];
+    auto testcase = add_case(
+        suite, suite_name + ".outages",
+        fmt::format("outage {} ({} at {:g}s for {:g}s)", i + 1, o.mode, o.at_s, o.for_s), o.for_s);
+    const std::string counts = fmt::format(
+        "{} delivered late, {} lost, {} duplicated; first event after {:.3f}s, recovered after "
+        "{:.3f}s",
+        o.late, o.lost, o.duplicated, o.first_event_s, o.recovered_s);
+    testcase.append_child("system-out").text() = counts.c_str();
+    if (o.recovered_s < 0) add_failure(testcase, "no event came after the outage", counts);
   }
 
   std::ostringstream out;

@@ -136,6 +136,16 @@ void append_events(std::string& out, const stats::EventStats& events) {
   if (events.foreign > 0) {
     fmt::format_to(it, "  other shards' events (left to them): {}\n", events.foreign);
   }
+  for (const auto& o : events.outages) {
+    const auto seconds = [](double s) {
+      return s < 0 ? std::string("never") : fmt::format("{:.3f}s", s);
+    };
+    fmt::format_to(it,
+                   "  outage {} at {:g}s for {:g}s: {} delivered late, {} lost, {} duplicated; "
+                   "first event after {}, recovered after {}\n",
+                   o.mode, o.at_s, o.for_s, o.late, o.lost, o.duplicated, seconds(o.first_event_s),
+                   seconds(o.recovered_s));
+  }
   if (!events.receiver_rejects.empty()) {
     out += "  receiver rejected:";
     for (const auto& [status, n] : events.receiver_rejects) {

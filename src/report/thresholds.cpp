@@ -50,6 +50,11 @@ double latency_seconds(const stats::Histogram& histogram, const std::string& sta
 
 double event_count(const stats::EventStats& events, const std::string& what) {
   std::uint64_t sum = 0;
+  for (const auto& outage : events.outages) {
+    if (what == "outage_late") sum += outage.late;
+    if (what == "outage_lost") sum += outage.lost;
+    if (what == "outage_duplicated") sum += outage.duplicated;
+  }
   for (const auto& [name, type] : events.by_type) {
     if (what == "expected") sum += type.expected;
     if (what == "delivered") sum += type.delivered;
@@ -115,6 +120,7 @@ double measure(const RunReport& report, const std::vector<std::string>& m) {
       }
       return latency_seconds(delivery, m[2]);
     }
+    if (m.size() == 2 && m[1] == "outage_recovery") return report.events.outage_recovery_s();
     return event_count(report.events, m[1]);
   }
   if (m[0] == "phase" && m.size() == 3) {

@@ -119,6 +119,15 @@ struct AmqpSettings {
   int max_rate = 0;      // messages/s per consumer at most, a slow consumer on purpose; 0: no cap
 };
 
+// events.outages: the run's own receiver made unavailable on purpose, to see what the server
+// does about it (retries, losses, duplicates) and how long it takes to catch up.
+struct Outage {
+  enum class Mode { refuse, http_503, stall };
+  Duration at{};      // from the start of the first phase
+  Duration length{};  // `for`
+  Mode mode = Mode::refuse;
+};
+
 struct Events {
   EventSource source = EventSource::none;
   std::string listen_host = "127.0.0.1";
@@ -126,6 +135,10 @@ struct Events {
   Duration grace = std::chrono::seconds(10);
   // How far an event's eventTime may lie outside its operation's span (send to answer).
   Duration clock_skew = std::chrono::seconds(2);
+  // How long a delivered event's identity is remembered to tell a later copy as a duplicate (and
+  // a key's order history kept): the matcher's memory covers this window, not the whole run.
+  Duration dedup_window = std::chrono::minutes(10);
+  std::vector<Outage> outages;  // in time order, not overlapping; webhook only
   std::string auth_token;
   SqsSettings sqs;
   AmqpSettings amqp;

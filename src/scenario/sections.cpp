@@ -260,10 +260,49 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
   }
 }
 
+// After `source`, which decides whether an outage can be staged at all.
+static void read_outages(Reader& r, const YAML::Node& list, Events& out) {
+  if (!list.IsSequence()) {
+    r.error(list, "'outages' must be a list like [{at: 10s, for: 5s, mode: refuse}]");
+    return;
+  }
+  if (out.source != EventSource::webhook) {
+    // A queue (SQS) or a broker (AMQP) keeps what the server sends while nobody reads: stopping
+    // our reader is a slow consumer, not an outage of the notification target.
+    r.error(list,
+            "'outages' needs source: webhook (the run's own receiver); with sqs or amqp the "
+            "queue keeps the events while the run does not read, which is not an outage of the "
+            "target (use amqp.max_rate for a slow consumer)");
+    return;
+  }
+  for (const YAML::Node& item : list) {
+    if (!r.check_map(item, "outages", {"at", "for", "mode"})) continue;
+    Outage outage;
+    if (!item["at"] || !item["for"]) {
+      r.error(item, "an outage needs 'at' and 'for', e.g. {at: 10s, for: 5s, mode: refuse}");
+      continue;
+    }
+    r.read_duration(item, "at", true, outage.at);
+    r.read_duration(item, "for", false, outage.length);
+    if (const YAML::Node m = item["mode"]) {
+      if (auto v = r.to_enum(m, "mode", {"refuse", "503", "stall"})) {
+        outage.mode = *v == "refuse" ? Outage::Mode::refuse
+                      : *v == "503"  ? Outage::Mode::http_503
+                                     : Outage::Mode::stall;
+      }
+    }
+    if (!out.outages.empty() && outage.at < out.outages.back().at + out.outages.back().length) {
+      r.error(item, "outages must be in time order and must not overlap");
+      continue;
+    }
+    out.outages.push_back(outage);
+  }
+}
+
 void read_events(Reader& r, const YAML::Node& node, Events& out) {
   if (!r.check_map(node, "events",
-                   {"source", "listen", "grace", "clock_skew", "auth_token", "sqs", "amqp",
-                    "sns_confirm", "max_body"})) {
+                   {"source", "listen", "grace", "clock_skew", "dedup_window", "outages",
+                    "auth_token", "sqs", "amqp", "sns_confirm", "max_body"})) {
     return;
   }
   out.source = EventSource::webhook;  // an events section without a source means the webhook
@@ -299,6 +338,8 @@ void read_events(Reader& r, const YAML::Node& node, Events& out) {
   }
   r.read_duration(node, "grace", true, out.grace);
   r.read_duration(node, "clock_skew", true, out.clock_skew);
+  r.read_duration(node, "dedup_window", false, out.dedup_window);
+  if (const YAML::Node outages = node["outages"]) read_outages(r, outages, out);
   r.read_string(node, "auth_token", out.auth_token);
   r.read_bool(node, "sns_confirm", out.sns_confirm);
   r.read_size(node, "max_body", 1024, out.max_body);

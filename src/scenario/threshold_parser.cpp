@@ -13,10 +13,19 @@ namespace {
 constexpr std::string_view kOps[] = {"put", "copy", "delete", "post",           "multipart",
                                      "get", "head", "list",   "delete_objects", "all"};
 // "duplicate" as the report names it; "duplicated" is accepted too.
-constexpr std::string_view kEventCounts[] = {"expected",    "delivered",  "missing",
-                                             "duplicate",   "duplicated", "unexpected",
-                                             "early",       "mismatched", "delivered_for_failed",
-                                             "out_of_order"};
+constexpr std::string_view kEventCounts[] = {"expected",
+                                             "delivered",
+                                             "missing",
+                                             "duplicate",
+                                             "duplicated",
+                                             "unexpected",
+                                             "early",
+                                             "mismatched",
+                                             "delivered_for_failed",
+                                             "out_of_order",
+                                             "outage_late",
+                                             "outage_lost",
+                                             "outage_duplicated"};
 constexpr std::string_view kPhaseCounts[] = {"dropped", "errors", "count"};
 
 enum class MetricKind { latency, count, fraction, rate };
@@ -57,8 +66,9 @@ const std::string kMetricHelp =
     "allowed metrics: <op>.p99|p999|mean|max, <op>.count|errors, errors.rate|count, "
     "ops.rate, ops.<op>.rate|count, "
     "events.missing|duplicate|unexpected|delivered|expected|early|mismatched|"
-    "delivered_for_failed|out_of_order, "
-    "events.delivery.p99, events.delivery_from_send.p99, phase.<name>.dropped|errors|count; "
+    "delivered_for_failed|out_of_order|outage_late|outage_lost|outage_duplicated, "
+    "events.outage_recovery, events.delivery.p99, events.delivery_from_send.p99, "
+    "phase.<name>.dropped|errors|count; "
     "<op> is one of put, copy, delete, post, multipart, get, head, list, delete_objects, all";
 
 MetricKind classify(const std::vector<std::string>& m, const std::vector<std::string>& phases) {
@@ -86,6 +96,8 @@ MetricKind classify(const std::vector<std::string>& m, const std::vector<std::st
   }
   if (m[0] == "events") {
     if (m.size() == 2 && one_of(m[1], kEventCounts)) return MetricKind::count;
+    // The longest time from an outage's end until its backlog drained (events.outages).
+    if (m.size() == 2 && m[1] == "outage_recovery") return MetricKind::latency;
     if (m.size() == 3 && (m[1] == "delivery" || m[1] == "delivery_from_send") &&
         is_latency_stat(m[2])) {
       return MetricKind::latency;

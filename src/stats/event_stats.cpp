@@ -1,5 +1,7 @@
 #include "stats/event_stats.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <utility>
 
 namespace s3storm::stats {
@@ -60,6 +62,33 @@ void EventStats::merge(const EventStats& other) {
   for (const auto& [status, n] : other.receiver_rejects) receiver_rejects[status] += n;
   expected_per_second.merge(other.expected_per_second);
   delivered_per_second.merge(other.delivered_per_second);
+  // Shards stage the same outages (the same scenario): add them up one by one.
+  if (outages.size() < other.outages.size()) outages.resize(other.outages.size());
+  for (std::size_t i = 0; i < other.outages.size(); ++i) outages[i].merge(other.outages[i]);
+}
+
+void OutageStats::merge(const OutageStats& other) {
+  if (mode.empty()) {
+    mode = other.mode;
+    at_s = other.at_s;
+    for_s = other.for_s;
+  }
+  late += other.late;
+  lost += other.lost;
+  duplicated += other.duplicated;
+  // The run recovered when its slowest shard did; a shard that saw no event says nothing.
+  const auto later = [](double a, double b) { return a < 0 ? b : b < 0 ? a : std::max(a, b); };
+  first_event_s = later(first_event_s, other.first_event_s);
+  recovered_s = later(recovered_s, other.recovered_s);
+}
+
+double EventStats::outage_recovery_s() const {
+  double longest = 0;
+  for (const auto& outage : outages) {
+    if (outage.recovered_s < 0) return std::numeric_limits<double>::infinity();
+    longest = std::max(longest, outage.recovered_s);
+  }
+  return longest;
 }
 
 }  // namespace s3storm::stats

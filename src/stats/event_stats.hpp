@@ -41,6 +41,20 @@ struct EventTypeStats {
 };
 
 // The events part of a run: filled by the matcher, merged across shards.
+// One staged outage of the run's receiver (events.outages) and what it did to the events.
+struct OutageStats {
+  std::string mode;  // refuse | 503 | stall
+  double at_s = 0;   // from the load's start
+  double for_s = 0;
+  std::uint64_t late = 0;        // events of operations before its end, arrived after it
+  std::uint64_t lost = 0;        // ... never arrived
+  std::uint64_t duplicated = 0;  // further copies from its start until the backlog drained
+  double first_event_s = -1;     // from its end to the first event after it; -1: none came
+  double recovered_s = -1;       // from its end to the last late event (backlog drained)
+  void merge(const OutageStats& other);
+  friend bool operator==(const OutageStats&, const OutageStats&) = default;
+};
+
 struct EventStats {
   static constexpr std::size_t kMaxListedKeys = 20;
 
@@ -67,6 +81,9 @@ struct EventStats {
   // delivery latency (as in `delivery`). Byte columns stay 0.
   TimeSeries expected_per_second;
   TimeSeries delivered_per_second;
+  std::vector<OutageStats> outages;               // as staged, in order
+  // The longest recovered_s of the outages (infinity when one never recovered; 0 without any).
+  double outage_recovery_s() const;
 
   void note_missing_key(std::string key);
   void note_unexpected_key(std::string key);

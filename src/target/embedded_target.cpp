@@ -113,6 +113,7 @@ TargetCounters EmbeddedTarget::counters() const {
   out.events_duplicated_by_fault = impl_->router.duplicated_by_fault();
   out.events_corrupted_by_fault = impl_->router.corrupted_by_fault();
   out.events_reordered_by_fault = impl_->router.reordered_by_fault();
+  out.events_delayed_by_fault = impl_->router.delayed_by_fault();
   const http::ServerCounters server = impl_->server.counters();
   out.refused_at_header = server.refused_at_header;
   out.rejected_too_large = server.rejected_too_large;

@@ -65,6 +65,7 @@ struct TargetCounters {
   std::uint64_t events_duplicated_by_fault = 0;
   std::uint64_t events_corrupted_by_fault = 0;
   std::uint64_t events_reordered_by_fault = 0;
+  std::uint64_t events_delayed_by_fault = 0;
   std::uint64_t refused_at_header = 0;     // refused before the body was read
   std::uint64_t rejected_too_large = 0;    // 413: past body_limit (or the unauthenticated one)
   std::uint64_t rejected_over_budget = 0;  // 503 SlowDown: body_budget was spent

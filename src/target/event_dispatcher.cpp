@@ -49,7 +49,7 @@ struct EventDispatcher::Slot {
 };
 
 EventDispatcher::EventDispatcher(DispatcherOptions options)
-    : options_(std::move(options)), drain_timer_(io_) {
+    : options_(std::move(options)), drain_timer_(io_), delay_timer_(io_) {
   options_.connections = std::max<std::size_t>(1, options_.connections);
   options_.batch = std::max<std::size_t>(1, options_.batch);
   if (options_.notify_url.empty()) {
@@ -147,8 +147,10 @@ void EventDispatcher::stop() {
     for (std::size_t i = 0; i < slots_.size(); ++i) counters_.abandoned += slots_[i]->records;
     for (auto& slot : slots_) slot->records = 0;
   }
-  counters_.abandoned += queue_.size();
+  counters_.abandoned += queue_.size() + held_.size();
   queue_.clear();
+  held_.clear();
+  delay_armed_ = false;
   queued_bytes_ = 0;
   work_.reset();
 }
@@ -158,23 +160,69 @@ void EventDispatcher::set_sink(EventSink sink) {
   options_.sink = std::move(sink);
 }
 
+bool EventDispatcher::push_locked(std::string message_json) {
+  const std::size_t bytes = cost(message_json);
+  if (queued_bytes_ + bytes > options_.queue_limit_bytes) {
+    ++counters_.dropped_full;
+    return false;
+  }
+  ++counters_.enqueued;
+  queued_bytes_ += bytes;
+  counters_.queue_peak_bytes = std::max<std::uint64_t>(counters_.queue_peak_bytes, queued_bytes_);
+  queue_.push_back(std::move(message_json));
+  const bool wake = waiting_;
+  waiting_ = false;
+  return wake;
+}
+
 void EventDispatcher::enqueue(std::string message_json) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    const std::size_t bytes = cost(message_json);
-    if (queued_bytes_ + bytes > options_.queue_limit_bytes) {
-      ++counters_.dropped_full;
-      return;
-    }
-    ++counters_.enqueued;
-    queued_bytes_ += bytes;
-    counters_.queue_peak_bytes = std::max<std::uint64_t>(counters_.queue_peak_bytes, queued_bytes_);
-    queue_.push_back(std::move(message_json));
-    wake = waiting_;
-    waiting_ = false;
+    wake = push_locked(std::move(message_json));
   }
   if (wake) asio::post(io_, [this] { pump(); });
+}
+
+void EventDispatcher::enqueue_after(std::string message_json, std::chrono::microseconds delay) {
+  bool arm = false;
+  {
+    std::lock_guard lock(mutex_);
+    // The due time is taken under the lock, so held_ stays sorted whatever the callers' threads.
+    held_.emplace_back(std::chrono::steady_clock::now() + delay, std::move(message_json));
+    arm = !delay_armed_;
+    delay_armed_ = true;
+  }
+  if (arm) asio::post(io_, [this] { arm_delay_timer(); });
+}
+
+void EventDispatcher::arm_delay_timer() {
+  std::chrono::steady_clock::time_point due;
+  {
+    std::lock_guard lock(mutex_);
+    if (held_.empty()) {
+      delay_armed_ = false;
+      return;
+    }
+    due = held_.front().first;
+  }
+  delay_timer_.expires_at(due);
+  delay_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) release_due_held();
+  });
+}
+
+void EventDispatcher::release_due_held() {
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    while (!held_.empty() && held_.front().first <= now) {
+      push_locked(std::move(held_.front().second));
+      held_.pop_front();
+    }
+  }
+  arm_delay_timer();  // for the next one held, if any
+  pump();             // on the io thread already: no need to be woken
 }
 
 DispatcherCounters EventDispatcher::counters() const {
@@ -287,7 +335,7 @@ void EventDispatcher::on_sent(Slot& slot, bool ok) {
 void EventDispatcher::finish_if_drained() {
   {
     std::lock_guard lock(mutex_);
-    if (!stopping_ || finished_ || !queue_.empty()) return;
+    if (!stopping_ || finished_ || !queue_.empty() || !held_.empty()) return;
     if (pool_ && free_slots_ != slots_.size()) return;
     finished_ = true;
   }

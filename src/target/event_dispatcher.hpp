@@ -75,6 +75,9 @@ class EventDispatcher {
 
   // Never blocks on delivery.
   void enqueue(std::string message_json);
+  // Enqueues after `delay` (event-delay). Messages are held in the order they come: every caller
+  // passes the same delay, so the first held is the first due.
+  void enqueue_after(std::string message_json, std::chrono::microseconds delay);
   bool has_destination() const { return !options_.notify_url.empty() || options_.sink; }
   void set_sink(EventSink sink);
 
@@ -86,6 +89,10 @@ class EventDispatcher {
   void send(Slot& slot);
   void on_sent(Slot& slot, bool ok);
   void finish_if_drained();
+  void arm_delay_timer();   // on the io thread
+  void release_due_held();  // on the io thread
+  // Adds one message to queue_ (or counts it lost); the caller holds mutex_. True: wake the pump.
+  bool push_locked(std::string message_json);
 
   DispatcherOptions options_;
   std::string host_header_;
@@ -93,12 +100,16 @@ class EventDispatcher {
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::steady_timer drain_timer_;
+  boost::asio::steady_timer delay_timer_;
   std::unique_ptr<http::ConnectionPool> pool_;  // null without a notify_url
   std::vector<std::unique_ptr<Slot>> slots_;    // one per connection; touched on the io thread
   std::vector<std::string> taken_;              // messages being handed over, reused
 
   mutable std::mutex mutex_;  // guards what follows
   std::deque<std::string> queue_;
+  // Held back by event-delay, oldest (first due) first, and whether delay_timer_ waits for it.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> held_;
+  bool delay_armed_ = false;
   std::size_t queued_bytes_ = 0;
   std::size_t free_slots_ = 0;
   // The io thread is idle with a free slot: the next enqueue must wake it. Otherwise it will

@@ -81,6 +81,13 @@ void EventRouter::emit(EventDetails event) {
     }
   }
   std::string message = event_message_json(event);
+  if (faults_.next_event_delay()) {
+    ++delayed_;
+    const auto delay = faults_.plan().event_delay;
+    if (copies == 2) dispatcher_.enqueue_after(message, delay);
+    dispatcher_.enqueue_after(std::move(message), delay);
+    return;
+  }
   if (copies == 2) dispatcher_.enqueue(message);
   dispatcher_.enqueue(std::move(message));
 }

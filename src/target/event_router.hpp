@@ -35,7 +35,7 @@ class EventRouter {
         region_(std::move(region)) {}
 
   // Fills in sequencer, time and region, applies event-drop/event-dup/event-corrupt/
-  // event-reorder, and enqueues.
+  // event-reorder/event-delay, and enqueues.
   void emit(EventDetails event);
   // False when no event from `bucket` can be emitted (no configuration and no --notify), so the
   // caller need not build one: the common case under load.
@@ -46,6 +46,8 @@ class EventRouter {
   std::uint64_t duplicated_by_fault() const { return duplicated_.load(); }
   std::uint64_t corrupted_by_fault() const { return corrupted_.load(); }
   std::uint64_t reordered_by_fault() const { return reordered_.load(); }
+  // Events held back by event-delay (a duplicated one counts once).
+  std::uint64_t delayed_by_fault() const { return delayed_.load(); }
 
  private:
   const ObjectStore& store_;
@@ -58,6 +60,7 @@ class EventRouter {
   std::atomic<std::uint64_t> duplicated_{0};
   std::atomic<std::uint64_t> corrupted_{0};
   std::atomic<std::uint64_t> reordered_{0};
+  std::atomic<std::uint64_t> delayed_{0};
   // Under event-reorder only: each key's last sequencer ("bucket/key"), to go below it.
   std::uint64_t sequencer_for(const EventDetails& event);
   std::mutex last_sequencer_mutex_;

@@ -60,6 +60,11 @@ void apply_fault_spec(FaultPlan& plan, std::string_view spec) {
     plan.body_corrupt = parse_probability(spec, value);
   } else if (kind == "event-reorder") {
     plan.event_reorder = parse_probability(spec, value);
+  } else if (kind == "event-delay") {
+    const auto second = value.find(':');
+    plan.event_delay = parse_duration(spec, value.substr(0, second));
+    plan.event_delay_probability =
+        second == std::string_view::npos ? 1.0 : parse_probability(spec, value.substr(second + 1));
   } else if (kind == "delay") {
     const auto second = value.find(':');
     plan.delay = parse_duration(spec, value.substr(0, second));
@@ -68,7 +73,7 @@ void apply_fault_spec(FaultPlan& plan, std::string_view spec) {
   } else {
     bad_spec(spec, "unknown kind '" + std::string(kind) +
                        "' (expected 503, reset, delay, event-drop, event-dup, event-corrupt, "
-                       "event-reorder or body-corrupt)");
+                       "event-reorder, event-delay or body-corrupt)");
   }
 }
 
@@ -116,6 +121,12 @@ bool FaultInjector::next_body_corrupt() {
   if (plan_.body_corrupt <= 0) return false;
   std::lock_guard lock(mutex_);
   return roll(plan_.body_corrupt);
+}
+
+bool FaultInjector::next_event_delay() {
+  if (plan_.event_delay_probability <= 0 || plan_.event_delay.count() == 0) return false;
+  std::lock_guard lock(mutex_);
+  return roll(plan_.event_delay_probability);
 }
 
 bool FaultInjector::next_event_reorder() {

@@ -12,6 +12,8 @@
 //                  a verified read to find
 //   event-reorder:P  give a fraction P of the events of keys that had one before a sequencer
 //                  below the previous one's, for the run's order check to find
+//   event-delay:D[:P]  hold a fraction P (default 1) of event notifications for D before they
+//                  join the delivery queue, for the run's delivery latency to show
 // Decisions come from one seeded generator, so a run's faults are reproducible from its seed
 // (for a given request order).
 
@@ -34,6 +36,8 @@ struct FaultPlan {
   double event_dup = 0;
   double event_corrupt = 0;
   double event_reorder = 0;
+  double event_delay_probability = 0;
+  std::chrono::microseconds event_delay{0};
   double body_corrupt = 0;
 
   bool affects_requests() const { return slow_down > 0 || reset > 0 || delay_probability > 0; }
@@ -63,6 +67,8 @@ class FaultInjector {
   bool next_event_corrupt();
   // Whether to give one event a sequencer out of order.
   bool next_event_reorder();
+  // Whether to hold one event back for plan().event_delay.
+  bool next_event_delay();
   // Whether to corrupt one GET answer's body.
   bool next_body_corrupt();
 

@@ -121,6 +121,13 @@ TEST(NotificationParser, EventBridgeEventsReadAsTheS3EventTheyStandFor) {
                     R"(,"reason":"DeleteObject","deletion-type":"Delete Marker Created")"),
             "ObjectRemoved:DeleteMarkerCreated");
   EXPECT_EQ(kind_of("Object Restore Completed", ""), "EventBridge:Object Restore Completed");
+  // Tag changes are S3's ObjectTagging events, matched to put_tagging/delete_tagging operations.
+  const auto tags_added = parse_notification(eventbridge("Object Tags Added", ""));
+  EXPECT_EQ(tags_added.records.at(0).name, "ObjectTagging:Put");
+  EXPECT_EQ(tags_added.records.at(0).kind, EventKind::kObjectTaggingPut);
+  const auto tags_deleted = parse_notification(eventbridge("Object Tags Deleted", ""));
+  EXPECT_EQ(tags_deleted.records.at(0).name, "ObjectTagging:Delete");
+  EXPECT_EQ(tags_deleted.records.at(0).kind, EventKind::kObjectTaggingDelete);
   EXPECT_THROW(parse_notification(R"({"detail-type":"Object Created","source":"aws.s3"})"),
                NotificationParseError);
 }

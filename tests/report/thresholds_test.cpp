@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "sample_report.hpp"
 #include "scenario/threshold_parser.hpp"
 
@@ -62,6 +64,26 @@ TEST(Thresholds, DeliveryFromSendIsItsOwnLatency) {
                scenario::parse_threshold("events.mismatched == 0", {})});
   EXPECT_TRUE(results[0].pass);
   EXPECT_FALSE(results[1].pass);
+}
+
+// events.outages: the counts add up over outages; recovery is the longest, and an outage no
+// event followed never recovered.
+TEST(Thresholds, OutageCountsAndRecovery) {
+  RunReport report = testing::sample_report();
+  EXPECT_EQ(measure(report, {"events", "outage_recovery"}), 0);
+  report.events.outages.push_back({"503", 2, 4, 10, 3, 1, 0.5, 2.5});
+  report.events.outages.push_back({"refuse", 10, 1, 5, 0, 2, 0.1, 1.5});
+  EXPECT_EQ(measure(report, {"events", "outage_late"}), 15);
+  EXPECT_EQ(measure(report, {"events", "outage_lost"}), 3);
+  EXPECT_EQ(measure(report, {"events", "outage_duplicated"}), 3);
+  EXPECT_EQ(measure(report, {"events", "outage_recovery"}), 2.5);
+  const auto results =
+      evaluate_thresholds(report, {scenario::parse_threshold("events.outage_recovery < 2s", {}),
+                                   scenario::parse_threshold("events.outage_lost == 3", {})});
+  EXPECT_FALSE(results[0].pass);
+  EXPECT_TRUE(results[1].pass);
+  report.events.outages.push_back({"stall", 20, 1, 0, 4, 0, -1, -1});
+  EXPECT_TRUE(std::isinf(measure(report, {"events", "outage_recovery"})));
 }
 
 TEST(Thresholds, AnEarlyThresholdIsJudgedLikeTheOtherCounts) {

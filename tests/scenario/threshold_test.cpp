@@ -23,6 +23,11 @@ TEST(Threshold, EveryMetricFamily) {
   EXPECT_DOUBLE_EQ(parse_threshold("ops.copy.rate > 60/m", kPhases).value, 1);
   EXPECT_EQ(parse_threshold("events.delivery.p99 < 2s", kPhases).unit, ValueUnit::duration_seconds);
   EXPECT_EQ(parse_threshold("events.duplicated == 0", kPhases).comparator, Comparator::eq);
+  EXPECT_EQ(parse_threshold("events.outage_recovery < 10s", kPhases).unit,
+            ValueUnit::duration_seconds);
+  EXPECT_EQ(parse_threshold("events.outage_lost == 0", kPhases).value, 0);
+  EXPECT_EQ(parse_threshold("events.outage_late <= 5", kPhases).value, 5);
+  EXPECT_EQ(parse_threshold("events.outage_duplicated == 0", kPhases).comparator, Comparator::eq);
   EXPECT_EQ(parse_threshold("events.duplicate <= 10", kPhases).value, 10);
   EXPECT_EQ(parse_threshold("events.early == 0", kPhases).metric,
             (std::vector<std::string>{"events", "early"}));

@@ -116,6 +116,34 @@ TEST(EventDispatcher, RetriesFailuresThenDelivers) {
   EXPECT_EQ(dispatcher.counters().retries, 3u);
 }
 
+// event-delay: a held message is not delivered before its time, held messages keep their order,
+// and stop() waits for them (within its drain time) instead of dropping them.
+TEST(EventDispatcher, HeldMessagesComeAfterTheirDelayInOrder) {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> got;
+  DispatcherOptions options;
+  options.sink = [&](std::string m) {
+    std::lock_guard lock(mutex);
+    got.emplace_back(std::move(m), std::chrono::steady_clock::now());
+  };
+  EventDispatcher dispatcher(options);
+  dispatcher.start();
+  const auto began = std::chrono::steady_clock::now();
+  dispatcher.enqueue_after(message(1), std::chrono::milliseconds(300));
+  dispatcher.enqueue(message(2));
+  dispatcher.enqueue_after(message(3), std::chrono::milliseconds(300));
+  dispatcher.stop();
+  const auto counters = dispatcher.counters();
+  EXPECT_EQ(counters.delivered, 3u);
+  EXPECT_EQ(counters.abandoned, 0u);
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].first, message(2));
+  EXPECT_EQ(got[1].first, message(1));
+  EXPECT_EQ(got[2].first, message(3));
+  EXPECT_GE(got[1].second - began, std::chrono::milliseconds(300));
+  EXPECT_LT(got[0].second - began, std::chrono::milliseconds(300));
+}
+
 TEST(EventDispatcher, FullQueueIsCountedNotHeld) {
   DispatcherOptions options;
   options.queue_limit_bytes = 4096;

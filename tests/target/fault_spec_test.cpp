@@ -24,12 +24,28 @@ TEST(FaultSpec, ParsesEveryKind) {
   EXPECT_DOUBLE_EQ(partial.delay_probability, 0.5);
   EXPECT_EQ(parse_fault_specs({"delay:1s"}).delay, std::chrono::seconds(1));
   EXPECT_DOUBLE_EQ(parse_fault_specs({"body-corrupt:0.2"}).body_corrupt, 0.2);
+  const auto held = parse_fault_specs({"event-delay:300ms:0.25"});
+  EXPECT_EQ(held.event_delay, std::chrono::milliseconds(300));
+  EXPECT_DOUBLE_EQ(held.event_delay_probability, 0.25);
+  EXPECT_DOUBLE_EQ(parse_fault_specs({"event-delay:2s"}).event_delay_probability, 1.0);
+}
+
+TEST(FaultInjector, EventDelayHoldsAFractionOfEvents) {
+  FaultPlan plan;
+  plan.event_delay = std::chrono::milliseconds(10);
+  plan.event_delay_probability = 0.3;
+  FaultInjector faults(plan, 7);
+  int held = 0;
+  for (int i = 0; i < 10'000; ++i) held += faults.next_event_delay() ? 1 : 0;
+  EXPECT_NEAR(held, 3000, 4 * std::sqrt(10'000 * 0.3 * 0.7));
+  EXPECT_FALSE(FaultInjector(FaultPlan{}, 7).next_event_delay());
 }
 
 TEST(FaultSpec, RejectsMalformedSpecsNamingThem) {
   for (const char* bad :
        {"503", "503:", "503:1.5", "503:-0.1", "503:abc", "reset:0.1x", "delay:5", "delay:5h",
-        "delay:-1ms", "delay:5ms:2", "boom:0.1", "503:nan", "body-corrupt:2"}) {
+        "delay:-1ms", "delay:5ms:2", "boom:0.1", "503:nan", "body-corrupt:2", "event-delay:5",
+        "event-delay:1ms:1.5", "event-delay:61s"}) {
     try {
       parse_fault_specs({bad});
       ADD_FAILURE() << bad << " was accepted";

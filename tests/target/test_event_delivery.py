@@ -42,7 +42,8 @@ thresholds:
 
 EXIT_LINE = re.compile(
     r"events (\d+) emitted, (\d+) delivered, (\d+) failed, (\d+) dropped by fault, (\d+) "
-    r"duplicated by fault, (\d+) corrupted by fault, (\d+) reordered by fault, (\d+) lost "
+    r"duplicated by fault, (\d+) corrupted by fault, (\d+) reordered by fault, (\d+) delayed by "
+    r"fault, (\d+) lost "
     r"\(queue full\), (\d+) abandoned; "
     r"(\d+) POSTs, (\d+) retries, queue peak (\d+) bytes")
 
@@ -52,7 +53,7 @@ def exit_counts(stderr):
     if not match:
         raise AssertionError("no counters in serve's exit line: %r" % stderr)
     names = ("emitted", "delivered", "failed", "dropped_by_fault", "duplicated_by_fault",
-             "corrupted_by_fault", "reordered_by_fault", "lost", "abandoned", "posts", "retries", "queue_peak")
+             "corrupted_by_fault", "reordered_by_fault", "delayed_by_fault", "lost", "abandoned", "posts", "retries", "queue_peak")
     return dict(zip(names, (int(g) for g in match.groups())))
 
 
