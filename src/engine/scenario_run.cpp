@@ -266,8 +266,11 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     }
     result.phases.push_back(run_phase(context, options.threads).stats);
     result.phases.back().plan = plan_of(phase, options.shard.count);
+    // To the millisecond, as the JSON keeps it: a report read back draws the same charts.
     result.phases.back().started_epoch_s =
-        std::chrono::duration<double>(wall_start.time_since_epoch()).count();
+        static_cast<double>(
+            std::chrono::floor<std::chrono::milliseconds>(wall_start).time_since_epoch().count()) /
+        1000.0;
     live_run.end_phase();
   }
   watch.finish();

@@ -124,7 +124,7 @@ ordered_json ops_to_json(const stats::PhaseStats& phase) {
 ordered_json phase_to_json(const stats::PhaseStats& phase) {
   ordered_json j;
   j["name"] = phase.name;
-  if (phase.started_epoch_s > 0) j["started_epoch_s"] = round3(phase.started_epoch_s);
+  if (phase.started_epoch_s > 0) j["started_epoch_s"] = phase.started_epoch_s;
   j["duration_s"] = phase.duration_s;
   // What the phase was told (unset values left out), beside what it did.
   // Reports from before the plan was kept have none, and are rewritten without one.
