@@ -81,7 +81,7 @@ struct EventStats {
   // delivery latency (as in `delivery`). Byte columns stay 0.
   TimeSeries expected_per_second;
   TimeSeries delivered_per_second;
-  std::vector<OutageStats> outages;               // as staged, in order
+  std::vector<OutageStats> outages;  // as staged, in order
   // The longest recovered_s of the outages (infinity when one never recovered; 0 without any).
   double outage_recovery_s() const;
 
