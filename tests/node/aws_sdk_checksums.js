@@ -8,32 +8,13 @@
 
 const crypto = require("node:crypto");
 const { Readable } = require("node:stream");
-const { S3Client, PutObjectCommand, GetObjectCommand, HeadObjectCommand } =
+const { PutObjectCommand, GetObjectCommand, HeadObjectCommand } =
   require("@aws-sdk/client-s3");
+const { recordingClient, check } = require("./recording_client");
 const { Upload } = require("@aws-sdk/lib-storage");
 
 const [endpoint, bucket, accessKeyId, secretAccessKey] = process.argv.slice(2);
-const client = new S3Client({
-  endpoint,
-  region: "us-east-1",
-  forcePathStyle: true,
-  credentials: { accessKeyId, secretAccessKey },
-  maxAttempts: 1,
-});
-
-// The headers of the last request as it went on the wire (after signing).
-let lastSent = {};
-client.middlewareStack.add(
-  (next) => async (args) => {
-    lastSent = { ...args.request.headers };
-    return next(args);
-  },
-  { step: "deserialize", name: "recordSentHeaders" },
-);
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const { client, lastSent: sentHeaders } = recordingClient(endpoint, accessKeyId, secretAccessKey);
 
 async function readBack(key, expected) {
   const got = await client.send(
@@ -53,9 +34,9 @@ async function main() {
     Body: Readable.from([streamed.subarray(0, 100000), streamed.subarray(100000)]),
   }));
   result.stream_headers = {
-    "content-encoding": lastSent["content-encoding"],
-    "x-amz-content-sha256": lastSent["x-amz-content-sha256"],
-    "x-amz-trailer": lastSent["x-amz-trailer"],
+    "content-encoding": sentHeaders()["content-encoding"],
+    "x-amz-content-sha256": sentHeaders()["x-amz-content-sha256"],
+    "x-amz-trailer": sentHeaders()["x-amz-trailer"],
   };
   const stream = await readBack("js/stream", streamed);
   check(stream.ChecksumCRC32, "js/stream: no CRC32 returned with ChecksumMode ENABLED");

@@ -12,43 +12,24 @@
 
 const { Readable } = require("node:stream");
 const {
-  S3Client, PutObjectCommand, CopyObjectCommand, GetObjectCommand, HeadObjectCommand,
+  PutObjectCommand, CopyObjectCommand, GetObjectCommand, HeadObjectCommand,
   ListObjectsV2Command, DeleteObjectCommand, CreateMultipartUploadCommand, UploadPartCommand,
   CompleteMultipartUploadCommand, PutObjectTaggingCommand, DeleteObjectsCommand,
 } = require("@aws-sdk/client-s3");
+const { recordingClient, check } = require("./recording_client");
 const { createPresignedPost } = require("@aws-sdk/s3-presigned-post");
 
 const [endpoint, bucket, accessKeyId, secretAccessKey, key, copyKey, postKey, multipartKey] =
   process.argv.slice(2);
-const client = new S3Client({
-  endpoint,
-  region: "us-east-1",
-  forcePathStyle: true,
-  credentials: { accessKeyId, secretAccessKey },
-  maxAttempts: 1,
-});
-
-// The headers of the last request as it went on the wire (after signing).
-let lastSent = {};
-client.middlewareStack.add(
-  (next) => async (args) => {
-    lastSent = { ...args.request.headers };
-    return next(args);
-  },
-  { step: "deserialize", name: "recordSentHeaders" },
-);
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const { client, lastSent: sentHeaders } = recordingClient(endpoint, accessKeyId, secretAccessKey);
 
 function sentChecksum() {
   return {
-    "content-encoding": lastSent["content-encoding"],
-    "x-amz-content-sha256": lastSent["x-amz-content-sha256"],
-    "x-amz-trailer": lastSent["x-amz-trailer"],
-    "x-amz-checksum-crc32": lastSent["x-amz-checksum-crc32"],
-    "x-amz-sdk-checksum-algorithm": lastSent["x-amz-sdk-checksum-algorithm"],
+    "content-encoding": sentHeaders()["content-encoding"],
+    "x-amz-content-sha256": sentHeaders()["x-amz-content-sha256"],
+    "x-amz-trailer": sentHeaders()["x-amz-trailer"],
+    "x-amz-checksum-crc32": sentHeaders()["x-amz-checksum-crc32"],
+    "x-amz-sdk-checksum-algorithm": sentHeaders()["x-amz-sdk-checksum-algorithm"],
   };
 }
 
