@@ -70,7 +70,8 @@ TEST(MatcherWindow, DuplicateArrivingLateInTheWindowOfItsDeliveryStillCounts) {
   // was when it came.
   for (int t = 10; t <= 40; t += 5) deliver(m, "tick" + std::to_string(t), t);
   EXPECT_EQ(m.outstanding_identities(), 0u);
-  const auto& t = put_type(m.summarize());
+  const MatchSummary summary = m.summarize();
+  const auto& t = put_type(summary);
   EXPECT_EQ(t.duplicate, 1u);
   EXPECT_EQ(t.unexpected, 0u);
 }
@@ -89,7 +90,8 @@ TEST(MatcherWindow, MemoryCoversTheWindowNotTheRun) {
   EXPECT_GE(m.remembered_identities(), 1'000u);
   EXPECT_LE(m.ordered_keys(), 1'250u);
   EXPECT_GE(m.ordered_keys(), 1'000u);
-  const auto& t = put_type(m.summarize());
+  const MatchSummary summary = m.summarize();
+  const auto& t = put_type(summary);
   EXPECT_EQ(t.delivered, 10'000u);
   EXPECT_EQ(t.missing + t.duplicate + t.unexpected, 0u);
 }

@@ -459,14 +459,15 @@ TEST(HtmlCharts, EventsOverTimeShowExpectedDeliveredMissingAndTheBacklog) {
 }
 
 TEST(HtmlReport, OperationsTableHasAnAllOperationsRow) {
-  const auto doc = parse(render_html(testing::sample_report()));
+  const RunReport report = testing::sample_report();
+  const auto doc = parse(render_html(report));
   const auto row =
       doc.select_node("//section[@id='phase-1']//table[@class='ops']//tr[td[1]='all']");
   ASSERT_TRUE(row);
   std::vector<std::string> cells;
   for (const auto& td : row.node().children("td")) cells.emplace_back(td.text().get());
   std::uint64_t count = 0;
-  for (const auto& op : testing::sample_report().phases[0].ops) count += op.count;
+  for (const auto& op : report.phases[0].ops) count += op.count;
   ASSERT_GE(cells.size(), 12u);
   EXPECT_EQ(cells[1], std::to_string(count));
 }
