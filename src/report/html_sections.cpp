@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <iterator>
+#include <string_view>
 #include <vector>
 
 #include "report/html_charts.hpp"
@@ -40,29 +41,29 @@ void figure(std::string& out, const std::string& heading, const Chart& chart) {
   out += fmt::format("<h3>{}</h3><figure>{}</figure>", escape(heading), render_svg(chart));
 }
 
-// All operation kinds together, when there are several: counts add, latencies merge exactly.
+// One operation's row: counts, rates over the phase's duration, latency percentiles.
+void op_row(std::string& out, std::string_view name, const stats::OpStats& op, double seconds,
+            const char* row_class) {
+  const double rate = seconds > 0 ? static_cast<double>(op.count) / seconds : 0.0;
+  const double mbps = seconds > 0 ? static_cast<double>(op.bytes) / 1e6 / seconds : 0.0;
+  fmt::format_to(std::back_inserter(out),
+                 "<tr{}><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td>"
+                 "<td>{:.1f}</td><td>{:.2f}</td>{}</tr>",
+                 row_class, name, op.count, op.ok, op.errors > 0 ? "fail" : "", op.errors,
+                 op.retries, rate, mbps, latency_cells(op.latency, {50, 90, 99, 99.9, 100}));
+}
+
+// All operation kinds together, when there are several: OpStats::merge adds the counts and
+// merges the latencies exactly.
 void total_row(std::string& out, const stats::PhaseStats& phase) {
   std::size_t kinds = 0;
   stats::OpStats all;
   for (const auto& op : phase.ops) {
     if (op.count == 0) continue;
     ++kinds;
-    all.count += op.count;
-    all.ok += op.ok;
-    all.errors += op.errors;
-    all.retries += op.retries;
-    all.bytes += op.bytes;
-    all.latency.merge(op.latency);
+    all.merge(op);
   }
-  if (kinds < 2) return;
-  const double seconds = phase.duration_s;
-  fmt::format_to(std::back_inserter(out),
-                 "<tr class=\"total\"><td>all</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td>"
-                 "<td>{}</td><td>{:.1f}</td><td>{:.2f}</td>{}</tr>",
-                 all.count, all.ok, all.errors > 0 ? "fail" : "", all.errors, all.retries,
-                 seconds > 0 ? static_cast<double>(all.count) / seconds : 0.0,
-                 seconds > 0 ? static_cast<double>(all.bytes) / 1e6 / seconds : 0.0,
-                 latency_cells(all.latency, {50, 90, 99, 99.9, 100}));
+  if (kinds >= 2) op_row(out, "all", all, phase.duration_s, " class=\"total\"");
 }
 
 void ops_table(std::string& out, const stats::PhaseStats& phase) {
@@ -75,13 +76,7 @@ void ops_table(std::string& out, const stats::PhaseStats& phase) {
   for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
     const auto& op = phase.ops[i];
     if (op.count == 0) continue;
-    const double rate = seconds > 0 ? static_cast<double>(op.count) / seconds : 0.0;
-    const double mbps = seconds > 0 ? static_cast<double>(op.bytes) / 1e6 / seconds : 0.0;
-    fmt::format_to(it,
-                   "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td>"
-                   "<td>{:.1f}</td><td>{:.2f}</td>{}</tr>",
-                   stats::kOpNames[i], op.count, op.ok, op.errors > 0 ? "fail" : "", op.errors,
-                   op.retries, rate, mbps, latency_cells(op.latency, {50, 90, 99, 99.9, 100}));
+    op_row(out, stats::kOpNames[i], op, seconds, "");
     // Open loop measures latency from the intended start; the raw service time goes beside it.
     if (!(op.service == op.latency)) {
       fmt::format_to(
