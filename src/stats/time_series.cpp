@@ -69,14 +69,10 @@ void TimeSeries::add(std::int64_t epoch_second, const Second& totals) noexcept {
 
 void TimeSeries::add_counts(std::int64_t epoch_second, std::uint64_t count,
                             std::uint64_t errors) noexcept {
-  if (count == 0 && errors == 0) return;
-  Second* s = slot(epoch_second);
-  if (s == nullptr) {
-    out_of_range_ += count;
-    return;
-  }
-  s->count += count;
-  s->errors += errors;
+  Second totals;
+  totals.count = count;
+  totals.errors = errors;
+  add(epoch_second, totals);
 }
 
 void TimeSeries::merge(const TimeSeries& other) noexcept {
