@@ -10,6 +10,8 @@ seconds="${1:-30}"
 shift || true
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+command -v clang++ >/dev/null ||
+  { echo "fuzz.sh: clang++ not found (bash scripts/setup.sh installs it)" >&2; exit 1; }
 
 # Target -> -max_len: a little above the largest realistic input of that parser, so the fuzzer
 # spends its time on structure rather than on size.

@@ -2,13 +2,15 @@
 # Installs what s3storm needs on Debian 12. Idempotent: installs only what is missing, and is
 # silent when nothing is.
 #   bash scripts/setup.sh run    what building and running s3storm needs (the quickstart)
-#   bash scripts/setup.sh        also every test peer, oracle and benchmark tool (scripts/test.sh)
+#   bash scripts/setup.sh peers  only the tests' peers, oracles and benchmark tools (scripts/test.sh
+#                                installs them while the build runs)
+#   bash scripts/setup.sh        both: run, then peers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-test}
 case "$mode" in
-  run | test) ;;
-  *) echo "setup.sh: unknown mode '$mode' (run or test)" >&2 && exit 2 ;;
+  run | peers | test) ;;
+  *) echo "setup.sh: unknown mode '$mode' (run, peers or test)" >&2 && exit 2 ;;
 esac
 
 debian_packages=(
@@ -45,14 +47,17 @@ test_packages=(
   # fuzzing (libFuzzer ships with clang)
   clang
 )
-if [ "$mode" = test ]; then debian_packages+=("${test_packages[@]}"); fi
+case "$mode" in
+  peers) debian_packages=("${test_packages[@]}") ;;
+  test) debian_packages+=("${test_packages[@]}") ;;
+esac
 
 missing=()
 for p in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 # Node.js brings npm with it on this image; Debian's separate npm package conflicts with it.
-if [ "$mode" = test ]; then command -v npm >/dev/null 2>&1 || missing+=(nodejs npm); fi
+if [ "$mode" != run ]; then command -v npm >/dev/null 2>&1 || missing+=(nodejs npm); fi
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -62,7 +67,7 @@ fi
 
 # npm test peers, pinned, installed into the repo's tests/node folder (git-ignored).
 # Again whenever the lockfile changed since the last install (a copy is kept in node_modules).
-if [ "$mode" = test ] && [ -f tests/node/package.json ] &&
+if [ "$mode" != run ] && [ -f tests/node/package.json ] &&
   ! cmp -s tests/node/package-lock.json tests/node/node_modules/.s3storm-installed-lock 2>/dev/null; then
   echo "setup: installing npm test peers" >&2
   (cd tests/node && npm ci --no-audit --no-fund --loglevel=error &&
