@@ -307,7 +307,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto length = parser_->content_length();
     if (length && *length > limit) {
       ++context_.counters.rejected_too_large;
-      reject(413);
+      refuse(413);
       return false;
     }
     parser_->body_limit(limit);  // a chunked body is held to it as its chunks arrive
@@ -324,17 +324,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (budget != 0 && total > budget) {
       counters.body_bytes.fetch_sub(bytes);
       ++counters.rejected_over_budget;
-      response_.clear();
-      response_.status = 503;
-      if (context_.options.over_budget) {
-        try {
-          context_.options.over_budget(request_, response_);
-        } catch (const std::exception&) {
-          response_.clear();
-          response_.status = 503;
-        }
-      }
-      send_final({parser_->version(), parser_->is_head(), false});
+      refuse(503);
       return false;
     }
     charged_ += bytes;
@@ -413,7 +403,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == asio::error::operation_aborted && timed_out_) ec = beast::error::timeout;
     if (ec == bhttp::error::body_limit) {
       ++context_.counters.rejected_too_large;
-      return reject(413);
+      return refuse(413);
     }
     if (ec == beast::error::timeout) {
       // Silence on an idle keep-alive connection is normal; a stalled partial request is not.
@@ -517,6 +507,21 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.clear();
     response_.status = status;
     send_final(ResponseFraming{11, false, false});
+  }
+
+  // Refuses a request whose header was read (413, 503) with answer_refusal's answer, and closes.
+  void refuse(unsigned status) {
+    response_.clear();
+    response_.status = status;
+    if (context_.options.answer_refusal) {
+      try {
+        context_.options.answer_refusal(request_, response_);
+      } catch (const std::exception&) {
+        response_.clear();
+        response_.status = status;
+      }
+    }
+    send_final({parser_->version(), parser_->is_head(), false});
   }
 
   // Answers response_ (its framing says no keep-alive), then closes after draining what the

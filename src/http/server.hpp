@@ -86,10 +86,12 @@ struct ServerOptions {
   std::uint64_t unauthenticated_body_limit = 8 * 1024 * 1024;
   // Body bytes being received on all connections together (the declared length of each body
   // that did not arrive with its header, or what a chunked one has so far). A request that would
-  // go past it is answered with over_budget's response (a plain 503 without one) and the
-  // connection closed. 0: no budget.
+  // go past it is answered 503 (see answer_refusal) and the connection closed. 0: no budget.
   std::uint64_t body_budget = 0;
-  std::function<void(const ServerRequest&, ServerResponse&)> over_budget;
+  // Fills the answer to a request the server refuses by itself once its header is read: 413 for a
+  // body past a limit, 503 for the body budget spent (the status is set when it is called; an
+  // S3 error document, say). Without it the answer is the bare status.
+  std::function<void(const ServerRequest&, ServerResponse&)> answer_refusal;
   std::uint32_t header_limit = 16 * 1024;
   // Time to receive a complete request header; also how long an idle keep-alive connection lives.
   std::chrono::milliseconds header_timeout{10'000};

@@ -47,8 +47,9 @@ struct EmbeddedTarget::Impl {
     out.check_header = [this](const http::ServerRequest& request, http::ServerResponse& response) {
       return handler.check_header(request, response);
     };
-    out.over_budget = [this](const http::ServerRequest& request, http::ServerResponse& response) {
-      handler.answer_over_budget(request, response);
+    out.answer_refusal = [this](const http::ServerRequest& request,
+                                http::ServerResponse& response) {
+      handler.answer_refusal(request, response);
     };
     return out;
   }

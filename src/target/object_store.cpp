@@ -229,8 +229,8 @@ std::shared_ptr<const NotificationRules> ObjectStore::notification_rules(
 }
 
 ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string& key,
-                                   std::string_view body, std::string content_type,
-                                   Metadata metadata, std::string_view checked_sha256,
+                                   std::string body, std::string content_type, Metadata metadata,
+                                   std::string_view checked_sha256,
                                    std::optional<ObjectChecksum> checksum,
                                    std::shared_ptr<const TagSet> tags) {
   ObjectInfo object;
@@ -245,7 +245,7 @@ ObjectInfo ObjectStore::put_object(const std::string& bucket, const std::string&
   object.content_type = std::move(content_type);
   object.metadata = std::move(metadata);
   object.tags = std::move(tags);
-  if (!discard_) object.body = std::make_shared<const std::string>(body);
+  if (!discard_) object.body = std::make_shared<const std::string>(std::move(body));
   std::lock_guard lock(mutex_);
   object.last_modified = Clock::now();
   bucket_or_throw(bucket).put(key, object, next_version_);
@@ -601,6 +601,26 @@ PartInfo ObjectStore::upload_part(const std::string& bucket, const std::string& 
   return part.info;
 }
 
+void ObjectStore::check_declared_object_checksum(
+    const std::pair<ChecksumAlgorithm, std::string_view>& declared, const ObjectChecksum& actual) {
+  const auto [algorithm, value] = declared;
+  if (algorithm != actual.algorithm) {
+    throw S3Error(ErrorCode::kInvalidRequest,
+                  "Checksum Type mismatch occurred, expected checksum Type: " +
+                      ascii::lower_copy(checksum_name(actual.algorithm)) +
+                      ", actual checksum Type: " + ascii::lower_copy(checksum_name(algorithm)));
+  }
+  // A composite may be named with or without its "-<parts>" suffix.
+  const std::string_view whole = actual.value;
+  const bool same =
+      value == whole || (actual.composite && value == whole.substr(0, whole.rfind('-')));
+  if (!same) {
+    throw S3Error(ErrorCode::kBadDigest, "The " + std::string(checksum_name(algorithm)) +
+                                             " you specified did not match the calculated "
+                                             "checksum.");
+  }
+}
+
 void ObjectStore::require_part_checksums(const UploadChecksumPlan& plan,
                                          const std::vector<CompletePart>& named,
                                          const std::vector<StoredPart>& parts) {
@@ -631,9 +651,10 @@ std::optional<ObjectChecksum> ObjectStore::upload_checksum(
   return composite_checksum(plan.algorithm, values);
 }
 
-ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::string& key,
-                                        const std::string& upload_id,
-                                        const std::vector<CompletePart>& parts) {
+ObjectInfo ObjectStore::complete_upload(
+    const std::string& bucket, const std::string& key, const std::string& upload_id,
+    const std::vector<CompletePart>& parts,
+    std::optional<std::pair<ChecksumAlgorithm, std::string_view>> declared) {
   if (parts.empty()) {
     throw S3Error(ErrorCode::kMalformedXML,
                   "The XML you provided was not well-formed or did not validate against our "
@@ -693,9 +714,6 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
     object.size += part.info.size;
   }
   object.etag = hex::encode(md5(digests)) + '-' + std::to_string(chosen.size());
-  object.content_type = std::move(upload.content_type);
-  object.metadata = std::move(upload.metadata);
-  object.tags = std::move(upload.tags);
   if (!discard_) {
     std::string body;
     body.reserve(object.size);
@@ -707,6 +725,19 @@ ObjectInfo ObjectStore::complete_upload(const std::string& bucket, const std::st
   } else if (object.body) {
     object.checksum = default_checksum(*object.body);  // not under --discard: no bytes kept
   }
+  if (declared && object.checksum) {
+    try {
+      check_declared_object_checksum(*declared, *object.checksum);
+    } catch (const S3Error&) {
+      // S3 keeps the upload open after a failed Complete, so the client can complete it again.
+      std::lock_guard lock(mutex_);
+      uploads_.emplace(upload_id, std::move(upload));
+      throw;
+    }
+  }
+  object.content_type = std::move(upload.content_type);
+  object.metadata = std::move(upload.metadata);
+  object.tags = std::move(upload.tags);
   std::lock_guard lock(mutex_);
   object.last_modified = Clock::now();
   bucket_or_throw(bucket).put(key, object, next_version_);
@@ -736,13 +767,12 @@ std::vector<UploadInfo> ObjectStore::list_uploads(const std::string& bucket,
   return out;
 }
 
-std::vector<PartInfo> ObjectStore::list_parts(const std::string& bucket, const std::string& key,
-                                              const std::string& upload_id) const {
+PartListing ObjectStore::list_parts(const std::string& bucket, const std::string& key,
+                                    const std::string& upload_id) const {
   std::lock_guard lock(mutex_);
-  std::vector<PartInfo> out;
-  for (const auto& [number, part] : upload_or_throw(bucket, key, upload_id).parts) {
-    out.push_back(part.info);
-  }
+  const Upload& upload = upload_or_throw(bucket, key, upload_id);
+  PartListing out{{}, upload.checksum};
+  for (const auto& [number, part] : upload.parts) out.parts.push_back(part.info);
   return out;
 }
 

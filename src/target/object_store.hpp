@@ -153,6 +153,13 @@ struct PartInfo {
   std::optional<ObjectChecksum> checksum;
 };
 
+// ListParts: the parts so far, and the checksum the upload was created with (S3 names it above
+// the parts).
+struct PartListing {
+  std::vector<PartInfo> parts;
+  std::optional<UploadChecksumPlan> checksum;
+};
+
 struct UploadInfo {
   std::string key;
   std::string upload_id;
@@ -188,7 +195,8 @@ class ObjectStore {
   // In discard mode the ETag is then its first 32 digits (lower case) instead of an MD5, which
   // saves hashing every body twice; a discarded object's ETag is an opaque tag either way.
   // On a versioned bucket the version is given its id (ObjectInfo::version of the answer).
-  ObjectInfo put_object(const std::string& bucket, const std::string& key, std::string_view body,
+  // Takes the body: the request's bytes become the object's, uncopied.
+  ObjectInfo put_object(const std::string& bucket, const std::string& key, std::string body,
                         std::string content_type, Metadata metadata,
                         std::string_view checked_sha256 = {},
                         std::optional<ObjectChecksum> checksum = {},
@@ -242,13 +250,17 @@ class ObjectStore {
                        std::optional<ObjectChecksum> checksum = {});
   // The object's checksum follows the upload's plan: the composite of the parts' checksums (all
   // parts must carry one of the plan's algorithm, or InvalidRequest), or one over the whole body.
-  ObjectInfo complete_upload(const std::string& bucket, const std::string& key,
-                             const std::string& upload_id, const std::vector<CompletePart>& parts);
+  // `declared` is the request's x-amz-checksum-* header, the whole object's checksum: one of
+  // another algorithm is InvalidRequest, another value BadDigest, and the upload stays open.
+  ObjectInfo complete_upload(
+      const std::string& bucket, const std::string& key, const std::string& upload_id,
+      const std::vector<CompletePart>& parts,
+      std::optional<std::pair<ChecksumAlgorithm, std::string_view>> declared = {});
   void abort_upload(const std::string& bucket, const std::string& key,
                     const std::string& upload_id);
   std::vector<UploadInfo> list_uploads(const std::string& bucket, const std::string& prefix) const;
-  std::vector<PartInfo> list_parts(const std::string& bucket, const std::string& key,
-                                   const std::string& upload_id) const;
+  PartListing list_parts(const std::string& bucket, const std::string& key,
+                         const std::string& upload_id) const;
 
   bool discards_bodies() const { return discard_; }
 
@@ -298,6 +310,8 @@ class ObjectStore {
 
   // Before the upload is consumed: a composite needs every part's checksum, stored with the part
   // and named in the request (InvalidRequest). `named` and `parts` are in the same order.
+  static void check_declared_object_checksum(
+      const std::pair<ChecksumAlgorithm, std::string_view>& declared, const ObjectChecksum& actual);
   static void require_part_checksums(const UploadChecksumPlan& plan,
                                      const std::vector<CompletePart>& named,
                                      const std::vector<StoredPart>& parts);

@@ -253,8 +253,8 @@ http::BodyAdmission S3Handler::check_header(const http::ServerRequest& request,
   }
 }
 
-void S3Handler::answer_over_budget(const http::ServerRequest& request,
-                                   http::ServerResponse& response) {
+void S3Handler::answer_refusal(const http::ServerRequest& request, http::ServerResponse& response) {
+  const unsigned status = response.status;
   std::array<char, 16> digits{};
   const std::string_view request_id = begin(response, digits);
   RequestTarget target;
@@ -263,6 +263,15 @@ void S3Handler::answer_over_budget(const http::ServerRequest& request,
         parse_request_target(request.target, request.header("host"), options_.virtual_host_suffix);
   } catch (const S3Error&) {
     // The error document names the raw target instead.
+  }
+  if (status == 413) {
+    // S3's code for a body past its limit, under the status the server refused it with (S3
+    // itself says 400, past its 5 GiB).
+    answer_error(request, response, target, request_id,
+                 S3Error(ErrorCode::kEntityTooLarge,
+                         "Your proposed upload exceeds the maximum allowed size"));
+    response.status = status;
+    return;
   }
   answer_error(request, response, target, request_id,
                S3Error(ErrorCode::kSlowDown, "Please reduce your request rate."));
@@ -468,10 +477,14 @@ EventDetails S3Handler::event_for(const Context& context, std::string_view event
 void S3Handler::put_object(Context& context) {
   auto checksum = accept_upload_body(context.request, context.caller);
   if (!checksum) checksum = default_checksum(context.request.body);
+  // Everything read from the request first: its body then moves into the store.
+  std::string content_type = content_type_of(context.request, context.caller);
+  Metadata metadata = user_metadata(context.request);
+  auto tags = tagging_header(context.request);
   const ObjectInfo object = store_.put_object(
-      context.target.bucket, context.target.key, context.request.body,
-      content_type_of(context.request, context.caller), user_metadata(context.request),
-      context.caller.checked_payload_sha256, std::move(checksum), tagging_header(context.request));
+      context.target.bucket, context.target.key, std::move(context.request.body),
+      std::move(content_type), std::move(metadata), context.caller.checked_payload_sha256,
+      std::move(checksum), std::move(tags));
   set_etag_header(context.response, object.etag);
   set_checksum_headers(context.response, object.checksum);
   const std::string version_id = written_version_id(object);
@@ -658,7 +671,12 @@ void S3Handler::put_object_tagging(Context& context, bool remove) {
   const ObjectInfo object =
       store_.set_tags(context.target.bucket, context.target.key, version, std::move(tags));
   const std::string version_id = version ? version_id_text(*version) : written_version_id(object);
-  set_version_header(context.response, version_id);
+  // As for GET: once a bucket has had versioning, the answer names its null version too (the
+  // event keeps the versionId it had).
+  const bool bucket_versioned =
+      store_.versioning(context.target.bucket) != Versioning::kUnversioned;
+  set_version_header(context.response,
+                     bucket_versioned ? version_id_text(object.version) : version_id);
   if (remove) context.response.status = 204;
   if (!events_.may_emit(context.target.bucket)) return;
   EventDetails event = event_for(context, remove ? "ObjectTagging:Delete" : "ObjectTagging:Put",
@@ -682,8 +700,10 @@ void S3Handler::get_object_tagging(Context& context) {
   } else {
     object = store_.get_object(context.target.bucket, context.target.key);
   }
-  set_version_header(context.response,
-                     version ? version_id_text(*version) : written_version_id(object));
+  const bool bucket_versioned =
+      store_.versioning(context.target.bucket) != Versioning::kUnversioned;
+  set_version_header(context.response, version || bucket_versioned ? version_id_text(object.version)
+                                                                   : written_version_id(object));
   context.response.set_header("Content-Type", std::string(kXml));
   context.response.body = tagging_document(object.tags.get());
 }
@@ -760,9 +780,9 @@ void S3Handler::list_objects(Context& context, bool v2) {
 
 void S3Handler::complete_upload(Context& context) {
   const auto parts = parse_complete_multipart_upload(context.request.body);
-  const ObjectInfo object =
-      store_.complete_upload(context.target.bucket, context.target.key,
-                             std::string(context.target.get("uploadId")), parts);
+  const ObjectInfo object = store_.complete_upload(context.target.bucket, context.target.key,
+                                                   std::string(context.target.get("uploadId")),
+                                                   parts, header_checksum(context.request));
   const std::string version_id = written_version_id(object);
   set_version_header(context.response, version_id);
   context.response.set_header("Content-Type", std::string(kXml));
@@ -782,7 +802,7 @@ void S3Handler::post_object(Context& context) {
                   "At least one of the pre-conditions you specified did not hold")
         .with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data");
   }
-  const PostForm form = parse_post_form(request.header("content-type"), request.body);
+  PostForm form = parse_post_form(request.header("content-type"), request.body);
 
   // nullopt: an unsigned form, which only serve --anonymous lets through (and without a policy).
   const auto signature = auth_.verify_post_form(form);
@@ -814,12 +834,14 @@ void S3Handler::post_object(Context& context) {
   const std::string_view tagging = form.field("tagging");
   std::shared_ptr<const TagSet> tags =
       tagging.empty() ? nullptr : share_tags(parse_tagging(tagging));
+  auto checksum = form_file_checksum(form);
   const ObjectInfo object =
-      store_.put_object(bucket, key, form.file, std::move(content_type), std::move(metadata), {},
-                        default_checksum(form.file), std::move(tags));
+      store_.put_object(bucket, key, std::move(form.file), std::move(content_type),
+                        std::move(metadata), {}, std::move(checksum), std::move(tags));
   const std::string version_id = written_version_id(object);
 
   auto& response = context.response;
+  set_checksum_headers(response, object.checksum);
   std::string location = "http://" + std::string(request.header("host")) + "/" + bucket + "/";
   sigv4::append_uri_encoded(location, key, true);
   set_etag_header(response, object.etag);

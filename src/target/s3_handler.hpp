@@ -54,8 +54,8 @@ class S3Handler {
   // unauthenticated. handle() still checks everything, the body's hash included.
   http::BodyAdmission check_header(const http::ServerRequest& request,
                                    http::ServerResponse& response);
-  // http::ServerOptions::over_budget: S3's 503 SlowDown.
-  void answer_over_budget(const http::ServerRequest& request, http::ServerResponse& response);
+  // http::ServerOptions::answer_refusal: S3's 503 SlowDown, or EntityTooLarge under a 413.
+  void answer_refusal(const http::ServerRequest& request, http::ServerResponse& response);
 
   HandlerCounters counters() const;
 

@@ -17,7 +17,8 @@ namespace {
   throw S3Error(ErrorCode::kInvalidRequest, message);
 }
 
-// The one x-amz-checksum-<algorithm> header of the request, if any.
+}  // namespace
+
 std::optional<std::pair<ChecksumAlgorithm, std::string_view>> header_checksum(
     const http::ServerRequest& request) {
   std::optional<std::pair<ChecksumAlgorithm, std::string_view>> found;
@@ -29,6 +30,8 @@ std::optional<std::pair<ChecksumAlgorithm, std::string_view>> header_checksum(
   }
   return found;
 }
+
+namespace {
 
 // The checksum x-amz-trailer announces (S3 takes one).
 std::optional<ChecksumAlgorithm> trailer_checksum(const http::ServerRequest& request) {
@@ -115,6 +118,18 @@ ObjectChecksum check_declared(ChecksumAlgorithm algorithm, std::string actual,
 }
 
 }  // namespace
+
+ObjectChecksum form_file_checksum(const PostForm& form) {
+  std::optional<std::pair<ChecksumAlgorithm, std::string_view>> found;
+  for (const auto& [name, value] : form.fields) {
+    const auto algorithm = checksum_algorithm_of_header(name);
+    if (!algorithm) continue;
+    if (found) invalid_request("Expecting a single x-amz-checksum- form field");
+    found.emplace(*algorithm, value);
+  }
+  if (!found) return default_checksum(form.file);
+  return check_declared(found->first, checksum_base64(found->first, form.file), found->second);
+}
 
 std::optional<ObjectChecksum> accept_upload_body(http::ServerRequest& request,
                                                  const VerifiedCaller& caller) {

@@ -8,12 +8,23 @@
 // IncompleteBody, InvalidRequest) before anything is stored.
 
 #include <optional>
+#include <string_view>
+#include <utility>
 
 #include "http/server.hpp"
 #include "target/authenticator.hpp"
 #include "target/checksums.hpp"
+#include "target/post_policy.hpp"
 
 namespace s3storm::target {
+
+// The one x-amz-checksum-<algorithm> header of the request, if any (two are InvalidRequest).
+std::optional<std::pair<ChecksumAlgorithm, std::string_view>> header_checksum(
+    const http::ServerRequest& request);
+
+// A browser form's file: its x-amz-checksum-<algorithm> field held to the file as a PUT's header
+// is, else S3's default (a FULL_OBJECT CRC64NVME).
+ObjectChecksum form_file_checksum(const PostForm& form);
 
 // The verified checksum to keep with the object, if the request sent one.
 std::optional<ObjectChecksum> accept_upload_body(http::ServerRequest& request,

@@ -165,12 +165,18 @@ std::string list_uploads_document(std::string_view bucket, std::string_view pref
 }
 
 std::string list_parts_document(std::string_view bucket, std::string_view key,
-                                std::string_view upload_id, const std::vector<PartInfo>& parts) {
+                                std::string_view upload_id, const PartListing& listing) {
+  const std::vector<PartInfo>& parts = listing.parts;
   std::string out;
   open_root(out, "ListPartsResult");
   s3::append_xml_element(out, "Bucket", bucket);
   s3::append_xml_element(out, "Key", key);
   s3::append_xml_element(out, "UploadId", upload_id);
+  if (listing.checksum) {
+    s3::append_xml_element(out, "ChecksumAlgorithm", checksum_name(listing.checksum->algorithm));
+    s3::append_xml_element(out, "ChecksumType",
+                           listing.checksum->full_object ? "FULL_OBJECT" : "COMPOSITE");
+  }
   s3::append_xml_element(out, "StorageClass", "STANDARD");
   s3::append_xml_element(out, "PartNumberMarker", "0");
   s3::append_xml_element(out, "NextPartNumberMarker",

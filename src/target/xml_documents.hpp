@@ -33,7 +33,7 @@ std::string copy_object_document(const ObjectInfo& object);
 std::string list_uploads_document(std::string_view bucket, std::string_view prefix,
                                   const std::vector<UploadInfo>& uploads);
 std::string list_parts_document(std::string_view bucket, std::string_view key,
-                                std::string_view upload_id, const std::vector<PartInfo>& parts);
+                                std::string_view upload_id, const PartListing& listing);
 
 struct DeleteOutcome {
   std::string key;

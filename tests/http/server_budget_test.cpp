@@ -87,19 +87,27 @@ TEST(ServerBodyAdmission, AnUnauthenticatedBodyIsHeldToItsOwnCapChunkedOrNot) {
   opts.check_header = [](const ServerRequest& req, ServerResponse&) {
     return req.target == "/signed" ? BodyAdmission::read : BodyAdmission::read_unauthenticated;
   };
+  // The refusal's answer is the application's, for the request it refused, under the 413.
+  opts.answer_refusal = [](const ServerRequest& req, ServerResponse& res) {
+    res.body = std::to_string(res.status) + " for " + req.target;
+  };
   Server server(opts, body_size_handler());
   server.start();
   {
     RawSocket client(server.port());
     client.send("POST /form HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\n\r\n");
-    EXPECT_NE(client.read_all().find("HTTP/1.1 413"), std::string::npos);
+    const std::string reply = client.read_all();
+    EXPECT_NE(reply.find("HTTP/1.1 413"), std::string::npos) << reply;
+    EXPECT_NE(reply.find("\r\n\r\n413 for /form"), std::string::npos) << reply;
   }
   {
     RawSocket client(server.port());
     client.send("POST /form HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
     client.send("64\r\n" + std::string(100, 'x') + "\r\n");
     client.send("1\r\nx\r\n0\r\n\r\n");
-    EXPECT_NE(client.read_all().find("HTTP/1.1 413"), std::string::npos);
+    const std::string reply = client.read_all();
+    EXPECT_NE(reply.find("HTTP/1.1 413"), std::string::npos) << reply;
+    EXPECT_NE(reply.find("\r\n\r\n413 for /form"), std::string::npos) << reply;
   }
   {
     RawSocket client(server.port());
@@ -116,7 +124,7 @@ TEST(ServerBodyAdmission, AnUnauthenticatedBodyIsHeldToItsOwnCapChunkedOrNot) {
 TEST(ServerBodyBudget, ABodyPastTheBudgetGetsTheOverBudgetAnswerAndTheBytesComeBack) {
   ServerOptions opts;
   opts.body_budget = 1000;
-  opts.over_budget = [](const ServerRequest&, ServerResponse& res) {
+  opts.answer_refusal = [](const ServerRequest&, ServerResponse& res) {
     res.body = "<Code>SlowDown</Code>";
   };
   Server server(opts, body_size_handler());

@@ -119,7 +119,7 @@ TEST_F(Multipart, EtagIsMd5OfPartMd5sWithPartCount) {
 TEST_F(Multipart, ListsUploadsAndParts) {
   store.upload_part("bucket", "big", id, 2, "two");
   store.upload_part("bucket", "big", id, 1, "one");
-  const auto parts = store.list_parts("bucket", "big", id);
+  const auto parts = store.list_parts("bucket", "big", id).parts;
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(parts[0].number, 1);
   EXPECT_EQ(parts[1].size, 3u);

@@ -191,6 +191,8 @@ class UnauthenticatedBodies(unittest.TestCase):
                     f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n")
             slow_upload(serve.port, head, 2 * MiB, 2 * MiB, answers, 0)
             self.assertEqual(status_of(answers[0]), "HTTP/1.1 413 Payload Too Large")
+            # With S3's error document, as every other refusal has.
+            self.assertIn(b"<Code>EntityTooLarge</Code>", answers[0])
             # Under the cap the form is read and judged by its policy (here: none).
             body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n"
                     f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "

@@ -8,6 +8,8 @@ import base64
 import hashlib
 import http.client
 import unittest
+import urllib.error
+import urllib.request
 import xml.etree.ElementTree as ET
 import zlib
 
@@ -16,7 +18,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from target_harness import ACCESS_KEY, SECRET_KEY, Serve
+from target_harness import ACCESS_KEY, SECRET_KEY, Serve, multipart_form
 
 MiB = 1024 * 1024
 NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
@@ -93,6 +95,12 @@ class MultipartChecksums(unittest.TestCase):
         listed = self.s3.list_parts(Bucket="parts", Key="composite", UploadId=upload)
         self.assertEqual([p.get("ChecksumCRC32") for p in listed["Parts"]],
                          [crc32(b) for b in bodies])
+        # The upload's algorithm and type are named above the parts.
+        status, _, answer = self.raw("GET", "/parts/composite", "uploadId=" + upload)
+        self.assertEqual(status, 200, answer)
+        result = ET.fromstring(answer)
+        self.assertEqual((result.find(NS + "ChecksumAlgorithm").text,
+                          result.find(NS + "ChecksumType").text), ("CRC32", "COMPOSITE"))
 
         # A part checksum that is not the stored part's: InvalidPart, and the upload stays open.
         wrong = [dict(parts[0]), dict(parts[1])]
@@ -114,11 +122,26 @@ class MultipartChecksums(unittest.TestCase):
         self.assertEqual(ET.fromstring(answer).find("Code").text, "InvalidRequest")
         self.assertEqual(len(self.s3.list_parts(Bucket="parts", Key="composite",
                                                 UploadId=upload)["Parts"]), 2)
-
-        status, headers, answer = self.complete("composite", upload, parts)
-        self.assertEqual(status, 200, answer)
+        # The whole object's checksum in a header: another value is BadDigest, another
+        # algorithm InvalidRequest, and after either the upload is still open.
         raw_parts = b"".join(base64.b64decode(p["ChecksumCRC32"]) for p in parts)
         expected = crc32(raw_parts) + "-2"
+        for header, code in ((crc32(b"not the parts") + "-2", "BadDigest"),):
+            status, _, answer = self.raw("POST", "/parts/composite", "uploadId=" + upload,
+                                         self.complete_body(parts),
+                                         {"x-amz-checksum-crc32": header})
+            self.assertEqual((status, ET.fromstring(answer).find("Code").text), (400, code))
+        status, _, answer = self.raw("POST", "/parts/composite", "uploadId=" + upload,
+                                     self.complete_body(parts),
+                                     {"x-amz-checksum-sha256": base64.b64encode(
+                                         hashlib.sha256(b"x").digest()).decode()})
+        self.assertEqual((status, ET.fromstring(answer).find("Code").text),
+                         (400, "InvalidRequest"))
+
+        status, headers, answer = self.raw("POST", "/parts/composite", "uploadId=" + upload,
+                                           self.complete_body(parts),
+                                           {"x-amz-checksum-crc32": expected})
+        self.assertEqual(status, 200, answer)
         result = ET.fromstring(answer)
         self.assertEqual(result.find(NS + "ChecksumCRC32").text, expected)
         self.assertEqual(result.find(NS + "ChecksumType").text, "COMPOSITE")
@@ -131,6 +154,10 @@ class MultipartChecksums(unittest.TestCase):
         upload, parts = self.upload_parts("full", bodies, "CRC32C", "FULL_OBJECT")
         listed = self.s3.list_parts(Bucket="parts", Key="full", UploadId=upload)
         self.assertTrue(all(p.get("ChecksumCRC32C") for p in listed["Parts"]), listed["Parts"])
+        status, _, answer = self.raw("GET", "/parts/full", "uploadId=" + upload)
+        result = ET.fromstring(answer)
+        self.assertEqual((result.find(NS + "ChecksumAlgorithm").text,
+                          result.find(NS + "ChecksumType").text), ("CRC32C", "FULL_OBJECT"))
         status, _, answer = self.complete("full", upload, parts)
         self.assertEqual(status, 200, answer)
         result = ET.fromstring(answer)
@@ -175,6 +202,37 @@ class MultipartChecksums(unittest.TestCase):
         # Without x-amz-checksum-mode, GET says nothing about it.
         status, headers, _ = self.raw("GET", "/parts/plain", "", b"")
         self.assertNotIn("x-amz-checksum-crc64nvme", headers)
+
+    def post(self, key, body, fields=None):
+        """A browser-form upload with the policy signed for `fields`: (status, headers, body)."""
+        fields = fields or {}
+        presigned = self.s3.generate_presigned_post(
+            "parts", key, Fields=fields, Conditions=[{k: v} for k, v in fields.items()],
+            ExpiresIn=300)
+        form, content_type = multipart_form(presigned["fields"], "file.bin", body)
+        request = urllib.request.Request(presigned["url"], data=form, method="POST",
+                                         headers={"Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    def test_post_answers_its_checksum_and_holds_a_form_field_to_it(self):
+        body = b"posted through a browser form"
+        status, headers, _ = self.post("posted-default", body)
+        self.assertEqual((status, headers.get("x-amz-checksum-crc64nvme"),
+                          headers.get("x-amz-checksum-type")),
+                         (204, crc64nvme(body), "FULL_OBJECT"))
+        status, headers, _ = self.post("posted-crc32", body, {"x-amz-checksum-crc32": crc32(body)})
+        self.assertEqual((status, headers.get("x-amz-checksum-crc32")), (204, crc32(body)))
+        head = self.s3.head_object(Bucket="parts", Key="posted-crc32", ChecksumMode="ENABLED")
+        self.assertEqual(head["ChecksumCRC32"], crc32(body))
+        status, _, answer = self.post("posted-wrong", body,
+                                      {"x-amz-checksum-crc32": crc32(b"other bytes")})
+        self.assertEqual((status, ET.fromstring(answer).find("Code").text), (400, "BadDigest"))
+        with self.assertRaises(ClientError):
+            self.s3.head_object(Bucket="parts", Key="posted-wrong")
 
 
 if __name__ == "__main__":

@@ -232,10 +232,21 @@ class VersioningTaggingDeleteObjects(unittest.TestCase):
             self.assertEqual(read(Bucket="headers", Key="old")["VersionId"], "null", read)
         self.assertEqual(s3.get_object(Bucket="headers", Key="old", VersionId="null")
                          ["VersionId"], "null")
+        # Tagging names it as well, with or without ?versionId=null.
+        tags = {"TagSet": [{"Key": "t", "Value": "1"}]}
+        self.assertEqual(s3.put_object_tagging(Bucket="headers", Key="old", Tagging=tags)
+                         ["VersionId"], "null")
+        self.assertEqual(s3.get_object_tagging(Bucket="headers", Key="old")["VersionId"], "null")
+        self.assertEqual(s3.delete_object_tagging(Bucket="headers", Key="old",
+                                                  VersionId="null")["VersionId"], "null")
+
+        self.assertEqual([(name, version) for name, _, _, version in self.events(3)],
+                         [("ObjectCreated:Put", None), ("ObjectTagging:Put", None),
+                          ("ObjectTagging:Delete", "null")])
 
         s3.put_object(Bucket="headers", Key="gone", Body=b"x")
         marker = s3.delete_object(Bucket="headers", Key="gone")["VersionId"]
-        self.events(3)
+        self.events(2)
         # A 404 on a key whose latest version is a delete marker says so, and names the marker.
         for read in (s3.get_object, s3.head_object):
             with self.assertRaises(ClientError) as caught:
