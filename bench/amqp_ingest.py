@@ -2,6 +2,8 @@
 python3-pika consumer doing the same count. A RabbitMQ of its own (tests/support/rabbitmq.py);
 for each consumer a durable queue is filled with COUNT one-record S3 event messages first, so
 the consumer, pinned to the first CPU, reads a full queue and the broker is the only other party.
+The broker alone is measured too: how fast the queue fills (pika publishing), and how fast it is
+read by a consumer that only acknowledges (`bare`), the broker's own limit for one consumer.
 
     cmake --build --preset release --target amqp_ingest_bench
     bash bench/amqp_ingest.sh [--count 100000] [--bin build/release/bench/amqp_ingest_bench]
