@@ -2,6 +2,8 @@
 python3-pika consumer doing the same count. A RabbitMQ of its own (tests/support/rabbitmq.py);
 for each consumer a durable queue is filled with COUNT one-record S3 event messages first, so
 the consumer, pinned to the first CPU, reads a full queue and the broker is the only other party.
+The broker alone is measured too: how fast the queue fills (pika publishing), and how fast it is
+read by a consumer that only acknowledges (`bare`), the broker's own limit for one consumer.
 
     cmake --build --preset release --target amqp_ingest_bench
     bash bench/amqp_ingest.sh [--count 100000] [--bin build/release/bench/amqp_ingest_bench]
@@ -30,6 +32,7 @@ def body(i):
 
 
 def fill(broker, queue, count):
+    start = time.monotonic()
     connection, channel = broker.channel()
     channel.exchange_declare(exchange=EXCHANGE, exchange_type="topic", durable=True)
     channel.queue_declare(queue=queue, durable=True)
@@ -40,6 +43,9 @@ def fill(broker, queue, count):
     while channel.queue_declare(queue=queue, durable=True, passive=True).method.message_count < count:
         time.sleep(0.1)
     connection.close()
+    seconds = time.monotonic() - start
+    print(f"fill     {count} messages published and routed in {seconds:.3f} s: "
+          f"{count / seconds:.0f} messages/s")
 
 
 def pika_consume(broker, queue, count):
@@ -68,6 +74,27 @@ def pika_consume(broker, queue, count):
           f"{cpu * 1e6 / max(matched, 1):.1f} us CPU per event")
 
 
+def pika_bare(broker, queue, count):
+    """Reads and acknowledges, nothing else: what the broker delivers to one consumer that does
+    no work, its own limit for one queue and connection."""
+    connection, channel = broker.channel()
+    channel.basic_qos(prefetch_count=1000)
+    start = time.monotonic()
+    seen = 0
+    for method, _, _ in channel.consume(queue, inactivity_timeout=10):
+        if method is None:
+            break
+        seen += 1
+        if seen % 256 == 0 or seen == count:
+            channel.basic_ack(method.delivery_tag, multiple=True)
+        if seen == count:
+            break
+    seconds = time.monotonic() - start
+    connection.close()
+    print(f"bare     {seen} messages read in {seconds:.3f} s: {seen / seconds:.0f} messages/s "
+          "(the broker's delivery to one consumer doing nothing)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=100000)
@@ -82,6 +109,9 @@ def main():
         fill(broker, "ingest-pika", args.count)
         os.sched_setaffinity(0, {cpus[0]})
         pika_consume(broker, "ingest-pika", args.count)
+        fill(broker, "ingest-bare", args.count)
+        pika_bare(broker, "ingest-bare", args.count)
+        print(f"load average at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -198,8 +198,11 @@ int run_listen_amqp(const ListenOptions& options) {
                        : e.failure() == events::AmqpFailure::queue  ? "--queue"
                                                                     : "--amqp";
     const bool missing = e.failure() == events::AmqpFailure::exchange && !options.declare;
-    throw UsageError(
-        fmt::format("{}: {}{}", flag, e.what(), missing ? " (create it, or pass --declare)" : ""));
+    const char* hint = missing ? " (create it, or pass --declare)"
+                       : e.failure() == events::AmqpFailure::tls
+                           ? " (SSL_CERT_FILE names the CA that signed the broker's certificate)"
+                           : "";
+    throw UsageError(fmt::format("{}: {}{}", flag, e.what(), hint));
   }
   fmt::print(stderr,
              "s3storm listen: waiting for events from {} exchange {} (binding {}, queue {}; "

@@ -51,6 +51,8 @@ std::string_view amqp_field(events::AmqpFailure failure) {
       return "events.amqp.exchange";
     case events::AmqpFailure::queue:
       return "events.amqp.queue";
+    case events::AmqpFailure::tls:
+      return "events.amqp.tls";
     default:
       return "events.amqp.url";
   }
@@ -164,6 +166,7 @@ void EventIntake::start_source(bool local_target, const sigv4::Credentials& cred
     options.consumers = events.amqp.consumers;
     options.declare = events.amqp.declare;
     options.max_rate = events.amqp.max_rate;
+    options.connect.tls = {.verify = events.amqp.tls.verify, .ca_file = events.amqp.tls.ca_file};
     try {
       amqp_ = std::make_unique<events::AmqpConsumer>(options, sink_);
     } catch (const UsageError& e) {
@@ -173,9 +176,12 @@ void EventIntake::start_source(bool local_target, const sigv4::Credentials& cred
       amqp_->start();  // before any request to the target: a refusal costs no load
     } catch (const events::AmqpError& e) {
       const bool missing = e.failure() == events::AmqpFailure::exchange && !options.declare;
-      throw SetupError(
-          fmt::format("{}: {}{}", amqp_field(e.failure()), e.what(),
-                      missing ? " (create it, or set events.amqp.declare: true)" : ""));
+      const char* hint = missing ? " (create it, or set events.amqp.declare: true)"
+                         : e.failure() == events::AmqpFailure::tls
+                             ? " (events.amqp.tls.ca_file names the CA that signed the broker's "
+                               "certificate)"
+                             : "";
+      throw SetupError(fmt::format("{}: {}{}", amqp_field(e.failure()), e.what(), hint));
     }
     return;
   }

@@ -50,6 +50,13 @@ timeval to_timeval(std::chrono::milliseconds ms) {
           static_cast<suseconds_t>(ms.count() % 1000 * 1000)};
 }
 
+// The handshake got an answer but we do not trust it (or it is no TLS): not a down broker.
+bool is_tls_failure(int status) {
+  return status == AMQP_STATUS_SSL_ERROR || status == AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED ||
+         status == AMQP_STATUS_SSL_PEER_VERIFY_FAILED ||
+         status == AMQP_STATUS_SSL_CONNECTION_FAILED;
+}
+
 // Where amqps:// finds the CAs: SSL_CERT_FILE as OpenSSL reads it, else Debian's bundle.
 std::string ca_file() {
   if (const char* file = std::getenv("SSL_CERT_FILE"); file != nullptr && *file != '\0')
@@ -96,11 +103,11 @@ AmqpConnection::AmqpConnection(const AmqpAddress& address, const AmqpConnectOpti
     if (address.tls) {
       socket = amqp_ssl_socket_new(state_);
       if (socket != nullptr) {
-        amqp_ssl_socket_set_verify_peer(socket, 1);
-        amqp_ssl_socket_set_verify_hostname(socket, 1);
-        const std::string cas = ca_file();
+        amqp_ssl_socket_set_verify_peer(socket, options.tls.verify ? 1 : 0);
+        amqp_ssl_socket_set_verify_hostname(socket, options.tls.verify ? 1 : 0);
+        const std::string cas = options.tls.ca_file.empty() ? ca_file() : options.tls.ca_file;
         if (!cas.empty() && amqp_ssl_socket_set_cacert(socket, cas.c_str()) != AMQP_STATUS_OK) {
-          throw AmqpError(AmqpFailure::connect, "cannot read the CA file " + cas);
+          throw AmqpError(AmqpFailure::tls, "cannot read the CA file " + cas);
         }
       }
     } else {
@@ -112,8 +119,9 @@ AmqpConnection::AmqpConnection(const AmqpAddress& address, const AmqpConnectOpti
         amqp_socket_open_noblock(socket, address.host.c_str(), address.port, &timeout);
     if (opened != AMQP_STATUS_OK) {
       broken_ = true;
-      throw AmqpError(AmqpFailure::connect, fmt::format("cannot connect to {}:{}: {}", address.host,
-                                                        address.port, amqp_error_string2(opened)));
+      throw AmqpError(is_tls_failure(opened) ? AmqpFailure::tls : AmqpFailure::connect,
+                      fmt::format("cannot connect to {}:{}: {}", address.host, address.port,
+                                  amqp_error_string2(opened)));
     }
     amqp_set_handshake_timeout(state_, &timeout);
     amqp_set_rpc_timeout(state_, &timeout);

@@ -35,7 +35,8 @@ AmqpAddress parse_amqp_url(std::string_view url);
 
 // What a refusal is about, so the caller can name its own setting (a scenario field, a flag).
 enum class AmqpFailure {
-  connect,   // the broker is unreachable, or the TLS handshake failed
+  connect,   // the broker is unreachable
+  tls,       // amqps://: the CA file is unreadable, or the broker's certificate is not trusted
   login,     // credentials or vhost refused
   exchange,  // the exchange is missing or of another type
   queue,     // the queue cannot be declared or bound
@@ -52,10 +53,19 @@ class AmqpError : public std::runtime_error {
   AmqpFailure failure_;
 };
 
+// How amqps:// trusts the broker, as target.tls does for S3: by default the broker's
+// certificate must chain to a CA of SSL_CERT_FILE (as OpenSSL reads it) or Debian's bundle, and
+// name the host of the URL.
+struct AmqpTls {
+  bool verify = true;   // false: any certificate, any name (a test broker, never production)
+  std::string ca_file;  // PEM CAs to trust instead of the default bundle
+};
+
 struct AmqpConnectOptions {
   std::chrono::milliseconds connect_timeout{5'000};
   // Lets the broker, and us, notice a dead peer within about two heartbeats even when idle.
   std::chrono::seconds heartbeat{10};
+  AmqpTls tls;  // amqps:// only
 };
 
 class AmqpConnection {

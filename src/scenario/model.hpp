@@ -117,6 +117,7 @@ struct AmqpSettings {
   int consumers = 1;
   bool declare = false;  // declare the exchange (durable topic) when missing
   int max_rate = 0;      // messages/s per consumer at most, a slow consumer on purpose; 0: no cap
+  Tls tls;               // amqps://: how the broker's certificate is checked, as target.tls
 };
 
 // events.outages: the run's own receiver made unavailable on purpose, to see what the server

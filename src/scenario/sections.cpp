@@ -45,6 +45,14 @@ bool parse_endpoint(const std::string& url, Target& out) {
   return true;
 }
 
+// target.tls and events.amqp.tls: {verify, ca_file}.
+void read_tls(Reader& r, const YAML::Node& node, Tls& out) {
+  if (r.check_map(node, "tls", {"verify", "ca_file"})) {
+    r.read_bool(node, "verify", out.verify);
+    r.read_string(node, "ca_file", out.ca_file);
+  }
+}
+
 }  // namespace
 
 bool valid_bucket_name(const std::string& name) {
@@ -119,12 +127,7 @@ void read_target(Reader& r, const YAML::Node& node, Target& out) {
       r.read_string(n, "session_token", out.credentials.session_token);
     }
   }
-  if (const YAML::Node n = node["tls"]) {
-    if (r.check_map(n, "tls", {"verify", "ca_file"})) {
-      r.read_bool(n, "verify", out.tls.verify);
-      r.read_string(n, "ca_file", out.tls.ca_file);
-    }
-  }
+  if (const YAML::Node n = node["tls"]) read_tls(r, n, out.tls);
   r.read_int(node, "retries", 0, 100, out.retries);
   r.read_duration(node, "connect_timeout", false, out.connect_timeout);
   r.read_duration(node, "request_timeout", false, out.request_timeout);
@@ -356,7 +359,7 @@ void read_events(Reader& r, const YAML::Node& node, Events& out) {
   if (const YAML::Node amqp = node["amqp"]) {
     if (r.check_map(amqp, "amqp",
                     {"url", "exchange", "routing_key", "queue", "prefetch", "consumers", "declare",
-                     "max_rate"})) {
+                     "max_rate", "tls"})) {
       r.read_string(amqp, "url", out.amqp.url);
       if (!out.amqp.url.empty() && !out.amqp.url.starts_with("amqp://") &&
           !out.amqp.url.starts_with("amqps://")) {
@@ -370,6 +373,10 @@ void read_events(Reader& r, const YAML::Node& node, Events& out) {
       r.read_int(amqp, "consumers", 1, 64, out.amqp.consumers);
       r.read_bool(amqp, "declare", out.amqp.declare);
       r.read_int(amqp, "max_rate", 0, 10'000'000, out.amqp.max_rate);
+      if (const YAML::Node tls = amqp["tls"]) {
+        read_tls(r, tls, out.amqp.tls);
+        if (!out.amqp.url.starts_with("amqps://")) r.error(tls, "'tls' needs an amqps:// url");
+      }
     }
   }
   if (out.source == EventSource::amqp && (out.amqp.url.empty() || out.amqp.exchange.empty())) {

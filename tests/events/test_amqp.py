@@ -68,7 +68,7 @@ def s3_event(key):
 class AmqpEvents(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.broker = RabbitMQ()
+        cls.broker = RabbitMQ(tls=True)
 
     @classmethod
     def tearDownClass(cls):
@@ -157,6 +157,63 @@ class AmqpEvents(unittest.TestCase):
         self.assertRegex(result.stderr, r"scenario\.yaml:\d+:\d+")
         self.assertIn("amqp://", result.stderr)
         self.assertNotIn("secret", result.stderr)
+
+    def test_amqps_trusts_the_given_ca_and_no_other(self):
+        # serve publishes and listen reads over amqps:// trusting SSL_CERT_FILE; run trusts
+        # events.amqp.tls.ca_file. A CA that did not sign the broker's certificate stops each of
+        # them with one line, before any load.
+        ca, other = self.broker.ca_file, self.broker.other_ca_file
+        serve = harness.EmbeddedServer("--notify", self.broker.tls_url(), "--notify-exchange",
+                                       "over-tls", env=dict(os.environ, SSL_CERT_FILE=ca))
+        try:
+            with tempfile.TemporaryDirectory() as d:
+                path = scenario(d, endpoint=serve.endpoint, exchange="over-tls", n=200,
+                                url=self.broker.tls_url(), extra=f"    tls: {{ ca_file: {ca} }}")
+                report = os.path.join(d, "report.json")
+                trusted = harness.run_s3storm(["run", path, "--json", report, "--quiet"])
+                events = harness.load_report(report)["events"]
+        finally:
+            _, serve_err = serve.stop()
+        self.assertEqual(trusted.returncode, 0, trusted.stderr)
+        put = events["by_type"]["ObjectCreated:Put"]
+        self.assertEqual((put["expected"], put["delivered"], put["missing"]), (200, 200, 0))
+        self.assertEqual(serve_counters(serve_err)["confirmed"], 200)
+
+        serve = harness.EmbeddedServer()
+        try:
+            with tempfile.TemporaryDirectory() as d:
+                path = scenario(d, endpoint=serve.endpoint, exchange="over-tls",
+                                url=self.broker.tls_url(), extra=f"    tls: {{ ca_file: {other} }}")
+                untrusted = harness.run_s3storm(["run", path, "--quiet"])
+        finally:
+            _, serve_err = serve.stop()
+        self.assertEqual(untrusted.returncode, 2, untrusted.stdout + untrusted.stderr)
+        lines = untrusted.stderr.strip().splitlines()
+        print(f"wrong CA: {lines[0] if lines else ''}", file=sys.stderr)
+        self.assertEqual(len(lines), 1, untrusted.stderr)
+        self.assertIn("events.amqp.tls", lines[0])
+        self.assertIn("verif", lines[0])
+        self.assertNotIn("guest@", lines[0])
+        self.assertIn("stopped: 0 requests", serve_err)
+
+        listen = [harness.BIN, "listen", "--amqp", self.broker.tls_url(), "--exchange", "over-tls"]
+        refused = harness.run_s3storm(listen[1:], env=dict(os.environ, SSL_CERT_FILE=other))
+        self.assertEqual(refused.returncode, 2, refused.stderr)
+        self.assertEqual(len(refused.stderr.strip().splitlines()), 1, refused.stderr)
+        self.assertIn("--amqp", refused.stderr)
+        listener = subprocess.Popen(listen, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, env=dict(os.environ, SSL_CERT_FILE=ca))
+        try:
+            self.assertIn("waiting for events from amqps://", listener.stderr.readline())
+            self.broker.publish("over-tls", "k", [s3_event("tls-obj")])
+            printed = ""
+            while "tls-obj" not in printed and (line := listener.stdout.readline()):
+                printed += line
+        finally:
+            listener.send_signal(signal.SIGINT)
+            out, err = listener.communicate(timeout=30)
+        self.assertIn("tls-obj", printed, err)
+        self.assertEqual(listener.returncode, 0, err)
 
     def test_listen_prints_published_events(self):
         listener = subprocess.Popen(

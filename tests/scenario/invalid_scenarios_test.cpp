@@ -292,6 +292,12 @@ const std::vector<InvalidCase>& cases() {
            "phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",
        {"t.yaml:2:36: 'url' must be amqp://USER:PASSWORD@HOST:PORT/VHOST (or amqps://)",
         "t.yaml:2:71: unknown key 'prefetc' in amqp; did you mean 'prefetch'?"}},
+      {"AmqpTlsWithoutAmqps",
+       std::string(kTarget) +
+           "events: {source: amqp, amqp: {url: \"amqp://h\", exchange: x, tls: {ca: f}}}\n"
+           "phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]\n",
+       {"t.yaml:2:66: 'tls' needs an amqps:// url",
+        "t.yaml:2:67: unknown key 'ca' in tls; allowed: 'verify', 'ca_file'"}},
       {"TopicAmqpWithoutExchange",
        std::string(kTarget) +
            "setup:\n  topics: [{name: t, push_endpoint: \"amqp://h\", amqp_ack_level: all}]\n"

@@ -320,6 +320,24 @@ phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]
   EXPECT_EQ(plan.find("pw"), std::string::npos) << plan;
 }
 
+TEST(ValidScenario, AmqpsSourceWithItsOwnCa) {
+  const Scenario s = load_scenario_text(R"(
+target: {endpoint: "http://127.0.0.1:7480", bucket: b-1}
+events:
+  source: amqp
+  amqp:
+    url: "amqps://guest:guest@127.0.0.1:5671/%2f"
+    exchange: s3events
+    tls: {ca_file: /tmp/broker-ca.pem, verify: false}
+phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]
+)",
+                                        "a.yaml");
+  EXPECT_EQ(s.events.amqp.tls.ca_file, "/tmp/broker-ca.pem");
+  EXPECT_FALSE(s.events.amqp.tls.verify);
+  EXPECT_TRUE(s.target.tls.verify);  // the target's own setting is untouched
+  EXPECT_EQ(s.target.tls.ca_file, "");
+}
+
 TEST(ValidScenario, EnvironmentOverridesDefaults) {
   const Scenario s = load_scenario_text(
       kMinimal, "m.yaml",

@@ -63,9 +63,9 @@ class Process:
 class EmbeddedServer(Process):
     """`s3storm serve` on a free port."""
 
-    def __init__(self, *extra):
+    def __init__(self, *extra, env=None):
         self.port = free_port()
-        super().__init__([BIN, "serve", "--listen", f"127.0.0.1:{self.port}", *extra])
+        super().__init__([BIN, "serve", "--listen", f"127.0.0.1:{self.port}", *extra], env=env)
         wait_for_port(self.port)
         self.endpoint = f"http://127.0.0.1:{self.port}"
 

@@ -1,7 +1,9 @@
 """A RabbitMQ broker (Debian's rabbitmq-server 3.10) for the AMQP tests: unprivileged, on a free
 loopback port, with its node name, data and logs in its own folder, and always stopped (use it
 as a context manager). `restart()` keeps the folder, so durable queues and persistent messages
-survive it, as on a real broker restart.
+survive it, as on a real broker restart. With tls=True it also listens for amqps:// on a second
+port, with a certificate for 127.0.0.1 signed by a CA made for it (`ca_file`); `other_ca_file` is
+a CA that signed nothing, for the wrong-CA cases.
 
     with RabbitMQ() as broker:
         url = broker.url()                       # amqp://guest:guest@127.0.0.1:PORT/%2f
@@ -21,9 +23,10 @@ SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
 
 
 class RabbitMQ:
-    def __init__(self, start_timeout=180.0):
+    def __init__(self, start_timeout=180.0, tls=False):
         self.folder = tempfile.mkdtemp(prefix="s3storm-rabbitmq-")
         self.port = harness.free_port()
+        self.tls_port = harness.free_port() if tls else None
         self.dist_port = harness.free_port()
         self.node = f"s3storm{self.port}@localhost"
         self.start_timeout = start_timeout
@@ -33,6 +36,14 @@ class RabbitMQ:
                     "loopback_users = none\n"
                     "log.console = false\n"
                     "log.file.level = warning\n")
+            if tls:
+                self._make_certificates()
+                f.write(f"listeners.ssl.default = 127.0.0.1:{self.tls_port}\n"
+                        f"ssl_options.cacertfile = {self.ca_file}\n"
+                        f"ssl_options.certfile = {self.folder}/server.pem\n"
+                        f"ssl_options.keyfile = {self.folder}/server.key\n"
+                        "ssl_options.verify = verify_none\n"
+                        "ssl_options.fail_if_no_peer_cert = false\n")
         with open(os.path.join(self.folder, "enabled_plugins"), "w") as f:
             f.write("[].\n")
         try:
@@ -40,6 +51,23 @@ class RabbitMQ:
         except BaseException:
             self.close()
             raise
+
+    def _make_certificates(self):
+        """A CA, a server certificate for 127.0.0.1 it signed, and an unrelated CA."""
+        def openssl(*args):
+            subprocess.run(["openssl", *args], cwd=self.folder, check=True, capture_output=True)
+        for name in ("ca", "other-ca"):
+            openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", f"/CN=s3storm test {name}", "-keyout", f"{name}.key",
+                    "-out", f"{name}.pem")
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                "-keyout", "server.key", "-out", "server.csr")
+        with open(os.path.join(self.folder, "san.ext"), "w") as f:
+            f.write("subjectAltName = IP:127.0.0.1, DNS:127.0.0.1, DNS:localhost\n")
+        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.pem")
+        self.ca_file = os.path.join(self.folder, "ca.pem")
+        self.other_ca_file = os.path.join(self.folder, "other-ca.pem")
 
     def env(self):
         env = dict(os.environ)
@@ -64,7 +92,7 @@ class RabbitMQ:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"rabbitmq-server exited early; see {self.folder}/server.out")
-            if self._answers_amqp():
+            if self._answers_amqp() and (self.tls_port is None or self._listens(self.tls_port)):
                 return
             time.sleep(0.2)
         raise TimeoutError(f"RabbitMQ did not accept AMQP on port {self.port} in time")
@@ -75,6 +103,14 @@ class RabbitMQ:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
                 s.sendall(b"AMQP\x00\x00\x09\x01")
                 return s.recv(1) == b"\x01"
+        except OSError:
+            return False
+
+    @staticmethod
+    def _listens(port):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
         except OSError:
             return False
 
@@ -110,6 +146,9 @@ class RabbitMQ:
 
     def url(self, user="guest", password="guest"):
         return f"amqp://{user}:{password}@127.0.0.1:{self.port}/%2f"
+
+    def tls_url(self, user="guest", password="guest"):
+        return f"amqps://{user}:{password}@127.0.0.1:{self.tls_port}/%2f"
 
     def channel(self):
         import pika

@@ -1,0 +1,336 @@
+"""Ceph RGW -> RabbitMQ -> s3storm, for real: setup creates RGW topics with AMQP push endpoints
+(amqp-exchange, amqp-ack-level), RGW publishes every event to a RabbitMQ started for this file
+(tests/support/rabbitmq.py), and the run reads them with `events.source: amqp`.
+
+- ack level `broker`: the seed walkthrough (put, copy, delete, POST, multipart) delivers all
+  five event types, 0 missing.
+- ack level `none` with the broker unreachable from RGW for part of the run: RGW still answers
+  every PUT, the events it could not publish are lost, and the report's missing count equals
+  exactly what the broker never received (a second queue bound to the same exchange is the
+  witness).
+- RGW 16.2 refuses an amqp:// endpoint that carries a password when the topic is created over
+  plain HTTP (it has no rgw_allow_notification_secrets_in_cleartext): setup stops with exit 2
+  and one line saying so, before any load."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import ceph_harness
+from ceph_harness import harness
+
+sys.path.insert(0, os.path.join(harness.SOURCE_DIR, "tests", "support"))
+from rabbitmq import RabbitMQ  # noqa: E402
+
+EVENT_TYPES = ("ObjectCreated:Put", "ObjectCreated:Copy", "ObjectRemoved:Delete",
+               "ObjectCreated:Post", "ObjectCreated:CompleteMultipartUpload")
+
+# No user in the push endpoint: RGW then logs in as guest (rabbitmq-c's default), which the
+# test broker allows. A password would be refused over plain HTTP (see the last test).
+WALKTHROUGH = """
+target:
+  endpoint: {endpoint}
+  credentials: env
+  bucket: {bucket}
+setup:
+  buckets: [{bucket}]
+  topics:
+    - name: {topic}
+      push_endpoint: amqp://127.0.0.1:{broker_port}
+      amqp_exchange: {exchange}
+      amqp_ack_level: broker
+  notifications:
+    - bucket: {bucket}
+      events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]
+      topic: arn:aws:sns:default::{topic}
+events:
+  source: amqp
+  grace: 10s
+  amqp:
+    url: {url}
+    exchange: {exchange}
+phases:
+  - name: walkthrough
+    iterations: 1
+    flow:
+      - put:       {{ key: "walk/test-{{iter}}.txt", size: 29, content_type: text/plain }}
+      - copy:      {{ from: last, key: "walk/copy-{{iter}}.txt" }}
+      - delete:    {{ key: last }}
+      - post:      {{ key: "walk/post-{{iter}}.txt", size: 29 }}
+      - multipart: {{ key: "walk/big-{{iter}}.bin", size: 6MiB, part_size: 5MiB }}
+thresholds:
+  - errors.count == 0
+  - events.missing == 0
+seed: 15
+"""
+
+PUTS = 160
+# One PUT at a time with a pause after each (think applies between a flow's steps, so a HEAD
+# follows it): about 20 a second, so the run lasts 8 s or more and the outage takes about a third
+# of it. A closed loop, so no start is dropped while RGW is slow, and the keys go in order.
+THINK = "50ms"
+
+ACK_NONE = """
+target:
+  endpoint: {endpoint}
+  credentials: env
+  bucket: {bucket}
+setup:
+  buckets: [{bucket}]
+  topics:
+    - name: {topic}
+      push_endpoint: amqp://127.0.0.1:{proxy_port}
+      amqp_exchange: {exchange}
+      amqp_ack_level: none
+  notifications:
+    - bucket: {bucket}
+      events: ["s3:ObjectCreated:*"]
+      topic: arn:aws:sns:default::{topic}
+events:
+  source: amqp
+  grace: 3s
+  amqp:
+    url: {url}
+    exchange: {exchange}
+phases:
+  - name: puts
+    iterations: {puts}
+    concurrency: 1
+    think: {think}
+    flow:
+      - put: {{ key: "n/{{iter}}", size: 8 }}
+      - head: {{ key: last }}
+thresholds:
+  - errors.count == 0
+seed: 16
+"""
+
+PASSWORD_TOPIC = """
+target:
+  endpoint: {endpoint}
+  credentials: env
+setup:
+  topics:
+    - name: ceph-amqp-secret
+      push_endpoint: amqp://rgw:{password}@127.0.0.1:{broker_port}
+      amqp_exchange: {exchange}
+events:
+  source: amqp
+  amqp: {{ url: "{url}", exchange: {exchange} }}
+phases:
+  - name: nothing
+    iterations: 1
+    flow:
+      - list: {{ bucket: ceph-amqp-secret-bucket, prefix: "x" }}
+seed: 17
+"""
+
+
+class TcpProxy:
+    """RGW's way to the broker, which the test can cut: down() resets every connection through
+    it and closes its port (a connect is refused, as with a stopped broker), up() opens the same
+    port again. The run's own consumer talks to the broker directly and never notices."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.port = harness.free_port()
+        self.lock = threading.Lock()
+        self.sockets = []
+        self.accepted = 0
+        self.listener = None
+        self.up()
+
+    def up(self):
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def down(self):
+        with self.lock:
+            victims, self.sockets = [self.listener] + self.sockets, []
+        for s in victims:
+            try:
+                s.shutdown(socket.SHUT_RDWR)  # wakes the accept and the pumps
+            except OSError:
+                pass
+            s.close()
+
+    def close(self):
+        self.down()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.sockets += [client, upstream]
+                self.accepted += 1
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for s in (source, sink):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class CephAmqp(ceph_harness.CephTestCase):
+    @classmethod
+    def setUpClass(cls):
+        ceph_harness.cluster_or_exit()
+        cls.broker = RabbitMQ()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.close()
+
+    def names(self, prefix):
+        """Bucket, topic and exchange of their own per run: a rerun against the same cluster
+        finds no topic or notification of an earlier one."""
+        tag = f"{prefix}-{os.getpid()}"
+        return {"bucket": tag, "topic": f"{tag}-topic", "exchange": f"{tag}-x"}
+
+    def test_walkthrough_with_broker_acks_delivers_all_five_event_types(self):
+        names = self.names("ceph-amqp-walk")
+        self.broker.declare_exchange(names["exchange"])  # RGW publishes only to one that exists
+        path = harness.write_scenario(self.dir.name, WALKTHROUGH.format(
+            endpoint=self.cluster.endpoint, broker_port=self.broker.port, url=self.broker.url(),
+            **names))
+        started = time.monotonic()
+        r = harness.run_s3storm(["run", path, "--json", self.json, "--quiet"],
+                                env=self.cluster.env())
+        print(f"walkthrough run: {time.monotonic() - started:.1f} s", file=sys.stderr)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        report = harness.load_report(self.json)
+        walk = report["phases"][0]["ops"]
+        for name in ("put", "copy", "delete", "post", "multipart"):
+            self.assertEqual((walk[name]["ok"], walk[name]["errors"]), (1, 0), name)
+        events = report["events"]
+        self.assertEqual(events["source"], "amqp")
+        self.assertEqual(events["reconnects"], 0)
+        for name in EVENT_TYPES:
+            counts = events["by_type"][name]
+            self.assertEqual((counts["expected"], counts["delivered"], counts["missing"],
+                              counts["duplicate"], counts["unexpected"], counts["mismatched"]),
+                             (1, 1, 0, 0, 0, 0), name)
+        self.assertEqual(events["totals"]["delivered"], 5)
+
+    def test_ack_level_none_loses_exactly_what_the_broker_never_got(self):
+        names = self.names("ceph-amqp-none")
+        self.broker.declare_exchange(names["exchange"])
+        # The witness: a queue of the test's own bound to the same exchange gets a copy of every
+        # message the broker accepted from RGW.
+        connection, channel = self.broker.channel()
+        witness = channel.queue_declare(queue="", exclusive=True).method.queue
+        channel.queue_bind(queue=witness, exchange=names["exchange"], routing_key="#")
+        proxy = TcpProxy(self.broker.port)
+        try:
+            path = harness.write_scenario(self.dir.name, ACK_NONE.format(
+                endpoint=self.cluster.endpoint, proxy_port=proxy.port, url=self.broker.url(),
+                puts=PUTS, think=THINK, **names))
+            started = time.monotonic()
+            run = subprocess.Popen([harness.BIN, "run", path, "--json", self.json, "--quiet"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env=dict(os.environ, **self.cluster.env()))
+            try:
+                # The outage starts once a few dozen events went through, and lasts 2.5 s.
+                deadline = time.monotonic() + 40
+                while self.depth(channel, witness) < 30 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                self.assertEqual(run.poll(), None, "the run ended before the outage")
+                proxy.down()
+                time.sleep(2.5)
+                proxy.up()
+                out, err = run.communicate(timeout=60)
+            finally:
+                if run.poll() is None:
+                    run.kill()
+                    run.communicate()
+            print(f"ack none run: {time.monotonic() - started:.1f} s; RGW connected "
+                  f"{proxy.accepted} time(s)", file=sys.stderr)
+            received = self.drain(channel, witness)
+        finally:
+            proxy.close()
+            connection.close()
+        self.assertEqual(run.returncode, 0, out + err)
+        report = harness.load_report(self.json)
+        put = report["phases"][0]["ops"]["put"]
+        self.assertEqual((put["ok"], put["errors"]), (PUTS, 0))  # RGW answers despite the loss
+
+        every = [f"n/{i}" for i in range(PUTS)]
+        self.assertEqual(len(received), len(set(received)))  # ack none: at most once
+        lost = [key for key in every if key not in set(received)]
+        print(f"ack none: {len(received)} published, {len(lost)} lost "
+              f"({lost[0] if lost else '-'} .. {lost[-1] if lost else '-'})", file=sys.stderr)
+        # The loss is the outage: one unbroken stretch of PUTs, with events on both sides of it.
+        self.assertGreaterEqual(len(lost), 20)  # 2.5 s at 20 PUT/s, whatever RGW's timing
+        first, last = every.index(lost[0]), every.index(lost[-1])
+        self.assertEqual(lost, every[first:last + 1])
+        self.assertGreater(first, 0)
+        self.assertLess(last, PUTS - 1)
+        # RGW connected again after the outage (the proxy let it in twice at least).
+        self.assertGreaterEqual(proxy.accepted, 2)
+
+        counts = report["events"]["by_type"]["ObjectCreated:Put"]
+        self.assertEqual((counts["expected"], counts["delivered"], counts["missing"],
+                          counts["duplicate"], counts["unexpected"]),
+                         (PUTS, PUTS - len(lost), len(lost), 0, 0))
+        # The report lists the oldest 20 missing, as "bucket/key (type)".
+        self.assertEqual(report["events"]["missing_keys"],
+                         [f"{names['bucket']}/{key} (ObjectCreated:Put)" for key in lost[:20]])
+        self.assertEqual(report["events"]["reconnects"], 0)  # the run's own consumer: untouched
+
+    def test_password_in_push_endpoint_over_plain_http_is_a_setup_error(self):
+        password = "not-for-cleartext"
+        path = harness.write_scenario(self.dir.name, PASSWORD_TOPIC.format(
+            endpoint=self.cluster.endpoint, password=password, broker_port=self.broker.port,
+            url=self.broker.url(), exchange="ceph-amqp-secret-x"))
+        self.broker.declare_exchange("ceph-amqp-secret-x")
+        r = harness.run_s3storm(["run", path, "--quiet"], env=self.cluster.env())
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn("setup.topics: creating topic 'ceph-amqp-secret' failed", lines[0])
+        self.assertIn("https", lines[0])
+        self.assertNotIn(password, r.stdout + r.stderr)
+
+    @staticmethod
+    def depth(channel, queue):
+        return channel.queue_declare(queue=queue, passive=True).method.message_count
+
+    @staticmethod
+    def drain(channel, queue):
+        """The object keys of every message in the queue."""
+        keys = []
+        while True:
+            method, _, body = channel.basic_get(queue=queue, auto_ack=True)
+            if method is None:
+                return keys
+            for record in json.loads(body)["Records"]:
+                keys.append(record["s3"]["object"]["key"])
+
+
+if __name__ == "__main__":
+    ceph_harness.main()
