@@ -196,6 +196,18 @@ TEST(FlowRunner, ADroppedConnectionIsAnErrorAndTheSlotRunsOn) {
   EXPECT_EQ(put.count, 2u);
 }
 
+TEST(FlowRunner, ATimeoutIsAnErrorAndIsNotRetried) {
+  LoadRig rig(std::string(kOnePut), [](const SeenRequest&) {
+    return FakeAnswer{.outcome = http::Outcome::timeout, .takes = milliseconds(30)};
+  });
+  rig.run_iteration(0);
+  EXPECT_EQ(rig.fake->seen.size(), 1u) << "a timeout says something about the target: no retry";
+  const auto& put = rig.op(stats::OpKind::kPut);
+  EXPECT_EQ(put.errors_by_code.at("timeout"), 1u);
+  EXPECT_EQ(put.retries, 0u);
+  EXPECT_EQ(put.latency.max(), 30'000u);
+}
+
 TEST(FlowRunner, LatencyIsTakenFromTheInjectedClock) {
   LoadRig rig(std::string(kOnePut), [](const SeenRequest&) {
     return FakeAnswer{.etag = "\"e\"", .takes = microseconds(1234)};
