@@ -14,17 +14,15 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using testing::FakeAnswer;
-using testing::LoadRig;
-using testing::SeenRequest;
 
 TEST(Worker, ClosedLoopRunsEveryIterationOnItsSlots) {
-  LoadRig rig(R"(    iterations: 5
+  testing::LoadRig rig(
+      R"(    iterations: 5
     concurrency: 2
     flow:
       - put: {bucket: bkt, key: "obj-{iter}", size: 10}
 )",
-              [](const SeenRequest&) { return FakeAnswer{.takes = milliseconds(1)}; });
+      [](const testing::SeenRequest&) { return testing::FakeAnswer{.takes = milliseconds(1)}; });
   rig.fake_transport_for_workers();
   Worker worker(rig.context, 0, 2, 0, rig.worker_recorder);
   worker.run();
@@ -42,14 +40,16 @@ TEST(Worker, OpenLoopStartsWithNoFreeSlotAreDroppedAndLatencyRunsFromTheSchedule
   // 10/s from a phase start one second ago on the manual clock: starts 0, 1 and 2 are all due
   // (Asio's timers run in real time, long past the manual steady epoch). The one slot holds start
   // 0 until the other two have been dropped.
-  LoadRig rig(
+  testing::LoadRig rig(
       R"(    iterations: 3
     rate: 10/s
     concurrency: 1
     flow:
       - put: {bucket: bkt, key: "obj-{iter}", size: 10}
 )",
-      [](const SeenRequest&) { return FakeAnswer{.takes = milliseconds(10), .hold = true}; });
+      [](const testing::SeenRequest&) {
+        return testing::FakeAnswer{.takes = milliseconds(10), .hold = true};
+      });
   rig.context.start = rig.time.steady - seconds(1);
   rig.fake_transport_for_workers();
   Worker worker(rig.context, 0, 1, 0, rig.worker_recorder);
