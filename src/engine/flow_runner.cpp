@@ -58,7 +58,7 @@ void FlowRunner::request_stop() {
 
 void FlowRunner::run_step() {
   current_ = context_.phase->steps[step_index_].get();
-  step_started_ = Clock::now();
+  step_started_ = session_.time().steady();
   key_.clear();
   const auto& step = *current_->step;
   using scenario::OpKind;
@@ -310,7 +310,7 @@ void FlowRunner::on_list_page(const PreparedStep& prepared, s3::Reply& reply) {
              reply.complete, reply.body_bytes, origin);
       list_token_ = std::move(page.next_continuation_token);
       first_step_ = false;  // the schedule's lateness is charged to the first page only
-      step_started_ = Clock::now();
+      step_started_ = session_.time().steady();
       return send_list_page(prepared);
     }
   }
@@ -416,9 +416,9 @@ void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::strin
   outcome.http_status = static_cast<std::uint16_t>(status);
   outcome.ok = ok;
   outcome.error_code = error_code;
-  outcome.epoch_second = std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  outcome.epoch_second =
+      std::chrono::duration_cast<std::chrono::seconds>(session_.time().system().time_since_epoch())
+          .count();
   recorder_.record(kind, outcome);
 }
 

@@ -5,9 +5,11 @@
 // records into its own share of `recorder`.
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -17,6 +19,7 @@
 #include "engine/written_keys.hpp"
 #include "events/matcher.hpp"
 #include "http/connection_pool.hpp"
+#include "http/sender.hpp"
 #include "s3/payload.hpp"
 #include "s3/session.hpp"
 #include "scenario/model.hpp"
@@ -26,6 +29,14 @@
 namespace s3storm::engine {
 
 using Clock = std::chrono::steady_clock;
+
+struct PhaseContext;
+// Makes one worker's transport on the worker's own io_context.
+using SenderFactory =
+    std::function<std::unique_ptr<http::Sender>(boost::asio::io_context&, const PhaseContext&)>;
+// The production transport: a ConnectionPool to `session.endpoint` with `pool` and `tls`.
+std::unique_ptr<http::Sender> make_pool_sender(boost::asio::io_context& io,
+                                               const PhaseContext& context);
 
 struct PhaseContext {
   const scenario::Scenario* scenario = nullptr;
@@ -49,6 +60,9 @@ struct PhaseContext {
   std::optional<Clock::time_point> deadline;      // start + duration
   std::optional<OpenLoopSchedule> schedule;       // open loop only
   std::chrono::milliseconds drain_timeout{5000};  // after a stop, before cutting requests
+  // Each worker's transport. Unit tests put a fake here (tests/engine/fake_sender.hpp); the clocks
+  // the workers read are `session.time`.
+  SenderFactory make_sender = make_pool_sender;
 
   mutable std::atomic<std::uint64_t> next_iteration{0};  // closed loop: iterations handed out
 };

@@ -2,18 +2,26 @@
 
 #include <boost/asio/post.hpp>
 
+#include "http/connection_pool.hpp"
+
 namespace s3storm::engine {
 
 namespace {
 constexpr std::chrono::milliseconds kStopPollInterval{50};
 }
 
+std::unique_ptr<http::Sender> make_pool_sender(boost::asio::io_context& io,
+                                               const PhaseContext& context) {
+  return std::make_unique<http::ConnectionPool>(io, context.session.endpoint, context.pool,
+                                                context.tls);
+}
+
 Worker::Worker(const PhaseContext& context, std::size_t index, std::size_t slots,
                std::uint64_t first_flow_id, stats::WorkerRecorder& recorder)
     : context_(context),
       index_(index),
-      pool_(io_, context.session.endpoint, context.pool, context.tls),
-      session_(io_, pool_, context.session, *context.payload,
+      sender_(context.make_sender(io_, context)),
+      session_(io_, *sender_, context.session, *context.payload,
                context.scenario->seed ^ (0x9e3779b97f4a7c15ull * (index + 1))),
       recorder_(recorder),
       schedule_timer_(io_),
@@ -35,12 +43,13 @@ void Worker::run() {
   watch_stop();
   finish_if_idle();
   io_.run();
-  recorder_.own().duration_s = std::chrono::duration<double>(Clock::now() - context_.start).count();
+  recorder_.own().duration_s =
+      std::chrono::duration<double>(session_.time().steady() - context_.start).count();
 }
 
 bool Worker::claim_iteration(std::uint64_t& iteration) {
   if (scheduling_done_ || context_.stop->load(std::memory_order_relaxed)) return false;
-  if (context_.deadline && Clock::now() >= *context_.deadline) return false;
+  if (context_.deadline && session_.time().steady() >= *context_.deadline) return false;
   iteration = context_.next_iteration.fetch_add(1, std::memory_order_relaxed);
   const auto& limit = context_.phase->phase->iterations;
   return !limit || iteration < *limit;
@@ -53,7 +62,8 @@ void Worker::start_closed_loop() {
       scheduling_done_ = true;
       break;
     }
-    flow->start(iteration, Clock::now(), [this](FlowRunner& f) { on_flow_finished(f); });
+    flow->start(iteration, session_.time().steady(),
+                [this](FlowRunner& f) { on_flow_finished(f); });
   }
 }
 
@@ -98,7 +108,8 @@ void Worker::on_flow_finished(FlowRunner& flow) {
       ++posted_starts_;
       boost::asio::post(io_, [this, &flow, iteration] {
         --posted_starts_;
-        flow.start(iteration, Clock::now(), [this](FlowRunner& f) { on_flow_finished(f); });
+        flow.start(iteration, session_.time().steady(),
+                   [this](FlowRunner& f) { on_flow_finished(f); });
       });
       return;
     }
@@ -123,7 +134,7 @@ void Worker::begin_drain() {
   for (auto& flow : flows_) flow->request_stop();
   drain_timer_.expires_after(context_.drain_timeout);
   drain_timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) pool_.close();  // requests still out after the grace are cut (counted as cancelled)
+    if (!ec) sender_->close();  // requests still out after the grace are cut (counted as cancelled)
   });
   finish_if_idle();
 }
@@ -137,7 +148,7 @@ void Worker::finish_if_idle() {
   schedule_timer_.cancel();
   stop_timer_.cancel();
   drain_timer_.cancel();
-  pool_.close();
+  sender_->close();
 }
 
 }  // namespace s3storm::engine

@@ -14,7 +14,7 @@
 
 #include "engine/flow_runner.hpp"
 #include "engine/phase_context.hpp"
-#include "http/connection_pool.hpp"
+#include "http/sender.hpp"
 #include "s3/session.hpp"
 #include "stats/phase_recorder.hpp"
 
@@ -27,7 +27,7 @@ class Worker {
 
   // Blocks until this worker's share of the phase is over.
   void run();
-  http::PoolStats pool_stats() const { return pool_.stats(); }
+  http::PoolStats pool_stats() const { return sender_->stats(); }
 
  private:
   void start_closed_loop();
@@ -44,7 +44,7 @@ class Worker {
   // polls), so Asio's scheduler and reactor locks are switched off: about seven mutex
   // lock/unlock pairs per request.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
-  http::ConnectionPool pool_;
+  std::unique_ptr<http::Sender> sender_;
   s3::Session session_;
   stats::WorkerRecorder& recorder_;
   std::vector<std::unique_ptr<FlowRunner>> flows_;

@@ -1,7 +1,8 @@
 #pragma once
 
-// Keep-alive connections to one endpoint, for one worker thread. Not thread-safe by design: each
-// worker owns its pool and its io_context, and nothing is shared on the request path.
+// Keep-alive connections to one endpoint, for one worker thread: the production http::Sender.
+// Not thread-safe by design: each worker owns its pool and its io_context, and nothing is shared
+// on the request path.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -13,6 +14,7 @@
 
 #include "http/endpoint.hpp"
 #include "http/message.hpp"
+#include "http/sender.hpp"
 
 namespace s3storm::http {
 
@@ -25,16 +27,7 @@ struct PoolOptions {
   std::string tls_server_name;  // SNI and the name verified; empty: the endpoint host
 };
 
-struct PoolStats {
-  std::uint64_t requests = 0;
-  std::uint64_t connections_opened = 0;
-  std::uint64_t connections_closed = 0;  // broken, not keep-alive, idle too long, or pool closed
-  std::uint64_t reused = 0;              // requests sent on an already used connection
-  std::uint64_t stale_retries = 0;  // resent once because a reused connection was already closed
-  std::uint64_t queued = 0;         // requests that waited for a free connection
-};
-
-class ConnectionPool {
+class ConnectionPool final : public Sender {
  public:
   // Resolves the endpoint once, here (throws std::runtime_error naming it on failure). `tls` is
   // required for https and ignored for http.
@@ -46,13 +39,13 @@ class ConnectionPool {
 
   // Sends on an idle connection, a new one (up to max_connections), or queues (FIFO) until one is
   // free. `request` must stay alive and unchanged until `done` runs; it is never copied.
-  void async_send(const Request& request, Completion done);
+  void async_send(const Request& request, Completion done) override;
 
   // Closes idle connections and fails queued requests with Outcome::cancelled; in-flight requests
   // complete with cancelled. Needed for io_context::run() to return while connections idle.
-  void close();
+  void close() override;
 
-  PoolStats stats() const;
+  PoolStats stats() const override;
   std::size_t open_connections() const;
   const Endpoint& endpoint() const;
 

@@ -38,9 +38,9 @@ UniformSource make_uniform_source(std::uint64_t seed) {
   };
 }
 
-RetryingSender::RetryingSender(ConnectionPool& pool, boost::asio::io_context& io,
-                               RetryPolicy policy, UniformSource uniform, Decider decide)
-    : pool_(pool),
+RetryingSender::RetryingSender(Sender& sender, boost::asio::io_context& io, RetryPolicy policy,
+                               UniformSource uniform, Decider decide)
+    : sender_(sender),
       timer_(io),
       policy_(policy),
       uniform_(std::move(uniform)),
@@ -61,7 +61,7 @@ void RetryingSender::async_send(const Request& request, Completion done) {
 
 void RetryingSender::attempt() {
   ++attempts_;
-  pool_.async_send(*request_, [this](Result& result) { on_result(result); });
+  sender_.async_send(*request_, [this](Result& result) { on_result(result); });
 }
 
 void RetryingSender::on_result(Result& result) {

@@ -11,8 +11,8 @@
 #include <functional>
 #include <string_view>
 
-#include "http/connection_pool.hpp"
 #include "http/message.hpp"
+#include "http/sender.hpp"
 
 namespace s3storm::http {
 
@@ -42,7 +42,7 @@ class RetryingSender {
   using Decider = std::function<bool(const Result&)>;
 
   // `decide` defaults to should_retry() on the outcome, status and S3 code of the body.
-  RetryingSender(ConnectionPool& pool, boost::asio::io_context& io, RetryPolicy policy,
+  RetryingSender(Sender& sender, boost::asio::io_context& io, RetryPolicy policy,
                  UniformSource uniform, Decider decide = {});
 
   // One request at a time per sender (a flow owns one). `done` gets the last attempt's Result
@@ -55,7 +55,7 @@ class RetryingSender {
   void attempt();
   void on_result(Result& result);
 
-  ConnectionPool& pool_;
+  Sender& sender_;
   boost::asio::steady_timer timer_;
   RetryPolicy policy_;
   UniformSource uniform_;

@@ -9,7 +9,7 @@ namespace s3storm::s3 {
 
 Exchange::Exchange(Session& session)
     : session_(session),
-      sender_(session.pool(), session.io(), session.config().retry, session.uniform()) {
+      sender_(session.sender(), session.io(), session.config().retry, session.uniform()) {
   signed_headers_.reserve(8);
   chunk_digest_ = [this](std::string_view chunk) { return remembered_digest(chunk); };
 }
@@ -77,7 +77,7 @@ void Exchange::start(const RequestSpec& spec, Done done) {
   head.append("\r\n");
   request_.discard_body = spec.discard_body;
   request_.body_observer = spec.body_observer;
-  reply_.sent = http::Clock::now();
+  reply_.sent = session_.time().steady();
 
   sender_.async_send(request_, [this](http::Result& result) { on_result(result); });
 }

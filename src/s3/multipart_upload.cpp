@@ -26,7 +26,7 @@ void MultipartUpload::start(const MultipartSpec& spec, PartDone part_done, Done 
   failed_ = false;
   stopping_ = false;
   result_ = MultipartResult{};
-  result_.sent = http::Clock::now();
+  result_.sent = session_.time().steady();
 
   create_headers_.assign(spec_.create_headers.begin(), spec_.create_headers.end());
   if (spec_.checksum) {

@@ -9,16 +9,16 @@ namespace {
 constexpr std::size_t kMaxRememberedHashes = 4096;
 }  // namespace
 
-Session::Session(boost::asio::io_context& io, http::ConnectionPool& pool, SessionConfig config,
+Session::Session(boost::asio::io_context& io, http::Sender& sender, SessionConfig config,
                  const Payload& payload, std::uint64_t seed)
     : io_(io),
-      pool_(pool),
+      sender_(sender),
       config_(std::move(config)),
       payload_(payload),
       signer_(config_.credentials, config_.region, "s3"),
       uniform_(http::make_uniform_source(seed)),
       host_header_(config_.endpoint.host_header()),
-      date_(sigv4::AmzDate::from_time(std::chrono::system_clock::now())) {
+      date_(sigv4::AmzDate::from_time(config_.time.system())) {
   if (config_.credential_feed) take_new_credentials();
 }
 
@@ -30,7 +30,7 @@ void Session::take_new_credentials() {
 }
 
 const sigv4::AmzDate& Session::now() {
-  const auto second = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto second = std::chrono::floor<std::chrono::seconds>(config_.time.system());
   if (second != date_second_) {
     date_second_ = second;
     date_ = sigv4::AmzDate::from_time(second);

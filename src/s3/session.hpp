@@ -12,13 +12,15 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "http/connection_pool.hpp"
+#include "http/endpoint.hpp"
 #include "http/retry.hpp"
+#include "http/sender.hpp"
 #include "s3/aws_chunked_body.hpp"
 #include "s3/payload.hpp"
 #include "sigv4/amz_date.hpp"
 #include "sigv4/credential_feed.hpp"
 #include "sigv4/signer.hpp"
+#include "util/time_source.hpp"
 
 namespace s3storm::s3 {
 
@@ -35,15 +37,18 @@ struct SessionConfig {
   // session signs with the feed's latest, and `credentials` is only the first of them.
   std::shared_ptr<const sigv4::CredentialFeed> credential_feed;
   http::RetryPolicy retry;
+  // The clocks every latency, x-amz-date and timestamp of this session is read from.
+  TimeSource time;
 };
 
 class Session {
  public:
-  Session(boost::asio::io_context& io, http::ConnectionPool& pool, SessionConfig config,
+  Session(boost::asio::io_context& io, http::Sender& sender, SessionConfig config,
           const Payload& payload, std::uint64_t seed);
 
   boost::asio::io_context& io() { return io_; }
-  http::ConnectionPool& pool() { return pool_; }
+  http::Sender& sender() { return sender_; }
+  const TimeSource& time() const { return config_.time; }
   const SessionConfig& config() const { return config_; }
   const Payload& payload() const { return payload_; }
   // The signer, with the feed's latest credentials: one atomic load per call when none changed.
@@ -70,7 +75,7 @@ class Session {
 
  private:
   boost::asio::io_context& io_;
-  http::ConnectionPool& pool_;
+  http::Sender& sender_;
   SessionConfig config_;
   const Payload& payload_;
   sigv4::Signer signer_;

@@ -84,7 +84,7 @@ Scheme detect(std::string_view authorization, std::string_view raw_query) {
   return Scheme::none;
 }
 
-Verifier::Verifier(sigv4::SecretReferenceLookup lookup, std::chrono::seconds max_skew)
+Verifier::Verifier(sigv4::SecretLookup lookup, std::chrono::seconds max_skew)
     : lookup_(std::move(lookup)), max_skew_(max_skew) {}
 
 Result Verifier::verify(const Request& request, Clock::time_point now) const {

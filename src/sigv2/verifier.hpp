@@ -53,7 +53,7 @@ struct Request {
 
 class Verifier {
  public:
-  Verifier(sigv4::SecretReferenceLookup lookup, std::chrono::seconds max_skew);
+  Verifier(sigv4::SecretLookup lookup, std::chrono::seconds max_skew);
 
   // Header or query auth, as detect() says; Scheme::none is malformed.
   Result verify(const Request& request, std::chrono::system_clock::time_point now) const;
@@ -67,7 +67,7 @@ class Verifier {
   Result check(std::string_view access_key_id, std::string_view signature,
                std::string string_to_sign) const;
 
-  sigv4::SecretReferenceLookup lookup_;
+  sigv4::SecretLookup lookup_;
   std::chrono::seconds max_skew_;
 };
 

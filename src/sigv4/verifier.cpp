@@ -171,7 +171,7 @@ std::string_view s3_error_code(VerifyStatus status) {
   return "AccessDenied";
 }
 
-std::optional<CredentialScopeView> parse_credential_view(std::string_view credential) {
+std::optional<CredentialScope> parse_credential(std::string_view credential) {
   // The access key comes first and never contains '/', the rest is the fixed four-part scope.
   std::array<std::string_view, 5> parts;
   std::size_t pos = 0;
@@ -186,28 +186,12 @@ std::optional<CredentialScopeView> parse_credential_view(std::string_view creden
     return std::nullopt;
   }
   // After the key id the credential is the scope itself, as the string to sign spells it.
-  return CredentialScopeView{parts[0], parts[1], parts[2], parts[3],
-                             credential.substr(parts[0].size() + 1)};
-}
-
-std::optional<CredentialScope> parse_credential(std::string_view credential) {
-  const auto view = parse_credential_view(credential);
-  if (!view) return std::nullopt;
-  return CredentialScope{std::string(view->access_key_id), std::string(view->date),
-                         std::string(view->region), std::string(view->service)};
+  return CredentialScope{parts[0], parts[1], parts[2], parts[3],
+                         credential.substr(parts[0].size() + 1)};
 }
 
 Verifier::Verifier(SecretLookup lookup, std::chrono::seconds max_skew)
-    : owned_lookup_(std::move(lookup)), max_skew_(max_skew) {}
-
-Verifier::Verifier(SecretReferenceLookup lookup, std::chrono::seconds max_skew)
     : lookup_(std::move(lookup)), max_skew_(max_skew) {}
-
-const std::string* Verifier::find_secret(std::string_view access_key_id) {
-  if (lookup_) return lookup_(access_key_id);
-  held_secret_ = owned_lookup_(access_key_id);
-  return held_secret_ ? &*held_secret_ : nullptr;
-}
 
 std::optional<AmzDate> Verifier::parse_amz_date(std::string_view text) {
   // Parsing depends on the text alone, so an equal text gives the equal result.
@@ -319,7 +303,7 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
     else if (key == "Signature")
       signature = value;
   }
-  const auto scope = parse_credential_view(credential);
+  const auto scope = parse_credential(credential);
   if (!scope) return failure(VerifyStatus::malformed, "Authorization has no valid Credential");
   if (signed_list.empty() || signature.empty()) {
     return failure(VerifyStatus::malformed, "Authorization lacks SignedHeaders or Signature",
@@ -383,7 +367,7 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
   }
   credential_.clear();
   append_uri_decoded(credential_, *credential);
-  const auto scope = parse_credential_view(credential_);
+  const auto scope = parse_credential(credential_);
   if (!scope) return failure(VerifyStatus::malformed, "X-Amz-Credential is not a valid credential");
   const auto time = parse_amz_date(*date);
   if (!time || time->date() != scope->date) {
@@ -448,13 +432,13 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
   return result;
 }
 
-VerifyResult Verifier::check_signature(std::string_view method, const CredentialScopeView& scope,
+VerifyResult Verifier::check_signature(std::string_view method, const CredentialScope& scope,
                                        const AmzDate& time, std::string_view path,
                                        std::string_view query, std::string_view payload_hash,
                                        std::string_view signature,
                                        std::string_view declared_signed_list,
                                        bool headers_canonical) {
-  const std::string* secret = find_secret(scope.access_key_id);
+  const std::string* secret = lookup_(scope.access_key_id);
   if (secret == nullptr) {
     return failure(VerifyStatus::unknown_access_key, "unknown access key", scope.access_key_id);
   }

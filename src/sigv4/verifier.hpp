@@ -58,12 +58,10 @@ struct VerifyResult {
   bool ok() const { return status == VerifyStatus::ok; }
 };
 
-// Looks up the secret for an access key; nullopt when the key is unknown.
-using SecretLookup = std::function<std::optional<std::string>(std::string_view access_key_id)>;
-// The same without a copy of the secret: the pointer must stay valid until the verify() that
-// asked returns; nullptr when the key is unknown. A server's hot path wants this one, since an
-// owned std::string per request is an allocation for any secret longer than 15 characters.
-using SecretReferenceLookup = std::function<const std::string*(std::string_view access_key_id)>;
+// Looks up the secret for an access key; nullptr when the key is unknown. The pointer must stay
+// valid until the verify() that asked returns. A pointer, not a copy: an owned std::string per
+// request is an allocation for any secret longer than 15 characters, on a server's hot path.
+using SecretLookup = std::function<const std::string*(std::string_view access_key_id)>;
 
 struct ReceivedRequest {
   std::string_view method;
@@ -74,14 +72,14 @@ struct ReceivedRequest {
 };
 
 // A parsed credential "AKID/20130524/us-east-1/s3/aws4_request", as views into the text parsed.
-struct CredentialScopeView {
+struct CredentialScope {
   std::string_view access_key_id;
   std::string_view date;
   std::string_view region;
   std::string_view service;
   std::string_view scope;  // "20130524/us-east-1/s3/aws4_request", the string to sign's scope
 };
-std::optional<CredentialScopeView> parse_credential_view(std::string_view credential);
+std::optional<CredentialScope> parse_credential(std::string_view credential);
 
 // Not thread-safe: it caches derived keys and reuses buffers (once warmed up, verifying a request
 // allocates only the result's access key id, and that only past 15 chars). The target shares one
@@ -89,8 +87,6 @@ std::optional<CredentialScopeView> parse_credential_view(std::string_view creden
 class Verifier {
  public:
   explicit Verifier(SecretLookup lookup, std::chrono::seconds max_skew = std::chrono::minutes(15));
-  explicit Verifier(SecretReferenceLookup lookup,
-                    std::chrono::seconds max_skew = std::chrono::minutes(15));
 
   VerifyResult verify(const ReceivedRequest& request, std::chrono::system_clock::time_point now);
 
@@ -104,7 +100,7 @@ class Verifier {
   // Both kinds end here: look up the secret, recompute, compare (and, for header auth, check the
   // declared signed-header list against the one recomputed).
   // `headers_canonical`: signed_ already holds lower-case names in canonical order.
-  VerifyResult check_signature(std::string_view method, const CredentialScopeView& scope,
+  VerifyResult check_signature(std::string_view method, const CredentialScope& scope,
                                const AmzDate& time, std::string_view path, std::string_view query,
                                std::string_view payload_hash, std::string_view signature,
                                std::string_view declared_signed_list, bool headers_canonical);
@@ -116,11 +112,7 @@ class Verifier {
   // many times over.
   std::optional<AmzDate> parse_amz_date(std::string_view text);
 
-  const std::string* find_secret(std::string_view access_key_id);
-
-  SecretReferenceLookup lookup_;
-  SecretLookup owned_lookup_;               // when constructed with a copying lookup
-  std::optional<std::string> held_secret_;  // its answer, kept until the next request
+  SecretLookup lookup_;
   std::chrono::seconds max_skew_;
   SigningKeyCache keys_{16};
   SignatureWork work_;
@@ -136,14 +128,5 @@ class Verifier {
   std::string credential_;   // presigned: X-Amz-Credential decoded
   std::optional<AmzDate> last_date_;
 };
-
-// A parsed credential "AKID/20130524/us-east-1/s3/aws4_request".
-struct CredentialScope {
-  std::string access_key_id;
-  std::string date;
-  std::string region;
-  std::string service;
-};
-std::optional<CredentialScope> parse_credential(std::string_view credential);
 
 }  // namespace s3storm::sigv4

@@ -324,7 +324,7 @@ sigv4::ChunkSigningScope Authenticator::chunk_signing_scope(const http::ServerRe
   // The signature was just verified, so the credential parses and the key is known; the key is
   // derived again (not taken from the verifier's cache) so chunks are checked without the lock.
   const std::string credential = credential_of(request);
-  const auto scope = sigv4::parse_credential_view(credential);
+  const auto scope = sigv4::parse_credential(credential);
   const auto secret = options_.secrets.find(access_key_id);
   if (!scope || secret == options_.secrets.end()) {
     throw S3Error(ErrorCode::kAuthorizationHeaderMalformed,
@@ -357,17 +357,17 @@ std::string Authenticator::verify_policy_signature(std::string_view policy,
   if (secret == options_.secrets.end()) {
     throw S3Error(ErrorCode::kInvalidAccessKeyId,
                   "The AWS Access Key Id you provided does not exist in our records.")
-        .with("AWSAccessKeyId", scope->access_key_id);
+        .with("AWSAccessKeyId", std::string(scope->access_key_id));
   }
   const std::string expected =
       sigv4::sign_policy(policy, secret->second, scope->date, scope->region);
   if (!sigv4::constant_time_equal(expected, signature)) {
     throw S3Error(ErrorCode::kSignatureDoesNotMatch, kMismatchMessage)
-        .with("AWSAccessKeyId", scope->access_key_id)
+        .with("AWSAccessKeyId", std::string(scope->access_key_id))
         .with("StringToSign", std::string(policy))
         .with("SignatureProvided", std::string(signature));
   }
-  return scope->access_key_id;
+  return std::string(scope->access_key_id);
 }
 
 }  // namespace s3storm::target

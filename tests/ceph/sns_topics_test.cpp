@@ -77,9 +77,9 @@ class SignSnsCall : public ::testing::Test {
                              std::string_view body) {
     std::vector<sigv4::Header> received = call.headers;
     received.push_back({"host", host});
-    sigv4::Verifier verifier([](std::string_view key) -> std::optional<std::string> {
-      if (key != "AKIDEXAMPLE") return std::nullopt;
-      return "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    static const std::string kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    sigv4::Verifier verifier([](std::string_view key) -> const std::string* {
+      return key == "AKIDEXAMPLE" ? &kSecret : nullptr;
     });
     const auto body_hash = sigv4::sha256_hex(body);
     return verifier.verify({"POST", "/", received, body_hash}, std::chrono::system_clock::now());

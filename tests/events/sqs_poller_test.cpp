@@ -168,9 +168,8 @@ class VerifyingFakeSqs {
   // With `serve_messages`, the first good ReceiveMessage returns an S3 event and a foreign message.
   explicit VerifyingFakeSqs(bool serve_messages = false)
       : serve_messages_(serve_messages),
-        verifier_([](std::string_view key) -> std::optional<std::string> {
-          if (key == kCredentials.access_key_id) return kCredentials.secret_access_key;
-          return std::nullopt;
+        verifier_([](std::string_view key) -> const std::string* {
+          return key == kCredentials.access_key_id ? &kCredentials.secret_access_key : nullptr;
         }),
         server_({}, [this](const http::ServerRequest& request, http::ServerResponse& response) {
           handle(request, response);

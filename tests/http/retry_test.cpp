@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include "http/connection_pool.hpp"
 #include "http/server.hpp"
 #include "io_helpers.hpp"
 

@@ -257,25 +257,19 @@ TEST(VerifierFastPath, CachedDateFollowsTheSecondAndTheDay) {
   EXPECT_EQ(verify(verifier, invalid, after).message, "missing or invalid x-amz-date");
 }
 
-TEST(VerifierFastPath, SecretByReferenceAndByCopyAgree) {
+TEST(VerifierFastPath, AnUnknownKeyIsNamedAndTheNextRequestStillVerifies) {
   const AmzDate time = at("20240301T120000Z");
   const std::array<Header, 1> signed_headers{{{"host", "h"}}};
   const Sent good = sign(signed_headers, signed_headers, time);
   const Sent stranger =
       sign(signed_headers, signed_headers, time, Credentials{"AKSTRANGER", "other", ""});
 
-  Verifier by_reference(secret_of);
-  Verifier by_copy(SecretLookup([](std::string_view key) -> std::optional<std::string> {
-    if (const std::string* secret = secret_of(key)) return *secret;
-    return std::nullopt;
-  }));
-  for (Verifier* verifier : {&by_reference, &by_copy}) {
-    EXPECT_TRUE(verify(*verifier, good, time).ok());
-    const VerifyResult unknown = verify(*verifier, stranger, time);
-    EXPECT_EQ(unknown.status, VerifyStatus::unknown_access_key);
-    EXPECT_EQ(unknown.access_key_id, "AKSTRANGER");
-    EXPECT_TRUE(verify(*verifier, good, time).ok());  // after an unknown key, still fine
-  }
+  Verifier verifier(secret_of);
+  EXPECT_TRUE(verify(verifier, good, time).ok());
+  const VerifyResult unknown = verify(verifier, stranger, time);
+  EXPECT_EQ(unknown.status, VerifyStatus::unknown_access_key);
+  EXPECT_EQ(unknown.access_key_id, "AKSTRANGER");
+  EXPECT_TRUE(verify(verifier, good, time).ok());  // after an unknown key, still fine
 }
 
 }  // namespace

@@ -18,9 +18,9 @@ const Credentials kCredentials{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bP
                                ""};
 
 SecretLookup lookup_for(const Credentials& credentials) {
-  return [credentials](std::string_view access_key) -> std::optional<std::string> {
-    if (access_key == credentials.access_key_id) return credentials.secret_access_key;
-    return std::nullopt;
+  // The secret lives in the lookup's own copy of the credentials, as long as the verifier.
+  return [credentials](std::string_view access_key) -> const std::string* {
+    return access_key == credentials.access_key_id ? &credentials.secret_access_key : nullptr;
   };
 }
 
