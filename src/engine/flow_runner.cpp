@@ -166,6 +166,9 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
                          .create_headers = prepared.headers,
                          .abort_instead_of_complete = step.abort,
                          .checksum = prepared.checksum};
+  if (step.content == scenario::Content::random) {
+    spec.random_content_seed = s3::random_content_seed(context_.scenario->seed, key_);
+  }
   upload->start(
       spec,
       [this](const s3::Reply& part, std::uint64_t bytes) {
@@ -190,8 +193,9 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
             note_written();
             last_size_ = size_;
             last_size_known_ = true;
-            // Each part is a prefix of the shared payload.
-            last_content_ = scenario::Content::repeat;
+            // Random: the object's bytes, part after part; repeat: each part a prefix of the
+            // shared payload.
+            last_content_ = prepared.step->content;
             last_content_key_ = key_;
             last_repeat_period_ = prepared.step->part_size;
           }

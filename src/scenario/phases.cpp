@@ -37,7 +37,7 @@ const OpInfo kOps[] = {
     {"multipart",
      OpKind::kMultipart,
      {"bucket", "key", "size", "part_size", "parallel_parts", "abort", "content_type", "metadata",
-      "storage_class", "checksum"}},
+      "storage_class", "checksum", "content"}},
     {"get", OpKind::kGet, {"bucket", "key", "verify", "range", "content"}},
     {"head", OpKind::kHead, {"bucket", "key"}},
     {"list", OpKind::kList, {"bucket", "prefix", "max_keys", "pages"}},

@@ -169,6 +169,46 @@ class RangeReads(unittest.TestCase):
         self.assertLessEqual(get["bytes"], 200 * (4096 + 1024 + 37000))
 
 
+MULTIPART = """
+target:
+  endpoint: {endpoint}
+  bucket: mbucket
+setup:
+  buckets: [mbucket]
+content: random
+phases:
+  - name: mp
+    iterations: 2
+    concurrency: 2
+    flow:
+      - multipart: {{ key: "mp/{{iter}}", size: 6MiB, part_size: 5MiB, parallel_parts: 2 }}
+      - get: {{ key: last, verify: true }}
+      - get: {{ key: last, range: "random:4KiB", verify: true }}
+      - multipart: {{ key: "mr/{{iter}}", size: 6MiB, part_size: 5MiB, content: repeat }}
+      - get: {{ key: last, verify: true }}
+seed: 9
+"""
+
+
+class MultipartContent(unittest.TestCase):
+    def test_random_multipart_objects_are_the_keys_bytes_and_read_back_verified(self):
+        with tempfile.TemporaryDirectory() as d, harness.EmbeddedServer() as serve:
+            result, report = run(d, MULTIPART.format(endpoint=serve.endpoint))
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            s3 = harness.boto3_client(serve.endpoint)
+            # Across the boundary of parts 1 and 2: the object's own stream, not a part prefix.
+            edge = 5 * 1024 * 1024
+            window = s3.get_object(Bucket="mbucket", Key="mp/1",
+                                   Range=f"bytes={edge - 8}-{edge + 7}")["Body"].read()
+            self.assertEqual(window, content.random_bytes(9, "mp/1", 16, offset=edge - 8))
+            head = s3.get_object(Bucket="mbucket", Key="mp/0", Range="bytes=0-63")["Body"].read()
+            self.assertEqual(head, content.random_bytes(9, "mp/0", 64))
+        get = harness.op(report, 0, "get")
+        self.assertEqual(get["count"], 6)
+        self.assertEqual(get["errors"], 0, get.get("errors_by_code"))
+        self.assertEqual(harness.op(report, 0, "multipart")["ok"], 4)
+
+
 class AgainstNginx(unittest.TestCase):
     """nginx serving files the test wrote with the documented generator: what s3storm reads is
     checked by bytes s3storm never wrote."""
