@@ -586,11 +586,6 @@ void PhaseReader::read_range(const YAML::Node& node, Step& step) {
     }
     if (step.range.window == 0) return bad();
     step.range.kind = ReadRange::Kind::random;
-    if (!step.key.last) {
-      r_.error(node,
-               "'range: random:' needs 'key: last': the window is drawn inside the size "
-               "the flow's last write had");
-    }
     return;
   }
   const auto dash = text->find('-');
