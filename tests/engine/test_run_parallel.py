@@ -160,6 +160,58 @@ class PhasesTogether(unittest.TestCase):
                 self.assertIn("nothing was sent", result.stderr)
 
 
+NGINX = """
+target:
+  endpoint: {endpoint}
+  credentials: {{ access_key: AKIDEXAMPLE, secret_key: secret }}
+  bucket: nullbucket
+phases:
+  - name: writers
+    iterations: 80
+    rate: 80/s
+    concurrency: 16
+    flow:
+      - put: {{ key: "n/{{iter}}", size: 4KiB }}
+  - name: readers
+    with: writers
+    iterations: 30
+    rate: 30/s
+    concurrency: 8
+    flow:
+      - get: {{ key: "n/{{iter}}" }}
+  - name: heads
+    with: writers
+    iterations: 200
+    concurrency: 4
+    flow:
+      - head: {{ key: "n/{{iter}}" }}
+seed: 4
+"""
+
+
+class PhasesTogetherAgainstNginx(unittest.TestCase):
+    def test_each_phase_of_a_group_keeps_its_own_rate_and_counts(self):
+        with tempfile.TemporaryDirectory() as tmp, harness.Nginx() as nginx:
+            path = harness.write_scenario(tmp, NGINX.format(endpoint=nginx.endpoint))
+            json_path = os.path.join(tmp, "r.json")
+            result = harness.run_s3storm(["run", path, "--json", json_path, "--quiet",
+                                          "--threads", "2"])
+            self.assertEqual(result.returncode, 0, result.stderr)
+            report = harness.load_report(json_path)
+        writers, readers, heads = report["phases"]
+        self.assertEqual(writers["started_s"], readers["started_s"])
+        self.assertEqual(writers["started_s"], heads["started_s"])
+        for phase, op, planned, rate in ((writers, "put", 80, 80), (readers, "get", 30, 30)):
+            self.assertEqual(phase["ops"][op]["count"] + phase["dropped"], planned)
+            self.assertEqual(phase["ops"][op]["errors"], 0)
+            self.assertEqual(set(phase["ops"]), {op})
+            # Both about 1 s: each at its own rate, not the group's sum.
+            self.assertGreater(phase["duration_s"], 0.9, phase["name"])
+            self.assertLess(phase["duration_s"], 1.4, phase["name"])
+        self.assertEqual(heads["ops"]["head"]["count"], 200)
+        self.assertEqual(heads["plan"], {"concurrency": 4, "iterations": 200})
+
+
 class StartAt(unittest.TestCase):
     def test_bad_values_exit_2_naming_the_flag(self):
         with tempfile.TemporaryDirectory() as tmp:
