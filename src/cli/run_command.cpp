@@ -24,6 +24,7 @@
 #include "scenario/shard.hpp"
 #include "scenario/threshold_parser.hpp"
 #include "scenario/units.hpp"
+#include "util/iso_time.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -45,6 +46,7 @@ struct RunCliOptions {
   bool metrics_remote = false;
   std::string metrics_linger;  // a duration, e.g. 30s
   std::string profile;         // --profile
+  std::string start_at;        // ISO 8601 UTC, or +DURATION from now
 };
 
 std::atomic<int> g_stop{0};  // the first stopping signal's number
@@ -71,6 +73,36 @@ std::chrono::milliseconds parse_metrics_linger(const std::string& text,
   }
   if (metrics.empty()) throw UsageError("--metrics-linger needs --metrics HOST:PORT");
   return std::chrono::duration_cast<std::chrono::milliseconds>(linger);
+}
+
+// --start-at TIME: a wall-clock time (2026-12-04T17:00:00Z) every shard is given, or +DURATION
+// from now for one run. A time already past is a mistake (a shard started too late would run
+// out of step with the others), except by a second of clock skew; more than a day ahead is a typo.
+std::chrono::system_clock::time_point parse_start_at(const std::string& text) {
+  const auto now = std::chrono::system_clock::now();
+  std::chrono::system_clock::time_point at;
+  if (!text.empty() && text.front() == '+') {
+    try {
+      at = now + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                     scenario::parse_duration(std::string_view(text).substr(1)));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--start-at {}: {}", text, e.what()));
+    }
+  } else if (const auto parsed = parse_iso8601(text)) {
+    at = *parsed;
+  } else {
+    throw UsageError(fmt::format(
+        "--start-at {}: expected a UTC time like 2026-12-04T17:00:00Z, or +DURATION like +30s",
+        text));
+  }
+  if (at < now - std::chrono::seconds(1)) {
+    throw UsageError(fmt::format("--start-at {}: that is {:.1f} s in the past", text,
+                                 std::chrono::duration<double>(now - at).count()));
+  }
+  if (at > now + std::chrono::hours(24)) {
+    throw UsageError(fmt::format("--start-at {}: more than 24h from now", text));
+  }
+  return at;
 }
 
 void write_json(const report::RunReport& run, const std::string& path) {
@@ -129,6 +161,7 @@ int run(const RunCliOptions& options) {
   if (!options.metrics_linger.empty()) {
     run_options.metrics_linger = parse_metrics_linger(options.metrics_linger, options.metrics);
   }
+  if (!options.start_at.empty()) run_options.start_at = parse_start_at(options.start_at);
   if (options.threads > 0) run_options.threads = options.threads;
   run_options.insecure = options.insecure;
   run_options.stop = &g_stop;
@@ -213,6 +246,9 @@ void add_run_command(CLI::App& app, Action& action) {
   sub->add_option("--metrics-linger", options->metrics_linger,
                   "Keep serving --metrics this long after the run (e.g. 30s, at most 1h), "
                   "for the last scrape; Ctrl-C ends it");
+  sub->add_option("--start-at", options->start_at,
+                  "Start the first phase at this UTC time (e.g. 2026-12-04T17:00:00Z; or +30s), "
+                  "after setup: shards given the same time start together");
   sub->callback([&action, options] { action = [options] { return run(*options); }; });
 }
 

@@ -166,6 +166,9 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
                          .create_headers = prepared.headers,
                          .abort_instead_of_complete = step.abort,
                          .checksum = prepared.checksum};
+  if (step.content == scenario::Content::random) {
+    spec.random_content_seed = s3::random_content_seed(context_.scenario->seed, key_);
+  }
   upload->start(
       spec,
       [this](const s3::Reply& part, std::uint64_t bytes) {
@@ -190,8 +193,9 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
             note_written();
             last_size_ = size_;
             last_size_known_ = true;
-            // Each part is a prefix of the shared payload.
-            last_content_ = scenario::Content::repeat;
+            // Random: the object's bytes, part after part; repeat: each part a prefix of the
+            // shared payload.
+            last_content_ = prepared.step->content;
             last_content_key_ = key_;
             last_repeat_period_ = prepared.step->part_size;
           }
@@ -204,6 +208,33 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
 void FlowRunner::send_read(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   if (!resolve(step.key, key_)) return end_iteration();
+  probed_size_.reset();
+  // A random window needs the object's size: when the flow did not write it, a HEAD asks first.
+  if (step.op == scenario::OpKind::kGet && step.range.kind == scenario::ReadRange::Kind::random &&
+      !(step.key.last && last_size_known_)) {
+    recorder_.started();
+    s3::RequestSpec probe{
+        .method = bhttp::verb::head, .bucket = bucket_of(step), .key = key_, .discard_body = true};
+    exchange_.start(probe, [this, &prepared](s3::Reply& reply) { on_size_probe(prepared, reply); });
+    return;
+  }
+  send_resolved_read(prepared);
+}
+
+void FlowRunner::on_size_probe(const PreparedStep& prepared, s3::Reply& reply) {
+  const Clock::time_point origin = first_step_ && context_.schedule ? intended_ : step_started_;
+  record(stats::OpKind::kHead, reply.ok, reply.status, reply.error_code, reply.attempts, reply.sent,
+         reply.complete, 0, origin, reply.first_byte);
+  if (!reply.ok) return after_step(false);
+  // Without a Content-Length (a server that leaves it out of a HEAD): the first window.
+  probed_size_ = reply.content_length;
+  first_step_ = false;  // the schedule's lateness is charged to the HEAD
+  step_started_ = Clock::now();
+  send_resolved_read(prepared);
+}
+
+void FlowRunner::send_resolved_read(const PreparedStep& prepared) {
+  const auto& step = *prepared.step;
   recorder_.started();
   const bool head = step.op == scenario::OpKind::kHead;
   s3::RequestSpec spec{.method = head ? bhttp::verb::head : bhttp::verb::get,
@@ -223,9 +254,10 @@ void FlowRunner::send_read(const PreparedStep& prepared) {
 
 void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec) {
   using Kind = scenario::ReadRange::Kind;
-  // The object's size is known when it is the flow's last write (and that size was known).
-  const bool size_known = step.key.last && last_size_known_;
-  const std::uint64_t size = last_size_;
+  // The object's size is known when it is the flow's last write (and that size was known), or
+  // from the HEAD a random window asked first.
+  const bool size_known = probed_size_.has_value() || (step.key.last && last_size_known_);
+  const std::uint64_t size = probed_size_.value_or(last_size_);
   std::uint64_t start = 0;
   std::optional<std::uint64_t> length;
   if (size_known) length = size;

@@ -48,6 +48,10 @@ class FlowRunner {
   void send_post(const PreparedStep& prepared);
   void send_multipart(const PreparedStep& prepared);
   void send_read(const PreparedStep& prepared);
+  // `range: random:SIZE` of an object of unknown size: a HEAD first (counted as a `head`).
+  void on_size_probe(const PreparedStep& prepared, s3::Reply& reply);
+  // The get or head of key_, already resolved.
+  void send_resolved_read(const PreparedStep& prepared);
   void send_list(const PreparedStep& prepared);
   void send_list_page(const PreparedStep& prepared);
   void on_list_page(const PreparedStep& prepared, s3::Reply& reply);
@@ -111,6 +115,7 @@ class FlowRunner {
   std::string body_;                      // random content: grown to the largest body, reused
   s3::ContentCheck check_;
   bool verifying_ = false;
+  std::optional<std::uint64_t> probed_size_;  // the size the HEAD before a random range found
   std::string range_text_;
   std::array<sigv4::Header, 1> range_header_{};
   std::string copy_etag_;

@@ -8,9 +8,11 @@ stats::PhaseRecorder& LiveRun::begin_phase(const std::string& name) {
   return *phases_.back().phase;
 }
 
-void LiveRun::end_phase() {
+void LiveRun::end_phase(const stats::PhaseRecorder& phase) {
   std::lock_guard lock(mutex_);
-  if (!phases_.empty() && !phases_.back().ended) phases_.back().ended = Clock::now();
+  for (auto& entry : phases_) {
+    if (entry.phase.get() == &phase && !entry.ended) entry.ended = Clock::now();
+  }
 }
 
 std::vector<stats::LivePhaseView> LiveRun::snapshot_phases() const {

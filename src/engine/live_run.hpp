@@ -24,9 +24,10 @@ class LiveRun {
 
   explicit LiveRun(Clock::time_point start) : start_(start) {}
 
-  // The phase now starting; the reference stays valid for the LiveRun's life.
+  // The phase now starting; the reference stays valid for the LiveRun's life. Phases that run
+  // together (`with:`) are each begun, and each ended when it ends.
   stats::PhaseRecorder& begin_phase(const std::string& name);
-  void end_phase();
+  void end_phase(const stats::PhaseRecorder& phase);
 
   std::chrono::nanoseconds elapsed() const { return Clock::now() - start_; }
   // For a Prometheus scrape, which shows the latency histograms.

@@ -31,20 +31,20 @@ Progress::~Progress() {
   stop();
 }
 
-void Progress::phase(PhaseProgress phase) {
+void Progress::phases(std::vector<PhaseProgress> phases) {
   std::lock_guard lock(mutex_);
-  if (phase_) print_locked();  // the phase before, as it ended
-  phase_ = std::move(phase);
+  if (!phases_.empty()) print_locked();  // the phases before, as they ended
+  phases_ = std::move(phases);
   stage_ = nullptr;
-  last_done_ = 0;
+  last_done_.assign(phases_.size(), 0);
   last_time_ = Clock::now();
   print_locked();
 }
 
 void Progress::stage(std::function<std::string()> describe) {
   std::lock_guard lock(mutex_);
-  if (phase_) print_locked();  // the phase before, as it ended
-  phase_.reset();
+  if (!phases_.empty()) print_locked();  // the phases before, as they ended
+  phases_.clear();
   stage_ = std::move(describe);
   print_locked();
 }
@@ -54,7 +54,7 @@ void Progress::stop() {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
-    if (phase_) print_locked();
+    if (!phases_.empty()) print_locked();
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -68,8 +68,20 @@ void Progress::loop() {
   while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) print_locked();
 }
 
-std::string Progress::phase_line_locked(Clock::time_point now) {
-  const auto& p = *phase_;
+std::string Progress::phases_line_locked(Clock::time_point now) {
+  const double window = seconds(now - last_time_);
+  std::string line;
+  for (std::size_t i = 0; i < phases_.size(); ++i) {
+    if (i > 0) line += "  ||  ";
+    line += phase_part_locked(i, now, window);
+  }
+  last_time_ = now;
+  if (matcher_ != nullptr) line += fmt::format("  {} events missing", matcher_->missing_so_far());
+  return line;
+}
+
+std::string Progress::phase_part_locked(std::size_t i, Clock::time_point now, double window) {
+  const auto& p = phases_[i];
   const auto live = p.recorder->live(stats::LiveDetail::kLatency);  // for the p99
   std::uint64_t done = 0;
   std::uint64_t errors = 0;
@@ -81,11 +93,9 @@ std::string Progress::phase_line_locked(Clock::time_point now) {
     errors += op.errors;
     latency.merge(op.latency);
   }
-  const double window = seconds(now - last_time_);
   const double rate =
-      window > 0 && done >= last_done_ ? static_cast<double>(done - last_done_) / window : 0;
-  last_done_ = done;
-  last_time_ = now;
+      window > 0 && done >= last_done_[i] ? static_cast<double>(done - last_done_[i]) / window : 0;
+  last_done_[i] = done;
 
   std::string left;
   if (p.duration) {
@@ -97,19 +107,17 @@ std::string Progress::phase_line_locked(Clock::time_point now) {
         100.0 * static_cast<double>(live.iterations_done) / static_cast<double>(p.iterations),
         p.iterations);
   }
-  auto line = fmt::format(
+  return fmt::format(
       "phase {}/{} {} {:.1f}s {} | {:.0f} ops/s  {} in flight  {} done  {} errors  p99 {}",
       p.number, p.of, p.name, seconds(now - p.start), left, rate, live.in_flight, done, errors,
       latency.count() == 0 ? "-" : format_latency(latency.value_at_percentile(99)));
-  if (matcher_ != nullptr) line += fmt::format("  {} events missing", matcher_->missing_so_far());
-  return line;
 }
 
 void Progress::print_locked() {
   const auto now = Clock::now();
   std::string line;
-  if (phase_) {
-    line = phase_line_locked(now);
+  if (!phases_.empty()) {
+    line = phases_line_locked(now);
   } else if (stage_) {
     line = stage_();
   } else {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "events/matcher.hpp"
 #include "stats/phase_recorder.hpp"
@@ -40,7 +41,8 @@ class Progress {
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
-  void phase(PhaseProgress phase);
+  // The phases now starting: one, or a group that runs together (`with:`), shown side by side.
+  void phases(std::vector<PhaseProgress> phases);
   // Outside the phases: `describe` says what goes on ("setup: ...", "events: waiting for ...");
   // it is called now and then on the progress thread at every tick.
   void stage(std::function<std::string()> describe);
@@ -49,7 +51,8 @@ class Progress {
  private:
   void loop();
   void print_locked();
-  std::string phase_line_locked(Clock::time_point now);
+  std::string phases_line_locked(Clock::time_point now);
+  std::string phase_part_locked(std::size_t i, Clock::time_point now, double window);
 
   std::FILE* out_;
   const events::Matcher* matcher_;
@@ -58,9 +61,9 @@ class Progress {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::optional<PhaseProgress> phase_;
+  std::vector<PhaseProgress> phases_;  // empty outside the phases
   std::function<std::string()> stage_;
-  std::uint64_t last_done_ = 0;  // for the rate: operations done at the last line
+  std::vector<std::uint64_t> last_done_;  // for the rates: each phase's operations at the last line
   Clock::time_point last_time_;
   std::thread thread_;
 };

@@ -6,6 +6,8 @@
 #include <csignal>
 #include <memory>
 #include <optional>
+#include <thread>
+#include <vector>
 
 #include "engine/blocking_client.hpp"
 #include "engine/event_intake.hpp"
@@ -20,6 +22,7 @@
 #include "metrics/exposition.hpp"
 #include "metrics/metrics_server.hpp"
 #include "s3storm/version.hpp"
+#include "util/iso_time.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::engine {
@@ -98,6 +101,33 @@ void linger(const RunOptions& options, const std::atomic<int>& user_stop) {
   }
 }
 
+// --start-at: waits (after setup) for the wall-clock time every shard was given, showing it on
+// the progress line. A stop during the wait ends it at once; nothing of the load has been sent.
+void wait_for_start(const RunOptions& options, const std::atomic<int>& user_stop,
+                    std::optional<Progress>& progress) {
+  if (!options.start_at) return;
+  const auto at = *options.start_at;
+  const auto late = std::chrono::system_clock::now() - at;
+  if (late > std::chrono::milliseconds(100)) {
+    fmt::print(stderr, "start-at: setup ended {:.1f} s after {}; the load starts now\n",
+               std::chrono::duration<double>(late).count(), format_iso8601(at));
+    return;
+  }
+  if (progress) {
+    progress->stage([at] {
+      const auto left = std::chrono::duration<double>(at - std::chrono::system_clock::now());
+      return fmt::format("waiting to start at {} ({:.0f} s left)", format_iso8601(at),
+                         std::max(0.0, left.count()));
+    });
+  }
+  while (user_stop.load() == 0) {
+    const auto left = at - std::chrono::system_clock::now();
+    if (left <= std::chrono::nanoseconds(0)) break;
+    std::this_thread::sleep_for(
+        std::min<std::chrono::nanoseconds>(left, std::chrono::milliseconds(20)));
+  }
+}
+
 // Why the run ended early, in the report's words; empty when it ran to its end.
 std::string stopped_by(const RunWatch& watch, const std::atomic<int>& user_stop) {
   if (!watch.aborted_by().empty()) {
@@ -143,6 +173,39 @@ std::uint64_t payload_size(const std::vector<std::unique_ptr<PreparedPhase>>& ph
         largest, kMaxPayloadBytes));
   }
   return largest;
+}
+
+// Runs the phases of one group at once, each with `threads` threads of its own (a phase's
+// --threads and concurrency hold as if it ran alone), and returns their statistics in order.
+// A phase that ends early frees nothing for the others: the group ends when its last phase does.
+std::vector<stats::PhaseStats> run_phases_together(
+    const std::vector<std::unique_ptr<PhaseContext>>& contexts, std::size_t threads,
+    LiveRun& live_run) {
+  std::vector<stats::PhaseStats> out(contexts.size());
+  const auto run_one = [&](std::size_t i) {
+    out[i] = run_phase(*contexts[i], threads).stats;
+    live_run.end_phase(*contexts[i]->recorder);
+  };
+  if (contexts.size() == 1) {
+    run_one(0);
+    return out;
+  }
+  std::vector<std::exception_ptr> failures(contexts.size());
+  std::vector<std::thread> runners;
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    runners.emplace_back([&, i] {
+      try {
+        run_one(i);
+      } catch (...) {
+        failures[i] = std::current_exception();
+      }
+    });
+  }
+  for (auto& runner : runners) runner.join();
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  return out;
 }
 
 }  // namespace
@@ -203,7 +266,8 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
                  .threads = options.threads,
                  .shard = options.shard.sharded()
                               ? fmt::format("{}/{}", options.shard.index, options.shard.count)
-                              : std::string()};
+                              : std::string(),
+                 .start_at = options.start_at ? format_iso8601(*options.start_at) : std::string()};
   intake.start_source(local, credentials, feed);
   const Transport transport =
       make_transport(scenario.target, endpoint_url, credentials, feed, options.insecure);
@@ -225,53 +289,60 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   std::optional<WrittenKeys> written;
   if (deletes_in_batches(scenario)) written.emplace();
   RunWatch watch(user_stop, stop_requested, live_run, scenario.thresholds);
-  std::size_t phase_index = 0;
+  wait_for_start(options, user_stop, progress);
   intake.load_started();
-  for (const auto& prepared : phases) {
+  for (const auto& group : scenario::phase_groups(scenario.phases)) {
     if (stop_requested.load() || user_stop.load()) break;
-    const auto& phase = *prepared->phase;
-    const auto& share = sharded.phases[phase_index++];
-    auto& recorder = live_run.begin_phase(phase.name);
-    PhaseContext context;
-    context.scenario = &scenario;
-    context.phase = prepared.get();
-    context.payload = &payload;
-    context.session = transport.session;
-    context.pool = transport.pool;
-    context.tls = transport.tls;
-    context.rules = &rules;
-    context.matcher = intake.matcher();
-    context.written = written ? &*written : nullptr;
-    context.recorder = &recorder;
-    context.share = share;
-    context.stop = &stop_requested;
-    context.start = Clock::now();
+    // The phases of a group start at the same instant and each runs on threads of its own.
+    const auto start = Clock::now();
     const auto wall_start = std::chrono::system_clock::now();
-    if (phase.duration) context.deadline = context.start + *phase.duration;
-    if (progress) {
-      progress->phase({.number = phase_index,
+    std::vector<std::unique_ptr<PhaseContext>> contexts;
+    std::vector<PhaseProgress> shown;
+    for (const std::size_t index : group) {
+      const auto& phase = *phases[index]->phase;
+      const auto& share = sharded.phases[index];
+      auto& context = *contexts.emplace_back(std::make_unique<PhaseContext>());
+      context.scenario = &scenario;
+      context.phase = phases[index].get();
+      context.payload = &payload;
+      context.session = transport.session;
+      context.pool = transport.pool;
+      context.tls = transport.tls;
+      context.rules = &rules;
+      context.matcher = intake.matcher();
+      context.written = written ? &*written : nullptr;
+      context.recorder = &live_run.begin_phase(phase.name);
+      context.share = share;
+      context.stop = &stop_requested;
+      context.start = start;
+      if (phase.duration) context.deadline = context.start + *phase.duration;
+      if (phase.rate_per_second || !phase.ramp.empty()) {
+        std::vector<OpenLoopSchedule::Ramp> ramps;
+        for (const auto& stage : phase.ramp) ramps.push_back({stage.to_per_second, stage.over});
+        context.schedule.emplace(phase.rate_per_second.value_or(0), ramps);
+      }
+      shown.push_back({.number = index + 1,
                        .of = phases.size(),
                        .name = phase.name,
-                       .recorder = &recorder,
+                       .recorder = context.recorder,
                        .start = context.start,
                        .duration = phase.duration,
                        .iterations = phase.iterations && *phase.iterations > share.first_iteration
                                          ? *phase.iterations - share.first_iteration
                                          : 0});
     }
-    if (phase.rate_per_second || !phase.ramp.empty()) {
-      std::vector<OpenLoopSchedule::Ramp> ramps;
-      for (const auto& stage : phase.ramp) ramps.push_back({stage.to_per_second, stage.over});
-      context.schedule.emplace(phase.rate_per_second.value_or(0), ramps);
+    if (progress) progress->phases(std::move(shown));
+    const auto ran = run_phases_together(contexts, options.threads, live_run);
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      auto& stats = result.phases.emplace_back(ran[i]);
+      stats.plan = plan_of(*phases[group[i]]->phase, options.shard.count);
+      // To the millisecond, as the JSON keeps it: a report read back draws the same charts.
+      stats.started_epoch_s =
+          static_cast<double>(std::chrono::floor<std::chrono::milliseconds>(wall_start)
+                                  .time_since_epoch()
+                                  .count()) /
+          1000.0;
     }
-    result.phases.push_back(run_phase(context, options.threads).stats);
-    result.phases.back().plan = plan_of(phase, options.shard.count);
-    // To the millisecond, as the JSON keeps it: a report read back draws the same charts.
-    result.phases.back().started_epoch_s =
-        static_cast<double>(
-            std::chrono::floor<std::chrono::milliseconds>(wall_start).time_since_epoch().count()) /
-        1000.0;
-    live_run.end_phase();
   }
   watch.finish();
   outcome.aborted_by = watch.aborted_by();

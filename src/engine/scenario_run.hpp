@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "engine/local_target.hpp"
@@ -34,6 +35,9 @@ struct RunOptions {
   // The credentials for `credentials: env`, found by the caller (aws_config) and refreshed while
   // the run goes on; null: the local target's own keys (endpoint: embedded only).
   std::shared_ptr<const sigv4::CredentialFeed> credentials;
+  // --start-at: the first phase starts at this wall-clock time (after setup, so every shard is
+  // ready then); none: as soon as setup is done.
+  std::optional<std::chrono::system_clock::time_point> start_at;
 };
 
 struct RunResult;

@@ -154,6 +154,32 @@ Chart throughput_chart(const stats::PhaseStats& phase, std::int64_t run_start) {
   return chart;
 }
 
+Chart phases_timeline_chart(const std::vector<stats::PhaseStats>& phases, std::int64_t run_start) {
+  Chart chart;
+  chart.title = "When each phase ran";
+  chart.x = seconds_axis();
+  const auto rows = static_cast<double>(phases.size());
+  std::vector<std::string> names;
+  for (const auto& phase : phases) names.push_back(phase.name);
+  // Row i (from 0, top) is drawn at y = rows - i; the axis names the phase instead of the number.
+  chart.y = {"phase", false, [names, rows](double y) {
+               const double row = rows - y;
+               const auto i = static_cast<std::size_t>(std::llround(row));
+               return std::abs(row - std::round(row)) < 1e-9 && row >= 0 && i < names.size()
+                          ? names[i]
+                          : std::string();
+             }};
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const auto& phase = phases[i];
+    if (!(phase.started_epoch_s > 0)) continue;
+    const double start = phase.started_epoch_s - static_cast<double>(run_start);
+    const double y = rows - static_cast<double>(i);
+    chart.series.push_back(
+        {phase.name, {{start, y}, {start + phase.duration_s, y}}, static_cast<int>(i)});
+  }
+  return chart;
+}
+
 Chart errors_chart(const stats::PhaseStats& phase, std::int64_t run_start) {
   Chart chart;
   chart.title = "Failed operations per second, " + phase.name;

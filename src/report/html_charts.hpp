@@ -21,6 +21,10 @@ inline constexpr std::size_t kMaxTimePoints = 600;
 // Successful and failed operations per second, one series per operation kind that ran. A phase's
 // partial first and last seconds are drawn at their rate over the part the phase covered.
 Chart throughput_chart(const stats::PhaseStats& phase, std::int64_t run_start);
+// When each phase ran, on the same clock as the other charts: one horizontal line per phase from
+// its start to its end, the first phase on top, so phases that ran together (`with:`) overlap.
+// Phases whose start is unknown (older reports) are left out.
+Chart phases_timeline_chart(const std::vector<stats::PhaseStats>& phases, std::int64_t run_start);
 // Failed operations per second as bars; no series when nothing failed.
 Chart errors_chart(const stats::PhaseStats& phase, std::int64_t run_start);
 // Each second's p50, p99 (from its CoarseHistogram: within 1/8 of the value) and maximum latency

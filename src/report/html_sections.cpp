@@ -189,12 +189,22 @@ void append_thresholds(std::string& out, const RunReport& report) {
   out += "</tbody></table></section>";
 }
 
+void append_timeline(std::string& out, const RunReport& report, std::int64_t run_start) {
+  if (report.phases.size() < 2) return;
+  const auto chart = phases_timeline_chart(report.phases, run_start);
+  if (chart.series.empty()) return;
+  out += "<section id=\"timeline\"><h2>Phases over time</h2>";
+  figure(out, "When each phase ran (phases that ran together overlap)", chart);
+  out += "</section>";
+}
+
 void append_phase(std::string& out, const stats::PhaseStats& phase, const std::string& title,
-                  const std::string& id, std::int64_t run_start) {
-  fmt::format_to(std::back_inserter(out),
-                 "<section class=\"phase\" id=\"{}\"><h2>{}</h2><p>{:.2f} s, dropped iterations: "
-                 "{}</p>",
-                 escape(id), escape(title), phase.duration_s, phase.dropped);
+                  const std::string& id, std::int64_t run_start, std::optional<double> started) {
+  fmt::format_to(std::back_inserter(out), "<section class=\"phase\" id=\"{}\"><h2>{}</h2><p>",
+                 escape(id), escape(title));
+  if (started) fmt::format_to(std::back_inserter(out), "Started at {:.3f} s, ", *started);
+  fmt::format_to(std::back_inserter(out), "{:.2f} s, dropped iterations: {}</p>", phase.duration_s,
+                 phase.dropped);
   if (const auto plan = describe_plan(phase.plan); !plan.empty()) {
     fmt::format_to(std::back_inserter(out), "<p>Planned: {}</p>", escape(plan));
   }

@@ -67,9 +67,11 @@ std::string render_html(const RunReport& report) {
   html::append_thresholds(out, report);
   const auto run_start =
       std::chrono::floor<std::chrono::seconds>(report.started).time_since_epoch().count();
+  html::append_timeline(out, report, run_start);
   for (std::size_t i = 0; i < report.phases.size(); ++i) {
     const auto& phase = report.phases[i];
-    html::append_phase(out, phase, "Phase " + phase.name, phase_id(i), run_start);
+    html::append_phase(out, phase, "Phase " + phase.name, phase_id(i), run_start,
+                       started_s(report, phase));
   }
   if (report.phases.size() > 1) {
     html::append_phase(out, totals(report), "All phases", "all-phases", run_start);

@@ -365,6 +365,7 @@ class Reader {
     m.seed = u64(j, where, "seed");
     m.threads = u64(j, where, "threads");
     m.shard = string(j, where, "shard");
+    if (j.contains("start_at")) m.start_at = string(j, where, "start_at");  // only with --start-at
     return m;
   }
 

@@ -121,10 +121,12 @@ ordered_json ops_to_json(const stats::PhaseStats& phase) {
   return ops;
 }
 
-ordered_json phase_to_json(const stats::PhaseStats& phase) {
+ordered_json phase_to_json(const stats::PhaseStats& phase, std::optional<double> started) {
   ordered_json j;
   j["name"] = phase.name;
   if (phase.started_epoch_s > 0) j["started_epoch_s"] = phase.started_epoch_s;
+  // Derived from started_epoch_s and the run's start (not read back): for a reader's convenience.
+  if (started) j["started_s"] = *started;
   j["duration_s"] = phase.duration_s;
   // What the phase was told (unset values left out), beside what it did.
   // Reports from before the plan was kept have none, and are rewritten without one.
@@ -298,8 +300,11 @@ ordered_json to_json(const RunReport& report) {
                  {"seed", meta.seed},
                  {"threads", meta.threads},
                  {"shard", meta.shard}};
+  if (!meta.tool_version.empty() && !meta.start_at.empty()) j["meta"]["start_at"] = meta.start_at;
   ordered_json phases = ordered_json::array();
-  for (const auto& phase : report.phases) phases.push_back(phase_to_json(phase));
+  for (const auto& phase : report.phases) {
+    phases.push_back(phase_to_json(phase, started_s(report, phase)));
+  }
   j["phases"] = std::move(phases);
   const auto all = totals(report);
   ordered_json total;

@@ -1,9 +1,18 @@
 #include "report/run_report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace s3storm::report {
+
+std::optional<double> started_s(const RunReport& report, const stats::PhaseStats& phase) {
+  if (!(phase.started_epoch_s > 0)) return std::nullopt;
+  // Both are kept to the millisecond: count in milliseconds so the offset has no float noise.
+  const auto phase_ms = static_cast<std::int64_t>(std::llround(phase.started_epoch_s * 1000.0));
+  const auto run_ms = report.started.time_since_epoch().count();
+  return static_cast<double>(phase_ms - run_ms) / 1000.0;
+}
 
 stats::PhaseStats totals(const RunReport& report) {
   stats::PhaseStats all;
@@ -60,6 +69,8 @@ void merge_report(RunReport& into, const RunReport& from) {
   if (into.interrupted_by.empty()) into.interrupted_by = from.interrupted_by;
   into.meta.shard.clear();  // a merged report is no single shard's
   into.meta.threads += from.meta.threads;
+  // Shards told to start together keep the time they were given; shards told different ones, none.
+  if (into.meta.start_at != from.meta.start_at) into.meta.start_at.clear();
   if (from.cleanup) {
     auto& cleanup = into.cleanup.emplace(into.cleanup.value_or(CleanupStats{}));
     cleanup.deleted += from.cleanup->deleted;

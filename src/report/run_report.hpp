@@ -30,7 +30,8 @@ struct RunMeta {
   std::string region;
   std::uint64_t seed = 0;  // --set seed=N repeats the run's keys, sizes and bodies
   std::uint64_t threads = 0;
-  std::string shard;  // "I/N" for one shard's run; empty for a whole or merged run
+  std::string shard;     // "I/N" for one shard's run; empty for a whole or merged run
+  std::string start_at;  // --start-at, ISO 8601 UTC, when the run was told to start at a time
   friend bool operator==(const RunMeta&, const RunMeta&) = default;
 };
 
@@ -62,6 +63,10 @@ struct RunReport {
   std::optional<CleanupStats> cleanup;  // when cleanup ran
   friend bool operator==(const RunReport&, const RunReport&) = default;
 };
+
+// When `phase` started, in seconds after the run (or the earliest shard) started, to the
+// millisecond; nullopt when the report does not know (written before phases kept their start).
+std::optional<double> started_s(const RunReport& report, const stats::PhaseStats& phase);
 
 // All phases added together; named "totals", its duration the run's.
 stats::PhaseStats totals(const RunReport& report);

@@ -26,9 +26,12 @@ std::string percentile_cells(const stats::Histogram& h) {
                      format_duration_us(h.value_at_percentile(99.9)), format_duration_us(h.max()));
 }
 
-void append_phase(std::string& out, const stats::PhaseStats& phase, const char* title) {
+void append_phase(std::string& out, const stats::PhaseStats& phase, const char* title,
+                  std::optional<double> started = std::nullopt) {
   auto it = std::back_inserter(out);
-  fmt::format_to(it, "\n{} ({:.2f} s", title, phase.duration_s);
+  fmt::format_to(it, "\n{} (", title);
+  if (started) fmt::format_to(it, "started at {:.3f} s, ", *started);
+  fmt::format_to(it, "{:.2f} s", phase.duration_s);
   fmt::format_to(it, ", dropped iterations: {})\n", phase.dropped);
   if (const auto plan = describe_plan(phase.plan); !plan.empty()) {
     fmt::format_to(it, "  planned: {}\n", plan);
@@ -169,6 +172,7 @@ std::string describe_meta(const RunMeta& meta) {
                                 meta.tool_version, meta.endpoint, meta.region, meta.seed,
                                 meta.threads, meta.threads == 1 ? "" : "s");
   if (!meta.shard.empty()) out += ", shard " + meta.shard;
+  if (!meta.start_at.empty()) out += ", started at --start-at " + meta.start_at;
   return out;
 }
 
@@ -193,7 +197,7 @@ std::string format_text_report(const RunReport& report) {
   if (const auto meta = describe_meta(report.meta); !meta.empty()) out += meta + '\n';
   if (!report.stopped_by.empty()) fmt::format_to(it, "Stopped early: {}\n", report.stopped_by);
   for (const auto& phase : report.phases) {
-    append_phase(out, phase, fmt::format("Phase {}", phase.name).c_str());
+    append_phase(out, phase, fmt::format("Phase {}", phase.name).c_str(), started_s(report, phase));
   }
   if (report.phases.size() > 1) append_phase(out, totals(report), "All phases");
   append_events(out, report.events);

@@ -156,6 +156,7 @@ void Exchange::on_result(http::Result& result) {
   reply.first_byte = result.timing.first_byte;
   reply.status = result.outcome == http::Outcome::ok ? result.response.status : 0;
   reply.body_bytes = result.response.body_bytes;
+  reply.content_length = result.response.content_length;
   reply.etag.swap(result.response.etag);  // swapped like the body: both buffers stay warm
   reply.version_id.swap(result.response.version_id);
   reply.body.swap(result.response.body);

@@ -57,6 +57,8 @@ struct Reply {
   std::string version_id;  // x-amz-version-id; empty on unversioned buckets
   std::string body;        // kept unless discarded (XML answers)
   std::uint64_t body_bytes = 0;
+  // The answer's Content-Length: for a HEAD, the object's size.
+  std::optional<std::uint64_t> content_length;
 };
 
 class Exchange {

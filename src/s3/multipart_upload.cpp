@@ -1,5 +1,6 @@
 #include "s3/multipart_upload.hpp"
 
+#include "s3/content.hpp"
 #include "s3/xml_responses.hpp"
 #include "sigv4/uri_encoding.hpp"
 
@@ -12,6 +13,7 @@ MultipartUpload::MultipartUpload(Session& session, int parallel_parts) : session
   for (std::size_t i = 0; i < slots; ++i) exchanges_.push_back(std::make_unique<Exchange>(session));
   busy_.assign(slots, false);
   part_queries_.resize(slots);
+  part_bodies_.resize(slots);
 }
 
 void MultipartUpload::start(const MultipartSpec& spec, PartDone part_done, Done done) {
@@ -76,11 +78,19 @@ void MultipartUpload::send_parts() {
     query += encoded_upload_id_;
     busy_[slot] = true;
     ++in_flight_;
+    std::string_view body = session_.payload().slice(bytes);
+    if (spec_.random_content_seed) {
+      auto& buffer = part_bodies_[slot];
+      if (buffer.size() < bytes) buffer.resize(bytes);
+      fill_random_content(*spec_.random_content_seed, offset,
+                          std::span<char>(buffer.data(), bytes));
+      body = std::string_view(buffer.data(), bytes);
+    }
     RequestSpec part{.method = bhttp::verb::put,
                      .bucket = spec_.bucket,
                      .key = spec_.key,
                      .query = query,
-                     .body = session_.payload().slice(bytes),
+                     .body = body,
                      .object_data = true,
                      .checksum = spec_.checksum};
     exchanges_[slot]->start(

@@ -27,6 +27,10 @@ struct MultipartSpec {
   bool abort_instead_of_complete = false;
   // Each part's checksum (S3's COMPOSITE type), announced by x-amz-checksum-algorithm at create.
   std::optional<ChecksumAlgorithm> checksum{};
+  // `content: random`: the object's seed (random_content_seed); each part carries the object's
+  // bytes at its offset, so the whole object reads back as one random object of that key. None:
+  // each part is a prefix of the session's shared payload.
+  std::optional<std::uint64_t> random_content_seed{};
 };
 
 struct MultipartResult {
@@ -76,6 +80,8 @@ class MultipartUpload {
   std::vector<std::unique_ptr<Exchange>> exchanges_;  // [0] also for create/complete/abort
   std::vector<bool> busy_;
   std::vector<std::string> part_queries_;
+  // Random content: one body per parallel part, grown to the part size once and then reused.
+  std::vector<std::string> part_bodies_;
   MultipartSpec spec_;
   PartDone part_done_;
   Done done_;

@@ -78,4 +78,14 @@ const char* to_string(Comparator c) {
   return "?";
 }
 
+std::vector<std::vector<std::size_t>> phase_groups(const std::vector<Phase>& phases) {
+  // The loader has checked that each `with:` names a phase of the group just before it.
+  std::vector<std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    if (phases[i].with.empty() || groups.empty()) groups.emplace_back();
+    groups.back().push_back(i);
+  }
+  return groups;
+}
+
 }  // namespace s3storm::scenario

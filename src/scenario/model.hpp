@@ -226,7 +226,15 @@ struct Phase {
   std::vector<RampStage> ramp;            // linear segments starting from rate (or 0/s)
   Duration think{};                       // pause between the steps of a flow
   std::string bucket;
+  // `with: NAME`: the phase starts together with NAME, a phase of the group just before it (empty:
+  // it starts once the phases before it have ended). See phase_groups.
+  std::string with;
 };
+
+// The phases in the order they run: each group starts together (a phase and the ones that say
+// `with:` one of its group) and ends when all its phases have ended; the next group starts then.
+// Each group is a list of indices into `phases`, consecutive and increasing.
+std::vector<std::vector<std::size_t>> phase_groups(const std::vector<Phase>& phases);
 
 struct Report {
   std::string json;

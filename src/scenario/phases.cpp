@@ -37,7 +37,7 @@ const OpInfo kOps[] = {
     {"multipart",
      OpKind::kMultipart,
      {"bucket", "key", "size", "part_size", "parallel_parts", "abort", "content_type", "metadata",
-      "storage_class", "checksum"}},
+      "storage_class", "checksum", "content"}},
     {"get", OpKind::kGet, {"bucket", "key", "verify", "range", "content"}},
     {"head", OpKind::kHead, {"bucket", "key"}},
     {"list", OpKind::kList, {"bucket", "prefix", "max_keys", "pages"}},
@@ -74,6 +74,9 @@ class PhaseReader {
   void read_content(const YAML::Node& node, Step& step);
   void read_range(const YAML::Node& node, Step& step);
   void check_size_limits(const YAML::Node& at, const Step& step);
+  // Reports a `with:` that does not name a phase of the group just before `phase`.
+  void check_with(const YAML::Node& phases, std::size_t index, const Phase& phase,
+                  const std::vector<std::string>& group);
   // Reports a use of `last` when nothing earlier in the flow wrote a key.
   void check_last(const YAML::Node& body, const Step& step, const Phase& phase, bool written);
 
@@ -86,9 +89,13 @@ void PhaseReader::read(const YAML::Node& node, std::vector<Phase>& out) {
     r_.error(node, "'phases' must be a non-empty list of phases");
     return;
   }
+  std::vector<std::string> group;  // names of the phases that start together so far
   for (std::size_t i = 0; i < node.size(); ++i) {
     auto phase = read_phase(node[i], i);
     if (!phase) continue;
+    if (phase->with.empty()) group.clear();
+    check_with(node, i, *phase, group);
+    group.push_back(phase->name);
     const bool duplicate =
         std::any_of(out.begin(), out.end(), [&](const Phase& p) { return p.name == phase->name; });
     if (duplicate) {
@@ -101,10 +108,41 @@ void PhaseReader::read(const YAML::Node& node, std::vector<Phase>& out) {
   }
 }
 
+void PhaseReader::check_with(const YAML::Node& phases, std::size_t index, const Phase& phase,
+                             const std::vector<std::string>& group) {
+  if (phase.with.empty()) return;
+  const YAML::Node at = phases[index]["with"];
+  const std::string what = "phase '" + phase.name + "': with: '" + phase.with + "'";
+  if (phase.with == phase.name) {
+    r_.error(at, what + " names the phase itself; name the phase it starts together with");
+    return;
+  }
+  if (std::find(group.begin(), group.end(), phase.with) != group.end()) return;
+  std::vector<std::string> earlier;
+  std::vector<std::string> all;
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const YAML::Node name = phases[i].IsMap() ? phases[i]["name"] : YAML::Node();
+    if (!name || !name.IsScalar()) continue;
+    all.push_back(name.Scalar());
+    if (i < index) earlier.push_back(name.Scalar());
+  }
+  if (std::find(earlier.begin(), earlier.end(), phase.with) != earlier.end()) {
+    r_.error(at, what + " has ended before this phase starts; phases that run together are " +
+                     "listed one after the other, each after the one it names");
+  } else if (std::find(all.begin(), all.end(), phase.with) != all.end()) {
+    r_.error(at,
+             what + " names a later phase; list '" + phase.name + "' after '" + phase.with + "'");
+  } else if (auto hint = closest_match(phase.with, all)) {
+    r_.error(at, what + " names no phase; did you mean '" + *hint + "'?");
+  } else {
+    r_.error(at, what + " names no phase");
+  }
+}
+
 std::optional<Phase> PhaseReader::read_phase(const YAML::Node& node, std::size_t index) {
   if (!r_.check_map(node, "phase",
                     {"name", "flow", "mix", "iterations", "duration", "concurrency", "rate", "ramp",
-                     "think", "bucket"})) {
+                     "think", "bucket", "with"})) {
     return std::nullopt;
   }
   Phase phase;
@@ -129,6 +167,9 @@ std::optional<Phase> PhaseReader::read_phase(const YAML::Node& node, std::size_t
       check_bucket_name(r_, bucket, *v);
       phase.bucket = *v;
     }
+  }
+  if (const YAML::Node with = node["with"]) {
+    if (auto v = r_.scalar(with, "with")) phase.with = *v;  // checked by check_with
   }
   read_stop_and_pace(node, phase);
 
@@ -545,11 +586,6 @@ void PhaseReader::read_range(const YAML::Node& node, Step& step) {
     }
     if (step.range.window == 0) return bad();
     step.range.kind = ReadRange::Kind::random;
-    if (!step.key.last) {
-      r_.error(node,
-               "'range: random:' needs 'key: last': the window is drawn inside the size "
-               "the flow's last write had");
-    }
     return;
   }
   const auto dash = text->find('-');

@@ -172,6 +172,7 @@ std::vector<PhasePlan> make_plan(const Scenario& s) {
       plan.pacing = fmt::format("closed loop, {} in flight", phase.concurrency);
     }
     if (phase.think.count() > 0) plan.pacing += ", think " + format_duration(phase.think);
+    if (!phase.with.empty()) plan.pacing += ", starts with '" + phase.with + "'";
 
     if (phase.iterations) {
       plan.iterations = static_cast<double>(*phase.iterations);

@@ -169,6 +169,46 @@ class RangeReads(unittest.TestCase):
         self.assertLessEqual(get["bytes"], 200 * (4096 + 1024 + 37000))
 
 
+MULTIPART = """
+target:
+  endpoint: {endpoint}
+  bucket: mbucket
+setup:
+  buckets: [mbucket]
+content: random
+phases:
+  - name: mp
+    iterations: 2
+    concurrency: 2
+    flow:
+      - multipart: {{ key: "mp/{{iter}}", size: 6MiB, part_size: 5MiB, parallel_parts: 2 }}
+      - get: {{ key: last, verify: true }}
+      - get: {{ key: last, range: "random:4KiB", verify: true }}
+      - multipart: {{ key: "mr/{{iter}}", size: 6MiB, part_size: 5MiB, content: repeat }}
+      - get: {{ key: last, verify: true }}
+seed: 9
+"""
+
+
+class MultipartContent(unittest.TestCase):
+    def test_random_multipart_objects_are_the_keys_bytes_and_read_back_verified(self):
+        with tempfile.TemporaryDirectory() as d, harness.EmbeddedServer() as serve:
+            result, report = run(d, MULTIPART.format(endpoint=serve.endpoint))
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            s3 = harness.boto3_client(serve.endpoint)
+            # Across the boundary of parts 1 and 2: the object's own stream, not a part prefix.
+            edge = 5 * 1024 * 1024
+            window = s3.get_object(Bucket="mbucket", Key="mp/1",
+                                   Range=f"bytes={edge - 8}-{edge + 7}")["Body"].read()
+            self.assertEqual(window, content.random_bytes(9, "mp/1", 16, offset=edge - 8))
+            head = s3.get_object(Bucket="mbucket", Key="mp/0", Range="bytes=0-63")["Body"].read()
+            self.assertEqual(head, content.random_bytes(9, "mp/0", 64))
+        get = harness.op(report, 0, "get")
+        self.assertEqual(get["count"], 6)
+        self.assertEqual(get["errors"], 0, get.get("errors_by_code"))
+        self.assertEqual(harness.op(report, 0, "multipart")["ok"], 4)
+
+
 class AgainstNginx(unittest.TestCase):
     """nginx serving files the test wrote with the documented generator: what s3storm reads is
     checked by bytes s3storm never wrote."""
@@ -211,6 +251,44 @@ seed: 77
         for p in ("p50", "p99", "max"):
             self.assertLessEqual(get["ttfb_ms"][p], get["latency_ms"][p])
         self.assertEqual(sum(c["count"] for c in get["latency_by_size"].values()), 79)
+
+    WINDOWS = """
+target:
+  endpoint: {endpoint}
+  credentials: {{ access_key: AKIDEXAMPLE, secret_key: secret }}
+  bucket: nbucket
+content: random
+phases:
+  - name: windows
+    iterations: 40
+    concurrency: 4
+    flow:
+      - get: {{ key: "w-{{iter}}", range: "random:4KiB", verify: true }}
+seed: 78
+"""
+
+    def test_a_random_window_of_an_object_the_flow_did_not_write_asks_its_size_first(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "www", "nbucket"))
+            for path in (d, os.path.join(d, "www"), os.path.join(d, "www", "nbucket")):
+                os.chmod(path, 0o755)
+            # Ten 4 KiB windows each, the first one wrong: only a read of window 0 fails.
+            for i in range(40):
+                body = bytearray(content.random_bytes(78, f"w-{i}", 10 * 4096))
+                body[100] ^= 1
+                with open(os.path.join(d, "www", "nbucket", f"w-{i}"), "wb") as f:
+                    f.write(body)
+            with harness.Nginx(root=os.path.join(d, "www")) as nginx:
+                result, report = run(d, self.WINDOWS.format(endpoint=nginx.endpoint))
+        head = harness.op(report, 0, "head")
+        get = harness.op(report, 0, "get")
+        self.assertEqual(head["count"], 40, result.stderr)  # one HEAD per get, counted apart
+        self.assertEqual(head["errors"], 0)
+        self.assertEqual(get["count"], 40)
+        self.assertEqual(get["bytes"], (40 - get["errors"]) * 4096)
+        # Windows spread over the object: about one read in ten lands on the bad first window.
+        self.assertLess(get["errors_by_code"].get("ContentMismatch", 0), 15)
+        self.assertEqual(get["errors"], get["errors_by_code"].get("ContentMismatch", 0))
 
     def test_a_store_answering_empty_bodies_fails_every_verified_read(self):
         scenario = """

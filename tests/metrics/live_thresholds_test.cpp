@@ -50,9 +50,10 @@ TEST(LiveThresholds, AFailingAbortThresholdIsReportedOnceItsDelayHasPassed) {
 
 TEST(LiveThresholds, LatencyAndRatesComeFromTheLiveNumbers) {
   engine::LiveRun run(engine::LiveRun::Clock::now());
-  auto& warm = run.begin_phase("warm").add_worker();
+  auto& warm_phase = run.begin_phase("warm");
+  auto& warm = warm_phase.add_worker();
   for (int i = 0; i < 100; ++i) warm.record(stats::OpKind::kPut, put(true, 1000));
-  run.end_phase();
+  run.end_phase(warm_phase);
   auto& storm = run.begin_phase("storm").add_worker();
   for (int i = 0; i < 100; ++i) storm.record(stats::OpKind::kPut, put(true, 80'000));
   const auto snapshot = run.snapshot_report();
@@ -74,14 +75,28 @@ TEST(LiveThresholds, LatencyAndRatesComeFromTheLiveNumbers) {
 
 TEST(LiveThresholds, APhaseThatEndedKeepsItsDuration) {
   engine::LiveRun run(engine::LiveRun::Clock::now());
-  run.begin_phase("a");
+  const auto& a = run.begin_phase("a");
   std::this_thread::sleep_for(20ms);
-  run.end_phase();
+  run.end_phase(a);
   const double first = run.snapshot_report().phases[0].duration_s;
   std::this_thread::sleep_for(20ms);
   EXPECT_EQ(run.snapshot_report().phases[0].duration_s, first);
   EXPECT_GE(first, 0.02);
   EXPECT_GT(run.snapshot_report().duration_s, first);
+}
+
+TEST(LiveThresholds, PhasesRunningTogetherEndEachOnItsOwn) {
+  engine::LiveRun run(engine::LiveRun::Clock::now());
+  const auto& writers = run.begin_phase("writers");
+  const auto& readers = run.begin_phase("readers");
+  std::this_thread::sleep_for(20ms);
+  run.end_phase(writers);  // the first begun ends first: the other goes on
+  const double writers_took = run.snapshot_report().phases[0].duration_s;
+  std::this_thread::sleep_for(20ms);
+  const auto snapshot = run.snapshot_report();
+  EXPECT_EQ(snapshot.phases[0].duration_s, writers_took);
+  EXPECT_GE(snapshot.phases[1].duration_s, writers_took + 0.02);
+  run.end_phase(readers);
 }
 
 }  // namespace

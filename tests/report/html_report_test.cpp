@@ -100,6 +100,7 @@ TEST(HtmlReport, EverySectionIsPresentForASampleReport) {
   EXPECT_THAT(html, HasSubstr("prefers-color-scheme: dark"));
   // Header: scenario, file, start, duration, shards, verdict.
   EXPECT_THAT(html, HasSubstr("s3storm report: sample"));
+  EXPECT_THAT(html, HasSubstr("<h2>Phases over time</h2>"));
   EXPECT_THAT(html, HasSubstr("examples/sample.yaml"));
   EXPECT_THAT(html, HasSubstr("2025-11-25T19:46:40.000Z"));
   EXPECT_THAT(html, HasSubstr("<dd>20.50 s</dd>"));
@@ -110,7 +111,8 @@ TEST(HtmlReport, EverySectionIsPresentForASampleReport) {
         "Unexpected (first 20)"}) {
     EXPECT_THAT(html, HasSubstr(std::string("<h3>") + heading)) << heading;
   }
-  // Four charts for each of the two phases and their totals, four for the events.
+  // Four charts for each of the two phases and their totals, four for the events, and the
+  // phases' timeline.
   for (const char* heading :
        {"Events over time", "Delivery backlog over time", "Delivery latency over time"}) {
     EXPECT_TRUE(
@@ -118,7 +120,8 @@ TEST(HtmlReport, EverySectionIsPresentForASampleReport) {
         << heading;
   }
   const auto svgs = all(doc, "svg");
-  EXPECT_EQ(svgs.size(), 16u);
+  EXPECT_EQ(svgs.size(), 17u);
+  EXPECT_TRUE(doc.select_node("//section[@id='timeline']/figure"));
   for (const auto& svg : svgs) {
     EXPECT_STREQ(svg.attribute("class").value(), "chart") << "no chart should be empty here";
     EXPECT_FALSE(svg.select_nodes(".//*[@class='data']").empty());
@@ -422,6 +425,28 @@ TEST(HtmlCharts, PartialFirstAndLastSecondsAreDrawnAtTheirRealRate) {
   chart = html::throughput_chart(phase, start);
   ASSERT_EQ(chart.series[0].points.size(), 4u);
   EXPECT_DOUBLE_EQ(chart.series[0].points[0].y, 5);
+}
+
+TEST(HtmlCharts, PhasesTimelineDrawsPhasesThatRanTogetherOverlapping) {
+  const std::int64_t start = 1'700'000'000;
+  std::vector<stats::PhaseStats> phases(4);
+  const std::pair<double, double> spans[] = {{0.5, 1.0}, {1.5, 3.0}, {1.5, 2.0}, {4.5, 0.5}};
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    phases[i].name = "p" + std::to_string(i);
+    phases[i].started_epoch_s = static_cast<double>(start) + spans[i].first;
+    phases[i].duration_s = spans[i].second;
+  }
+  phases[3].started_epoch_s = 0;  // unknown start (an older report): left out
+  const auto chart = html::phases_timeline_chart(phases, start);
+  ASSERT_EQ(chart.series.size(), 3u);
+  EXPECT_EQ(chart.series[1].points[0].x, chart.series[2].points[0].x);  // started together
+  EXPECT_DOUBLE_EQ(chart.series[1].points[1].x, 4.5);
+  EXPECT_DOUBLE_EQ(chart.series[2].points[1].x, 3.5);
+  EXPECT_GT(chart.series[0].points[0].y, chart.series[1].points[0].y);  // the first on top
+  EXPECT_EQ(chart.y.format(chart.series[1].points[0].y), "p1");
+  const auto svg = html::render_svg(chart);
+  EXPECT_GT(check_geometry(svg), 0);
+  EXPECT_NE(svg.find(">p2<"), std::string::npos);
 }
 
 TEST(HtmlCharts, EventsOverTimeShowExpectedDeliveredMissingAndTheBacklog) {

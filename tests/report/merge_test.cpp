@@ -51,6 +51,31 @@ TEST(MergeReport, SpansFromTheEarliestStartToTheLatestEnd) {
   EXPECT_DOUBLE_EQ(a.duration_s, 12.5);
 }
 
+// Each phase's started_s counts from the earliest shard's start; shards told one --start-at keep
+// it.
+TEST(MergeReport, PhaseStartsCountFromTheEarliestShardAndKeepACommonStartAt) {
+  RunReport a = sample_report(), b = sample_report();
+  a.meta.tool_version = b.meta.tool_version = "test";
+  a.meta.start_at = b.meta.start_at = "2025-11-25T19:46:45.000Z";
+  b.started = a.started - std::chrono::milliseconds{1500};            // b's setup began earlier
+  b.phases[0].started_epoch_s = a.phases[0].started_epoch_s + 0.004;  // and its phase a bit later
+  const double a_offset = *started_s(a, a.phases[0]);
+  merge_report(a, b);
+  EXPECT_DOUBLE_EQ(*started_s(a, a.phases[0]), a_offset + 1.5);
+  EXPECT_EQ(a.meta.start_at, "2025-11-25T19:46:45.000Z");
+  const auto json = write_json(a);
+  EXPECT_NE(json.find("\"start_at\": \"2025-11-25T19:46:45.000Z\""), std::string::npos);
+  EXPECT_EQ(parse_report(json, "m.json"), a);
+
+  RunReport c = sample_report();
+  c.meta.start_at = "2025-11-25T19:47:00.000Z";
+  merge_report(a, c);
+  EXPECT_EQ(a.meta.start_at, "");  // told different times: no one start
+  RunReport old = sample_report();
+  old.phases[0].started_epoch_s = 0;
+  EXPECT_FALSE(started_s(old, old.phases[0]));
+}
+
 TEST(MergeReport, RefusesReportsThatDoNotFit) {
   const RunReport base = sample_report();
   auto error_of = [&](auto change) {

@@ -25,7 +25,7 @@ TEST(TextReport, ShowsPhasesErrorsEventsAndThresholds) {
   const std::string text = format_text_report(testing::sample_report());
   EXPECT_THAT(text, HasSubstr("Scenario sample (examples/sample.yaml)"));
   EXPECT_THAT(text, HasSubstr("Started 2025-11-25T19:46:40.000Z, ran 20.50 s"));
-  EXPECT_THAT(text, HasSubstr("Phase storm (15.25 s, dropped iterations: 7)"));
+  EXPECT_THAT(text, HasSubstr("Phase storm (started at 5.250 s, 15.25 s, dropped iterations: 7)"));
   EXPECT_THAT(text, HasSubstr("All phases (20.50 s, dropped iterations: 7)"));
   EXPECT_THAT(text, HasSubstr("op                  count        ok     err"));
   EXPECT_THAT(text, HasSubstr("\n  put "));

@@ -48,7 +48,7 @@ const std::vector<InvalidCase>& cases() {
       {"UnknownKeyNoHint",
        phase("    iterations: 1\n    flow: [{put: {key: k, size: 1}}]\n    zzz: 1\n"),
        {"t.yaml:6:5: unknown key 'zzz' in phase; allowed: 'name', 'flow', 'mix', 'iterations', "
-        "'duration', 'concurrency', 'rate', 'ramp', 'think', 'bucket'"}},
+        "'duration', 'concurrency', 'rate', 'ramp', 'think', 'bucket', 'with'"}},
       {"TypoInPhase",
        phase("    iterations: 1\n    concurency: 4\n    flow: [{put: {key: k, size: 1}}]\n"),
        {"t.yaml:5:5: unknown key 'concurency' in phase; did you mean 'concurrency'?"}},
@@ -76,6 +76,27 @@ const std::vector<InvalidCase>& cases() {
                               "  - {name: p, iterations: 1, flow: [{head: {key: k}}]}\n",
        {"t.yaml:4:12: phase name 'p' is used twice; names must be unique (--set and thresholds "
         "address phases by name)"}},
+      {"WithItself",
+       std::string(kTarget) + "phases:\n  - {name: a, iterations: 1, flow: [{head: {key: k}}]}\n"
+                              "  - {name: b, with: b, iterations: 1, flow: [{head: {key: k}}]}\n",
+       {"t.yaml:4:21: phase 'b': with: 'b' names the phase itself; name the phase it starts "
+        "together with"}},
+      {"WithALaterPhase",
+       std::string(kTarget) +
+           "phases:\n  - {name: a, with: b, iterations: 1, flow: [{head: {key: k}}]}\n"
+           "  - {name: b, iterations: 1, flow: [{head: {key: k}}]}\n",
+       {"t.yaml:3:21: phase 'a': with: 'b' names a later phase; list 'a' after 'b'"}},
+      {"WithAnUnknownPhase",
+       std::string(kTarget) +
+           "phases:\n  - {name: writers, iterations: 1, flow: [{head: {key: k}}]}\n"
+           "  - {name: b, with: writer, iterations: 1, flow: [{head: {key: k}}]}\n",
+       {"t.yaml:4:21: phase 'b': with: 'writer' names no phase; did you mean 'writers'?"}},
+      {"WithAPhaseThatHasEnded",
+       std::string(kTarget) + "phases:\n  - {name: a, iterations: 1, flow: [{head: {key: k}}]}\n"
+                              "  - {name: b, iterations: 1, flow: [{head: {key: k}}]}\n"
+                              "  - {name: c, with: a, iterations: 1, flow: [{head: {key: k}}]}\n",
+       {"t.yaml:5:21: phase 'c': with: 'a' has ended before this phase starts; phases that run "
+        "together are listed one after the other, each after the one it names"}},
       {"NoStop",
        phase("    flow: [{put: {key: k, size: 1}}]\n"),
        {"t.yaml:3:5: phase 'p' needs a stop: 'iterations', 'duration', or both (whichever comes "

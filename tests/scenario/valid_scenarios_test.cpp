@@ -263,6 +263,23 @@ phases:
       - {weight: 1, head: {key: "k"}}
 )";
 
+TEST(ValidScenario, WithGroupsPhasesThatStartTogether) {
+  const char* text =
+      "target: {endpoint: embedded, bucket: b-1}\nphases:\n"
+      "  - {name: warm, iterations: 1, flow: [{head: {key: k}}]}\n"
+      "  - {name: writers, iterations: 1, flow: [{head: {key: k}}]}\n"
+      "  - {name: readers, with: writers, iterations: 1, flow: [{head: {key: k}}]}\n"
+      "  - {name: listers, with: readers, iterations: 1, flow: [{head: {key: k}}]}\n"
+      "  - {name: deleters, with: writers, iterations: 1, flow: [{head: {key: k}}]}\n"
+      "  - {name: after, iterations: 1, flow: [{head: {key: k}}]}\n";
+  const auto s = load_scenario_text(text, "s.yaml", options_with_env({}));
+  EXPECT_EQ(s.phases[2].with, "writers");
+  EXPECT_EQ(s.phases[1].with, "");
+  const std::vector<std::vector<std::size_t>> expected = {{0}, {1, 2, 3, 4}, {5}};
+  EXPECT_EQ(phase_groups(s.phases), expected);
+  EXPECT_NE(format_plan(s).find("starts with 'writers'"), std::string::npos);
+}
+
 TEST(ValidScenario, DefaultsWhenSectionsAreAbsent) {
   const Scenario s = load_scenario_text(kMinimal, "m.yaml", options_with_env({{"CONC", "7"}}));
   EXPECT_TRUE(s.target.is_embedded());
