@@ -213,6 +213,16 @@ struct RampStage {
   Duration over{};
 };
 
+// search: the highest open-loop rate at which every `until` holds over a probe (a short run at
+// one rate), found by stepping up geometrically from `from` and then bisecting.
+struct Search {
+  double from_per_second = 0;
+  double to_per_second = 0;
+  Duration probe = std::chrono::seconds(10);
+  std::vector<Threshold> until;  // judged on each probe's own numbers
+  double precision = 0.05;       // stop when the failed rate is within this fraction of the held
+};
+
 struct Phase {
   std::string name;
   bool is_mix = false;
@@ -225,6 +235,7 @@ struct Phase {
   std::vector<RampStage> ramp;            // linear segments starting from rate (or 0/s)
   Duration think{};                       // pause between the steps of a flow
   std::string bucket;
+  std::optional<Search> search;  // a capacity search: no rate, ramp, iterations or duration then
 };
 
 struct Report {

@@ -104,7 +104,7 @@ void PhaseReader::read(const YAML::Node& node, std::vector<Phase>& out) {
 std::optional<Phase> PhaseReader::read_phase(const YAML::Node& node, std::size_t index) {
   if (!r_.check_map(node, "phase",
                     {"name", "flow", "mix", "iterations", "duration", "concurrency", "rate", "ramp",
-                     "think", "bucket"})) {
+                     "think", "bucket", "search"})) {
     return std::nullopt;
   }
   Phase phase;
@@ -196,6 +196,13 @@ std::optional<Phase> PhaseReader::read_phase(const YAML::Node& node, std::size_t
 }
 
 void PhaseReader::read_stop_and_pace(const YAML::Node& node, Phase& phase) {
+  if (const YAML::Node search = node["search"]) {
+    check_search_alone(r_, node, phase);
+    read_search(r_, search, phase);
+    r_.read_int(node, "concurrency", 1, 1'000'000, phase.concurrency);
+    r_.read_duration(node, "think", true, phase.think);
+    return;
+  }
   if (const YAML::Node n = node["iterations"]) {
     if (auto v = r_.to_int(n, "iterations", 1, INT64_MAX)) {
       phase.iterations = static_cast<std::uint64_t>(*v);
