@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "engine/blocking_client.hpp"
+#include "engine/capacity_search.hpp"
 #include "engine/event_intake.hpp"
 #include "engine/live_run.hpp"
 #include "engine/notification_rules.hpp"
@@ -150,6 +151,7 @@ std::uint64_t payload_size(const std::vector<std::unique_ptr<PreparedPhase>>& ph
 RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& options,
                        LocalTarget& local_target, const ReportsReady& reports_ready) {
   // Everything below runs this shard's part (all of it when not sharded).
+  refuse_sharded_search(unsharded, options.shard);
   scenario::ShardedScenario sharded;
   try {
     sharded = scenario::shard_scenario(unsharded, options.shard);
@@ -226,15 +228,11 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   if (deletes_in_batches(scenario)) written.emplace();
   RunWatch watch(user_stop, stop_requested, live_run, scenario.thresholds);
   std::size_t phase_index = 0;
-  intake.load_started();
-  for (const auto& prepared : phases) {
-    if (stop_requested.load() || user_stop.load()) break;
-    const auto& phase = *prepared->phase;
-    const auto& share = sharded.phases[phase_index++];
-    auto& recorder = live_run.begin_phase(phase.name);
-    PhaseContext context;
+  // What every phase's (and every probe's) workers share.
+  const auto share_run = [&](PhaseContext& context, const PreparedPhase& prepared,
+                             const scenario::PhaseShare& share) {
     context.scenario = &scenario;
-    context.phase = prepared.get();
+    context.phase = &prepared;
     context.payload = &payload;
     context.session = transport.session;
     context.pool = transport.pool;
@@ -242,9 +240,24 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     context.rules = &rules;
     context.matcher = intake.matcher();
     context.written = written ? &*written : nullptr;
-    context.recorder = &recorder;
     context.share = share;
     context.stop = &stop_requested;
+  };
+  intake.load_started();
+  for (const auto& prepared : phases) {
+    if (stop_requested.load() || user_stop.load()) break;
+    const auto& phase = *prepared->phase;
+    const auto& share = sharded.phases[phase_index++];
+    if (phase.search) {
+      result.phases.push_back(search_phase(
+          *prepared, [&](PhaseContext& context) { share_run(context, *prepared, share); },
+          {phase_index, phases.size()}, options, intake, live_run, progress, stop_requested));
+      continue;
+    }
+    auto& recorder = live_run.begin_phase(phase.name);
+    PhaseContext context;
+    share_run(context, *prepared, share);
+    context.recorder = &recorder;
     context.start = Clock::now();
     const auto wall_start = std::chrono::system_clock::now();
     if (phase.duration) context.deadline = context.start + *phase.duration;
