@@ -48,7 +48,8 @@ const std::vector<InvalidCase>& cases() {
       {"UnknownKeyNoHint",
        phase("    iterations: 1\n    flow: [{put: {key: k, size: 1}}]\n    zzz: 1\n"),
        {"t.yaml:6:5: unknown key 'zzz' in phase; allowed: 'name', 'flow', 'mix', 'iterations', "
-        "'duration', 'concurrency', 'rate', 'ramp', 'think', 'bucket'"}},
+        "'duration', 'concurrency', 'rate', 'ramp', 'think', 'bucket', "
+        "'search'"}},
       {"TypoInPhase",
        phase("    iterations: 1\n    concurency: 4\n    flow: [{put: {key: k, size: 1}}]\n"),
        {"t.yaml:5:5: unknown key 'concurency' in phase; did you mean 'concurrency'?"}},
