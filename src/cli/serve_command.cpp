@@ -265,8 +265,9 @@ void add_serve_command(CLI::App& app, Action& action) {
                 "are still verified. Off by default");
   sub->add_option(
       "--fault", flags->faults,
-      "Inject a fault, repeatable: 503:P, reset:P, delay:5ms[:P], event-drop:P, "
-      "event-dup:P, event-corrupt:P, event-reorder:P, event-delay:D[:P], body-corrupt:P");
+      "Inject a fault, repeatable: 503:P, reset:P, delay:5ms[:P], capacity:N (requests/s), "
+      "event-drop:P, event-dup:P, event-corrupt:P, event-reorder:P, event-delay:D[:P], "
+      "body-corrupt:P");
   sub->add_option("--seed", flags->seed, "Seed of the fault dice")->capture_default_str();
   sub->add_option("--threads", flags->threads, "Server threads")
       ->check(CLI::Range(1u, 64u))

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/blocking_client.hpp"
+#include "engine/capacity_search.hpp"
 #include "engine/event_intake.hpp"
 #include "engine/live_run.hpp"
 #include "engine/notification_rules.hpp"
@@ -213,6 +214,7 @@ std::vector<stats::PhaseStats> run_phases_together(
 RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& options,
                        LocalTarget& local_target, const ReportsReady& reports_ready) {
   // Everything below runs this shard's part (all of it when not sharded).
+  refuse_sharded_search(unsharded, options.shard);
   scenario::ShardedScenario sharded;
   try {
     sharded = scenario::shard_scenario(unsharded, options.shard);
@@ -289,10 +291,34 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   std::optional<WrittenKeys> written;
   if (deletes_in_batches(scenario)) written.emplace();
   RunWatch watch(user_stop, stop_requested, live_run, scenario.thresholds);
+  // What every phase's (and every probe's) workers share.
+  const auto share_run = [&](PhaseContext& context, const PreparedPhase& prepared,
+                             const scenario::PhaseShare& share) {
+    context.scenario = &scenario;
+    context.phase = &prepared;
+    context.payload = &payload;
+    context.session = transport.session;
+    context.pool = transport.pool;
+    context.tls = transport.tls;
+    context.rules = &rules;
+    context.matcher = intake.matcher();
+    context.written = written ? &*written : nullptr;
+    context.share = share;
+    context.stop = &stop_requested;
+  };
   wait_for_start(options, user_stop, progress);
   intake.load_started();
   for (const auto& group : scenario::phase_groups(scenario.phases)) {
     if (stop_requested.load() || user_stop.load()) break;
+    // A search runs alone (the loader refuses `with:` on or to one): its probes are phases.
+    if (const auto& prepared = *phases[group.front()]; prepared.phase->search) {
+      const auto& share = sharded.phases[group.front()];
+      result.phases.push_back(search_phase(
+          prepared, [&](PhaseContext& context) { share_run(context, prepared, share); },
+          {group.front() + 1, phases.size()}, options, intake, live_run, progress,
+          stop_requested));
+      continue;
+    }
     // The phases of a group start at the same instant and each runs on threads of its own.
     const auto start = Clock::now();
     const auto wall_start = std::chrono::system_clock::now();
@@ -302,18 +328,8 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
       const auto& phase = *phases[index]->phase;
       const auto& share = sharded.phases[index];
       auto& context = *contexts.emplace_back(std::make_unique<PhaseContext>());
-      context.scenario = &scenario;
-      context.phase = phases[index].get();
-      context.payload = &payload;
-      context.session = transport.session;
-      context.pool = transport.pool;
-      context.tls = transport.tls;
-      context.rules = &rules;
-      context.matcher = intake.matcher();
-      context.written = written ? &*written : nullptr;
+      share_run(context, *phases[index], share);
       context.recorder = &live_run.begin_phase(phase.name);
-      context.share = share;
-      context.stop = &stop_requested;
       context.start = start;
       if (phase.duration) context.deadline = context.start + *phase.duration;
       if (phase.rate_per_second || !phase.ramp.empty()) {

@@ -147,6 +147,16 @@ void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expect
   if (observed.has_sequencer && expectation.started != TimePoint::min()) {
     check_order_locked(type_index, expectation, observed, bucket, key);
   }
+  const std::uint32_t differs = content_differences(expectation, observed);
+  if (auto* tally = tally_of_locked(expectation.completed)) {
+    ++tally->delivered;
+    if (arrival < expectation.completed) ++tally->early;
+    tally->delivery.record(delivery_us);
+    if (expectation.started != TimePoint::min() && arrival >= expectation.started) {
+      tally->delivery_from_send.record(micros_between(expectation.started, arrival));
+    }
+    if (differs != 0) ++tally->mismatched;
+  }
   if (!outages_.empty()) {
     if (const int k = outage_of_locked(expectation.completed); k >= 0) {
       auto& outage = outages_[static_cast<std::size_t>(k)];
@@ -157,7 +167,6 @@ void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expect
     }
   }
 
-  const std::uint32_t differs = content_differences(expectation, observed);
   if (differs == 0) return;
   ++type.mismatched;
   for (std::size_t field = 0; field < kContentFields; ++field) {
@@ -189,6 +198,36 @@ void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expect
     add("no " + field_names(observed.missing_fields));
   }
   mismatched_keys_.push_back({type.name, std::string(bucket), std::string(key), std::move(detail)});
+}
+
+stats::EventTypeStats* Matcher::tally_of_locked(TimePoint completed) {
+  // Newest first: the operations of the probe running now are the most frequent askers.
+  for (auto it = tallies_.rbegin(); it != tallies_.rend(); ++it) {
+    if (completed >= it->from && completed < it->to) return &it->counts;
+    if (completed >= it->to) return nullptr;  // after this one, before the next opened
+  }
+  return nullptr;
+}
+
+std::size_t Matcher::open_tally(TimePoint from) {
+  std::lock_guard lock(mutex_);
+  if (!tallies_.empty() && tallies_.back().to == TimePoint::max()) tallies_.back().to = from;
+  TallyWindow window;
+  window.from = from;
+  tallies_.push_back(std::move(window));
+  return tallies_.size() - 1;
+}
+
+void Matcher::close_tally(TimePoint to) {
+  std::lock_guard lock(mutex_);
+  if (!tallies_.empty() && tallies_.back().to == TimePoint::max()) tallies_.back().to = to;
+}
+
+stats::EventTypeStats Matcher::tally(std::size_t window) const {
+  std::lock_guard lock(mutex_);
+  stats::EventTypeStats out = tallies_.at(window).counts;
+  out.missing = out.expected - out.delivered;
+  return out;
 }
 
 int Matcher::outage_of_locked(TimePoint completed) const {
@@ -358,6 +397,7 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
   advance_locked(completed);
   const std::uint32_t type_index = type_index_locked(kind, event_kind_name(kind));
   ++types_[type_index].expected;
+  if (auto* tally = tally_of_locked(completed)) ++tally->expected;
   expected_per_second_.add_counts(epoch_second_of(completed), 1, 0);
 
   // An arrival that came first: it waited as a surplus arrival.

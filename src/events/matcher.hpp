@@ -16,6 +16,7 @@
 #include "events/fingerprint.hpp"
 #include "events/fingerprint_set.hpp"
 #include "events/match_summary.hpp"
+#include "stats/event_stats.hpp"
 
 namespace s3storm::events {
 
@@ -85,6 +86,16 @@ class Matcher {
   void outage_began(TimePoint at);
   void outage_ended(TimePoint at);
   void count_test_events(std::uint64_t n);
+
+  // A capacity search's probe: the events of the operations that complete from `from` until
+  // close_tally() are also tallied apart, so each probe is judged on its own events, including
+  // those that arrive while the next probe runs. Windows follow one another; returns the number
+  // of the one opened.
+  std::size_t open_tally(TimePoint from);
+  void close_tally(TimePoint to);
+  // A window's events so far, as one type: expected, delivered (early, mismatched among them), the
+  // delivery histograms, and missing (expected, not yet delivered).
+  stats::EventTypeStats tally(std::size_t window) const;
 
   std::uint64_t observed_count() const;
   // Expectations no arrival has matched yet: what summarize() would call missing now. A counter,
@@ -198,6 +209,15 @@ class Matcher {
   int outage_of_locked(TimePoint completed) const;
   std::vector<OutageWindow> outages_;
   std::vector<TimePoint> duplicate_arrivals_;  // kept only while outages are staged
+
+  struct TallyWindow {
+    TimePoint from;
+    TimePoint to = TimePoint::max();  // max while open
+    stats::EventTypeStats counts;     // missing left 0: tally() derives it
+  };
+  // The window an operation that completed at `completed` belongs to; null for none.
+  stats::EventTypeStats* tally_of_locked(TimePoint completed);
+  std::vector<TallyWindow> tallies_;
 
   const KeyForm key_form_;
   const std::chrono::milliseconds clock_skew_;

@@ -10,6 +10,7 @@
 
 #include "report/html_charts.hpp"
 #include "report/html_escape.hpp"
+#include "report/search_html.hpp"
 #include "report/text_report.hpp"
 #include "report/thresholds.hpp"
 #include "stats/size_class.hpp"
@@ -208,6 +209,7 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const std::s
   if (const auto plan = describe_plan(phase.plan); !plan.empty()) {
     fmt::format_to(std::back_inserter(out), "<p>Planned: {}</p>", escape(plan));
   }
+  if (phase.search) append_search(out, *phase.search);
   if (phase.uploads_left_open > 0) {
     fmt::format_to(std::back_inserter(out),
                    "<p class=\"fail\">Multipart uploads possibly left open (abort failed): {}</p>",

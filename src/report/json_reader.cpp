@@ -232,6 +232,41 @@ class Reader {
     return op;
   }
 
+  stats::SearchOutcome search(const json& j, const std::string& where) const {
+    stats::SearchOutcome out;
+    out.from_per_s = number(j, where, "from_per_s");
+    out.to_per_s = number(j, where, "to_per_s");
+    out.probe_s = number(j, where, "probe_s");
+    out.precision = number(j, where, "precision");
+    if (!member(j, where, "max_rate_per_s").is_null()) {
+      out.max_rate_per_s = number(j, where, "max_rate_per_s");
+    }
+    const json& probes = array(j, where, "probes");
+    for (std::size_t i = 0; i < probes.size(); ++i) {
+      const auto here = item(child(where, "probes"), i);
+      const json& p = probes[i];
+      if (!p.is_object()) fail(here, "expected an object");
+      stats::SearchProbe probe;
+      probe.rate_per_s = number(p, here, "rate_per_s");
+      probe.held = boolean(p, here, "held");
+      probe.duration_s = number(p, here, "duration_s");
+      probe.settle_s = number(p, here, "settle_s");
+      probe.achieved_per_s = number(p, here, "achieved_per_s");
+      probe.dropped = u64(p, here, "dropped");
+      const json& until = array(p, here, "until");
+      for (std::size_t k = 0; k < until.size(); ++k) {
+        const auto at = item(child(here, "until"), k);
+        if (!until[k].is_object()) fail(at, "expected an object");
+        probe.until.push_back(
+            {string(until[k], at, "expr"), number(until[k], at, "measured"),
+             boolean(until[k], at, "pass"),
+             until[k].contains("unit") ? string(until[k], at, "unit") : std::string()});
+      }
+      out.probes.push_back(std::move(probe));
+    }
+    return out;
+  }
+
   stats::PhaseStats phase(const json& j, const std::string& where) const {
     if (!j.is_object()) fail(where, "expected an object");
     stats::PhaseStats phase;
@@ -256,6 +291,8 @@ class Reader {
       phase.uploads_left_open = u64(j, where, "uploads_left_open");
       phase.open_uploads = keys(j, where, "open_uploads");
     }
+    if (j.contains("search"))
+      phase.search = search(object(j, where, "search"), child(where, "search"));
     const auto ops_where = child(where, "ops");
     for (const auto& [name, value] : object(j, where, "ops").items()) {
       const auto kind = stats::parse_op_kind(name);

@@ -121,6 +121,36 @@ ordered_json ops_to_json(const stats::PhaseStats& phase) {
   return ops;
 }
 
+// A capacity search: max_rate_per_s is null when even the first rate failed.
+ordered_json search_to_json(const stats::SearchOutcome& search) {
+  ordered_json j;
+  j["from_per_s"] = search.from_per_s;
+  j["to_per_s"] = search.to_per_s;
+  j["probe_s"] = search.probe_s;
+  j["precision"] = search.precision;
+  j["max_rate_per_s"] = search.max_rate_per_s ? ordered_json(*search.max_rate_per_s) : nullptr;
+  ordered_json probes = ordered_json::array();
+  for (const auto& probe : search.probes) {
+    ordered_json p;
+    p["rate_per_s"] = probe.rate_per_s;
+    p["held"] = probe.held;
+    p["duration_s"] = probe.duration_s;
+    p["settle_s"] = probe.settle_s;
+    p["achieved_per_s"] = probe.achieved_per_s;
+    p["dropped"] = probe.dropped;
+    ordered_json until = ordered_json::array();
+    for (const auto& m : probe.until) {
+      ordered_json measure{{"expr", m.expr}, {"measured", m.measured}, {"pass", m.pass}};
+      if (!m.unit.empty()) measure["unit"] = m.unit;
+      until.push_back(std::move(measure));
+    }
+    p["until"] = std::move(until);
+    probes.push_back(std::move(p));
+  }
+  j["probes"] = std::move(probes);
+  return j;
+}
+
 ordered_json phase_to_json(const stats::PhaseStats& phase, std::optional<double> started) {
   ordered_json j;
   j["name"] = phase.name;
@@ -144,6 +174,7 @@ ordered_json phase_to_json(const stats::PhaseStats& phase, std::optional<double>
     j["uploads_left_open"] = phase.uploads_left_open;
     j["open_uploads"] = phase.open_uploads;
   }
+  if (phase.search) j["search"] = search_to_json(*phase.search);
   j["ops"] = ops_to_json(phase);
   return j;
 }

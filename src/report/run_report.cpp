@@ -37,6 +37,12 @@ void merge_report(RunReport& into, const RunReport& from) {
                                   from.phases[i].name + "\", expected \"" + into.phases[i].name +
                                   "\"");
     }
+    // A search's probes and its answer belong to one machine's run; `run --shard` refuses it.
+    if (into.phases[i].search || from.phases[i].search) {
+      throw std::invalid_argument("phase \"" + into.phases[i].name +
+                                  "\" is a capacity search, which runs whole on one machine; "
+                                  "searches cannot be added up");
+    }
   }
   if (into.events.source != from.events.source) {
     throw std::invalid_argument("event source \"" + from.events.source + "\" differs from \"" +

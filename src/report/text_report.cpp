@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "report/error_counts.hpp"
+#include "report/search_text.hpp"
 #include "report/thresholds.hpp"
 #include "stats/size_class.hpp"
 #include "util/iso_time.hpp"
@@ -36,6 +37,7 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
   if (const auto plan = describe_plan(phase.plan); !plan.empty()) {
     fmt::format_to(it, "  planned: {}\n", plan);
   }
+  if (phase.search) out += format_search_table(*phase.search);
   if (phase.uploads_left_open > 0) {
     fmt::format_to(
         it, "  multipart uploads possibly left open (abort failed): {}:", phase.uploads_left_open);

@@ -123,6 +123,10 @@ double measure(const RunReport& report, const std::vector<std::string>& m) {
     if (m.size() == 2 && m[1] == "outage_recovery") return report.events.outage_recovery_s();
     return event_count(report.events, m[1]);
   }
+  if (m[0] == "phase" && m.size() == 4) {  // phase.<name>.search.max_rate_per_s
+    const auto& search = phase_named(report, m[1]).search;
+    return search && search->max_rate_per_s ? *search->max_rate_per_s : 0.0;
+  }
   if (m[0] == "phase" && m.size() == 3) {
     const auto& phase = phase_named(report, m[1]);
     if (m[2] == "dropped") return static_cast<double>(phase.dropped);
@@ -195,7 +199,9 @@ bool reads_latency(const scenario::Threshold& threshold) {
 bool judged_live(const scenario::Threshold& threshold) {
   const auto& m = threshold.metric;
   if (!m.empty() && m[0] == "events") return false;
-  // Dropped starts are counted by each worker for itself and summed when the phase ends.
+  // Dropped starts are counted by each worker for itself and summed when the phase ends; a
+  // search's answer is known only when its last probe has been judged.
+  if (m.size() == 4 && m[0] == "phase") return false;
   return !(m.size() == 3 && m[0] == "phase" && m[2] == "dropped");
 }
 

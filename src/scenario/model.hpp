@@ -214,6 +214,16 @@ struct RampStage {
   Duration over{};
 };
 
+// search: the highest open-loop rate at which every `until` holds over a probe (a short run at
+// one rate), found by stepping up geometrically from `from` and then bisecting.
+struct Search {
+  double from_per_second = 0;
+  double to_per_second = 0;
+  Duration probe = std::chrono::seconds(10);
+  std::vector<Threshold> until;  // judged on each probe's own numbers
+  double precision = 0.05;       // stop when the failed rate is within this fraction of the held
+};
+
 struct Phase {
   std::string name;
   bool is_mix = false;
@@ -229,6 +239,7 @@ struct Phase {
   // `with: NAME`: the phase starts together with NAME, a phase of the group just before it (empty:
   // it starts once the phases before it have ended). See phase_groups.
   std::string with;
+  std::optional<Search> search;  // a capacity search: no rate, ramp, iterations or duration then
 };
 
 // The phases in the order they run: each group starts together (a phase and the ones that say

@@ -90,11 +90,21 @@ void PhaseReader::read(const YAML::Node& node, std::vector<Phase>& out) {
     return;
   }
   std::vector<std::string> group;  // names of the phases that start together so far
+  bool group_searches = false;     // the group is a capacity search, which runs alone
   for (std::size_t i = 0; i < node.size(); ++i) {
     auto phase = read_phase(node[i], i);
     if (!phase) continue;
-    if (phase->with.empty()) group.clear();
+    if (phase->with.empty()) {
+      group.clear();
+      group_searches = false;
+    }
     check_with(node, i, *phase, group);
+    if (!phase->with.empty() && (phase->search || group_searches)) {
+      r_.error(node[i]["with"], "phase '" + phase->name +
+                                    "': a capacity search runs alone; it cannot start with "
+                                    "another phase, nor another phase with it");
+    }
+    group_searches = group_searches || phase->search.has_value();
     group.push_back(phase->name);
     const bool duplicate =
         std::any_of(out.begin(), out.end(), [&](const Phase& p) { return p.name == phase->name; });
@@ -142,7 +152,7 @@ void PhaseReader::check_with(const YAML::Node& phases, std::size_t index, const 
 std::optional<Phase> PhaseReader::read_phase(const YAML::Node& node, std::size_t index) {
   if (!r_.check_map(node, "phase",
                     {"name", "flow", "mix", "iterations", "duration", "concurrency", "rate", "ramp",
-                     "think", "bucket", "with"})) {
+                     "think", "bucket", "with", "search"})) {
     return std::nullopt;
   }
   Phase phase;
@@ -237,6 +247,13 @@ std::optional<Phase> PhaseReader::read_phase(const YAML::Node& node, std::size_t
 }
 
 void PhaseReader::read_stop_and_pace(const YAML::Node& node, Phase& phase) {
+  if (const YAML::Node search = node["search"]) {
+    check_search_alone(r_, node, phase);
+    read_search(r_, search, phase);
+    r_.read_int(node, "concurrency", 1, 1'000'000, phase.concurrency);
+    r_.read_duration(node, "think", true, phase.think);
+    return;
+  }
   if (const YAML::Node n = node["iterations"]) {
     if (auto v = r_.to_int(n, "iterations", 1, INT64_MAX)) {
       phase.iterations = static_cast<std::uint64_t>(*v);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "scenario/search_steps.hpp"
 #include "scenario/units.hpp"
 
 namespace s3storm::scenario {
@@ -30,6 +31,24 @@ double open_loop_starts(const Phase& phase, Duration limit) {
     if (remaining <= 0) return starts;
   }
   return starts + rate * remaining;
+}
+
+// "capacity search: probes of 1s at 100/s, 200/s, ... 3200/s until one fails, then bisection
+// to within 5% (at most 10 probes); until errors.rate < 0.01, events.missing == 0".
+std::string search_plan(const Search& search) {
+  std::string rates;
+  for (const double rate : SearchSteps::step_up_rates(search)) {
+    rates += fmt::format("{}{:g}/s", rates.empty() ? "" : ", ", rate);
+  }
+  std::string until;
+  for (const auto& threshold : search.until) {
+    until += (until.empty() ? "" : ", ") + threshold.expression;
+  }
+  return fmt::format(
+      "capacity search: probes of {} at {} until one fails, then bisection to within {:g}% (at "
+      "most {} probes); until {}",
+      format_duration(search.probe), rates, search.precision * 100, SearchSteps::max_probes(search),
+      until);
 }
 
 std::string describe_size(const SizeSpec& s) {
@@ -152,7 +171,9 @@ std::vector<PhasePlan> make_plan(const Scenario& s) {
   for (const auto& phase : s.phases) {
     PhasePlan plan{};
     plan.name = phase.name;
-    if (phase.iterations && phase.duration) {
+    if (phase.search) {
+      plan.stop = search_plan(*phase.search);
+    } else if (phase.iterations && phase.duration) {
       plan.stop = fmt::format("{} or {} iterations, whichever comes first",
                               format_duration(*phase.duration), *phase.iterations);
     } else if (phase.iterations) {
@@ -161,7 +182,9 @@ std::vector<PhasePlan> make_plan(const Scenario& s) {
       plan.stop = format_duration(*phase.duration);
     }
     const bool open_loop = phase.rate_per_second || !phase.ramp.empty();
-    if (open_loop) {
+    if (phase.search) {
+      plan.pacing = fmt::format("open loop, up to {} in flight", phase.concurrency);
+    } else if (open_loop) {
       plan.pacing = fmt::format("open loop from {:g}/s", phase.rate_per_second.value_or(0));
       for (const auto& stage : phase.ramp) {
         plan.pacing +=

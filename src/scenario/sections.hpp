@@ -23,6 +23,11 @@ void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::s
 void read_phases(Reader& r, const YAML::Node& node, const std::string& default_bucket,
                  std::vector<Phase>& out);
 
+// A phase's `search:` (search_section.cpp); check_search_alone reports the pacing and stop keys
+// a search phase must not have.
+void read_search(Reader& r, const YAML::Node& node, Phase& phase);
+void check_search_alone(Reader& r, const YAML::Node& node, const Phase& phase);
+
 // `content: repeat | random` (a step's, or the scenario's default).
 std::optional<Content> read_content_mode(Reader& r, const YAML::Node& node);
 // Gives the steps that name no content the scenario's default.

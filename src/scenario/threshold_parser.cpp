@@ -68,7 +68,7 @@ const std::string kMetricHelp =
     "events.missing|duplicate|unexpected|delivered|expected|early|mismatched|"
     "delivered_for_failed|out_of_order|outage_late|outage_lost|outage_duplicated, "
     "events.outage_recovery, events.delivery.p99, events.delivery_from_send.p99, "
-    "phase.<name>.dropped|errors|count; "
+    "phase.<name>.dropped|errors|count, phase.<name>.search.max_rate_per_s; "
     "<op> is one of put, copy, delete, post, multipart, get, head, list, delete_objects, all";
 
 MetricKind classify(const std::vector<std::string>& m, const std::vector<std::string>& phases) {
@@ -110,6 +110,14 @@ MetricKind classify(const std::vector<std::string>& m, const std::vector<std::st
                                   "', but the scenario has no phase of that name");
     }
     if (one_of(m[2], kPhaseCounts)) return MetricKind::count;
+  }
+  // What a capacity search found: the highest rate that held (0 when none did).
+  if (m[0] == "phase" && m.size() == 4 && m[2] == "search" && m[3] == "max_rate_per_s") {
+    if (std::find(phases.begin(), phases.end(), m[1]) == phases.end()) {
+      throw std::invalid_argument("threshold names phase '" + m[1] +
+                                  "', but the scenario has no phase of that name");
+    }
+    return MetricKind::rate;
   }
   return bad();
 }

@@ -4,12 +4,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "stats/histogram.hpp"
 #include "stats/op_kind.hpp"
+#include "stats/search_outcome.hpp"
 #include "stats/time_series.hpp"
 
 namespace s3storm::stats {
@@ -99,6 +101,8 @@ struct PhaseStats {
   std::vector<std::string> open_uploads;
   void note_open_upload(std::string upload);
   std::array<OpStats, kOpKinds> ops;
+  // A capacity search phase: what it found (its ops above are all its probes' together).
+  std::optional<SearchOutcome> search;
 
   OpStats& op(OpKind kind) { return ops[static_cast<std::size_t>(kind)]; }
   const OpStats& op(OpKind kind) const { return ops[static_cast<std::size_t>(kind)]; }

@@ -1,5 +1,6 @@
 #include "target/fault_spec.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -60,6 +61,14 @@ void apply_fault_spec(FaultPlan& plan, std::string_view spec) {
     plan.body_corrupt = parse_probability(spec, value);
   } else if (kind == "event-reorder") {
     plan.event_reorder = parse_probability(spec, value);
+  } else if (kind == "capacity") {
+    double rate = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), rate);
+    if (ec != std::errc{} || end != value.data() + value.size() || !std::isfinite(rate) ||
+        rate < 1) {
+      bad_spec(spec, "expected requests per second (at least 1), got '" + std::string(value) + "'");
+    }
+    plan.capacity_per_s = rate;
   } else if (kind == "event-delay") {
     const auto second = value.find(':');
     plan.event_delay = parse_duration(spec, value.substr(0, second));
@@ -72,8 +81,8 @@ void apply_fault_spec(FaultPlan& plan, std::string_view spec) {
         second == std::string_view::npos ? 1.0 : parse_probability(spec, value.substr(second + 1));
   } else {
     bad_spec(spec, "unknown kind '" + std::string(kind) +
-                       "' (expected 503, reset, delay, event-drop, event-dup, event-corrupt, "
-                       "event-reorder, event-delay or body-corrupt)");
+                       "' (expected 503, reset, delay, capacity, event-drop, event-dup, "
+                       "event-corrupt, event-reorder, event-delay or body-corrupt)");
   }
 }
 
@@ -93,6 +102,25 @@ bool FaultInjector::roll(double probability) {
   return u < probability;
 }
 
+// The bucket holds a fifth of a second's worth: enough that a loaded machine's scheduling
+// clumps (a server thread off the CPU for 100 ms) are not taken for overload, small enough that
+// a probe of a second above the capacity spends its saved-up burst early and fails.
+bool FaultInjector::over_capacity() {
+  if (plan_.capacity_per_s <= 0) return false;
+  const double burst = std::max(1.0, plan_.capacity_per_s / 5);
+  const auto now = std::chrono::steady_clock::now();
+  if (refilled_ == std::chrono::steady_clock::time_point{}) {
+    tokens_ = burst;
+  } else {
+    tokens_ = std::min(burst, tokens_ + plan_.capacity_per_s *
+                                            std::chrono::duration<double>(now - refilled_).count());
+  }
+  refilled_ = now;
+  if (tokens_ < 1) return true;
+  tokens_ -= 1;
+  return false;
+}
+
 RequestFault FaultInjector::next_request() {
   RequestFault fault;
   if (!plan_.affects_requests()) return fault;
@@ -101,6 +129,8 @@ RequestFault FaultInjector::next_request() {
   // Both dice are always rolled so each fault's rate does not depend on the other's.
   fault.reset = roll(plan_.reset);
   fault.slow_down = roll(plan_.slow_down) && !fault.reset;
+  // Only a request that would be served takes a token: what is refused costs the server nothing.
+  if (!fault.reset && !fault.slow_down) fault.slow_down = over_capacity();
   return fault;
 }
 

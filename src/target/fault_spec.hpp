@@ -12,6 +12,9 @@
 //                  a verified read to find
 //   event-reorder:P  give a fraction P of the events of keys that had one before a sequencer
 //                  below the previous one's, for the run's order check to find
+//   capacity:N     accept at most N requests per second (a token bucket holding N/5, at least
+//                  1) and answer SlowDown (503) to the rest: a server of known capacity, for a
+//                  capacity search to find
 //   event-delay:D[:P]  hold a fraction P (default 1) of event notifications for D before they
 //                  join the delivery queue, for the run's delivery latency to show
 // Decisions come from one seeded generator, so a run's faults are reproducible from its seed
@@ -39,8 +42,11 @@ struct FaultPlan {
   double event_delay_probability = 0;
   std::chrono::microseconds event_delay{0};
   double body_corrupt = 0;
+  double capacity_per_s = 0;  // 0: no cap
 
-  bool affects_requests() const { return slow_down > 0 || reset > 0 || delay_probability > 0; }
+  bool affects_requests() const {
+    return slow_down > 0 || reset > 0 || delay_probability > 0 || capacity_per_s > 0;
+  }
 };
 
 // Adds one spec to `plan`; throws UsageError naming the spec when it is malformed.
@@ -74,10 +80,13 @@ class FaultInjector {
 
  private:
   bool roll(double probability);  // caller holds mutex_
+  bool over_capacity();           // caller holds mutex_: takes a token if one is left
 
   FaultPlan plan_;
   std::mutex mutex_;
   std::mt19937_64 rng_;
+  double tokens_ = 0;
+  std::chrono::steady_clock::time_point refilled_{};
 };
 
 }  // namespace s3storm::target

@@ -48,7 +48,8 @@ const std::vector<InvalidCase>& cases() {
       {"UnknownKeyNoHint",
        phase("    iterations: 1\n    flow: [{put: {key: k, size: 1}}]\n    zzz: 1\n"),
        {"t.yaml:6:5: unknown key 'zzz' in phase; allowed: 'name', 'flow', 'mix', 'iterations', "
-        "'duration', 'concurrency', 'rate', 'ramp', 'think', 'bucket', 'with'"}},
+        "'duration', 'concurrency', 'rate', 'ramp', 'think', 'bucket', 'with', "
+        "'search'"}},
       {"TypoInPhase",
        phase("    iterations: 1\n    concurency: 4\n    flow: [{put: {key: k, size: 1}}]\n"),
        {"t.yaml:5:5: unknown key 'concurency' in phase; did you mean 'concurrency'?"}},
@@ -91,6 +92,13 @@ const std::vector<InvalidCase>& cases() {
            "phases:\n  - {name: writers, iterations: 1, flow: [{head: {key: k}}]}\n"
            "  - {name: b, with: writer, iterations: 1, flow: [{head: {key: k}}]}\n",
        {"t.yaml:4:21: phase 'b': with: 'writer' names no phase; did you mean 'writers'?"}},
+      {"WithASearch",
+       std::string(kTarget) +
+           "phases:\n  - {name: a, concurrency: 4, mix: [{head: {key: k}}],\n"
+           "     search: {rate: {from: 10/s, to: 100/s}, probe: 1s, until: ['errors.rate < 0.01']}}\n"
+           "  - {name: b, with: a, iterations: 1, flow: [{head: {key: k}}]}\n",
+       {"t.yaml:5:21: phase 'b': a capacity search runs alone; it cannot start with another "
+        "phase, nor another phase with it"}},
       {"WithAPhaseThatHasEnded",
        std::string(kTarget) + "phases:\n  - {name: a, iterations: 1, flow: [{head: {key: k}}]}\n"
                               "  - {name: b, iterations: 1, flow: [{head: {key: k}}]}\n"
