@@ -7,16 +7,7 @@
 #include "util/usage_error.hpp"
 
 namespace s3storm::aws_config {
-namespace {
-
-std::string_view trim(std::string_view text) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 IniFile parse_aws_ini(std::string_view text, std::string_view file_name) {
   IniFile ini;
@@ -31,7 +22,7 @@ IniFile parse_aws_ini(std::string_view text, std::string_view file_name) {
     const std::string_view raw = text.substr(pos, end - pos);
     pos = end + 1;
     ++line_number;
-    const std::string_view line = trim(raw);
+    const std::string_view line = ascii::trim(raw, " \t\r");
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     const auto where = [&](std::size_t column) {
       return std::string(file_name) + ":" + std::to_string(line_number) + ":" +
@@ -40,7 +31,7 @@ IniFile parse_aws_ini(std::string_view text, std::string_view file_name) {
     if (line.front() == '[') {
       if (line.back() != ']')
         throw UsageError(where(raw.find('[') + 1) + ": section header lacks ']'");
-      section = std::string(trim(line.substr(1, line.size() - 2)));
+      section = std::string(ascii::trim(line.substr(1, line.size() - 2), " \t\r"));
       in_section = true;
       ini[section];
       parent.clear();
@@ -52,8 +43,8 @@ IniFile parse_aws_ini(std::string_view text, std::string_view file_name) {
       throw UsageError(where(raw.find(line.front()) + 1) + ": expected 'key = value'");
     }
     if (!in_section) throw UsageError(where(1) + ": setting outside any [section]");
-    const std::string key = ascii::lower_copy(trim(line.substr(0, eq)));
-    const std::string_view value = trim(line.substr(eq + 1));
+    const std::string key = ascii::lower_copy(ascii::trim(line.substr(0, eq), " \t\r"));
+    const std::string_view value = ascii::trim(line.substr(eq + 1), " \t\r");
     if (indented && !parent.empty()) {
       ini[section][parent + "." + key] = std::string(value);
       continue;

@@ -315,8 +315,7 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
       const auto& share = sharded.phases[group.front()];
       result.phases.push_back(search_phase(
           prepared, [&](PhaseContext& context) { share_run(context, prepared, share); },
-          {group.front() + 1, phases.size()}, options, intake, live_run, progress,
-          stop_requested));
+          {group.front() + 1, phases.size()}, options, intake, live_run, progress, stop_requested));
       continue;
     }
     // The phases of a group start at the same instant and each runs on threads of its own.

@@ -10,16 +10,14 @@
 #include <cstdlib>
 #include <vector>
 
+#include "events/amqp_bytes.hpp"
+
 namespace s3storm::events {
 
 namespace {
 
 std::string_view text_of(amqp_bytes_t bytes) {
   return {static_cast<const char*>(bytes.bytes), bytes.len};
-}
-
-amqp_bytes_t bytes_of(const std::string& s) {
-  return {s.size(), const_cast<char*>(s.data())};  // rabbitmq-c only reads them
 }
 
 // "ACCESS_REFUSED - Login was refused ..." (403) from the broker, or the library's reason.

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "events/amqp_bytes.hpp"
 #include "events/notification_parser.hpp"
 #include "util/usage_error.hpp"
 
@@ -29,10 +30,6 @@ std::string run_queue_name() {
 // Left unused this long, a run's own queue is deleted by the broker: long enough to outlast a
 // reconnect, short enough not to pile up after runs.
 constexpr std::int32_t kRunQueueExpiryMs = 120'000;
-
-amqp_bytes_t bytes_of(const std::string& s) {
-  return {s.size(), const_cast<char*>(s.data())};  // rabbitmq-c only reads them
-}
 
 timeval to_timeval(std::chrono::microseconds us) {
   return {static_cast<time_t>(us.count() / 1'000'000),

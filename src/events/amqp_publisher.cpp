@@ -6,15 +6,12 @@
 #include <algorithm>
 #include <vector>
 
+#include "events/amqp_bytes.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::events {
 
 namespace {
-
-amqp_bytes_t bytes_of(const std::string& s) {
-  return {s.size(), const_cast<char*>(s.data())};  // rabbitmq-c only reads them
-}
 
 // What a queued message costs besides its characters (the string object in the deque).
 std::size_t cost(const std::string& message) {

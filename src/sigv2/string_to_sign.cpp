@@ -53,20 +53,13 @@ constexpr std::array<std::string_view, 35> kSubresources = {
     "website",
 };
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
+// A header value may start or end with the line breaks of its folding.
+constexpr std::string_view kBlanks = " \t\r\n";
 
 // The first header of that name, trimmed; empty when absent.
 std::string_view header_value(std::span<const sigv4::Header> headers, std::string_view name) {
   for (const auto& header : headers) {
-    if (ascii::iequals(header.name, name)) return trim(header.value);
+    if (ascii::iequals(header.name, name)) return ascii::trim(header.value, kBlanks);
   }
   return {};
 }
@@ -141,7 +134,7 @@ std::string canonical_amz_headers(std::span<const sigv4::Header> headers,
   const auto collect = [&](std::span<const sigv4::Header> from) {
     for (const auto& header : from) {
       if (ascii::istarts_with(header.name, "x-amz-")) {
-        amz.emplace_back(ascii::lower_copy(header.name), trim(header.value));
+        amz.emplace_back(ascii::lower_copy(header.name), ascii::trim(header.value, kBlanks));
       }
     }
   };

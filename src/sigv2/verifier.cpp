@@ -30,7 +30,8 @@ std::optional<std::string_view> raw_parameter(std::string_view query, std::strin
   return std::nullopt;
 }
 
-std::string_view header_value(std::span<const sigv4::Header> headers, std::string_view name) {
+// The first header of that name as sent (string_to_sign's header_value trims it).
+std::string_view raw_header_value(std::span<const sigv4::Header> headers, std::string_view name) {
   for (const auto& header : headers) {
     if (ascii::iequals(header.name, name)) return header.value;
   }
@@ -44,17 +45,11 @@ bool has_header(std::span<const sigv4::Header> headers, std::string_view name) {
   return false;
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 // SigV2 dates: an HTTP date, in GMT or (as S3's own examples write it) "+0000", or for
 // x-amz-date also the ISO 8601 basic form SigV4 uses. In seconds, as parsed: any year 0000-9999
 // fits there, while system_clock's nanoseconds end in 2262.
 std::optional<std::chrono::sys_seconds> parse_v2_date(std::string_view text) {
-  text = trim(text);
+  text = ascii::trim(text);
   if (const auto date = sigv4::parse_http_date(text)) return date->time();
   if (text.ends_with(" +0000")) {
     std::string gmt(text.substr(0, text.size() - 5));
@@ -92,7 +87,7 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
   const std::string_view path = request.target.substr(0, question);
   const std::string_view query =
       question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
-  const std::string_view authorization = header_value(request.headers, "authorization");
+  const std::string_view authorization = raw_header_value(request.headers, "authorization");
   const std::string resource = canonical_resource(request.virtual_bucket, path, query);
 
   switch (detect(authorization, query)) {
@@ -100,7 +95,7 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
       return failure(Status::malformed, "the request carries no SigV2 authentication");
 
     case Scheme::header: {
-      const std::string_view credentials = trim(authorization.substr(4));
+      const std::string_view credentials = ascii::trim(authorization.substr(4));
       const auto colon = credentials.find(':');
       if (colon == std::string_view::npos || colon == 0 || colon + 1 == credentials.size()) {
         return failure(Status::malformed,
@@ -110,8 +105,8 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
       // x-amz-date, when sent, is the request's time and is signed among the x-amz-* headers;
       // the Date line is then empty (a proxy may rewrite Date).
       const bool amz_date = has_header(request.headers, "x-amz-date");
-      const std::string_view date_text = amz_date ? header_value(request.headers, "x-amz-date")
-                                                  : header_value(request.headers, "date");
+      const std::string_view date_text = amz_date ? raw_header_value(request.headers, "x-amz-date")
+                                                  : raw_header_value(request.headers, "date");
       const auto time = parse_v2_date(date_text);
       if (!time) {
         return failure(Status::missing_date,
@@ -125,7 +120,7 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
       const std::string amz = canonical_amz_headers(request.headers);
       std::string to_sign =
           string_to_sign({request.method, request.headers,
-                          amz_date ? std::string_view{} : trim(date_text), amz, resource});
+                          amz_date ? std::string_view{} : ascii::trim(date_text), amz, resource});
       return check(access_key, credentials.substr(colon + 1), std::move(to_sign));
     }
 

@@ -19,12 +19,6 @@ VerifyResult failure(VerifyStatus status, std::string message, std::string_view 
   return result;
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 std::optional<std::string_view> find_header(std::span<const Header> headers,
                                             std::string_view name) {
   for (const Header& header : headers) {
@@ -281,7 +275,7 @@ VerifyResult Verifier::verify(const ReceivedRequest& request,
 VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::string_view path,
                                           std::string_view query, const KnownHeaders& known,
                                           std::chrono::system_clock::time_point now) {
-  const std::string_view authorization = trim(*known.authorization);
+  const std::string_view authorization = ascii::trim(*known.authorization);
   if (!authorization.starts_with(kAlgorithm) || authorization.size() == kAlgorithm.size() ||
       authorization[kAlgorithm.size()] != ' ') {
     return failure(VerifyStatus::malformed, "Authorization must start with AWS4-HMAC-SHA256");
@@ -290,7 +284,7 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
   std::string_view rest = authorization.substr(kAlgorithm.size() + 1);
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
-    const std::string_view item = trim(rest.substr(0, comma));
+    const std::string_view item = ascii::trim(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     const std::size_t eq = item.find('=');
     const std::string_view key = item.substr(0, eq);
@@ -312,9 +306,9 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
 
   std::optional<AmzDate> time;
   if (known.amz_date) {
-    time = parse_amz_date(trim(*known.amz_date));
+    time = parse_amz_date(ascii::trim(*known.amz_date));
   } else if (known.date) {
-    time = parse_http_date(trim(*known.date));
+    time = parse_http_date(ascii::trim(*known.date));
   }
   if (!time)
     return failure(VerifyStatus::malformed, "missing or invalid x-amz-date", scope->access_key_id);
@@ -339,7 +333,7 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
     return failure(VerifyStatus::malformed, "host must be a signed header", scope->access_key_id);
   }
   std::string_view payload_hash = request.body_sha256;
-  if (known.content_sha256) payload_hash = trim(*known.content_sha256);
+  if (known.content_sha256) payload_hash = ascii::trim(*known.content_sha256);
   if (payload_hash.empty()) {
     return failure(VerifyStatus::malformed, "missing x-amz-content-sha256", scope->access_key_id);
   }
@@ -416,7 +410,7 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
   std::string_view payload_hash = kUnsignedPayload;
   if (const auto declared = find_header(request.headers, "x-amz-content-sha256");
       declared && signed_list_names(signed_list, "x-amz-content-sha256")) {
-    payload_hash = trim(*declared);
+    payload_hash = ascii::trim(*declared);
   } else if (!is_s3_service(scope->service)) {
     payload_hash = request.body_sha256.empty() ? kEmptyPayloadHash : request.body_sha256;
   }

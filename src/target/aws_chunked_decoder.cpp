@@ -31,12 +31,6 @@ constexpr std::string_view kTrailerSignature = "x-amz-trailer-signature";
                     std::string(what) + ").");
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
 AwsChunkedDecoder::AwsChunkedDecoder(const sigv4::ChunkSigningScope* signing,
@@ -143,10 +137,10 @@ void AwsChunkedDecoder::end_chunk() {
 void AwsChunkedDecoder::add_trailer() {
   const std::string_view line = line_;
   const auto colon = line.find(':');
-  std::string name(trim(line.substr(0, colon)));
+  std::string name(ascii::trim(line.substr(0, colon)));
   if (colon == std::string_view::npos || name.empty()) malformed("a trailer line has no name");
   for (auto& c : name) c = ascii::lower(c);
-  const std::string_view value = trim(line.substr(colon + 1));
+  const std::string_view value = ascii::trim(line.substr(colon + 1));
   if (name == kTrailerSignature) {
     trailer_signature_ = value;
     return;

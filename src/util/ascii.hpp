@@ -20,6 +20,14 @@ constexpr char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// `text` without the `blanks` at either end: spaces and tabs unless told (header values, chunk
+// extensions, config lines).
+constexpr std::string_view trim(std::string_view text, std::string_view blanks = " \t") {
+  const auto first = text.find_first_not_of(blanks);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(blanks) - first + 1);
+}
+
 // A copy of `text` in lower case, for names kept or compared in one case (form fields, config
 // keys, URL schemes and hosts). Not on a per-request path, so a byte at a time.
 inline std::string lower_copy(std::string_view text) {

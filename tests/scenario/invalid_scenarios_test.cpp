@@ -93,10 +93,10 @@ const std::vector<InvalidCase>& cases() {
            "  - {name: b, with: writer, iterations: 1, flow: [{head: {key: k}}]}\n",
        {"t.yaml:4:21: phase 'b': with: 'writer' names no phase; did you mean 'writers'?"}},
       {"WithASearch",
-       std::string(kTarget) +
-           "phases:\n  - {name: a, concurrency: 4, mix: [{head: {key: k}}],\n"
-           "     search: {rate: {from: 10/s, to: 100/s}, probe: 1s, until: ['errors.rate < 0.01']}}\n"
-           "  - {name: b, with: a, iterations: 1, flow: [{head: {key: k}}]}\n",
+       std::string(kTarget) + "phases:\n  - {name: a, concurrency: 4, mix: [{head: {key: k}}],\n"
+                              "     search: {rate: {from: 10/s, to: 100/s}, probe: 1s, until: "
+                              "['errors.rate < 0.01']}}\n"
+                              "  - {name: b, with: a, iterations: 1, flow: [{head: {key: k}}]}\n",
        {"t.yaml:5:21: phase 'b': a capacity search runs alone; it cannot start with another "
         "phase, nor another phase with it"}},
       {"WithAPhaseThatHasEnded",
