@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "events/amqp_bytes.hpp"
+#include "events/amqp_c_args.hpp"
 
 namespace s3storm::events {
 
@@ -41,11 +41,6 @@ std::string describe(const amqp_rpc_reply_t& reply) {
       return fmt::format("unexpected method 0x{:08x} from the broker", reply.reply.id);
   }
   return "unknown reply";
-}
-
-timeval to_timeval(std::chrono::milliseconds ms) {
-  return {static_cast<time_t>(ms.count() / 1000),
-          static_cast<suseconds_t>(ms.count() % 1000 * 1000)};
 }
 
 // The handshake got an answer but we do not trust it (or it is no TLS): not a down broker.

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "events/amqp_bytes.hpp"
+#include "events/amqp_c_args.hpp"
 #include "events/notification_parser.hpp"
 #include "util/usage_error.hpp"
 
@@ -30,11 +30,6 @@ std::string run_queue_name() {
 // Left unused this long, a run's own queue is deleted by the broker: long enough to outlast a
 // reconnect, short enough not to pile up after runs.
 constexpr std::int32_t kRunQueueExpiryMs = 120'000;
-
-timeval to_timeval(std::chrono::microseconds us) {
-  return {static_cast<time_t>(us.count() / 1'000'000),
-          static_cast<suseconds_t>(us.count() % 1'000'000)};
-}
 
 std::string describe_failure(const amqp_rpc_reply_t& reply) {
   if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION) {

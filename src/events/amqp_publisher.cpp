@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "events/amqp_bytes.hpp"
+#include "events/amqp_c_args.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::events {
