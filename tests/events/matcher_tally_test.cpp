@@ -3,6 +3,7 @@
 #include <string>
 
 #include "events/matcher.hpp"
+#include "matcher_test_clock.hpp"
 
 // A capacity search's probes are tally windows over completion time: each probe's events are its
 // own, also when they arrive during the next probe, and operations outside every window (another
@@ -10,20 +11,8 @@
 namespace s3storm::events {
 namespace {
 
-const TimePoint kT0 = TimePoint{} + std::chrono::hours(1);
-
-TimePoint at_s(double s) {
-  return kT0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
-
-EventRecord put(std::string key) {
-  EventRecord r;
-  r.kind = EventKind::kObjectCreatedPut;
-  r.name = "ObjectCreated:Put";
-  r.bucket = "b";
-  r.key = std::move(key);
-  return r;
-}
+using matcher_test::at_s;
+using matcher_test::put;
 
 void expect_put(Matcher& m, const std::string& key, double completed) {
   m.expect("b", key, EventKind::kObjectCreatedPut, at_s(completed), at_s(completed - 0.5));

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "events/matcher.hpp"
+#include "matcher_test_clock.hpp"
 
 // The matcher's memory is bounded by events.dedup_window: the times it is given (completions,
 // arrivals) are its clock, so these tests move time by the arguments alone.
@@ -12,26 +13,14 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const TimePoint kT0 = TimePoint{} + std::chrono::hours(1);
+using matcher_test::at_s;
+using matcher_test::kT0;
+using matcher_test::put;
 constexpr seconds kWindow{10};
-
-TimePoint at_s(double s) {
-  return kT0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
 
 Matcher windowed() {
   return Matcher(KeyForm::kAuto, kDefaultClockSkew,
                  std::chrono::duration_cast<milliseconds>(kWindow));
-}
-
-EventRecord put(std::string key, std::string sequencer = {}) {
-  EventRecord r;
-  r.kind = EventKind::kObjectCreatedPut;
-  r.name = "ObjectCreated:Put";
-  r.bucket = "b";
-  r.key = std::move(key);
-  r.sequencer = std::move(sequencer);
-  return r;
 }
 
 const EventTypeSummary& put_type(const MatchSummary& s) {
