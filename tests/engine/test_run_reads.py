@@ -37,6 +37,20 @@ def run(directory, text, *extra):
     return result, report
 
 
+def nginx_bucket(directory, files):
+    """Writes `files` (name -> bytes) as bucket "nbucket" under directory/www for nginx to serve;
+    returns that root."""
+    bucket = os.path.join(directory, "www", "nbucket")
+    os.makedirs(bucket)
+    # nginx's worker runs as an unprivileged user; the temporary directory is 0700.
+    for path in (directory, os.path.join(directory, "www"), bucket):
+        os.chmod(path, 0o755)
+    for name, body in files.items():
+        with open(os.path.join(bucket, name), "wb") as f:
+            f.write(body)
+    return os.path.join(directory, "www")
+
+
 def objects_after(seed):
     """Runs WRITE against a fresh serve and returns {key: bytes} as stored."""
     with tempfile.TemporaryDirectory() as d, harness.EmbeddedServer() as serve:
@@ -231,17 +245,13 @@ seed: 77
 
     def test_verified_whole_and_range_reads_of_files_nginx_serves(self):
         with tempfile.TemporaryDirectory() as d:
-            os.makedirs(os.path.join(d, "www", "nbucket"))
-            # nginx's worker runs as an unprivileged user; the temporary directory is 0700.
-            for path in (d, os.path.join(d, "www"), os.path.join(d, "www", "nbucket")):
-                os.chmod(path, 0o755)
+            files = {}
             for i in range(40):
                 body = content.random_bytes(77, f"f-{i}", 10000 + i * 1000)
                 if i == 7:
                     body = body[:6000] + bytes([body[6000] ^ 1]) + body[6001:]  # in both reads
-                with open(os.path.join(d, "www", "nbucket", f"f-{i}"), "wb") as f:
-                    f.write(body)
-            with harness.Nginx(root=os.path.join(d, "www")) as nginx:
+                files[f"f-{i}"] = body
+            with harness.Nginx(root=nginx_bucket(d, files)) as nginx:
                 result, report = run(d, self.SCENARIO.format(endpoint=nginx.endpoint))
         get = harness.op(report, 0, "get")
         self.assertEqual(get["count"], 79, result.stderr)  # iteration 7 ends at its first get
@@ -269,16 +279,13 @@ seed: 78
 
     def test_a_random_window_of_an_object_the_flow_did_not_write_asks_its_size_first(self):
         with tempfile.TemporaryDirectory() as d:
-            os.makedirs(os.path.join(d, "www", "nbucket"))
-            for path in (d, os.path.join(d, "www"), os.path.join(d, "www", "nbucket")):
-                os.chmod(path, 0o755)
             # Ten 4 KiB windows each, the first one wrong: only a read of window 0 fails.
+            files = {}
             for i in range(40):
                 body = bytearray(content.random_bytes(78, f"w-{i}", 10 * 4096))
                 body[100] ^= 1
-                with open(os.path.join(d, "www", "nbucket", f"w-{i}"), "wb") as f:
-                    f.write(body)
-            with harness.Nginx(root=os.path.join(d, "www")) as nginx:
+                files[f"w-{i}"] = bytes(body)
+            with harness.Nginx(root=nginx_bucket(d, files)) as nginx:
                 result, report = run(d, self.WINDOWS.format(endpoint=nginx.endpoint))
         head = harness.op(report, 0, "head")
         get = harness.op(report, 0, "get")
