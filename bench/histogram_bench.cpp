@@ -79,7 +79,7 @@ void BM_WorkerRecorderOneOp(benchmark::State& state) {
     outcome.latency_us = values[i++ & 4095];
     outcome.service_us = outcome.latency_us;
     worker.started();
-    worker.record(s3storm::stats::OpKind::kPut, outcome);
+    worker.record(s3storm::OpKind::kPut, outcome);
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -94,8 +94,8 @@ void run_puts_and_gets(s3storm::stats::PhaseRecorder& phase) {
     outcome.ok = true;
     for (std::size_t i = 0; i < 4096; ++i) {
       outcome.latency_us = values[i];
-      worker.record(s3storm::stats::OpKind::kPut, outcome);
-      worker.record(s3storm::stats::OpKind::kGet, outcome);
+      worker.record(s3storm::OpKind::kPut, outcome);
+      worker.record(s3storm::OpKind::kGet, outcome);
     }
   }
 }

@@ -56,7 +56,7 @@ int run_closed_loop(boost::asio::io_context& io, ConnectionPool& pool,
     ++started;
     pool.async_send(requests[flow], [&, flow](Result& r) {
       ++finished;
-      if (r.outcome == Outcome::ok && r.response.status == 200) ++ok;
+      if (r.outcome == Outcome::kOk && r.response.status == 200) ++ok;
       next(flow);
     });
   };
@@ -72,7 +72,7 @@ void put_benchmark(benchmark::State& state, std::uint16_t port) {
   boost::asio::io_context io;
   PoolOptions options;
   options.max_connections = flows;
-  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", port}, options);
+  ConnectionPool pool(io, Endpoint{Scheme::kHttp, "127.0.0.1", port}, options);
   std::vector<Request> requests(flows);
   for (std::size_t f = 0; f < flows; ++f) {
     prepare_request(requests[f], bhttp::verb::put, "/bucket/key-" + std::to_string(f), "127.0.0.1",

@@ -38,7 +38,7 @@ BENCHMARK(BM_Crc32)->Arg(1024)->Arg(64 * 1024)->Arg(1 << 20);
 // range(0): the algorithm (0 CRC32, 1 CRC32C, 2 CRC64NVME, 3 SHA1, 4 SHA256), range(1) the size;
 // the base64 value a header or trailer carries.
 void BM_ChecksumValue(benchmark::State& state) {
-  const auto algorithm = static_cast<s3::ChecksumAlgorithm>(state.range(0));
+  const auto algorithm = static_cast<ChecksumAlgorithm>(state.range(0));
   const std::string data = bytes(static_cast<std::size_t>(state.range(1)));
   for (auto _ : state) benchmark::DoNotOptimize(s3::checksum_base64(algorithm, data));
   state.SetBytesProcessed(state.iterations() * state.range(1));
@@ -55,10 +55,9 @@ void BM_EncodeChunked(benchmark::State& state) {
       sigv4::HmacSha256Key(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())),
       "20261204T000000Z", "20261204/us-east-1/s3/aws4_request"};
   const std::string seed(64, 'a');
-  const s3::ChunkedFraming framing{mode, 64 * 1024,
-                                   mode == s3::ChunkedMode::kSigned
-                                       ? std::nullopt
-                                       : std::optional(s3::ChecksumAlgorithm::kCrc32c)};
+  const s3::ChunkedFraming framing{
+      mode, 64 * 1024,
+      mode == s3::ChunkedMode::kSigned ? std::nullopt : std::optional(ChecksumAlgorithm::kCrc32c)};
   std::string out;
   for (auto _ : state) {
     benchmark::DoNotOptimize(s3::encode_aws_chunked(out, data, framing, &scope, seed));

@@ -154,7 +154,7 @@ BENCHMARK(BM_ChunkedSignedPut)->Arg(4096)->Arg(1 << 20);
 // 1 CRC32C, 2 CRC64NVME, 3 SHA256); the bar is <= 10% over BM_SignedPut/1048576.
 void BM_SignedPutWithChecksum(benchmark::State& state) {
   Fixture fixture(/*with_events=*/false);
-  const auto algorithm = static_cast<target::ChecksumAlgorithm>(
+  const auto algorithm = static_cast<ChecksumAlgorithm>(
       std::array{0, 1, 2, 4}[static_cast<std::size_t>(state.range(0))]);
   std::string body(1 << 20, 'x');
   const std::string value = target::checksum_base64(algorithm, body);

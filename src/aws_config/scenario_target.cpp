@@ -27,8 +27,8 @@ void apply_to_target(const AwsConfig& config, scenario::Target& target) {
   }
   if (!target.addressing_given) {
     if (const auto style = config.addressing_style()) {
-      target.addressing = style->value == "virtual" ? scenario::Addressing::virtual_host
-                                                    : scenario::Addressing::path;
+      target.addressing = style->value == "virtual" ? scenario::Addressing::kVirtualHost
+                                                    : scenario::Addressing::kPath;
     }
   }
   if (target.tls.ca_file.empty()) {

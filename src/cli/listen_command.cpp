@@ -194,12 +194,12 @@ int run_listen_amqp(const ListenOptions& options) {
   try {
     consumer->start();
   } catch (const events::AmqpError& e) {
-    const char* flag = e.failure() == events::AmqpFailure::exchange ? "--exchange"
-                       : e.failure() == events::AmqpFailure::queue  ? "--queue"
-                                                                    : "--amqp";
-    const bool missing = e.failure() == events::AmqpFailure::exchange && !options.declare;
+    const char* flag = e.failure() == events::AmqpFailure::kExchange ? "--exchange"
+                       : e.failure() == events::AmqpFailure::kQueue  ? "--queue"
+                                                                     : "--amqp";
+    const bool missing = e.failure() == events::AmqpFailure::kExchange && !options.declare;
     const char* hint = missing ? " (create it, or pass --declare)"
-                       : e.failure() == events::AmqpFailure::tls
+                       : e.failure() == events::AmqpFailure::kTls
                            ? " (SSL_CERT_FILE names the CA that signed the broker's certificate)"
                            : "";
     throw UsageError(fmt::format("{}: {}{}", flag, e.what(), hint));

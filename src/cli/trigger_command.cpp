@@ -249,7 +249,7 @@ int trigger(const TriggerOptions& options_in) {
   session.credential_feed = credentials.feed();
   if (const auto style = aws.addressing_style()) session.virtual_host = style->value == "virtual";
   std::shared_ptr<boost::asio::ssl::context> tls;
-  if (session.endpoint.scheme == http::Scheme::https) {
+  if (session.endpoint.scheme == http::Scheme::kHttps) {
     const auto bundle = aws.ca_bundle();
     tls = http::make_client_tls_context({true, bundle ? bundle->value : std::string()});
   }

@@ -29,12 +29,12 @@ events::NotificationSink own_keys_only(events::NotificationSink next,
     events::Notification mine;
     for (const auto& record : n.records) {
       auto owner = ownership->owner(record.bucket, record.key);
-      if (owner == Owner::unknown && events::may_be_encoded(record.key)) {
+      if (owner == Owner::kUnknown && events::may_be_encoded(record.key)) {
         if (const auto decoded = events::decode_event_key(record.key)) {
           owner = ownership->owner(record.bucket, *decoded);
         }
       }
-      if (owner == Owner::other_shard) {
+      if (owner == Owner::kOtherShard) {
         foreign.fetch_add(1, std::memory_order_relaxed);
       } else {
         mine.records.push_back(record);
@@ -47,11 +47,11 @@ events::NotificationSink own_keys_only(events::NotificationSink next,
 // The scenario field a broker's refusal is about.
 std::string_view amqp_field(events::AmqpFailure failure) {
   switch (failure) {
-    case events::AmqpFailure::exchange:
+    case events::AmqpFailure::kExchange:
       return "events.amqp.exchange";
-    case events::AmqpFailure::queue:
+    case events::AmqpFailure::kQueue:
       return "events.amqp.queue";
-    case events::AmqpFailure::tls:
+    case events::AmqpFailure::kTls:
       return "events.amqp.tls";
     default:
       return "events.amqp.url";
@@ -60,13 +60,13 @@ std::string_view amqp_field(events::AmqpFailure failure) {
 
 std::string_view source_name(scenario::EventSource source) {
   switch (source) {
-    case scenario::EventSource::webhook:
+    case scenario::EventSource::kWebhook:
       return "webhook";
-    case scenario::EventSource::sqs:
+    case scenario::EventSource::kSqs:
       return "sqs";
-    case scenario::EventSource::amqp:
+    case scenario::EventSource::kAmqp:
       return "amqp";
-    case scenario::EventSource::none:
+    case scenario::EventSource::kNone:
       break;
   }
   return "none";
@@ -77,18 +77,18 @@ std::string_view source_name(scenario::EventSource source) {
 EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenario::ShardSpec& shard)
     : scenario_(sharded.scenario) {
   const auto source = scenario_.events.source;
-  if (source == scenario::EventSource::none) return;
-  if (source == scenario::EventSource::sqs && scenario_.target.is_embedded()) {
+  if (source == scenario::EventSource::kNone) return;
+  if (source == scenario::EventSource::kSqs && scenario_.target.is_embedded()) {
     throw UsageError(
         "events.source: sqs needs a real endpoint: the embedded target hands its events to the run "
         "directly (use source: webhook with endpoint: embedded)");
   }
-  if (source == scenario::EventSource::amqp && scenario_.target.is_embedded()) {
+  if (source == scenario::EventSource::kAmqp && scenario_.target.is_embedded()) {
     throw UsageError(
         "events.source: amqp needs a real endpoint: the embedded target hands its events to the "
         "run directly (run 's3storm serve --notify amqp://...' and point the scenario at it)");
   }
-  if (source == scenario::EventSource::amqp && shard.sharded() &&
+  if (source == scenario::EventSource::kAmqp && shard.sharded() &&
       !scenario_.events.amqp.queue.empty()) {
     fmt::print(stderr,
                "s3storm: shard {}/{}: consumers of one named queue share its messages, so each "
@@ -96,7 +96,7 @@ EventIntake::EventIntake(const scenario::ShardedScenario& sharded, const scenari
                "docs/scenario.md)\n",
                shard.index, shard.count);
   }
-  if (source == scenario::EventSource::sqs && shard.sharded()) {
+  if (source == scenario::EventSource::kSqs && shard.sharded()) {
     // Not refused: a per-shard queue (--set events.sqs.queue_url=...) is the right setup, and
     // nothing here can tell whether the queues differ.
     fmt::print(stderr,
@@ -144,7 +144,7 @@ void EventIntake::start_source(bool local_target, const sigv4::Credentials& cred
   }
   if (!matcher_ || local_target) return;
   const auto& events = scenario_.events;
-  if (events.source == scenario::EventSource::sqs) {
+  if (events.source == scenario::EventSource::kSqs) {
     events::SqsOptions options;
     options.queue_url = events.sqs.queue_url;
     options.region = scenario_.target.region;
@@ -156,7 +156,7 @@ void EventIntake::start_source(bool local_target, const sigv4::Credentials& cred
     sqs_->start();
     return;
   }
-  if (events.source == scenario::EventSource::amqp) {
+  if (events.source == scenario::EventSource::kAmqp) {
     events::AmqpOptions options;
     options.url = events.amqp.url;
     options.exchange = events.amqp.exchange;
@@ -175,9 +175,9 @@ void EventIntake::start_source(bool local_target, const sigv4::Credentials& cred
     try {
       amqp_->start();  // before any request to the target: a refusal costs no load
     } catch (const events::AmqpError& e) {
-      const bool missing = e.failure() == events::AmqpFailure::exchange && !options.declare;
+      const bool missing = e.failure() == events::AmqpFailure::kExchange && !options.declare;
       const char* hint = missing ? " (create it, or set events.amqp.declare: true)"
-                         : e.failure() == events::AmqpFailure::tls
+                         : e.failure() == events::AmqpFailure::kTls
                              ? " (events.amqp.tls.ca_file names the CA that signed the broker's "
                                "certificate)"
                              : "";
@@ -224,8 +224,8 @@ void EventIntake::stage_outages(std::chrono::steady_clock::time_point load_start
     const auto begin = load_start + outage.at;
     if (outage_cancel_.wait_until(lock, begin, [this] { return outages_cancelled_; })) return;
     const auto mode =
-        outage.mode == scenario::Outage::Mode::refuse     ? events::ReceiverOutage::kRefuse
-        : outage.mode == scenario::Outage::Mode::http_503 ? events::ReceiverOutage::k503
+        outage.mode == scenario::Outage::Mode::kRefuse    ? events::ReceiverOutage::kRefuse
+        : outage.mode == scenario::Outage::Mode::kHttp503 ? events::ReceiverOutage::k503
                                                           : events::ReceiverOutage::kStall;
     matcher_->outage_began(std::chrono::steady_clock::now());
     webhook_->set_outage(mode);
@@ -259,8 +259,8 @@ stats::EventStats EventIntake::finish() {
   for (std::size_t i = 0; i < stats.outages.size() && i < scenario_.events.outages.size(); ++i) {
     const auto& staged = scenario_.events.outages[i];
     auto& outage = stats.outages[i];
-    outage.mode = staged.mode == scenario::Outage::Mode::refuse     ? "refuse"
-                  : staged.mode == scenario::Outage::Mode::http_503 ? "503"
+    outage.mode = staged.mode == scenario::Outage::Mode::kRefuse    ? "refuse"
+                  : staged.mode == scenario::Outage::Mode::kHttp503 ? "503"
                                                                     : "stall";
     outage.at_s = std::chrono::duration<double>(staged.at).count();
     outage.for_s = std::chrono::duration<double>(staged.length).count();

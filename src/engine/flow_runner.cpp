@@ -61,7 +61,6 @@ void FlowRunner::run_step() {
   step_started_ = session_.time().steady();
   key_.clear();
   const auto& step = *current_->step;
-  using scenario::OpKind;
   switch (step.op) {
     case OpKind::kPut:
       return send_put(*current_);
@@ -166,21 +165,21 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
                          .create_headers = prepared.headers,
                          .abort_instead_of_complete = step.abort,
                          .checksum = prepared.checksum};
-  if (step.content == scenario::Content::random) {
+  if (step.content == scenario::Content::kRandom) {
     spec.random_content_seed = s3::random_content_seed(context_.scenario->seed, key_);
   }
   upload->start(
       spec,
       [this](const s3::Reply& part, std::uint64_t bytes) {
-        record(stats::OpKind::kMultipartPart, part.ok, part.status, part.error_code, part.attempts,
+        record(OpKind::kMultipartPart, part.ok, part.status, part.error_code, part.attempts,
                part.sent, part.complete, bytes, part.sent, part.first_byte);
       },
       [this, &prepared](const s3::MultipartResult& result) {
         active_multipart_ = nullptr;
         const Clock::time_point origin =
             first_step_ && context_.schedule ? intended_ : step_started_;
-        record(stats::OpKind::kMultipart, result.ok, result.status, result.error_code,
-               result.retries + 1, result.sent, result.complete, result.bytes, origin);
+        record(OpKind::kMultipart, result.ok, result.status, result.error_code, result.retries + 1,
+               result.sent, result.complete, result.bytes, origin);
         if (!result.ok && !prepared.step->abort && outcome_unknown(result.status)) {
           expect_failed_event(prepared);
         }
@@ -210,7 +209,7 @@ void FlowRunner::send_read(const PreparedStep& prepared) {
   if (!resolve(step.key, key_)) return end_iteration();
   probed_size_.reset();
   // A random window needs the object's size: when the flow did not write it, a HEAD asks first.
-  if (step.op == scenario::OpKind::kGet && step.range.kind == scenario::ReadRange::Kind::random &&
+  if (step.op == OpKind::kGet && step.range.kind == scenario::ReadRange::Kind::kRandom &&
       !(step.key.last && last_size_known_)) {
     recorder_.started();
     s3::RequestSpec probe{
@@ -223,7 +222,7 @@ void FlowRunner::send_read(const PreparedStep& prepared) {
 
 void FlowRunner::on_size_probe(const PreparedStep& prepared, s3::Reply& reply) {
   const Clock::time_point origin = first_step_ && context_.schedule ? intended_ : step_started_;
-  record(stats::OpKind::kHead, reply.ok, reply.status, reply.error_code, reply.attempts, reply.sent,
+  record(OpKind::kHead, reply.ok, reply.status, reply.error_code, reply.attempts, reply.sent,
          reply.complete, 0, origin, reply.first_byte);
   if (!reply.ok) return after_step(false);
   // Without a Content-Length (a server that leaves it out of a HEAD): the first window.
@@ -236,7 +235,7 @@ void FlowRunner::on_size_probe(const PreparedStep& prepared, s3::Reply& reply) {
 void FlowRunner::send_resolved_read(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   recorder_.started();
-  const bool head = step.op == scenario::OpKind::kHead;
+  const bool head = step.op == OpKind::kHead;
   s3::RequestSpec spec{.method = head ? bhttp::verb::head : bhttp::verb::get,
                        .bucket = bucket_of(step),
                        .key = key_,
@@ -262,7 +261,7 @@ void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec)
   std::optional<std::uint64_t> length;
   if (size_known) length = size;
   range_text_.clear();
-  if (step.range.kind == Kind::fixed) {
+  if (step.range.kind == Kind::kFixed) {
     start = step.range.first;
     range_text_ = fmt::format("bytes={}-", start);
     if (step.range.last) range_text_ += fmt::format("{}", *step.range.last);
@@ -272,7 +271,7 @@ void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec)
       const std::uint64_t end = std::min(step.range.last.value_or(size - 1), size - 1);
       length = end - start + 1;
     }
-  } else if (step.range.kind == Kind::random && !(size_known && size == 0)) {
+  } else if (step.range.kind == Kind::kRandom && !(size_known && size == 0)) {
     const std::uint64_t window = step.range.window;
     std::uint64_t count = 0;  // whole aligned windows inside the object
     if (size_known) count = size / window;
@@ -295,7 +294,7 @@ void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec)
   // A get of `last` expects what that write sent, unless the step says otherwise.
   const bool from_last = step.key.last && !step.content_given;
   const auto content = from_last ? last_content_ : step.content;
-  if (content == scenario::Content::random) {
+  if (content == scenario::Content::kRandom) {
     const std::string_view content_key = from_last ? last_content_key_ : key_;
     check_.expect_random(s3::random_content_seed(context_.scenario->seed, content_key), start,
                          length);
@@ -308,7 +307,7 @@ void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec)
 }
 
 std::string_view FlowRunner::body_of(const scenario::Step& step) {
-  if (step.content != scenario::Content::random) return session_.payload().slice(size_);
+  if (step.content != scenario::Content::kRandom) return session_.payload().slice(size_);
   // Grown once to the largest body this slot sends, then reused.
   if (body_.size() < size_) body_.resize(size_);
   const std::span<char> body(body_.data(), size_);
@@ -338,7 +337,7 @@ void FlowRunner::on_list_page(const PreparedStep& prepared, s3::Reply& reply) {
     auto page = s3::parse_list_objects_v2(reply.body);
     if (page.truncated && !page.next_continuation_token.empty()) {
       const Clock::time_point origin = first_step_ && context_.schedule ? intended_ : step_started_;
-      record(prepared.counted_as, true, reply.status, reply.error_code, reply.attempts, reply.sent,
+      record(prepared.step->op, true, reply.status, reply.error_code, reply.attempts, reply.sent,
              reply.complete, reply.body_bytes, origin);
       list_token_ = std::move(page.next_continuation_token);
       first_step_ = false;  // the schedule's lateness is charged to the first page only
@@ -369,7 +368,7 @@ void FlowRunner::on_delete_objects(const PreparedStep& prepared, s3::Reply& repl
   const bool ok = reply.ok && refused.empty();
   const std::string_view code =
       refused.empty() ? std::string_view(reply.error_code) : std::string_view(refused.front().code);
-  record(prepared.counted_as, ok, reply.status, code, reply.attempts, reply.sent, reply.complete, 0,
+  record(prepared.step->op, ok, reply.status, code, reply.attempts, reply.sent, reply.complete, 0,
          origin);
   for (const auto& key : batch_keys_) {
     key_ = key;
@@ -394,14 +393,14 @@ void FlowRunner::note_written() {
 
 void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::uint64_t bytes) {
   const Clock::time_point origin = first_step_ && context_.schedule ? intended_ : step_started_;
-  record(prepared.counted_as, reply.ok, reply.status, reply.error_code, reply.attempts, reply.sent,
+  record(prepared.step->op, reply.ok, reply.status, reply.error_code, reply.attempts, reply.sent,
          reply.complete, bytes, origin, reply.first_byte);
   if (!reply.ok && outcome_unknown(reply.status)) expect_failed_event(prepared);
   if (reply.ok) {
     const auto op = prepared.step->op;
     if (prepared.step->writes_key()) {
       // A copy of `last` holds what that object held; a copy of another key, what the step says.
-      if (op != scenario::OpKind::kCopy) {
+      if (op != OpKind::kCopy) {
         last_content_ = prepared.step->content;
         last_content_key_ = key_;
         last_repeat_period_ = 0;
@@ -412,12 +411,12 @@ void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::u
       }
       note_written();
       last_size_ = size_;
-      last_size_known_ = op != scenario::OpKind::kCopy || size_known_;
-    } else if (op == scenario::OpKind::kDelete && has_last_ && key_ == last_key_) {
+      last_size_known_ = op != OpKind::kCopy || size_known_;
+    } else if (op == OpKind::kDelete && has_last_ && key_ == last_key_) {
       has_last_ = false;  // the next `last` must not name a key that is gone
     }
     // A copy's ETag is in its CopyObjectResult body, not in a header.
-    if (op == scenario::OpKind::kCopy && context_.matcher != nullptr) {
+    if (op == OpKind::kCopy && context_.matcher != nullptr) {
       copy_etag_ = s3::parse_result_etag(reply.body);
       expect_event(prepared, reply.complete, copy_etag_, reply.version_id);
     } else {
@@ -427,7 +426,7 @@ void FlowRunner::on_reply(const PreparedStep& prepared, s3::Reply& reply, std::u
   after_step(reply.ok);
 }
 
-void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::string_view error_code,
+void FlowRunner::record(OpKind kind, bool ok, unsigned status, std::string_view error_code,
                         int attempts, Clock::time_point sent, Clock::time_point complete,
                         std::uint64_t bytes, Clock::time_point origin,
                         Clock::time_point first_byte) {
@@ -438,7 +437,6 @@ void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::strin
     outcome.has_ttfb = true;
     outcome.ttfb_us = micros(first_byte - origin);
   }
-  using stats::OpKind;
   outcome.sized = kind == OpKind::kPut || kind == OpKind::kPost || kind == OpKind::kMultipart ||
                   kind == OpKind::kMultipartPart || kind == OpKind::kGet;
   outcome.object_bytes = bytes;
@@ -463,8 +461,8 @@ void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point co
   // neither.
   events::ExpectedContent content;
   const auto op = prepared.step->op;
-  if (op != scenario::OpKind::kDelete && op != scenario::OpKind::kDeleteObjects) {
-    if (op != scenario::OpKind::kCopy || size_known_) content.size = size_;
+  if (op != OpKind::kDelete && op != OpKind::kDeleteObjects) {
+    if (op != OpKind::kCopy || size_known_) content.size = size_;
     content.etag = etag;
   }
   // A delete on a versioned bucket answers the version it removed or the delete marker it made.

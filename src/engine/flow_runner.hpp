@@ -63,8 +63,8 @@ class FlowRunner {
   // Resolves a key reference into out; false when it is `last` and nothing was written yet.
   bool resolve(const scenario::KeyRef& ref, std::string& out);
   void on_reply(const PreparedStep& prepared, s3::Reply& reply, std::uint64_t bytes);
-  void record(stats::OpKind kind, bool ok, unsigned status, std::string_view error_code,
-              int attempts, Clock::time_point sent, Clock::time_point complete, std::uint64_t bytes,
+  void record(OpKind kind, bool ok, unsigned status, std::string_view error_code, int attempts,
+              Clock::time_point sent, Clock::time_point complete, std::uint64_t bytes,
               Clock::time_point origin, Clock::time_point first_byte = {});
   // The body of a put or post of size_ bytes to key_: a slice of the shared payload, or (random
   // content) this slot's own buffer filled with the object's bytes.
@@ -109,7 +109,7 @@ class FlowRunner {
   bool size_known_ = false;
   bool last_size_known_ = false;
   // What the object `last` names holds, for a verified read of it.
-  scenario::Content last_content_ = scenario::Content::repeat;
+  scenario::Content last_content_ = scenario::Content::kRepeat;
   std::string last_content_key_;  // random: the key its bytes were made for (a copy's source)
   std::uint64_t last_repeat_period_ = 0;  // repeat: a multipart object repeats its part size
   std::string body_;                      // random content: grown to the largest body, reused

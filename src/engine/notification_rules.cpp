@@ -3,7 +3,7 @@
 namespace s3storm::engine {
 
 NotificationRules::NotificationRules(const scenario::Scenario& scenario)
-    : enabled_(scenario.events.source != scenario::EventSource::none),
+    : enabled_(scenario.events.source != scenario::EventSource::kNone),
       configured_(scenario.setup.notifications.empty() ? nullptr : &scenario.setup.notifications) {}
 
 bool event_filter_covers(std::string_view filter, events::EventKind kind) {

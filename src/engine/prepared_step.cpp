@@ -6,35 +6,9 @@
 
 namespace s3storm::engine {
 
-stats::OpKind counted_as(scenario::OpKind op) {
-  using scenario::OpKind;
-  switch (op) {
-    case OpKind::kPut:
-      return stats::OpKind::kPut;
-    case OpKind::kCopy:
-      return stats::OpKind::kCopy;
-    case OpKind::kDelete:
-      return stats::OpKind::kDelete;
-    case OpKind::kPost:
-      return stats::OpKind::kPost;
-    case OpKind::kMultipart:
-      return stats::OpKind::kMultipart;
-    case OpKind::kGet:
-      return stats::OpKind::kGet;
-    case OpKind::kHead:
-      return stats::OpKind::kHead;
-    case OpKind::kList:
-      return stats::OpKind::kList;
-    case OpKind::kDeleteObjects:
-      return stats::OpKind::kDeleteObjects;
-  }
-  return stats::OpKind::kPut;
-}
-
 namespace {
 
 std::optional<events::EventKind> notification_of(const scenario::Step& step) {
-  using scenario::OpKind;
   switch (step.op) {
     case OpKind::kPut:
       return events::EventKind::kObjectCreatedPut;
@@ -53,39 +27,18 @@ std::optional<events::EventKind> notification_of(const scenario::Step& step) {
   }
 }
 
-std::optional<s3::ChecksumAlgorithm> algorithm_of(scenario::Checksum checksum) {
-  switch (checksum) {
-    case scenario::Checksum::none:
-      return std::nullopt;
-    case scenario::Checksum::crc32:
-      return s3::ChecksumAlgorithm::kCrc32;
-    case scenario::Checksum::crc32c:
-      return s3::ChecksumAlgorithm::kCrc32c;
-    case scenario::Checksum::crc64nvme:
-      return s3::ChecksumAlgorithm::kCrc64Nvme;
-    case scenario::Checksum::sha1:
-      return s3::ChecksumAlgorithm::kSha1;
-    case scenario::Checksum::sha256:
-      return s3::ChecksumAlgorithm::kSha256;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 PreparedStep::PreparedStep(const scenario::Step& source)
-    : step(&source),
-      counted_as(engine::counted_as(source.op)),
-      notifies(notification_of(source)),
-      checksum(algorithm_of(source.checksum)) {
-  const bool writes = source.op == scenario::OpKind::kPut || source.op == scenario::OpKind::kCopy ||
-                      source.op == scenario::OpKind::kMultipart;
+    : step(&source), notifies(notification_of(source)), checksum(source.checksum) {
+  const bool writes =
+      source.op == OpKind::kPut || source.op == OpKind::kCopy || source.op == OpKind::kMultipart;
   if (writes) {
     s3::append_object_headers(
         {.content_type = source.content_type,
          .metadata = &source.metadata,
          .storage_class = source.storage_class,
-         .replace_metadata = source.op == scenario::OpKind::kCopy && !source.metadata.empty()},
+         .replace_metadata = source.op == OpKind::kCopy && !source.metadata.empty()},
         header_storage);
   }
   for (const auto& [name, value] : header_storage) headers.push_back({name, value});
@@ -95,10 +48,10 @@ PreparedPhase::PreparedPhase(const scenario::Phase& source) : phase(&source) {
   double running = 0;
   auto add = [this](const scenario::Step& step) {
     steps.push_back(std::make_unique<PreparedStep>(step));
-    if (step.op == scenario::OpKind::kMultipart) {
+    if (step.op == OpKind::kMultipart) {
       max_parallel_parts = std::max(max_parallel_parts, step.parallel_parts);
       largest_body = std::max(largest_body, std::min(step.part_size, step.size.max()));
-    } else if (step.op == scenario::OpKind::kPut || step.op == scenario::OpKind::kPost) {
+    } else if (step.op == OpKind::kPut || step.op == OpKind::kPost) {
       largest_body = std::max(largest_body, step.size.max());
     }
   };

@@ -1,7 +1,7 @@
 #pragma once
 
 // A scenario step turned, once per phase, into what sending it needs: the headers it always sends
-// (content type, metadata, storage class) already formatted, how it is counted, and which event
+// (content type, metadata, storage class) already formatted, and which event
 // it should cause. Workers share these read-only.
 
 #include <memory>
@@ -14,15 +14,14 @@
 #include "s3/checksum.hpp"
 #include "scenario/model.hpp"
 #include "sigv4/canonical_request.hpp"
-#include "stats/op_kind.hpp"
+#include "util/op_kind.hpp"
 
 namespace s3storm::engine {
 
 struct PreparedStep {
   const scenario::Step* step = nullptr;
-  stats::OpKind counted_as = stats::OpKind::kPut;
-  std::optional<events::EventKind> notifies;      // the event a success causes, if any
-  std::optional<s3::ChecksumAlgorithm> checksum;  // put, multipart
+  std::optional<events::EventKind> notifies;  // the event a success causes, if any
+  std::optional<ChecksumAlgorithm> checksum;  // put, multipart
   std::vector<std::pair<std::string, std::string>> header_storage;
   std::vector<sigv4::Header> headers;  // views into header_storage
 
@@ -42,7 +41,5 @@ struct PreparedPhase {
   // The mix's choice for a uniform draw in [0, 1).
   std::size_t pick(double uniform01) const;
 };
-
-stats::OpKind counted_as(scenario::OpKind op);
 
 }  // namespace s3storm::engine

@@ -86,8 +86,8 @@ std::string Progress::phase_part_locked(std::size_t i, Clock::time_point now, do
   std::uint64_t done = 0;
   std::uint64_t errors = 0;
   stats::Histogram latency;
-  for (std::size_t k = 0; k < stats::kOpKinds; ++k) {
-    if (static_cast<stats::OpKind>(k) == stats::OpKind::kMultipartPart) continue;
+  for (std::size_t k = 0; k < kOpKinds; ++k) {
+    if (static_cast<OpKind>(k) == OpKind::kMultipartPart) continue;
     const auto& op = live.stats.ops[k];
     done += op.count;
     errors += op.errors;

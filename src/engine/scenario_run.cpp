@@ -155,10 +155,10 @@ stats::PhasePlan plan_of(const scenario::Phase& phase, std::uint32_t shard_count
 bool deletes_in_batches(const scenario::Scenario& scenario) {
   for (const auto& phase : scenario.phases) {
     for (const auto& step : phase.flow) {
-      if (step.op == scenario::OpKind::kDeleteObjects) return true;
+      if (step.op == OpKind::kDeleteObjects) return true;
     }
     for (const auto& weighted : phase.mix) {
-      if (weighted.step.op == scenario::OpKind::kDeleteObjects) return true;
+      if (weighted.step.op == OpKind::kDeleteObjects) return true;
     }
   }
   return false;

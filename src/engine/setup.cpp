@@ -26,9 +26,9 @@ std::string describe(const s3::Reply& reply) {
 
 s3::NotificationTargetKind kind_of(scenario::DestinationKind kind) {
   switch (kind) {
-    case scenario::DestinationKind::topic:
+    case scenario::DestinationKind::kTopic:
       return s3::NotificationTargetKind::kTopic;
-    case scenario::DestinationKind::lambda:
+    case scenario::DestinationKind::kLambda:
       return s3::NotificationTargetKind::kLambda;
     default:
       return s3::NotificationTargetKind::kQueue;
@@ -138,12 +138,12 @@ void run_setup(BlockingClient& client, const scenario::Scenario& scenario,
     s3::NotificationTarget target{kind_of(notification.kind), notification.arn,
                                   notification.events,        notification.id,
                                   notification.prefix,        notification.suffix};
-    if (notification.kind == scenario::DestinationKind::topic) {
+    if (notification.kind == scenario::DestinationKind::kTopic) {
       if (auto named = topics.find(arn_resource(notification.arn)); named != topics.end()) {
         target.arn = named->second.arn;
       }
     }
-    if (notification.kind == scenario::DestinationKind::webhook) {
+    if (notification.kind == scenario::DestinationKind::kWebhook) {
       if (options.embedded) {
         target.arn = options.webhook_arn;
       } else if (to_run_webhook.size() == 1) {
@@ -169,7 +169,7 @@ CleanupPlan plan_cleanup(const scenario::Scenario& scenario) {
     if (ref.last || ref.key.empty()) return;
     const auto& tokens = ref.key.tokens();
     std::string prefix;
-    if (tokens.front().kind == scenario::KeyTemplate::Kind::literal) prefix = tokens.front().text;
+    if (tokens.front().kind == scenario::KeyTemplate::Kind::kLiteral) prefix = tokens.front().text;
     if (prefix.empty()) {
       plan.refused.push_back(fmt::format("'{}' in bucket '{}'", ref.key.source(), bucket));
     } else if (seen.emplace(bucket, prefix).second) {

@@ -10,11 +10,11 @@ namespace {
 // for unsigned-trailer, which signs no payload, as the SDKs that send it do.
 s3::ChunkedMode chunked_mode(scenario::Payload payload) {
   switch (payload) {
-    case scenario::Payload::streaming:
+    case scenario::Payload::kStreaming:
       return s3::ChunkedMode::kSigned;
-    case scenario::Payload::streaming_trailer:
+    case scenario::Payload::kStreamingTrailer:
       return s3::ChunkedMode::kSignedTrailer;
-    case scenario::Payload::unsigned_trailer:
+    case scenario::Payload::kUnsignedTrailer:
       return s3::ChunkedMode::kUnsignedTrailer;
     default:
       return s3::ChunkedMode::kNone;
@@ -34,9 +34,9 @@ Transport make_transport(const scenario::Target& target, const std::string& endp
                          bool insecure) {
   Transport out;
   out.session.endpoint = http::Endpoint::parse(endpoint_url);
-  out.session.virtual_host = target.addressing == scenario::Addressing::virtual_host;
-  out.session.sign_payload = target.payload != scenario::Payload::unsigned_payload &&
-                             target.payload != scenario::Payload::unsigned_trailer;
+  out.session.virtual_host = target.addressing == scenario::Addressing::kVirtualHost;
+  out.session.sign_payload = target.payload != scenario::Payload::kUnsignedPayload &&
+                             target.payload != scenario::Payload::kUnsignedTrailer;
   out.session.chunked = chunked_mode(target.payload);
   out.session.chunk_size = target.chunk_size;
   out.session.region = target.region;
@@ -46,7 +46,7 @@ Transport make_transport(const scenario::Target& target, const std::string& endp
   out.pool.connect_timeout = millis(target.connect_timeout);
   out.pool.request_timeout = millis(target.request_timeout);
   out.pool.idle_timeout = millis(target.idle_timeout);
-  if (out.session.endpoint.scheme == http::Scheme::https) {
+  if (out.session.endpoint.scheme == http::Scheme::kHttps) {
     out.tls = http::make_client_tls_context({target.tls.verify && !insecure, target.tls.ca_file});
   }
   return out;

@@ -90,7 +90,7 @@ AmqpAddress parse_amqp_url(std::string_view url) {
 
 AmqpConnection::AmqpConnection(const AmqpAddress& address, const AmqpConnectOptions& options)
     : state_(amqp_new_connection()) {
-  if (state_ == nullptr) throw AmqpError(AmqpFailure::connect, "out of memory");
+  if (state_ == nullptr) throw AmqpError(AmqpFailure::kConnect, "out of memory");
   try {
     amqp_socket_t* socket = nullptr;
     if (address.tls) {
@@ -100,19 +100,19 @@ AmqpConnection::AmqpConnection(const AmqpAddress& address, const AmqpConnectOpti
         amqp_ssl_socket_set_verify_hostname(socket, options.tls.verify ? 1 : 0);
         const std::string cas = options.tls.ca_file.empty() ? ca_file() : options.tls.ca_file;
         if (!cas.empty() && amqp_ssl_socket_set_cacert(socket, cas.c_str()) != AMQP_STATUS_OK) {
-          throw AmqpError(AmqpFailure::tls, "cannot read the CA file " + cas);
+          throw AmqpError(AmqpFailure::kTls, "cannot read the CA file " + cas);
         }
       }
     } else {
       socket = amqp_tcp_socket_new(state_);
     }
-    if (socket == nullptr) throw AmqpError(AmqpFailure::connect, "cannot create a socket");
+    if (socket == nullptr) throw AmqpError(AmqpFailure::kConnect, "cannot create a socket");
     timeval timeout = to_timeval(options.connect_timeout);
     const int opened =
         amqp_socket_open_noblock(socket, address.host.c_str(), address.port, &timeout);
     if (opened != AMQP_STATUS_OK) {
       broken_ = true;
-      throw AmqpError(is_tls_failure(opened) ? AmqpFailure::tls : AmqpFailure::connect,
+      throw AmqpError(is_tls_failure(opened) ? AmqpFailure::kTls : AmqpFailure::kConnect,
                       fmt::format("cannot connect to {}:{}: {}", address.host, address.port,
                                   amqp_error_string2(opened)));
     }
@@ -123,12 +123,12 @@ AmqpConnection::AmqpConnection(const AmqpAddress& address, const AmqpConnectOpti
         AMQP_SASL_METHOD_PLAIN, address.user.c_str(), address.password.c_str());
     if (login.reply_type != AMQP_RESPONSE_NORMAL) {
       broken_ = true;
-      throw AmqpError(AmqpFailure::login,
+      throw AmqpError(AmqpFailure::kLogin,
                       fmt::format("login as '{}' to vhost '{}' refused: {}", address.user,
                                   address.vhost, describe(login)));
     }
     amqp_channel_open(state_, kChannel);
-    check_reply(AmqpFailure::login, "opening a channel");
+    check_reply(AmqpFailure::kLogin, "opening a channel");
   } catch (...) {
     if (!broken_) amqp_connection_close(state_, AMQP_REPLY_SUCCESS);
     amqp_destroy_connection(state_);
@@ -165,10 +165,10 @@ void AmqpConnection::ensure_exchange(const std::string& exchange, bool declare) 
       reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD &&
       static_cast<const amqp_channel_close_t*>(reply.reply.decoded)->reply_code == AMQP_NOT_FOUND;
   if (missing) {
-    throw AmqpError(AmqpFailure::exchange,
+    throw AmqpError(AmqpFailure::kExchange,
                     fmt::format("exchange '{}' does not exist on the broker", exchange));
   }
-  throw AmqpError(AmqpFailure::exchange,
+  throw AmqpError(AmqpFailure::kExchange,
                   fmt::format("exchange '{}': {}", exchange, describe(reply)));
 }
 

@@ -35,12 +35,12 @@ AmqpAddress parse_amqp_url(std::string_view url);
 
 // What a refusal is about, so the caller can name its own setting (a scenario field, a flag).
 enum class AmqpFailure {
-  connect,   // the broker is unreachable
-  tls,       // amqps://: the CA file is unreadable, or the broker's certificate is not trusted
-  login,     // credentials or vhost refused
-  exchange,  // the exchange is missing or of another type
-  queue,     // the queue cannot be declared or bound
-  broken,    // an established connection failed
+  kConnect,   // the broker is unreachable
+  kTls,       // amqps://: the CA file is unreadable, or the broker's certificate is not trusted
+  kLogin,     // credentials or vhost refused
+  kExchange,  // the exchange is missing or of another type
+  kQueue,     // the queue cannot be declared or bound
+  kBroken,    // an established connection failed
 };
 
 class AmqpError : public std::runtime_error {

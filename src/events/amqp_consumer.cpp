@@ -129,16 +129,16 @@ class AmqpConsumer::Loop {
     expiry.value.value.i32 = kRunQueueExpiryMs;
     const amqp_table_t arguments = named ? amqp_empty_table : amqp_table_t{1, &expiry};
     amqp_queue_declare(state, ch, bytes_of(queue_), 0, named ? 1 : 0, 0, 0, arguments);
-    connection->check_reply(AmqpFailure::queue, fmt::format("declaring queue '{}'", queue_));
+    connection->check_reply(AmqpFailure::kQueue, fmt::format("declaring queue '{}'", queue_));
     amqp_queue_bind(state, ch, bytes_of(queue_), bytes_of(options_.exchange),
                     bytes_of(options_.routing_key), amqp_empty_table);
-    connection->check_reply(AmqpFailure::queue, fmt::format("binding queue '{}' to exchange '{}'",
-                                                            queue_, options_.exchange));
+    connection->check_reply(AmqpFailure::kQueue, fmt::format("binding queue '{}' to exchange '{}'",
+                                                             queue_, options_.exchange));
     amqp_basic_qos(state, ch, 0, static_cast<std::uint16_t>(options_.prefetch), 0);
-    connection->check_reply(AmqpFailure::queue, "setting the prefetch count");
+    connection->check_reply(AmqpFailure::kQueue, "setting the prefetch count");
     amqp_basic_consume(state, ch, bytes_of(queue_), amqp_empty_bytes, 0, 0 /* acknowledged */, 0,
                        amqp_empty_table);
-    connection->check_reply(AmqpFailure::queue, fmt::format("consuming from '{}'", queue_));
+    connection->check_reply(AmqpFailure::kQueue, fmt::format("consuming from '{}'", queue_));
     connection_ = std::move(connection);
     last_ack_ = std::chrono::steady_clock::now();
   }

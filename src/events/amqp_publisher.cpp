@@ -24,7 +24,7 @@ std::unique_ptr<AmqpConnection> open_confirming(const AmqpAddress& address,
   auto connection = std::make_unique<AmqpConnection>(address, options.connect);
   connection->ensure_exchange(options.exchange, true);
   amqp_confirm_select(connection->state(), AmqpConnection::kChannel);
-  connection->check_reply(AmqpFailure::exchange, "turning on publisher confirms");
+  connection->check_reply(AmqpFailure::kExchange, "turning on publisher confirms");
   return connection;
 }
 

@@ -149,21 +149,21 @@ void check_value(od::value& value, int depth) {
   throw InvalidJson{};
 }
 
-enum class Seen : std::uint8_t { absent, as_expected, other_type };
+enum class Seen : std::uint8_t { kAbsent, kAsExpected, kOtherType };
 
 struct Text {
-  Seen seen = Seen::absent;
+  Seen seen = Seen::kAbsent;
   std::string value;
-  bool is_string() const { return seen == Seen::as_expected; }
+  bool is_string() const { return seen == Seen::kAsExpected; }
 };
 
 void read_text(od::value& value, Text& out) {
   if (od::json_type(value.type()) == od::json_type::string) {
-    out.seen = Seen::as_expected;
+    out.seen = Seen::kAsExpected;
     out.value = std::string_view(value.get_string());
   } else {
     check_value(value);
-    out.seen = Seen::other_type;
+    out.seen = Seen::kOtherType;
     out.value.clear();
   }
 }
@@ -171,7 +171,7 @@ void read_text(od::value& value, Text& out) {
 // A string field we only note the presence of.
 void read_presence(od::value& value, Seen& seen) {
   seen =
-      od::json_type(value.type()) == od::json_type::string ? Seen::as_expected : Seen::other_type;
+      od::json_type(value.type()) == od::json_type::string ? Seen::kAsExpected : Seen::kOtherType;
   check_value(value);
 }
 
@@ -186,8 +186,8 @@ std::optional<std::uint64_t> size_from_text(std::string_view text) {
 
 // Delete events carry no size; some servers send it as a string.
 struct Size {
-  enum class State : std::uint8_t { absent, number, bad_text, not_non_negative };
-  State state = State::absent;
+  enum class State : std::uint8_t { kAbsent, kNumber, kBadText, kNotNonNegative };
+  State state = State::kAbsent;
   std::uint64_t value = 0;
 };
 
@@ -201,21 +201,21 @@ void read_size(od::value& value, Size& out) {
       } else if (number && number->is_int64() && number->get_int64() >= 0) {
         out.value = static_cast<std::uint64_t>(number->get_int64());
       } else {
-        out.state = Size::State::not_non_negative;
+        out.state = Size::State::kNotNonNegative;
         return;
       }
-      out.state = Size::State::number;
+      out.state = Size::State::kNumber;
       return;
     }
     case od::json_type::string: {
       const auto parsed = size_from_text(std::string_view(value.get_string()));
-      out.state = parsed ? Size::State::number : Size::State::bad_text;
+      out.state = parsed ? Size::State::kNumber : Size::State::kBadText;
       out.value = parsed.value_or(0);
       return;
     }
     default:
       check_value(value);
-      out.state = Size::State::not_non_negative;
+      out.state = Size::State::kNotNonNegative;
   }
 }
 
@@ -226,19 +226,19 @@ void read_object(od::value& value, Draft& draft, OnField&& on_field) {
   draft = Draft{};
   if (od::json_type(value.type()) != od::json_type::object) {
     check_value(value);
-    draft.seen = Seen::other_type;
+    draft.seen = Seen::kOtherType;
     return;
   }
-  draft.seen = Seen::as_expected;
+  draft.seen = Seen::kAsExpected;
   for_each_field(od::object(value.get_object()), [&](std::string_view name, od::value& inner) {
     if (!on_field(name, inner)) check_value(inner);
   });
 }
 
 struct BucketDraft {
-  Seen seen = Seen::absent;
+  Seen seen = Seen::kAbsent;
   Text name;
-  Seen arn = Seen::absent;
+  Seen arn = Seen::kAbsent;
 };
 
 bool read_bucket_field(std::string_view name, od::value& value, BucketDraft& bucket) {
@@ -253,7 +253,7 @@ bool read_bucket_field(std::string_view name, od::value& value, BucketDraft& buc
 }
 
 struct ObjectDraft {
-  Seen seen = Seen::absent;
+  Seen seen = Seen::kAbsent;
   Text key;
   Size size;
   Text etag;
@@ -288,29 +288,29 @@ bool read_object_field(std::string_view name, od::value& value, ObjectDraft& obj
 }
 
 struct S3Draft {
-  Seen seen = Seen::absent;
-  Seen schema_version = Seen::absent;
-  Seen configuration_id = Seen::absent;
+  Seen seen = Seen::kAbsent;
+  Seen schema_version = Seen::kAbsent;
+  Seen configuration_id = Seen::kAbsent;
   BucketDraft bucket;
   ObjectDraft object;
 };
 
 struct RecordDraft {
-  Seen seen = Seen::absent;
+  Seen seen = Seen::kAbsent;
   Text event_version;
   Text event_source;
-  Seen aws_region = Seen::absent;
+  Seen aws_region = Seen::kAbsent;
   Text event_time;
   Text event_name;
-  Seen principal_id = Seen::absent;
-  Seen request_id = Seen::absent;
+  Seen principal_id = Seen::kAbsent;
+  Seen request_id = Seen::kAbsent;
   S3Draft s3;
 };
 
 // Objects we note one field of (userIdentity.principalId, responseElements.x-amz-request-id).
 struct OneFieldDraft {
-  Seen seen = Seen::absent;
-  Seen field = Seen::absent;
+  Seen seen = Seen::kAbsent;
+  Seen field = Seen::kAbsent;
 };
 
 void read_one_field(od::value& value, std::string_view wanted, Seen& field) {
@@ -373,7 +373,7 @@ void take(Text& text, std::string& into, std::uint32_t& fields, RecordField fiel
 }
 
 void mark(Seen seen, std::uint32_t& fields, RecordField field) {
-  if (seen == Seen::as_expected) fields |= field;
+  if (seen == Seen::kAsExpected) fields |= field;
 }
 
 // The object part both shapes share; nullptr, or the first thing wrong with it.
@@ -381,15 +381,15 @@ const char* finish_object(ObjectDraft& object, EventRecord& out, const char* mis
   if (!object.key.is_string()) return missing_key;
   take(object.key, out.key, out.fields, kFieldKey);
   switch (object.size.state) {
-    case Size::State::bad_text:
+    case Size::State::kBadText:
       return "record: \"size\" is not a number";
-    case Size::State::not_non_negative:
+    case Size::State::kNotNonNegative:
       return "record: \"size\" is not a non-negative number";
-    case Size::State::number:
+    case Size::State::kNumber:
       out.size = object.size.value;
       out.fields |= kFieldSize;
       break;
-    case Size::State::absent:
+    case Size::State::kAbsent:
       break;
   }
   if (object.etag.is_string()) {
@@ -413,13 +413,13 @@ void set_name(EventRecord& out, std::string name) {
 
 // The record, or the first thing wrong with it in the order the fields are required.
 const char* finish_record(RecordDraft& record, EventRecord& out) {
-  if (record.seen != Seen::as_expected) return "Records: an element is not an object";
+  if (record.seen != Seen::kAsExpected) return "Records: an element is not an object";
   if (!record.event_name.is_string()) return "record: missing string field \"eventName\"";
   S3Draft& s3 = record.s3;
-  if (s3.seen != Seen::as_expected) return "record: missing object \"s3\"";
-  if (s3.bucket.seen != Seen::as_expected) return "record.s3: missing object \"bucket\"";
+  if (s3.seen != Seen::kAsExpected) return "record: missing object \"s3\"";
+  if (s3.bucket.seen != Seen::kAsExpected) return "record.s3: missing object \"bucket\"";
   if (!s3.bucket.name.is_string()) return "record.s3.bucket: missing string field \"name\"";
-  if (s3.object.seen != Seen::as_expected) return "record.s3: missing object \"object\"";
+  if (s3.object.seen != Seen::kAsExpected) return "record.s3: missing object \"object\"";
   set_name(out, std::move(record.event_name.value));
   take(record.event_version, out.event_version, out.fields, kFieldEventVersion);
   take(record.event_source, out.event_source, out.fields, kFieldEventSource);
@@ -435,13 +435,13 @@ const char* finish_record(RecordDraft& record, EventRecord& out) {
 }
 
 struct DetailDraft {
-  Seen seen = Seen::absent;
+  Seen seen = Seen::kAbsent;
   BucketDraft bucket;
   ObjectDraft object;
   Text reason;
   Text deletion_type;
-  Seen request_id = Seen::absent;
-  Seen requester = Seen::absent;
+  Seen request_id = Seen::kAbsent;
+  Seen requester = Seen::kAbsent;
 };
 
 void read_detail(od::value& value, DetailDraft& detail) {
@@ -479,9 +479,9 @@ struct Document {
   Text detail_type;
   Text time;
   Text source;
-  Seen region = Seen::absent;
+  Seen region = Seen::kAbsent;
   DetailDraft detail;
-  Seen records_seen = Seen::absent;
+  Seen records_seen = Seen::kAbsent;
   std::vector<EventRecord> records;
   const char* records_error = nullptr;  // the first record that is wrong
 };
@@ -491,10 +491,10 @@ void read_records(od::value& value, Document& document) {
   document.records_error = nullptr;
   if (od::json_type(value.type()) != od::json_type::array) {
     check_value(value);
-    document.records_seen = Seen::other_type;
+    document.records_seen = Seen::kOtherType;
     return;
   }
-  document.records_seen = Seen::as_expected;
+  document.records_seen = Seen::kAsExpected;
   RecordDraft draft;
   for (auto element : value.get_array()) {
     read_record(element.value(), draft);
@@ -614,7 +614,7 @@ std::string eventbridge_event_name(const std::string& type, const DetailDraft& d
 // its "requester" stands for the principal.
 EventRecord finish_eventbridge_event(Document& document) {
   DetailDraft& detail = document.detail;
-  if (detail.seen != Seen::as_expected) {
+  if (detail.seen != Seen::kAsExpected) {
     throw NotificationParseError("EventBridge event: missing object \"detail\"");
   }
   if (!document.detail_type.is_string()) {
@@ -622,13 +622,13 @@ EventRecord finish_eventbridge_event(Document& document) {
   }
   EventRecord out;
   set_name(out, eventbridge_event_name(document.detail_type.value, detail));
-  if (detail.bucket.seen != Seen::as_expected) {
+  if (detail.bucket.seen != Seen::kAsExpected) {
     throw NotificationParseError("EventBridge detail: missing object \"bucket\"");
   }
   if (!detail.bucket.name.is_string()) {
     throw NotificationParseError("EventBridge detail.bucket: missing string field \"name\"");
   }
-  if (detail.object.seen != Seen::as_expected) {
+  if (detail.object.seen != Seen::kAsExpected) {
     throw NotificationParseError("EventBridge detail: missing object \"object\"");
   }
   take(document.time, out.event_time, out.fields, kFieldEventTime);
@@ -654,15 +654,15 @@ void add_s3_document(Document& document, Notification& out) {
     ++out.test_events;
     return;
   }
-  if (document.detail_type.seen != Seen::absent && document.records_seen == Seen::absent) {
+  if (document.detail_type.seen != Seen::kAbsent && document.records_seen == Seen::kAbsent) {
     out.records.push_back(finish_eventbridge_event(document));
     return;
   }
-  if (document.records_seen == Seen::absent) {
+  if (document.records_seen == Seen::kAbsent) {
     throw NotificationParseError(
         "body has no \"Records\" (nor an SNS \"Type\" or an s3:TestEvent \"Event\")");
   }
-  if (document.records_seen != Seen::as_expected) {
+  if (document.records_seen != Seen::kAsExpected) {
     throw NotificationParseError("\"Records\" is not an array");
   }
   if (document.records_error != nullptr) throw NotificationParseError(document.records_error);
@@ -677,7 +677,7 @@ Notification parse_notification(std::string_view body) {
   if (!document.is_object) throw NotificationParseError("body is not a JSON object");
 
   // MinIO's envelope also has "Records", so only SNS needs telling apart here.
-  if (document.sns_type.is_string() && document.records_seen == Seen::absent) {
+  if (document.sns_type.is_string() && document.records_seen == Seen::kAbsent) {
     const std::string& type = document.sns_type.value;
     if (type == "Notification") {
       if (!document.sns_message.is_string()) {

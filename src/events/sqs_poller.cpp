@@ -164,9 +164,10 @@ class SqsPoller::Loop {
   void received(http::Result& result) {
     // A poll cut by stop() is not an error, and the server redelivers what it may have carried.
     // One that completed just before stop() is still delivered: those events did arrive.
-    if (result.outcome == http::Outcome::cancelled) return;
-    if (stopping_ && (result.outcome != http::Outcome::ok || result.response.status != 200)) return;
-    if (result.outcome != http::Outcome::ok)
+    if (result.outcome == http::Outcome::kCancelled) return;
+    if (stopping_ && (result.outcome != http::Outcome::kOk || result.response.status != 200))
+      return;
+    if (result.outcome != http::Outcome::kOk)
       return retry_later(std::string(to_string(result.outcome)));
     const auto& response = result.response;
     if (response.status != 200) {
@@ -223,8 +224,8 @@ class SqsPoller::Loop {
 
   void deleted(http::Result& result) {
     deleting_ = false;
-    if (result.outcome == http::Outcome::cancelled) return;  // the drain ran out of time
-    if (result.outcome != http::Outcome::ok) {
+    if (result.outcome == http::Outcome::kCancelled) return;  // the drain ran out of time
+    if (result.outcome != http::Outcome::kOk) {
       shared_.count_delete_failure(std::string(to_string(result.outcome)), batch_.size());
     } else if (result.response.status != 200) {
       shared_.count_delete_failure(sqs_error_code(result.response.status, result.response.body, {}),
@@ -301,7 +302,7 @@ SqsPoller::SqsPoller(SqsOptions options, NotificationSink sink)
     throw UsageError("SQS max messages must be 1..10");
   }
   if (region_.empty()) throw UsageError("SQS: no region (set it, or use a sqs.REGION. URL)");
-  if (address_.connect.scheme == http::Scheme::https && !options_.tls) {
+  if (address_.connect.scheme == http::Scheme::kHttps && !options_.tls) {
     options_.tls = http::make_client_tls_context({});
   }
 }

@@ -68,7 +68,7 @@ SqsQueueAddress parse_sqs_queue_url(std::string_view url) {
   if (split->target.size() < 2) bad_queue_url(url, "no queue path");
   SqsQueueAddress out;
   out.queue_url = std::string(url);
-  out.connect.scheme = split->https ? http::Scheme::https : http::Scheme::http;
+  out.connect.scheme = split->https ? http::Scheme::kHttps : http::Scheme::kHttp;
   out.connect.host = split->host;
   out.connect.port = split->port;
   out.host_header = split->host_header();

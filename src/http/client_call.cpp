@@ -26,7 +26,7 @@ CallAnswer call(const CallRequest& call) {
   const auto url = split_http_url(call.url, &why);
   if (!url) throw CallError("invalid URL: " + std::string(why));
   const std::string where = url->host_header();
-  const Endpoint endpoint{url->https ? Scheme::https : Scheme::http, url->host, url->port};
+  const Endpoint endpoint{url->https ? Scheme::kHttps : Scheme::kHttp, url->host, url->port};
   std::string target = url->target.substr(0, url->target.find('#'));
   if (target.empty() || target.front() != '/') target.insert(0, "/");
 
@@ -42,7 +42,7 @@ CallAnswer call(const CallRequest& call) {
                     call.body);
     for (const auto& [name, value] : call.headers) request.message.set(name, value);
     bool done = false;
-    Outcome outcome = Outcome::cancelled;
+    Outcome outcome = Outcome::kCancelled;
     CallAnswer answer;
     pool.async_send(request, [&](Result& result) {
       done = true;
@@ -55,7 +55,7 @@ CallAnswer call(const CallRequest& call) {
                    std::chrono::steady_clock::now() + call.timeout + std::chrono::seconds(1));
     pool.close();
     if (!done) throw CallError(where + " did not answer in time");
-    if (outcome != Outcome::ok) throw CallError(where + ": " + std::string(to_string(outcome)));
+    if (outcome != Outcome::kOk) throw CallError(where + ": " + std::string(to_string(outcome)));
     return answer;
   } catch (const UsageError& e) {
     throw CallError(e.what());  // the CA bundle could not be loaded

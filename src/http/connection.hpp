@@ -168,7 +168,7 @@ class Connection final : public ConnectionBase,
     request_ = &request;
     done_ = std::move(done);
     in_flight_ = true;
-    result_.outcome = Outcome::ok;
+    result_.outcome = Outcome::kOk;
     result_.error = {};
     result_.attempts = 1;
     result_.reused_connection = used_;
@@ -237,7 +237,7 @@ class Connection final : public ConnectionBase,
   }
 
   void on_connect(beast::error_code ec, const tcp::endpoint&) {
-    if (ec) return fail(Outcome::connect_failed, reported(ec));
+    if (ec) return fail(Outcome::kConnectFailed, reported(ec));
     beast::error_code ignored;
     beast::get_lowest_layer(stream_).set_option(tcp::no_delay(true), ignored);
     if constexpr (kTls) {
@@ -245,7 +245,7 @@ class Connection final : public ConnectionBase,
       // SNI must carry a DNS name, never an IP literal (RFC 6066).
       if (!settings_.server_name_is_ip &&
           !SSL_set_tlsext_host_name(stream_.native_handle(), name.c_str())) {
-        return fail(Outcome::tls_failed, beast::error_code(static_cast<int>(::ERR_get_error()),
+        return fail(Outcome::kTlsFailed, beast::error_code(static_cast<int>(::ERR_get_error()),
                                                            asio::error::get_ssl_category()));
       }
       stream_.set_verify_callback(asio::ssl::host_name_verification(name));
@@ -259,7 +259,7 @@ class Connection final : public ConnectionBase,
   }
 
   void on_handshake(beast::error_code ec) {
-    if (ec) return fail(Outcome::tls_failed, reported(ec));
+    if (ec) return fail(Outcome::kTlsFailed, reported(ec));
     connected_ = true;
     write();
   }

@@ -20,7 +20,7 @@ class ConnectionPool::Core final : public detail::ConnectionOwner,
   Core(asio::io_context& io, Endpoint endpoint, PoolOptions options,
        std::shared_ptr<asio::ssl::context> tls)
       : io_(io), endpoint_(std::move(endpoint)), tls_(std::move(tls)), sweep_(io) {
-    if (endpoint_.scheme == Scheme::https && !tls_) {
+    if (endpoint_.scheme == Scheme::kHttps && !tls_) {
       throw std::invalid_argument("https endpoint needs a TLS context");
     }
     options.max_connections = std::max<std::size_t>(1, options.max_connections);
@@ -78,7 +78,7 @@ class ConnectionPool::Core final : public detail::ConnectionOwner,
     }
 
     auto done = connection->take_completion();
-    if (closed_ && result.outcome != Outcome::ok) result.outcome = Outcome::cancelled;
+    if (closed_ && result.outcome != Outcome::kOk) result.outcome = Outcome::kCancelled;
     if (callbacks_enabled_ && done) {
       ++returning_;
       done(result);
@@ -147,7 +147,7 @@ class ConnectionPool::Core final : public detail::ConnectionOwner,
   void open_new(const Request& request, Completion done, Clock::time_point queued,
                 bool stale_retry) {
     std::shared_ptr<ConnectionBase> connection;
-    if (endpoint_.scheme == Scheme::https) {
+    if (endpoint_.scheme == Scheme::kHttps) {
       connection = std::make_shared<detail::Connection<detail::TlsStream>>(shared_from_this(),
                                                                            settings_, io_, *tls_);
     } else {
@@ -172,7 +172,7 @@ class ConnectionPool::Core final : public detail::ConnectionOwner,
 
   void cancel_now(Completion& done, Clock::time_point queued) {
     Result result;
-    result.outcome = Outcome::cancelled;
+    result.outcome = Outcome::kCancelled;
     result.error = asio::error::operation_aborted;
     result.timing.queued = queued;
     result.timing.complete = Clock::now();

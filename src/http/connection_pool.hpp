@@ -41,7 +41,7 @@ class ConnectionPool final : public Sender {
   // free. `request` must stay alive and unchanged until `done` runs; it is never copied.
   void async_send(const Request& request, Completion done) override;
 
-  // Closes idle connections and fails queued requests with Outcome::cancelled; in-flight requests
+  // Closes idle connections and fails queued requests with Outcome::kCancelled; in-flight requests
   // complete with cancelled. Needed for io_context::run() to return while connections idle.
   void close() override;
 

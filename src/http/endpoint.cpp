@@ -14,14 +14,14 @@ Endpoint Endpoint::parse(std::string_view url) {
   if (!split) throw bad_url(why);
   if (!split->target.empty() && split->target != "/") throw bad_url("unexpected path");
   Endpoint endpoint;
-  endpoint.scheme = split->https ? Scheme::https : Scheme::http;
+  endpoint.scheme = split->https ? Scheme::kHttps : Scheme::kHttp;
   endpoint.host = std::move(split->host);
   endpoint.port = split->port;
   return endpoint;
 }
 
 std::string Endpoint::host_header() const {
-  return s3storm::host_header(host, port, scheme == Scheme::https);
+  return s3storm::host_header(host, port, scheme == Scheme::kHttps);
 }
 
 }  // namespace s3storm::http

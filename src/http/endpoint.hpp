@@ -6,12 +6,12 @@
 
 namespace s3storm::http {
 
-enum class Scheme { http, https };
+enum class Scheme { kHttp, kHttps };
 
 // Where a pool connects. The Host header is the caller's business (virtual-hosted addressing
 // sends "bucket.host" while still connecting here).
 struct Endpoint {
-  Scheme scheme = Scheme::http;
+  Scheme scheme = Scheme::kHttp;
   std::string host;  // name or IP literal; IPv6 without brackets
   std::uint16_t port = 80;
 

@@ -60,19 +60,19 @@ void ResponseHeaders::add(std::string_view name, std::string_view value) {
 
 std::string_view to_string(Outcome outcome) {
   switch (outcome) {
-    case Outcome::ok:
+    case Outcome::kOk:
       return "ok";
-    case Outcome::timeout:
+    case Outcome::kTimeout:
       return "timeout";
-    case Outcome::connect_failed:
+    case Outcome::kConnectFailed:
       return "connect_failed";
-    case Outcome::tls_failed:
+    case Outcome::kTlsFailed:
       return "tls_failed";
-    case Outcome::reset:
+    case Outcome::kReset:
       return "reset";
-    case Outcome::protocol_error:
+    case Outcome::kProtocolError:
       return "protocol_error";
-    case Outcome::cancelled:
+    case Outcome::kCancelled:
       return "cancelled";
   }
   return "unknown";
@@ -82,20 +82,20 @@ namespace detail {
 
 Outcome classify(const beast::error_code& ec) {
   namespace asio = boost::asio;
-  if (ec == beast::error::timeout) return Outcome::timeout;
+  if (ec == beast::error::timeout) return Outcome::kTimeout;
   if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) {
-    return Outcome::cancelled;
+    return Outcome::kCancelled;
   }
   if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
-    return Outcome::reset;
+    return Outcome::kReset;
   }
   if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category()) {
-    return Outcome::protocol_error;
+    return Outcome::kProtocolError;
   }
-  if (ec == asio::ssl::error::stream_truncated) return Outcome::reset;
-  if (ec.category() == asio::error::get_ssl_category()) return Outcome::protocol_error;
+  if (ec == asio::ssl::error::stream_truncated) return Outcome::kReset;
+  if (ec.category() == asio::error::get_ssl_category()) return Outcome::kProtocolError;
   // eof, connection_reset, broken_pipe, connection_aborted and friends.
-  return Outcome::reset;
+  return Outcome::kReset;
 }
 
 }  // namespace detail

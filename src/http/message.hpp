@@ -55,13 +55,13 @@ void prepare_request(Request& request, boost::beast::http::verb method, std::str
 void serialize_header(const RequestMessage& message, std::string& out);
 
 enum class Outcome {
-  ok,              // a complete response arrived (any status)
-  timeout,         // no complete response within the request timeout
-  connect_failed,  // TCP connect failed or timed out
-  tls_failed,      // TLS handshake failed (e.g. certificate not trusted)
-  reset,           // the server reset or closed the connection mid-exchange
-  protocol_error,  // the response could not be parsed
-  cancelled,       // the pool was closed first
+  kOk,             // a complete response arrived (any status)
+  kTimeout,        // no complete response within the request timeout
+  kConnectFailed,  // TCP connect failed or timed out
+  kTlsFailed,      // TLS handshake failed (e.g. certificate not trusted)
+  kReset,          // the server reset or closed the connection mid-exchange
+  kProtocolError,  // the response could not be parsed
+  kCancelled,      // the pool was closed first
 };
 
 std::string_view to_string(Outcome outcome);
@@ -108,7 +108,7 @@ struct Response {
 };
 
 struct Result {
-  Outcome outcome = Outcome::ok;
+  Outcome outcome = Outcome::kOk;
   boost::system::error_code error;  // details when outcome != ok
   Response response;
   Timing timing;

@@ -26,8 +26,8 @@ std::string_view s3_error_code(std::string_view xml_body) {
 }
 
 bool should_retry(Outcome outcome, unsigned status, std::string_view s3_code) {
-  if (outcome == Outcome::reset) return true;
-  if (outcome != Outcome::ok) return false;
+  if (outcome == Outcome::kReset) return true;
+  if (outcome != Outcome::kOk) return false;
   if (status == 500 || status == 503) return true;
   return s3_code == "SlowDown" || s3_code == "InternalError";
 }

@@ -27,7 +27,7 @@ class Sender {
   // unchanged until `done` runs.
   virtual void async_send(const Request& request, Completion done) = 0;
 
-  // Fails what is queued or in flight with Outcome::cancelled and lets go of the executor, so its
+  // Fails what is queued or in flight with Outcome::kCancelled and lets go of the executor, so its
   // run() can return.
   virtual void close() = 0;
 

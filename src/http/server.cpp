@@ -287,7 +287,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::uint64_t limit = options.body_limit;
     if (options.check_header) {
       response_.clear();
-      BodyAdmission admission = BodyAdmission::refuse;
+      BodyAdmission admission = BodyAdmission::kRefuse;
       try {
         admission = options.check_header(request_, response_);
       } catch (const std::exception&) {
@@ -295,12 +295,12 @@ class Session : public std::enable_shared_from_this<Session> {
         response_.clear();
         response_.status = 500;
       }
-      if (admission == BodyAdmission::refuse) {
+      if (admission == BodyAdmission::kRefuse) {
         ++context_.counters.refused_at_header;
         send_final({parser_->version(), parser_->is_head(), false});
         return false;
       }
-      if (admission == BodyAdmission::read_unauthenticated) {
+      if (admission == BodyAdmission::kReadUnauthenticated) {
         limit = std::min(limit, options.unauthenticated_body_limit);
       }
     }

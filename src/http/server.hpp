@@ -62,9 +62,9 @@ using ServerHandler = std::function<void(ServerRequest&, ServerResponse&)>;
 // What becomes of a request's body, decided from its header alone (see
 // ServerOptions::check_header).
 enum class BodyAdmission {
-  read,                  // the header authenticates the request: read the body
-  read_unauthenticated,  // read it, held to ServerOptions::unauthenticated_body_limit
-  refuse,                // answer the response the check filled in, read nothing, close
+  kRead,                 // the header authenticates the request: read the body
+  kReadUnauthenticated,  // read it, held to ServerOptions::unauthenticated_body_limit
+  kRefuse,               // answer the response the check filled in, read nothing, close
 };
 // Called once a request's header is in and its body has not all arrived with it, before any more
 // of the body is read, so a request that cannot succeed never costs its body's memory. `response`
@@ -81,7 +81,7 @@ struct ServerOptions {
   std::uint64_t body_limit = 8 * 1024 * 1024;  // past it: 413 and close
   // None: every body is read (up to body_limit).
   HeaderCheck check_header;
-  // A body the header check could not authenticate (BodyAdmission::read_unauthenticated) is
+  // A body the header check could not authenticate (BodyAdmission::kReadUnauthenticated) is
   // held to this many bytes (413 and close past it); the smaller of the two limits wins.
   std::uint64_t unauthenticated_body_limit = 8 * 1024 * 1024;
   // Body bytes being received on all connections together (the declared length of each body

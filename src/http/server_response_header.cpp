@@ -38,19 +38,19 @@ char* put_field(char* out, std::string_view name, std::string_view value) {
 
 // Names the server writes itself; a handler's own copies are dropped (Content-Length kept aside
 // for a HEAD answer).
-enum class FramingField { none, content_length, other };
+enum class FramingField { kNone, kContentLength, kOther };
 
 FramingField framing_field(std::string_view name) {
   switch (name.size()) {
     case 14:
-      return ascii::iequals(name, "content-length") ? FramingField::content_length
-                                                    : FramingField::none;
+      return ascii::iequals(name, "content-length") ? FramingField::kContentLength
+                                                    : FramingField::kNone;
     case 17:
-      return ascii::iequals(name, "transfer-encoding") ? FramingField::other : FramingField::none;
+      return ascii::iequals(name, "transfer-encoding") ? FramingField::kOther : FramingField::kNone;
     case 10:
-      return ascii::iequals(name, "connection") ? FramingField::other : FramingField::none;
+      return ascii::iequals(name, "connection") ? FramingField::kOther : FramingField::kNone;
     default:
-      return FramingField::none;
+      return FramingField::kNone;
   }
 }
 
@@ -83,13 +83,13 @@ void serialize_response_header(const ServerResponse& response, const ResponseFra
   std::string_view head_length;  // a HEAD answer may announce the length of what it does not send
   for (const auto& [name, value] : response.headers) {
     switch (framing_field(name)) {
-      case FramingField::none:
+      case FramingField::kNone:
         p = put_field(p, name, value);
         break;
-      case FramingField::content_length:
+      case FramingField::kContentLength:
         head_length = value;
         break;
-      case FramingField::other:
+      case FramingField::kOther:
         break;
     }
   }

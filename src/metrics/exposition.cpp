@@ -21,7 +21,7 @@ void line(std::string& out, std::string_view name, const std::string& labels, au
 }
 
 std::string op_labels(const stats::PhaseStats& phase, std::size_t op) {
-  return fmt::format("op=\"{}\",phase=\"{}\"", stats::kOpNames[op], escape_label(phase.name));
+  return fmt::format("op=\"{}\",phase=\"{}\"", kOpNames[op], escape_label(phase.name));
 }
 
 // One histogram's samples: cumulative `_bucket`s at kLatencyBounds and +Inf, `_sum`, `_count`,
@@ -108,7 +108,7 @@ std::string render_exposition(const LiveView& view) {
   std::string out;
   auto each_op = [&view](auto&& body) {
     for (const auto& phase : view.phases) {
-      for (std::size_t op = 0; op < stats::kOpKinds; ++op) {
+      for (std::size_t op = 0; op < kOpKinds; ++op) {
         if (phase.stats.ops[op].count > 0) body(phase.stats, op, phase.stats.ops[op]);
       }
     }

@@ -33,7 +33,7 @@ OpComparison compare_op(const stats::PhaseStats& base, const stats::PhaseStats& 
   const auto& n = candidate.ops[kind];
   OpComparison c;
   c.phase = base.name;
-  c.op = std::string(stats::kOpNames[kind]);
+  c.op = std::string(kOpNames[kind]);
   c.in_base = b.count > 0;
   c.in_new = n.count > 0;
   c.base_rate = ops_per_second(b, base.duration_s);
@@ -85,7 +85,7 @@ Comparison compare_reports(const RunReport& base, const RunReport& candidate,
       result.only_in_base.push_back(phase.name);
       continue;
     }
-    for (std::size_t kind = 0; kind < stats::kOpKinds; ++kind) {
+    for (std::size_t kind = 0; kind < kOpKinds; ++kind) {
       if (phase.ops[kind].count == 0 && other->ops[kind].count == 0) continue;
       result.ops.push_back(compare_op(phase, *other, kind, max_regression));
     }

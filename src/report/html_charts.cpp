@@ -98,9 +98,9 @@ std::vector<Bucket> phase_buckets(const stats::TimeSeries& series, std::int64_t 
 // Calls fn(name, colour, op) for each operation kind with a time series.
 template <typename Fn>
 void for_each_op(const stats::PhaseStats& phase, Fn fn) {
-  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+  for (std::size_t i = 0; i < kOpKinds; ++i) {
     if (!phase.ops[i].per_second.empty()) {
-      fn(std::string(stats::kOpNames[i]), static_cast<int>(i), phase.ops[i]);
+      fn(std::string(kOpNames[i]), static_cast<int>(i), phase.ops[i]);
     }
   }
 }

@@ -74,29 +74,29 @@ void ops_table(std::string& out, const stats::PhaseStats& phase) {
                  "p99.9", "max"});
   out += "<tbody>";
   const double seconds = phase.duration_s;
-  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+  for (std::size_t i = 0; i < kOpKinds; ++i) {
     const auto& op = phase.ops[i];
     if (op.count == 0) continue;
-    op_row(out, stats::kOpNames[i], op, seconds, "");
+    op_row(out, kOpNames[i], op, seconds, "");
     // Open loop measures latency from the intended start; the raw service time goes beside it.
     if (!(op.service == op.latency)) {
       fmt::format_to(
           it, "<tr class=\"service\"><td>{} (service time)</td><td colspan=\"6\"></td>{}</tr>",
-          stats::kOpNames[i], latency_cells(op.service, {50, 90, 99, 99.9, 100}));
+          kOpNames[i], latency_cells(op.service, {50, 90, 99, 99.9, 100}));
     }
     if (op.ttfb.count() > 0) {
       fmt::format_to(
           it,
           "<tr class=\"service\"><td>{} (time to first byte)</td><td colspan=\"6\"></td>{}</tr>",
-          stats::kOpNames[i], latency_cells(op.ttfb, {50, 90, 99, 99.9, 100}));
+          kOpNames[i], latency_cells(op.ttfb, {50, 90, 99, 99.9, 100}));
     }
     if (op.latency_by_size.size() > 1) {
       for (const auto& [size_class, histogram] : op.latency_by_size) {
         fmt::format_to(it,
                        "<tr class=\"service\"><td>{} {}</td><td>{}</td><td colspan=\"5\"></td>"
                        "{}</tr>",
-                       stats::kOpNames[i], escape(stats::kSizeClassNames[size_class]),
-                       histogram.count(), latency_cells(histogram, {50, 90, 99, 99.9, 100}));
+                       kOpNames[i], escape(stats::kSizeClassNames[size_class]), histogram.count(),
+                       latency_cells(histogram, {50, 90, 99, 99.9, 100}));
       }
     }
   }
@@ -107,16 +107,16 @@ void ops_table(std::string& out, const stats::PhaseStats& phase) {
 void errors_table(std::string& out, const stats::PhaseStats& phase) {
   auto it = std::back_inserter(out);
   std::string rows;
-  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+  for (std::size_t i = 0; i < kOpKinds; ++i) {
     const auto& op = phase.ops[i];
     for (const auto& [code, n] : op.errors_by_code) {
-      rows += fmt::format("<tr><td>{}</td><td>code</td><td>{}</td><td>{}</td></tr>",
-                          stats::kOpNames[i], escape(code), n);
+      rows += fmt::format("<tr><td>{}</td><td>code</td><td>{}</td><td>{}</td></tr>", kOpNames[i],
+                          escape(code), n);
     }
     for (const auto& [status, n] : op.errors_by_status) {
-      rows += fmt::format(
-          "<tr><td>{}</td><td>status</td><td>{}</td><td>{}</td></tr>", stats::kOpNames[i],
-          status == 0 ? std::string("no response") : fmt::format("HTTP {}", status), n);
+      rows +=
+          fmt::format("<tr><td>{}</td><td>status</td><td>{}</td><td>{}</td></tr>", kOpNames[i],
+                      status == 0 ? std::string("no response") : fmt::format("HTTP {}", status), n);
     }
   }
   if (rows.empty()) return;
@@ -228,10 +228,9 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const std::s
   if (!errors.series.empty()) figure(out, "Errors over time", errors);
   figure(out, "Latency over time", latency_over_time_chart(phase, run_start));
   std::vector<NamedHistogram> histograms;
-  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+  for (std::size_t i = 0; i < kOpKinds; ++i) {
     if (phase.ops[i].latency.count() > 0) {
-      histograms.push_back(
-          {std::string(stats::kOpNames[i]), &phase.ops[i].latency, static_cast<int>(i)});
+      histograms.push_back({std::string(kOpNames[i]), &phase.ops[i].latency, static_cast<int>(i)});
     }
   }
   figure(out, "Latency distribution",

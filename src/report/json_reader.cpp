@@ -295,7 +295,7 @@ class Reader {
       phase.search = search(object(j, where, "search"), child(where, "search"));
     const auto ops_where = child(where, "ops");
     for (const auto& [name, value] : object(j, where, "ops").items()) {
-      const auto kind = stats::parse_op_kind(name);
+      const auto kind = parse_op_kind(name);
       if (!kind) fail(child(ops_where, name), "unknown operation");
       phase.op(*kind) = op(value, child(ops_where, name));
     }

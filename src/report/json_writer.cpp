@@ -113,10 +113,10 @@ ordered_json op_to_json(const stats::OpStats& op, double duration_s) {
 
 ordered_json ops_to_json(const stats::PhaseStats& phase) {
   ordered_json ops = ordered_json::object();
-  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+  for (std::size_t i = 0; i < kOpKinds; ++i) {
     const auto& op = phase.ops[i];
     if (op.count == 0 && op.per_second.empty() && op.per_second.out_of_range() == 0) continue;
-    ops[std::string(stats::kOpNames[i])] = op_to_json(op, phase.duration_s);
+    ops[std::string(kOpNames[i])] = op_to_json(op, phase.duration_s);
   }
   return ops;
 }

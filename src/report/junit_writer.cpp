@@ -31,10 +31,10 @@ std::uint64_t phase_errors(const stats::PhaseStats& phase) {
 // One line per failing operation kind: "put: 12 of 300 failed: NoSuchKey 7, HTTP 503 5".
 std::string error_details(const stats::PhaseStats& phase) {
   std::string text;
-  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+  for (std::size_t i = 0; i < kOpKinds; ++i) {
     const auto& op = phase.ops[i];
     if (op.errors == 0) continue;
-    text += fmt::format("{}: {} of {} failed: {}\n", stats::kOpNames[i], op.errors, op.count,
+    text += fmt::format("{}: {} of {} failed: {}\n", kOpNames[i], op.errors, op.count,
                         format_error_counts(op));
   }
   return text;

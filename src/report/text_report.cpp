@@ -46,7 +46,7 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
   }
   bool any = false;
   std::string errors;
-  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
+  for (std::size_t i = 0; i < kOpKinds; ++i) {
     const auto& op = phase.ops[i];
     if (op.count == 0) continue;
     if (!any) {
@@ -57,8 +57,8 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
     const double seconds = phase.duration_s;
     const double rate = seconds > 0 ? static_cast<double>(op.count) / seconds : 0.0;
     const double mbps = seconds > 0 ? static_cast<double>(op.bytes) / 1e6 / seconds : 0.0;
-    fmt::format_to(it, "  {:<15}{:>10}{:>10}{:>8}{:>10.1f}{:>9.2f}{}\n", stats::kOpNames[i],
-                   op.count, op.ok, op.errors, rate, mbps, percentile_cells(op.latency));
+    fmt::format_to(it, "  {:<15}{:>10}{:>10}{:>8}{:>10.1f}{:>9.2f}{}\n", kOpNames[i], op.count,
+                   op.ok, op.errors, rate, mbps, percentile_cells(op.latency));
     // In open loop latency counts from the intended start; show the raw service time beside it.
     if (!(op.service == op.latency)) {
       fmt::format_to(it, "  {:<15}{:>47}{}\n", "  service", "", percentile_cells(op.service));
@@ -76,7 +76,7 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
       }
     }
     if (op.errors > 0) {
-      errors += fmt::format("  {} errors: {}\n", stats::kOpNames[i], format_error_counts(op));
+      errors += fmt::format("  {} errors: {}\n", kOpNames[i], format_error_counts(op));
     }
   }
   if (!any) out += "  no operations\n";

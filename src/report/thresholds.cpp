@@ -13,19 +13,19 @@ namespace s3storm::report {
 namespace {
 
 // The operations a user names; a multipart upload's parts are inside `multipart` already.
-bool is_top_level(stats::OpKind kind) {
-  return kind != stats::OpKind::kMultipartPart;
+bool is_top_level(OpKind kind) {
+  return kind != OpKind::kMultipartPart;
 }
 
 stats::OpStats combined(const stats::PhaseStats& phase, const std::string& op) {
   if (op != "all") {
-    const auto kind = stats::parse_op_kind(op);
+    const auto kind = parse_op_kind(op);
     if (!kind) throw std::invalid_argument("unknown operation '" + op + "'");
     return phase.op(*kind);
   }
   stats::OpStats all;
-  for (std::size_t i = 0; i < stats::kOpKinds; ++i) {
-    if (is_top_level(static_cast<stats::OpKind>(i))) all.merge(phase.ops[i]);
+  for (std::size_t i = 0; i < kOpKinds; ++i) {
+    if (is_top_level(static_cast<OpKind>(i))) all.merge(phase.ops[i]);
   }
   return all;
 }
@@ -79,17 +79,17 @@ const stats::PhaseStats& phase_named(const RunReport& report, const std::string&
 bool compare(double measured, scenario::Comparator comparator, double value) {
   using scenario::Comparator;
   switch (comparator) {
-    case Comparator::lt:
+    case Comparator::kLt:
       return measured < value;
-    case Comparator::le:
+    case Comparator::kLe:
       return measured <= value;
-    case Comparator::gt:
+    case Comparator::kGt:
       return measured > value;
-    case Comparator::ge:
+    case Comparator::kGe:
       return measured >= value;
-    case Comparator::eq:
+    case Comparator::kEq:
       return measured == value;
-    case Comparator::ne:
+    case Comparator::kNe:
       return measured != value;
   }
   return false;
@@ -148,11 +148,11 @@ namespace {
 
 std::string unit_of(const scenario::Threshold& threshold) {
   switch (threshold.unit) {
-    case scenario::ValueUnit::duration_seconds:
+    case scenario::ValueUnit::kDurationSeconds:
       return "s";
-    case scenario::ValueUnit::per_second:
+    case scenario::ValueUnit::kPerSecond:
       return "/s";
-    case scenario::ValueUnit::number:
+    case scenario::ValueUnit::kNumber:
       break;
   }
   const auto& m = threshold.metric;

@@ -10,10 +10,9 @@
 #include <string_view>
 
 #include "sigv4/crypto.hpp"
+#include "util/checksum_algorithm.hpp"
 
 namespace s3storm::s3 {
-
-enum class ChecksumAlgorithm { kCrc32, kCrc32c, kCrc64Nvme, kSha1, kSha256 };
 
 // "CRC32", "crc32c", ... as x-amz-sdk-checksum-algorithm and x-amz-checksum-algorithm spell them
 // (any case); nullopt for any other name.

@@ -154,7 +154,7 @@ void Exchange::on_result(http::Result& result) {
   reply.attempts = result.attempts;
   reply.complete = result.timing.complete;
   reply.first_byte = result.timing.first_byte;
-  reply.status = result.outcome == http::Outcome::ok ? result.response.status : 0;
+  reply.status = result.outcome == http::Outcome::kOk ? result.response.status : 0;
   reply.body_bytes = result.response.body_bytes;
   reply.content_length = result.response.content_length;
   reply.etag.swap(result.response.etag);  // swapped like the body: both buffers stay warm
@@ -162,7 +162,7 @@ void Exchange::on_result(http::Result& result) {
   reply.body.swap(result.response.body);
   reply.error_code.clear();
 
-  if (result.outcome != http::Outcome::ok) {
+  if (result.outcome != http::Outcome::kOk) {
     reply.ok = false;
     reply.error_code = http::to_string(result.outcome);
   } else {

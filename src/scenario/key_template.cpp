@@ -41,7 +41,7 @@ KeyTemplate KeyTemplate::compile(std::string_view text) {
   t.source_ = std::string(text);
   std::string literal;
   auto flush = [&] {
-    if (!literal.empty()) t.tokens_.push_back({Kind::literal, std::move(literal), 0});
+    if (!literal.empty()) t.tokens_.push_back({Kind::kLiteral, std::move(literal), 0});
     literal.clear();
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -75,26 +75,26 @@ KeyTemplate KeyTemplate::compile(std::string_view text) {
     const bool has_arg = colon != std::string_view::npos;
     Token token;
     if (name == "rand" && has_arg) {
-      token = {Kind::rand, {}, parse_width(name, arg, kMaxRand)};
+      token = {Kind::kRand, {}, parse_width(name, arg, kMaxRand)};
     } else if (name == "hash" && has_arg) {
-      token = {Kind::hash, {}, parse_width(name, arg, kMaxHash)};
+      token = {Kind::kHash, {}, parse_width(name, arg, kMaxHash)};
       if (t.has_hash_) {
         // One spread-out prefix is the point; several hashes of one key add nothing.
         throw std::invalid_argument("a key template may use '{hash:N}' only once");
       }
       t.has_hash_ = true;
     } else if (!has_arg && name == "iter") {
-      token.kind = Kind::iter;
+      token.kind = Kind::kIter;
     } else if (!has_arg && name == "seq") {
-      token.kind = Kind::seq;
+      token.kind = Kind::kSeq;
     } else if (!has_arg && name == "worker") {
-      token.kind = Kind::worker;
+      token.kind = Kind::kWorker;
     } else if (!has_arg && name == "phase") {
-      token.kind = Kind::phase;
+      token.kind = Kind::kPhase;
     } else if (!has_arg && name == "uuid") {
-      token.kind = Kind::uuid;
+      token.kind = Kind::kUuid;
     } else if (!has_arg && name == "last") {
-      token.kind = Kind::last;
+      token.kind = Kind::kLast;
     } else if (!has_arg && (name == "rand" || name == "hash")) {
       throw std::invalid_argument("template variable '{" + std::string(name) +
                                   "}' needs a width, e.g. '{" + std::string(name) + ":8}'");
@@ -121,25 +121,25 @@ std::size_t KeyTemplate::max_length(std::size_t phase_length, std::size_t last_l
   std::size_t total = 0;
   for (const auto& token : tokens_) {
     switch (token.kind) {
-      case Kind::literal:
+      case Kind::kLiteral:
         total += token.text.size();
         break;
-      case Kind::iter:
-      case Kind::seq:
-      case Kind::worker:
+      case Kind::kIter:
+      case Kind::kSeq:
+      case Kind::kWorker:
         total += kMaxDecimal;
         break;
-      case Kind::phase:
+      case Kind::kPhase:
         total += phase_length;
         break;
-      case Kind::rand:
-      case Kind::hash:
+      case Kind::kRand:
+      case Kind::kHash:
         total += token.width;
         break;
-      case Kind::uuid:
+      case Kind::kUuid:
         total += 36;
         break;
-      case Kind::last:
+      case Kind::kLast:
         total += last_length;
         break;
     }
@@ -155,28 +155,28 @@ void KeyTemplate::expand(std::string& out, const KeyContext& ctx, Rng& rng) cons
   unsigned hash_width = 0;
   for (const auto& token : tokens_) {
     switch (token.kind) {
-      case Kind::literal:
+      case Kind::kLiteral:
         out += token.text;
         break;
-      case Kind::iter:
+      case Kind::kIter:
         append_decimal(out, ctx.iter);
         break;
-      case Kind::seq:
+      case Kind::kSeq:
         append_decimal(out, ctx.seq);
         break;
-      case Kind::worker:
+      case Kind::kWorker:
         append_decimal(out, ctx.worker);
         break;
-      case Kind::phase:
+      case Kind::kPhase:
         out += ctx.phase;
         break;
-      case Kind::last:
+      case Kind::kLast:
         out += ctx.last;
         break;
-      case Kind::rand:
+      case Kind::kRand:
         for (unsigned n = 0; n < token.width; ++n) out += kAlnum[rng.below(sizeof kAlnum - 1)];
         break;
-      case Kind::uuid: {
+      case Kind::kUuid: {
         std::uint64_t hi = rng.next();
         std::uint64_t lo = rng.next();
         hi = (hi & ~0xf000ull) | 0x4000ull;              // version 4
@@ -191,7 +191,7 @@ void KeyTemplate::expand(std::string& out, const KeyContext& ctx, Rng& rng) cons
         out.append(buf, sizeof buf);
         break;
       }
-      case Kind::hash:
+      case Kind::kHash:
         hash_at = out.size();
         hash_width = token.width;
         break;

@@ -22,9 +22,9 @@ struct KeyContext {
 
 class KeyTemplate {
  public:
-  enum class Kind { literal, iter, seq, worker, phase, rand, uuid, hash, last };
+  enum class Kind { kLiteral, kIter, kSeq, kWorker, kPhase, kRand, kUuid, kHash, kLast };
   struct Token {
-    Kind kind = Kind::literal;
+    Kind kind = Kind::kLiteral;
     std::string text;    // literal text
     unsigned width = 0;  // rand:N, hash:N
   };

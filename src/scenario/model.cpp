@@ -2,77 +2,35 @@
 
 namespace s3storm::scenario {
 
-const char* to_string(OpKind op) {
-  switch (op) {
-    case OpKind::kPut:
-      return "put";
-    case OpKind::kCopy:
-      return "copy";
-    case OpKind::kDelete:
-      return "delete";
-    case OpKind::kPost:
-      return "post";
-    case OpKind::kMultipart:
-      return "multipart";
-    case OpKind::kGet:
-      return "get";
-    case OpKind::kHead:
-      return "head";
-    case OpKind::kList:
-      return "list";
-    case OpKind::kDeleteObjects:
-      return "delete_objects";
-  }
-  return "?";
-}
-
 const char* to_string(Payload payload) {
   switch (payload) {
-    case Payload::signed_payload:
+    case Payload::kSignedPayload:
       return "signed";
-    case Payload::unsigned_payload:
+    case Payload::kUnsignedPayload:
       return "unsigned";
-    case Payload::streaming:
+    case Payload::kStreaming:
       return "streaming";
-    case Payload::streaming_trailer:
+    case Payload::kStreamingTrailer:
       return "streaming-trailer";
-    case Payload::unsigned_trailer:
+    case Payload::kUnsignedTrailer:
       return "unsigned-trailer";
-  }
-  return "?";
-}
-
-const char* to_string(Checksum checksum) {
-  switch (checksum) {
-    case Checksum::none:
-      return "none";
-    case Checksum::crc32:
-      return "crc32";
-    case Checksum::crc32c:
-      return "crc32c";
-    case Checksum::crc64nvme:
-      return "crc64nvme";
-    case Checksum::sha1:
-      return "sha1";
-    case Checksum::sha256:
-      return "sha256";
   }
   return "?";
 }
 
 const char* to_string(Comparator c) {
   switch (c) {
-    case Comparator::lt:
+    case Comparator::kLt:
       return "<";
-    case Comparator::le:
+    case Comparator::kLe:
       return "<=";
-    case Comparator::gt:
+    case Comparator::kGt:
       return ">";
-    case Comparator::ge:
+    case Comparator::kGe:
       return ">=";
-    case Comparator::eq:
+    case Comparator::kEq:
       return "==";
-    case Comparator::ne:
+    case Comparator::kNe:
       return "!=";
   }
   return "?";

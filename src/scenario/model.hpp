@@ -13,25 +13,24 @@
 #include "scenario/key_template.hpp"
 #include "scenario/size_spec.hpp"
 #include "scenario/threshold.hpp"
+#include "util/checksum_algorithm.hpp"
+#include "util/op_kind.hpp"
 
 namespace s3storm::scenario {
 
 using Duration = std::chrono::nanoseconds;
 
-enum class Addressing { path, virtual_host };
+enum class Addressing { kPath, kVirtualHost };
 // How object data (PutObject and UploadPart bodies) goes out: signed or unsigned as is, or
 // aws-chunked (Content-Encoding aws-chunked) with chunk signatures, with chunk signatures and a
 // signed trailer, or unsigned chunks with a trailer (what current AWS SDKs send).
 enum class Payload {
-  signed_payload,
-  unsigned_payload,
-  streaming,
-  streaming_trailer,
-  unsigned_trailer
+  kSignedPayload,
+  kUnsignedPayload,
+  kStreaming,
+  kStreamingTrailer,
+  kUnsignedTrailer
 };
-
-// A step's x-amz-checksum-*: a header, or the trailer in the trailer modes.
-enum class Checksum { none, crc32, crc32c, crc64nvme, sha1, sha256 };
 
 struct Credentials {
   bool from_env = true;  // the AWS chain (env vars, profile); the fields below are then empty
@@ -52,9 +51,9 @@ struct Target {
   std::string host;
   std::uint16_t port = 0;
   std::string region = "us-east-1";
-  Addressing addressing = Addressing::path;
+  Addressing addressing = Addressing::kPath;
   Credentials credentials;
-  Payload payload = Payload::signed_payload;
+  Payload payload = Payload::kSignedPayload;
   std::uint64_t chunk_size = 64 * 1024;  // aws-chunked data per chunk (the streaming modes)
   Tls tls;
   int retries = 2;
@@ -71,13 +70,16 @@ struct Target {
   bool is_embedded() const { return endpoint == "embedded"; }
 };
 
-enum class DestinationKind { queue, topic, lambda, webhook };
+// Where a bucket notification goes, as the scenario says it. Not s3::NotificationTargetKind:
+// kWebhook ("the run's own receiver") has no ARN yet; setup resolves it to a topic that pushes to
+// the run, or to the embedded target's own ARN, and maps the rest one to one.
+enum class DestinationKind { kQueue, kTopic, kLambda, kWebhook };
 
 struct Notification {
   std::string id;  // configuration Id; generated when not given
   std::string bucket;
   std::vector<std::string> events;  // as written, e.g. "s3:ObjectCreated:*"
-  DestinationKind kind = DestinationKind::webhook;
+  DestinationKind kind = DestinationKind::kWebhook;
   std::string arn;  // empty for webhook (the run's own webhook)
   std::string prefix;
   std::string suffix;
@@ -99,7 +101,7 @@ struct Setup {
   bool cleanup = false;
 };
 
-enum class EventSource { webhook, sqs, amqp, none };
+enum class EventSource { kWebhook, kSqs, kAmqp, kNone };
 
 struct SqsSettings {
   std::string queue_url;
@@ -123,14 +125,14 @@ struct AmqpSettings {
 // events.outages: the run's own receiver made unavailable on purpose, to see what the server
 // does about it (retries, losses, duplicates) and how long it takes to catch up.
 struct Outage {
-  enum class Mode { refuse, http_503, stall };
+  enum class Mode { kRefuse, kHttp503, kStall };
   Duration at{};      // from the start of the first phase
   Duration length{};  // `for`
-  Mode mode = Mode::refuse;
+  Mode mode = Mode::kRefuse;
 };
 
 struct Events {
-  EventSource source = EventSource::none;
+  EventSource source = EventSource::kNone;
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 9900;
   Duration grace = std::chrono::seconds(10);
@@ -147,16 +149,14 @@ struct Events {
   std::uint64_t max_body = 1024 * 1024;
 };
 
-enum class OpKind { kPut, kCopy, kDelete, kPost, kMultipart, kGet, kHead, kList, kDeleteObjects };
-
 // What a body is made of (s3/content.hpp): `repeat`, a prefix of one shared buffer, or `random`,
 // bytes of the object's own reproducible from the seed and the key.
-enum class Content { repeat, random };
+enum class Content { kRepeat, kRandom };
 
 // Which bytes a get reads: the whole object, a fixed byte range, or a random aligned window.
 struct ReadRange {
-  enum class Kind { whole, fixed, random };
-  Kind kind = Kind::whole;
+  enum class Kind { kWhole, kFixed, kRandom };
+  Kind kind = Kind::kWhole;
   std::uint64_t first = 0;            // fixed
   std::optional<std::uint64_t> last;  // fixed, inclusive; none: to the end ("1024-")
   std::uint64_t window = 0;           // random: the window's size, and its alignment
@@ -186,14 +186,15 @@ struct Step {
   // list
   int max_keys = 1000;
   // put, post: what the body is; get: what the object should hold
-  Content content = Content::repeat;
+  Content content = Content::kRepeat;
   bool content_given = false;  // false: the scenario's default (a get of `last`: the writer's)
   // get
   bool verify = false;
   ReadRange range;
   int pages = 1;  // pages followed by continuation token, at most
   // put, multipart
-  Checksum checksum = Checksum::none;
+  // a step's x-amz-checksum-*: a header, or the trailer in the trailer modes; none: no checksum
+  std::optional<ChecksumAlgorithm> checksum;
   // delete_objects: keys per DeleteObjects request, taken from what the run wrote to the bucket
   int batch = 1000;
 
@@ -262,13 +263,11 @@ struct Scenario {
   std::vector<Threshold> thresholds;
   Report report;
   std::uint64_t seed = 0;
-  Content content = Content::repeat;  // the default of steps that say none
+  Content content = Content::kRepeat;  // the default of steps that say none
   bool seed_given = false;  // false: seed was drawn at load time (printed so a run can be repeated)
 };
 
-const char* to_string(OpKind op);
 const char* to_string(Payload payload);
-const char* to_string(Checksum checksum);
 const char* to_string(Comparator c);
 
 }  // namespace s3storm::scenario

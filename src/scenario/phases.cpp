@@ -232,7 +232,7 @@ std::optional<Phase> PhaseReader::read_phase(const YAML::Node& node, std::size_t
                         "' sum to zero; give at least one step a positive weight");
     }
     const bool uses_last = std::any_of(phase.mix.begin(), phase.mix.end(), [](const auto& w) {
-      return w.step.key.last || w.step.from.last || w.step.key.key.uses(KeyTemplate::Kind::last);
+      return w.step.key.last || w.step.from.last || w.step.key.key.uses(KeyTemplate::Kind::kLast);
     });
     const bool writes = std::any_of(phase.mix.begin(), phase.mix.end(),
                                     [](const auto& w) { return w.step.writes_key(); });
@@ -440,12 +440,10 @@ bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const P
     }
   }
   if (const YAML::Node n = body["checksum"]) {
-    constexpr Checksum kChecksums[] = {Checksum::none,      Checksum::crc32, Checksum::crc32c,
-                                       Checksum::crc64nvme, Checksum::sha1,  Checksum::sha256};
     if (auto v =
             r_.to_enum(n, "checksum", {"none", "crc32", "crc32c", "crc64nvme", "sha1", "sha256"})) {
-      for (const auto checksum : kChecksums) {
-        if (*v == to_string(checksum)) step.checksum = checksum;
+      for (const auto algorithm : kChecksumAlgorithms) {
+        if (*v == checksum_lowercase_name(algorithm)) step.checksum = algorithm;
       }
     }
   }
@@ -602,7 +600,7 @@ void PhaseReader::read_range(const YAML::Node& node, Step& step) {
       return bad();
     }
     if (step.range.window == 0) return bad();
-    step.range.kind = ReadRange::Kind::random;
+    step.range.kind = ReadRange::Kind::kRandom;
     return;
   }
   const auto dash = text->find('-');
@@ -624,7 +622,7 @@ void PhaseReader::read_range(const YAML::Node& node, Step& step) {
     }
     step.range.last = last;
   }
-  step.range.kind = ReadRange::Kind::fixed;
+  step.range.kind = ReadRange::Kind::kFixed;
   step.range.first = first;
 }
 
@@ -669,7 +667,7 @@ void PhaseReader::check_last(const YAML::Node& body, const Step& step, const Pha
                               phase.name + "' writes a key");
   };
   if (step.from.last) report("from");
-  if (step.key.last || step.key.key.uses(KeyTemplate::Kind::last)) report("key");
+  if (step.key.last || step.key.key.uses(KeyTemplate::Kind::kLast)) report("key");
 }
 
 }  // namespace
@@ -677,8 +675,8 @@ void PhaseReader::check_last(const YAML::Node& body, const Step& step, const Pha
 std::optional<Content> read_content_mode(Reader& r, const YAML::Node& node) {
   auto text = r.scalar(node, "content");
   if (!text) return std::nullopt;
-  if (*text == "repeat") return Content::repeat;
-  if (*text == "random") return Content::random;
+  if (*text == "repeat") return Content::kRepeat;
+  if (*text == "random") return Content::kRandom;
   r.error(node,
           "'content' must be 'repeat' (every body a prefix of one shared buffer) or "
           "'random' (each object its own bytes), got '" +

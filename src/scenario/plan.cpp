@@ -53,14 +53,14 @@ std::string search_plan(const Search& search) {
 
 std::string describe_size(const SizeSpec& s) {
   switch (s.kind()) {
-    case SizeSpec::Kind::fixed:
+    case SizeSpec::Kind::kFixed:
       return format_size(s.max());
-    case SizeSpec::Kind::uniform:
+    case SizeSpec::Kind::kUniform:
       return fmt::format("uniform {}..{}", format_size(s.min()), format_size(s.max()));
-    case SizeSpec::Kind::lognormal:
+    case SizeSpec::Kind::kLognormal:
       return fmt::format("lognormal median {} max {}", format_size(s.median_or_min()),
                          format_size(s.max()));
-    case SizeSpec::Kind::choice: {
+    case SizeSpec::Kind::kChoice: {
       std::string text = "choice";
       for (const auto& c : s.choices())
         text += fmt::format(" {}x{}", format_size(c.size), c.weight);
@@ -76,12 +76,12 @@ std::string describe_key(const KeyRef& k) {
 
 std::string describe_range(const ReadRange& range) {
   switch (range.kind) {
-    case ReadRange::Kind::whole:
+    case ReadRange::Kind::kWhole:
       return {};
-    case ReadRange::Kind::fixed:
+    case ReadRange::Kind::kFixed:
       return range.last ? fmt::format(", bytes {}-{}", range.first, *range.last)
                         : fmt::format(", bytes {}-", range.first);
-    case ReadRange::Kind::random:
+    case ReadRange::Kind::kRandom:
       return fmt::format(", a random {} window", format_size(range.window));
   }
   return {};
@@ -89,18 +89,17 @@ std::string describe_range(const ReadRange& range) {
 
 std::string describe_write(std::string text, const Step& step) {
   text += describe_key(step.key) + ", " + describe_size(step.size);
-  if (step.content == Content::random) text += ", random content";
+  if (step.content == Content::kRandom) text += ", random content";
   if (step.op == OpKind::kMultipart) {
     text += fmt::format(", parts of {} x{} in parallel{}", format_size(step.part_size),
                         step.parallel_parts, step.abort ? ", aborted" : "");
   }
-  if (step.checksum != Checksum::none)
-    text += fmt::format(", checksum {}", to_string(step.checksum));
+  if (step.checksum) text += fmt::format(", checksum {}", checksum_lowercase_name(*step.checksum));
   return text;
 }
 
 std::string describe_step(const Step& step) {
-  std::string text = fmt::format("{} {}/", to_string(step.op), step.bucket);
+  std::string text = fmt::format("{} {}/", op_name(step.op), step.bucket);
   switch (step.op) {
     case OpKind::kList:
       return text + describe_key(step.key) +
@@ -116,7 +115,7 @@ std::string describe_step(const Step& step) {
              fmt::format(" from {}/{}", step.from_bucket, describe_key(step.from));
     case OpKind::kPost:
       return text + describe_key(step.key) + ", " + describe_size(step.size) +
-             (step.content == Content::random ? ", random content" : "");
+             (step.content == Content::kRandom ? ", random content" : "");
     case OpKind::kGet:
       return text + describe_key(step.key) + describe_range(step.range) +
              (step.verify ? ", verified" : "");
@@ -217,7 +216,7 @@ std::vector<PhasePlan> make_plan(const Scenario& s) {
       if (plan.iterations) op.count = *plan.iterations * share;
       const bool writes =
           step.op == OpKind::kPut || step.op == OpKind::kPost || step.op == OpKind::kMultipart;
-      if (step.size.kind() != SizeSpec::Kind::fixed) op.exact = false;
+      if (step.size.kind() != SizeSpec::Kind::kFixed) op.exact = false;
       if (writes && op.count) op.bytes = *op.count * step.size.mean();
       if (step.op == OpKind::kMultipart) {
         const double part = static_cast<double>(step.part_size);
@@ -245,7 +244,7 @@ std::string format_plan(const Scenario& s) {
   out += fmt::format(
       "target   {} (region {}, {} addressing, {} payload, credentials {}, "
       "retries {})\n",
-      t.endpoint, t.region, t.addressing == Addressing::path ? "path" : "virtual",
+      t.endpoint, t.region, t.addressing == Addressing::kPath ? "path" : "virtual",
       to_string(t.payload), t.credentials.from_env ? "from the environment" : "from the file",
       t.retries);
   out +=
@@ -258,15 +257,15 @@ std::string format_plan(const Scenario& s) {
                        s.setup.cleanup ? ", cleanup after the run" : "");
   }
   switch (s.events.source) {
-    case EventSource::webhook:
+    case EventSource::kWebhook:
       out += fmt::format("events   webhook on {}:{}, grace {}\n", s.events.listen_host,
                          s.events.listen_port, format_duration(s.events.grace));
       break;
-    case EventSource::sqs:
+    case EventSource::kSqs:
       out += fmt::format("events   SQS {} ({} poller(s)), grace {}\n", s.events.sqs.queue_url,
                          s.events.sqs.pollers, format_duration(s.events.grace));
       break;
-    case EventSource::amqp:
+    case EventSource::kAmqp:
       // Not the URL: it carries the password.
       out += fmt::format(
           "events   AMQP exchange {} (binding {}, queue {}, {} consumer(s)), grace {}\n",
@@ -274,7 +273,7 @@ std::string format_plan(const Scenario& s) {
           s.events.amqp.queue.empty() ? "of the run" : s.events.amqp.queue, s.events.amqp.consumers,
           format_duration(s.events.grace));
       break;
-    case EventSource::none:
+    case EventSource::kNone:
       out += "events   not checked (source: none)\n";
       break;
   }
@@ -315,7 +314,7 @@ std::string format_plan(const Scenario& s) {
         finite = false;
         continue;
       }
-      auto& slot = per_op[to_string(op.op)];
+      auto& slot = per_op[std::string(op_name(op.op))];
       slot.first += *op.count;
       slot.second = slot.second || !op.exact;
       bytes += op.bytes;

@@ -95,13 +95,13 @@ void read_target(Reader& r, const YAML::Node& node, Target& out) {
   if (const YAML::Node n = node["addressing"]) {
     out.addressing_given = true;
     if (auto v = r.to_enum(n, "addressing", {"path", "virtual"})) {
-      out.addressing = *v == "path" ? Addressing::path : Addressing::virtual_host;
+      out.addressing = *v == "path" ? Addressing::kPath : Addressing::kVirtualHost;
     }
   }
   if (const YAML::Node n = node["payload"]) {
-    constexpr Payload kModes[] = {Payload::signed_payload, Payload::unsigned_payload,
-                                  Payload::streaming, Payload::streaming_trailer,
-                                  Payload::unsigned_trailer};
+    constexpr Payload kModes[] = {Payload::kSignedPayload, Payload::kUnsignedPayload,
+                                  Payload::kStreaming, Payload::kStreamingTrailer,
+                                  Payload::kUnsignedTrailer};
     if (auto v = r.to_enum(
             n, "payload",
             {"signed", "unsigned", "streaming", "streaming-trailer", "unsigned-trailer"})) {
@@ -226,9 +226,9 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
         }
       }
       int destinations = 0;
-      for (const auto& [key, kind] :
-           {std::pair{"queue", DestinationKind::queue}, std::pair{"topic", DestinationKind::topic},
-            std::pair{"lambda", DestinationKind::lambda}}) {
+      for (const auto& [key, kind] : {std::pair{"queue", DestinationKind::kQueue},
+                                      std::pair{"topic", DestinationKind::kTopic},
+                                      std::pair{"lambda", DestinationKind::kLambda}}) {
         if (const YAML::Node arn = n[key]) {
           ++destinations;
           notification.kind = kind;
@@ -242,7 +242,7 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
       }
       if (const YAML::Node webhook = n["webhook"]) {
         ++destinations;
-        notification.kind = DestinationKind::webhook;
+        notification.kind = DestinationKind::kWebhook;
         // 'webhook: true' is the only meaning: the run's own webhook receives the events.
         (void)r.to_enum(webhook, "webhook", {"true"});
       }
@@ -269,7 +269,7 @@ static void read_outages(Reader& r, const YAML::Node& list, Events& out) {
     r.error(list, "'outages' must be a list like [{at: 10s, for: 5s, mode: refuse}]");
     return;
   }
-  if (out.source != EventSource::webhook) {
+  if (out.source != EventSource::kWebhook) {
     // A queue (SQS) or a broker (AMQP) keeps what the server sends while nobody reads: stopping
     // our reader is a slow consumer, not an outage of the notification target.
     r.error(list,
@@ -289,9 +289,9 @@ static void read_outages(Reader& r, const YAML::Node& list, Events& out) {
     r.read_duration(item, "for", false, outage.length);
     if (const YAML::Node m = item["mode"]) {
       if (auto v = r.to_enum(m, "mode", {"refuse", "503", "stall"})) {
-        outage.mode = *v == "refuse" ? Outage::Mode::refuse
-                      : *v == "503"  ? Outage::Mode::http_503
-                                     : Outage::Mode::stall;
+        outage.mode = *v == "refuse" ? Outage::Mode::kRefuse
+                      : *v == "503"  ? Outage::Mode::kHttp503
+                                     : Outage::Mode::kStall;
       }
     }
     if (!out.outages.empty() && outage.at < out.outages.back().at + out.outages.back().length) {
@@ -308,13 +308,13 @@ void read_events(Reader& r, const YAML::Node& node, Events& out) {
                     "auth_token", "sqs", "amqp", "sns_confirm", "max_body"})) {
     return;
   }
-  out.source = EventSource::webhook;  // an events section without a source means the webhook
+  out.source = EventSource::kWebhook;  // an events section without a source means the webhook
   if (const YAML::Node n = node["source"]) {
     if (auto v = r.to_enum(n, "source", {"webhook", "sqs", "amqp", "none"})) {
-      out.source = *v == "webhook" ? EventSource::webhook
-                   : *v == "sqs"   ? EventSource::sqs
-                   : *v == "amqp"  ? EventSource::amqp
-                                   : EventSource::none;
+      out.source = *v == "webhook" ? EventSource::kWebhook
+                   : *v == "sqs"   ? EventSource::kSqs
+                   : *v == "amqp"  ? EventSource::kAmqp
+                                   : EventSource::kNone;
     }
   }
   if (const YAML::Node n = node["listen"]) {
@@ -379,10 +379,10 @@ void read_events(Reader& r, const YAML::Node& node, Events& out) {
       }
     }
   }
-  if (out.source == EventSource::amqp && (out.amqp.url.empty() || out.amqp.exchange.empty())) {
+  if (out.source == EventSource::kAmqp && (out.amqp.url.empty() || out.amqp.exchange.empty())) {
     r.error(node, "events source 'amqp' needs 'amqp: {url: amqp://..., exchange: ...}'");
   }
-  if (out.source == EventSource::sqs && out.sqs.queue_url.empty()) {
+  if (out.source == EventSource::kSqs && out.sqs.queue_url.empty()) {
     r.error(node, "events source 'sqs' needs 'sqs: {queue_url: ...}'");
   }
 }

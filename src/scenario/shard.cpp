@@ -71,33 +71,33 @@ bool match_from(const std::vector<KeyTemplate::Token>& tokens, std::size_t t,
     return match_from(tokens, t + 1, phase, key, pos + length, seen, found);
   };
   switch (token.kind) {
-    case Kind::literal:
+    case Kind::kLiteral:
       return rest.starts_with(token.text) && skip(token.text.size());
-    case Kind::phase:
+    case Kind::kPhase:
       return rest.starts_with(phase) && skip(phase.size());
-    case Kind::rand:
+    case Kind::kRand:
       return rest.size() >= token.width && all_of(rest.substr(0, token.width), is_alnum_lower) &&
              skip(token.width);
-    case Kind::hash:
+    case Kind::kHash:
       return rest.size() >= token.width &&
              all_of(rest.substr(0, token.width), hex::is_lower_digit) && skip(token.width);
-    case Kind::uuid:
+    case Kind::kUuid:
       return rest.size() >= 36 && is_uuid(rest.substr(0, 36)) && skip(36);
-    case Kind::last:
+    case Kind::kLast:
       for (std::size_t length = rest.size() + 1; length-- > 0;) {
         if (skip(length)) return true;
       }
       return false;
-    case Kind::iter:
-    case Kind::seq:
-    case Kind::worker: {
+    case Kind::kIter:
+    case Kind::kSeq:
+    case Kind::kWorker: {
       std::size_t digits = 0;
       while (digits < rest.size() && digits < 20 && is_digit(rest[digits])) ++digits;
       // Numbers are written without leading zeros: "0", or a non-zero first digit.
       if (digits > 1 && rest[0] == '0') digits = 1;
       for (; digits > 0; --digits) {
         std::optional<ReadBack> next = seen;
-        if (!next && token.kind != Kind::seq) {
+        if (!next && token.kind != Kind::kSeq) {
           std::uint64_t value = 0;
           const auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + digits, value);
           if (ec != std::errc()) continue;  // more than a uint64: no key of ours
@@ -143,7 +143,7 @@ bool PhaseShare::owns_iteration(std::uint64_t iteration) const {
 
 ShardedScenario shard_scenario(const Scenario& scenario, const ShardSpec& spec) {
   ShardedScenario out{scenario, {}};
-  const bool events_on = scenario.events.source != EventSource::none;
+  const bool events_on = scenario.events.source != EventSource::kNone;
   for (auto& phase : out.scenario.phases) {
     PhaseShare share;
     share.shard_index = spec.index;
@@ -175,7 +175,7 @@ ShardedScenario shard_scenario(const Scenario& scenario, const ShardSpec& spec) 
       for (const Step* step : steps_of(phase)) {
         if (!notifies(*step) || step->key.last) continue;
         using Kind = KeyTemplate::Kind;
-        if (!step->key.key.uses(Kind::worker) && !step->key.key.uses(Kind::iter)) {
+        if (!step->key.key.uses(Kind::kWorker) && !step->key.key.uses(Kind::kIter)) {
           throw std::invalid_argument(
               "phase '" + phase.name + "': key '" + step->key.key.source() +
               "' has neither {worker} nor {iter}, so a shard could not tell its own events from "
@@ -213,13 +213,13 @@ KeyOwnership::Owner KeyOwnership::owner(std::string_view bucket, std::string_vie
     if (pattern.bucket != bucket) continue;
     const auto value = read_back(pattern.key, pattern.phase_name, key);
     if (!value) continue;
-    const bool mine = value->kind == KeyTemplate::Kind::worker
+    const bool mine = value->kind == KeyTemplate::Kind::kWorker
                           ? pattern.share.owns_flow(value->value)
                           : pattern.share.owns_iteration(value->value);
-    if (mine) return Owner::mine;
+    if (mine) return Owner::kMine;
     someone_elses = true;
   }
-  return someone_elses ? Owner::other_shard : Owner::unknown;
+  return someone_elses ? Owner::kOtherShard : Owner::kUnknown;
 }
 
 }  // namespace s3storm::scenario

@@ -81,7 +81,7 @@ ShardedScenario shard_scenario(const Scenario& scenario, const ShardSpec& spec);
 // Reads the {worker} or {iter} number back out of an event's key to say whose key it is.
 class KeyOwnership {
  public:
-  enum class Owner { mine, other_shard, unknown };
+  enum class Owner { kMine, kOtherShard, kUnknown };
 
   KeyOwnership(const ShardedScenario& sharded);
   // `key` as the server sent it; a key none of the scenario's templates could have produced is
@@ -102,7 +102,7 @@ class KeyOwnership {
 // The first {worker} or {iter} token's value in a key the template produced; nullopt when the
 // template could not have produced the key or has neither token. For tests and KeyOwnership.
 struct ReadBack {
-  KeyTemplate::Kind kind = KeyTemplate::Kind::worker;
+  KeyTemplate::Kind kind = KeyTemplate::Kind::kWorker;
   std::uint64_t value = 0;
 };
 std::optional<ReadBack> read_back(const KeyTemplate& key_template, std::string_view phase_name,

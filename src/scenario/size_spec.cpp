@@ -13,14 +13,14 @@ constexpr double kPi = 3.14159265358979323846;
 
 SizeSpec SizeSpec::fixed(std::uint64_t bytes) {
   SizeSpec s;
-  s.kind_ = Kind::fixed;
+  s.kind_ = Kind::kFixed;
   s.a_ = s.b_ = bytes;
   return s;
 }
 
 SizeSpec SizeSpec::uniform(std::uint64_t min, std::uint64_t max) {
   SizeSpec s;
-  s.kind_ = Kind::uniform;
+  s.kind_ = Kind::kUniform;
   s.a_ = min;
   s.b_ = max;
   return s;
@@ -28,7 +28,7 @@ SizeSpec SizeSpec::uniform(std::uint64_t min, std::uint64_t max) {
 
 SizeSpec SizeSpec::lognormal(std::uint64_t median, std::uint64_t max) {
   SizeSpec s;
-  s.kind_ = Kind::lognormal;
+  s.kind_ = Kind::kLognormal;
   s.a_ = median;
   s.b_ = max;
   s.sigma_ = max > median && median > 0
@@ -39,7 +39,7 @@ SizeSpec SizeSpec::lognormal(std::uint64_t median, std::uint64_t max) {
 
 SizeSpec SizeSpec::choice(std::vector<Choice> choices) {
   SizeSpec s;
-  s.kind_ = Kind::choice;
+  s.kind_ = Kind::kChoice;
   double sum = 0;
   for (const auto& c : choices) {
     sum += c.weight;
@@ -51,11 +51,11 @@ SizeSpec SizeSpec::choice(std::vector<Choice> choices) {
 
 std::uint64_t SizeSpec::draw(Rng& rng) const {
   switch (kind_) {
-    case Kind::fixed:
+    case Kind::kFixed:
       return a_;
-    case Kind::uniform:
+    case Kind::kUniform:
       return a_ + rng.below(b_ - a_ + 1);
-    case Kind::lognormal: {
+    case Kind::kLognormal: {
       // Box-Muller: one normal draw per size; (1 - u) keeps the log argument away from zero.
       const double u1 = 1.0 - rng.unit();
       const double u2 = rng.unit();
@@ -64,7 +64,7 @@ std::uint64_t SizeSpec::draw(Rng& rng) const {
       if (size >= static_cast<double>(b_)) return b_;
       return static_cast<std::uint64_t>(std::llround(size));
     }
-    case Kind::choice: {
+    case Kind::kChoice: {
       const double pick = rng.unit() * cumulative_.back();
       const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), pick);
       const auto index = std::min<std::size_t>(static_cast<std::size_t>(it - cumulative_.begin()),
@@ -77,9 +77,9 @@ std::uint64_t SizeSpec::draw(Rng& rng) const {
 
 std::uint64_t SizeSpec::min() const {
   switch (kind_) {
-    case Kind::lognormal:
+    case Kind::kLognormal:
       return 0;
-    case Kind::choice: {
+    case Kind::kChoice: {
       std::uint64_t m = UINT64_MAX;
       for (const auto& c : choices_) {
         if (c.weight > 0) m = std::min(m, c.size);
@@ -92,7 +92,7 @@ std::uint64_t SizeSpec::min() const {
 }
 
 std::uint64_t SizeSpec::max() const {
-  if (kind_ != Kind::choice) return b_;
+  if (kind_ != Kind::kChoice) return b_;
   std::uint64_t m = 0;
   for (const auto& c : choices_) {
     if (c.weight > 0) m = std::max(m, c.size);
@@ -102,11 +102,11 @@ std::uint64_t SizeSpec::max() const {
 
 double SizeSpec::mean() const {
   switch (kind_) {
-    case Kind::fixed:
+    case Kind::kFixed:
       return static_cast<double>(a_);
-    case Kind::uniform:
+    case Kind::kUniform:
       return (static_cast<double>(a_) + static_cast<double>(b_)) / 2;
-    case Kind::lognormal: {
+    case Kind::kLognormal: {
       // Mean of the clamped distribution: E[min(X, max)], from the lognormal partial expectation.
       const double mu = std::log(static_cast<double>(a_));
       const double s = sigma_;
@@ -117,7 +117,7 @@ double SizeSpec::mean() const {
       const double above = static_cast<double>(b_) * (1 - phi((k - mu) / s));
       return below + above;
     }
-    case Kind::choice: {
+    case Kind::kChoice: {
       double sum = 0;
       for (const auto& c : choices_) sum += static_cast<double>(c.size) * c.weight;
       return sum / cumulative_.back();

@@ -11,7 +11,7 @@ namespace s3storm::scenario {
 
 class SizeSpec {
  public:
-  enum class Kind { fixed, uniform, lognormal, choice };
+  enum class Kind { kFixed, kUniform, kLognormal, kChoice };
   struct Choice {
     std::uint64_t size = 0;
     double weight = 0;
@@ -35,7 +35,7 @@ class SizeSpec {
   double sigma() const { return sigma_; }
 
  private:
-  Kind kind_ = Kind::fixed;
+  Kind kind_ = Kind::kFixed;
   std::uint64_t a_ = 0;  // fixed size | uniform min | lognormal median
   std::uint64_t b_ = 0;  // uniform max | lognormal max
   double sigma_ = 0;

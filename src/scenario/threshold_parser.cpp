@@ -28,7 +28,7 @@ constexpr std::string_view kEventCounts[] = {"expected",
                                              "outage_duplicated"};
 constexpr std::string_view kPhaseCounts[] = {"dropped", "errors", "count"};
 
-enum class MetricKind { latency, count, fraction, rate };
+enum class MetricKind { kLatency, kCount, kFraction, kRate };
 
 std::string trim(std::string_view s) {
   const auto b = s.find_first_not_of(" \t");
@@ -78,29 +78,29 @@ MetricKind classify(const std::vector<std::string>& m, const std::vector<std::st
     throw std::invalid_argument("unknown metric '" + joined + "'; " + kMetricHelp);
   };
   if (m.size() == 2 && one_of(m[0], kOps)) {
-    if (is_latency_stat(m[1])) return MetricKind::latency;
-    if (m[1] == "count" || m[1] == "errors") return MetricKind::count;
+    if (is_latency_stat(m[1])) return MetricKind::kLatency;
+    if (m[1] == "count" || m[1] == "errors") return MetricKind::kCount;
     return bad();
   }
   if (m.size() == 2 && m[0] == "errors") {
-    if (m[1] == "rate") return MetricKind::fraction;
-    if (m[1] == "count") return MetricKind::count;
+    if (m[1] == "rate") return MetricKind::kFraction;
+    if (m[1] == "count") return MetricKind::kCount;
     return bad();
   }
   if (m[0] == "ops") {
-    if (m.size() == 2 && m[1] == "rate") return MetricKind::rate;
-    if (m.size() == 2 && m[1] == "count") return MetricKind::count;
-    if (m.size() == 3 && one_of(m[1], kOps) && m[2] == "rate") return MetricKind::rate;
-    if (m.size() == 3 && one_of(m[1], kOps) && m[2] == "count") return MetricKind::count;
+    if (m.size() == 2 && m[1] == "rate") return MetricKind::kRate;
+    if (m.size() == 2 && m[1] == "count") return MetricKind::kCount;
+    if (m.size() == 3 && one_of(m[1], kOps) && m[2] == "rate") return MetricKind::kRate;
+    if (m.size() == 3 && one_of(m[1], kOps) && m[2] == "count") return MetricKind::kCount;
     return bad();
   }
   if (m[0] == "events") {
-    if (m.size() == 2 && one_of(m[1], kEventCounts)) return MetricKind::count;
+    if (m.size() == 2 && one_of(m[1], kEventCounts)) return MetricKind::kCount;
     // The longest time from an outage's end until its backlog drained (events.outages).
-    if (m.size() == 2 && m[1] == "outage_recovery") return MetricKind::latency;
+    if (m.size() == 2 && m[1] == "outage_recovery") return MetricKind::kLatency;
     if (m.size() == 3 && (m[1] == "delivery" || m[1] == "delivery_from_send") &&
         is_latency_stat(m[2])) {
-      return MetricKind::latency;
+      return MetricKind::kLatency;
     }
     return bad();
   }
@@ -109,7 +109,7 @@ MetricKind classify(const std::vector<std::string>& m, const std::vector<std::st
       throw std::invalid_argument("threshold names phase '" + m[1] +
                                   "', but the scenario has no phase of that name");
     }
-    if (one_of(m[2], kPhaseCounts)) return MetricKind::count;
+    if (one_of(m[2], kPhaseCounts)) return MetricKind::kCount;
   }
   // What a capacity search found: the highest rate that held (0 when none did).
   if (m[0] == "phase" && m.size() == 4 && m[2] == "search" && m[3] == "max_rate_per_s") {
@@ -117,7 +117,7 @@ MetricKind classify(const std::vector<std::string>& m, const std::vector<std::st
       throw std::invalid_argument("threshold names phase '" + m[1] +
                                   "', but the scenario has no phase of that name");
     }
-    return MetricKind::rate;
+    return MetricKind::kRate;
   }
   return bad();
 }
@@ -128,8 +128,8 @@ Threshold parse_threshold(std::string_view expression, const std::vector<std::st
   Threshold t;
   t.expression = trim(expression);
   static constexpr std::pair<std::string_view, Comparator> kComparators[] = {
-      {"<=", Comparator::le}, {">=", Comparator::ge}, {"==", Comparator::eq},
-      {"!=", Comparator::ne}, {"<", Comparator::lt},  {">", Comparator::gt}};
+      {"<=", Comparator::kLe}, {">=", Comparator::kGe}, {"==", Comparator::kEq},
+      {"!=", Comparator::kNe}, {"<", Comparator::kLt},  {">", Comparator::kGt}};
   std::size_t at = std::string_view::npos;
   std::size_t length = 0;
   for (const auto& [text, cmp] : kComparators) {
@@ -167,23 +167,23 @@ Threshold parse_threshold(std::string_view expression, const std::vector<std::st
                                 "' is not a number (with an optional unit: ms, s, /s, %)");
   }
   switch (kind) {
-    case MetricKind::latency:
+    case MetricKind::kLatency:
       if (unit.empty()) {
         throw std::invalid_argument("threshold '" + t.expression +
                                     "' compares a latency: give the value a unit, e.g. 50ms");
       }
       t.value = static_cast<double>(parse_duration(value).count()) / 1e9;
-      t.unit = ValueUnit::duration_seconds;
+      t.unit = ValueUnit::kDurationSeconds;
       break;
-    case MetricKind::rate:
+    case MetricKind::kRate:
       if (unit.empty() || unit[0] != '/') {
         throw std::invalid_argument("threshold '" + t.expression +
                                     "' compares a rate: give the value a unit, e.g. 500/s");
       }
       t.value = parse_rate_per_second(value);
-      t.unit = ValueUnit::per_second;
+      t.unit = ValueUnit::kPerSecond;
       break;
-    case MetricKind::fraction:
+    case MetricKind::kFraction:
       if (unit == "%") {
         t.value = plain / 100;
       } else if (unit.empty()) {
@@ -193,7 +193,7 @@ Threshold parse_threshold(std::string_view expression, const std::vector<std::st
                                     "' compares a fraction: write 0.001 or 0.1%");
       }
       break;
-    case MetricKind::count:
+    case MetricKind::kCount:
       if (!unit.empty()) {
         throw std::invalid_argument("threshold '" + t.expression +
                                     "' compares a count: write a plain number");

@@ -71,12 +71,12 @@ Result failure(Status status, std::string message, std::string_view access_key_i
 }  // namespace
 
 Scheme detect(std::string_view authorization, std::string_view raw_query) {
-  if (authorization.starts_with("AWS ")) return Scheme::header;
-  if (!authorization.empty()) return Scheme::none;
+  if (authorization.starts_with("AWS ")) return Scheme::kHeader;
+  if (!authorization.empty()) return Scheme::kNone;
   if (raw_parameter(raw_query, "AWSAccessKeyId") || raw_parameter(raw_query, "Signature")) {
-    return Scheme::query;
+    return Scheme::kQuery;
   }
-  return Scheme::none;
+  return Scheme::kNone;
 }
 
 Verifier::Verifier(sigv4::SecretLookup lookup, std::chrono::seconds max_skew)
@@ -91,14 +91,14 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
   const std::string resource = canonical_resource(request.virtual_bucket, path, query);
 
   switch (detect(authorization, query)) {
-    case Scheme::none:
-      return failure(Status::malformed, "the request carries no SigV2 authentication");
+    case Scheme::kNone:
+      return failure(Status::kMalformed, "the request carries no SigV2 authentication");
 
-    case Scheme::header: {
+    case Scheme::kHeader: {
       const std::string_view credentials = ascii::trim(authorization.substr(4));
       const auto colon = credentials.find(':');
       if (colon == std::string_view::npos || colon == 0 || colon + 1 == credentials.size()) {
-        return failure(Status::malformed,
+        return failure(Status::kMalformed,
                        "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
       }
       const std::string_view access_key = credentials.substr(0, colon);
@@ -109,11 +109,11 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
                                                   : raw_header_value(request.headers, "date");
       const auto time = parse_v2_date(date_text);
       if (!time) {
-        return failure(Status::missing_date,
+        return failure(Status::kMissingDate,
                        "AWS authentication requires a valid Date or x-amz-date header", access_key);
       }
       if (std::chrono::abs(*time - std::chrono::floor<std::chrono::seconds>(now)) > max_skew_) {
-        return failure(Status::time_skewed,
+        return failure(Status::kTimeSkewed,
                        "The difference between the request time and the current time is too large.",
                        access_key);
       }
@@ -124,12 +124,12 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
       return check(access_key, credentials.substr(colon + 1), std::move(to_sign));
     }
 
-    case Scheme::query: {
+    case Scheme::kQuery: {
       const auto access_key = raw_parameter(query, "AWSAccessKeyId");
       const auto signature = raw_parameter(query, "Signature");
       const auto expires = raw_parameter(query, "Expires");
       if (!access_key || !signature || !expires || access_key->empty() || signature->empty()) {
-        return failure(Status::malformed,
+        return failure(Status::kMalformed,
                        "Query-string authentication requires the Signature, Expires and "
                        "AWSAccessKeyId parameters");
       }
@@ -139,13 +139,13 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
           expires_text.data(), expires_text.data() + expires_text.size(), expires_at);
       if (error != std::errc{} || end != expires_text.data() + expires_text.size() ||
           expires_text.empty()) {
-        return failure(Status::bad_expires,
+        return failure(Status::kBadExpires,
                        "Invalid date (should be seconds since epoch): " + expires_text);
       }
       const std::string key = sigv4::uri_decode(*access_key);
       // Compared in seconds: an Expires is any 64-bit number, most of which no time_point holds.
       if (std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count() > expires_at) {
-        return failure(Status::expired, "Request has expired", key);
+        return failure(Status::kExpired, "Request has expired", key);
       }
       // A presigned URL carries the x-amz-* headers it was signed with in its query (botocore
       // moves them there); they are signed as if they were headers, unless the client sent the
@@ -173,7 +173,7 @@ Result Verifier::verify(const Request& request, Clock::time_point now) const {
       return check(key, sigv4::uri_decode(*signature), std::move(to_sign));
     }
   }
-  return failure(Status::malformed, "unreachable");
+  return failure(Status::kMalformed, "unreachable");
 }
 
 Result Verifier::verify_policy(std::string_view policy, std::string_view access_key_id,
@@ -185,17 +185,17 @@ Result Verifier::check(std::string_view access_key_id, std::string_view signatur
                        std::string string_to_sign) const {
   const std::string* secret = lookup_(access_key_id);
   if (secret == nullptr) {
-    return failure(Status::unknown_access_key,
+    return failure(Status::kUnknownAccessKey,
                    "The AWS Access Key Id you provided does not exist in our records.",
                    access_key_id);
   }
   Result out;
   out.access_key_id = std::string(access_key_id);
   if (sigv4::constant_time_equal(sign(*secret, string_to_sign), signature)) {
-    out.status = Status::ok;
+    out.status = Status::kOk;
     return out;
   }
-  out.status = Status::signature_mismatch;
+  out.status = Status::kSignatureMismatch;
   out.message =
       "The request signature we calculated does not match the signature you provided. Check your "
       "key and signing method.";

@@ -17,30 +17,30 @@
 namespace s3storm::sigv2 {
 
 enum class Scheme {
-  none,    // not SigV2 (SigV4, or unsigned)
-  header,  // Authorization: AWS AKID:signature
-  query,   // AWSAccessKeyId / Signature / Expires in the query, no Authorization header
+  kNone,    // not SigV2 (SigV4, or unsigned)
+  kHeader,  // Authorization: AWS AKID:signature
+  kQuery,   // AWSAccessKeyId / Signature / Expires in the query, no Authorization header
 };
 Scheme detect(std::string_view authorization, std::string_view raw_query);
 
 enum class Status {
-  ok,
-  malformed,     // an Authorization header that is not "AWS AKID:signature", a missing parameter
-  missing_date,  // header auth without a (valid) Date or x-amz-date
-  bad_expires,   // an Expires that is not seconds since the epoch
-  unknown_access_key,
-  signature_mismatch,
-  expired,      // a presigned URL past its Expires
-  time_skewed,  // a Date further from now than the allowed skew
+  kOk,
+  kMalformed,    // an Authorization header that is not "AWS AKID:signature", a missing parameter
+  kMissingDate,  // header auth without a (valid) Date or x-amz-date
+  kBadExpires,   // an Expires that is not seconds since the epoch
+  kUnknownAccessKey,
+  kSignatureMismatch,
+  kExpired,     // a presigned URL past its Expires
+  kTimeSkewed,  // a Date further from now than the allowed skew
 };
 
 struct Result {
-  Status status = Status::malformed;
+  Status status = Status::kMalformed;
   std::string message;  // one line, never the secret
   std::string access_key_id;
   std::string string_to_sign;  // what the server computed (S3 echoes it on a mismatch)
   std::string provided_signature;
-  bool ok() const { return status == Status::ok; }
+  bool ok() const { return status == Status::kOk; }
 };
 
 struct Request {
@@ -55,7 +55,7 @@ class Verifier {
  public:
   Verifier(sigv4::SecretLookup lookup, std::chrono::seconds max_skew);
 
-  // Header or query auth, as detect() says; Scheme::none is malformed.
+  // Header or query auth, as detect() says; Scheme::kNone is malformed.
   Result verify(const Request& request, std::chrono::system_clock::time_point now) const;
 
   // A v2 browser form: `signature` is base64(HMAC-SHA1(secret, policy)) of the base64 `policy`

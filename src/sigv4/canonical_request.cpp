@@ -45,7 +45,7 @@ bool is_s3_service(std::string_view service) {
 }
 
 PathRule path_rule_for_service(std::string_view service) {
-  return is_s3_service(service) ? PathRule::as_sent : PathRule::normalize_and_encode;
+  return is_s3_service(service) ? PathRule::kAsSent : PathRule::kNormalizeAndEncode;
 }
 
 bool header_name_less(std::string_view a, std::string_view b) {
@@ -86,7 +86,7 @@ void CanonicalRequestBuilder::build(const CanonicalInput& input, std::string& ou
   out.push_back('\n');
   if (input.path.empty()) {
     out.push_back('/');
-  } else if (input.path_rule == PathRule::as_sent) {
+  } else if (input.path_rule == PathRule::kAsSent) {
     out.append(input.path);
   } else {
     // Normalise into the tail of `out`, then encode that tail once more. The scratch copy is

@@ -22,7 +22,7 @@ struct Header {
 
 // S3 signs the path exactly as sent. Every other service (sqs, sns, sts, ...) signs it with dot
 // segments and repeated slashes removed, then percent-encoded once more (botocore's rule).
-enum class PathRule { as_sent, normalize_and_encode };
+enum class PathRule { kAsSent, kNormalizeAndEncode };
 PathRule path_rule_for_service(std::string_view service);
 bool is_s3_service(std::string_view service);
 
@@ -32,7 +32,7 @@ struct CanonicalInput {
   std::string_view query;           // as on the wire, without '?'; sorted, never re-encoded
   std::span<const Header> headers;  // every header to sign, names in any case
   std::string_view payload_hash;    // hex SHA-256 of the body, or "UNSIGNED-PAYLOAD"
-  PathRule path_rule = PathRule::as_sent;
+  PathRule path_rule = PathRule::kAsSent;
   // The headers' names are lower-case already and the headers in canonical order (the verifier
   // finds them so from a sorted signed-header list): no sorting, no lowering.
   bool headers_canonical = false;

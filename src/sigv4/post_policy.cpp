@@ -17,7 +17,7 @@ bool exempt_from_policy(std::string_view lower_name, FormSignature signature) {
   if (lower_name == "policy" || lower_name == "file" || lower_name.starts_with("x-ignore-")) {
     return true;
   }
-  return signature == FormSignature::v4
+  return signature == FormSignature::kV4
              ? lower_name == "x-amz-signature"
              : lower_name == "awsaccesskeyid" || lower_name == "signature";
 }
@@ -40,17 +40,17 @@ std::string json_text(const nlohmann::json& value) {
 }  // namespace
 
 PostPolicy& PostPolicy::equals(std::string field, std::string value) {
-  conditions_.push_back({Condition::Kind::equals, std::move(field), std::move(value)});
+  conditions_.push_back({Condition::Kind::kEquals, std::move(field), std::move(value)});
   return *this;
 }
 
 PostPolicy& PostPolicy::starts_with(std::string field, std::string prefix) {
-  conditions_.push_back({Condition::Kind::starts_with, std::move(field), std::move(prefix)});
+  conditions_.push_back({Condition::Kind::kStartsWith, std::move(field), std::move(prefix)});
   return *this;
 }
 
 PostPolicy& PostPolicy::content_length_range(std::uint64_t min, std::uint64_t max) {
-  conditions_.push_back({Condition::Kind::length_range, {}, {}, min, max});
+  conditions_.push_back({Condition::Kind::kLengthRange, {}, {}, min, max});
   return *this;
 }
 
@@ -58,14 +58,14 @@ std::string PostPolicy::to_json() const {
   nlohmann::ordered_json conditions = nlohmann::ordered_json::array();
   for (const Condition& c : conditions_) {
     switch (c.kind) {
-      case Condition::Kind::equals:
+      case Condition::Kind::kEquals:
         conditions.push_back({{c.field, c.value}});
         break;
-      case Condition::Kind::starts_with:
+      case Condition::Kind::kStartsWith:
         conditions.push_back(
             nlohmann::ordered_json::array({"starts-with", "$" + c.field, c.value}));
         break;
-      case Condition::Kind::length_range:
+      case Condition::Kind::kLengthRange:
         conditions.push_back(nlohmann::ordered_json::array({"content-length-range", c.min, c.max}));
         break;
     }
@@ -108,12 +108,12 @@ PolicyCheck check_post_policy(std::string_view policy_json, std::string_view buc
   if (policy.is_discarded() || !policy.is_object() || !policy.contains("expiration") ||
       !policy["expiration"].is_string() || !policy.contains("conditions") ||
       !policy["conditions"].is_array()) {
-    return failed(PolicyVerdict::invalid_document,
+    return failed(PolicyVerdict::kInvalidDocument,
                   "the policy must be a JSON object with expiration and conditions.");
   }
   const auto expiration = parse_iso8601(policy["expiration"].get<std::string>());
-  if (!expiration) return failed(PolicyVerdict::invalid_document, "Invalid 'expiration' value.");
-  if (now > *expiration) return failed(PolicyVerdict::expired, "Policy expired.");
+  if (!expiration) return failed(PolicyVerdict::kInvalidDocument, "Invalid 'expiration' value.");
+  if (now > *expiration) return failed(PolicyVerdict::kExpired, "Policy expired.");
 
   // The value a condition sees for a field: the bucket and key come from the request.
   const auto value_of = [&](std::string_view lower_name) -> std::string_view {
@@ -131,31 +131,31 @@ PolicyCheck check_post_policy(std::string_view policy_json, std::string_view buc
         const std::string field = ascii::lower_copy(name);
         covered.insert(field);
         if (value_of(field) != json_text(expected)) {
-          return failed(PolicyVerdict::condition_failed,
+          return failed(PolicyVerdict::kConditionFailed,
                         quoted_condition("eq", name, json_text(expected)));
         }
       }
       continue;
     }
     if (!condition.is_array() || condition.size() != 3 || !condition[0].is_string()) {
-      return failed(PolicyVerdict::invalid_document, "Invalid condition.");
+      return failed(PolicyVerdict::kInvalidDocument, "Invalid condition.");
     }
     const std::string op = ascii::lower_copy(condition[0].get<std::string>());
     if (op == "content-length-range") {
       // Sizes are never negative: a negative bound is a broken policy, not one no file fits.
       if (!condition[1].is_number_unsigned() || !condition[2].is_number_unsigned()) {
-        return failed(PolicyVerdict::invalid_document,
+        return failed(PolicyVerdict::kInvalidDocument,
                       "content-length-range needs two non-negative integers.");
       }
       const auto min = condition[1].get<std::uint64_t>();
       const auto max = condition[2].get<std::uint64_t>();
-      if (file_size > max) return failed(PolicyVerdict::too_large, "content-length-range", max);
-      if (file_size < min) return failed(PolicyVerdict::too_small, "content-length-range", min);
+      if (file_size > max) return failed(PolicyVerdict::kTooLarge, "content-length-range", max);
+      if (file_size < min) return failed(PolicyVerdict::kTooSmall, "content-length-range", min);
       continue;
     }
     if (!condition[1].is_string() || !condition[2].is_string() ||
         !condition[1].get<std::string>().starts_with('$')) {
-      return failed(PolicyVerdict::invalid_document, "Invalid condition.");
+      return failed(PolicyVerdict::kInvalidDocument, "Invalid condition.");
     }
     const std::string name = condition[1].get<std::string>().substr(1);
     const std::string field = ascii::lower_copy(name);
@@ -164,22 +164,22 @@ PolicyCheck check_post_policy(std::string_view policy_json, std::string_view buc
     const std::string_view actual = value_of(field);
     if (op == "eq") {
       if (actual != expected) {
-        return failed(PolicyVerdict::condition_failed, quoted_condition("eq", name, expected));
+        return failed(PolicyVerdict::kConditionFailed, quoted_condition("eq", name, expected));
       }
     } else if (op == "starts-with") {
       if (!actual.starts_with(expected)) {
-        return failed(PolicyVerdict::condition_failed,
+        return failed(PolicyVerdict::kConditionFailed,
                       quoted_condition("starts-with", name, expected));
       }
     } else {
-      return failed(PolicyVerdict::invalid_document, "Invalid Condition: unknown operator " + op);
+      return failed(PolicyVerdict::kInvalidDocument, "Invalid Condition: unknown operator " + op);
     }
   }
 
   for (const auto& [name, value] : fields) {
     const std::string field = ascii::lower_copy(name);
     if (!exempt_from_policy(field, signature) && !covered.contains(field)) {
-      return failed(PolicyVerdict::extra_field, name);
+      return failed(PolicyVerdict::kExtraField, name);
     }
   }
   return {};

@@ -33,7 +33,7 @@ class PostPolicy {
 
  private:
   struct Condition {
-    enum class Kind { equals, starts_with, length_range } kind;
+    enum class Kind { kEquals, kStartsWith, kLengthRange } kind;
     std::string field;
     std::string value;
     std::uint64_t min = 0, max = 0;
@@ -55,26 +55,26 @@ FormFields sign_post_policy(PostPolicy policy, const Credentials& credentials,
 
 // Server side: what the policy says of a form whose signature the caller has checked.
 enum class PolicyVerdict {
-  ok,
-  invalid_document,  // not JSON with expiration and conditions, or a condition S3 would not read
-  expired,
-  condition_failed,
-  extra_field,  // a form field that no condition names
-  too_large,    // the file is above content-length-range
-  too_small,    // the file is below content-length-range
+  kOk,
+  kInvalidDocument,  // not JSON with expiration and conditions, or a condition S3 would not read
+  kExpired,
+  kConditionFailed,
+  kExtraField,  // a form field that no condition names
+  kTooLarge,    // the file is above content-length-range
+  kTooSmall,    // the file is below content-length-range
 };
 
 struct PolicyCheck {
-  PolicyVerdict verdict = PolicyVerdict::ok;
+  PolicyVerdict verdict = PolicyVerdict::kOk;
   // What failed: the condition as S3 quotes it, the extra field's name, or what is wrong with the
   // document. Empty when ok.
   std::string detail;
   std::uint64_t limit = 0;  // the bound passed (too_large: the maximum, too_small: the minimum)
-  bool ok() const { return verdict == PolicyVerdict::ok; }
+  bool ok() const { return verdict == PolicyVerdict::kOk; }
 };
 
 // Which signature signs a form, which decides the auth fields that need no condition.
-enum class FormSignature { v4, v2 };
+enum class FormSignature { kV4, kV2 };
 
 // Checks the decoded policy JSON of a POST to `bucket` that stores `key` (after ${filename}
 // substitution). `fields` are the form fields before the file, names in any case; `bucket` and
@@ -86,6 +86,6 @@ enum class FormSignature { v4, v2 };
 PolicyCheck check_post_policy(std::string_view policy_json, std::string_view bucket,
                               std::string_view key, const FormFields& fields,
                               std::uint64_t file_size, std::chrono::system_clock::time_point now,
-                              FormSignature signature = FormSignature::v4);
+                              FormSignature signature = FormSignature::kV4);
 
 }  // namespace s3storm::sigv4

@@ -145,21 +145,21 @@ struct Verifier::KnownHeaders {
 
 std::string_view s3_error_code(VerifyStatus status) {
   switch (status) {
-    case VerifyStatus::ok:
+    case VerifyStatus::kOk:
       return "";
-    case VerifyStatus::unsigned_request:
+    case VerifyStatus::kUnsignedRequest:
       return "AccessDenied";
-    case VerifyStatus::malformed:
+    case VerifyStatus::kMalformed:
       return "AuthorizationHeaderMalformed";
-    case VerifyStatus::unknown_access_key:
+    case VerifyStatus::kUnknownAccessKey:
       return "InvalidAccessKeyId";
-    case VerifyStatus::signature_mismatch:
+    case VerifyStatus::kSignatureMismatch:
       return "SignatureDoesNotMatch";
-    case VerifyStatus::expired:
+    case VerifyStatus::kExpired:
       return "AccessDenied";
-    case VerifyStatus::time_skewed:
+    case VerifyStatus::kTimeSkewed:
       return "RequestTimeTooSkewed";
-    case VerifyStatus::policy_violation:
+    case VerifyStatus::kPolicyViolation:
       return "AccessDenied";
   }
   return "AccessDenied";
@@ -269,7 +269,7 @@ VerifyResult Verifier::verify(const ReceivedRequest& request,
   }
   const KnownHeaders known(request.headers);
   if (known.authorization) return verify_header_auth(request, path, query, known, now);
-  return failure(VerifyStatus::unsigned_request, "request carries no SigV4 authentication");
+  return failure(VerifyStatus::kUnsignedRequest, "request carries no SigV4 authentication");
 }
 
 VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::string_view path,
@@ -278,7 +278,7 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
   const std::string_view authorization = ascii::trim(*known.authorization);
   if (!authorization.starts_with(kAlgorithm) || authorization.size() == kAlgorithm.size() ||
       authorization[kAlgorithm.size()] != ' ') {
-    return failure(VerifyStatus::malformed, "Authorization must start with AWS4-HMAC-SHA256");
+    return failure(VerifyStatus::kMalformed, "Authorization must start with AWS4-HMAC-SHA256");
   }
   std::string_view credential, signed_list, signature;
   std::string_view rest = authorization.substr(kAlgorithm.size() + 1);
@@ -298,9 +298,9 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
       signature = value;
   }
   const auto scope = parse_credential(credential);
-  if (!scope) return failure(VerifyStatus::malformed, "Authorization has no valid Credential");
+  if (!scope) return failure(VerifyStatus::kMalformed, "Authorization has no valid Credential");
   if (signed_list.empty() || signature.empty()) {
-    return failure(VerifyStatus::malformed, "Authorization lacks SignedHeaders or Signature",
+    return failure(VerifyStatus::kMalformed, "Authorization lacks SignedHeaders or Signature",
                    scope->access_key_id);
   }
 
@@ -311,31 +311,31 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
     time = parse_http_date(ascii::trim(*known.date));
   }
   if (!time)
-    return failure(VerifyStatus::malformed, "missing or invalid x-amz-date", scope->access_key_id);
+    return failure(VerifyStatus::kMalformed, "missing or invalid x-amz-date", scope->access_key_id);
   if (time->date() != scope->date) {
-    return failure(VerifyStatus::malformed, "credential scope date differs from x-amz-date",
+    return failure(VerifyStatus::kMalformed, "credential scope date differs from x-amz-date",
                    scope->access_key_id);
   }
   const auto skew = std::chrono::abs(std::chrono::floor<std::chrono::seconds>(now) - time->time());
   if (skew > max_skew_) {
-    return failure(VerifyStatus::time_skewed,
+    return failure(VerifyStatus::kTimeSkewed,
                    "request time differs from server time by more than allowed",
                    scope->access_key_id);
   }
 
   bool canonical = false;
   if (const auto missing = select_signed(request.headers, signed_list, canonical)) {
-    return failure(VerifyStatus::malformed,
+    return failure(VerifyStatus::kMalformed,
                    "signed header '" + std::string(*missing) + "' is not in the request",
                    scope->access_key_id);
   }
   if (!cached_list_signs_host_) {  // select_signed parsed this list
-    return failure(VerifyStatus::malformed, "host must be a signed header", scope->access_key_id);
+    return failure(VerifyStatus::kMalformed, "host must be a signed header", scope->access_key_id);
   }
   std::string_view payload_hash = request.body_sha256;
   if (known.content_sha256) payload_hash = ascii::trim(*known.content_sha256);
   if (payload_hash.empty()) {
-    return failure(VerifyStatus::malformed, "missing x-amz-content-sha256", scope->access_key_id);
+    return failure(VerifyStatus::kMalformed, "missing x-amz-content-sha256", scope->access_key_id);
   }
 
   VerifyResult result = check_signature(request.method, *scope, *time, path, query, payload_hash,
@@ -357,15 +357,16 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
   const auto signature = find_param(query, "X-Amz-Signature");
   if (!algorithm || *algorithm != kAlgorithm || !credential || !date || !expires ||
       !signed_list_encoded || !signature) {
-    return failure(VerifyStatus::malformed, "presigned URL lacks an X-Amz-* parameter");
+    return failure(VerifyStatus::kMalformed, "presigned URL lacks an X-Amz-* parameter");
   }
   credential_.clear();
   append_uri_decoded(credential_, *credential);
   const auto scope = parse_credential(credential_);
-  if (!scope) return failure(VerifyStatus::malformed, "X-Amz-Credential is not a valid credential");
+  if (!scope)
+    return failure(VerifyStatus::kMalformed, "X-Amz-Credential is not a valid credential");
   const auto time = parse_amz_date(*date);
   if (!time || time->date() != scope->date) {
-    return failure(VerifyStatus::malformed, "X-Amz-Date is invalid or differs from the scope date",
+    return failure(VerifyStatus::kMalformed, "X-Amz-Date is invalid or differs from the scope date",
                    scope->access_key_id);
   }
   long long expiry = 0;
@@ -373,16 +374,16 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
       std::from_chars(expires->data(), expires->data() + expires->size(), expiry);
   if (error != std::errc{} || end != expires->data() + expires->size() || expiry < 1 ||
       expiry > kMaxPresignExpiry.count()) {
-    return failure(VerifyStatus::malformed, "X-Amz-Expires must be between 1 and 604800",
+    return failure(VerifyStatus::kMalformed, "X-Amz-Expires must be between 1 and 604800",
                    scope->access_key_id);
   }
   const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
   if (time->time() - now_seconds > max_skew_) {
-    return failure(VerifyStatus::time_skewed, "presigned URL is not yet valid",
+    return failure(VerifyStatus::kTimeSkewed, "presigned URL is not yet valid",
                    scope->access_key_id);
   }
   if (now_seconds > time->time() + std::chrono::seconds(expiry)) {
-    return failure(VerifyStatus::expired, "presigned URL has expired", scope->access_key_id);
+    return failure(VerifyStatus::kExpired, "presigned URL has expired", scope->access_key_id);
   }
 
   signed_list_.clear();
@@ -390,7 +391,7 @@ VerifyResult Verifier::verify_query_auth(const ReceivedRequest& request, std::st
   const std::string_view signed_list = signed_list_;
   bool canonical = false;
   if (const auto missing = select_signed(request.headers, signed_list, canonical)) {
-    return failure(VerifyStatus::malformed,
+    return failure(VerifyStatus::kMalformed,
                    "signed header '" + std::string(*missing) + "' is not in the request",
                    scope->access_key_id);
   }
@@ -434,7 +435,7 @@ VerifyResult Verifier::check_signature(std::string_view method, const Credential
                                        bool headers_canonical) {
   const std::string* secret = lookup_(scope.access_key_id);
   if (secret == nullptr) {
-    return failure(VerifyStatus::unknown_access_key, "unknown access key", scope.access_key_id);
+    return failure(VerifyStatus::kUnknownAccessKey, "unknown access key", scope.access_key_id);
   }
   const CanonicalInput input{method,           path,         query,
                              signed_,          payload_hash, path_rule_for_service(scope.service),
@@ -444,14 +445,14 @@ VerifyResult Verifier::check_signature(std::string_view method, const Credential
   const bool list_matches =
       declared_signed_list.empty() || work_.signed_headers == declared_signed_list;
   if (!constant_time_equal(work_.signature, signature) || !list_matches) {
-    VerifyResult result = failure(VerifyStatus::signature_mismatch,
+    VerifyResult result = failure(VerifyStatus::kSignatureMismatch,
                                   "the signature does not match the request", scope.access_key_id);
     result.canonical_request = work_.canonical_request;
     result.string_to_sign = work_.string_to_sign;
     return result;
   }
   VerifyResult result;
-  result.status = VerifyStatus::ok;
+  result.status = VerifyStatus::kOk;
   result.access_key_id = scope.access_key_id;
   return result;
 }

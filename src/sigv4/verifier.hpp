@@ -20,14 +20,14 @@
 namespace s3storm::sigv4 {
 
 enum class VerifyStatus {
-  ok,
-  unsigned_request,  // no Authorization header and no X-Amz-Signature: anonymous
-  malformed,         // unparsable auth, missing x-amz-date, scope/date mismatch, bad expiry
-  unknown_access_key,
-  signature_mismatch,
-  expired,           // presigned URL or POST policy past its expiry
-  time_skewed,       // x-amz-date too far from now (or a presigned URL from the future)
-  policy_violation,  // POST form field not allowed by its policy
+  kOk,
+  kUnsignedRequest,  // no Authorization header and no X-Amz-Signature: anonymous
+  kMalformed,        // unparsable auth, missing x-amz-date, scope/date mismatch, bad expiry
+  kUnknownAccessKey,
+  kSignatureMismatch,
+  kExpired,          // presigned URL or POST policy past its expiry
+  kTimeSkewed,       // x-amz-date too far from now (or a presigned URL from the future)
+  kPolicyViolation,  // POST form field not allowed by its policy
 };
 
 // The S3 error code a server returns for each status (e.g. "SignatureDoesNotMatch").
@@ -37,7 +37,7 @@ std::string_view s3_error_code(VerifyStatus status);
 bool signed_list_names(std::string_view signed_list, std::string_view name);
 
 struct VerifyResult {
-  VerifyStatus status = VerifyStatus::malformed;
+  VerifyStatus status = VerifyStatus::kMalformed;
   std::string message;  // one line, never contains the secret
   std::string access_key_id;
   std::string canonical_request;  // what the server computed (S3 echoes these on mismatch)
@@ -55,7 +55,7 @@ struct VerifyResult {
     return header_index < 64 ? (uncovered_headers >> header_index & 1) == 0
                              : signed_list_names(signed_headers, name);
   }
-  bool ok() const { return status == VerifyStatus::ok; }
+  bool ok() const { return status == VerifyStatus::kOk; }
 };
 
 // Looks up the secret for an access key; nullptr when the key is unknown. The pointer must stay

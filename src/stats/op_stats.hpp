@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "stats/histogram.hpp"
-#include "stats/op_kind.hpp"
 #include "stats/search_outcome.hpp"
 #include "stats/time_series.hpp"
+#include "util/op_kind.hpp"
 
 namespace s3storm::stats {
 

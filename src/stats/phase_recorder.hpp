@@ -15,8 +15,8 @@
 #include <mutex>
 #include <string>
 
-#include "stats/op_kind.hpp"
 #include "stats/op_stats.hpp"
+#include "util/op_kind.hpp"
 
 namespace s3storm::stats {
 

@@ -38,28 +38,28 @@ const char* const kMismatchMessage =
                                 std::string_view provided_signature) {
   using sigv4::VerifyStatus;
   switch (result.status) {
-    case VerifyStatus::ok:
+    case VerifyStatus::kOk:
       break;
-    case VerifyStatus::unsigned_request:
+    case VerifyStatus::kUnsignedRequest:
       throw S3Error(ErrorCode::kAccessDenied, "Access Denied");
-    case VerifyStatus::unknown_access_key:
+    case VerifyStatus::kUnknownAccessKey:
       throw S3Error(ErrorCode::kInvalidAccessKeyId,
                     "The AWS Access Key Id you provided does not exist in our records.")
           .with("AWSAccessKeyId", result.access_key_id);
-    case VerifyStatus::signature_mismatch:
+    case VerifyStatus::kSignatureMismatch:
       throw S3Error(ErrorCode::kSignatureDoesNotMatch, kMismatchMessage)
           .with("AWSAccessKeyId", result.access_key_id)
           .with("StringToSign", result.string_to_sign)
           .with("SignatureProvided", std::string(provided_signature))
           .with("CanonicalRequest", result.canonical_request);
-    case VerifyStatus::expired:
+    case VerifyStatus::kExpired:
       throw S3Error(ErrorCode::kAccessDenied, "Request has expired");
-    case VerifyStatus::time_skewed:
+    case VerifyStatus::kTimeSkewed:
       throw S3Error(ErrorCode::kRequestTimeTooSkewed,
                     "The difference between the request time and the current time is too large.");
-    case VerifyStatus::policy_violation:
+    case VerifyStatus::kPolicyViolation:
       throw S3Error(ErrorCode::kAccessDenied, "Invalid according to Policy");
-    case VerifyStatus::malformed:
+    case VerifyStatus::kMalformed:
       break;
   }
   throw S3Error(query_auth ? ErrorCode::kAuthorizationQueryParametersError
@@ -101,25 +101,25 @@ std::string unsigned_amz_headers(const http::ServerRequest& request,
 [[noreturn]] void throw_v2_failure(const sigv2::Result& result, bool query_auth) {
   using sigv2::Status;
   switch (result.status) {
-    case Status::ok:
+    case Status::kOk:
       break;
-    case Status::malformed:
+    case Status::kMalformed:
       if (query_auth) throw S3Error(ErrorCode::kAccessDenied, result.message);
       throw S3Error(ErrorCode::kInvalidArgument, result.message)
           .with("ArgumentName", "Authorization");
-    case Status::missing_date:
-    case Status::bad_expires:
-    case Status::expired:
+    case Status::kMissingDate:
+    case Status::kBadExpires:
+    case Status::kExpired:
       throw S3Error(ErrorCode::kAccessDenied, result.message);
-    case Status::unknown_access_key:
+    case Status::kUnknownAccessKey:
       throw S3Error(ErrorCode::kInvalidAccessKeyId, result.message)
           .with("AWSAccessKeyId", result.access_key_id);
-    case Status::signature_mismatch:
+    case Status::kSignatureMismatch:
       throw S3Error(ErrorCode::kSignatureDoesNotMatch, kMismatchMessage)
           .with("AWSAccessKeyId", result.access_key_id)
           .with("StringToSign", result.string_to_sign)
           .with("SignatureProvided", result.provided_signature);
-    case Status::time_skewed:
+    case Status::kTimeSkewed:
       throw S3Error(ErrorCode::kRequestTimeTooSkewed, result.message);
   }
   throw S3Error(ErrorCode::kAccessDenied, "Access Denied");
@@ -193,7 +193,7 @@ VerifiedCaller Authenticator::verify_header(const http::ServerRequest& request,
   const auto question = target.find('?');
   const std::string_view query =
       question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
-  if (sigv2::detect(request.header("authorization"), query) != sigv2::Scheme::none) {
+  if (sigv2::detect(request.header("authorization"), query) != sigv2::Scheme::kNone) {
     return verify_v2(request, virtual_bucket);
   }
 
@@ -213,7 +213,7 @@ VerifiedCaller Authenticator::verify_header(const http::ServerRequest& request,
     }
   }
   if (!result.ok()) {
-    if (result.status == sigv4::VerifyStatus::unsigned_request && options_.anonymous) {
+    if (result.status == sigv4::VerifyStatus::kUnsignedRequest && options_.anonymous) {
       // Nothing is signed, so nothing is held to a signature: the request is taken as sent.
       VerifiedCaller anonymous;
       anonymous.content_type_signed = true;
@@ -308,7 +308,7 @@ std::optional<sigv4::FormSignature> Authenticator::verify_post_form(const PostFo
     }
     const sigv2::Result result = v2_verifier_.verify_policy(policy, v2_key, v2_signature);
     if (!result.ok()) throw_v2_failure(result, true);
-    return sigv4::FormSignature::v2;
+    return sigv4::FormSignature::kV2;
   }
   if (form.field("x-amz-algorithm") != "AWS4-HMAC-SHA256") {
     throw S3Error(ErrorCode::kInvalidRequest,
@@ -316,7 +316,7 @@ std::optional<sigv4::FormSignature> Authenticator::verify_post_form(const PostFo
                   "AWS4-HMAC-SHA256.");
   }
   verify_policy_signature(policy, form.field("x-amz-credential"), form.field("x-amz-signature"));
-  return sigv4::FormSignature::v4;
+  return sigv4::FormSignature::kV4;
 }
 
 sigv4::ChunkSigningScope Authenticator::chunk_signing_scope(const http::ServerRequest& request,

@@ -24,7 +24,6 @@ using s3::checksum_base64;
 using s3::checksum_element;
 using s3::checksum_header;
 using s3::checksum_name;
-using s3::ChecksumAlgorithm;
 using s3::Checksummer;
 
 struct ObjectChecksum {

@@ -89,8 +89,8 @@ EventDispatcher::EventDispatcher(DispatcherOptions options)
     // Any failure is worth another try (the receiver restarting, a 503, a refused connection),
     // but not the pool closing under it at the end of the drain.
     auto decide = [this](const http::Result& r) {
-      const bool again = r.outcome != http::Outcome::cancelled &&
-                         (r.outcome != http::Outcome::ok || r.response.status / 100 != 2);
+      const bool again = r.outcome != http::Outcome::kCancelled &&
+                         (r.outcome != http::Outcome::kOk || r.response.status / 100 != 2);
       if (again) {
         std::lock_guard lock(mutex_);
         ++counters_.retries;
@@ -316,7 +316,7 @@ void EventDispatcher::send(Slot& slot) {
   request.message.method(boost::beast::http::verb::post);
   request.message.body() = http::BodyView::value_type(slot.body.data(), slot.body.size());
   slot.sender->async_send(request, [this, &slot](http::Result& result) {
-    on_sent(slot, result.outcome == http::Outcome::ok && result.response.status / 100 == 2);
+    on_sent(slot, result.outcome == http::Outcome::kOk && result.response.status / 100 == 2);
   });
 }
 

@@ -111,22 +111,22 @@ void check_post_policy(std::string_view policy_json, std::string_view bucket, st
                                                             form.file.size(), now, signature);
   using sigv4::PolicyVerdict;
   switch (check.verdict) {
-    case PolicyVerdict::ok:
+    case PolicyVerdict::kOk:
       return;
-    case PolicyVerdict::invalid_document:
+    case PolicyVerdict::kInvalidDocument:
       throw S3Error(ErrorCode::kInvalidPolicyDocument, "Invalid Policy: " + check.detail);
-    case PolicyVerdict::expired:
+    case PolicyVerdict::kExpired:
       policy_failed(check.detail);
-    case PolicyVerdict::condition_failed:
+    case PolicyVerdict::kConditionFailed:
       policy_failed("Policy Condition failed: " + check.detail);
-    case PolicyVerdict::extra_field:
+    case PolicyVerdict::kExtraField:
       policy_failed("Extra input fields: " + check.detail);
-    case PolicyVerdict::too_large:
+    case PolicyVerdict::kTooLarge:
       throw S3Error(ErrorCode::kEntityTooLarge,
                     "Your proposed upload exceeds the maximum allowed size")
           .with("ProposedSize", std::to_string(form.file.size()))
           .with("MaxSizeAllowed", std::to_string(check.limit));
-    case PolicyVerdict::too_small:
+    case PolicyVerdict::kTooSmall:
       throw S3Error(ErrorCode::kEntityTooSmall,
                     "Your proposed upload is smaller than the minimum allowed size")
           .with("ProposedSize", std::to_string(form.file.size()))

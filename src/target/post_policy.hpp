@@ -32,6 +32,6 @@ PostForm parse_post_form(std::string_view content_type, std::string_view body);
 // InvalidPolicyDocument.
 void check_post_policy(std::string_view policy_json, std::string_view bucket, std::string_view key,
                        const PostForm& form, std::chrono::system_clock::time_point now,
-                       sigv4::FormSignature signature = sigv4::FormSignature::v4);
+                       sigv4::FormSignature signature = sigv4::FormSignature::kV4);
 
 }  // namespace s3storm::target

@@ -240,16 +240,16 @@ http::BodyAdmission S3Handler::check_header(const http::ServerRequest& request,
         parse_request_target(request.target, request.header("host"), options_.virtual_host_suffix);
     const Route& route = route_request(request, target);
     // A form's signature and policy are in its body: it can only be capped, not judged yet.
-    if (route.operation == Operation::kPostObject) return http::BodyAdmission::read_unauthenticated;
+    if (route.operation == Operation::kPostObject) return http::BodyAdmission::kReadUnauthenticated;
     const VerifiedCaller caller = auth_.verify_header(
         request, target.virtual_hosted ? std::string_view(target.bucket) : std::string_view());
     // serve --anonymous let an unsigned request in: its body is nobody's.
-    return caller.access_key_id.empty() ? http::BodyAdmission::read_unauthenticated
-                                        : http::BodyAdmission::read;
+    return caller.access_key_id.empty() ? http::BodyAdmission::kReadUnauthenticated
+                                        : http::BodyAdmission::kRead;
   } catch (const S3Error& error) {
     std::array<char, 16> digits{};
     answer_error(request, response, target, begin(response, digits), error);
-    return http::BodyAdmission::refuse;
+    return http::BodyAdmission::kRefuse;
   }
 }
 

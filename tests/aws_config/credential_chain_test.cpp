@@ -180,7 +180,7 @@ TEST_F(CredentialChain, TheScenarioWinsOverTheAwsEnvironment) {
   EXPECT_EQ(unset.endpoint, "http://127.0.0.1:9911");
   EXPECT_EQ(unset.port, 9911);
   EXPECT_EQ(unset.region, "eu-north-1");
-  EXPECT_EQ(unset.addressing, scenario::Addressing::virtual_host);
+  EXPECT_EQ(unset.addressing, scenario::Addressing::kVirtualHost);
   EXPECT_EQ(unset.tls.ca_file, (home_ / "ca.pem").string());
 
   scenario::Target given;
@@ -191,7 +191,7 @@ TEST_F(CredentialChain, TheScenarioWinsOverTheAwsEnvironment) {
   apply_to_target(config("far"), given);
   EXPECT_EQ(given.endpoint, "http://127.0.0.1:1");
   EXPECT_EQ(given.region, "us-west-1");
-  EXPECT_EQ(given.addressing, scenario::Addressing::path);
+  EXPECT_EQ(given.addressing, scenario::Addressing::kPath);
   EXPECT_EQ(given.tls.ca_file, "/mine.pem");
 
   env_["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9000/a/path";

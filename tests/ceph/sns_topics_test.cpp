@@ -115,7 +115,7 @@ TEST_F(SignSnsCall, SignsAsServiceSnsAndVerifies) {
   EXPECT_TRUE(verify(call, "127.0.0.1:7480", body).ok());
   // The body is signed: a changed form no longer verifies.
   EXPECT_EQ(verify(call, "127.0.0.1:7480", body + "&x=1").status,
-            sigv4::VerifyStatus::signature_mismatch);
+            sigv4::VerifyStatus::kSignatureMismatch);
 }
 
 TEST_F(SignSnsCall, SessionTokenIsSentAndSigned) {

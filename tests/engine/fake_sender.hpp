@@ -39,7 +39,7 @@ struct SeenRequest {
 };
 
 struct FakeAnswer {
-  http::Outcome outcome = http::Outcome::ok;
+  http::Outcome outcome = http::Outcome::kOk;
   unsigned status = 200;
   std::string body{};
   std::string etag{};
@@ -91,7 +91,7 @@ class FakeSender final : public http::Sender {
 
   static FakeAnswer cancelled() {
     FakeAnswer answer;
-    answer.outcome = http::Outcome::cancelled;
+    answer.outcome = http::Outcome::kCancelled;
     return answer;
   }
 
@@ -134,7 +134,7 @@ class FakeSender final : public http::Sender {
     result.timing.queued = time_.steady;
     time_.advance(answer.takes);
     result.outcome = answer.outcome;
-    if (answer.outcome == http::Outcome::ok) {
+    if (answer.outcome == http::Outcome::kOk) {
       result.response.status = answer.status;
       result.response.body = answer.body;
       result.response.body_bytes = answer.body.size();

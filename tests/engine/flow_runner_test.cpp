@@ -52,9 +52,8 @@ TEST(FlowRunner, RunsAFlowsStepsInOrderAndUsesLastForCopyAndDelete) {
   EXPECT_NE(seen[0].header("Authorization").find("Credential=AKIDEXAMPLE/20260101/"),
             std::string::npos)
       << "signed at the manual clock's date";
-  for (auto kind :
-       {stats::OpKind::kPut, stats::OpKind::kCopy, stats::OpKind::kGet, stats::OpKind::kDelete}) {
-    EXPECT_EQ(rig.op(kind).ok, 1u) << stats::op_name(kind);
+  for (auto kind : {OpKind::kPut, OpKind::kCopy, OpKind::kGet, OpKind::kDelete}) {
+    EXPECT_EQ(rig.op(kind).ok, 1u) << op_name(kind);
   }
   EXPECT_FALSE(rig.flow().busy());
 }
@@ -68,11 +67,11 @@ TEST(FlowRunner, AFailedStepEndsTheIterationWithItsS3Code) {
               [](const SeenRequest&) { return error_answer(403, "AccessDenied"); });
   rig.run_iteration(0);
   EXPECT_EQ(rig.fake->seen.size(), 1u);
-  const auto& put = rig.op(stats::OpKind::kPut);
+  const auto& put = rig.op(OpKind::kPut);
   EXPECT_EQ(put.errors, 1u);
   EXPECT_EQ(put.errors_by_code.at("AccessDenied"), 1u);
   EXPECT_EQ(put.errors_by_status.at(403), 1u);
-  EXPECT_EQ(rig.op(stats::OpKind::kDelete).count, 0u);
+  EXPECT_EQ(rig.op(OpKind::kDelete).count, 0u);
 }
 
 TEST(FlowRunner, ACopysErrorAfterA200IsAFailure) {
@@ -86,7 +85,7 @@ TEST(FlowRunner, ACopysErrorAfterA200IsAFailure) {
                 return error_answer(200, "AccessDenied");
               });
   rig.run_iteration(0);
-  EXPECT_EQ(rig.op(stats::OpKind::kCopy).errors_by_code.at("AccessDenied"), 1u);
+  EXPECT_EQ(rig.op(OpKind::kCopy).errors_by_code.at("AccessDenied"), 1u);
 }
 
 constexpr std::string_view kUploadId = "up/1";
@@ -127,11 +126,11 @@ TEST(FlowRunner, MultipartCreatesSendsThePartsAndCompletes) {
   ASSERT_EQ(seen.size(), 4u);
   EXPECT_EQ(seen[1].body_size, 5u * 1024 * 1024);
   EXPECT_NE(seen[3].body.find("<PartNumber>2</PartNumber>"), std::string::npos) << seen[3].body;
-  EXPECT_EQ(rig.op(stats::OpKind::kMultipart).ok, 1u);
-  EXPECT_EQ(rig.op(stats::OpKind::kMultipartPart).ok, 2u);
+  EXPECT_EQ(rig.op(OpKind::kMultipart).ok, 1u);
+  EXPECT_EQ(rig.op(OpKind::kMultipartPart).ok, 2u);
   // Each part took 2 ms of the manual clock, and its latency is that, exactly.
-  EXPECT_EQ(rig.op(stats::OpKind::kMultipartPart).latency.max(), 2000u);
-  EXPECT_EQ(rig.op(stats::OpKind::kMultipart).latency.max(), 4000u);
+  EXPECT_EQ(rig.op(OpKind::kMultipartPart).latency.max(), 2000u);
+  EXPECT_EQ(rig.op(OpKind::kMultipart).latency.max(), 4000u);
 }
 
 TEST(FlowRunner, MultipartAbortsAfterAPartFails) {
@@ -142,9 +141,9 @@ TEST(FlowRunner, MultipartAbortsAfterAPartFails) {
             (std::vector<std::string>{
                 "POST /bkt/mp-0?uploads=", "PUT /bkt/mp-0?partNumber=1&uploadId=up%2F1",
                 "PUT /bkt/mp-0?partNumber=2&uploadId=up%2F1", "DELETE /bkt/mp-0?uploadId=up%2F1"}));
-  const auto& multipart = rig.op(stats::OpKind::kMultipart);
+  const auto& multipart = rig.op(OpKind::kMultipart);
   EXPECT_EQ(multipart.errors_by_code.at("AccessDenied"), 1u);
-  EXPECT_EQ(rig.op(stats::OpKind::kMultipartPart).errors, 1u);
+  EXPECT_EQ(rig.op(OpKind::kMultipartPart).errors, 1u);
   EXPECT_EQ(rig.worker_recorder.stats().uploads_left_open, 0u);
 }
 
@@ -160,7 +159,7 @@ TEST(FlowRunner, RetriesSlowDownAndCountsTheRetries) {
   });
   rig.run_iteration(0);
   EXPECT_EQ(rig.fake->seen.size(), 3u);
-  const auto& put = rig.op(stats::OpKind::kPut);
+  const auto& put = rig.op(OpKind::kPut);
   EXPECT_EQ(put.ok, 1u);
   EXPECT_EQ(put.errors, 0u);
   EXPECT_EQ(put.retries, 2u);
@@ -174,7 +173,7 @@ TEST(FlowRunner, RetriesStopAtTheLimitAndTheLastAnswerCounts) {
   rig.context.session.retry.max_retries = 1;
   rig.run_iteration(0);
   EXPECT_EQ(rig.fake->seen.size(), 2u);
-  const auto& put = rig.op(stats::OpKind::kPut);
+  const auto& put = rig.op(OpKind::kPut);
   EXPECT_EQ(put.errors_by_code.at("SlowDown"), 1u);
   EXPECT_EQ(put.retries, 1u);
 }
@@ -182,11 +181,11 @@ TEST(FlowRunner, RetriesStopAtTheLimitAndTheLastAnswerCounts) {
 TEST(FlowRunner, ADroppedConnectionIsAnErrorAndTheSlotRunsOn) {
   bool drop = true;
   LoadRig rig(std::string(kOnePut), [&drop](const SeenRequest& r) {
-    if (drop) return FakeAnswer{.outcome = http::Outcome::reset};
+    if (drop) return FakeAnswer{.outcome = http::Outcome::kReset};
     return ok_answer(r);
   });
   rig.run_iteration(0);
-  const auto& put = rig.op(stats::OpKind::kPut);
+  const auto& put = rig.op(OpKind::kPut);
   EXPECT_EQ(rig.fake->seen.size(), 3u) << "a reset is retried, twice by default";
   EXPECT_EQ(put.errors_by_code.at("reset"), 1u);
   EXPECT_EQ(put.errors_by_status.count(0), 1u);
@@ -198,11 +197,11 @@ TEST(FlowRunner, ADroppedConnectionIsAnErrorAndTheSlotRunsOn) {
 
 TEST(FlowRunner, ATimeoutIsAnErrorAndIsNotRetried) {
   LoadRig rig(std::string(kOnePut), [](const SeenRequest&) {
-    return FakeAnswer{.outcome = http::Outcome::timeout, .takes = milliseconds(30)};
+    return FakeAnswer{.outcome = http::Outcome::kTimeout, .takes = milliseconds(30)};
   });
   rig.run_iteration(0);
   EXPECT_EQ(rig.fake->seen.size(), 1u) << "a timeout says something about the target: no retry";
-  const auto& put = rig.op(stats::OpKind::kPut);
+  const auto& put = rig.op(OpKind::kPut);
   EXPECT_EQ(put.errors_by_code.at("timeout"), 1u);
   EXPECT_EQ(put.retries, 0u);
   EXPECT_EQ(put.latency.max(), 30'000u);
@@ -213,7 +212,7 @@ TEST(FlowRunner, LatencyIsTakenFromTheInjectedClock) {
     return FakeAnswer{.etag = "\"e\"", .takes = microseconds(1234)};
   });
   rig.run_iteration(0);
-  const auto& put = rig.op(stats::OpKind::kPut);
+  const auto& put = rig.op(OpKind::kPut);
   EXPECT_EQ(put.latency.min(), 1234u);
   EXPECT_EQ(put.latency.max(), 1234u);
   EXPECT_EQ(put.service.max(), 1234u);
@@ -235,7 +234,7 @@ TEST(FlowRunner, OpenLoopLatencyRunsFromTheIntendedStart) {
   ASSERT_TRUE(rig.context.schedule);
   // The start was due 30 ms ago: the first step is charged for the wait, the second is not.
   rig.run_iteration(0, rig.time.steady - milliseconds(30));
-  const auto& put = rig.op(stats::OpKind::kPut);
+  const auto& put = rig.op(OpKind::kPut);
   EXPECT_EQ(put.latency.max(), 35'000u);
   EXPECT_EQ(put.latency.min(), 5'000u);
   EXPECT_EQ(put.service.max(), 5'000u);

@@ -91,7 +91,7 @@ struct LoadRig {
     };
   }
 
-  const stats::OpStats& op(stats::OpKind kind) const { return worker_recorder.stats().op(kind); }
+  const stats::OpStats& op(OpKind kind) const { return worker_recorder.stats().op(kind); }
 
   ManualTime time;
   scenario::Scenario scenario;

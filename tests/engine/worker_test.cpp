@@ -30,7 +30,7 @@ TEST(Worker, ClosedLoopRunsEveryIterationOnItsSlots) {
   for (const auto& request : rig.worker_fake->seen) targets.insert(request.target);
   EXPECT_EQ(targets, (std::set<std::string>{"/bkt/obj-0", "/bkt/obj-1", "/bkt/obj-2", "/bkt/obj-3",
                                             "/bkt/obj-4"}));
-  EXPECT_EQ(rig.op(stats::OpKind::kPut).ok, 5u);
+  EXPECT_EQ(rig.op(OpKind::kPut).ok, 5u);
   EXPECT_EQ(worker.pool_stats().requests, 5u);
   // Five answers of 1 ms each passed on the manual clock since the phase began.
   EXPECT_DOUBLE_EQ(rig.worker_recorder.stats().duration_s, 0.005);
@@ -58,7 +58,7 @@ TEST(Worker, OpenLoopStartsWithNoFreeSlotAreDroppedAndLatencyRunsFromTheSchedule
   worker.run();
   EXPECT_FALSE(rig.worker_fake->gave_up);
   EXPECT_EQ(rig.worker_recorder.stats().dropped, 2u);
-  const auto& put = rig.op(stats::OpKind::kPut);
+  const auto& put = rig.op(OpKind::kPut);
   EXPECT_EQ(put.ok, 1u);
   // Start 0 was due at the phase start, 1 s before it was sent; its answer took 10 ms more.
   EXPECT_EQ(put.latency.max(), 1'010'000u);

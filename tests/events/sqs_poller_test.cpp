@@ -201,7 +201,7 @@ class VerifyingFakeSqs {
     if (!result.ok()) {
       ++rejected_;
       response.status = 403;
-      response.body = result.status == sigv4::VerifyStatus::unknown_access_key
+      response.body = result.status == sigv4::VerifyStatus::kUnknownAccessKey
                           ? R"({"__type":"com.amazon.coral.service#InvalidClientTokenId"})"
                           : R"({"__type":"com.amazon.coral.service#SignatureDoesNotMatch"})";
       return;

@@ -15,7 +15,7 @@ using nlohmann::json;
 
 TEST(SqsQueueUrl, FauxqsUrlConnectsToTheTrailingLiteralAndKeepsTheNameAsHost) {
   const auto a = parse_sqs_queue_url("http://sqs.us-east-1.127.0.0.1:4566/000000000000/events");
-  EXPECT_EQ(a.connect.scheme, http::Scheme::http);
+  EXPECT_EQ(a.connect.scheme, http::Scheme::kHttp);
   EXPECT_EQ(a.connect.host, "127.0.0.1");
   EXPECT_EQ(a.connect.port, 4566);
   EXPECT_EQ(a.host_header, "sqs.us-east-1.127.0.0.1:4566");
@@ -25,7 +25,7 @@ TEST(SqsQueueUrl, FauxqsUrlConnectsToTheTrailingLiteralAndKeepsTheNameAsHost) {
 
 TEST(SqsQueueUrl, AwsUrlGoesToItsOwnHostWithItsRegion) {
   const auto a = parse_sqs_queue_url("https://sqs.eu-west-1.amazonaws.com/123456789012/events");
-  EXPECT_EQ(a.connect.scheme, http::Scheme::https);
+  EXPECT_EQ(a.connect.scheme, http::Scheme::kHttps);
   EXPECT_EQ(a.connect.host, "sqs.eu-west-1.amazonaws.com");
   EXPECT_EQ(a.connect.port, 443);
   EXPECT_EQ(a.host_header, "sqs.eu-west-1.amazonaws.com");

@@ -55,7 +55,7 @@ class FauxqsProcess {
   // One SQS JSON-protocol call; returns the parsed answer, throws on a non-200 status.
   nlohmann::json call(std::string_view action, const nlohmann::json& body) const {
     boost::asio::io_context io;
-    http::ConnectionPool pool(io, http::Endpoint{http::Scheme::http, "127.0.0.1", port_}, {});
+    http::ConnectionPool pool(io, http::Endpoint{http::Scheme::kHttp, "127.0.0.1", port_}, {});
     const std::string text = body.dump();
     http::Request request;
     http::prepare_request(request, boost::beast::http::verb::post, "/",
@@ -65,7 +65,7 @@ class FauxqsProcess {
     unsigned status = 0;
     std::string answer;
     pool.async_send(request, [&](http::Result& result) {
-      status = result.outcome == http::Outcome::ok ? result.response.status : 0;
+      status = result.outcome == http::Outcome::kOk ? result.response.status : 0;
       answer = std::move(result.response.body);
       io.stop();  // the pool keeps the connection open, so run_for would wait out its time
     });

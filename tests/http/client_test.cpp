@@ -24,7 +24,7 @@ using testing::run_until;
 namespace bhttp = boost::beast::http;
 
 Endpoint local(const Server& server) {
-  return Endpoint{Scheme::http, "127.0.0.1", server.port()};
+  return Endpoint{Scheme::kHttp, "127.0.0.1", server.port()};
 }
 
 Request make_get(std::string_view target) {
@@ -36,7 +36,7 @@ Request make_get(std::string_view target) {
 // Sends one request and waits for its result; returns a copy the test may keep.
 struct Captured {
   bool arrived = false;
-  Outcome outcome = Outcome::cancelled;
+  Outcome outcome = Outcome::kCancelled;
   unsigned status = 0;
   std::string body;
   std::uint64_t body_bytes = 0;
@@ -65,7 +65,7 @@ Completion capture_into(Captured& c) {
     c.content_length = r.response.content_length;
     c.timing = r.timing;
     c.attempts = r.attempts;
-    if (r.outcome != Outcome::ok) std::fprintf(stderr, "error: %s\n", r.error.message().c_str());
+    if (r.outcome != Outcome::kOk) std::fprintf(stderr, "error: %s\n", r.error.message().c_str());
   };
 }
 
@@ -146,10 +146,10 @@ TEST(ConnectionPool, ParsesAResponseSplitAnywhereAndKeepsTheConnection) {
          "uest-Id: R9\r\nx-custom: one\r\nContent-Length: 10\r\n\r", "\n01234", "56789"}},
        {{"HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nno!"}}});
   boost::asio::io_context io;
-  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", server.port()}, {});
+  ConnectionPool pool(io, Endpoint{Scheme::kHttp, "127.0.0.1", server.port()}, {});
   auto request = make_get("/split");
   auto c = send_and_wait(io, pool, request);
-  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.outcome, Outcome::kOk);
   EXPECT_EQ(c.status, 200u);
   EXPECT_EQ(c.etag, "\"e1\"");
   EXPECT_EQ(c.request_id, "R9");
@@ -172,21 +172,21 @@ TEST(ConnectionPool, ReadsChunkedBodiesAndBodiesEndedByTheServerClosing) {
                          {{"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\ntoo short"}, true},
                          {{"HTTP/1.1 204 No Content\r\n\r\n"}}});
   boost::asio::io_context io;
-  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", server.port()}, {});
+  ConnectionPool pool(io, Endpoint{Scheme::kHttp, "127.0.0.1", server.port()}, {});
   auto request = make_get("/body");
   auto c = send_and_wait(io, pool, request);
-  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.outcome, Outcome::kOk);
   EXPECT_EQ(c.body, "hello world");
   c = send_and_wait(io, pool, request);
-  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.outcome, Outcome::kOk);
   EXPECT_TRUE(c.reused);
   EXPECT_EQ(c.body, "until the end");
   // A body cut short by the close is a reset, not a short success.
   c = send_and_wait(io, pool, request);
-  EXPECT_EQ(c.outcome, Outcome::reset);
+  EXPECT_EQ(c.outcome, Outcome::kReset);
   EXPECT_FALSE(c.reused);
   c = send_and_wait(io, pool, request);
-  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.outcome, Outcome::kOk);
   EXPECT_EQ(c.status, 204u);
   EXPECT_EQ(server.connections(), 3);
 }
@@ -200,14 +200,14 @@ TEST(ConnectionPool, SkipsInterimResponsesBeforeTheFinalOne) {
        {{"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n", "HTTP/1.1 100 Continue\r\n\r\n",
          "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nno!"}}});
   boost::asio::io_context io;
-  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", server.port()}, {});
+  ConnectionPool pool(io, Endpoint{Scheme::kHttp, "127.0.0.1", server.port()}, {});
   auto request = make_get("/interim");
   auto c = send_and_wait(io, pool, request);
-  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.outcome, Outcome::kOk);
   EXPECT_EQ(c.status, 200u);
   EXPECT_EQ(c.body, "ok");
   c = send_and_wait(io, pool, request);
-  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.outcome, Outcome::kOk);
   EXPECT_EQ(c.status, 404u);
   EXPECT_EQ(c.body, "no!");
   EXPECT_TRUE(c.reused);
@@ -222,7 +222,7 @@ TEST(ConnectionPool, ReusesOneKeepAliveConnection) {
   for (int i = 0; i < 10; ++i) {
     auto request = make_get("/item-" + std::to_string(i));
     auto c = send_and_wait(io, pool, request);
-    EXPECT_EQ(c.outcome, Outcome::ok);
+    EXPECT_EQ(c.outcome, Outcome::kOk);
     EXPECT_EQ(c.status, 200u);
     EXPECT_EQ(c.body, "/item-" + std::to_string(i));
     EXPECT_EQ(c.etag, "\"abc\"");
@@ -261,7 +261,7 @@ TEST(ConnectionPool, QueuesConcurrentRequestsOverAtMostMaxConnections) {
   for (int i = 0; i < kRequests; ++i) {
     pool.async_send(requests[i], [&, i](Result& r) {
       ++done;
-      if (r.outcome == Outcome::ok && r.response.body == "/r" + std::to_string(i)) ++ok;
+      if (r.outcome == Outcome::kOk && r.response.body == "/r" + std::to_string(i)) ++ok;
     });
   }
   ASSERT_TRUE(run_until(io, [&] { return done == kRequests; }));
@@ -281,7 +281,7 @@ TEST(ConnectionPool, AClosedLoopDoesNotGrowThePool) {
   auto request = make_get("/loop");
   int remaining = 200;
   std::function<void(Result&)> again = [&](Result& r) {
-    EXPECT_EQ(r.outcome, Outcome::ok);
+    EXPECT_EQ(r.outcome, Outcome::kOk);
     if (--remaining > 0) pool.async_send(request, again);
   };
   pool.async_send(request, again);
@@ -355,7 +355,7 @@ TEST(ConnectionPool, KeepsBodiesUpToTheLimitAndCanDiscardThem) {
   auto discarded = make_get("/discard");
   discarded.discard_body = true;
   c = send_and_wait(io, pool, discarded);
-  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.outcome, Outcome::kOk);
   EXPECT_TRUE(c.body.empty());
   EXPECT_EQ(c.body_bytes, big);
   EXPECT_TRUE(c.reused);  // a streamed body leaves the connection usable
@@ -372,7 +372,7 @@ TEST(ConnectionPool, GetsA413ForAnOversizedBodyRatherThanAReset) {
   Request put;
   prepare_request(put, bhttp::verb::put, "/too-big", "127.0.0.1", payload);
   auto c = send_and_wait(io, pool, put);
-  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.outcome, Outcome::kOk);
   EXPECT_EQ(c.status, 413u);
   EXPECT_EQ(server.counters().rejected_too_large, 1u);
   // The server closed that connection; the next request gets a fresh one.
@@ -393,7 +393,7 @@ TEST(ConnectionPool, HeadResponseWithContentLengthDoesNotWaitForABody) {
   prepare_request(head, bhttp::verb::head, "/obj", "127.0.0.1");
   for (int i = 0; i < 2; ++i) {
     auto c = send_and_wait(io, pool, head);
-    EXPECT_EQ(c.outcome, Outcome::ok);
+    EXPECT_EQ(c.outcome, Outcome::kOk);
     EXPECT_EQ(c.body_bytes, 0u);
   }
   EXPECT_EQ(server.counters().connections, 1u);
@@ -413,13 +413,13 @@ TEST(ConnectionPool, TimesOutAStalledRequestAndReplacesTheConnection) {
   options.request_timeout = 150ms;
   ConnectionPool pool(io, local(server), options);
   auto request = make_get("/t");
-  EXPECT_EQ(send_and_wait(io, pool, request).outcome, Outcome::ok);
+  EXPECT_EQ(send_and_wait(io, pool, request).outcome, Outcome::kOk);
   auto start = std::chrono::steady_clock::now();
   auto stalled = send_and_wait(io, pool, request);
-  EXPECT_EQ(stalled.outcome, Outcome::timeout);
+  EXPECT_EQ(stalled.outcome, Outcome::kTimeout);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 550ms);
   auto after = send_and_wait(io, pool, request);
-  EXPECT_EQ(after.outcome, Outcome::ok);
+  EXPECT_EQ(after.outcome, Outcome::kOk);
   EXPECT_FALSE(after.reused);
   EXPECT_EQ(pool.stats().connections_opened, 2u);
 }
@@ -433,13 +433,13 @@ TEST(ConnectionPool, ReportsAResetAndReplacesTheConnection) {
   boost::asio::io_context io;
   ConnectionPool pool(io, local(server), {});
   auto request = make_get("/r");
-  EXPECT_EQ(send_and_wait(io, pool, request).outcome, Outcome::ok);
+  EXPECT_EQ(send_and_wait(io, pool, request).outcome, Outcome::kOk);
   // Reset after the server read the request: a real failure, reported (not silently resent).
   auto reset = send_and_wait(io, pool, request);
-  EXPECT_EQ(reset.outcome, Outcome::reset);
+  EXPECT_EQ(reset.outcome, Outcome::kReset);
   EXPECT_EQ(server.counters().resets, 1u);
   auto after = send_and_wait(io, pool, request);
-  EXPECT_EQ(after.outcome, Outcome::ok);
+  EXPECT_EQ(after.outcome, Outcome::kOk);
   EXPECT_FALSE(after.reused);
   EXPECT_EQ(server.counters().connections, 2u);
 }
@@ -452,10 +452,10 @@ TEST(ConnectionPool, ResendsOnceWhenTheServerClosedAnIdleConnection) {
   boost::asio::io_context io;
   ConnectionPool pool(io, local(server), {});  // the client would keep them for 30 s
   auto request = make_get("/s");
-  EXPECT_EQ(send_and_wait(io, pool, request).outcome, Outcome::ok);
+  EXPECT_EQ(send_and_wait(io, pool, request).outcome, Outcome::kOk);
   std::this_thread::sleep_for(300ms);
   auto c = send_and_wait(io, pool, request);
-  EXPECT_EQ(c.outcome, Outcome::ok);
+  EXPECT_EQ(c.outcome, Outcome::kOk);
   EXPECT_EQ(pool.stats().stale_retries, 1u);
   EXPECT_EQ(server.counters().connections, 2u);
 }
@@ -468,7 +468,7 @@ TEST(ConnectionPool, ClosesIdleConnectionsAfterTheIdleTimeout) {
   options.idle_timeout = 100ms;
   ConnectionPool pool(io, local(server), options);
   auto request = make_get("/i");
-  EXPECT_EQ(send_and_wait(io, pool, request).outcome, Outcome::ok);
+  EXPECT_EQ(send_and_wait(io, pool, request).outcome, Outcome::kOk);
   EXPECT_EQ(pool.open_connections(), 1u);
   run_for(io, 300ms);
   EXPECT_EQ(pool.open_connections(), 0u);
@@ -483,10 +483,10 @@ TEST(ConnectionPool, ReportsConnectRefused) {
     dead_port = probe.port();
   }
   boost::asio::io_context io;
-  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", dead_port}, {});
+  ConnectionPool pool(io, Endpoint{Scheme::kHttp, "127.0.0.1", dead_port}, {});
   auto request = make_get("/");
   auto c = send_and_wait(io, pool, request);
-  EXPECT_EQ(c.outcome, Outcome::connect_failed);
+  EXPECT_EQ(c.outcome, Outcome::kConnectFailed);
   EXPECT_EQ(pool.open_connections(), 0u);
 }
 
@@ -502,9 +502,9 @@ TEST(ConnectionPool, CloseCancelsQueuedRequests) {
   pool.async_send(request, capture_into(queued));
   pool.close();
   EXPECT_TRUE(queued.arrived);
-  EXPECT_EQ(queued.outcome, Outcome::cancelled);
+  EXPECT_EQ(queued.outcome, Outcome::kCancelled);
   ASSERT_TRUE(run_until(io, [&] { return first.arrived; }));
-  EXPECT_EQ(first.outcome, Outcome::cancelled);
+  EXPECT_EQ(first.outcome, Outcome::kCancelled);
 }
 
 TEST(ConnectionPool, DestroyingThePoolWithRequestsInFlightIsSafe) {
@@ -537,11 +537,11 @@ TEST(ConnectionPool, ReportsAServerThatAnswersGarbage) {
     socket.read_some(boost::asio::buffer(buf), ignored);
   });
   boost::asio::io_context io;
-  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", acceptor.local_endpoint().port()},
+  ConnectionPool pool(io, Endpoint{Scheme::kHttp, "127.0.0.1", acceptor.local_endpoint().port()},
                       {});
   auto request = make_get("/");
   auto c = send_and_wait(io, pool, request);
-  EXPECT_EQ(c.outcome, Outcome::protocol_error);
+  EXPECT_EQ(c.outcome, Outcome::kProtocolError);
   pool.close();
   server_thread.join();
 }

@@ -10,13 +10,13 @@ namespace {
 
 TEST(Endpoint, ParsesSchemeHostAndPort) {
   auto e = Endpoint::parse("http://127.0.0.1:9000");
-  EXPECT_EQ(e.scheme, Scheme::http);
+  EXPECT_EQ(e.scheme, Scheme::kHttp);
   EXPECT_EQ(e.host, "127.0.0.1");
   EXPECT_EQ(e.port, 9000);
   EXPECT_EQ(e.host_header(), "127.0.0.1:9000");
 
   e = Endpoint::parse("https://s3.eu-west-1.amazonaws.com/");
-  EXPECT_EQ(e.scheme, Scheme::https);
+  EXPECT_EQ(e.scheme, Scheme::kHttps);
   EXPECT_EQ(e.port, 443);
   EXPECT_EQ(e.host_header(), "s3.eu-west-1.amazonaws.com");
 

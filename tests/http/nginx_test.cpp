@@ -21,7 +21,7 @@ TEST(Nginx, ThousandKeepAlivePutsOverAFewConnections) {
   boost::asio::io_context io;
   PoolOptions options;
   options.max_connections = 4;
-  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", nginx.port()}, options);
+  ConnectionPool pool(io, Endpoint{Scheme::kHttp, "127.0.0.1", nginx.port()}, options);
 
   // Four flows in a closed loop, each reusing its own request object.
   constexpr int kTotal = 1000;
@@ -33,7 +33,7 @@ TEST(Nginx, ThousandKeepAlivePutsOverAFewConnections) {
     ++started;
     pool.async_send(requests[flow], [&, flow](Result& r) {
       ++finished;
-      if (r.outcome == Outcome::ok && r.response.status == 200 && r.response.body == "ok\n") ++ok;
+      if (r.outcome == Outcome::kOk && r.response.status == 200 && r.response.body == "ok\n") ++ok;
       next(flow);
     });
   };

@@ -44,17 +44,17 @@ TEST(RetryPolicy, SeededSourceIsReproducibleAndInRange) {
 }
 
 TEST(ShouldRetry, RetriesServerErrorsThrottlingAndResetsOnly) {
-  EXPECT_TRUE(should_retry(Outcome::ok, 500, ""));
-  EXPECT_TRUE(should_retry(Outcome::ok, 503, "SlowDown"));
-  EXPECT_TRUE(should_retry(Outcome::ok, 503, ""));
-  EXPECT_TRUE(should_retry(Outcome::ok, 200, "InternalError"));  // an error inside a 200 body
-  EXPECT_TRUE(should_retry(Outcome::reset, 0, ""));
-  EXPECT_FALSE(should_retry(Outcome::ok, 200, ""));
-  EXPECT_FALSE(should_retry(Outcome::ok, 404, "NoSuchKey"));
-  EXPECT_FALSE(should_retry(Outcome::ok, 403, "SignatureDoesNotMatch"));
-  EXPECT_FALSE(should_retry(Outcome::timeout, 0, ""));
-  EXPECT_FALSE(should_retry(Outcome::connect_failed, 0, ""));
-  EXPECT_FALSE(should_retry(Outcome::tls_failed, 0, ""));
+  EXPECT_TRUE(should_retry(Outcome::kOk, 500, ""));
+  EXPECT_TRUE(should_retry(Outcome::kOk, 503, "SlowDown"));
+  EXPECT_TRUE(should_retry(Outcome::kOk, 503, ""));
+  EXPECT_TRUE(should_retry(Outcome::kOk, 200, "InternalError"));  // an error inside a 200 body
+  EXPECT_TRUE(should_retry(Outcome::kReset, 0, ""));
+  EXPECT_FALSE(should_retry(Outcome::kOk, 200, ""));
+  EXPECT_FALSE(should_retry(Outcome::kOk, 404, "NoSuchKey"));
+  EXPECT_FALSE(should_retry(Outcome::kOk, 403, "SignatureDoesNotMatch"));
+  EXPECT_FALSE(should_retry(Outcome::kTimeout, 0, ""));
+  EXPECT_FALSE(should_retry(Outcome::kConnectFailed, 0, ""));
+  EXPECT_FALSE(should_retry(Outcome::kTlsFailed, 0, ""));
 }
 
 TEST(S3ErrorCode, ExtractsTheCodeElement) {
@@ -91,13 +91,13 @@ struct Sent {
   bool done = false;
   int attempts = 0;
   unsigned status = 0;
-  Outcome outcome = Outcome::cancelled;
+  Outcome outcome = Outcome::kCancelled;
 };
 
 Sent send_with_retries(ThrottlingServer& target, RetryPolicy policy, UniformSource uniform,
                        std::string_view body, RetryingSender::Decider decide = {}) {
   boost::asio::io_context io;
-  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", target.server.port()}, {});
+  ConnectionPool pool(io, Endpoint{Scheme::kHttp, "127.0.0.1", target.server.port()}, {});
   RetryingSender sender(pool, io, policy, std::move(uniform), std::move(decide));
   Request request;
   prepare_request(request, bhttp::verb::put, "/b/k", "127.0.0.1", body);
@@ -116,7 +116,7 @@ TEST(RetryingSender, Retries503WithBackoffThenSucceeds) {
   auto sent = send_with_retries(
       target, RetryPolicy{2, 100ms, 1s}, [] { return 0.5; }, "payload");
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_EQ(sent.outcome, Outcome::ok);
+  EXPECT_EQ(sent.outcome, Outcome::kOk);
   EXPECT_EQ(sent.status, 200u);
   EXPECT_EQ(sent.attempts, 3);
   // Backoffs of 0.5 * 100 ms and 0.5 * 200 ms were waited.
@@ -152,7 +152,7 @@ TEST(RetryingSender, RetriesAConnectionReset) {
   });
   server.start();
   boost::asio::io_context io;
-  ConnectionPool pool(io, Endpoint{Scheme::http, "127.0.0.1", server.port()}, {});
+  ConnectionPool pool(io, Endpoint{Scheme::kHttp, "127.0.0.1", server.port()}, {});
   RetryingSender sender(pool, io, RetryPolicy{2, 1ms, 5ms}, make_uniform_source(1));
   Request request;
   prepare_request(request, bhttp::verb::get, "/", "127.0.0.1");
@@ -161,7 +161,7 @@ TEST(RetryingSender, RetriesAConnectionReset) {
     sent = {true, r.attempts, r.response.status, r.outcome};
   });
   ASSERT_TRUE(run_until(io, [&] { return sent.done; }));
-  EXPECT_EQ(sent.outcome, Outcome::ok);
+  EXPECT_EQ(sent.outcome, Outcome::kOk);
   EXPECT_EQ(sent.attempts, 2);
   EXPECT_EQ(server.counters().connections, 2u);
 }

@@ -32,7 +32,7 @@ TEST(ServerBodyAdmission, ARefusedHeaderIsAnsweredWithoutItsBodyAndTheConnection
     EXPECT_TRUE(req.body.empty());  // nothing of the body was read yet
     res.status = 403;
     res.body = "<Error>denied</Error>";
-    return BodyAdmission::refuse;
+    return BodyAdmission::kRefuse;
   };
   std::atomic<int> handled{0};
   Server server(opts, body_size_handler(&handled));
@@ -55,7 +55,7 @@ TEST(ServerBodyAdmission, ABodyThatCameWithItsHeaderIsNotCheckedTwice) {
   std::atomic<int> checked{0};
   opts.check_header = [&](const ServerRequest&, ServerResponse&) {
     ++checked;
-    return BodyAdmission::refuse;
+    return BodyAdmission::kRefuse;
   };
   Server server(opts, body_size_handler());
   server.start();
@@ -70,7 +70,7 @@ TEST(ServerBodyAdmission, ExpectContinueGetsTheRefusalInsteadOfContinue) {
   ServerOptions opts;
   opts.check_header = [](const ServerRequest&, ServerResponse& res) {
     res.status = 403;
-    return BodyAdmission::refuse;
+    return BodyAdmission::kRefuse;
   };
   Server server(opts, body_size_handler());
   server.start();
@@ -85,7 +85,7 @@ TEST(ServerBodyAdmission, AnUnauthenticatedBodyIsHeldToItsOwnCapChunkedOrNot) {
   ServerOptions opts;
   opts.unauthenticated_body_limit = 100;
   opts.check_header = [](const ServerRequest& req, ServerResponse&) {
-    return req.target == "/signed" ? BodyAdmission::read : BodyAdmission::read_unauthenticated;
+    return req.target == "/signed" ? BodyAdmission::kRead : BodyAdmission::kReadUnauthenticated;
   };
   // The refusal's answer is the application's, for the request it refused, under the 413.
   opts.answer_refusal = [](const ServerRequest& req, ServerResponse& res) {

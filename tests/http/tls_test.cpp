@@ -19,7 +19,7 @@ using testing::run_until;
 using testing::SelfSignedCert;
 
 struct Outcomes {
-  Outcome outcome = Outcome::cancelled;
+  Outcome outcome = Outcome::kCancelled;
   std::string body;
   int arrived = 0;
 };
@@ -28,7 +28,7 @@ struct Outcomes {
 Outcomes fetch_twice(const std::string& host, std::uint16_t port, const TlsOptions& tls,
                      PoolOptions options = {}) {
   boost::asio::io_context io;
-  ConnectionPool pool(io, Endpoint{Scheme::https, host, port}, options,
+  ConnectionPool pool(io, Endpoint{Scheme::kHttps, host, port}, options,
                       make_client_tls_context(tls));
   Request request;
   prepare_request(request, bhttp::verb::get, "/", host);
@@ -40,7 +40,7 @@ Outcomes fetch_twice(const std::string& host, std::uint16_t port, const TlsOptio
   };
   pool.async_send(request, record);
   EXPECT_TRUE(run_until(io, [&] { return got.arrived == 1; }));
-  if (got.outcome == Outcome::ok) {
+  if (got.outcome == Outcome::kOk) {
     pool.async_send(request, record);
     EXPECT_TRUE(run_until(io, [&] { return got.arrived == 2; }));
     EXPECT_EQ(pool.stats().connections_opened, 1u);
@@ -57,7 +57,7 @@ TEST(Tls, AHandshakeNobodyAnswersEndsAtTheConnectTimeout) {
   PoolOptions options;
   options.connect_timeout = std::chrono::milliseconds(200);
   boost::asio::io_context io;
-  ConnectionPool pool(io, Endpoint{Scheme::https, "127.0.0.1", silent.local_endpoint().port()},
+  ConnectionPool pool(io, Endpoint{Scheme::kHttps, "127.0.0.1", silent.local_endpoint().port()},
                       options, make_client_tls_context(TlsOptions{false, ""}));
   Request request;
   prepare_request(request, bhttp::verb::get, "/", "127.0.0.1");
@@ -65,7 +65,7 @@ TEST(Tls, AHandshakeNobodyAnswersEndsAtTheConnectTimeout) {
   const auto start = std::chrono::steady_clock::now();
   pool.async_send(request, [&](Result& r) { got = r; });
   ASSERT_TRUE(run_until(io, [&] { return got.has_value(); }));
-  EXPECT_EQ(got->outcome, Outcome::tls_failed);
+  EXPECT_EQ(got->outcome, Outcome::kTlsFailed);
   EXPECT_EQ(got->error, boost::beast::error::timeout);
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_GE(took, std::chrono::milliseconds(150));
@@ -76,14 +76,14 @@ TEST(Tls, UnknownCaFailsTheHandshakeWhenVerifying) {
   SelfSignedCert cert;
   OneConnectionTlsServer server(cert);
   auto got = fetch_twice("localhost", server.port(), TlsOptions{true, ""});
-  EXPECT_EQ(got.outcome, Outcome::tls_failed);
+  EXPECT_EQ(got.outcome, Outcome::kTlsFailed);
 }
 
 TEST(Tls, CaFileMakesTheSelfSignedCertTrusted) {
   SelfSignedCert cert;
   OneConnectionTlsServer server(cert);
   auto got = fetch_twice("localhost", server.port(), TlsOptions{true, cert.cert_path()});
-  EXPECT_EQ(got.outcome, Outcome::ok);
+  EXPECT_EQ(got.outcome, Outcome::kOk);
   EXPECT_EQ(got.body, "localhost");  // the server saw our SNI
 }
 
@@ -91,7 +91,7 @@ TEST(Tls, VerifyOffAcceptsAnyCertificate) {
   SelfSignedCert cert;
   OneConnectionTlsServer server(cert);
   auto got = fetch_twice("localhost", server.port(), TlsOptions{false, ""});
-  EXPECT_EQ(got.outcome, Outcome::ok);
+  EXPECT_EQ(got.outcome, Outcome::kOk);
 }
 
 TEST(Tls, NameMismatchFailsEvenWithTheRightCa) {
@@ -100,14 +100,14 @@ TEST(Tls, NameMismatchFailsEvenWithTheRightCa) {
   PoolOptions options;
   options.tls_server_name = "bucket.other.example";
   auto got = fetch_twice("localhost", server.port(), TlsOptions{true, cert.cert_path()}, options);
-  EXPECT_EQ(got.outcome, Outcome::tls_failed);
+  EXPECT_EQ(got.outcome, Outcome::kTlsFailed);
 }
 
 TEST(Tls, IpLiteralIsVerifiedAgainstTheIpSanAndSendsNoSni) {
   SelfSignedCert cert;
   OneConnectionTlsServer server(cert);
   auto got = fetch_twice("127.0.0.1", server.port(), TlsOptions{true, cert.cert_path()});
-  EXPECT_EQ(got.outcome, Outcome::ok);
+  EXPECT_EQ(got.outcome, Outcome::kOk);
   EXPECT_EQ(got.body, "(no sni)");
 }
 

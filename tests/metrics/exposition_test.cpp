@@ -62,12 +62,12 @@ LiveView sample_view() {
   ok.ok = true;
   ok.latency_us = 2000;
   ok.bytes = 1024;
-  worker.record(stats::OpKind::kPut, ok);
-  worker.record(stats::OpKind::kPut, ok);
+  worker.record(OpKind::kPut, ok);
+  worker.record(OpKind::kPut, ok);
   stats::OpOutcome failed;
   failed.latency_us = 40000;
   failed.error_code = "SlowDown";
-  worker.record(stats::OpKind::kPut, failed);
+  worker.record(OpKind::kPut, failed);
   LiveView view;
   view.version = "1.2.3";
   view.phases.push_back(phase.live(stats::LiveDetail::kLatency));

@@ -31,8 +31,8 @@ stats::OpOutcome put(bool ok, std::uint64_t latency_us) {
 TEST(LiveThresholds, AFailingAbortThresholdIsReportedOnceItsDelayHasPassed) {
   engine::LiveRun run(engine::LiveRun::Clock::now());
   auto& phase = run.begin_phase("storm").add_worker();
-  for (int i = 0; i < 90; ++i) phase.record(stats::OpKind::kPut, put(true, 1000));
-  for (int i = 0; i < 10; ++i) phase.record(stats::OpKind::kPut, put(false, 1000));
+  for (int i = 0; i < 90; ++i) phase.record(OpKind::kPut, put(true, 1000));
+  for (int i = 0; i < 10; ++i) phase.record(OpKind::kPut, put(false, 1000));
   const std::vector<scenario::Threshold> thresholds = {
       threshold("errors.rate < 0.05", true, 2s),   // fails, but not before 2 s
       threshold("errors.rate < 0.5", true, 0s),    // passes
@@ -52,10 +52,10 @@ TEST(LiveThresholds, LatencyAndRatesComeFromTheLiveNumbers) {
   engine::LiveRun run(engine::LiveRun::Clock::now());
   auto& warm_phase = run.begin_phase("warm");
   auto& warm = warm_phase.add_worker();
-  for (int i = 0; i < 100; ++i) warm.record(stats::OpKind::kPut, put(true, 1000));
+  for (int i = 0; i < 100; ++i) warm.record(OpKind::kPut, put(true, 1000));
   run.end_phase(warm_phase);
   auto& storm = run.begin_phase("storm").add_worker();
-  for (int i = 0; i < 100; ++i) storm.record(stats::OpKind::kPut, put(true, 80'000));
+  for (int i = 0; i < 100; ++i) storm.record(OpKind::kPut, put(true, 80'000));
   const auto snapshot = run.snapshot_report();
   ASSERT_EQ(snapshot.phases.size(), 2u);
   EXPECT_EQ(snapshot.phases[1].name, "storm");

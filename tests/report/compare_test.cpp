@@ -15,7 +15,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // `count` operations of `kind`, all taking `latency_us`, over `seconds`.
-void add_ops(stats::PhaseStats& phase, stats::OpKind kind, int count, std::uint64_t latency_us) {
+void add_ops(stats::PhaseStats& phase, OpKind kind, int count, std::uint64_t latency_us) {
   stats::OpOutcome o;
   o.ok = true;
   o.latency_us = o.service_us = latency_us;
@@ -29,7 +29,7 @@ RunReport one_phase(const char* name, int puts, std::uint64_t put_us, double sec
   stats::PhaseStats phase;
   phase.name = name;
   phase.duration_s = seconds;
-  add_ops(phase, stats::OpKind::kPut, puts, put_us);
+  add_ops(phase, OpKind::kPut, puts, put_us);
   r.phases.push_back(phase);
   return r;
 }
@@ -147,9 +147,9 @@ TEST(Compare, PhasesOnlyOnOneSideAreListedNotJudged) {
 
 TEST(Compare, AnOperationThatStoppedRunningRegressedOneThatStartedDidNot) {
   auto base = one_phase("storm", 100, 1000);
-  add_ops(base.phases[0], stats::OpKind::kDelete, 50, 1000);
+  add_ops(base.phases[0], OpKind::kDelete, 50, 1000);
   auto candidate = one_phase("storm", 100, 1000);
-  add_ops(candidate.phases[0], stats::OpKind::kGet, 50, 1000);
+  add_ops(candidate.phases[0], OpKind::kGet, 50, 1000);
   const auto c = compare_reports(base, candidate, 0.1);
   ASSERT_EQ(c.ops.size(), 3u);  // put, delete, get in OpKind order
   EXPECT_EQ(c.ops[1].op, "delete");

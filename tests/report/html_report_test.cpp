@@ -62,7 +62,7 @@ RunReport hostile_report() {
   o.error_code = "<Code>&amp;";
   o.latency_us = o.service_us = 100;
   o.epoch_second = 1'764'100'001;
-  r.phases[0].op(stats::OpKind::kPut).record(o);
+  r.phases[0].op(OpKind::kPut).record(o);
   r.events.note_missing_key("bucket/</li><script>x</script>");
   r.events.by_type["Evil<Type>"].unexpected = 1;
   r.thresholds.push_back({"put.p99 < 5ms && \"x\"", 0.007, false, "s"});
@@ -366,11 +366,11 @@ TEST(HtmlCharts, LongSeriesAreBucketedAndKeepTheirRate) {
   const std::int64_t start = 1'700'000'000;
   for (std::int64_t s = 0; s < 5000; ++s) {
     o.epoch_second = start + s;
-    for (int i = 0; i < 10; ++i) phase.op(stats::OpKind::kGet).record(o);
+    for (int i = 0; i < 10; ++i) phase.op(OpKind::kGet).record(o);
   }
   o.latency_us = 9000;
   o.epoch_second = start + 4321;
-  phase.op(stats::OpKind::kGet).record(o);
+  phase.op(OpKind::kGet).record(o);
   const auto chart = html::throughput_chart(phase, start);
   ASSERT_EQ(chart.series.size(), 1u);
   EXPECT_EQ(chart.series[0].name, "get");
@@ -400,7 +400,7 @@ TEST(HtmlCharts, PartialFirstAndLastSecondsAreDrawnAtTheirRealRate) {
   o.latency_us = o.service_us = 500;
   for (auto [second, n] : {std::pair{0, 5}, {1, 10}, {2, 10}, {3, 5}}) {
     o.epoch_second = start + second;
-    for (int i = 0; i < n; ++i) phase.op(stats::OpKind::kPut).record(o);
+    for (int i = 0; i < n; ++i) phase.op(OpKind::kPut).record(o);
   }
   auto chart = html::throughput_chart(phase, start);
   ASSERT_EQ(chart.series.size(), 1u);
@@ -411,10 +411,10 @@ TEST(HtmlCharts, PartialFirstAndLastSecondsAreDrawnAtTheirRealRate) {
   // A last second the phase barely entered (0.1 s, 1 operation) joins the one before it rather
   // than drawing 1 / 0.1 s = 10/s from a single operation, or 1/s over a whole second.
   phase.duration_s = 2.6;  // ends at start + 3.1
-  phase.op(stats::OpKind::kPut) = {};
+  phase.op(OpKind::kPut) = {};
   for (auto [second, n] : {std::pair{0, 5}, {1, 10}, {2, 10}, {3, 1}}) {
     o.epoch_second = start + second;
-    for (int i = 0; i < n; ++i) phase.op(stats::OpKind::kPut).record(o);
+    for (int i = 0; i < n; ++i) phase.op(OpKind::kPut).record(o);
   }
   chart = html::throughput_chart(phase, start);
   ASSERT_EQ(chart.series[0].points.size(), 3u);

@@ -118,10 +118,10 @@ RunReport golden_model() {
                       .ok = true,
                       .error_code = {},
                       .epoch_second = 1'700'000'000};
-  phase.op(stats::OpKind::kPut).record(ok);
+  phase.op(OpKind::kPut).record(ok);
   ok.latency_us = ok.service_us = 2'500'000;
   ok.epoch_second += 1;
-  phase.op(stats::OpKind::kPut).record(ok);
+  phase.op(OpKind::kPut).record(ok);
   stats::OpOutcome bad{.latency_us = 800,
                        .service_us = 700,
                        .bytes = 0,
@@ -130,7 +130,7 @@ RunReport golden_model() {
                        .ok = false,
                        .error_code = "NoSuchKey",
                        .epoch_second = 1'700'000'001};
-  phase.op(stats::OpKind::kDelete).record(bad);
+  phase.op(OpKind::kDelete).record(bad);
   r.phases.push_back(phase);
   r.events.source = "webhook";
   r.events.by_type["ObjectCreated:Put"].expected = 2;

@@ -84,15 +84,15 @@ TEST(JunitWriter, PhaseWithoutErrorsPassesAndCountsMatchTheReport) {
   stats::OpOutcome ok;
   ok.ok = true;
   ok.latency_us = ok.service_us = 100;
-  phase.op(stats::OpKind::kPut).record(ok);
+  phase.op(OpKind::kPut).record(ok);
   r.phases.push_back(phase);
   stats::OpOutcome failed = ok;
   failed.ok = false;
   failed.http_status = 500;
   failed.error_code = "InternalError";
   phase.name = "noisy";
-  phase.op(stats::OpKind::kGet).record(failed);
-  phase.op(stats::OpKind::kGet).record(failed);
+  phase.op(OpKind::kGet).record(failed);
+  phase.op(OpKind::kGet).record(failed);
   r.phases.push_back(phase);
 
   const auto doc = parse(format_junit(r));

@@ -36,9 +36,9 @@ TEST(MergeReport, ShardsAddUpToTheWholeRun) {
   merged.events.unexpected_keys = whole.events.unexpected_keys;
   EXPECT_EQ(merged, whole);
   EXPECT_EQ(write_json(merged), write_json(whole));
-  const auto& put = merged.phases[1].op(stats::OpKind::kPut);
+  const auto& put = merged.phases[1].op(OpKind::kPut);
   EXPECT_EQ(put.latency.value_at_percentile(99),
-            whole.phases[1].op(stats::OpKind::kPut).latency.value_at_percentile(99));
+            whole.phases[1].op(OpKind::kPut).latency.value_at_percentile(99));
 }
 
 TEST(MergeReport, SpansFromTheEarliestStartToTheLatestEnd) {

@@ -35,10 +35,10 @@ RunReport report_with_reads() {
   stats::PhaseStats phase;
   phase.name = "p";
   phase.duration_s = 1;
-  auto& get = phase.op(stats::OpKind::kGet);
+  auto& get = phase.op(OpKind::kGet);
   for (int i = 0; i < 30; ++i) get.record(sized(1000 + i, 400 + i, 1024));
   for (int i = 0; i < 20; ++i) get.record(sized(9000 + i, 500 + i, 2 << 20));
-  auto& head = phase.op(stats::OpKind::kHead);
+  auto& head = phase.op(OpKind::kHead);
   stats::OpOutcome no_answer;  // a timeout: no first byte, no size
   no_answer.latency_us = 5000;
   head.record(no_answer);
@@ -84,7 +84,7 @@ TEST(ReadMeasures, ShardsMergeExactly) {
   RunReport a = report_with_reads();
   const RunReport b = report_with_reads();
   merge_report(a, b);
-  const auto& get = a.phases[0].op(stats::OpKind::kGet);
+  const auto& get = a.phases[0].op(OpKind::kGet);
   EXPECT_EQ(get.ttfb.count(), 100u);
   EXPECT_EQ(get.latency_by_size.at(0).count(), 60u);
   EXPECT_EQ(get.latency_by_size.at(3).count(), 40u);

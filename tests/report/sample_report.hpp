@@ -40,7 +40,7 @@ inline RunReport sample_report(int part = 0, int parts = 1, int ops_per_phase = 
     phase.duration_s = p == 0 ? 5.0 : 15.25;
     phase.started_epoch_s = 1'764'100'000.25 + p * 5;
     for (int i = 0; i < ops_per_phase; ++i, ++n) {
-      const auto kind = static_cast<stats::OpKind>(i % 4 == 3 ? 2 : i % 3);
+      const auto kind = static_cast<OpKind>(i % 4 == 3 ? 2 : i % 3);
       const auto o = sample_outcome(rng, 1'764'100'000 + p * 5);
       if (n % parts == part) phase.op(kind).record(o);
     }

@@ -50,7 +50,7 @@ TEST(TextReport, ShowsPhasesErrorsEventsAndThresholds) {
 
 // A report of one one-second phase with each outcome recorded under its operation.
 RunReport one_phase(const char* scenario,
-                    std::initializer_list<std::pair<stats::OpKind, stats::OpOutcome>> outcomes) {
+                    std::initializer_list<std::pair<OpKind, stats::OpOutcome>> outcomes) {
   RunReport r;
   r.scenario = scenario;
   stats::PhaseStats p;
@@ -74,23 +74,23 @@ stats::OpOutcome outcome(bool ok, std::uint64_t latency_us, int status = 200,
 
 TEST(TextReport, AStatusThatIsAlsoTheErrorCodeIsListedOnce) {
   const auto head_404 = outcome(false, 5, 404, "HTTP 404");  // no body, so no S3 code
-  const auto r = one_phase("errors", {{stats::OpKind::kHead, head_404},
-                                      {stats::OpKind::kHead, head_404},
-                                      {stats::OpKind::kHead, outcome(false, 5, 503, "SlowDown")}});
+  const auto r = one_phase("errors", {{OpKind::kHead, head_404},
+                                      {OpKind::kHead, head_404},
+                                      {OpKind::kHead, outcome(false, 5, 503, "SlowDown")}});
   EXPECT_THAT(format_text_report(r),
               HasSubstr("head errors: HTTP 404 2, SlowDown 1, HTTP 503 1\n"));
 }
 
 TEST(TextReport, AFailureWithoutAReplyIsListedByItsTransportCodeOnly) {
-  const auto r = one_phase("errors", {{stats::OpKind::kPut, outcome(false, 5, 0, "timeout")},
-                                      {stats::OpKind::kPut, outcome(false, 5, 0, "reset")},
-                                      {stats::OpKind::kPut, outcome(false, 5, 0, "reset")}});
+  const auto r = one_phase("errors", {{OpKind::kPut, outcome(false, 5, 0, "timeout")},
+                                      {OpKind::kPut, outcome(false, 5, 0, "reset")},
+                                      {OpKind::kPut, outcome(false, 5, 0, "reset")}});
   EXPECT_THAT(format_text_report(r), HasSubstr("put errors: reset 2, timeout 1\n"));
 }
 
 TEST(TextReport, ColumnsLineUpWhateverTheUnits) {
-  const auto r = one_phase("align", {{stats::OpKind::kGet, outcome(true, 5)},
-                                     {stats::OpKind::kHead, outcome(true, 5'000'000)}});
+  const auto r = one_phase(
+      "align", {{OpKind::kGet, outcome(true, 5)}, {OpKind::kHead, outcome(true, 5'000'000)}});
   const std::string text = format_text_report(r);
   auto line_of = [&](const char* op) {
     const auto start = text.find(std::string("\n  ") + op + " ");

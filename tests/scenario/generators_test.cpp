@@ -106,8 +106,8 @@ TEST(KeyTemplate, SameSeedSameKeysDifferentWorkersDifferentKeys) {
 
 TEST(KeyTemplate, ReportsUsesAndMaxLength) {
   const auto t = KeyTemplate::compile("{phase}-{rand:5}-{iter}");
-  EXPECT_TRUE(t.uses(KeyTemplate::Kind::phase));
-  EXPECT_FALSE(t.uses(KeyTemplate::Kind::last));
+  EXPECT_TRUE(t.uses(KeyTemplate::Kind::kPhase));
+  EXPECT_FALSE(t.uses(KeyTemplate::Kind::kLast));
   EXPECT_EQ(t.max_length(10, 0), 10u + 1 + 5 + 1 + 20);
 }
 

@@ -37,16 +37,16 @@ std::vector<std::string> problems(const std::string& flow, const std::string& to
 
 TEST(ReadSteps, ContentDefaultsToRepeatAndTheScenarioDefaultAppliesWhereNoStepSaysOtherwise) {
   auto s = load("      - put: {key: k, size: 1}\n");
-  EXPECT_EQ(s.phases[0].flow[0].content, Content::repeat);
+  EXPECT_EQ(s.phases[0].flow[0].content, Content::kRepeat);
   s = load(
       "      - put: {key: k, size: 1}\n      - post: {key: p, size: 1, content: repeat}\n"
       "      - get: {key: last}\n",
       "content: random\n");
-  EXPECT_EQ(s.content, Content::random);
+  EXPECT_EQ(s.content, Content::kRandom);
   const auto& flow = s.phases[0].flow;
-  EXPECT_EQ(flow[0].content, Content::random);
+  EXPECT_EQ(flow[0].content, Content::kRandom);
   EXPECT_FALSE(flow[0].content_given);
-  EXPECT_EQ(flow[1].content, Content::repeat);
+  EXPECT_EQ(flow[1].content, Content::kRepeat);
   EXPECT_TRUE(flow[1].content_given);
   EXPECT_FALSE(flow[2].content_given);  // a get of `last` expects what the write sent
 }
@@ -60,15 +60,15 @@ TEST(ReadSteps, GetVerifyAndRanges) {
       "      - get: {key: last, range: \"random:4KiB\", verify: true, content: random}\n");
   const auto& flow = s.phases[0].flow;
   EXPECT_TRUE(flow[1].verify);
-  EXPECT_EQ(flow[1].range.kind, ReadRange::Kind::whole);
-  EXPECT_EQ(flow[2].range.kind, ReadRange::Kind::fixed);
+  EXPECT_EQ(flow[1].range.kind, ReadRange::Kind::kWhole);
+  EXPECT_EQ(flow[2].range.kind, ReadRange::Kind::kFixed);
   EXPECT_EQ(flow[2].range.first, 0u);
   EXPECT_EQ(flow[2].range.last, 1023u);
   EXPECT_EQ(flow[3].range.first, 4096u);
   EXPECT_FALSE(flow[3].range.last);
-  EXPECT_EQ(flow[4].range.kind, ReadRange::Kind::random);
+  EXPECT_EQ(flow[4].range.kind, ReadRange::Kind::kRandom);
   EXPECT_EQ(flow[4].range.window, 4096u);
-  EXPECT_EQ(flow[4].content, Content::random);
+  EXPECT_EQ(flow[4].content, Content::kRandom);
   EXPECT_TRUE(flow[4].content_given);
 }
 

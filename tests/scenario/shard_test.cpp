@@ -24,7 +24,7 @@ Phase closed_phase(std::string name, int concurrency, std::optional<std::uint64_
 
 Scenario with_events(std::vector<Phase> phases) {
   Scenario scenario;
-  scenario.events.source = EventSource::webhook;
+  scenario.events.source = EventSource::kWebhook;
   scenario.phases = std::move(phases);
   return scenario;
 }
@@ -132,7 +132,7 @@ TEST(Shard, RefusesWhatCannotBeSplit) {
   EXPECT_THROW(shard_scenario(with_events({closed_phase("p", 4, 10, "k-{uuid}")}), {0, 2}),
                std::invalid_argument);
   Scenario quiet = with_events({closed_phase("p", 4, 10, "k-{uuid}")});
-  quiet.events.source = EventSource::none;
+  quiet.events.source = EventSource::kNone;
   EXPECT_NO_THROW(shard_scenario(quiet, {0, 2}));
 }
 
@@ -142,7 +142,7 @@ TEST(ReadBack, FindsTheFirstWorkerOrIterValue) {
   const std::string key = t.expand({7, 12, 345, "storm", ""}, rng);
   const auto found = read_back(t, "storm", key);
   ASSERT_TRUE(found) << key;
-  EXPECT_EQ(found->kind, KeyTemplate::Kind::worker);
+  EXPECT_EQ(found->kind, KeyTemplate::Kind::kWorker);
   EXPECT_EQ(found->value, 345u);
   EXPECT_FALSE(read_back(t, "other", key));
   EXPECT_FALSE(read_back(t, "storm", key + "x"));
@@ -154,7 +154,7 @@ TEST(ReadBack, NumbersNextToNumbersAndLastKeys) {
   const auto t = KeyTemplate::compile("{iter}{seq}/{worker}");
   const auto found = read_back(t, "p", "12/40");
   ASSERT_TRUE(found);
-  EXPECT_EQ(found->kind, KeyTemplate::Kind::iter);
+  EXPECT_EQ(found->kind, KeyTemplate::Kind::kIter);
   const auto copy = KeyTemplate::compile("copy-{last}-{iter}");
   const auto found_copy = read_back(copy, "p", "copy-obj-3-4-17");
   ASSERT_TRUE(found_copy);
@@ -173,8 +173,8 @@ TEST(KeyOwnership, EveryKeyBelongsToExactlyOneShard) {
     int others = 0;
     for (const auto& shard : shards) {
       const auto owner = shard.owner("b", key);
-      mine += owner == KeyOwnership::Owner::mine;
-      others += owner == KeyOwnership::Owner::other_shard;
+      mine += owner == KeyOwnership::Owner::kMine;
+      others += owner == KeyOwnership::Owner::kOtherShard;
     }
     return std::pair{mine, others};
   };
@@ -185,7 +185,7 @@ TEST(KeyOwnership, EveryKeyBelongsToExactlyOneShard) {
     EXPECT_EQ(owners("b-" + std::to_string(iter)), (std::pair{1, 2})) << iter;
   }
   EXPECT_EQ(owners("unrelated"), (std::pair{0, 0}));
-  EXPECT_EQ(shards[0].owner("other-bucket", "a-0-0"), KeyOwnership::Owner::unknown);
+  EXPECT_EQ(shards[0].owner("other-bucket", "a-0-0"), KeyOwnership::Owner::kUnknown);
 }
 
 }  // namespace

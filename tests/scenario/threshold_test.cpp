@@ -11,23 +11,23 @@ TEST(Threshold, ParsesMetricComparatorAndValue) {
   const auto t = parse_threshold("  put.p999 <= 250us ", kPhases);
   EXPECT_EQ(t.expression, "put.p999 <= 250us");
   EXPECT_EQ(t.metric, (std::vector<std::string>{"put", "p999"}));
-  EXPECT_EQ(t.comparator, Comparator::le);
+  EXPECT_EQ(t.comparator, Comparator::kLe);
   EXPECT_DOUBLE_EQ(t.value, 250e-6);
-  EXPECT_EQ(t.unit, ValueUnit::duration_seconds);
+  EXPECT_EQ(t.unit, ValueUnit::kDurationSeconds);
 }
 
 TEST(Threshold, EveryMetricFamily) {
-  EXPECT_EQ(parse_threshold("errors.rate<0.001", kPhases).unit, ValueUnit::number);
+  EXPECT_EQ(parse_threshold("errors.rate<0.001", kPhases).unit, ValueUnit::kNumber);
   EXPECT_DOUBLE_EQ(parse_threshold("errors.rate < 0.5%", kPhases).value, 0.005);
-  EXPECT_EQ(parse_threshold("ops.rate > 100/s", kPhases).unit, ValueUnit::per_second);
+  EXPECT_EQ(parse_threshold("ops.rate > 100/s", kPhases).unit, ValueUnit::kPerSecond);
   EXPECT_DOUBLE_EQ(parse_threshold("ops.copy.rate > 60/m", kPhases).value, 1);
-  EXPECT_EQ(parse_threshold("events.delivery.p99 < 2s", kPhases).unit, ValueUnit::duration_seconds);
-  EXPECT_EQ(parse_threshold("events.duplicated == 0", kPhases).comparator, Comparator::eq);
+  EXPECT_EQ(parse_threshold("events.delivery.p99 < 2s", kPhases).unit, ValueUnit::kDurationSeconds);
+  EXPECT_EQ(parse_threshold("events.duplicated == 0", kPhases).comparator, Comparator::kEq);
   EXPECT_EQ(parse_threshold("events.outage_recovery < 10s", kPhases).unit,
-            ValueUnit::duration_seconds);
+            ValueUnit::kDurationSeconds);
   EXPECT_EQ(parse_threshold("events.outage_lost == 0", kPhases).value, 0);
   EXPECT_EQ(parse_threshold("events.outage_late <= 5", kPhases).value, 5);
-  EXPECT_EQ(parse_threshold("events.outage_duplicated == 0", kPhases).comparator, Comparator::eq);
+  EXPECT_EQ(parse_threshold("events.outage_duplicated == 0", kPhases).comparator, Comparator::kEq);
   EXPECT_EQ(parse_threshold("events.duplicate <= 10", kPhases).value, 10);
   EXPECT_EQ(parse_threshold("events.early == 0", kPhases).metric,
             (std::vector<std::string>{"events", "early"}));
@@ -37,9 +37,9 @@ TEST(Threshold, EveryMetricFamily) {
             (std::vector<std::string>{"events", "delivery_from_send", "p99"}));
   EXPECT_THROW(parse_threshold("events.delivery_from_send.count > 1", kPhases),
                std::invalid_argument);
-  EXPECT_EQ(parse_threshold("phase.warmup.errors != 1", kPhases).comparator, Comparator::ne);
-  EXPECT_EQ(parse_threshold("all.mean > 1ms", kPhases).comparator, Comparator::gt);
-  EXPECT_EQ(parse_threshold("multipart.count >= 3", kPhases).comparator, Comparator::ge);
+  EXPECT_EQ(parse_threshold("phase.warmup.errors != 1", kPhases).comparator, Comparator::kNe);
+  EXPECT_EQ(parse_threshold("all.mean > 1ms", kPhases).comparator, Comparator::kGt);
+  EXPECT_EQ(parse_threshold("multipart.count >= 3", kPhases).comparator, Comparator::kGe);
 }
 
 TEST(Threshold, RejectsWhatCannotBeChecked) {

@@ -110,12 +110,12 @@ TEST(ValidScenario, EverySectionParsesFieldByField) {
   EXPECT_EQ(t.host, "127.0.0.1");
   EXPECT_EQ(t.port, 9000);
   EXPECT_EQ(t.region, "eu-west-1");
-  EXPECT_EQ(t.addressing, Addressing::virtual_host);
+  EXPECT_EQ(t.addressing, Addressing::kVirtualHost);
   EXPECT_FALSE(t.credentials.from_env);
   EXPECT_EQ(t.credentials.access_key, "AKID");
   EXPECT_EQ(t.credentials.secret_key, "SECRET");
   EXPECT_EQ(t.credentials.session_token, "TOKEN");
-  EXPECT_EQ(t.payload, Payload::unsigned_payload);
+  EXPECT_EQ(t.payload, Payload::kUnsignedPayload);
   EXPECT_FALSE(t.tls.verify);
   EXPECT_EQ(t.tls.ca_file, "/tmp/ca.pem");
   EXPECT_EQ(t.retries, 5);
@@ -130,13 +130,13 @@ TEST(ValidScenario, EverySectionParsesFieldByField) {
   EXPECT_EQ(n0.id, "created");
   EXPECT_EQ(n0.bucket, "default-bucket");
   EXPECT_EQ(n0.events, std::vector<std::string>{"s3:ObjectCreated:*"});
-  EXPECT_EQ(n0.kind, DestinationKind::queue);
+  EXPECT_EQ(n0.kind, DestinationKind::kQueue);
   EXPECT_EQ(n0.arn, "arn:aws:sqs:eu-west-1:000000000000:events");
   EXPECT_EQ(n0.prefix, "in/");
   EXPECT_EQ(n0.suffix, ".bin");
   const Notification& n1 = s.setup.notifications[1];
   EXPECT_EQ(n1.id, "s3storm-2");
-  EXPECT_EQ(n1.kind, DestinationKind::webhook);
+  EXPECT_EQ(n1.kind, DestinationKind::kWebhook);
   EXPECT_TRUE(n1.arn.empty());
   ASSERT_EQ(s.setup.topics.size(), 2u);
   EXPECT_EQ(s.setup.topics[0].name, "t1");
@@ -146,7 +146,7 @@ TEST(ValidScenario, EverySectionParsesFieldByField) {
   EXPECT_FALSE(s.setup.topics[1].persistent);
   EXPECT_TRUE(s.setup.cleanup);
 
-  EXPECT_EQ(s.events.source, EventSource::sqs);
+  EXPECT_EQ(s.events.source, EventSource::kSqs);
   EXPECT_EQ(s.events.listen_host, "::1");
   EXPECT_EQ(s.events.listen_port, 9901);
   EXPECT_EQ(s.events.grace, 2500ms);
@@ -172,7 +172,7 @@ TEST(ValidScenario, EverySectionParsesFieldByField) {
   EXPECT_EQ(put.op, OpKind::kPut);
   EXPECT_EQ(put.bucket, "other-bucket");
   EXPECT_EQ(put.key.key.source(), "a b/ü-{iter}");
-  EXPECT_EQ(put.size.kind(), SizeSpec::Kind::fixed);
+  EXPECT_EQ(put.size.kind(), SizeSpec::Kind::kFixed);
   EXPECT_EQ(put.size.max(), 29u);
   EXPECT_EQ(put.content_type, "text/plain");
   EXPECT_EQ(put.metadata, (std::map<std::string, std::string>{{"k1", "v1"}}));
@@ -213,11 +213,11 @@ TEST(ValidScenario, EverySectionParsesFieldByField) {
   ASSERT_EQ(storm.mix.size(), 4u);
   EXPECT_DOUBLE_EQ(storm.mix[0].weight, 3);
   EXPECT_EQ(storm.mix[0].step.bucket, "default-bucket");  // phase has no bucket: target's
-  EXPECT_EQ(storm.mix[0].step.size.kind(), SizeSpec::Kind::lognormal);
+  EXPECT_EQ(storm.mix[0].step.size.kind(), SizeSpec::Kind::kLognormal);
   EXPECT_EQ(storm.mix[0].step.size.max(), 1u << 20);
   EXPECT_DOUBLE_EQ(storm.mix[1].weight, 1);
   EXPECT_DOUBLE_EQ(storm.mix[2].weight, 0.5);
-  EXPECT_EQ(storm.mix[2].step.size.kind(), SizeSpec::Kind::uniform);
+  EXPECT_EQ(storm.mix[2].step.size.kind(), SizeSpec::Kind::kUniform);
   EXPECT_EQ(storm.mix[2].step.size.min(), 1u);
   EXPECT_EQ(storm.mix[2].step.size.max(), 100u);
   EXPECT_DOUBLE_EQ(storm.mix[3].weight, 1);  // default weight
@@ -226,21 +226,21 @@ TEST(ValidScenario, EverySectionParsesFieldByField) {
 
   ASSERT_EQ(s.thresholds.size(), 7u);
   EXPECT_EQ(s.thresholds[0].metric, (std::vector<std::string>{"put", "p99"}));
-  EXPECT_EQ(s.thresholds[0].comparator, Comparator::lt);
+  EXPECT_EQ(s.thresholds[0].comparator, Comparator::kLt);
   EXPECT_DOUBLE_EQ(s.thresholds[0].value, 0.05);
-  EXPECT_EQ(s.thresholds[0].unit, ValueUnit::duration_seconds);
+  EXPECT_EQ(s.thresholds[0].unit, ValueUnit::kDurationSeconds);
   EXPECT_DOUBLE_EQ(s.thresholds[1].value, 0.001);
-  EXPECT_EQ(s.thresholds[1].unit, ValueUnit::number);
+  EXPECT_EQ(s.thresholds[1].unit, ValueUnit::kNumber);
   EXPECT_EQ(s.thresholds[2].metric, (std::vector<std::string>{"ops", "put", "rate"}));
-  EXPECT_EQ(s.thresholds[2].comparator, Comparator::ge);
-  EXPECT_EQ(s.thresholds[2].unit, ValueUnit::per_second);
+  EXPECT_EQ(s.thresholds[2].comparator, Comparator::kGe);
+  EXPECT_EQ(s.thresholds[2].unit, ValueUnit::kPerSecond);
   EXPECT_DOUBLE_EQ(s.thresholds[2].value, 500);
-  EXPECT_EQ(s.thresholds[3].comparator, Comparator::eq);
-  EXPECT_EQ(s.thresholds[4].comparator, Comparator::le);
+  EXPECT_EQ(s.thresholds[3].comparator, Comparator::kEq);
+  EXPECT_EQ(s.thresholds[4].comparator, Comparator::kLe);
   EXPECT_DOUBLE_EQ(s.thresholds[4].value, 2);
-  EXPECT_EQ(s.thresholds[5].comparator, Comparator::ne);
+  EXPECT_EQ(s.thresholds[5].comparator, Comparator::kNe);
   EXPECT_EQ(s.thresholds[5].metric, (std::vector<std::string>{"phase", "storm", "dropped"}));
-  EXPECT_EQ(s.thresholds[6].comparator, Comparator::gt);
+  EXPECT_EQ(s.thresholds[6].comparator, Comparator::kGt);
   EXPECT_TRUE(s.thresholds[6].abort_on_fail);
   EXPECT_EQ(s.thresholds[6].delay, 10s);
   EXPECT_DOUBLE_EQ(s.thresholds[6].value, 1.5);
@@ -284,13 +284,13 @@ TEST(ValidScenario, DefaultsWhenSectionsAreAbsent) {
   const Scenario s = load_scenario_text(kMinimal, "m.yaml", options_with_env({{"CONC", "7"}}));
   EXPECT_TRUE(s.target.is_embedded());
   EXPECT_EQ(s.target.region, "us-east-1");
-  EXPECT_EQ(s.target.addressing, Addressing::path);
+  EXPECT_EQ(s.target.addressing, Addressing::kPath);
   EXPECT_TRUE(s.target.credentials.from_env);
-  EXPECT_EQ(s.target.payload, Payload::signed_payload);
+  EXPECT_EQ(s.target.payload, Payload::kSignedPayload);
   EXPECT_TRUE(s.target.tls.verify);
   EXPECT_EQ(s.target.retries, 2);
   EXPECT_EQ(s.target.bucket, "fallback-bucket");
-  EXPECT_EQ(s.events.source, EventSource::none);
+  EXPECT_EQ(s.events.source, EventSource::kNone);
   EXPECT_EQ(s.events.listen_host, "127.0.0.1");
   EXPECT_EQ(s.events.listen_port, 9900);
   EXPECT_EQ(s.events.grace, 10s);
@@ -320,7 +320,7 @@ events:
 phases: [{name: p, iterations: 1, flow: [{head: {key: k}}]}]
 )",
                                         "a.yaml", options_with_env({{"AMQP_PASSWORD", "pw"}}));
-  EXPECT_EQ(s.events.source, EventSource::amqp);
+  EXPECT_EQ(s.events.source, EventSource::kAmqp);
   EXPECT_EQ(s.events.amqp.url, "amqp://guest:pw@127.0.0.1:5672/%2f");
   EXPECT_EQ(s.events.amqp.exchange, "s3events");
   EXPECT_EQ(s.events.amqp.routing_key, "#");
@@ -415,18 +415,18 @@ phases:
       - put: {key: k, size: 1}
 )",
                                         "p.yaml", options_with_env({}));
-  EXPECT_EQ(s.target.payload, Payload::streaming_trailer);
+  EXPECT_EQ(s.target.payload, Payload::kStreamingTrailer);
   EXPECT_EQ(s.target.chunk_size, 1024u * 1024);
   const auto& flow = s.phases[0].flow;
-  EXPECT_EQ(flow[0].checksum, Checksum::crc64nvme);
-  EXPECT_EQ(flow[1].checksum, Checksum::sha256);
+  EXPECT_EQ(flow[0].checksum, ChecksumAlgorithm::kCrc64Nvme);
+  EXPECT_EQ(flow[1].checksum, ChecksumAlgorithm::kSha256);
   EXPECT_EQ(flow[2].pages, 4);
   EXPECT_EQ(flow[2].max_keys, 10);
   EXPECT_EQ(flow[3].op, OpKind::kDeleteObjects);
   EXPECT_EQ(flow[3].batch, 250);
   EXPECT_EQ(flow[3].bucket, "b-1");
   EXPECT_EQ(flow[4].batch, 1000);  // S3's most per request
-  EXPECT_EQ(flow[5].checksum, Checksum::none);
+  EXPECT_FALSE(flow[5].checksum.has_value());
   const std::string plan = format_plan(s);
   EXPECT_NE(plan.find("streaming-trailer payload"), std::string::npos) << plan;
   EXPECT_NE(plan.find("checksum crc64nvme"), std::string::npos) << plan;

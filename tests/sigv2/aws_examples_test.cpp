@@ -161,7 +161,7 @@ TEST(Sigv2AwsExamples, EachDocumentedRequestVerifiesAndItsStringToSignIsTheDocum
     const Headers headers = with_authorization(example, auth_value, example.signature);
     const Result result = verifier.verify(
         {example.method, example.target, headers, example.virtual_bucket}, at(example.now));
-    EXPECT_EQ(result.status, Status::ok) << result.message;
+    EXPECT_EQ(result.status, Status::kOk) << result.message;
     EXPECT_EQ(result.access_key_id, kAccessKey);
 
     // One changed character of the signature: refused, with the string to sign S3 would echo.
@@ -170,7 +170,7 @@ TEST(Sigv2AwsExamples, EachDocumentedRequestVerifiesAndItsStringToSignIsTheDocum
     const Headers tampered = with_authorization(example, auth_value, wrong);
     const Result refused = verifier.verify(
         {example.method, example.target, tampered, example.virtual_bucket}, at(example.now));
-    EXPECT_EQ(refused.status, Status::signature_mismatch);
+    EXPECT_EQ(refused.status, Status::kSignatureMismatch);
     EXPECT_EQ(refused.string_to_sign, example.string_to_sign);
     EXPECT_EQ(refused.provided_signature, wrong);
   }
@@ -184,16 +184,16 @@ TEST(Sigv2AwsExamples, QueryStringAuthenticationExample) {
       "NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D";
   const auto before = Clock::time_point(std::chrono::seconds(1175139620 - 60));
   const Result ok = verifier.verify({"GET", target, headers, "johnsmith"}, before);
-  EXPECT_EQ(ok.status, Status::ok) << ok.message;
+  EXPECT_EQ(ok.status, Status::kOk) << ok.message;
 
   const auto after = Clock::time_point(std::chrono::seconds(1175139620 + 1));
   const Result late = verifier.verify({"GET", target, headers, "johnsmith"}, after);
-  EXPECT_EQ(late.status, Status::expired);
+  EXPECT_EQ(late.status, Status::kExpired);
   EXPECT_EQ(late.message, "Request has expired");
 
   // Signed for another bucket: the resource differs.
   const Result other = verifier.verify({"GET", target, headers, "janesmith"}, before);
-  EXPECT_EQ(other.status, Status::signature_mismatch);
+  EXPECT_EQ(other.status, Status::kSignatureMismatch);
   EXPECT_EQ(other.string_to_sign, "GET\n\n\n1175139620\n/janesmith/photos/puppy.jpg");
 }
 
@@ -213,7 +213,7 @@ TEST(Sigv2StringToSign, AnXAmzDateEmptiesTheDateLineAndIsSignedAmongTheAmzHeader
   const Result result =
       make_verifier().verify({"DELETE", "/johnsmith/photos/puppy.jpg", signed_headers, ""},
                              at("Tue, 27 Mar 2007 21:20:26 GMT"));
-  EXPECT_EQ(result.status, Status::ok) << result.message;
+  EXPECT_EQ(result.status, Status::kOk) << result.message;
 }
 
 TEST(Sigv2StringToSign, SubresourcesAreSortedDecodedAndTheOtherParametersLeftOut) {
@@ -245,44 +245,44 @@ TEST(Sigv2Verifier, FailuresAreToldApart) {
     return verifier.verify({"GET", "/photos/puppy.jpg", headers, "johnsmith"}, when);
   };
   // No Date and no x-amz-date.
-  EXPECT_EQ(verify({{"Authorization", good}}, now).status, Status::missing_date);
+  EXPECT_EQ(verify({{"Authorization", good}}, now).status, Status::kMissingDate);
   EXPECT_EQ(verify({{"Authorization", good}, {"Date", "yesterday"}}, now).status,
-            Status::missing_date);
+            Status::kMissingDate);
   // 15 minutes off is allowed, 16 is not, either way.
   const Headers dated = {{"Date", "Tue, 27 Mar 2007 19:36:42 +0000"}, {"Authorization", good}};
-  EXPECT_EQ(verify(dated, now + std::chrono::minutes(15)).status, Status::ok);
-  EXPECT_EQ(verify(dated, now + std::chrono::minutes(16)).status, Status::time_skewed);
-  EXPECT_EQ(verify(dated, now - std::chrono::minutes(16)).status, Status::time_skewed);
+  EXPECT_EQ(verify(dated, now + std::chrono::minutes(15)).status, Status::kOk);
+  EXPECT_EQ(verify(dated, now + std::chrono::minutes(16)).status, Status::kTimeSkewed);
+  EXPECT_EQ(verify(dated, now - std::chrono::minutes(16)).status, Status::kTimeSkewed);
   // Unknown key, and a header that is not "AWS AKID:signature".
   const std::string stranger = "AWS AKIDNOBODY:bWq2s1WEIj+Ydj0vQ697zp+IXMU=";
   const Result unknown =
       verify({{"Date", "Tue, 27 Mar 2007 19:36:42 +0000"}, {"Authorization", stranger}}, now);
-  EXPECT_EQ(unknown.status, Status::unknown_access_key);
+  EXPECT_EQ(unknown.status, Status::kUnknownAccessKey);
   EXPECT_EQ(unknown.access_key_id, "AKIDNOBODY");
   EXPECT_EQ(
       verify({{"Date", "Tue, 27 Mar 2007 19:36:42 +0000"}, {"Authorization", "AWS nocolon"}}, now)
           .status,
-      Status::malformed);
+      Status::kMalformed);
   // An x-amz-* header added after signing is in the string to sign, so it breaks the signature.
   EXPECT_EQ(verify({{"Date", "Tue, 27 Mar 2007 19:36:42 +0000"},
                     {"x-amz-copy-source", "/other/secret"},
                     {"Authorization", good}},
                    now)
                 .status,
-            Status::signature_mismatch);
+            Status::kSignatureMismatch);
   // Query auth without its Expires, and with one that is not a number.
   const Headers none;
   EXPECT_EQ(
       verifier
           .verify({"GET", "/b/k?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=x", none, ""}, now)
           .status,
-      Status::malformed);
+      Status::kMalformed);
   EXPECT_EQ(verifier
                 .verify({"GET", "/b/k?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=x&Expires=soon",
                          none, ""},
                         now)
                 .status,
-            Status::bad_expires);
+            Status::kBadExpires);
 }
 
 // Times past what system_clock counts in nanoseconds (year 2262) are compared, not overflowed
@@ -294,7 +294,7 @@ TEST(Sigv2Verifier, DatesAndExpiriesBeyondTheClocksRangeAreJudgedNotOverflowed) 
   const auto now = at("Tue, 27 Mar 2007 19:36:42 GMT");
   const std::string auth = authorization("x");
   const Headers far_date = {{"Date", "Fri, 31 Dec 9999 23:59:59 GMT"}, {"Authorization", auth}};
-  EXPECT_EQ(verifier.verify({"GET", "/b/k", far_date, ""}, now).status, Status::time_skewed);
+  EXPECT_EQ(verifier.verify({"GET", "/b/k", far_date, ""}, now).status, Status::kTimeSkewed);
   const Headers none;
   EXPECT_EQ(verifier
                 .verify({"GET",
@@ -303,7 +303,7 @@ TEST(Sigv2Verifier, DatesAndExpiriesBeyondTheClocksRangeAreJudgedNotOverflowed) 
                          none, ""},
                         now)
                 .status,
-            Status::signature_mismatch);
+            Status::kSignatureMismatch);
   EXPECT_EQ(verifier
                 .verify({"GET",
                          "/b/k?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=x&Expires="
@@ -311,16 +311,16 @@ TEST(Sigv2Verifier, DatesAndExpiriesBeyondTheClocksRangeAreJudgedNotOverflowed) 
                          none, ""},
                         now)
                 .status,
-            Status::expired);
+            Status::kExpired);
 }
 
 TEST(Sigv2Verifier, DetectsTheScheme) {
-  EXPECT_EQ(detect("AWS AKID:sig", ""), Scheme::header);
-  EXPECT_EQ(detect("AWS4-HMAC-SHA256 Credential=x", ""), Scheme::none);
-  EXPECT_EQ(detect("", "AWSAccessKeyId=a&Signature=s&Expires=1"), Scheme::query);
-  EXPECT_EQ(detect("", "X-Amz-Signature=abc&X-Amz-Credential=x"), Scheme::none);
-  EXPECT_EQ(detect("", "prefix=Signature"), Scheme::none);
-  EXPECT_EQ(detect("", ""), Scheme::none);
+  EXPECT_EQ(detect("AWS AKID:sig", ""), Scheme::kHeader);
+  EXPECT_EQ(detect("AWS4-HMAC-SHA256 Credential=x", ""), Scheme::kNone);
+  EXPECT_EQ(detect("", "AWSAccessKeyId=a&Signature=s&Expires=1"), Scheme::kQuery);
+  EXPECT_EQ(detect("", "X-Amz-Signature=abc&X-Amz-Credential=x"), Scheme::kNone);
+  EXPECT_EQ(detect("", "prefix=Signature"), Scheme::kNone);
+  EXPECT_EQ(detect("", ""), Scheme::kNone);
 }
 
 }  // namespace

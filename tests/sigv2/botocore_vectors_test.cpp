@@ -46,8 +46,8 @@ TEST(Sigv2BotocoreVectors, EveryBotocoreSignedRequestVerifiesAndNoneUnderAnother
     if (kind == "post") {
       const std::string policy = vector["policy"], key = vector["access_key"],
                         signature = vector["signature"];
-      EXPECT_EQ(verifier.verify_policy(policy, key, signature).status, Status::ok);
-      EXPECT_EQ(wrong.verify_policy(policy, key, signature).status, Status::signature_mismatch);
+      EXPECT_EQ(verifier.verify_policy(policy, key, signature).status, Status::kOk);
+      EXPECT_EQ(wrong.verify_policy(policy, key, signature).status, Status::kSignatureMismatch);
       ++policies;
       continue;
     }
@@ -60,12 +60,12 @@ TEST(Sigv2BotocoreVectors, EveryBotocoreSignedRequestVerifiesAndNoneUnderAnother
     const Request request{method, target, headers, virtual_bucket};
     EXPECT_EQ(
         detect(kind == "header" ? owned.back().second : "", target.substr(target.find('?') + 1)),
-        kind == "header" ? Scheme::header : Scheme::query);
+        kind == "header" ? Scheme::kHeader : Scheme::kQuery);
 
     const Result result = verifier.verify(request, now);
-    EXPECT_EQ(result.status, Status::ok) << result.message;
+    EXPECT_EQ(result.status, Status::kOk) << result.message;
     const Result refused = wrong.verify(request, now);
-    EXPECT_EQ(refused.status, Status::signature_mismatch);
+    EXPECT_EQ(refused.status, Status::kSignatureMismatch);
     EXPECT_EQ(refused.string_to_sign, vector["string_to_sign"].get<std::string>());
     ++requests;
   }

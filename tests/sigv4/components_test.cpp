@@ -93,7 +93,7 @@ TEST(CanonicalRequest, TrimsCollapsesJoinsAndSortsHeaders) {
                                        {"x-a-long", "v"}}};
   CanonicalRequestBuilder builder;
   std::string out, signed_headers;
-  builder.build({"GET", "/", "", headers, "UNSIGNED-PAYLOAD", PathRule::as_sent}, out,
+  builder.build({"GET", "/", "", headers, "UNSIGNED-PAYLOAD", PathRule::kAsSent}, out,
                 signed_headers);
   EXPECT_EQ(out,
             "GET\n/\n\nhost:h\nx-a:\nx-a-long:v\nx-b:two "
@@ -105,7 +105,7 @@ TEST(CanonicalRequest, SortsQueryByNameThenValueWithoutReencoding) {
   CanonicalRequestBuilder builder;
   std::string out, signed_headers;
   const std::array<Header, 1> headers{{{"host", "h"}}};
-  builder.build({"GET", "/k%20x", "b=2&a-b=1&a=z&a=&uploads&a=y", headers, "h", PathRule::as_sent},
+  builder.build({"GET", "/k%20x", "b=2&a-b=1&a=z&a=&uploads&a=y", headers, "h", PathRule::kAsSent},
                 out, signed_headers);
   EXPECT_EQ(out, "GET\n/k%20x\na=&a=y&a=z&a-b=1&b=2&uploads=\nhost:h\n\nhost\nh");
 }
@@ -114,14 +114,14 @@ TEST(CanonicalRequest, GenericServicesNormalizeAndEncodeThePathAgain) {
   CanonicalRequestBuilder builder;
   std::string out, signed_headers;
   const std::array<Header, 1> headers{{{"host", "h"}}};
-  builder.build({"GET", "//a/./b%20c/../d", "", headers, "h", PathRule::normalize_and_encode}, out,
+  builder.build({"GET", "//a/./b%20c/../d", "", headers, "h", PathRule::kNormalizeAndEncode}, out,
                 signed_headers);
   EXPECT_EQ(out.substr(0, out.find('\n', 4)), "GET\n/a/d");
-  builder.build({"GET", "/b%20c", "", headers, "h", PathRule::normalize_and_encode}, out,
+  builder.build({"GET", "/b%20c", "", headers, "h", PathRule::kNormalizeAndEncode}, out,
                 signed_headers);
   EXPECT_EQ(out.substr(0, out.find('\n', 4)), "GET\n/b%2520c");
-  EXPECT_EQ(path_rule_for_service("s3"), PathRule::as_sent);
-  EXPECT_EQ(path_rule_for_service("sqs"), PathRule::normalize_and_encode);
+  EXPECT_EQ(path_rule_for_service("s3"), PathRule::kAsSent);
+  EXPECT_EQ(path_rule_for_service("sqs"), PathRule::kNormalizeAndEncode);
 }
 
 TEST(AmzDate, FormatsAndParsesRoundTrip) {
@@ -205,7 +205,7 @@ TEST(Signer, ASecondKeyInTheSameSecondGetsItsOwnSignature) {
   // key with the same date and scope (the verifier checks many users) must not reuse it.
   const auto time = *AmzDate::parse("20130524T000000Z");
   const std::array<Header, 1> headers{{{"host", "examplebucket.s3.amazonaws.com"}}};
-  const CanonicalInput input{"GET", "/test.txt", "", headers, kUnsignedPayload, PathRule::as_sent};
+  const CanonicalInput input{"GET", "/test.txt", "", headers, kUnsignedPayload, PathRule::kAsSent};
   std::string scope;
   append_credential_scope(scope, time.date(), "us-east-1", "s3");
   const HmacSha256Key first(std::string(32, '1'));

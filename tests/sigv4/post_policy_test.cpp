@@ -65,21 +65,21 @@ TEST(PostPolicy, TheAwsDocumentationFormPassesUntilExpiry) {
   const auto check = check_post_policy(policy, "sigv4examplebucket", "user/user1/photo.jpg",
                                        aws_form(), 1000, at("2015-12-30T11:59:59Z"));
   EXPECT_TRUE(check.ok()) << check.detail;
-  EXPECT_EQ(verdict(policy, aws_form(), at("2015-12-30T12:00:00.000Z")), PolicyVerdict::ok);
-  EXPECT_EQ(verdict(policy, aws_form(), at("2015-12-30T12:00:00.001Z")), PolicyVerdict::expired);
+  EXPECT_EQ(verdict(policy, aws_form(), at("2015-12-30T12:00:00.000Z")), PolicyVerdict::kOk);
+  EXPECT_EQ(verdict(policy, aws_form(), at("2015-12-30T12:00:00.001Z")), PolicyVerdict::kExpired);
 }
 
 TEST(PostPolicy, EachFailedConditionIsNamed) {
   const std::string policy = read_file(kDataDir + ".policy");
   const auto check = check_post_policy(policy, "otherbucket", "user/user1/photo.jpg", aws_form(),
                                        1000, at("2015-12-29T10:00:00Z"));
-  EXPECT_EQ(check.verdict, PolicyVerdict::condition_failed);
+  EXPECT_EQ(check.verdict, PolicyVerdict::kConditionFailed);
   EXPECT_EQ(check.detail, R"(["eq", "$bucket", "sigv4examplebucket"])");
   EXPECT_EQ(verdict(policy, aws_form(), at("2015-12-29T10:00:00Z"), "user/user2/photo.jpg"),
-            PolicyVerdict::condition_failed);
+            PolicyVerdict::kConditionFailed);
   auto wrong_type = aws_form();
   wrong_type[3].second = "text/plain";
-  EXPECT_EQ(verdict(policy, wrong_type), PolicyVerdict::condition_failed);
+  EXPECT_EQ(verdict(policy, wrong_type), PolicyVerdict::kConditionFailed);
 }
 
 TEST(PostPolicy, EveryFormFieldNeedsAConditionButTheExemptOnes) {
@@ -88,19 +88,19 @@ TEST(PostPolicy, EveryFormFieldNeedsAConditionButTheExemptOnes) {
   // S3's exemptions: policy, x-amz-signature (both already in the form), file, x-ignore-*.
   form.emplace_back("file", "bytes");
   form.emplace_back("X-Ignore-Me", "1");
-  EXPECT_EQ(verdict(policy, form), PolicyVerdict::ok);
+  EXPECT_EQ(verdict(policy, form), PolicyVerdict::kOk);
 
   auto extra = aws_form();
   extra.emplace_back("x-amz-meta-sneaky", "1");
   const auto check = check_post_policy(policy, "sigv4examplebucket", "user/user1/photo.jpg", extra,
                                        1000, at("2015-12-29T10:00:00Z"));
-  EXPECT_EQ(check.verdict, PolicyVerdict::extra_field);
+  EXPECT_EQ(check.verdict, PolicyVerdict::kExtraField);
   EXPECT_EQ(check.detail, "x-amz-meta-sneaky");
   // Signature Version 2's auth fields are not exempt in a SigV4 form.
   for (const char* v2_field : {"AWSAccessKeyId", "Signature"}) {
     auto v2 = aws_form();
     v2.emplace_back(v2_field, "x");
-    EXPECT_EQ(verdict(policy, v2), PolicyVerdict::extra_field) << v2_field;
+    EXPECT_EQ(verdict(policy, v2), PolicyVerdict::kExtraField) << v2_field;
   }
 }
 
@@ -119,27 +119,27 @@ TEST(PostPolicy, ASigV2FormExemptsItsOwnAuthFieldsInsteadOfXAmzSignature) {
                              at("2026-12-04T00:00:00Z"), signature)
         .verdict;
   };
-  EXPECT_EQ(check_as(v2, FormSignature::v2), PolicyVerdict::ok);
-  EXPECT_EQ(check_as(v2, FormSignature::v4), PolicyVerdict::extra_field);
+  EXPECT_EQ(check_as(v2, FormSignature::kV2), PolicyVerdict::kOk);
+  EXPECT_EQ(check_as(v2, FormSignature::kV4), PolicyVerdict::kExtraField);
   auto with_v4_signature = v2;
   with_v4_signature.emplace_back("x-amz-signature", "...");
-  EXPECT_EQ(check_as(with_v4_signature, FormSignature::v2), PolicyVerdict::extra_field);
+  EXPECT_EQ(check_as(with_v4_signature, FormSignature::kV2), PolicyVerdict::kExtraField);
 }
 
 TEST(PostPolicy, ABucketFieldNeedsItsConditionLikeAnyOther) {
   auto form = aws_form();
   form.emplace_back("bucket", "sigv4examplebucket");
-  EXPECT_EQ(verdict(read_file(kDataDir + ".policy"), form), PolicyVerdict::ok);
+  EXPECT_EQ(verdict(read_file(kDataDir + ".policy"), form), PolicyVerdict::kOk);
   const char* no_bucket_condition = R"({"expiration": "2030-01-01T00:00:00Z", "conditions": [
       ["eq", "$key", "k"]]})";
   EXPECT_EQ(check_post_policy(no_bucket_condition, "b", "k", {{"key", "k"}}, 1,
                               at("2029-01-01T00:00:00Z"))
                 .verdict,
-            PolicyVerdict::ok);
+            PolicyVerdict::kOk);
   EXPECT_EQ(check_post_policy(no_bucket_condition, "b", "k", {{"key", "k"}, {"bucket", "b"}}, 1,
                               at("2029-01-01T00:00:00Z"))
                 .verdict,
-            PolicyVerdict::extra_field);
+            PolicyVerdict::kExtraField);
 }
 
 PolicyCheck length_check(std::string_view range, std::uint64_t size) {
@@ -152,10 +152,10 @@ TEST(PostPolicy, ContentLengthRangeBoundsTheFile) {
   EXPECT_TRUE(length_check(R"(["content-length-range", 5, 10])", 5).ok());
   EXPECT_TRUE(length_check(R"(["content-length-range", 5, 10])", 10).ok());
   const auto large = length_check(R"(["content-length-range", 5, 10])", 11);
-  EXPECT_EQ(large.verdict, PolicyVerdict::too_large);
+  EXPECT_EQ(large.verdict, PolicyVerdict::kTooLarge);
   EXPECT_EQ(large.limit, 10u);
   const auto small = length_check(R"(["Content-Length-Range", 5, 10])", 4);
-  EXPECT_EQ(small.verdict, PolicyVerdict::too_small);
+  EXPECT_EQ(small.verdict, PolicyVerdict::kTooSmall);
   EXPECT_EQ(small.limit, 5u);
 }
 
@@ -163,7 +163,7 @@ TEST(PostPolicy, ContentLengthRangeTakesOnlyNonNegativeIntegers) {
   for (const char* range :
        {R"(["content-length-range", -1, 10])", R"(["content-length-range", 0, -5])",
         R"(["content-length-range", 1.5, 10])", R"(["content-length-range", "1", "10"])"}) {
-    EXPECT_EQ(length_check(range, 5).verdict, PolicyVerdict::invalid_document) << range;
+    EXPECT_EQ(length_check(range, 5).verdict, PolicyVerdict::kInvalidDocument) << range;
   }
 }
 
@@ -176,7 +176,7 @@ TEST(PostPolicy, MalformedDocumentsAndConditions) {
         R"({"expiration": "2030-01-01T00:00:00Z", "conditions": [["in", "$key", "k"]]})",
         R"({"expiration": "2030-01-01T00:00:00Z", "conditions": [["eq", "$key"]]})"}) {
     EXPECT_EQ(check_post_policy(policy, "b", "k", {}, 0, now).verdict,
-              PolicyVerdict::invalid_document)
+              PolicyVerdict::kInvalidDocument)
         << policy;
   }
 }
@@ -207,9 +207,9 @@ TEST(PostPolicy, BuilderRoundTripsThroughTheChecker) {
   const auto check = [&](std::string_view bucket, std::uint64_t size) {
     return check_post_policy(json, bucket, "uploads/a.txt", fields, size, time.time()).verdict;
   };
-  EXPECT_EQ(check("test-bucket", 29), PolicyVerdict::ok);
-  EXPECT_EQ(check("test-bucket", 2048), PolicyVerdict::too_large);
-  EXPECT_EQ(check("other", 29), PolicyVerdict::condition_failed);
+  EXPECT_EQ(check("test-bucket", 29), PolicyVerdict::kOk);
+  EXPECT_EQ(check("test-bucket", 2048), PolicyVerdict::kTooLarge);
+  EXPECT_EQ(check("other", 29), PolicyVerdict::kConditionFailed);
 }
 
 }  // namespace

@@ -153,7 +153,7 @@ TEST(VerifierFastPath, MixedCaseAndRepeatedHeadersVerifyInTheOrderSent) {
   std::swap(swapped[0].value, swapped[3].value);
   Sent reordered = sign(signed_headers, swapped, time);
   reordered.set("Authorization", sent.owned.back().second);
-  EXPECT_EQ(verify(verifier, reordered, time).status, VerifyStatus::signature_mismatch);
+  EXPECT_EQ(verify(verifier, reordered, time).status, VerifyStatus::kSignatureMismatch);
 }
 
 TEST(VerifierFastPath, RebuildsTheSignersCanonicalRequestExactly) {
@@ -168,7 +168,7 @@ TEST(VerifierFastPath, RebuildsTheSignersCanonicalRequestExactly) {
   sent.set("Authorization", authorization);
   Verifier verifier(secret_of);
   const VerifyResult result = verify(verifier, sent, time);
-  ASSERT_EQ(result.status, VerifyStatus::signature_mismatch);
+  ASSERT_EQ(result.status, VerifyStatus::kSignatureMismatch);
   EXPECT_EQ(result.canonical_request, sent.canonical_request);
 }
 
@@ -195,7 +195,7 @@ TEST(VerifierFastPath, ListsNotInCanonicalFormTakeTheGeneralPathWithTheSameOutco
     Sent changed = sent;
     changed.set("Authorization", with_signed_list(authorization, list));
     const VerifyResult result = verify(verifier, changed, time);
-    EXPECT_EQ(result.status, VerifyStatus::signature_mismatch) << list << ": " << result.message;
+    EXPECT_EQ(result.status, VerifyStatus::kSignatureMismatch) << list << ": " << result.message;
   }
 
   // A declared header missing from the request: the first missing one is named, whatever the
@@ -208,7 +208,7 @@ TEST(VerifierFastPath, ListsNotInCanonicalFormTakeTheGeneralPathWithTheSameOutco
     Sent changed = sent;
     changed.set("Authorization", with_signed_list(authorization, list));
     const VerifyResult result = verify(verifier, changed, time);
-    EXPECT_EQ(result.status, VerifyStatus::malformed) << list;
+    EXPECT_EQ(result.status, VerifyStatus::kMalformed) << list;
     EXPECT_EQ(result.message, "signed header '" + missing + "' is not in the request") << list;
   }
 
@@ -218,7 +218,7 @@ TEST(VerifierFastPath, ListsNotInCanonicalFormTakeTheGeneralPathWithTheSameOutco
     Sent changed = sent;
     changed.set("Authorization", with_signed_list(authorization, list));
     const VerifyResult result = verify(verifier, changed, time);
-    EXPECT_EQ(result.status, VerifyStatus::malformed) << list;
+    EXPECT_EQ(result.status, VerifyStatus::kMalformed) << list;
     EXPECT_EQ(result.message, "host must be a signed header") << list;
   }
 }
@@ -242,14 +242,14 @@ TEST(VerifierFastPath, CachedDateFollowsTheSecondAndTheDay) {
   Sent stale = sign(signed_headers, signed_headers, before);
   stale.set("X-Amz-Date", std::string(after.text()));
   const VerifyResult mismatch = verify(verifier, stale, after);
-  EXPECT_EQ(mismatch.status, VerifyStatus::malformed);
+  EXPECT_EQ(mismatch.status, VerifyStatus::kMalformed);
   EXPECT_EQ(mismatch.message, "credential scope date differs from x-amz-date");
 
   // The skew check uses the request's time, not the cached one.
   ASSERT_TRUE(verify(verifier, sign(signed_headers, signed_headers, after), after).ok());
   const AmzDate late = at("20240303T002000Z");
   EXPECT_EQ(verify(verifier, sign(signed_headers, signed_headers, late), after).status,
-            VerifyStatus::time_skewed);
+            VerifyStatus::kTimeSkewed);
 
   // An invalid date after a valid one is still invalid.
   Sent invalid = sign(signed_headers, signed_headers, after);
@@ -267,7 +267,7 @@ TEST(VerifierFastPath, AnUnknownKeyIsNamedAndTheNextRequestStillVerifies) {
   Verifier verifier(secret_of);
   EXPECT_TRUE(verify(verifier, good, time).ok());
   const VerifyResult unknown = verify(verifier, stranger, time);
-  EXPECT_EQ(unknown.status, VerifyStatus::unknown_access_key);
+  EXPECT_EQ(unknown.status, VerifyStatus::kUnknownAccessKey);
   EXPECT_EQ(unknown.access_key_id, "AKSTRANGER");
   EXPECT_TRUE(verify(verifier, good, time).ok());  // after an unknown key, still fine
 }

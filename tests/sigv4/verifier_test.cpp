@@ -118,7 +118,7 @@ TEST(Verifier, ReportsMismatchWithTheServersCanonicalRequest) {
   wire.finish();
   Verifier verifier(lookup_for(kCredentials));
   const auto result = verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time());
-  EXPECT_EQ(result.status, VerifyStatus::signature_mismatch);
+  EXPECT_EQ(result.status, VerifyStatus::kSignatureMismatch);
   EXPECT_EQ(s3_error_code(result.status), "SignatureDoesNotMatch");
   EXPECT_NE(result.canonical_request.find("content-type:text/html"), std::string::npos);
   EXPECT_TRUE(result.string_to_sign.starts_with("AWS4-HMAC-SHA256\n20240301T120000Z\n"));
@@ -126,7 +126,7 @@ TEST(Verifier, ReportsMismatchWithTheServersCanonicalRequest) {
 
   const auto wrong_target = verifier.verify(
       {"PUT", "/bucket/a%20b?uploads=&partNumber=2", wire.headers, {}}, time.time());
-  EXPECT_EQ(wrong_target.status, VerifyStatus::signature_mismatch);
+  EXPECT_EQ(wrong_target.status, VerifyStatus::kSignatureMismatch);
 }
 
 TEST(Verifier, RejectsUnknownKeysSkewAndMalformedAuth) {
@@ -135,16 +135,16 @@ TEST(Verifier, RejectsUnknownKeysSkewAndMalformedAuth) {
   Wire wire = sign_put(signer, time);
   Verifier verifier(lookup_for(kCredentials));
   EXPECT_EQ(verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time()).status,
-            VerifyStatus::unknown_access_key);
+            VerifyStatus::kUnknownAccessKey);
 
   Signer good(kCredentials, "us-east-1", "s3");
   wire = sign_put(good, time);
   EXPECT_EQ(verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time() + seconds(16 * 60))
                 .status,
-            VerifyStatus::time_skewed);
+            VerifyStatus::kTimeSkewed);
   EXPECT_EQ(verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time() - seconds(16 * 60))
                 .status,
-            VerifyStatus::time_skewed);
+            VerifyStatus::kTimeSkewed);
 
   for (const char* bad :
        {"AWS4-HMAC-SHA1 Credential=x",
@@ -155,12 +155,12 @@ TEST(Verifier, RejectsUnknownKeysSkewAndMalformedAuth) {
     broken.owned[broken.owned.size() - 2] = {"Authorization", bad};
     broken.finish();
     EXPECT_EQ(verifier.verify({"PUT", broken.target, broken.headers, {}}, time.time()).status,
-              VerifyStatus::malformed)
+              VerifyStatus::kMalformed)
         << bad;
   }
   const std::array<Header, 1> anonymous{{{"Host", "h"}}};
   EXPECT_EQ(verifier.verify({"GET", "/b/k", anonymous, {}}, time.time()).status,
-            VerifyStatus::unsigned_request);
+            VerifyStatus::kUnsignedRequest);
 }
 
 TEST(Verifier, ChecksSessionTokenIsPartOfTheSignature) {
@@ -175,7 +175,7 @@ TEST(Verifier, ChecksSessionTokenIsPartOfTheSignature) {
   }
   wire.finish();
   EXPECT_EQ(verifier.verify({"PUT", wire.target, wire.headers, {}}, time.time()).status,
-            VerifyStatus::signature_mismatch);
+            VerifyStatus::kSignatureMismatch);
 }
 
 TEST(Verifier, VerifiesPresignedUrlsAndTheirExpiry) {
@@ -192,15 +192,15 @@ TEST(Verifier, VerifiesPresignedUrlsAndTheirExpiry) {
   EXPECT_TRUE(accepted.ok());
   EXPECT_TRUE(accepted.presigned);
   EXPECT_EQ(accepted.payload_hash, kUnsignedPayload);
-  EXPECT_EQ(verifier.verify(request, time.time() + seconds(301)).status, VerifyStatus::expired);
+  EXPECT_EQ(verifier.verify(request, time.time() + seconds(301)).status, VerifyStatus::kExpired);
   EXPECT_EQ(verifier.verify(request, time.time() - seconds(3600)).status,
-            VerifyStatus::time_skewed);
+            VerifyStatus::kTimeSkewed);
   EXPECT_EQ(verifier.verify({"PUT", target, headers, {}}, time.time()).status,
-            VerifyStatus::signature_mismatch);
+            VerifyStatus::kSignatureMismatch);
   const std::string tampered =
       "/bucket/k%2B1?versionId=4&" + target.substr(target.find("X-Amz-Algorithm"));
   EXPECT_EQ(verifier.verify({"GET", tampered, headers, {}}, time.time()).status,
-            VerifyStatus::signature_mismatch);
+            VerifyStatus::kSignatureMismatch);
 }
 
 }  // namespace

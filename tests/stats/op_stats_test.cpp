@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "stats/op_kind.hpp"
+#include "util/op_kind.hpp"
 
 namespace s3storm::stats {
 namespace {

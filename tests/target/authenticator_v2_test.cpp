@@ -155,7 +155,7 @@ TEST(AuthenticatorV2, PostFormsAreToldApartAndVerified) {
   const std::string signature = "ZooyT486f8HC3m4OWUZbCvo123Q=";
   const auto v2 = form(
       {{"key", "k"}, {"AWSAccessKeyId", kAccessKey}, {"policy", policy}, {"signature", signature}});
-  EXPECT_EQ(auth.verify_post_form(v2), sigv4::FormSignature::v2);
+  EXPECT_EQ(auth.verify_post_form(v2), sigv4::FormSignature::kV2);
 
   auto tampered = v2;
   tampered.fields[3].second = "AAAA" + signature.substr(4);

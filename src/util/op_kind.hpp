@@ -6,10 +6,12 @@
 #include <optional>
 #include <string_view>
 
-namespace s3storm::stats {
+namespace s3storm {
 
-// The operations the load engine counts separately. A multipart upload is counted once as a whole
-// (`multipart`) and each of its part uploads again under `multipart_part`.
+// The operations a scenario step names and the load engine counts. A multipart upload is counted
+// once as a whole (`multipart`) and each of its part uploads again under `multipart_part`, which
+// is therefore never a step of its own (the scenario loader has no name for it). One enum for
+// both, so a step's kind is what it is counted as.
 enum class OpKind : std::uint8_t {
   kPut,
   kCopy,
@@ -40,4 +42,4 @@ constexpr std::optional<OpKind> parse_op_kind(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace s3storm::stats
+}  // namespace s3storm
