@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 import urllib.parse
 
@@ -83,10 +84,23 @@ class Relay:
         self.target = None  # set once the run's webhook port is known
         self.stop_after = stop_after
         self.forwarded = []  # (eventName, key) of every record the webhook accepted
+        # Every push RGW made, in the order the relay finished it: (wall time it finished,
+        # whether the webhook took it, [(eventName, key), ...]). The wall clock, because a
+        # report's times are anchored to it (phases[].started_epoch_s).
+        self.pushes = []
+        # When set, records of other buckets (an earlier run's, still in RGW's queue) are
+        # answered 200 and not forwarded: they would be unexpected in this run.
+        self.only_bucket = None
+        self.dropped = 0
+        # When set, one push at a time goes to the webhook: the order of `pushes` is then the
+        # order the run received them in, which a test can count outage windows by.
+        self.serial = False
+        self.serial_lock = threading.Lock()
         self.refused = 0
         self.failed = 0
         self.lock = threading.Lock()
         self.connections = threading.local()  # one connection to the webhook per handler thread
+        self.opened = []  # all of them, closed with the relay
         self.closed = False
         relay = self
 
@@ -108,24 +122,47 @@ class Relay:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            # RGW opens a connection per retry after a failed push (answered with "close"),
+            # many at once: with the default backlog of 5 the kernel drops SYNs, and each
+            # dropped one costs RGW's push a 1 s retransmit, which would look like RGW's delay.
+            request_queue_size = 128
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     def forward(self, body):
+        records = [(r["eventName"], r["s3"]["object"]["key"], r["s3"]["bucket"]["name"])
+                   for r in json.loads(body).get("Records", [])]
         with self.lock:
             if self.closed or self.target is None:
                 self.refused += 1
                 return 503
+            if self.only_bucket is not None and all(b != self.only_bucket for *_, b in records):
+                self.dropped += len(records)
+                return 200
+            serial = self.serial
+        if serial:
+            with self.serial_lock:
+                return self.send(body, records)
+        return self.send(body, records)
+
+    def send(self, body, records):
         status = 0
         for _ in range(2):  # a kept-alive connection the webhook closed is opened again once
-            connection = getattr(self.connections, "webhook", None)
-            if connection is None:
-                target = urllib.parse.urlsplit(self.target)
-                connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
-                self.connections.webhook = connection
+            target, connection = getattr(self.connections, "webhook", (None, None))
+            if connection is None or target != self.target:  # the next run's webhook: a new one
+                if connection is not None:
+                    connection.close()
+                target = self.target
+                address = urllib.parse.urlsplit(target)
+                connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+                self.connections.webhook = (target, connection)
+                with self.lock:
+                    self.opened.append(connection)
             try:
                 connection.request("POST", "/", body, {"Content-Type": "application/json"})
                 response = connection.getresponse()
@@ -134,13 +171,14 @@ class Relay:
                 break
             except (http.client.HTTPException, OSError):
                 connection.close()
-                self.connections.webhook = None
+                self.connections.webhook = (None, None)
         with self.lock:
-            if not 200 <= status < 300:
+            took = 200 <= status < 300
+            self.pushes.append((time.time(), took, [(name, key) for name, key, _ in records]))
+            if not took:
                 self.failed += 1
                 return 502
-            for record in json.loads(body).get("Records", []):
-                self.forwarded.append((record["eventName"], record["s3"]["object"]["key"]))
+            self.forwarded.extend((name, key) for name, key, _ in records)
             if self.stop_after is not None and len(self.forwarded) >= self.stop_after:
                 self.closed = True
                 threading.Thread(target=self.close, daemon=True).start()
@@ -149,6 +187,9 @@ class Relay:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+        with self.lock:
+            for connection in self.opened:
+                connection.close()
 
     def __enter__(self):
         return self
