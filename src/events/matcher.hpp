@@ -242,11 +242,28 @@ class Matcher {
   // Failed operations whose event has not come (yet), by identity, with when each started.
   std::unordered_map<Fingerprint, std::vector<TimePoint>, FingerprintHash> failed_;
   std::vector<EventKeyListing> delivered_for_failed_keys_;
-  // Takes the failed operation an arrival of `fp` belongs to; counts and lists it.
+  // An event charged to a failed operation because nothing else waited for it, kept for a window:
+  // a later operation on its identity whose answer comes after it may prove it its own.
+  struct FailedClaim {
+    TimePoint failed_started;
+    TimePoint arrival;
+    Observed observed;
+    bool listed = false;  // in delivered_for_failed_keys_
+  };
+  std::unordered_map<Fingerprint, std::vector<FailedClaim>, FingerprintHash> failed_claims_;
   std::size_t operation_named_locked(const Slot& slot, TimePoint arrival,
                                      const Observed& observed) const;
+  // The oldest failed operation of `fp` that an arrival saying `observed` could belong to.
+  std::optional<std::size_t> failed_owner_locked(Fingerprint fp, TimePoint arrival,
+                                                 const Observed& observed) const;
+  // Takes the failed operation an arrival of `fp` belongs to; counts and lists it.
   bool take_failed_locked(Fingerprint fp, std::uint32_t type_index, TimePoint arrival,
-                          std::string_view bucket, std::string_view key);
+                          const Observed& observed, std::string_view bucket, std::string_view key);
+  // Takes back for `expectation` an event already charged to a failed operation of `fp` that says
+  // what it wrote; the failed operation waits again.
+  bool reclaim_from_failed_locked(Fingerprint fp, std::uint32_t type_index,
+                                  const Expectation& expectation, std::string_view bucket,
+                                  std::string_view key);
   stats::TimeSeries expected_per_second_;   // see MatchSummary
   stats::TimeSeries delivered_per_second_;  // missing ones are added by summarize()
   std::uint64_t observed_ = 0;
