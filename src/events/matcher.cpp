@@ -256,7 +256,9 @@ void Matcher::outage_ended(TimePoint at) {
 void Matcher::check_order_locked(std::uint32_t type_index, const Expectation& expectation,
                                  const Observed& observed, std::string_view bucket,
                                  std::string_view key) {
-  auto& entries = order_[key_fingerprint(bucket, key)];
+  const Fingerprint key_fp = key_fingerprint(bucket, key);
+  auto& entries = order_scratch_;
+  order_.load(key_fp, entries);
   if (entries.size() >= kOrderHistory) entries.erase(entries.begin());  // the earliest started
   const OrderEntry added{expectation.started, expectation.completed, observed.sequencer,
                          type_index};
@@ -275,6 +277,7 @@ void Matcher::check_order_locked(std::uint32_t type_index, const Expectation& ex
   for (auto& later : entries) {
     if (later.started >= added.completed && judge_order_locked(entries, later)) list(later);
   }
+  order_.store(key_fp, entries);
 }
 
 bool Matcher::judge_order_locked(std::vector<OrderEntry>& entries, OrderEntry& entry) {
@@ -374,14 +377,7 @@ void Matcher::forget_before_locked(TimePoint cutoff) {
       ++it;
     }
   }
-  for (auto it = order_.begin(); it != order_.end();) {
-    std::erase_if(it->second, [cutoff](const OrderEntry& e) { return e.completed < cutoff; });
-    if (it->second.empty()) {
-      it = order_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  order_.expire(cutoff);
 }
 
 bool Matcher::prefer_decoded_locked() const {
@@ -703,7 +699,7 @@ std::size_t Matcher::remembered_identities() const {
 
 std::size_t Matcher::ordered_keys() const {
   std::lock_guard lock(mutex_);
-  return order_.size();
+  return order_.keys();
 }
 
 MatchSummary Matcher::summarize() const {

@@ -16,6 +16,7 @@
 #include "events/fingerprint.hpp"
 #include "events/fingerprint_set.hpp"
 #include "events/match_summary.hpp"
+#include "events/order_history.hpp"
 #include "stats/event_stats.hpp"
 
 namespace s3storm::events {
@@ -143,13 +144,7 @@ class Matcher {
     bool after_delivery = false;  // its identity was delivered within the window before it came
   };
   // A delivered event with a sequencer, by its operation's span, for the order check.
-  struct OrderEntry {
-    TimePoint started;
-    TimePoint completed;
-    SequencerValue sequencer;
-    std::uint32_t type_index = 0;
-    bool out_of_order = false;  // counted in its type's out_of_order
-  };
+  using OrderEntry = OrderHistory::Entry;
   struct Slot {
     std::uint32_t type_index = 0;
     std::string bucket;  // kept only while something is outstanding, for the key listings
@@ -237,7 +232,8 @@ class Matcher {
   // Per key (key_fingerprint), its delivered events with sequencers, sorted by start; at most
   // kOrderHistory, the latest, and none that completed more than a window ago.
   static constexpr std::size_t kOrderHistory = 64;
-  std::unordered_map<Fingerprint, std::vector<OrderEntry>, FingerprintHash> order_;
+  OrderHistory order_;
+  std::vector<OrderEntry> order_scratch_;  // one key's history while it is judged
   std::vector<EventKeyListing> out_of_order_keys_;
   // Failed operations whose event has not come (yet), by identity, with when each started.
   std::unordered_map<Fingerprint, std::vector<TimePoint>, FingerprintHash> failed_;
