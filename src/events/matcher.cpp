@@ -296,11 +296,15 @@ bool Matcher::judge_order_locked(std::vector<OrderEntry>& entries, OrderEntry& e
 }
 
 bool Matcher::take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
-                                  const Expectation& expectation, Arrival& taken) {
+                                  const Expectation& expectation, Arrival& taken,
+                                  bool stamped_since_start) {
   // An arrival from before the operation even started belongs to an older operation.
   const auto usable = std::find_if(slot.surplus.begin(), slot.surplus.end(), [&](const Arrival& a) {
+    const TimePoint stamped = a.observed.event_time;
     return a.at >= expectation.started &&
-           (wanted_alternative == 0 || a.alternative == wanted_alternative);
+           (wanted_alternative == 0 || a.alternative == wanted_alternative) &&
+           (!stamped_since_start || stamped == TimePoint::min() ||
+            stamped >= expectation.started - clock_skew_);
   });
   if (usable == slot.surplus.end()) return false;
   taken = *usable;
@@ -554,7 +558,7 @@ void Matcher::expect_failed(std::string_view bucket, std::string_view key, Event
     const auto it = slots_.find(slot_fp);
     if (it == slots_.end()) return false;
     Arrival taken;
-    if (!take_surplus_locked(it->second, wanted_alternative, {started, started}, taken)) {
+    if (!take_surplus_locked(it->second, wanted_alternative, {started, started}, taken, true)) {
       return false;
     }
     failed_[fp].push_back(started);

@@ -182,8 +182,11 @@ class Matcher {
   Observed observed_of(const EventRecord& record) const;
   // The wall-clock second (since the epoch) a steady-clock time falls in, for the time series.
   std::int64_t epoch_second_of(TimePoint t) const;
+  // `stamped_since_start`: only an arrival whose eventTime (when it has one) is not before the
+  // operation's start, give or take the skew (a failed operation's: no content to tell it by).
   bool take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
-                           const Expectation& expectation, Arrival& taken);
+                           const Expectation& expectation, Arrival& taken,
+                           bool stamped_since_start = false);
   void erase_if_done_locked(Fingerprint fp);
   // Moves the matcher's idea of now forward (times come from the callers: arrivals, completions)
   // and, every quarter window, forgets what lies more than a window behind it.

@@ -712,5 +712,24 @@ TEST(MatcherFailed, AFailedOperationsLateEventIsToldFromTheNextWriteByItsContent
   EXPECT_EQ(s.delivered_for_failed_keys[2].key, "waiting");
 }
 
+// An event stamped before the failed operation was even sent is not its event, whether it came
+// before the failure was recorded or after.
+TEST(MatcherFailed, AnEventStampedBeforeTheFailedOperationWasSentIsNotItsEvent) {
+  Matcher m(KeyForm::kAuto, milliseconds(100));
+  const auto kind = EventKind::kObjectCreatedPut;
+  const auto wall_now = std::chrono::system_clock::now();
+  const auto steady_now = Clock::now();
+  auto old = put_with("k", 64, "e1");
+  old.event_time = format_iso8601(wall_now - milliseconds(5000));
+  m.observe(old, steady_now + milliseconds(10));
+  m.expect_failed("b", "k", kind, steady_now);
+  m.observe(old, steady_now + milliseconds(20));
+
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered_for_failed, 0u);
+  EXPECT_EQ(t.unexpected, 2u);
+}
+
 }  // namespace
 }  // namespace s3storm::events
