@@ -5,10 +5,16 @@
 //   events_bench --serve-webhook PORT KEYS [SENDERS]
 //       a receiver on one thread with KEYS expectations for each wrk thread id 0..SENDERS-1
 //       ("obj-<id>-<n>", n from 1); SIGINT prints what was delivered and matched
+//   events_bench --window ITERATIONS
+//       the matcher alone over three dedup windows of ITERATIONS iterations each (a PUT of a fresh
+//       key and its DELETE, every check on, as bench/soak.sh does): the heap it holds per event
+//       of a window at the end, and its CPU per event
 
 #include <benchmark/benchmark.h>
 #include <fmt/core.h>
+#include <malloc.h>
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <cstring>
@@ -19,6 +25,7 @@
 #include "events/matcher.hpp"
 #include "events/notification_parser.hpp"
 #include "events/webhook_receiver.hpp"
+#include "util/iso_time.hpp"
 
 namespace {
 
@@ -118,11 +125,17 @@ int serve_webhook(std::uint16_t port, std::int64_t keys_per_sender, int senders)
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-  Matcher matcher;
+  // Every check on: each expectation has its operation's span and content (the size and eTag of
+  // bench/events_webhook.lua's body), so every event is held to them and its sequencer goes into
+  // the order history. The body's eventTime is a fixed day in 2025: a skew of ten years lets it
+  // pass, so the check runs and the events count as delivered, not mismatched.
+  Matcher matcher(KeyForm::kAuto, std::chrono::hours(24 * 3650));
   const auto now = Clock::now();
+  const ExpectedContent content{4096, "b72a05983f663132daaf4688bb919f80", {}};
   for (int sender = 0; sender < senders; ++sender) {
     for (std::int64_t n = 1; n <= keys_per_sender; ++n) {
-      matcher.expect("test-bucket", key_for(sender, n), EventKind::kObjectCreatedPut, now);
+      matcher.expect("test-bucket", key_for(sender, n), EventKind::kObjectCreatedPut, now,
+                     now - std::chrono::milliseconds(1), content);
     }
   }
   WebhookOptions options;
@@ -140,15 +153,99 @@ int serve_webhook(std::uint16_t port, std::int64_t keys_per_sender, int senders)
   const auto counters = receiver.counters();
   std::uint64_t rejects = 0;
   for (const auto& [status, n] : counters.rejects) rejects += n;
-  fmt::print("deliveries {} records {} delivered {} duplicate {} unexpected {} rejects {}\n",
-             counters.deliveries, counters.records, summary.total_delivered(),
-             summary.total_duplicate(), summary.total_unexpected(), rejects);
+  std::uint64_t mismatched = 0;
+  for (const auto& type : summary.types) mismatched += type.mismatched;
+  fmt::print(
+      "deliveries {} records {} delivered {} duplicate {} unexpected {} mismatched {} rejects {}\n",
+      counters.deliveries, counters.records, summary.total_delivered(), summary.total_duplicate(),
+      summary.total_unexpected(), mismatched, rejects);
+  return 0;
+}
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// What bench/soak.sh's run holds, without its HTTP: each iteration PUTs a fresh key and deletes it,
+// 20,000 iterations per simulated second, every event with a sequencer, size, eTag and eventTime,
+// expected with its operation's span and content, so every check runs. After three windows the
+// matcher holds one window (and up to a quarter more): its heap over that window's events is the
+// bytes per event held.
+int window_bytes(std::int64_t iterations_per_window) {
+  constexpr std::int64_t kRate = 20'000;  // iterations per simulated second
+  constexpr std::string_view kEtag = "b72a05983f663132daaf4688bb919f80";
+  const auto window = std::chrono::milliseconds(iterations_per_window * 1000 / kRate);
+  const auto t0 = Clock::now();
+  const auto wall0 = std::chrono::system_clock::now();
+  const std::size_t heap_before = mallinfo2().uordblks;
+  const double cpu_before = cpu_seconds();
+  {
+    Matcher matcher(KeyForm::kAuto, kDefaultClockSkew, window);
+    EventRecord put;
+    put.kind = EventKind::kObjectCreatedPut;
+    put.name = "ObjectCreated:Put";
+    put.bucket = "soak";
+    put.size = 16;
+    put.etag = kEtag;
+    EventRecord removal = put;
+    removal.kind = EventKind::kObjectRemovedDelete;
+    removal.name = "ObjectRemoved:Delete";
+    removal.etag.clear();
+    removal.size = 0;
+    const ExpectedContent written{16, kEtag, {}};
+    const std::int64_t iterations = 3 * iterations_per_window;
+    for (std::int64_t i = 0; i < iterations; ++i) {
+      const auto at = std::chrono::microseconds(i * 1'000'000 / kRate);
+      const auto started = t0 + at;
+      const auto stamp = [&](EventRecord& r, std::int64_t sequence, std::chrono::microseconds in) {
+        r.key.clear();
+        fmt::format_to(std::back_inserter(r.key), "k/{}", i);
+        r.sequencer.clear();
+        fmt::format_to(std::back_inserter(r.sequencer), "{:018X}", sequence);
+        r.event_time = s3storm::format_iso8601(wall0 + at + in);
+      };
+      stamp(put, 2 * i + 1, std::chrono::microseconds(10));
+      matcher.expect("soak", put.key, put.kind, started + std::chrono::microseconds(20), started,
+                     written);
+      matcher.observe(put, started + std::chrono::microseconds(500));
+      stamp(removal, 2 * i + 2, std::chrono::microseconds(30));
+      matcher.expect("soak", removal.key, removal.kind, started + std::chrono::microseconds(40),
+                     started + std::chrono::microseconds(25));
+      matcher.observe(removal, started + std::chrono::microseconds(600));
+    }
+    const std::size_t held_heap = mallinfo2().uordblks - heap_before;
+    const double cpu = cpu_seconds() - cpu_before;
+    const auto summary = matcher.summarize();
+    std::uint64_t mismatched = 0;
+    std::uint64_t out_of_order = 0;
+    for (const auto& type : summary.types) {
+      mismatched += type.mismatched;
+      out_of_order += type.out_of_order;
+    }
+    const std::int64_t events = 2 * iterations;
+    const std::int64_t window_events = 2 * iterations_per_window;
+    fmt::print(
+        "events {} delivered {} mismatched {} out_of_order {} missing {}\n"
+        "window {} ms: {} events; held {} identities, {} keys with an order history\n"
+        "heap held {} bytes: {:.1f} bytes per event of a window\n"
+        "cpu {:.3f} s: {:.0f} ns per event (building the records included)\n",
+        events, summary.total_delivered(), mismatched, out_of_order, summary.total_missing(),
+        window.count(), window_events, matcher.remembered_identities(), matcher.ordered_keys(),
+        held_heap, static_cast<double>(held_heap) / static_cast<double>(window_events), cpu,
+        cpu * 1e9 / static_cast<double>(events));
+  }
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 3 && std::strcmp(argv[1], "--window") == 0) {
+    return window_bytes(std::stoll(argv[2]));
+  }
   if (argc >= 2 && std::strcmp(argv[1], "--serve-webhook") == 0) {
     const auto port = static_cast<std::uint16_t>(argc >= 3 ? std::stoi(argv[2]) : 9900);
     const std::int64_t keys = argc >= 4 ? std::stoll(argv[3]) : 1'000'000;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 5: webhook ingest rate with matching on. The receiver (events_bench --serve-webhook: the
 # real WebhookReceiver on one server thread, its Matcher preloaded with an expected event for every
-# key wrk will send) is pinned to the first CPU, wrk (bench/events_webhook.lua: one-record AWS
-# event bodies with distinct keys) to the last. Prints events/s and the receiver's CPU per event
+# key wrk will send, each with its operation's span and content, so every check of issue 14 runs)
+# is pinned to the first CPU, wrk (bench/events_webhook.lua: one-record AWS event bodies with
+# distinct keys) to the last. Prints events/s and the receiver's CPU per event
 # (from /proc/<pid>/stat), which is what decides the rate once the receiver has a core to itself.
 #
 #   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release

@@ -2,25 +2,21 @@
 
 #include <limits>
 
+#include "events/flat_table.hpp"
+
 namespace s3storm::events {
 
-namespace {
-
-constexpr std::size_t kMinCapacity = 1024;
-
-}  // namespace
-
-FingerprintSet::FingerprintSet() : slots_(kMinCapacity, 0), times_(kMinCapacity, 0) {}
+FingerprintSet::FingerprintSet()
+    : slots_(flat_table::kMinCapacity, 0), times_(flat_table::kMinCapacity, 0) {}
 
 bool FingerprintSet::insert(Fingerprint value, TimePoint at) {
   value = stored_form(value);
-  // Stay at most half full so probes stay short.
-  if ((size_ + 1) * 2 > slots_.size()) {
-    rebuild(slots_.size() * 2, std::numeric_limits<TimePoint::rep>::min());
+  if (flat_table::too_full(size_ + 1, slots_.size())) {
+    rebuild(flat_table::grown(slots_.size()), std::numeric_limits<TimePoint::rep>::min());
   }
   const auto when = at.time_since_epoch().count();
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = value & mask;; i = (i + 1) & mask) {
+  const std::size_t n = slots_.size();
+  for (std::size_t i = flat_table::home(value, n);; i = flat_table::next(i, n)) {
     if (slots_[i] == value) {
       if (when > times_[i]) times_[i] = when;
       return false;
@@ -36,8 +32,8 @@ bool FingerprintSet::insert(Fingerprint value, TimePoint at) {
 
 bool FingerprintSet::contains(Fingerprint value, TimePoint since) const {
   value = stored_form(value);
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = value & mask;; i = (i + 1) & mask) {
+  const std::size_t n = slots_.size();
+  for (std::size_t i = flat_table::home(value, n);; i = flat_table::next(i, n)) {
     if (slots_[i] == value) return times_[i] >= since.time_since_epoch().count();
     if (slots_[i] == 0) return false;
   }
@@ -49,10 +45,8 @@ void FingerprintSet::expire(TimePoint before) {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     if (slots_[i] != 0 && times_[i] >= keep_since) ++kept;
   }
-  // Shrink too, so a burst long past does not keep its table: at most a quarter full after.
-  std::size_t capacity = kMinCapacity;
-  while (capacity < kept * 4) capacity *= 2;
-  rebuild(capacity, keep_since);
+  // Shrink too, so a burst long past does not keep its table.
+  rebuild(flat_table::after_expiry(kept), keep_since);
 }
 
 void FingerprintSet::rebuild(std::size_t capacity, TimePoint::rep keep_since) {
@@ -61,11 +55,11 @@ void FingerprintSet::rebuild(std::size_t capacity, TimePoint::rep keep_since) {
   old_slots.swap(slots_);
   old_times.swap(times_);
   size_ = 0;
-  const std::size_t mask = slots_.size() - 1;
+  const std::size_t n = slots_.size();
   for (std::size_t j = 0; j < old_slots.size(); ++j) {
     if (old_slots[j] == 0 || old_times[j] < keep_since) continue;
-    std::size_t i = old_slots[j] & mask;
-    while (slots_[i] != 0) i = (i + 1) & mask;
+    std::size_t i = flat_table::home(old_slots[j], n);
+    while (slots_[i] != 0) i = flat_table::next(i, n);
     slots_[i] = old_slots[j];
     times_[i] = old_times[j];
     ++size_;

@@ -10,9 +10,10 @@
 namespace s3storm::events {
 
 // Fingerprints with the last time each was added: the identities delivered lately. One flat array
-// of fingerprints (open addressing, linear probing) and one of times beside it, 16 bytes a slot,
-// about 32 bytes per member; a node-based std::unordered_map would take ~56. `expire` rebuilds the
-// table without the members older than a time, so it holds what a window needs, not a history.
+// of fingerprints (open addressing, linear probing, sized as flat_table.hpp says) and one of times
+// beside it, 16 bytes a slot, 20 to 27 bytes per member; a node-based std::unordered_map would take
+// ~56. `expire` rebuilds the table without the members older than a time, so it holds what a
+// window needs, not a history.
 // Not thread-safe; the matcher guards it.
 class FingerprintSet {
  public:

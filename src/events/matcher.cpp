@@ -37,6 +37,12 @@ constexpr std::uint32_t bit(ContentField field) {
   return 1u << static_cast<unsigned>(field);
 }
 
+// The checks that tell one operation's event from another's on the same identity (a missing field
+// is the notifier's fault whichever operation it was).
+constexpr std::uint32_t kNamesItsOperation = bit(ContentField::kSize) | bit(ContentField::kEtag) |
+                                             bit(ContentField::kVersionId) |
+                                             bit(ContentField::kEventTime);
+
 }  // namespace
 
 std::uint64_t etag_fingerprint(std::string_view etag) {
@@ -250,7 +256,9 @@ void Matcher::outage_ended(TimePoint at) {
 void Matcher::check_order_locked(std::uint32_t type_index, const Expectation& expectation,
                                  const Observed& observed, std::string_view bucket,
                                  std::string_view key) {
-  auto& entries = order_[key_fingerprint(bucket, key)];
+  const Fingerprint key_fp = key_fingerprint(bucket, key);
+  auto& entries = order_scratch_;
+  order_.load(key_fp, entries);
   if (entries.size() >= kOrderHistory) entries.erase(entries.begin());  // the earliest started
   const OrderEntry added{expectation.started, expectation.completed, observed.sequencer,
                          type_index};
@@ -269,6 +277,7 @@ void Matcher::check_order_locked(std::uint32_t type_index, const Expectation& ex
   for (auto& later : entries) {
     if (later.started >= added.completed && judge_order_locked(entries, later)) list(later);
   }
+  order_.store(key_fp, entries);
 }
 
 bool Matcher::judge_order_locked(std::vector<OrderEntry>& entries, OrderEntry& entry) {
@@ -287,11 +296,15 @@ bool Matcher::judge_order_locked(std::vector<OrderEntry>& entries, OrderEntry& e
 }
 
 bool Matcher::take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
-                                  const Expectation& expectation, Arrival& taken) {
+                                  const Expectation& expectation, Arrival& taken,
+                                  bool stamped_since_start) {
   // An arrival from before the operation even started belongs to an older operation.
   const auto usable = std::find_if(slot.surplus.begin(), slot.surplus.end(), [&](const Arrival& a) {
+    const TimePoint stamped = a.observed.event_time;
     return a.at >= expectation.started &&
-           (wanted_alternative == 0 || a.alternative == wanted_alternative);
+           (wanted_alternative == 0 || a.alternative == wanted_alternative) &&
+           (!stamped_since_start || stamped == TimePoint::min() ||
+            stamped >= expectation.started - clock_skew_);
   });
   if (usable == slot.surplus.end()) return false;
   taken = *usable;
@@ -360,14 +373,15 @@ void Matcher::forget_before_locked(TimePoint cutoff) {
     }
   }
   delivered_.expire(cutoff);
-  for (auto it = order_.begin(); it != order_.end();) {
-    std::erase_if(it->second, [cutoff](const OrderEntry& e) { return e.completed < cutoff; });
+  for (auto it = failed_claims_.begin(); it != failed_claims_.end();) {
+    std::erase_if(it->second, [cutoff](const FailedClaim& c) { return c.arrival < cutoff; });
     if (it->second.empty()) {
-      it = order_.erase(it);
+      it = failed_claims_.erase(it);
     } else {
       ++it;
     }
   }
+  order_.expire(cutoff);
 }
 
 bool Matcher::prefer_decoded_locked() const {
@@ -422,6 +436,10 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
       return;
     }
   }
+  if (!failed_claims_.empty() &&
+      reclaim_from_failed_locked(fp, type_index, expectation, bucket, key)) {
+    return;
+  }
 
   Slot& slot = slots_[fp];
   slot.type_index = type_index;
@@ -451,23 +469,80 @@ std::size_t Matcher::operation_named_locked(const Slot& slot, TimePoint arrival,
   return 0;
 }
 
-bool Matcher::take_failed_locked(Fingerprint fp, std::uint32_t type_index, TimePoint arrival,
-                                 std::string_view bucket, std::string_view key) {
+std::optional<std::size_t> Matcher::failed_owner_locked(Fingerprint fp, TimePoint arrival,
+                                                        const Observed& observed) const {
   const auto it = failed_.find(fp);
-  if (it == failed_.end()) return false;
-  // The oldest failed operation that had started by the time the event came.
+  if (it == failed_.end()) return std::nullopt;
+  // The oldest failed operation that had started by the time the event came and by the time the
+  // server stamped it (a failed operation has no end: a timed-out one may be applied much later).
+  const auto& starts = it->second;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    if (starts[i] > arrival) continue;
+    if (observed.event_time != TimePoint::min() && observed.event_time < starts[i] - clock_skew_) {
+      continue;
+    }
+    return i;
+  }
+  return std::nullopt;
+}
+
+bool Matcher::take_failed_locked(Fingerprint fp, std::uint32_t type_index, TimePoint arrival,
+                                 const Observed& observed, std::string_view bucket,
+                                 std::string_view key) {
+  const auto owner = failed_owner_locked(fp, arrival, observed);
+  if (!owner) return false;
+  const auto it = failed_.find(fp);
   auto& starts = it->second;
-  const auto owner = std::find_if(starts.begin(), starts.end(),
-                                  [arrival](TimePoint started) { return started <= arrival; });
-  if (owner == starts.end()) return false;
-  starts.erase(owner);
+  const TimePoint started = starts[*owner];
+  starts.erase(starts.begin() + static_cast<std::ptrdiff_t>(*owner));
   if (starts.empty()) failed_.erase(it);
   ++types_[type_index].delivered_for_failed;
   delivered_.insert(fp, arrival);  // a further copy is a duplicate
-  if (delivered_for_failed_keys_.size() < MatchSummary::kListedKeys) {
+  const bool listed = delivered_for_failed_keys_.size() < MatchSummary::kListedKeys;
+  if (listed) {
     delivered_for_failed_keys_.push_back(
         {types_[type_index].name, std::string(bucket), std::string(key), {}});
   }
+  failed_claims_[fp].push_back({started, arrival, observed, listed});
+  return true;
+}
+
+// The event came while only the failed operation waited on its identity, and the next operation's
+// answer came after it (its event beat the answer: a synchronous notifier, a held answer). If the
+// event says what the next operation wrote and was stamped and delivered within its span, it is
+// the next operation's: when both fit equally (the same content, eventTime within both spans) the
+// operation that succeeded wins, since its event is certain and the failed one's only possible.
+bool Matcher::reclaim_from_failed_locked(Fingerprint fp, std::uint32_t type_index,
+                                         const Expectation& expectation, std::string_view bucket,
+                                         std::string_view key) {
+  const auto it = failed_claims_.find(fp);
+  if (it == failed_claims_.end()) return false;
+  auto& claims = it->second;
+  const auto claim = std::find_if(claims.begin(), claims.end(), [&](const FailedClaim& c) {
+    return c.arrival >= expectation.started &&
+           (content_differences(expectation, c.observed) & kNamesItsOperation) == 0;
+  });
+  if (claim == claims.end()) return false;
+  const FailedClaim taken = *claim;
+  claims.erase(claim);
+  if (claims.empty()) failed_claims_.erase(it);
+
+  auto& type = types_[type_index];
+  --type.delivered_for_failed;
+  if (taken.listed) {
+    const auto listed =
+        std::find_if(delivered_for_failed_keys_.rbegin(), delivered_for_failed_keys_.rend(),
+                     [&](const EventKeyListing& k) {
+                       return k.type == type.name && k.bucket == bucket && k.key == key;
+                     });
+    if (listed != delivered_for_failed_keys_.rend()) {
+      delivered_for_failed_keys_.erase(std::next(listed).base());
+    }
+  }
+  auto& starts = failed_[fp];
+  starts.insert(std::upper_bound(starts.begin(), starts.end(), taken.failed_started),
+                taken.failed_started);
+  deliver_locked(type_index, expectation, taken.arrival, taken.observed, {}, bucket, key);
   return true;
 }
 
@@ -483,11 +558,11 @@ void Matcher::expect_failed(std::string_view bucket, std::string_view key, Event
     const auto it = slots_.find(slot_fp);
     if (it == slots_.end()) return false;
     Arrival taken;
-    if (!take_surplus_locked(it->second, wanted_alternative, {started, started}, taken)) {
+    if (!take_surplus_locked(it->second, wanted_alternative, {started, started}, taken, true)) {
       return false;
     }
     failed_[fp].push_back(started);
-    take_failed_locked(fp, type_index, taken.at, bucket, key);
+    take_failed_locked(fp, type_index, taken.at, taken.observed, bucket, key);
     erase_if_done_locked(slot_fp);
     return true;
   };
@@ -546,6 +621,16 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
     Slot& slot = raw_slot != nullptr ? *raw_slot : *decoded_slot;
     const Fingerprint fp = raw_slot != nullptr ? raw_fp : decoded_fp;
     const auto picked = slot.expected.begin() + operation_named_locked(slot, arrival, observed);
+    // A failed operation on the key before the one waiting: an event that does not say what the
+    // waiting one wrote is the failed one's (applied after all), whose event nothing waits for.
+    if (!failed_.empty() && (content_differences(*picked, observed) & kNamesItsOperation) != 0) {
+      const auto failed = failed_.find(fp);
+      const auto owner = failed_owner_locked(fp, arrival, observed);
+      if (owner && failed->second[*owner] < picked->started &&
+          take_failed_locked(fp, slot.type_index, arrival, observed, slot.bucket, slot.key)) {
+        return;
+      }
+    }
     const Expectation expectation = *picked;
     slot.expected.erase(picked);
     unmatched_.fetch_sub(1, std::memory_order_relaxed);
@@ -558,8 +643,11 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
   // Nothing waits for it: perhaps the event of an operation that failed on our side.
   if (!failed_.empty()) {
     const std::uint32_t type_index = type_index_locked(record.kind, record.name);
-    if (take_failed_locked(raw_fp, type_index, arrival, record.bucket, record.key)) return;
-    if (decoded && take_failed_locked(decoded_fp, type_index, arrival, record.bucket, *decoded)) {
+    if (take_failed_locked(raw_fp, type_index, arrival, observed, record.bucket, record.key)) {
+      return;
+    }
+    if (decoded &&
+        take_failed_locked(decoded_fp, type_index, arrival, observed, record.bucket, *decoded)) {
       return;
     }
   }
@@ -615,7 +703,7 @@ std::size_t Matcher::remembered_identities() const {
 
 std::size_t Matcher::ordered_keys() const {
   std::lock_guard lock(mutex_);
-  return order_.size();
+  return order_.keys();
 }
 
 MatchSummary Matcher::summarize() const {

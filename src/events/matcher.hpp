@@ -16,6 +16,7 @@
 #include "events/fingerprint.hpp"
 #include "events/fingerprint_set.hpp"
 #include "events/match_summary.hpp"
+#include "events/order_history.hpp"
 #include "stats/event_stats.hpp"
 
 namespace s3storm::events {
@@ -143,13 +144,7 @@ class Matcher {
     bool after_delivery = false;  // its identity was delivered within the window before it came
   };
   // A delivered event with a sequencer, by its operation's span, for the order check.
-  struct OrderEntry {
-    TimePoint started;
-    TimePoint completed;
-    SequencerValue sequencer;
-    std::uint32_t type_index = 0;
-    bool out_of_order = false;  // counted in its type's out_of_order
-  };
+  using OrderEntry = OrderHistory::Entry;
   struct Slot {
     std::uint32_t type_index = 0;
     std::string bucket;  // kept only while something is outstanding, for the key listings
@@ -187,8 +182,11 @@ class Matcher {
   Observed observed_of(const EventRecord& record) const;
   // The wall-clock second (since the epoch) a steady-clock time falls in, for the time series.
   std::int64_t epoch_second_of(TimePoint t) const;
+  // `stamped_since_start`: only an arrival whose eventTime (when it has one) is not before the
+  // operation's start, give or take the skew (a failed operation's: no content to tell it by).
   bool take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
-                           const Expectation& expectation, Arrival& taken);
+                           const Expectation& expectation, Arrival& taken,
+                           bool stamped_since_start = false);
   void erase_if_done_locked(Fingerprint fp);
   // Moves the matcher's idea of now forward (times come from the callers: arrivals, completions)
   // and, every quarter window, forgets what lies more than a window behind it.
@@ -237,16 +235,34 @@ class Matcher {
   // Per key (key_fingerprint), its delivered events with sequencers, sorted by start; at most
   // kOrderHistory, the latest, and none that completed more than a window ago.
   static constexpr std::size_t kOrderHistory = 64;
-  std::unordered_map<Fingerprint, std::vector<OrderEntry>, FingerprintHash> order_;
+  OrderHistory order_;
+  std::vector<OrderEntry> order_scratch_;  // one key's history while it is judged
   std::vector<EventKeyListing> out_of_order_keys_;
   // Failed operations whose event has not come (yet), by identity, with when each started.
   std::unordered_map<Fingerprint, std::vector<TimePoint>, FingerprintHash> failed_;
   std::vector<EventKeyListing> delivered_for_failed_keys_;
-  // Takes the failed operation an arrival of `fp` belongs to; counts and lists it.
+  // An event charged to a failed operation because nothing else waited for it, kept for a window:
+  // a later operation on its identity whose answer comes after it may prove it its own.
+  struct FailedClaim {
+    TimePoint failed_started;
+    TimePoint arrival;
+    Observed observed;
+    bool listed = false;  // in delivered_for_failed_keys_
+  };
+  std::unordered_map<Fingerprint, std::vector<FailedClaim>, FingerprintHash> failed_claims_;
   std::size_t operation_named_locked(const Slot& slot, TimePoint arrival,
                                      const Observed& observed) const;
+  // The oldest failed operation of `fp` that an arrival saying `observed` could belong to.
+  std::optional<std::size_t> failed_owner_locked(Fingerprint fp, TimePoint arrival,
+                                                 const Observed& observed) const;
+  // Takes the failed operation an arrival of `fp` belongs to; counts and lists it.
   bool take_failed_locked(Fingerprint fp, std::uint32_t type_index, TimePoint arrival,
-                          std::string_view bucket, std::string_view key);
+                          const Observed& observed, std::string_view bucket, std::string_view key);
+  // Takes back for `expectation` an event already charged to a failed operation of `fp` that says
+  // what it wrote; the failed operation waits again.
+  bool reclaim_from_failed_locked(Fingerprint fp, std::uint32_t type_index,
+                                  const Expectation& expectation, std::string_view bucket,
+                                  std::string_view key);
   stats::TimeSeries expected_per_second_;   // see MatchSummary
   stats::TimeSeries delivered_per_second_;  // missing ones are added by summarize()
   std::uint64_t observed_ = 0;

@@ -49,6 +49,7 @@ void read_document(detail::Reader& r, const YAML::Node& root, Scenario& s) {
   if (const YAML::Node n = root["events"]) detail::read_events(r, n, s.events);
   if (r.require(root, "phases", "the scenario file")) {
     detail::read_phases(r, root["phases"], s.target.bucket, s.phases);
+    detail::check_search_events(r, root["phases"], s.events);
   }
   if (const YAML::Node n = root["thresholds"]) {
     std::vector<std::string> names;

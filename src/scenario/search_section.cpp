@@ -116,6 +116,24 @@ void read_search(Reader& r, const YAML::Node& node, Phase& phase) {
   if (ok) phase.search = std::move(search);
 }
 
+void check_search_events(Reader& r, const YAML::Node& phases, const Events& events) {
+  if (events.source != EventSource::none || !phases.IsSequence()) return;
+  // Without an event source no event is expected or delivered: every events.* measure would hold
+  // on every probe, and the search would report the rate `to` as held.
+  for (const auto& phase : phases) {
+    const YAML::Node search = phase.IsMap() ? phase["search"] : YAML::Node();
+    const YAML::Node until = search && search.IsMap() ? search["until"] : YAML::Node();
+    if (!until || !until.IsSequence()) continue;
+    for (const auto& item : until) {
+      if (!item.IsScalar() || item.Scalar().rfind("events.", 0) != 0) continue;
+      r.error(item,
+              "'until' measures events, but events.source is none (no event is expected, "
+              "so it would always hold): set events.source, or drop '" +
+                  item.Scalar() + "'");
+    }
+  }
+}
+
 void check_search_alone(Reader& r, const YAML::Node& node, const Phase& phase) {
   for (const char* key : {"rate", "ramp", "iterations", "duration"}) {
     if (const YAML::Node n = node[key]) {

@@ -27,6 +27,9 @@ void read_phases(Reader& r, const YAML::Node& node, const std::string& default_b
 // a search phase must not have.
 void read_search(Reader& r, const YAML::Node& node, Phase& phase);
 void check_search_alone(Reader& r, const YAML::Node& node, const Phase& phase);
+// Refuses a search's `until` on events when the scenario has no event source; `phases` is the
+// scenario's `phases:` node.
+void check_search_events(Reader& r, const YAML::Node& phases, const Events& events);
 
 // `content: repeat | random` (a step's, or the scenario's default).
 std::optional<Content> read_content_mode(Reader& r, const YAML::Node& node);

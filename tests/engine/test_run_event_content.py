@@ -131,5 +131,64 @@ class EventsOfFailedOperations(unittest.TestCase):
                       result.stdout)
 
 
+REWRITES = """
+target:
+  endpoint: {endpoint}
+  credentials: {{ access_key: s3storm, secret_key: s3storm-secret }}
+  bucket: again
+  retries: 0
+setup:
+  buckets: [again]
+events:
+  source: webhook
+  listen: 127.0.0.1:{hook}
+  grace: 3s
+phases:
+  - name: first
+    iterations: 150
+    concurrency: 8
+    flow:
+      - put: {{ key: "r/{{iter}}", size: 64 }}
+  - name: rewrite
+    iterations: 150
+    concurrency: 8
+    flow:
+      - put: {{ key: "r/{{iter}}", size: 64 }}
+seed: 5
+"""
+
+
+class KeysWrittenAgainAfterAFailure(unittest.TestCase):
+    def test_a_later_writes_event_is_its_own_not_the_failed_ones(self):
+        # serve refuses a quarter of the PUTs with 503 before applying them (they fail on our side
+        # with no event) and holds every answer 30 ms, so each event arrives before its answer.
+        # The second phase writes the same keys again: the event of a key's second PUT used to be
+        # charged to its failed first PUT (delivered_for_failed), and the second PUT reported
+        # missing.
+        hook = harness.free_port()
+        serve = harness.EmbeddedServer("--notify", f"http://127.0.0.1:{hook}/", "--seed", "9",
+                                       "--fault", "503:0.25", "--fault", "delay:30ms")
+        try:
+            with tempfile.TemporaryDirectory() as d:
+                path = harness.write_scenario(d, REWRITES.format(endpoint=serve.endpoint,
+                                                                  hook=hook))
+                report_path = os.path.join(d, "report.json")
+                result = harness.run_s3storm(["run", path, "--json", report_path, "--quiet"])
+                report = harness.load_report(report_path)
+        finally:
+            serve.stop()
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        first, rewrite = (harness.op(report, i, "put") for i in (0, 1))
+        for put in (first, rewrite):
+            self.assertGreater(put["errors_by_code"].get("SlowDown", 0), 20, put)
+            self.assertEqual(put["errors"], put["errors_by_code"]["SlowDown"], put)
+        events = report["events"]["by_type"]["ObjectCreated:Put"]
+        ok = first["ok"] + rewrite["ok"]
+        names = ("expected", "delivered", "missing", "delivered_for_failed", "unexpected",
+                 "duplicate", "mismatched")
+        counts = {name: events[name] for name in names}
+        self.assertEqual(counts, dict(zip(names, (ok, ok, 0, 0, 0, 0, 0))))
+
+
 if __name__ == "__main__":
     unittest.main()

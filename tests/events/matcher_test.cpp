@@ -645,5 +645,91 @@ TEST(MatcherOrder, OverwritesWhoseEventsArriveSwappedMatchTheirOwnOperations) {
   EXPECT_EQ(t.out_of_order, 0u);
 }
 
+// A failed operation (here refused before the server applied it: no event of its own) and a later
+// write of the same key whose event arrives before its answer is recorded: the event is the later
+// operation's. It used to be charged to the failed one (delivered_for_failed) and the later
+// operation reported missing. Seen with two phases writing the same keys against `serve --fault
+// 503:P`.
+TEST(MatcherFailed, AKeyWrittenAgainTakesItsOwnEventBackFromAFailedPredecessor) {
+  Matcher m;
+  const auto kind = EventKind::kObjectCreatedPut;
+  m.expect_failed("b", "k", kind, at_ms(0));
+  m.observe(put_with("k", 64, "e1"), at_ms(1010));
+  m.expect("b", "k", kind, at_ms(1020), at_ms(1000), {64, "\"E1\"", {}});
+
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered, 1u);
+  EXPECT_EQ(t.missing + t.delivered_for_failed + t.unexpected + t.mismatched, 0u);
+  EXPECT_TRUE(s.delivered_for_failed_keys.empty());
+  EXPECT_EQ(t.early, 1u);
+}
+
+// The failed operation was applied after all and its event comes late, after the key's next write
+// started: the event goes to whichever operation its content names, and the other one's event,
+// when it comes, to that other.
+TEST(MatcherFailed, AFailedOperationsLateEventIsToldFromTheNextWriteByItsContent) {
+  Matcher m(KeyForm::kAuto, milliseconds(100));
+  const auto kind = EventKind::kObjectCreatedPut;
+  // By eTag: the late event says the failed write's eTag, not the next write's.
+  m.expect_failed("b", "etag", kind, at_ms(0));
+  m.observe(put_with("etag", 64, "f0"), at_ms(1010));
+  m.expect("b", "etag", kind, at_ms(1020), at_ms(1000), {64, "e1", {}});
+  m.observe(put_with("etag", 64, "e1"), at_ms(1030));
+  // By eventTime: the same content written twice, but stamped while the failed write was served.
+  const auto wall_now = std::chrono::system_clock::now();
+  const auto steady_now = Clock::now();
+  const auto stamped = [&](std::chrono::milliseconds offset) {
+    auto r = put_with("time", 64, "e1");
+    r.event_time = format_iso8601(wall_now + offset);
+    return r;
+  };
+  m.expect_failed("b", "time", kind, steady_now);
+  m.observe(stamped(milliseconds(5)), steady_now + milliseconds(1010));
+  m.expect("b", "time", kind, steady_now + milliseconds(1020), steady_now + milliseconds(1000),
+           {64, "e1", {}});
+  m.observe(stamped(milliseconds(1010)), steady_now + milliseconds(1030));
+  // The next write's answer came first and waits: the failed write's event is not its event either.
+  m.expect_failed("b", "waiting", kind, at_ms(0));
+  m.expect("b", "waiting", kind, at_ms(1020), at_ms(1000), {64, "e1", {}});
+  m.observe(put_with("waiting", 64, "f0"), at_ms(1030));
+  m.observe(put_with("waiting", 64, "e1"), at_ms(1040));
+  // Equal on everything the event says: the operation that succeeded takes it (see matcher.hpp),
+  // and the failed one is left waiting for an event that may never come.
+  m.expect_failed("b", "tie", kind, at_ms(0));
+  m.observe(put_with("tie", 64, "e1"), at_ms(1010));
+  m.expect("b", "tie", kind, at_ms(1020), at_ms(1000), {64, "e1", {}});
+
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.expected, 4u);
+  EXPECT_EQ(t.delivered, 4u);
+  EXPECT_EQ(t.delivered_for_failed, 3u);
+  EXPECT_EQ(t.missing + t.unexpected + t.duplicate + t.mismatched, 0u);
+  ASSERT_EQ(s.delivered_for_failed_keys.size(), 3u);
+  EXPECT_EQ(s.delivered_for_failed_keys[0].key, "etag");
+  EXPECT_EQ(s.delivered_for_failed_keys[1].key, "time");
+  EXPECT_EQ(s.delivered_for_failed_keys[2].key, "waiting");
+}
+
+// An event stamped before the failed operation was even sent is not its event, whether it came
+// before the failure was recorded or after.
+TEST(MatcherFailed, AnEventStampedBeforeTheFailedOperationWasSentIsNotItsEvent) {
+  Matcher m(KeyForm::kAuto, milliseconds(100));
+  const auto kind = EventKind::kObjectCreatedPut;
+  const auto wall_now = std::chrono::system_clock::now();
+  const auto steady_now = Clock::now();
+  auto old = put_with("k", 64, "e1");
+  old.event_time = format_iso8601(wall_now - milliseconds(5000));
+  m.observe(old, steady_now + milliseconds(10));
+  m.expect_failed("b", "k", kind, steady_now);
+  m.observe(old, steady_now + milliseconds(20));
+
+  const auto s = m.summarize();
+  const auto& t = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(t.delivered_for_failed, 0u);
+  EXPECT_EQ(t.unexpected, 2u);
+}
+
 }  // namespace
 }  // namespace s3storm::events

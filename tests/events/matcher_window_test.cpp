@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "events/matcher.hpp"
 #include "matcher_test_clock.hpp"
@@ -106,6 +108,74 @@ TEST(MatcherWindow, OutstandingExpectationsAreNeverForgotten) {
   EXPECT_EQ(put_type(s).missing, 1u);
   ASSERT_EQ(s.missing_keys.size(), 1u);
   EXPECT_EQ(s.missing_keys[0].key, "lost");
+}
+
+// The order history's flat table keeps each key's events exactly, in whichever form they fit:
+// inline (one or two, short spans, sequencers up to 80 bits) or spilled (more, or larger values).
+TEST(OrderHistory, GivesBackWhatWasStoredInEitherForm) {
+  OrderHistory history;
+  using Entry = OrderHistory::Entry;
+  const auto entry = [](double started, double completed, std::uint64_t high, std::uint64_t low,
+                        std::uint32_t type, bool out_of_order) {
+    return Entry{at_s(started), at_s(completed), {high, low}, type, out_of_order};
+  };
+  const auto same = [](const std::vector<Entry>& a, const std::vector<Entry>& b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](const Entry& x, const Entry& y) {
+             return x.started == y.started && x.completed == y.completed &&
+                    x.sequencer == y.sequencer && x.type_index == y.type_index &&
+                    x.out_of_order == y.out_of_order;
+           });
+  };
+  const std::vector<std::vector<Entry>> forms = {
+      {entry(1, 1.5, 0, 10, 0, false)},
+      {entry(1, 1.000000001, 0xFFFF, ~0ull, 3, true), entry(2, 2, 0, 1, 255, false)},
+      {entry(1, 2, 0, 1, 0, false), entry(3, 4, 0, 2, 1, true), entry(5, 6, 0, 3, 0, false)},
+      {entry(1, 6, 0, 1, 0, false)},        // a span over 4.29 s
+      {entry(1, 2, 0x10000, 0, 0, false)},  // a sequencer over 80 bits
+      {entry(1, 2, 0, 1, 300, false)},      // a type index over 255
+  };
+  for (std::size_t i = 0; i < forms.size(); ++i) history.store(i + 1, forms[i]);
+  std::vector<Entry> out;
+  for (std::size_t i = 0; i < forms.size(); ++i) {
+    history.load(i + 1, out);
+    EXPECT_TRUE(same(out, forms[i])) << i;
+  }
+  EXPECT_EQ(history.keys(), forms.size());
+  // A key moves between the forms as its history changes.
+  history.store(3, forms[0]);
+  history.store(1, forms[2]);
+  history.load(3, out);
+  EXPECT_TRUE(same(out, forms[0]));
+  history.load(1, out);
+  EXPECT_TRUE(same(out, forms[2]));
+  // Expiry drops what completed before the time, and what is left of a spilled key comes back.
+  history.expire(at_s(3));
+  history.load(1, out);
+  EXPECT_TRUE(same(out, {forms[2][1], forms[2][2]}));
+  history.load(4, out);
+  EXPECT_TRUE(same(out, forms[3]));
+  for (const std::size_t gone : {2u, 3u, 5u, 6u}) {
+    history.load(gone, out);
+    EXPECT_TRUE(out.empty()) << gone;
+  }
+  EXPECT_EQ(history.keys(), 2u);
+}
+
+// Keys that collide in the table's probe runs survive the erasure of their neighbours.
+TEST(OrderHistory, ErasingKeepsTheOtherKeysOfAProbeRun) {
+  OrderHistory history;
+  const std::vector<OrderHistory::Entry> one = {{at_s(0), at_s(1), {0, 7}, 0, false}};
+  // Multiples of 4096 all start their probe at slot 0 while the table is small.
+  constexpr std::uint64_t kKeys = 2000;
+  for (std::uint64_t k = 1; k <= kKeys; ++k) history.store(k * 4096, one);
+  for (std::uint64_t k = 1; k <= kKeys; k += 2) history.store(k * 4096, {});
+  std::vector<OrderHistory::Entry> out;
+  for (std::uint64_t k = 1; k <= kKeys; ++k) {
+    history.load(k * 4096, out);
+    EXPECT_EQ(out.size(), k % 2 == 0 ? 1u : 0u) << k;
+  }
+  EXPECT_EQ(history.keys(), kKeys / 2);
 }
 
 }  // namespace

@@ -13,18 +13,22 @@
 namespace s3storm::scenario {
 namespace {
 
-Scenario load(const std::string& phase_body) {
+constexpr std::string_view kWebhook = "events: {source: webhook}\n";
+
+Scenario load(const std::string& phase_body, std::string_view events = kWebhook) {
   LoadOptions options;
   options.env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
   options.default_seed = 1;
+  // The events section last, so that the phase's lines keep their numbers.
   const std::string yaml = "target: {endpoint: embedded, bucket: b-1}\nphases:\n  - name: p\n" +
-                           phase_body + "    mix: [{put: {key: \"k-{seq}\", size: 1}}]\n";
+                           phase_body + "    mix: [{put: {key: \"k-{seq}\", size: 1}}]\n" +
+                           std::string(events);
   return load_scenario_text(yaml, "t.yaml", options);
 }
 
-std::string errors_of(const std::string& phase_body) {
+std::string errors_of(const std::string& phase_body, std::string_view events = kWebhook) {
   try {
-    load(phase_body);
+    load(phase_body, events);
   } catch (const ScenarioError& e) {
     return e.what();
   }
@@ -80,6 +84,25 @@ TEST(SearchSection, RefusesWhatCannotBeSearched) {
             "t.yaml:8:18: 'precision' must lie between 0.1% and 50%");
   EXPECT_EQ(errors_of("    search:\n      rate: {from: 1/s, to: 5/s}\n      probe: 1s\n"),
             "t.yaml:5:7: search needs 'until'");
+}
+
+// With no event source nothing is expected, so an `until` on events would hold on every probe and
+// the search would report `to` as held, whatever the store did.
+TEST(SearchSection, RefusesEventMeasuresWithoutAnEventSource) {
+  EXPECT_EQ(errors_of(kSearch, ""),
+            "t.yaml:7:37: 'until' measures events, but events.source is none (no event is "
+            "expected, so it would always hold): set events.source, or drop 'events.missing == "
+            "0'\n"
+            "t.yaml:8:15: 'until' measures events, but events.source is none (no event is "
+            "expected, so it would always hold): set events.source, or drop "
+            "'events.delivery_from_send.p99 < 2s'");
+  EXPECT_NE(errors_of(kSearch, "events: {source: none}\n").find("t.yaml:7:37: 'until' measures"),
+            std::string::npos);
+  // Measures of the operations alone need no events.
+  EXPECT_EQ(errors_of("    search:\n      rate: {from: 1/s, to: 5/s}\n      probe: 1s\n"
+                      "      until: [\"errors.rate < 0.01\"]\n",
+                      ""),
+            "");
 }
 
 TEST(SearchSteps, StepsUpThenBisectsToThePrecision) {

@@ -83,6 +83,26 @@ class ValidateCli(unittest.TestCase):
             f"{path}: 3 problem(s) found",
         ])
 
+    def test_a_search_on_events_without_an_event_source_is_refused(self):
+        # Nothing would be expected, so "events.missing == 0" would hold on every probe.
+        path = self.write("target: {bucket: b-1}\n"
+                          "phases:\n"
+                          "  - name: find\n"
+                          "    search:\n"
+                          "      rate: {from: 10/s, to: 100/s}\n"
+                          "      probe: 1s\n"
+                          "      until: [\"errors.rate < 0.01\", \"events.missing == 0\"]\n"
+                          "    mix: [{put: {key: \"k-{seq}\", size: 1}}]\n")
+        result = validate(path)
+        self.assertEqual(result.returncode, 2, result.stdout)
+        self.assertEqual(result.stdout, "")
+        self.assertEqual(result.stderr.splitlines(), [
+            f"{path}:7:37: 'until' measures events, but events.source is none (no event is "
+            "expected, so it would always hold): set events.source, or drop "
+            "'events.missing == 0'",
+            f"{path}: 1 problem(s) found",
+        ])
+
     def test_syntax_error_shows_position_and_line(self):
         path = self.write("phases:\n  - name: p\n    flow: [put: {key: x\n    iterations: 1\n")
         result = validate(path)
