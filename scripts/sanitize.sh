@@ -6,7 +6,9 @@
 #   tsan  ThreadSanitizer build (preset tsan, build/tsan) of the concurrent parts only: the unit
 #         tests of the engine, matcher, receivers, HTTP client and server, and serve's integration
 #         tests
-#   fuzz  scripts/fuzz.sh, every libFuzzer target for FUZZ_SECONDS (default 20) seconds
+#   fuzz  scripts/fuzz.sh: the clang build of every libFuzzer target (preset fuzz, build/fuzz),
+#         then each target for FUZZ_SECONDS (default 15) seconds, one per core at a time; a crash,
+#         leak or timeout fails it with the reproducer's path
 # Any sanitizer report fails the stage, also one from a child process whose exit status a test
 # does not look at (a serve stopped at the end of a test, say): every report goes to a log file
 # under build/<preset>/sanitizer-logs/ and the stage fails when one was written. Each stage
@@ -29,7 +31,6 @@ done
 
 # The asan stage runs every test but these. None of these drives the embedded target, and the
 # client code they drive is the one run_embedded and the target tests drive already:
-#   scenario_fuzz  builds and runs the clang libFuzzer build: that is the fuzz stage
 #   ceph_.*        a one-node Ceph cluster (radosgw), minutes of its own
 #   run_s3rver, run_nginx, events_sqs_listen: s3rver, nginx and an SQS emulator as the server
 # and one that drives it but cannot keep its time bound instrumented:
@@ -39,7 +40,7 @@ done
 #   run_search     asserts where a capacity search lands against serve's capacity, which depends
 #                  on the rate the instrumented binaries can offer and answer; its steps, the
 #                  matcher's probe windows and the report's search run under ASan in the unit tests
-asan_excluded='^(scenario_fuzz|ceph_.*|run_s3rver|run_nginx|events_sqs_listen|sigv4_botocore_differential|run_search)$'
+asan_excluded='^(ceph_.*|run_s3rver|run_nginx|events_sqs_listen|sigv4_botocore_differential|run_search)$'
 
 # The tsan stage: the concurrent parts. Unit test binaries (run directly, each with its own
 # threads) and the integration tests of serve and of a run against it.
@@ -104,7 +105,7 @@ run_tsan() {
 }
 
 run_fuzz() {
-  bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+  bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 }
 
 failed=0

@@ -117,7 +117,7 @@ void read_search(Reader& r, const YAML::Node& node, Phase& phase) {
 }
 
 void check_search_events(Reader& r, const YAML::Node& phases, const Events& events) {
-  if (events.source != EventSource::none || !phases.IsSequence()) return;
+  if (events.source != EventSource::kNone || !phases.IsSequence()) return;
   // Without an event source no event is expected or delivered: every events.* measure would hold
   // on every probe, and the search would report the rate `to` as held.
   for (const auto& phase : phases) {

@@ -14,25 +14,26 @@ namespace {
 using matcher_test::at_s;
 using matcher_test::put;
 
-void expect_put(Matcher& m, const std::string& key, double completed) {
+void expect_put_sent_10ms_before(Matcher& m, const std::string& key, double completed) {
   m.expect("b", key, EventKind::kObjectCreatedPut, at_s(completed), at_s(completed - 0.01));
 }
 
 TEST(MatcherOutage, CountsLateLostDuplicatedAndRecovery) {
   Matcher m;
-  expect_put(m, "before", 1);
+  expect_put_sent_10ms_before(m, "before", 1);
   m.observe(put("before"), at_s(1.1));  // not affected
   m.outage_began(at_s(2));
-  expect_put(m, "pending", 1.9);  // completed before, its event not in yet: belongs to the outage
-  expect_put(m, "during1", 3);
-  expect_put(m, "during2", 4);
-  expect_put(m, "lost", 4.5);
+  expect_put_sent_10ms_before(
+      m, "pending", 1.9);  // completed before, its event not in yet: belongs to the outage
+  expect_put_sent_10ms_before(m, "during1", 3);
+  expect_put_sent_10ms_before(m, "during2", 4);
+  expect_put_sent_10ms_before(m, "lost", 4.5);
   m.outage_ended(at_s(5));
   m.observe(put("pending"), at_s(5.5));  // the first event after the end
   m.observe(put("during1"), at_s(6));
   m.observe(put("during1"), at_s(6.5));  // a retried copy: duplicated
   m.observe(put("during2"), at_s(7));    // the backlog drained
-  expect_put(m, "after", 8);
+  expect_put_sent_10ms_before(m, "after", 8);
   m.observe(put("after"), at_s(8.1));
   m.observe(put("during1"), at_s(9));  // a duplicate after the backlog drained: not the outage's
   const auto s = m.summarize();
@@ -48,7 +49,7 @@ TEST(MatcherOutage, CountsLateLostDuplicatedAndRecovery) {
 TEST(MatcherOutage, AnOutageNoEventFollowsNeverRecovered) {
   Matcher m;
   m.outage_began(at_s(1));
-  expect_put(m, "k", 1.5);
+  expect_put_sent_10ms_before(m, "k", 1.5);
   m.outage_ended(at_s(2));
   const auto s = m.summarize();
   ASSERT_EQ(s.outages.size(), 1u);
@@ -60,11 +61,11 @@ TEST(MatcherOutage, AnOutageNoEventFollowsNeverRecovered) {
 TEST(MatcherOutage, OperationsGoToTheFirstOutageThatEndedAfterThem) {
   Matcher m;
   m.outage_began(at_s(1));
-  expect_put(m, "a", 1.5);
+  expect_put_sent_10ms_before(m, "a", 1.5);
   m.outage_ended(at_s(2));
   m.observe(put("a"), at_s(2.5));
   m.outage_began(at_s(3));
-  expect_put(m, "b", 2.8);  // after the first outage ended: the second's
+  expect_put_sent_10ms_before(m, "b", 2.8);  // after the first outage ended: the second's
   m.outage_ended(at_s(4));
   m.observe(put("b"), at_s(4.2));
   const auto s = m.summarize();

@@ -14,25 +14,25 @@ namespace {
 using matcher_test::at_s;
 using matcher_test::put;
 
-void expect_put(Matcher& m, const std::string& key, double completed) {
+void expect_put_sent_500ms_before(Matcher& m, const std::string& key, double completed) {
   m.expect("b", key, EventKind::kObjectCreatedPut, at_s(completed), at_s(completed - 0.5));
 }
 
 TEST(MatcherTally, EachWindowCountsItsOwnOperationsWhereverTheirEventsArrive) {
   Matcher m;
-  expect_put(m, "before", 0.5);  // an earlier phase: in no window
+  expect_put_sent_500ms_before(m, "before", 0.5);  // an earlier phase: in no window
   const auto first = m.open_tally(at_s(1));
-  expect_put(m, "a1", 1.5);
-  expect_put(m, "a2", 1.8);
+  expect_put_sent_500ms_before(m, "a1", 1.5);
+  expect_put_sent_500ms_before(m, "a2", 1.8);
   m.observe(put("a1"), at_s(2.5));  // 1 s after completion, 1.5 s after sending
   const auto second = m.open_tally(at_s(3));
   EXPECT_EQ(m.tally(first).missing, 1u);
-  expect_put(m, "b1", 3.5);
+  expect_put_sent_500ms_before(m, "b1", 3.5);
   m.observe(put("a2"), at_s(5.8));  // the first probe's event, during the second
   m.observe(put("b1"), at_s(3.6));
   m.observe(put("before"), at_s(3.7));
   m.close_tally(at_s(4));
-  expect_put(m, "after", 4.5);  // after the last window closed: in none
+  expect_put_sent_500ms_before(m, "after", 4.5);  // after the last window closed: in none
 
   const auto a = m.tally(first);
   EXPECT_EQ(a.expected, 2u);
@@ -59,7 +59,7 @@ TEST(MatcherTally, AnEarlyArrivalIsDeliveredToTheWindowOfItsOperation) {
   Matcher m;
   const auto window = m.open_tally(at_s(1));
   m.observe(put("k"), at_s(1.2));  // before the operation is recorded, as synchronous notifiers do
-  expect_put(m, "k", 1.5);
+  expect_put_sent_500ms_before(m, "k", 1.5);
   const auto t = m.tally(window);
   EXPECT_EQ(t.expected, 1u);
   EXPECT_EQ(t.delivered, 1u);

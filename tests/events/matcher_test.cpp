@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "events/event_stats_mapping.hpp"
+#include "matcher_test_clock.hpp"
 #include "util/iso_time.hpp"
 
 namespace s3storm::events {
@@ -14,7 +15,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-const TimePoint kT0 = TimePoint{} + std::chrono::hours(1);
+using matcher_test::kT0;
+using matcher_test::put;
 
 TimePoint at_ms(int ms) {
   return kT0 + milliseconds(ms);
@@ -27,10 +29,6 @@ EventRecord record(EventKind kind, std::string key, std::string bucket = "b") {
   r.bucket = std::move(bucket);
   r.key = std::move(key);
   return r;
-}
-
-EventRecord put(std::string key) {
-  return record(EventKind::kObjectCreatedPut, std::move(key));
 }
 
 const EventTypeSummary& type_of(const MatchSummary& s, std::string_view name) {

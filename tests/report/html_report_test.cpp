@@ -26,7 +26,7 @@ using ::testing::Not;
 
 // The page is meant to be well-formed XML as well as HTML; parsing it that way is the strictest
 // check of balanced elements and escaping that needs no browser.
-pugi::xml_document parse(const std::string& text) {
+pugi::xml_document parse_page_as_xml(const std::string& text) {
   pugi::xml_document doc;
   const auto result = doc.load_string(text.c_str(), pugi::parse_default | pugi::parse_doctype);
   EXPECT_TRUE(result) << result.description() << " at byte " << result.offset << ": "
@@ -78,7 +78,7 @@ TEST(HtmlReport, HostileNamesAreEscapedEverywhere) {
   EXPECT_THAT(html, HasSubstr("a&amp;b/&#39;quoted&#39;.yaml"));
   EXPECT_THAT(html, HasSubstr("&lt;Code&gt;&amp;amp;"));
   EXPECT_THAT(html, HasSubstr("put.p99 &lt; 5ms &amp;&amp; &quot;x&quot;"));
-  const auto doc = parse(html);
+  const auto doc = parse_page_as_xml(html);
   // Parsed back, the text is exactly what went in.
   EXPECT_EQ(std::string(doc.select_node("//title").node().text().get()),
             "s3storm: <script>alert(\"x\")</script>");
@@ -91,7 +91,7 @@ TEST(HtmlReport, HostileNamesAreEscapedEverywhere) {
 
 TEST(HtmlReport, EverySectionIsPresentForASampleReport) {
   const std::string html = render_html(testing::sample_report());
-  const auto doc = parse(html);
+  const auto doc = parse_page_as_xml(html);
   for (const char* id : {"thresholds", "phase-1", "phase-2", "all-phases", "events"}) {
     EXPECT_TRUE(doc.select_node((std::string("//section[@id='") + id + "']").c_str())) << id;
   }
@@ -154,7 +154,7 @@ TEST(HtmlReport, EmptyReportAndPhaseWithoutOperationsRender) {
   idle.name = "idle";
   r.phases.push_back(idle);
   const std::string html = render_html(r);
-  const auto doc = parse(html);
+  const auto doc = parse_page_as_xml(html);
   EXPECT_THAT(html, HasSubstr("No operations."));
   EXPECT_THAT(html, HasSubstr("No events expected or received."));
   EXPECT_THAT(html, HasSubstr("No thresholds were set."));
@@ -245,7 +245,7 @@ void expect_inside(const Box& box, double x, double y, const std::string& what) 
 
 // Every mark of a chart lies inside its viewBox; returns how many are data marks.
 int check_geometry(const std::string& svg_text) {
-  const auto doc = parse(svg_text);
+  const auto doc = parse_page_as_xml(svg_text);
   const auto svg = doc.child("svg");
   const Box box = view_box(svg);
   int marks = 0;
@@ -330,7 +330,7 @@ TEST(SvgChart, LegendNamesEverySeriesAndPointsHaveTooltips) {
   c.series[0].name = "put <mean>";
   c.x.format = [](double v) { return std::to_string(static_cast<int>(v)) + "s"; };
   const auto svg = html::render_svg(c);
-  const auto doc = parse(svg);
+  const auto doc = parse_page_as_xml(svg);
   std::vector<std::string> legend;
   for (const auto& t : all(doc, "g[@class='legend']/text")) legend.emplace_back(t.text().get());
   EXPECT_EQ(legend, (std::vector<std::string>{"put <mean>", "b"}));
@@ -485,7 +485,7 @@ TEST(HtmlCharts, EventsOverTimeShowExpectedDeliveredMissingAndTheBacklog) {
 
 TEST(HtmlReport, OperationsTableHasAnAllOperationsRow) {
   const RunReport report = testing::sample_report();
-  const auto doc = parse(render_html(report));
+  const auto doc = parse_page_as_xml(render_html(report));
   const auto row =
       doc.select_node("//section[@id='phase-1']//table[@class='ops']//tr[td[1]='all']");
   ASSERT_TRUE(row);

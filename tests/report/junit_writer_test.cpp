@@ -18,7 +18,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-pugi::xml_document parse(const std::string& xml) {
+pugi::xml_document parse_junit(const std::string& xml) {
   pugi::xml_document doc;
   const auto result = doc.load_string(xml.c_str());
   EXPECT_TRUE(result) << result.description() << " at offset " << result.offset << "\n" << xml;
@@ -32,7 +32,7 @@ pugi::xml_node find_case(const pugi::xml_document& doc, const std::string& name)
 }
 
 TEST(JunitWriter, OneCasePerThresholdAndPerPhaseWithCounts) {
-  const auto doc = parse(format_junit(testing::sample_report()));
+  const auto doc = parse_junit(format_junit(testing::sample_report()));
   const auto suites = doc.child("testsuites");
   ASSERT_TRUE(suites);
   const auto suite = suites.child("testsuite");
@@ -95,7 +95,7 @@ TEST(JunitWriter, PhaseWithoutErrorsPassesAndCountsMatchTheReport) {
   phase.op(OpKind::kGet).record(failed);
   r.phases.push_back(phase);
 
-  const auto doc = parse(format_junit(r));
+  const auto doc = parse_junit(format_junit(r));
   EXPECT_EQ(doc.child("testsuites").child("testsuite").attribute("tests").as_int(), 2);
   EXPECT_EQ(doc.child("testsuites").child("testsuite").attribute("failures").as_int(), 1);
   EXPECT_FALSE(find_case(doc, "quiet errors").child("failure"));
@@ -114,7 +114,7 @@ TEST(JunitWriter, EscapesMarkupInExpressionsAndNames) {
   EXPECT_THAT(xml, HasSubstr("&lt;"));
   EXPECT_THAT(xml, HasSubstr("&amp;"));
   EXPECT_THAT(xml, HasSubstr("&quot;"));
-  const auto doc = parse(xml);
+  const auto doc = parse_junit(xml);
   const auto suite = doc.child("testsuites").child("testsuite");
   EXPECT_STREQ(suite.attribute("name").value(), "a<b & \"c\"");
   const auto first = find_case(doc, "put.p99 < 50ms && \"x\" > 'y'");
@@ -128,7 +128,7 @@ TEST(JunitWriter, EscapesMarkupInExpressionsAndNames) {
 
 TEST(JunitWriter, EmptyReportIsAValidEmptySuite) {
   RunReport r;
-  const auto doc = parse(format_junit(r));
+  const auto doc = parse_junit(format_junit(r));
   const auto suite = doc.child("testsuites").child("testsuite");
   EXPECT_STREQ(suite.attribute("name").value(), "s3storm");
   EXPECT_EQ(suite.attribute("tests").as_int(), 0);

@@ -63,9 +63,9 @@ TEST(MergeReport, PhaseStartsCountFromTheEarliestShardAndKeepACommonStartAt) {
   merge_report(a, b);
   EXPECT_DOUBLE_EQ(*started_s(a, a.phases[0]), a_offset + 1.5);
   EXPECT_EQ(a.meta.start_at, "2025-11-25T19:46:45.000Z");
-  const auto json = write_json(a);
-  EXPECT_NE(json.find("\"start_at\": \"2025-11-25T19:46:45.000Z\""), std::string::npos);
-  EXPECT_EQ(parse_report(json, "m.json"), a);
+  const auto written = write_json(a);
+  EXPECT_NE(written.find("\"start_at\": \"2025-11-25T19:46:45.000Z\""), std::string::npos);
+  EXPECT_EQ(parse_report(written, "m.json"), a);
 
   RunReport c = sample_report();
   c.meta.start_at = "2025-11-25T19:47:00.000Z";

@@ -18,7 +18,7 @@ LoadOptions options() {
   return o;
 }
 
-Scenario load(const std::string& flow, const std::string& top = "") {
+Scenario load_flow(const std::string& flow, const std::string& top = "") {
   return load_scenario_text("target: {endpoint: embedded, bucket: b-1}\n" + top +
                                 "phases:\n  - name: p\n    iterations: 1\n    flow:\n" + flow,
                             "t.yaml", options());
@@ -26,7 +26,7 @@ Scenario load(const std::string& flow, const std::string& top = "") {
 
 std::vector<std::string> problems(const std::string& flow, const std::string& top = "") {
   try {
-    load(flow, top);
+    load_flow(flow, top);
   } catch (const ScenarioError& e) {
     std::vector<std::string> out;
     for (const auto& d : e.diagnostics()) out.push_back(d.to_string());
@@ -36,9 +36,9 @@ std::vector<std::string> problems(const std::string& flow, const std::string& to
 }
 
 TEST(ReadSteps, ContentDefaultsToRepeatAndTheScenarioDefaultAppliesWhereNoStepSaysOtherwise) {
-  auto s = load("      - put: {key: k, size: 1}\n");
+  auto s = load_flow("      - put: {key: k, size: 1}\n");
   EXPECT_EQ(s.phases[0].flow[0].content, Content::kRepeat);
-  s = load(
+  s = load_flow(
       "      - put: {key: k, size: 1}\n      - post: {key: p, size: 1, content: repeat}\n"
       "      - get: {key: last}\n",
       "content: random\n");
@@ -52,7 +52,7 @@ TEST(ReadSteps, ContentDefaultsToRepeatAndTheScenarioDefaultAppliesWhereNoStepSa
 }
 
 TEST(ReadSteps, GetVerifyAndRanges) {
-  auto s = load(
+  auto s = load_flow(
       "      - put: {key: k, size: 1}\n"
       "      - get: {key: last, verify: true}\n"
       "      - get: {key: last, range: \"0-1023\"}\n"
@@ -73,7 +73,7 @@ TEST(ReadSteps, GetVerifyAndRanges) {
 }
 
 TEST(ReadSteps, ThePlanSaysWhatIsRandomVerifiedAndRanged) {
-  const auto s = load(
+  const auto s = load_flow(
       "      - put: {key: k, size: 1KiB}\n"
       "      - put: {key: r, size: 1KiB, content: random}\n"
       "      - get: {key: last, range: \"random:4KiB\", verify: true}\n"

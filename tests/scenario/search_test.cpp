@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::string_view kWebhook = "events: {source: webhook}\n";
 
-Scenario load(const std::string& phase_body, std::string_view events = kWebhook) {
+Scenario load_phase(const std::string& phase_body, std::string_view events = kWebhook) {
   LoadOptions options;
   options.env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
   options.default_seed = 1;
@@ -28,7 +28,7 @@ Scenario load(const std::string& phase_body, std::string_view events = kWebhook)
 
 std::string errors_of(const std::string& phase_body, std::string_view events = kWebhook) {
   try {
-    load(phase_body, events);
+    load_phase(phase_body, events);
   } catch (const ScenarioError& e) {
     return e.what();
   }
@@ -44,7 +44,7 @@ const std::string kSearch =
     "      precision: 5%\n";
 
 TEST(SearchSection, ReadsTheIssuesExample) {
-  const auto s = load("    concurrency: 64\n" + kSearch);
+  const auto s = load_phase("    concurrency: 64\n" + kSearch);
   ASSERT_TRUE(s.phases[0].search);
   const auto& search = *s.phases[0].search;
   EXPECT_EQ(search.from_per_second, 200);
@@ -145,7 +145,7 @@ TEST(SearchSteps, EndsAtOnceWhenFromFailsAndAtToWhenItHolds) {
 }
 
 TEST(SearchPlan, ValidatePrintsTheProbedRates) {
-  const auto text = format_plan(load("    concurrency: 8\n" + kSearch));
+  const auto text = format_plan(load_phase("    concurrency: 8\n" + kSearch));
   EXPECT_NE(text.find("phase p: capacity search: probes of 10s at 200/s, 400/s, 800/s, 1600/s, "
                       "3200/s, 6400/s, 12800/s, 20000/s until one fails, then bisection to "
                       "within 5% (at most 13 probes); until errors.rate < 0.01, events.missing "

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "s3_error_of.hpp"
 #include "sigv4/amz_date.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
@@ -15,8 +16,9 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
-constexpr const char* kAccessKey = "AKIAIOSFODNN7EXAMPLE";
-constexpr const char* kSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+using test_support::error_of;
+using test_support::kAccessKey;
+using test_support::kSecret;
 constexpr const char* kEmptyHash =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 constexpr const char* kHost = "examplebucket.s3.amazonaws.com";
@@ -25,7 +27,7 @@ Clock::time_point at(const char* amz_date) {
   return sigv4::AmzDate::parse(amz_date)->time();
 }
 
-Authenticator make_auth(Clock::time_point now, const char* secret = kSecret) {
+Authenticator make_auth_with_secret(Clock::time_point now, const char* secret = kSecret) {
   AuthOptions options;
   options.secrets = {{kAccessKey, secret}};
   options.now = [now] { return now; };
@@ -52,18 +54,8 @@ http::ServerRequest get_with_range(const std::string& signature) {
 const std::string kGetSignature =
     "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41";
 
-S3Error error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const S3Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "accepted";
-  return S3Error(ErrorCode::kInternalError, "");
-}
-
 TEST(Authenticator, AcceptsAwsHeaderExample) {
-  const auto auth = make_auth(at("20130524T000500Z"));
+  const auto auth = make_auth_with_secret(at("20130524T000500Z"));
   const auto request = get_with_range(kGetSignature);
   const auto caller = auth.verify(request);
   EXPECT_EQ(caller.access_key_id, kAccessKey);
@@ -72,7 +64,7 @@ TEST(Authenticator, AcceptsAwsHeaderExample) {
 }
 
 TEST(Authenticator, WrongSecretIsSignatureDoesNotMatchWithStringToSign) {
-  const auto auth = make_auth(at("20130524T000000Z"), "not-the-secret");
+  const auto auth = make_auth_with_secret(at("20130524T000000Z"), "not-the-secret");
   const auto request = get_with_range(kGetSignature);
   const auto error = error_of([&] { auth.verify(request); });
   EXPECT_EQ(error.code(), ErrorCode::kSignatureDoesNotMatch);
@@ -89,7 +81,7 @@ TEST(Authenticator, WrongSecretIsSignatureDoesNotMatchWithStringToSign) {
 }
 
 TEST(Authenticator, TamperedHeaderOrUnknownKeyOrSkewFail) {
-  const auto auth = make_auth(at("20130524T000000Z"));
+  const auto auth = make_auth_with_secret(at("20130524T000000Z"));
   auto request = get_with_range(kGetSignature);
   request.headers[1].second = "bytes=0-10";
   EXPECT_EQ(error_of([&] { auth.verify(request); }).code(), ErrorCode::kSignatureDoesNotMatch);
@@ -101,7 +93,7 @@ TEST(Authenticator, TamperedHeaderOrUnknownKeyOrSkewFail) {
   request = get_with_range(kGetSignature);
   EXPECT_EQ(error_of([&] { stranger.verify(request); }).code(), ErrorCode::kInvalidAccessKeyId);
 
-  const auto late = make_auth(at("20130524T001600Z"));
+  const auto late = make_auth_with_secret(at("20130524T001600Z"));
   EXPECT_EQ(error_of([&] { late.verify(request); }).code(), ErrorCode::kRequestTimeTooSkewed);
 
   request.headers.pop_back();  // no Authorization at all
@@ -109,7 +101,7 @@ TEST(Authenticator, TamperedHeaderOrUnknownKeyOrSkewFail) {
 }
 
 TEST(Authenticator, SignedPayloadHashMustMatchTheBody) {
-  const auto auth = make_auth(at("20130524T000000Z"));
+  const auto auth = make_auth_with_secret(at("20130524T000000Z"));
   auto request = get_with_range(kGetSignature);
   request.body = "tampered";  // the signed hash is the empty body's
   const auto error = error_of([&] { auth.verify(request); });
@@ -135,7 +127,7 @@ http::ServerRequest signed_put(const std::string& body, std::string_view declare
 }
 
 TEST(Authenticator, SignedPayloadHashInUpperCaseIsTheSameHash) {
-  const auto auth = make_auth(at("20130524T000000Z"));
+  const auto auth = make_auth_with_secret(at("20130524T000000Z"));
   std::string upper = sigv4::sha256_hex("hello");
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   const auto request = signed_put("hello", upper);
@@ -145,7 +137,7 @@ TEST(Authenticator, SignedPayloadHashInUpperCaseIsTheSameHash) {
 }
 
 TEST(Authenticator, PayloadHashThatIsNotHexIsNotImplemented) {
-  const auto auth = make_auth(at("20130524T000000Z"));
+  const auto auth = make_auth_with_secret(at("20130524T000000Z"));
   for (const char* declared :
        {"abc", "g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}) {
     EXPECT_EQ(error_of([&] { auth.verify(signed_put("", declared)); }).code(),
@@ -157,7 +149,7 @@ TEST(Authenticator, PayloadHashThatIsNotHexIsNotImplemented) {
 // serve judges a request from its header before reading the body (issue #18): verify_header
 // decides everything but the body, check_payload then holds the body to the signed hash.
 TEST(Authenticator, TheHeaderIsJudgedWithoutTheBodyAndTheBodyAfterIt) {
-  const auto auth = make_auth(at("20130524T000000Z"));
+  const auto auth = make_auth_with_secret(at("20130524T000000Z"));
   auto request = signed_put("", sigv4::sha256_hex("the body"));
   auto caller = auth.verify_header(request);  // no body yet
   EXPECT_EQ(caller.access_key_id, kAccessKey);
@@ -171,7 +163,7 @@ TEST(Authenticator, TheHeaderIsJudgedWithoutTheBodyAndTheBodyAfterIt) {
             ErrorCode::kXAmzContentSHA256Mismatch);
 
   // A bad signature, or a payload hash that is no hash, is known from the header alone.
-  const auto wrong = make_auth(at("20130524T000000Z"), "not-the-secret");
+  const auto wrong = make_auth_with_secret(at("20130524T000000Z"), "not-the-secret");
   EXPECT_EQ(error_of([&] { wrong.verify_header(signed_put("", kEmptyHash)); }).code(),
             ErrorCode::kSignatureDoesNotMatch);
   EXPECT_EQ(error_of([&] { auth.verify_header(signed_put("", "abc")); }).code(),
@@ -184,7 +176,7 @@ TEST(Authenticator, TheHeaderIsJudgedWithoutTheBodyAndTheBodyAfterIt) {
 // An aws-chunked body is not hashed whole: the caller gets what chains the chunk signatures,
 // seeded with the request's own signature (the body is checked as it is decoded).
 TEST(Authenticator, StreamingPayloadCarriesItsChunkSigningScope) {
-  const auto auth = make_auth(at("20130524T000000Z"));
+  const auto auth = make_auth_with_secret(at("20130524T000000Z"));
   for (const char* declared :
        {"STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"}) {
     const auto request = signed_put("not decoded here", declared);
@@ -216,21 +208,22 @@ http::ServerRequest presigned() {
 
 TEST(Authenticator, PresignedUrlFromAwsExampleAndItsExpiry) {
   const auto request = presigned();
-  const auto caller = make_auth(at("20130524T230000Z")).verify(request);
+  const auto caller = make_auth_with_secret(at("20130524T230000Z")).verify(request);
   EXPECT_EQ(caller.access_key_id, kAccessKey);
   EXPECT_EQ(caller.checked_payload_sha256, "");  // a presigned URL does not sign the body
-  const auto expired = make_auth(at("20130525T000001Z"));
+  const auto expired = make_auth_with_secret(at("20130525T000001Z"));
   const auto error = error_of([&] { expired.verify(request); });
   EXPECT_EQ(error.code(), ErrorCode::kAccessDenied);
   EXPECT_STREQ(error.what(), "Request has expired");
 
   auto tampered = presigned();
   tampered.target.replace(tampered.target.find("test.txt"), 8, "test.TXT");
-  EXPECT_EQ(error_of([&] { make_auth(at("20130524T000000Z")).verify(tampered); }).code(),
-            ErrorCode::kSignatureDoesNotMatch);
+  EXPECT_EQ(
+      error_of([&] { make_auth_with_secret(at("20130524T000000Z")).verify(tampered); }).code(),
+      ErrorCode::kSignatureDoesNotMatch);
 }
 
-const char* kPolicy =
+const char* kAwsExamplePolicyBase64 =
     "eyAiZXhwaXJhdGlvbiI6ICIyMDE1LTEyLTMwVDEyOjAwOjAwLjAwMFoiLA0KICAiY29uZGl0aW9ucyI6IFsNCiAgICB7"
     "ImJ1Y2tldCI6ICJzaWd2NGV4YW1wbGVidWNrZXQifSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRrZXkiLCAidXNlci91"
     "c2VyMS8iXSwNCiAgICB7ImFjbCI6ICJwdWJsaWMtcmVhZCJ9LA0KICAgIHsic3VjY2Vzc19hY3Rpb25fcmVkaXJlY3Qi"
@@ -243,19 +236,21 @@ const char* kPolicy =
     "MjAxNTEyMjlUMDAwMDAwWiIgfQ0KICBdDQp9";
 
 TEST(Authenticator, PostPolicySignatureFromAwsExample) {
-  const auto auth = make_auth(at("20151229T000000Z"));
+  const auto auth = make_auth_with_secret(at("20151229T000000Z"));
   const char* credential = "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request";
-  EXPECT_EQ(
-      auth.verify_policy_signature(
-          kPolicy, credential, "8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e"),
-      kAccessKey);
+  EXPECT_EQ(auth.verify_policy_signature(
+                kAwsExamplePolicyBase64, credential,
+                "8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e"),
+            kAccessKey);
   EXPECT_EQ(error_of([&] {
               auth.verify_policy_signature(
-                  kPolicy, credential,
+                  kAwsExamplePolicyBase64, credential,
                   "0afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e");
             }).code(),
             ErrorCode::kSignatureDoesNotMatch);
-  EXPECT_EQ(error_of([&] { auth.verify_policy_signature(kPolicy, "short/cred", "00"); }).code(),
+  EXPECT_EQ(error_of([&] {
+              auth.verify_policy_signature(kAwsExamplePolicyBase64, "short/cred", "00");
+            }).code(),
             ErrorCode::kAuthorizationHeaderMalformed);
 }
 

@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "s3_error_of.hpp"
 #include "sigv4/amz_date.hpp"
 #include "target/authenticator.hpp"
 #include "target/s3_error.hpp"
@@ -15,8 +16,9 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
-constexpr const char* kAccessKey = "AKIAIOSFODNN7EXAMPLE";
-constexpr const char* kSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+using test_support::error_of;
+using test_support::kAccessKey;
+using test_support::kSecret;
 // S3's documented GET /photos/puppy.jpg on awsexamplebucket1 (virtual-hosted).
 constexpr const char* kPuppySignature = "qgk2+6Sv9/oM7G3qLEjTH1a1l1g=";
 constexpr const char* kPuppyDate = "Tue, 27 Mar 2007 19:36:42 +0000";
@@ -25,7 +27,7 @@ Clock::time_point puppy_time(std::chrono::minutes offset = {}) {
   return sigv4::parse_http_date("Tue, 27 Mar 2007 19:36:42 GMT")->time() + offset;
 }
 
-Authenticator make_auth(Clock::time_point now, bool anonymous = false) {
+Authenticator make_auth_maybe_anonymous(Clock::time_point now, bool anonymous = false) {
   AuthOptions options;
   options.secrets = {{kAccessKey, kSecret}};
   options.now = [now] { return now; };
@@ -42,16 +44,6 @@ http::ServerRequest puppy(const std::string& authorization) {
   return request;
 }
 
-S3Error error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const S3Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "accepted";
-  return S3Error(ErrorCode::kInternalError, "");
-}
-
 std::string detail(const S3Error& error, std::string_view name) {
   for (const auto& [n, v] : error.details) {
     if (n == name) return v;
@@ -60,7 +52,7 @@ std::string detail(const S3Error& error, std::string_view name) {
 }
 
 TEST(AuthenticatorV2, AcceptsS3sDocumentedHeaderExampleAsVirtualHosted) {
-  const auto auth = make_auth(puppy_time());
+  const auto auth = make_auth_maybe_anonymous(puppy_time());
   const auto caller = auth.verify(puppy(std::string("AWS ") + kAccessKey + ":" + kPuppySignature),
                                   "awsexamplebucket1");
   EXPECT_EQ(caller.access_key_id, kAccessKey);
@@ -70,7 +62,7 @@ TEST(AuthenticatorV2, AcceptsS3sDocumentedHeaderExampleAsVirtualHosted) {
 
 TEST(AuthenticatorV2, EachFailureIsS3sCodeAndStatus) {
   const std::string good = std::string("AWS ") + kAccessKey + ":" + kPuppySignature;
-  const auto auth = make_auth(puppy_time());
+  const auto auth = make_auth_maybe_anonymous(puppy_time());
 
   const auto wrong = error_of([&] {
     auth.verify(puppy(std::string("AWS ") + kAccessKey + ":AAAA" + (kPuppySignature + 4)),
@@ -89,7 +81,7 @@ TEST(AuthenticatorV2, EachFailureIsS3sCodeAndStatus) {
   EXPECT_EQ(unknown.code(), ErrorCode::kInvalidAccessKeyId);
   EXPECT_EQ(detail(unknown, "AWSAccessKeyId"), "NOBODY");
 
-  const auto late = make_auth(puppy_time(std::chrono::minutes(16)));
+  const auto late = make_auth_maybe_anonymous(puppy_time(std::chrono::minutes(16)));
   const auto skewed = error_of([&] { late.verify(puppy(good), "awsexamplebucket1"); });
   EXPECT_EQ(skewed.code(), ErrorCode::kRequestTimeTooSkewed);
   EXPECT_EQ(error_status(skewed.code()), 403u);
@@ -113,20 +105,24 @@ TEST(AuthenticatorV2, PresignedUrlExpiryIsAccessDenied) {
       "NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D";
   request.headers = {{"Host", "johnsmith.localhost"}};
   const auto before = Clock::time_point(std::chrono::seconds(1175139620 - 5));
-  EXPECT_EQ(make_auth(before).verify(request, "johnsmith").access_key_id, kAccessKey);
+  EXPECT_EQ(make_auth_maybe_anonymous(before).verify(request, "johnsmith").access_key_id,
+            kAccessKey);
   const auto after = Clock::time_point(std::chrono::seconds(1175139621));
-  const auto expired = error_of([&] { make_auth(after).verify(request, "johnsmith"); });
+  const auto expired =
+      error_of([&] { make_auth_maybe_anonymous(after).verify(request, "johnsmith"); });
   EXPECT_EQ(expired.code(), ErrorCode::kAccessDenied);
   EXPECT_EQ(std::string(expired.what()), "Request has expired");
   // Without its Signature the URL is refused, not served as anonymous, even with anonymous on.
   request.target = "/photos/puppy.jpg?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1175139620";
-  EXPECT_EQ(error_of([&] { make_auth(before, true).verify(request, "johnsmith"); }).code(),
+  EXPECT_EQ(error_of([&] {
+              make_auth_maybe_anonymous(before, true).verify(request, "johnsmith");
+            }).code(),
             ErrorCode::kAccessDenied);
 }
 
 TEST(AuthenticatorV2, AnonymousLetsInOnlyWhatCarriesNoSignature) {
-  const auto closed = make_auth(puppy_time());
-  const auto open = make_auth(puppy_time(), true);
+  const auto closed = make_auth_maybe_anonymous(puppy_time());
+  const auto open = make_auth_maybe_anonymous(puppy_time(), true);
   EXPECT_EQ(error_of([&] { closed.verify(puppy("")); }).code(), ErrorCode::kAccessDenied);
   const auto caller = open.verify(puppy(""));
   EXPECT_TRUE(caller.access_key_id.empty());
@@ -147,8 +143,8 @@ PostForm form(std::vector<std::pair<std::string, std::string>> fields) {
 }
 
 TEST(AuthenticatorV2, PostFormsAreToldApartAndVerified) {
-  const auto auth = make_auth(puppy_time());
-  const auto open = make_auth(puppy_time(), true);
+  const auto auth = make_auth_maybe_anonymous(puppy_time());
+  const auto open = make_auth_maybe_anonymous(puppy_time(), true);
   // base64(HMAC-SHA1(secret, policy)), computed with Python's hmac.
   const std::string policy =
       "eyJleHBpcmF0aW9uIjogIjIwMzAtMDEtMDFUMDA6MDA6MDBaIiwgImNvbmRpdGlvbnMiOiBbXX0=";

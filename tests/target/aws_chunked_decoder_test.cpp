@@ -37,7 +37,8 @@ std::string decode(AwsChunkedDecoder& decoder, std::string_view body, std::size_
   return out;
 }
 
-ErrorCode error_of(std::string body, bool signed_chunks = true, std::string_view seed = kSeed) {
+ErrorCode decode_error_of(std::string body, bool signed_chunks = true,
+                          std::string_view seed = kSeed) {
   const auto scope = example_scope();
   AwsChunkedDecoder decoder(signed_chunks ? &scope : nullptr, std::string(seed));
   try {
@@ -86,51 +87,52 @@ TEST(AwsChunkedDecoder, UnsignedChunksWithATrailer) {
 TEST(AwsChunkedDecoder, TamperedDataFailsItsChunkSignature) {
   std::string body = signed_example();
   body[200] = 'b';
-  EXPECT_EQ(error_of(body), ErrorCode::kSignatureDoesNotMatch);
+  EXPECT_EQ(decode_error_of(body), ErrorCode::kSignatureDoesNotMatch);
 }
 
 TEST(AwsChunkedDecoder, WrongSeedFailsTheFirstChunk) {
-  EXPECT_EQ(error_of(signed_example(), true, kTrailerSeed), ErrorCode::kSignatureDoesNotMatch);
+  EXPECT_EQ(decode_error_of(signed_example(), true, kTrailerSeed),
+            ErrorCode::kSignatureDoesNotMatch);
 }
 
 TEST(AwsChunkedDecoder, TamperedTrailerFailsTheTrailerSignature) {
   std::string body = trailer_example();
   body.replace(body.find("sOO8/Q=="), 8, "AAAAAA==");
-  EXPECT_EQ(error_of(body, true, kTrailerSeed), ErrorCode::kSignatureDoesNotMatch);
+  EXPECT_EQ(decode_error_of(body, true, kTrailerSeed), ErrorCode::kSignatureDoesNotMatch);
 }
 
 TEST(AwsChunkedDecoder, SignedTrailerWithoutItsSignatureIsRefused) {
   std::string body = trailer_example();
   body.erase(body.find("x-amz-trailer-signature"));
   body += "\r\n";
-  EXPECT_EQ(error_of(body, true, kTrailerSeed), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(decode_error_of(body, true, kTrailerSeed), ErrorCode::kInvalidRequest);
 }
 
 TEST(AwsChunkedDecoder, SignedChunkWithoutSignatureIsRefused) {
-  EXPECT_EQ(error_of("5\r\nhello\r\n0\r\n\r\n"), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(decode_error_of("5\r\nhello\r\n0\r\n\r\n"), ErrorCode::kInvalidRequest);
 }
 
 TEST(AwsChunkedDecoder, BrokenFramingIsInvalidRequest) {
-  EXPECT_EQ(error_of("zz\r\nhello\r\n0\r\n\r\n", false), ErrorCode::kInvalidRequest);
-  EXPECT_EQ(error_of("5\r\nhelloXY0\r\n\r\n", false), ErrorCode::kInvalidRequest);
-  EXPECT_EQ(error_of("5\nhello\r\n0\r\n\r\n", false), ErrorCode::kInvalidRequest);
-  EXPECT_EQ(error_of("0\r\n\r\nmore", false), ErrorCode::kInvalidRequest);
-  EXPECT_EQ(error_of(std::string(2000, '1') + "\r\n", false), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(decode_error_of("zz\r\nhello\r\n0\r\n\r\n", false), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(decode_error_of("5\r\nhelloXY0\r\n\r\n", false), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(decode_error_of("5\nhello\r\n0\r\n\r\n", false), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(decode_error_of("0\r\n\r\nmore", false), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(decode_error_of(std::string(2000, '1') + "\r\n", false), ErrorCode::kInvalidRequest);
 }
 
 // A trailer line whose name is only blanks (" :x") has no name either; the aws_chunked fuzz target
 // found such a line passed on as a trailer with an empty name.
 TEST(AwsChunkedDecoder, TrailerLineWithABlankNameIsInvalidRequest) {
-  EXPECT_EQ(error_of("0\r\n :x\r\n\r\n", false), ErrorCode::kInvalidRequest);
-  EXPECT_EQ(error_of("0\r\n\t :x\r\n\r\n", false), ErrorCode::kInvalidRequest);
-  EXPECT_EQ(error_of("0\r\n:x\r\n\r\n", false), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(decode_error_of("0\r\n :x\r\n\r\n", false), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(decode_error_of("0\r\n\t :x\r\n\r\n", false), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(decode_error_of("0\r\n:x\r\n\r\n", false), ErrorCode::kInvalidRequest);
 }
 
 TEST(AwsChunkedDecoder, TruncatedBodyIsIncomplete) {
   const std::string body = signed_example();
-  EXPECT_EQ(error_of(body.substr(0, 60000)), ErrorCode::kIncompleteBody);  // inside a chunk
-  EXPECT_EQ(error_of(body.substr(0, body.size() - 2)), ErrorCode::kIncompleteBody);
-  EXPECT_EQ(error_of("5\r\nhel", false), ErrorCode::kIncompleteBody);
+  EXPECT_EQ(decode_error_of(body.substr(0, 60000)), ErrorCode::kIncompleteBody);  // inside a chunk
+  EXPECT_EQ(decode_error_of(body.substr(0, body.size() - 2)), ErrorCode::kIncompleteBody);
+  EXPECT_EQ(decode_error_of("5\r\nhel", false), ErrorCode::kIncompleteBody);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "s3_error_of.hpp"
 #include "target/s3_error.hpp"
 
 namespace s3storm::target {
@@ -10,15 +11,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-ErrorCode code_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const S3Error& error) {
-    return error.code();
-  }
-  ADD_FAILURE() << "no S3Error thrown";
-  return ErrorCode::kInternalError;
-}
+using test_support::code_of;
 
 TEST(ObjectStore, PutThenGetKeepsBytesAndMd5Etag) {
   ObjectStore store;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "s3_error_of.hpp"
 #include "target/s3_error.hpp"
 #include "target/tagging.hpp"
 #include "target/xml_documents.hpp"
@@ -9,14 +10,7 @@
 namespace s3storm::target {
 namespace {
 
-ErrorCode code_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const S3Error& error) {
-    return error.code();
-  }
-  return ErrorCode::kInternalError;
-}
+using test_support::code_of;
 
 TEST(XmlBodies, CompleteMultipartUpload) {
   const auto parts = parse_complete_multipart_upload(
