@@ -22,8 +22,10 @@ std::uint64_t micros(Clock::duration d) {
   return us < 0 ? 0 : static_cast<std::uint64_t>(us);
 }
 
-const std::string& bucket_of(const scenario::Step& step) {
-  return step.bucket;
+// Each phase draws from streams of its own, still from the seed alone: two phases with the same
+// `{uuid}` or `{rand:N}` template write different keys, and a run repeats with its seed.
+Rng flow_stream(std::uint64_t seed, std::string_view phase, std::uint64_t flow_id) {
+  return Rng::for_worker(seed ^ text_hash(phase), flow_id);
 }
 
 }  // namespace
@@ -35,7 +37,7 @@ FlowRunner::FlowRunner(const PhaseContext& context, boost::asio::io_context& io,
       recorder_(recorder),
       think_timer_(io),
       exchange_(session),
-      rng_(Rng::for_worker(context.scenario->seed, flow_id)),
+      rng_(flow_stream(context.scenario->seed, context.phase->phase->name, flow_id)),
       flow_id_(flow_id) {}
 
 void FlowRunner::start(std::uint64_t iteration, Clock::time_point intended, Finished finished) {
@@ -83,6 +85,12 @@ void FlowRunner::run_step() {
   }
 }
 
+const std::string& FlowRunner::bucket_of(const scenario::Step& step) {
+  if (!step.bucket_spread.active()) return step.bucket;
+  step.bucket_spread.bucket_of(key_, bucket_);
+  return bucket_;
+}
+
 bool FlowRunner::resolve(const scenario::KeyRef& ref, std::string& out) {
   out.clear();
   if (ref.last) {
@@ -116,12 +124,16 @@ void FlowRunner::send_copy(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   if (!resolve(step.from, source_key_)) return end_iteration();  // a mix's `last` before a write
   resolve(step.key, key_);
-  const auto& from_bucket = step.from_bucket.empty() ? step.bucket : step.from_bucket;
+  const std::string* from_bucket = &step.from_bucket;
+  if (step.from_bucket_spread.active()) {
+    step.from_bucket_spread.bucket_of(source_key_, from_bucket_);
+    from_bucket = &from_bucket_;
+  }
   size_ = step.from.last ? last_size_ : 0;
   size_known_ = step.from.last && last_size_known_;
   recorder_.started();
   exchange_.start(
-      copy_request_.build(bucket_of(step), key_, from_bucket, source_key_, prepared.headers),
+      copy_request_.build(bucket_of(step), key_, *from_bucket, source_key_, prepared.headers),
       [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
@@ -457,7 +469,7 @@ void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::strin
 void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point complete,
                               std::string_view etag, std::string_view version_id) {
   if (context_.matcher == nullptr || !prepared.notifies) return;
-  const auto& bucket = prepared.step->bucket;
+  const auto& bucket = bucket_of(*prepared.step);
   if (!context_.rules->expects(bucket, key_, *prepared.notifies)) return;
   // What the event must say: the object's size and the ETag the server answered. Deletes carry
   // neither.
@@ -474,7 +486,7 @@ void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point co
 
 void FlowRunner::expect_failed_event(const PreparedStep& prepared) {
   if (context_.matcher == nullptr || !prepared.notifies) return;
-  const auto& bucket = prepared.step->bucket;
+  const auto& bucket = bucket_of(*prepared.step);
   if (!context_.rules->expects(bucket, key_, *prepared.notifies)) return;
   context_.matcher->expect_failed(bucket, key_, *prepared.notifies, step_started_);
 }

@@ -60,6 +60,8 @@ class FlowRunner {
   // A key a step wrote, for `last` and for delete_objects.
   void note_written();
 
+  // The bucket of key_ for this step: the step's one, or the one its template picks for the key.
+  const std::string& bucket_of(const scenario::Step& step);
   // Resolves a key reference into out; false when it is `last` and nothing was written yet.
   bool resolve(const scenario::KeyRef& ref, std::string& out);
   void on_reply(const PreparedStep& prepared, s3::Reply& reply, std::uint64_t bytes);
@@ -101,6 +103,8 @@ class FlowRunner {
 
   std::string key_;
   std::string source_key_;
+  std::string bucket_;       // key_'s bucket, when the step spreads over several
+  std::string from_bucket_;  // source_key_'s, when a copy's source spreads
   std::string last_key_;
   bool has_last_ = false;
   std::uint64_t last_size_ = 0;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/bucket_template.hpp"
 #include "scenario/key_template.hpp"
 #include "scenario/size_spec.hpp"
 #include "scenario/threshold.hpp"
@@ -170,15 +171,17 @@ struct KeyRef {
 
 struct Step {
   OpKind op = OpKind::kPut;
-  std::string bucket;  // resolved: step, else phase, else target default
-  KeyRef key;          // list: the prefix
-  SizeSpec size;       // put, post, multipart
+  std::string bucket;          // resolved: step, else phase, else target default
+  BucketSpread bucket_spread;  // active when `bucket` is a template: each key's bucket
+  KeyRef key;                  // list: the prefix
+  SizeSpec size;               // put, post, multipart
   std::string content_type;
   std::map<std::string, std::string> metadata;  // x-amz-meta-* without the prefix
   std::string storage_class;
   // copy
   KeyRef from;
   std::string from_bucket;  // defaults to the step's bucket
+  BucketSpread from_bucket_spread;
   // multipart
   std::uint64_t part_size = 8ull * 1024 * 1024;
   int parallel_parts = 1;

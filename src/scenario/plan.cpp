@@ -131,8 +131,12 @@ bool notification_covers(const Scenario& s, const Step& step, const std::string&
   if (s.setup.notifications.empty()) return true;
   const std::string full = "s3:" + event;
   const std::string family = full.substr(0, full.rfind(':')) + ":*";
+  // A step spread over buckets counts as notifying when its first bucket is configured (setup
+  // configures a template's buckets all alike).
+  const std::string bucket =
+      step.bucket_spread.active() ? step.bucket_spread.names().front() : step.bucket;
   for (const auto& n : s.setup.notifications) {
-    if (n.bucket != step.bucket) continue;
+    if (n.bucket != bucket) continue;
     for (const auto& e : n.events) {
       if (e == full || e == family) return true;
     }

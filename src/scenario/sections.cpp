@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <stdexcept>
 
 #include "scenario/threshold_parser.hpp"
 #include "util/url.hpp"
@@ -65,10 +66,21 @@ bool valid_bucket_name(const std::string& name) {
 }
 
 void check_bucket_name(Reader& r, const YAML::Node& at, const std::string& name) {
-  if (!valid_bucket_name(name)) {
+  // A template is checked where it is resolved (a phase's step, or setup's expansion).
+  if (!is_bucket_template(name) && !valid_bucket_name(name)) {
     r.error(at, "bucket name '" + name +
                     "' is not valid in S3: use 3 to 63 characters of a-z, 0-9, '.' and '-', "
                     "starting and ending with a letter or digit");
+  }
+}
+
+std::vector<std::string> setup_buckets(Reader& r, const YAML::Node& at, const std::string& name) {
+  if (!is_bucket_template(name)) return {name};
+  try {
+    return compile_bucket_template(name, {}).names();
+  } catch (const std::invalid_argument& e) {
+    r.error(at, e.what());
+    return {};
   }
 }
 
@@ -149,7 +161,7 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
       for (const auto& b : buckets) {
         if (auto name = r.scalar(b, "bucket")) {
           check_bucket_name(r, b, *name);
-          out.buckets.push_back(*name);
+          for (auto& each : setup_buckets(r, b, *name)) out.buckets.push_back(std::move(each));
         }
       }
     }
@@ -258,7 +270,13 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
           r.read_string(filter, "suffix", notification.suffix);
         }
       }
-      out.notifications.push_back(std::move(notification));
+      // A bucket template configures every bucket it can produce, each the same way.
+      const YAML::Node bucket_at = n["bucket"] ? n["bucket"] : n;
+      for (auto& bucket : setup_buckets(r, bucket_at, notification.bucket)) {
+        Notification each = notification;
+        each.bucket = std::move(bucket);
+        out.notifications.push_back(std::move(each));
+      }
     }
   }
 }
