@@ -22,6 +22,12 @@ std::uint64_t micros(Clock::duration d) {
   return us < 0 ? 0 : static_cast<std::uint64_t>(us);
 }
 
+std::vector<std::unique_ptr<s3::Exchange>> make_exchanges(const std::vector<s3::Session*>& lanes) {
+  std::vector<std::unique_ptr<s3::Exchange>> out;
+  for (auto* session : lanes) out.push_back(std::make_unique<s3::Exchange>(*session));
+  return out;
+}
+
 // Each phase draws from streams of its own, still from the seed alone: two phases with the same
 // `{uuid}` or `{rand:N}` template write different keys, and a run repeats with its seed.
 Rng flow_stream(std::uint64_t seed, std::string_view phase, std::uint64_t flow_id) {
@@ -32,11 +38,18 @@ Rng flow_stream(std::uint64_t seed, std::string_view phase, std::uint64_t flow_i
 
 FlowRunner::FlowRunner(const PhaseContext& context, boost::asio::io_context& io,
                        s3::Session& session, stats::WorkerRecorder& recorder, std::uint64_t flow_id)
+    : FlowRunner(context, io, std::vector<s3::Session*>{&session}, recorder, flow_id) {}
+
+FlowRunner::FlowRunner(const PhaseContext& context, boost::asio::io_context& io,
+                       const std::vector<s3::Session*>& lanes, stats::WorkerRecorder& recorder,
+                       std::uint64_t flow_id)
     : context_(context),
-      session_(session),
+      sessions_(lanes),
+      exchanges_(make_exchanges(lanes)),
+      session_(sessions_.front()),
+      exchange_(exchanges_.front().get()),
       recorder_(recorder),
       think_timer_(io),
-      exchange_(session),
       rng_(flow_stream(context.scenario->seed, context.phase->phase->name, flow_id)),
       flow_id_(flow_id) {}
 
@@ -45,6 +58,10 @@ void FlowRunner::start(std::uint64_t iteration, Clock::time_point intended, Fini
   iteration_ = iteration;
   intended_ = intended;
   finished_ = std::move(finished);
+  // The whole iteration stays on one endpoint: its steps depend on each other.
+  lane_ = context_.lane_of(flow_id_, iteration);
+  session_ = sessions_[lane_];
+  exchange_ = exchanges_[lane_].get();
   // In a flow, `last` means the key an earlier step of this iteration wrote; in a mix it carries
   // over from the slot's previous iterations.
   if (!context_.phase->phase->is_mix) has_last_ = false;
@@ -60,7 +77,7 @@ void FlowRunner::request_stop() {
 
 void FlowRunner::run_step() {
   current_ = context_.phase->steps[step_index_].get();
-  step_started_ = session_.time().steady();
+  step_started_ = session_->time().steady();
   key_.clear();
   const auto& step = *current_->step;
   using scenario::OpKind;
@@ -117,7 +134,7 @@ void FlowRunner::send_put(const PreparedStep& prepared) {
                        .body = body_of(step),
                        .object_data = true,
                        .checksum = prepared.checksum};
-  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
+  exchange_->start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
 void FlowRunner::send_copy(const PreparedStep& prepared) {
@@ -132,7 +149,7 @@ void FlowRunner::send_copy(const PreparedStep& prepared) {
   size_ = step.from.last ? last_size_ : 0;
   size_known_ = step.from.last && last_size_known_;
   recorder_.started();
-  exchange_.start(
+  exchange_->start(
       copy_request_.build(bucket_of(step), key_, *from_bucket, source_key_, prepared.headers),
       [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
@@ -142,7 +159,7 @@ void FlowRunner::send_delete(const PreparedStep& prepared) {
   if (!resolve(step.key, key_)) return end_iteration();
   recorder_.started();
   s3::RequestSpec spec{.method = bhttp::verb::delete_, .bucket = bucket_of(step), .key = key_};
-  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, 0); });
+  exchange_->start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, 0); });
 }
 
 void FlowRunner::send_post(const PreparedStep& prepared) {
@@ -155,10 +172,10 @@ void FlowRunner::send_post(const PreparedStep& prepared) {
                                           .key = key_,
                                           .content_type = step.content_type,
                                           .data = body_of(step),
-                                          .credentials = &session_.credentials(),
-                                          .region = session_.config().region,
-                                          .time = session_.now()});
-  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
+                                          .credentials = &session_->credentials(),
+                                          .region = session_->config().region,
+                                          .time = session_->now()});
+  exchange_->start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
 void FlowRunner::send_multipart(const PreparedStep& prepared) {
@@ -166,8 +183,8 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
   resolve(step.key, key_);
   size_ = step.size.draw(rng_);
   size_known_ = true;
-  auto& upload = multipart_[step.parallel_parts];
-  if (!upload) upload = std::make_unique<s3::MultipartUpload>(session_, step.parallel_parts);
+  auto& upload = multipart_[{lane_, step.parallel_parts}];
+  if (!upload) upload = std::make_unique<s3::MultipartUpload>(*session_, step.parallel_parts);
   active_multipart_ = upload.get();
   if (stopping_) upload->request_stop();
   recorder_.started();
@@ -227,7 +244,8 @@ void FlowRunner::send_read(const PreparedStep& prepared) {
     recorder_.started();
     s3::RequestSpec probe{
         .method = bhttp::verb::head, .bucket = bucket_of(step), .key = key_, .discard_body = true};
-    exchange_.start(probe, [this, &prepared](s3::Reply& reply) { on_size_probe(prepared, reply); });
+    exchange_->start(probe,
+                     [this, &prepared](s3::Reply& reply) { on_size_probe(prepared, reply); });
     return;
   }
   send_resolved_read(prepared);
@@ -255,7 +273,7 @@ void FlowRunner::send_resolved_read(const PreparedStep& prepared) {
                        .discard_body = true};
   verifying_ = false;
   if (!head) prepare_read(step, spec);
-  exchange_.start(spec, [this, &prepared](s3::Reply& reply) {
+  exchange_->start(spec, [this, &prepared](s3::Reply& reply) {
     if (verifying_ && reply.ok && !check_.matched(reply.body_bytes)) {
       reply.ok = false;
       reply.error_code = "ContentMismatch";
@@ -312,7 +330,7 @@ void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec)
     check_.expect_random(s3::random_content_seed(context_.scenario->seed, content_key), start,
                          length);
   } else {
-    const auto& payload = session_.payload();
+    const auto& payload = session_->payload();
     check_.expect_repeat(payload.slice(payload.capacity()), start, length,
                          from_last ? last_repeat_period_ : 0);
   }
@@ -320,7 +338,7 @@ void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec)
 }
 
 std::string_view FlowRunner::body_of(const scenario::Step& step) {
-  if (step.content != scenario::Content::random) return session_.payload().slice(size_);
+  if (step.content != scenario::Content::random) return session_->payload().slice(size_);
   // Grown once to the largest body this slot sends, then reused.
   if (body_.size() < size_) body_.resize(size_);
   const std::span<char> body(body_.data(), size_);
@@ -338,8 +356,8 @@ void FlowRunner::send_list(const PreparedStep& prepared) {
 void FlowRunner::send_list_page(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   recorder_.started();
-  exchange_.start(list_request_.build(bucket_of(step), key_, step.max_keys, list_token_),
-                  [this, &prepared](s3::Reply& reply) { on_list_page(prepared, reply); });
+  exchange_->start(list_request_.build(bucket_of(step), key_, step.max_keys, list_token_),
+                   [this, &prepared](s3::Reply& reply) { on_list_page(prepared, reply); });
 }
 
 // Each page is one `list` operation; the step follows the continuation token for up to `pages`
@@ -354,7 +372,7 @@ void FlowRunner::on_list_page(const PreparedStep& prepared, s3::Reply& reply) {
              reply.complete, reply.body_bytes, origin);
       list_token_ = std::move(page.next_continuation_token);
       first_step_ = false;  // the schedule's lateness is charged to the first page only
-      step_started_ = session_.time().steady();
+      step_started_ = session_->time().steady();
       return send_list_page(prepared);
     }
   }
@@ -368,8 +386,8 @@ void FlowRunner::send_delete_objects(const PreparedStep& prepared) {
   }
   if (batch_keys_.empty()) return end_iteration();  // nothing written to delete yet
   recorder_.started();
-  exchange_.start(delete_objects_request_.build(bucket_of(step), batch_keys_),
-                  [this, &prepared](s3::Reply& reply) { on_delete_objects(prepared, reply); });
+  exchange_->start(delete_objects_request_.build(bucket_of(step), batch_keys_),
+                   [this, &prepared](s3::Reply& reply) { on_delete_objects(prepared, reply); });
 }
 
 // One operation per request; one expected ObjectRemoved:Delete per key the answer does not list
@@ -460,8 +478,9 @@ void FlowRunner::record(stats::OpKind kind, bool ok, unsigned status, std::strin
   outcome.http_status = static_cast<std::uint16_t>(status);
   outcome.ok = ok;
   outcome.error_code = error_code;
+  outcome.endpoint = static_cast<std::uint32_t>(lane_);
   outcome.epoch_second =
-      std::chrono::duration_cast<std::chrono::seconds>(session_.time().system().time_since_epoch())
+      std::chrono::duration_cast<std::chrono::seconds>(session_->time().system().time_since_epoch())
           .count();
   recorder_.record(kind, outcome);
 }

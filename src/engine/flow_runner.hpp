@@ -30,6 +30,10 @@ class FlowRunner {
 
   FlowRunner(const PhaseContext& context, boost::asio::io_context& io, s3::Session& session,
              stats::WorkerRecorder& recorder, std::uint64_t flow_id);
+  // One session per endpoint (PhaseContext::endpoints); each iteration uses lane_of's.
+  FlowRunner(const PhaseContext& context, boost::asio::io_context& io,
+             const std::vector<s3::Session*>& lanes, stats::WorkerRecorder& recorder,
+             std::uint64_t flow_id);
 
   // `intended` is when the schedule wanted this iteration to start (open loop), or now.
   void start(std::uint64_t iteration, Clock::time_point intended, Finished finished);
@@ -81,11 +85,16 @@ class FlowRunner {
                     std::string_view version_id);
 
   const PhaseContext& context_;
-  s3::Session& session_;
+  // Per endpoint: its session and an exchange on it; session_ and exchange_ are the iteration's.
+  std::vector<s3::Session*> sessions_;
+  std::vector<std::unique_ptr<s3::Exchange>> exchanges_;
+  std::size_t lane_ = 0;
+  s3::Session* session_;
+  s3::Exchange* exchange_;
   stats::WorkerRecorder& recorder_;
   boost::asio::steady_timer think_timer_;
-  s3::Exchange exchange_;
-  std::map<int, std::unique_ptr<s3::MultipartUpload>> multipart_;  // by parts in parallel
+  // By endpoint and parts in parallel.
+  std::map<std::pair<std::size_t, int>, std::unique_ptr<s3::MultipartUpload>> multipart_;
   s3::MultipartUpload* active_multipart_ = nullptr;
   Rng rng_;
   const std::uint64_t flow_id_;

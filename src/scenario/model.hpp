@@ -46,6 +46,12 @@ struct Tls {
   std::string ca_file;
 };
 
+// target.endpoints: which endpoint an iteration goes to. per_worker: flow slot i always uses
+// endpoint i mod N (its keep-alive connections stay there); round_robin: the phase's iteration i
+// goes to endpoint i mod N. An iteration (a flow's steps, a mix's pick) never changes endpoint,
+// as its steps depend on each other (copy or get of `last`, a multipart upload's requests).
+enum class EndpointSpread { per_worker, round_robin };
+
 struct Target {
   std::string endpoint = "embedded";  // "embedded" or the URL as written
   // Parsed from endpoint when it is a URL (scheme "http" or "https").
@@ -63,6 +69,9 @@ struct Target {
   Duration request_timeout = std::chrono::seconds(30);
   Duration idle_timeout = std::chrono::seconds(60);
   std::string bucket;  // default bucket for steps that name none
+  // target.endpoints as written, two or more (`endpoint` is then the first); empty: `endpoint`.
+  std::vector<std::string> endpoints;
+  EndpointSpread spread = EndpointSpread::per_worker;
   // Which of these the scenario wrote (or --set): the others may come from the AWS environment
   // and profile (aws_config::apply_to_target).
   bool endpoint_given = false;

@@ -252,6 +252,13 @@ std::string format_plan(const Scenario& s) {
       t.endpoint, t.region, t.addressing == Addressing::path ? "path" : "virtual",
       to_string(t.payload), t.credentials.from_env ? "from the environment" : "from the file",
       t.retries);
+  if (!t.endpoints.empty()) {
+    out += fmt::format("spread   {} over {} endpoints:",
+                       t.spread == EndpointSpread::per_worker ? "per worker" : "round robin",
+                       t.endpoints.size());
+    for (const auto& url : t.endpoints) out += " " + url;
+    out += '\n';
+  }
   out +=
       fmt::format("seed     {}{}\n", s.seed, s.seed_given ? "" : " (drawn; set 'seed' to repeat)");
   if (!s.setup.buckets.empty() || !s.setup.notifications.empty() || !s.setup.topics.empty()) {

@@ -114,5 +114,135 @@ class BucketTemplates(unittest.TestCase):
             self.assertEqual({k: v for k, v in objects_by_bucket(client).items() if v}, {})
 
 
+ENDPOINTS = """
+target:
+  endpoints: [{a}, {b}]
+  spread: {spread}
+  bucket: two
+setup:
+  buckets: [two]
+events:
+  source: webhook
+  listen: 127.0.0.1:{hook}
+  grace: 5s
+phases:
+  - name: flows
+    iterations: 40
+    concurrency: 4
+    flow:
+      - put: {{ key: "{spread}/{{worker}}/{{iter}}", size: 64 }}
+      - copy: {{ from: last, key: "{spread}-copy/{{worker}}/{{iter}}" }}
+      - get: {{ key: last, verify: true }}
+  - name: parts
+    iterations: 4
+    concurrency: 2
+    flow:
+      - multipart: {{ key: "{spread}-mp/{{worker}}/{{iter}}", size: 11MiB, part_size: 5MiB }}
+thresholds:
+  - errors.count == 0
+  - events.missing == 0
+seed: 3
+"""
+
+
+def endpoint_counts(report, phase):
+    return [(e["url"], e["count"], e["errors"]) for e in report["phases"][phase]["endpoints"]]
+
+
+class SeveralEndpoints(unittest.TestCase):
+    def test_two_serves_per_worker_and_round_robin(self):
+        hook = harness.free_port()
+        notify = ("--notify", f"http://127.0.0.1:{hook}/")
+        with tempfile.TemporaryDirectory() as d, harness.EmbeddedServer(*notify) as a, \
+                harness.EmbeddedServer(*notify) as b:
+            clients = [harness.boto3_client(a.endpoint), harness.boto3_client(b.endpoint)]
+            for spread in ("per-worker", "round-robin"):
+                path = harness.write_scenario(d, ENDPOINTS.format(
+                    a=a.endpoint, b=b.endpoint, spread=spread, hook=hook))
+                json_path = os.path.join(d, "report.json")
+                r = harness.run_s3storm(["run", path, "--json", json_path])
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                report = harness.load_report(json_path)
+                # Every iteration stayed on one endpoint: put, copy and verified get of one key
+                # (none failed), and each multipart upload whole on one.
+                def listed(client, prefix):
+                    return [o["Key"] for o in client.list_objects_v2(
+                        Bucket="two", Prefix=prefix).get("Contents", [])]
+
+                keys = [listed(c, spread + "/") for c in clients]
+                uploads = [listed(c, spread + "-mp/") for c in clients]
+                self.assertEqual(len(keys[0]) + len(keys[1]), 40)
+                self.assertEqual(len(uploads[0]) + len(uploads[1]), 4)
+                for side in (0, 1):
+                    for key in keys[side] + uploads[side]:
+                        worker, iteration = map(int, key.split("/")[1:])
+                        # per-worker: flow slot i on endpoint i mod 2; round-robin: iteration i.
+                        chosen = worker if spread == "per-worker" else iteration
+                        self.assertEqual(chosen % 2, side, key)
+                # Per endpoint: put + copy + get per iteration, in the report and its views.
+                flows = endpoint_counts(report, 0)
+                self.assertEqual([u for u, _, _ in flows], [a.endpoint, b.endpoint])
+                self.assertEqual(sum(n for _, n, _ in flows), 120)
+                self.assertEqual(flows[0][1], 3 * len(keys[0]))
+                self.assertEqual(sum(n for _, n, _ in endpoint_counts(report, 1)), 4)
+                totals = report["totals"]["endpoints"]
+                self.assertEqual(sum(e["count"] for e in totals), 124)
+                self.assertIn("p99", totals[0]["latency_ms"])
+                self.assertIn(a.endpoint, r.stdout)
+                # Events from both servers matched: put, copy and multipart created.
+                events = report["events"]["totals"]
+                self.assertEqual((events["expected"], events["delivered"], events["missing"],
+                                  events["unexpected"]), (84, 84, 0, 0))
+                # `report` renders the endpoints again from the JSON.
+                again = harness.run_s3storm(["report", json_path])
+                self.assertEqual(again.returncode, 0, again.stderr)
+                self.assertIn(b.endpoint, again.stdout)
+
+    def test_round_robin_over_two_nginx_and_refusals(self):
+        with tempfile.TemporaryDirectory() as d, harness.Nginx() as a, harness.Nginx() as b:
+            path = harness.write_scenario(d, f"""
+target:
+  endpoints: [{a.endpoint}, {b.endpoint}]
+  spread: round-robin
+  credentials: {{access_key: k, secret_key: s}}
+  bucket: nginx
+phases:
+  - name: puts
+    iterations: 101
+    concurrency: 3
+    flow: [{{put: {{key: "n/{{iter}}", size: 1KiB}}}}]
+report:
+  html: {d}/report.html
+""")
+            json_path = os.path.join(d, "report.json")
+            r = harness.run_s3storm(["run", path, "--json", json_path, "--quiet"])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            report = harness.load_report(json_path)
+            self.assertEqual(endpoint_counts(report, 0), [(a.endpoint, 51, 0), (b.endpoint, 50, 0)])
+            with open(os.path.join(d, "report.html")) as f:
+                self.assertIn(b.endpoint, f.read())
+
+            # Refused at load, exit 2, one line naming the place.
+            for bad, where in (
+                    (f"endpoints: [{a.endpoint}, {b.endpoint}]\n  endpoint: {a.endpoint}",
+                     "exclude each other"),
+                    (f"endpoints: [http://u:secret@127.0.0.1:1, {b.endpoint}]",
+                     "must not carry credentials"),
+                    (f"endpoints: [{a.endpoint}]", "two or more"),
+                    (f"endpoints: [{a.endpoint}, {b.endpoint}]\n  spread: sideways",
+                     "spread")):
+                path = harness.write_scenario(d, f"""
+target:
+  {bad}
+  bucket: nginx
+phases: [{{name: p, iterations: 1, flow: [{{put: {{key: k, size: 1}}}}]}}]
+""", name="bad.yaml")
+                r = harness.run_s3storm(["validate", path])
+                self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                self.assertIn("bad.yaml:", r.stderr)
+                self.assertIn(where, r.stderr)
+                self.assertNotIn("secret", r.stderr.replace("must not carry credentials", ""))
+
+
 if __name__ == "__main__":
     unittest.main()
