@@ -137,7 +137,7 @@ phases:
     iterations: 4
     concurrency: 2
     flow:
-      - multipart: {{ key: "{spread}-mp/{{worker}}/{{iter}}", size: 11MiB, part_size: 5MiB }}
+      - multipart: {{ key: "{spread}-mp/{{worker}}/{{iter}}", size: 6MiB, part_size: 5MiB }}
 thresholds:
   - errors.count == 0
   - events.missing == 0
