@@ -22,20 +22,35 @@ std::uint64_t micros(Clock::duration d) {
   return us < 0 ? 0 : static_cast<std::uint64_t>(us);
 }
 
-const std::string& bucket_of(const scenario::Step& step) {
-  return step.bucket;
+std::vector<std::unique_ptr<s3::Exchange>> make_exchanges(const std::vector<s3::Session*>& lanes) {
+  std::vector<std::unique_ptr<s3::Exchange>> out;
+  for (auto* session : lanes) out.push_back(std::make_unique<s3::Exchange>(*session));
+  return out;
+}
+
+// Each phase draws from streams of its own, still from the seed alone: two phases with the same
+// `{uuid}` or `{rand:N}` template write different keys, and a run repeats with its seed.
+Rng flow_stream(std::uint64_t seed, std::string_view phase, std::uint64_t flow_id) {
+  return Rng::for_worker(seed ^ text_hash(phase), flow_id);
 }
 
 }  // namespace
 
 FlowRunner::FlowRunner(const PhaseContext& context, boost::asio::io_context& io,
                        s3::Session& session, stats::WorkerRecorder& recorder, std::uint64_t flow_id)
+    : FlowRunner(context, io, std::vector<s3::Session*>{&session}, recorder, flow_id) {}
+
+FlowRunner::FlowRunner(const PhaseContext& context, boost::asio::io_context& io,
+                       const std::vector<s3::Session*>& lanes, stats::WorkerRecorder& recorder,
+                       std::uint64_t flow_id)
     : context_(context),
-      session_(session),
+      sessions_(lanes),
+      exchanges_(make_exchanges(lanes)),
+      session_(sessions_.front()),
+      exchange_(exchanges_.front().get()),
       recorder_(recorder),
       think_timer_(io),
-      exchange_(session),
-      rng_(Rng::for_worker(context.scenario->seed, flow_id)),
+      rng_(flow_stream(context.scenario->seed, context.phase->phase->name, flow_id)),
       flow_id_(flow_id) {}
 
 void FlowRunner::start(std::uint64_t iteration, Clock::time_point intended, Finished finished) {
@@ -43,6 +58,10 @@ void FlowRunner::start(std::uint64_t iteration, Clock::time_point intended, Fini
   iteration_ = iteration;
   intended_ = intended;
   finished_ = std::move(finished);
+  // The whole iteration stays on one endpoint: its steps depend on each other.
+  lane_ = context_.lane_of(flow_id_, iteration);
+  session_ = sessions_[lane_];
+  exchange_ = exchanges_[lane_].get();
   // In a flow, `last` means the key an earlier step of this iteration wrote; in a mix it carries
   // over from the slot's previous iterations.
   if (!context_.phase->phase->is_mix) has_last_ = false;
@@ -58,7 +77,7 @@ void FlowRunner::request_stop() {
 
 void FlowRunner::run_step() {
   current_ = context_.phase->steps[step_index_].get();
-  step_started_ = session_.time().steady();
+  step_started_ = session_->time().steady();
   key_.clear();
   const auto& step = *current_->step;
   switch (step.op) {
@@ -80,6 +99,12 @@ void FlowRunner::run_step() {
     case OpKind::kDeleteObjects:
       return send_delete_objects(*current_);
   }
+}
+
+const std::string& FlowRunner::bucket_of(const scenario::Step& step) {
+  if (!step.bucket_spread.active()) return step.bucket;
+  step.bucket_spread.bucket_of(key_, bucket_);
+  return bucket_;
 }
 
 bool FlowRunner::resolve(const scenario::KeyRef& ref, std::string& out) {
@@ -108,19 +133,23 @@ void FlowRunner::send_put(const PreparedStep& prepared) {
                        .body = body_of(step),
                        .object_data = true,
                        .checksum = prepared.checksum};
-  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
+  exchange_->start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
 void FlowRunner::send_copy(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   if (!resolve(step.from, source_key_)) return end_iteration();  // a mix's `last` before a write
   resolve(step.key, key_);
-  const auto& from_bucket = step.from_bucket.empty() ? step.bucket : step.from_bucket;
+  const std::string* from_bucket = &step.from_bucket;
+  if (step.from_bucket_spread.active()) {
+    step.from_bucket_spread.bucket_of(source_key_, from_bucket_);
+    from_bucket = &from_bucket_;
+  }
   size_ = step.from.last ? last_size_ : 0;
   size_known_ = step.from.last && last_size_known_;
   recorder_.started();
-  exchange_.start(
-      copy_request_.build(bucket_of(step), key_, from_bucket, source_key_, prepared.headers),
+  exchange_->start(
+      copy_request_.build(bucket_of(step), key_, *from_bucket, source_key_, prepared.headers),
       [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
@@ -129,7 +158,7 @@ void FlowRunner::send_delete(const PreparedStep& prepared) {
   if (!resolve(step.key, key_)) return end_iteration();
   recorder_.started();
   s3::RequestSpec spec{.method = bhttp::verb::delete_, .bucket = bucket_of(step), .key = key_};
-  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, 0); });
+  exchange_->start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, 0); });
 }
 
 void FlowRunner::send_post(const PreparedStep& prepared) {
@@ -142,10 +171,10 @@ void FlowRunner::send_post(const PreparedStep& prepared) {
                                           .key = key_,
                                           .content_type = step.content_type,
                                           .data = body_of(step),
-                                          .credentials = &session_.credentials(),
-                                          .region = session_.config().region,
-                                          .time = session_.now()});
-  exchange_.start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
+                                          .credentials = &session_->credentials(),
+                                          .region = session_->config().region,
+                                          .time = session_->now()});
+  exchange_->start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
 void FlowRunner::send_multipart(const PreparedStep& prepared) {
@@ -153,8 +182,8 @@ void FlowRunner::send_multipart(const PreparedStep& prepared) {
   resolve(step.key, key_);
   size_ = step.size.draw(rng_);
   size_known_ = true;
-  auto& upload = multipart_[step.parallel_parts];
-  if (!upload) upload = std::make_unique<s3::MultipartUpload>(session_, step.parallel_parts);
+  auto& upload = multipart_[{lane_, step.parallel_parts}];
+  if (!upload) upload = std::make_unique<s3::MultipartUpload>(*session_, step.parallel_parts);
   active_multipart_ = upload.get();
   if (stopping_) upload->request_stop();
   recorder_.started();
@@ -214,7 +243,8 @@ void FlowRunner::send_read(const PreparedStep& prepared) {
     recorder_.started();
     s3::RequestSpec probe{
         .method = bhttp::verb::head, .bucket = bucket_of(step), .key = key_, .discard_body = true};
-    exchange_.start(probe, [this, &prepared](s3::Reply& reply) { on_size_probe(prepared, reply); });
+    exchange_->start(probe,
+                     [this, &prepared](s3::Reply& reply) { on_size_probe(prepared, reply); });
     return;
   }
   send_resolved_read(prepared);
@@ -242,7 +272,7 @@ void FlowRunner::send_resolved_read(const PreparedStep& prepared) {
                        .discard_body = true};
   verifying_ = false;
   if (!head) prepare_read(step, spec);
-  exchange_.start(spec, [this, &prepared](s3::Reply& reply) {
+  exchange_->start(spec, [this, &prepared](s3::Reply& reply) {
     if (verifying_ && reply.ok && !check_.matched(reply.body_bytes)) {
       reply.ok = false;
       reply.error_code = "ContentMismatch";
@@ -299,7 +329,7 @@ void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec)
     check_.expect_random(s3::random_content_seed(context_.scenario->seed, content_key), start,
                          length);
   } else {
-    const auto& payload = session_.payload();
+    const auto& payload = session_->payload();
     check_.expect_repeat(payload.slice(payload.capacity()), start, length,
                          from_last ? last_repeat_period_ : 0);
   }
@@ -307,7 +337,7 @@ void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec)
 }
 
 std::string_view FlowRunner::body_of(const scenario::Step& step) {
-  if (step.content != scenario::Content::kRandom) return session_.payload().slice(size_);
+  if (step.content != scenario::Content::kRandom) return session_->payload().slice(size_);
   // Grown once to the largest body this slot sends, then reused.
   if (body_.size() < size_) body_.resize(size_);
   const std::span<char> body(body_.data(), size_);
@@ -325,8 +355,8 @@ void FlowRunner::send_list(const PreparedStep& prepared) {
 void FlowRunner::send_list_page(const PreparedStep& prepared) {
   const auto& step = *prepared.step;
   recorder_.started();
-  exchange_.start(list_request_.build(bucket_of(step), key_, step.max_keys, list_token_),
-                  [this, &prepared](s3::Reply& reply) { on_list_page(prepared, reply); });
+  exchange_->start(list_request_.build(bucket_of(step), key_, step.max_keys, list_token_),
+                   [this, &prepared](s3::Reply& reply) { on_list_page(prepared, reply); });
 }
 
 // Each page is one `list` operation; the step follows the continuation token for up to `pages`
@@ -341,7 +371,7 @@ void FlowRunner::on_list_page(const PreparedStep& prepared, s3::Reply& reply) {
              reply.complete, reply.body_bytes, origin);
       list_token_ = std::move(page.next_continuation_token);
       first_step_ = false;  // the schedule's lateness is charged to the first page only
-      step_started_ = session_.time().steady();
+      step_started_ = session_->time().steady();
       return send_list_page(prepared);
     }
   }
@@ -355,8 +385,8 @@ void FlowRunner::send_delete_objects(const PreparedStep& prepared) {
   }
   if (batch_keys_.empty()) return end_iteration();  // nothing written to delete yet
   recorder_.started();
-  exchange_.start(delete_objects_request_.build(bucket_of(step), batch_keys_),
-                  [this, &prepared](s3::Reply& reply) { on_delete_objects(prepared, reply); });
+  exchange_->start(delete_objects_request_.build(bucket_of(step), batch_keys_),
+                   [this, &prepared](s3::Reply& reply) { on_delete_objects(prepared, reply); });
 }
 
 // One operation per request; one expected ObjectRemoved:Delete per key the answer does not list
@@ -446,8 +476,9 @@ void FlowRunner::record(OpKind kind, bool ok, unsigned status, std::string_view 
   outcome.http_status = static_cast<std::uint16_t>(status);
   outcome.ok = ok;
   outcome.error_code = error_code;
+  outcome.endpoint = static_cast<std::uint32_t>(lane_);
   outcome.epoch_second =
-      std::chrono::duration_cast<std::chrono::seconds>(session_.time().system().time_since_epoch())
+      std::chrono::duration_cast<std::chrono::seconds>(session_->time().system().time_since_epoch())
           .count();
   recorder_.record(kind, outcome);
 }
@@ -455,7 +486,7 @@ void FlowRunner::record(OpKind kind, bool ok, unsigned status, std::string_view 
 void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point complete,
                               std::string_view etag, std::string_view version_id) {
   if (context_.matcher == nullptr || !prepared.notifies) return;
-  const auto& bucket = prepared.step->bucket;
+  const auto& bucket = bucket_of(*prepared.step);
   if (!context_.rules->expects(bucket, key_, *prepared.notifies)) return;
   // What the event must say: the object's size and the ETag the server answered. Deletes carry
   // neither.
@@ -472,7 +503,7 @@ void FlowRunner::expect_event(const PreparedStep& prepared, Clock::time_point co
 
 void FlowRunner::expect_failed_event(const PreparedStep& prepared) {
   if (context_.matcher == nullptr || !prepared.notifies) return;
-  const auto& bucket = prepared.step->bucket;
+  const auto& bucket = bucket_of(*prepared.step);
   if (!context_.rules->expects(bucket, key_, *prepared.notifies)) return;
   context_.matcher->expect_failed(bucket, key_, *prepared.notifies, step_started_);
 }

@@ -30,6 +30,10 @@ class FlowRunner {
 
   FlowRunner(const PhaseContext& context, boost::asio::io_context& io, s3::Session& session,
              stats::WorkerRecorder& recorder, std::uint64_t flow_id);
+  // One session per endpoint (PhaseContext::endpoints); each iteration uses lane_of's.
+  FlowRunner(const PhaseContext& context, boost::asio::io_context& io,
+             const std::vector<s3::Session*>& lanes, stats::WorkerRecorder& recorder,
+             std::uint64_t flow_id);
 
   // `intended` is when the schedule wanted this iteration to start (open loop), or now.
   void start(std::uint64_t iteration, Clock::time_point intended, Finished finished);
@@ -60,6 +64,8 @@ class FlowRunner {
   // A key a step wrote, for `last` and for delete_objects.
   void note_written();
 
+  // The bucket of key_ for this step: the step's one, or the one its template picks for the key.
+  const std::string& bucket_of(const scenario::Step& step);
   // Resolves a key reference into out; false when it is `last` and nothing was written yet.
   bool resolve(const scenario::KeyRef& ref, std::string& out);
   void on_reply(const PreparedStep& prepared, s3::Reply& reply, std::uint64_t bytes);
@@ -79,11 +85,16 @@ class FlowRunner {
                     std::string_view version_id);
 
   const PhaseContext& context_;
-  s3::Session& session_;
+  // Per endpoint: its session and an exchange on it; session_ and exchange_ are the iteration's.
+  std::vector<s3::Session*> sessions_;
+  std::vector<std::unique_ptr<s3::Exchange>> exchanges_;
+  std::size_t lane_ = 0;
+  s3::Session* session_;
+  s3::Exchange* exchange_;
   stats::WorkerRecorder& recorder_;
   boost::asio::steady_timer think_timer_;
-  s3::Exchange exchange_;
-  std::map<int, std::unique_ptr<s3::MultipartUpload>> multipart_;  // by parts in parallel
+  // By endpoint and parts in parallel.
+  std::map<std::pair<std::size_t, int>, std::unique_ptr<s3::MultipartUpload>> multipart_;
   s3::MultipartUpload* active_multipart_ = nullptr;
   Rng rng_;
   const std::uint64_t flow_id_;
@@ -101,6 +112,8 @@ class FlowRunner {
 
   std::string key_;
   std::string source_key_;
+  std::string bucket_;       // key_'s bucket, when the step spreads over several
+  std::string from_bucket_;  // source_key_'s, when a copy's source spreads
   std::string last_key_;
   bool has_last_ = false;
   std::uint64_t last_size_ = 0;

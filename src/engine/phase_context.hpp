@@ -31,18 +31,23 @@ namespace s3storm::engine {
 using Clock = std::chrono::steady_clock;
 
 struct PhaseContext;
-// Makes one worker's transport on the worker's own io_context.
-using SenderFactory =
-    std::function<std::unique_ptr<http::Sender>(boost::asio::io_context&, const PhaseContext&)>;
-// The production transport: a ConnectionPool to `session.endpoint` with `pool` and `tls`.
+// Makes one worker's transport to one endpoint on the worker's own io_context.
+using SenderFactory = std::function<std::unique_ptr<http::Sender>(
+    boost::asio::io_context&, const PhaseContext&, const http::Endpoint&)>;
+// The production transport: a ConnectionPool to `endpoint` with `pool` and `tls`.
 std::unique_ptr<http::Sender> make_pool_sender(boost::asio::io_context& io,
-                                               const PhaseContext& context);
+                                               const PhaseContext& context,
+                                               const http::Endpoint& endpoint);
 
 struct PhaseContext {
   const scenario::Scenario* scenario = nullptr;
   const PreparedPhase* phase = nullptr;
   const s3::Payload* payload = nullptr;
   s3::SessionConfig session;
+  // target.endpoints: each worker keeps a pool and a session per endpoint, and an iteration goes
+  // to lane_of's. Empty: one endpoint, session.endpoint.
+  std::vector<http::Endpoint> endpoints;
+  scenario::EndpointSpread spread = scenario::EndpointSpread::per_worker;
   http::PoolOptions pool;
   std::shared_ptr<boost::asio::ssl::context> tls;
   const NotificationRules* rules = nullptr;
@@ -65,6 +70,13 @@ struct PhaseContext {
   SenderFactory make_sender = make_pool_sender;
 
   mutable std::atomic<std::uint64_t> next_iteration{0};  // closed loop: iterations handed out
+
+  std::size_t lanes() const { return endpoints.empty() ? 1 : endpoints.size(); }
+  // The endpoint (index into `endpoints`) of a flow slot's iteration.
+  std::size_t lane_of(std::uint64_t flow_id, std::uint64_t iteration) const {
+    const auto n = lanes();
+    return (spread == scenario::EndpointSpread::per_worker ? flow_id : iteration) % n;
+  }
 };
 
 }  // namespace s3storm::engine

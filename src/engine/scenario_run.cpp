@@ -274,6 +274,9 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   const Transport transport =
       make_transport(scenario.target, endpoint_url, credentials, feed, options.insecure);
 
+  const auto endpoints = endpoints_of(scenario.target);
+  const auto lane_endpoints =
+      endpoints.empty() ? std::vector<http::Endpoint>{transport.session.endpoint} : endpoints;
   std::optional<Progress> progress;
   if (options.progress != nullptr) progress.emplace(options.progress, intake.matcher());
   {
@@ -283,8 +286,13 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
                            scenario.setup.buckets.size(), scenario.setup.notifications.size());
       });
     }
-    BlockingClient client(transport.session, transport.pool, transport.tls, payload);
-    run_setup(client, scenario, {.embedded = local, .webhook_url = intake.webhook_url()});
+    // Each endpoint may be a store of its own: each gets the buckets and their configuration.
+    for (const auto& endpoint : lane_endpoints) {
+      auto session = transport.session;
+      session.endpoint = endpoint;
+      BlockingClient client(session, transport.pool, transport.tls, payload);
+      run_setup(client, scenario, {.embedded = local, .webhook_url = intake.webhook_url()});
+    }
   }
 
   const NotificationRules rules(scenario);
@@ -298,6 +306,8 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
     context.phase = &prepared;
     context.payload = &payload;
     context.session = transport.session;
+    context.endpoints = endpoints;
+    context.spread = scenario.target.spread;
     context.pool = transport.pool;
     context.tls = transport.tls;
     context.rules = &rules;

@@ -176,9 +176,14 @@ CleanupPlan plan_cleanup(const scenario::Scenario& scenario) {
       plan.prefixes.push_back({bucket, prefix});
     }
   };
+  // A step that spreads over buckets may have written its keys to any of them.
+  auto add_step = [&](const scenario::Step& step) {
+    if (!step.bucket_spread.active()) return add(step.bucket, step.key);
+    for (const auto& bucket : step.bucket_spread.names()) add(bucket, step.key);
+  };
   for (const auto& phase : scenario.phases) {
-    for (const auto& step : phase.flow) add(step.bucket, step.key);
-    for (const auto& weighted : phase.mix) add(weighted.step.bucket, weighted.step.key);
+    for (const auto& step : phase.flow) add_step(step);
+    for (const auto& weighted : phase.mix) add_step(weighted.step);
   }
   return plan;
 }

@@ -1,5 +1,7 @@
 #include "engine/transport.hpp"
 
+#include <algorithm>
+
 #include "http/tls.hpp"
 
 namespace s3storm::engine {
@@ -46,9 +48,19 @@ Transport make_transport(const scenario::Target& target, const std::string& endp
   out.pool.connect_timeout = millis(target.connect_timeout);
   out.pool.request_timeout = millis(target.request_timeout);
   out.pool.idle_timeout = millis(target.idle_timeout);
-  if (out.session.endpoint.scheme == http::Scheme::kHttps) {
+  const bool any_https =
+      std::any_of(target.endpoints.begin(), target.endpoints.end(), [](const std::string& url) {
+        return http::Endpoint::parse(url).scheme == http::Scheme::kHttps;
+      });
+  if (out.session.endpoint.scheme == http::Scheme::kHttps || any_https) {
     out.tls = http::make_client_tls_context({target.tls.verify && !insecure, target.tls.ca_file});
   }
+  return out;
+}
+
+std::vector<http::Endpoint> endpoints_of(const scenario::Target& target) {
+  std::vector<http::Endpoint> out;
+  for (const auto& url : target.endpoints) out.push_back(http::Endpoint::parse(url));
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/connection_pool.hpp"
 #include "s3/session.hpp"
@@ -24,5 +25,8 @@ Transport make_transport(const scenario::Target& target, const std::string& endp
                          const sigv4::Credentials& credentials,
                          std::shared_ptr<const sigv4::CredentialFeed> credential_feed,
                          bool insecure);
+
+// target.endpoints parsed, in order (they were checked at load); empty with one endpoint.
+std::vector<http::Endpoint> endpoints_of(const scenario::Target& target);
 
 }  // namespace s3storm::engine

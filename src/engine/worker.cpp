@@ -11,27 +11,80 @@ constexpr std::chrono::milliseconds kStopPollInterval{50};
 }
 
 std::unique_ptr<http::Sender> make_pool_sender(boost::asio::io_context& io,
-                                               const PhaseContext& context) {
-  return std::make_unique<http::ConnectionPool>(io, context.session.endpoint, context.pool,
-                                                context.tls);
+                                               const PhaseContext& context,
+                                               const http::Endpoint& endpoint) {
+  return std::make_unique<http::ConnectionPool>(io, endpoint, context.pool, context.tls);
 }
+
+namespace {
+
+std::vector<std::unique_ptr<http::Sender>> make_senders(boost::asio::io_context& io,
+                                                        const PhaseContext& context) {
+  std::vector<std::unique_ptr<http::Sender>> out;
+  if (context.endpoints.empty()) {
+    out.push_back(context.make_sender(io, context, context.session.endpoint));
+  }
+  for (const auto& endpoint : context.endpoints) {
+    out.push_back(context.make_sender(io, context, endpoint));
+  }
+  return out;
+}
+
+std::vector<std::unique_ptr<s3::Session>> make_sessions(
+    boost::asio::io_context& io, const PhaseContext& context,
+    const std::vector<std::unique_ptr<http::Sender>>& senders, std::size_t index) {
+  std::vector<std::unique_ptr<s3::Session>> out;
+  for (std::size_t lane = 0; lane < senders.size(); ++lane) {
+    auto config = context.session;
+    if (!context.endpoints.empty()) config.endpoint = context.endpoints[lane];
+    out.push_back(std::make_unique<s3::Session>(
+        io, *senders[lane], std::move(config), *context.payload,
+        context.scenario->seed ^ (0x9e3779b97f4a7c15ull * (index + 1))));
+  }
+  return out;
+}
+
+}  // namespace
 
 Worker::Worker(const PhaseContext& context, std::size_t index, std::size_t slots,
                std::uint64_t first_flow_id, stats::WorkerRecorder& recorder)
     : context_(context),
       index_(index),
-      sender_(context.make_sender(io_, context)),
-      session_(io_, *sender_, context.session, *context.payload,
-               context.scenario->seed ^ (0x9e3779b97f4a7c15ull * (index + 1))),
+      senders_(make_senders(io_, context)),
+      sessions_(make_sessions(io_, context, senders_, index)),
+      session_(*sessions_.front()),
       recorder_(recorder),
       schedule_timer_(io_),
       stop_timer_(io_),
       drain_timer_(io_),
       next_ordinal_(index) {
+  std::vector<s3::Session*> lanes;
+  for (auto& session : sessions_) lanes.push_back(session.get());
+  if (!context.endpoints.empty()) {
+    auto& endpoints = recorder_.own().endpoints;
+    endpoints.resize(context.endpoints.size());
+    for (std::size_t lane = 0; lane < endpoints.size(); ++lane) {
+      endpoints[lane].url = context.scenario->target.endpoints[lane];
+    }
+  }
   for (std::size_t i = 0; i < slots; ++i) {
     flows_.push_back(
-        std::make_unique<FlowRunner>(context_, io_, session_, recorder_, first_flow_id + i));
+        std::make_unique<FlowRunner>(context_, io_, lanes, recorder_, first_flow_id + i));
   }
+}
+
+http::PoolStats Worker::pool_stats() const {
+  http::PoolStats sum;
+  for (const auto& sender : senders_) {
+    const auto stats = sender->stats();
+    sum.requests += stats.requests;
+    sum.connections_opened += stats.connections_opened;
+    sum.connections_closed += stats.connections_closed;
+    sum.reused += stats.reused;
+    sum.stale_retries += stats.stale_retries;
+    sum.queued += stats.queued;
+  }
+  return sum;
 }
 
 void Worker::run() {
@@ -134,7 +187,8 @@ void Worker::begin_drain() {
   for (auto& flow : flows_) flow->request_stop();
   drain_timer_.expires_after(context_.drain_timeout);
   drain_timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) sender_->close();  // requests still out after the grace are cut (counted as cancelled)
+    if (ec) return;
+    for (auto& sender : senders_) sender->close();  // what is still out is cut (cancelled)
   });
   finish_if_idle();
 }
@@ -148,7 +202,7 @@ void Worker::finish_if_idle() {
   schedule_timer_.cancel();
   stop_timer_.cancel();
   drain_timer_.cancel();
-  sender_->close();
+  for (auto& sender : senders_) sender->close();
 }
 
 }  // namespace s3storm::engine

@@ -27,7 +27,7 @@ class Worker {
 
   // Blocks until this worker's share of the phase is over.
   void run();
-  http::PoolStats pool_stats() const { return sender_->stats(); }
+  http::PoolStats pool_stats() const;
 
  private:
   void start_closed_loop();
@@ -44,8 +44,10 @@ class Worker {
   // polls), so Asio's scheduler and reactor locks are switched off: about seven mutex
   // lock/unlock pairs per request.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
-  std::unique_ptr<http::Sender> sender_;
-  s3::Session session_;
+  // One pool and one session per endpoint (PhaseContext::endpoints), each lane's own.
+  std::vector<std::unique_ptr<http::Sender>> senders_;
+  std::vector<std::unique_ptr<s3::Session>> sessions_;
+  s3::Session& session_;  // the first lane's: the worker's clocks
   stats::WorkerRecorder& recorder_;
   std::vector<std::unique_ptr<FlowRunner>> flows_;
   boost::asio::steady_timer schedule_timer_;

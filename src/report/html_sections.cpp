@@ -104,6 +104,19 @@ void ops_table(std::string& out, const stats::PhaseStats& phase) {
   out += "</tbody></table>";
 }
 
+// target.endpoints: one row per endpoint, its operations of every kind together.
+void endpoints_table(std::string& out, const stats::PhaseStats& phase) {
+  if (phase.endpoints.empty()) return;
+  out += "<h3>Endpoints</h3><table class=\"ops\">";
+  head_row(out, {"endpoint", "count", "ok", "errors", "retries", "ops/s", "MB/s", "p50", "p90",
+                 "p99", "p99.9", "max"});
+  out += "<tbody>";
+  for (const auto& endpoint : phase.endpoints) {
+    op_row(out, escape(endpoint.url), endpoint.all, phase.duration_s, "");
+  }
+  out += "</tbody></table>";
+}
+
 void errors_table(std::string& out, const stats::PhaseStats& phase) {
   auto it = std::back_inserter(out);
   std::string rows;
@@ -223,6 +236,7 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const std::s
     return;
   }
   ops_table(out, phase);
+  endpoints_table(out, phase);
   figure(out, "Throughput over time", throughput_chart(phase, run_start));
   const auto errors = errors_chart(phase, run_start);
   if (!errors.series.empty()) figure(out, "Errors over time", errors);

@@ -299,6 +299,17 @@ class Reader {
       if (!kind) fail(child(ops_where, name), "unknown operation");
       phase.op(*kind) = op(value, child(ops_where, name));
     }
+    if (j.contains("endpoints")) {  // runs with target.endpoints only
+      const auto endpoints_where = child(where, "endpoints");
+      const json& list = array(j, where, "endpoints");
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto at = item(endpoints_where, i);
+        stats::EndpointStats endpoint;
+        endpoint.url = string(list[i], at, "url");
+        endpoint.all = op(list[i], at);
+        phase.endpoints.push_back(std::move(endpoint));
+      }
+    }
     return phase;
   }
 

@@ -121,6 +121,18 @@ ordered_json ops_to_json(const stats::PhaseStats& phase) {
   return ops;
 }
 
+// target.endpoints: each endpoint's operations as one, in the endpoints' order.
+ordered_json endpoints_to_json(const stats::PhaseStats& phase) {
+  ordered_json out = ordered_json::array();
+  for (const auto& endpoint : phase.endpoints) {
+    ordered_json j;
+    j["url"] = endpoint.url;
+    j.update(op_to_json(endpoint.all, phase.duration_s));
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 // A capacity search: max_rate_per_s is null when even the first rate failed.
 ordered_json search_to_json(const stats::SearchOutcome& search) {
   ordered_json j;
@@ -176,6 +188,7 @@ ordered_json phase_to_json(const stats::PhaseStats& phase, std::optional<double>
   }
   if (phase.search) j["search"] = search_to_json(*phase.search);
   j["ops"] = ops_to_json(phase);
+  if (!phase.endpoints.empty()) j["endpoints"] = endpoints_to_json(phase);
   return j;
 }
 
@@ -343,6 +356,7 @@ ordered_json to_json(const RunReport& report) {
   total["dropped"] = all.dropped;
   if (all.uploads_left_open > 0) total["uploads_left_open"] = all.uploads_left_open;
   total["ops"] = ops_to_json(all);
+  if (!all.endpoints.empty()) total["endpoints"] = endpoints_to_json(all);
   j["totals"] = std::move(total);
   j["events"] = events_to_json(report.events);
   if (report.cleanup) {

@@ -27,6 +27,23 @@ std::string percentile_cells(const stats::Histogram& h) {
                      format_duration_us(h.value_at_percentile(99.9)), format_duration_us(h.max()));
 }
 
+// target.endpoints: each endpoint's operations, all kinds together.
+void append_endpoints(std::string& out, const stats::PhaseStats& phase) {
+  if (phase.endpoints.empty()) return;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "  {:<40}{:>10}{:>8}{:>10}{:>9}{:>9}  {}\n", "endpoint", "count", "err",
+                 "ops/s", "p50", "p99", "errors by code");
+  for (const auto& endpoint : phase.endpoints) {
+    const auto& all = endpoint.all;
+    const double rate =
+        phase.duration_s > 0 ? static_cast<double>(all.count) / phase.duration_s : 0.0;
+    fmt::format_to(it, "  {:<40}{:>10}{:>8}{:>10.1f}{:>9}{:>9}  {}\n", endpoint.url, all.count,
+                   all.errors, rate, format_duration_us(all.latency.value_at_percentile(50)),
+                   format_duration_us(all.latency.value_at_percentile(99)),
+                   all.errors > 0 ? format_error_counts(all) : std::string("-"));
+  }
+}
+
 void append_phase(std::string& out, const stats::PhaseStats& phase, const char* title,
                   std::optional<double> started = std::nullopt) {
   auto it = std::back_inserter(out);
@@ -81,6 +98,7 @@ void append_phase(std::string& out, const stats::PhaseStats& phase, const char* 
   }
   if (!any) out += "  no operations\n";
   out += errors;
+  append_endpoints(out, phase);
 }
 
 // Nothing delivered means no latency to show, which is not the same as zero latency.

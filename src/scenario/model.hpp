@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/bucket_template.hpp"
 #include "scenario/key_template.hpp"
 #include "scenario/size_spec.hpp"
 #include "scenario/threshold.hpp"
@@ -44,6 +45,12 @@ struct Tls {
   std::string ca_file;
 };
 
+// target.endpoints: which endpoint an iteration goes to. per_worker: flow slot i always uses
+// endpoint i mod N (its keep-alive connections stay there); round_robin: the phase's iteration i
+// goes to endpoint i mod N. An iteration (a flow's steps, a mix's pick) never changes endpoint,
+// as its steps depend on each other (copy or get of `last`, a multipart upload's requests).
+enum class EndpointSpread { per_worker, round_robin };
+
 struct Target {
   std::string endpoint = "embedded";  // "embedded" or the URL as written
   // Parsed from endpoint when it is a URL (scheme "http" or "https").
@@ -61,6 +68,9 @@ struct Target {
   Duration request_timeout = std::chrono::seconds(30);
   Duration idle_timeout = std::chrono::seconds(60);
   std::string bucket;  // default bucket for steps that name none
+  // target.endpoints as written, two or more (`endpoint` is then the first); empty: `endpoint`.
+  std::vector<std::string> endpoints;
+  EndpointSpread spread = EndpointSpread::per_worker;
   // Which of these the scenario wrote (or --set): the others may come from the AWS environment
   // and profile (aws_config::apply_to_target).
   bool endpoint_given = false;
@@ -170,15 +180,17 @@ struct KeyRef {
 
 struct Step {
   OpKind op = OpKind::kPut;
-  std::string bucket;  // resolved: step, else phase, else target default
-  KeyRef key;          // list: the prefix
-  SizeSpec size;       // put, post, multipart
+  std::string bucket;          // resolved: step, else phase, else target default
+  BucketSpread bucket_spread;  // active when `bucket` is a template: each key's bucket
+  KeyRef key;                  // list: the prefix
+  SizeSpec size;               // put, post, multipart
   std::string content_type;
   std::map<std::string, std::string> metadata;  // x-amz-meta-* without the prefix
   std::string storage_class;
   // copy
   KeyRef from;
   std::string from_bucket;  // defaults to the step's bucket
+  BucketSpread from_bucket_spread;
   // multipart
   std::uint64_t part_size = 8ull * 1024 * 1024;
   int parallel_parts = 1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <stdexcept>
 
 #include "scenario/sections.hpp"
 #include "scenario/units.hpp"
@@ -80,9 +81,28 @@ class PhaseReader {
   // Reports a use of `last` when nothing earlier in the flow wrote a key.
   void check_last(const YAML::Node& body, const Step& step, const Phase& phase, bool written);
 
+  // Resolves a step's bucket (or from_bucket) as a template against the phase: the name with
+  // {phase} replaced, and the spread when it has {hash:N}; a problem is reported at `at`.
+  void resolve_bucket(const YAML::Node& at, const Phase& phase, std::string& bucket,
+                      BucketSpread& spread);
+
   Reader& r_;
   std::string default_bucket_;
+  std::optional<YAML::Node>
+      phase_bucket_;  // the phase's `bucket`, where a problem of its template is shown
 };
+
+void PhaseReader::resolve_bucket(const YAML::Node& at, const Phase& phase, std::string& bucket,
+                                 BucketSpread& spread) {
+  if (!is_bucket_template(bucket)) return;
+  try {
+    spread = compile_bucket_template(bucket, phase.name);
+    bucket = spread.text();
+    if (!spread.active()) spread = {};
+  } catch (const std::invalid_argument& e) {
+    r_.error(at, e.what());
+  }
+}
 
 void PhaseReader::read(const YAML::Node& node, std::vector<Phase>& out) {
   if (!node.IsSequence() || node.size() == 0) {
@@ -172,7 +192,9 @@ std::optional<Phase> PhaseReader::read_phase(const YAML::Node& node, std::size_t
       }
     }
   }
+  phase_bucket_.reset();
   if (const YAML::Node bucket = node["bucket"]) {
+    phase_bucket_ = bucket;
     if (auto v = r_.scalar(bucket, "bucket")) {
       check_bucket_name(r_, bucket, *v);
       phase.bucket = *v;
@@ -385,6 +407,16 @@ bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const P
                        " has no bucket: set 'bucket' on the step, on the phase, or "
                        "target.bucket");
   }
+  const YAML::Node bucket_at = is_map && body["bucket"] ? body["bucket"]
+                               : phase_bucket_          ? *phase_bucket_
+                                                        : body;
+  resolve_bucket(bucket_at, phase, step.bucket, step.bucket_spread);
+  if (step.bucket_spread.active() &&
+      (op.kind == OpKind::kList || op.kind == OpKind::kDeleteObjects)) {
+    // Neither has a key to pick one of the buckets by.
+    r_.error(bucket_at, where + " cannot spread over buckets ('" + step.bucket +
+                            "'): it has no object key to choose one by; give it one bucket");
+  }
   if (op.kind == OpKind::kList) {
     if (is_map && body["prefix"]) {
       if (auto k = read_key(body["prefix"], "prefix", phase, false)) step.key = std::move(*k);
@@ -410,10 +442,13 @@ bool PhaseReader::read_op_body(const OpInfo& op, const YAML::Node& body, const P
       if (auto k = read_key(body["from"], "from", phase, true)) step.from = std::move(*k);
     }
     step.from_bucket = step.bucket;
+    step.from_bucket_spread = step.bucket_spread;
     if (const YAML::Node b = body["from_bucket"]) {
       if (auto v = r_.scalar(b, "from_bucket")) {
         check_bucket_name(r_, b, *v);
         step.from_bucket = *v;
+        step.from_bucket_spread = {};
+        resolve_bucket(b, phase, step.from_bucket, step.from_bucket_spread);
       }
     }
   }

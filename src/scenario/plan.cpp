@@ -130,8 +130,12 @@ bool notification_covers(const Scenario& s, const Step& step, const std::string&
   if (s.setup.notifications.empty()) return true;
   const std::string full = "s3:" + event;
   const std::string family = full.substr(0, full.rfind(':')) + ":*";
+  // A step spread over buckets counts as notifying when its first bucket is configured (setup
+  // configures a template's buckets all alike).
+  const std::string bucket =
+      step.bucket_spread.active() ? step.bucket_spread.names().front() : step.bucket;
   for (const auto& n : s.setup.notifications) {
-    if (n.bucket != step.bucket) continue;
+    if (n.bucket != bucket) continue;
     for (const auto& e : n.events) {
       if (e == full || e == family) return true;
     }
@@ -247,6 +251,13 @@ std::string format_plan(const Scenario& s) {
       t.endpoint, t.region, t.addressing == Addressing::kPath ? "path" : "virtual",
       to_string(t.payload), t.credentials.from_env ? "from the environment" : "from the file",
       t.retries);
+  if (!t.endpoints.empty()) {
+    out += fmt::format("spread   {} over {} endpoints:",
+                       t.spread == EndpointSpread::per_worker ? "per worker" : "round robin",
+                       t.endpoints.size());
+    for (const auto& url : t.endpoints) out += " " + url;
+    out += '\n';
+  }
   out +=
       fmt::format("seed     {}{}\n", s.seed, s.seed_given ? "" : " (drawn; set 'seed' to repeat)");
   if (!s.setup.buckets.empty() || !s.setup.notifications.empty() || !s.setup.topics.empty()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <stdexcept>
 
 #include "scenario/threshold_parser.hpp"
 #include "util/url.hpp"
@@ -53,6 +54,59 @@ void read_tls(Reader& r, const YAML::Node& node, Tls& out) {
   }
 }
 
+// target.endpoints and target.spread. Each URL is checked as `endpoint` is; one with userinfo is
+// refused, since the URLs are printed in the plan and the report.
+void read_endpoints(Reader& r, const YAML::Node& node, Target& out) {
+  const YAML::Node list = node["endpoints"];
+  if (const YAML::Node n = node["spread"]) {
+    if (!list) r.error(n, "'spread' needs 'endpoints' (it says how the load is split among them)");
+    if (auto v = r.to_enum(n, "spread", {"per-worker", "round-robin"})) {
+      out.spread = *v == "per-worker" ? EndpointSpread::per_worker : EndpointSpread::round_robin;
+    }
+  }
+  if (!list) return;
+  if (node["endpoint"]) {
+    r.error(list,
+            "'endpoints' and 'endpoint' exclude each other: list every endpoint in "
+            "'endpoints'");
+    return;
+  }
+  if (!list.IsSequence() || list.size() < 2) {
+    r.error(list, "'endpoints' must be a list of two or more http(s)://host[:port] URLs");
+    return;
+  }
+  for (const auto& item : list) {
+    auto url = r.scalar(item, "endpoint");
+    if (!url) continue;
+    const auto authority_end = url->find('/', url->find("//") + 2);
+    if (url->substr(0, authority_end).find('@') != std::string::npos) {
+      r.error(item,
+              "an endpoint must not carry credentials (user:password@): they would be "
+              "printed in the plan and the report; use target.credentials");
+      continue;
+    }
+    Target parsed;
+    if (!parse_endpoint(*url, parsed)) {
+      r.error(item, "endpoint '" + *url +
+                        "' must be http(s)://host[:port], e.g. "
+                        "http://127.0.0.1:9000");
+      continue;
+    }
+    if (std::find(out.endpoints.begin(), out.endpoints.end(), *url) != out.endpoints.end()) {
+      r.error(item, "endpoint '" + *url + "' is listed twice");
+      continue;
+    }
+    if (out.endpoints.empty()) {
+      out.endpoint = *url;
+      out.endpoint_given = true;
+      out.scheme = parsed.scheme;
+      out.host = parsed.host;
+      out.port = parsed.port;
+    }
+    out.endpoints.push_back(*url);
+  }
+}
+
 }  // namespace
 
 bool valid_bucket_name(const std::string& name) {
@@ -65,20 +119,32 @@ bool valid_bucket_name(const std::string& name) {
 }
 
 void check_bucket_name(Reader& r, const YAML::Node& at, const std::string& name) {
-  if (!valid_bucket_name(name)) {
+  // A template is checked where it is resolved (a phase's step, or setup's expansion).
+  if (!is_bucket_template(name) && !valid_bucket_name(name)) {
     r.error(at, "bucket name '" + name +
                     "' is not valid in S3: use 3 to 63 characters of a-z, 0-9, '.' and '-', "
                     "starting and ending with a letter or digit");
   }
 }
 
+std::vector<std::string> setup_buckets(Reader& r, const YAML::Node& at, const std::string& name) {
+  if (!is_bucket_template(name)) return {name};
+  try {
+    return compile_bucket_template(name, {}).names();
+  } catch (const std::invalid_argument& e) {
+    r.error(at, e.what());
+    return {};
+  }
+}
+
 void read_target(Reader& r, const YAML::Node& node, Target& out) {
-  if (!r.check_map(
-          node, "target",
-          {"endpoint", "region", "addressing", "credentials", "payload", "chunk_size", "tls",
-           "retries", "connect_timeout", "request_timeout", "idle_timeout", "bucket"})) {
+  if (!r.check_map(node, "target",
+                   {"endpoint", "endpoints", "spread", "region", "addressing", "credentials",
+                    "payload", "chunk_size", "tls", "retries", "connect_timeout", "request_timeout",
+                    "idle_timeout", "bucket"})) {
     return;
   }
+  read_endpoints(r, node, out);
   if (const YAML::Node endpoint = node["endpoint"]) {
     if (auto value = r.scalar(endpoint, "endpoint")) {
       out.endpoint = *value;
@@ -149,7 +215,7 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
       for (const auto& b : buckets) {
         if (auto name = r.scalar(b, "bucket")) {
           check_bucket_name(r, b, *name);
-          out.buckets.push_back(*name);
+          for (auto& each : setup_buckets(r, b, *name)) out.buckets.push_back(std::move(each));
         }
       }
     }
@@ -258,7 +324,13 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out) {
           r.read_string(filter, "suffix", notification.suffix);
         }
       }
-      out.notifications.push_back(std::move(notification));
+      // A bucket template configures every bucket it can produce, each the same way.
+      const YAML::Node bucket_at = n["bucket"] ? n["bucket"] : n;
+      for (auto& bucket : setup_buckets(r, bucket_at, notification.bucket)) {
+        Notification each = notification;
+        each.bucket = std::move(bucket);
+        out.notifications.push_back(std::move(each));
+      }
     }
   }
 }

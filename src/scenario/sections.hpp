@@ -39,5 +39,8 @@ void apply_default_content(std::vector<Phase>& phases, Content content);
 // S3 bucket naming rules (3-63 chars of a-z 0-9 . -, starting and ending with a letter or digit).
 bool valid_bucket_name(const std::string& name);
 void check_bucket_name(Reader& r, const YAML::Node& at, const std::string& name);
+// The buckets setup creates or configures for `name`: itself, or every bucket of a template
+// (scenario/bucket_template.hpp); a bad template is reported at `at`.
+std::vector<std::string> setup_buckets(Reader& r, const YAML::Node& at, const std::string& name);
 
 }  // namespace s3storm::scenario::detail

@@ -202,7 +202,8 @@ KeyOwnership::KeyOwnership(const ShardedScenario& sharded) {
     const auto& phase = sharded.scenario.phases[p];
     for (const Step* step : steps_of(phase)) {
       if (!notifies(*step) || step->key.last) continue;
-      patterns_.push_back({step->bucket, phase.name, step->key.key, sharded.phases[p]});
+      patterns_.push_back(
+          {step->bucket, step->bucket_spread, phase.name, step->key.key, sharded.phases[p]});
     }
   }
 }
@@ -210,7 +211,10 @@ KeyOwnership::KeyOwnership(const ShardedScenario& sharded) {
 KeyOwnership::Owner KeyOwnership::owner(std::string_view bucket, std::string_view key) const {
   bool someone_elses = false;
   for (const auto& pattern : patterns_) {
-    if (pattern.bucket != bucket) continue;
+    if (!pattern.spread.active() ? pattern.bucket != bucket
+                                 : !pattern.spread.could_produce(bucket)) {
+      continue;
+    }
     const auto value = read_back(pattern.key, pattern.phase_name, key);
     if (!value) continue;
     const bool mine = value->kind == KeyTemplate::Kind::kWorker

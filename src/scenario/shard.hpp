@@ -92,6 +92,7 @@ class KeyOwnership {
  private:
   struct Pattern {
     std::string bucket;
+    BucketSpread spread;  // when the step spreads: any of its buckets
     std::string phase_name;
     KeyTemplate key;
     PhaseShare share;

@@ -89,6 +89,11 @@ void PhaseStats::merge(const PhaseStats& other) {
     if (open_uploads.size() < kMaxOpenUploads) open_uploads.push_back(upload);
   }
   for (std::size_t i = 0; i < kOpKinds; ++i) ops[i].merge(other.ops[i]);
+  if (endpoints.size() < other.endpoints.size()) endpoints.resize(other.endpoints.size());
+  for (std::size_t i = 0; i < other.endpoints.size(); ++i) {
+    if (endpoints[i].url.empty()) endpoints[i].url = other.endpoints[i].url;
+    endpoints[i].all.merge(other.endpoints[i].all);
+  }
 }
 
 }  // namespace s3storm::stats

@@ -39,6 +39,8 @@ struct OpOutcome {
   // the size of that body (bytes sent, or received), succeeded or not.
   bool sized = false;
   std::uint64_t object_bytes = 0;
+  // target.endpoints: which of them it went to (0 with one endpoint).
+  std::uint32_t endpoint = 0;
 };
 
 // Everything measured for one operation kind in one phase, on one thread; threads' results are
@@ -74,6 +76,14 @@ struct OpStats {
   friend bool operator==(const OpStats&, const OpStats&) = default;
 };
 
+// target.endpoints: every operation sent to one endpoint (multipart parts in their upload), all
+// kinds together. Not read live; merged at the end.
+struct EndpointStats {
+  std::string url;
+  OpStats all;
+  friend bool operator==(const EndpointStats&, const EndpointStats&) = default;
+};
+
 // One phase of a scenario: an OpStats per operation kind plus what the schedule could not do.
 // What a phase was told to do (0: not set). Workers share one; shards' add up.
 struct PhasePlan {
@@ -101,6 +111,8 @@ struct PhaseStats {
   std::vector<std::string> open_uploads;
   void note_open_upload(std::string upload);
   std::array<OpStats, kOpKinds> ops;
+  // With target.endpoints (two or more): per endpoint, in their order; empty otherwise.
+  std::vector<EndpointStats> endpoints;
   // A capacity search phase: what it found (its ops above are all its probes' together).
   std::optional<SearchOutcome> search;
 

@@ -14,11 +14,17 @@ void WorkerRecorder::started() noexcept {
 }
 
 void WorkerRecorder::record(OpKind kind, const OpOutcome& outcome) {
+  // Per endpoint, operations as the ops table counts them: a multipart upload once, not per part.
+  OpStats* endpoint = kind != OpKind::kMultipartPart && outcome.endpoint < stats_.endpoints.size()
+                          ? &stats_.endpoints[outcome.endpoint].all
+                          : nullptr;
   if (outcome.ok) {
     stats_.op(kind).record(outcome);
+    if (endpoint != nullptr) endpoint->record(outcome);
   } else {
     std::lock_guard lock(errors_mutex_);
     stats_.op(kind).record(outcome);
+    if (endpoint != nullptr) endpoint->record(outcome);
   }
   if (kind != OpKind::kMultipartPart) add_relaxed(finished_, 1);
 }

@@ -84,7 +84,8 @@ struct LoadRig {
   // The workers' own transport, made on their io_context; `worker_fake` is valid while the
   // Worker lives.
   void fake_transport_for_workers() {
-    context.make_sender = [this](boost::asio::io_context& worker_io, const engine::PhaseContext&) {
+    context.make_sender = [this](boost::asio::io_context& worker_io, const engine::PhaseContext&,
+                                 const http::Endpoint&) {
       auto made = std::make_unique<FakeSender>(worker_io, time, script);
       worker_fake = made.get();
       return made;

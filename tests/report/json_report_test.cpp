@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "report/json_reader.hpp"
@@ -222,6 +223,35 @@ TEST(JsonReport, UploadsLeftOpenAppearOnlyWhenSomeAreAndReadBackAndMerge) {
   EXPECT_THAT(
       format_text_report(read),
       ::testing::HasSubstr("multipart uploads possibly left open (abort failed): 2: b/m/0-1 "));
+}
+
+TEST(JsonReport, EndpointsAppearOnlyWithSeveralAndReadBackAndMerge) {
+  auto original = sample_report();
+  EXPECT_FALSE(json::parse(write_json(original)).at("phases").at(0).contains("endpoints"));
+  std::mt19937_64 rng(7);
+  auto& phase = original.phases[0];
+  phase.endpoints.resize(2);
+  phase.endpoints[0].url = "http://127.0.0.1:9000";
+  phase.endpoints[1].url = "https://127.0.0.2:9443";
+  for (int i = 0; i < 30; ++i) {
+    auto outcome = testing::sample_outcome(rng, 1700000000);
+    phase.endpoints[i % 3 == 0 ? 1 : 0].all.record(outcome);
+  }
+  const json j = json::parse(write_json(original));
+  const auto& endpoints = j.at("phases").at(0).at("endpoints");
+  ASSERT_EQ(endpoints.size(), 2u);
+  EXPECT_EQ(endpoints.at(1).at("url"), "https://127.0.0.2:9443");
+  EXPECT_EQ(endpoints.at(0).at("count"), 20);
+  EXPECT_EQ(endpoints.at(1).at("count"), 10);
+  EXPECT_TRUE(endpoints.at(0).at("latency_ms").contains("p99"));
+  EXPECT_EQ(j.at("totals").at("endpoints").at(1).at("count"), 10);
+  const auto read = parse_report(j.dump(), "endpoints.json");
+  EXPECT_EQ(read, original);
+  auto merged = read.phases[0];
+  merged.merge(read.phases[0]);
+  EXPECT_EQ(merged.endpoints[1].all.count, 20u);
+  EXPECT_EQ(merged.endpoints[1].url, "https://127.0.0.2:9443");
+  EXPECT_THAT(format_text_report(read), ::testing::HasSubstr("https://127.0.0.2:9443"));
 }
 
 TEST(JsonReport, StoppedByAndForeignEventsAppearOnlyWhenTheyHappenAndReadBack) {
