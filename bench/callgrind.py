@@ -9,8 +9,11 @@ the PUTs at 64 connections.
           its total over N (start-up and shutdown, ~1-2 M, are included and small against N).
 
     /usr/bin/python3 bench/callgrind.py client [--bin BIN] [--small 3000] [--large 13000]
-                                               [--content repeat|random]
-    /usr/bin/python3 bench/callgrind.py server [--bin BIN] [--puts 10000]"""
+                                               [--content repeat|random] [--payload MODE]
+    /usr/bin/python3 bench/callgrind.py server [--bin BIN] [--puts 10000] [--payload MODE]
+
+--payload sets the run's `target.payload` (signed, streaming, ...: docs/scenario.md), so a mode's
+cost per request can be compared with another's on either side."""
 import argparse
 import json
 import os
@@ -30,7 +33,8 @@ def callgrind_total(path):
         return int(re.search(r"^summary: (\d+)", f.read(), re.M).group(1))
 
 
-def run_puts(binary, endpoint, iterations, workdir, under_callgrind=None, content="repeat"):
+def run_puts(binary, endpoint, iterations, workdir, under_callgrind=None, content="repeat",
+             payload="signed"):
     """`s3storm run` of benchlib.PUT_SCENARIO, under callgrind when given an output path; exits when
     a PUT failed (a failed request costs less and would flatter the count)."""
     scenario = harness.write_scenario(workdir, benchlib.PUT_SCENARIO.format(
@@ -41,7 +45,8 @@ def run_puts(binary, endpoint, iterations, workdir, under_callgrind=None, conten
     prefix = ([] if under_callgrind is None else
               ["valgrind", "--tool=callgrind", f"--callgrind-out-file={under_callgrind}"])
     report = os.path.join(workdir, f"report.{iterations}.json")
-    subprocess.run([*prefix, binary, "run", scenario, "--quiet", "--threads", "1", "--json", report],
+    subprocess.run([*prefix, binary, "run", scenario, "--quiet", "--threads", "1", "--json", report,
+                    "--set", f"target.payload={payload}"],
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(report) as f:
         put = json.load(f)["phases"][0]["ops"]["put"]
@@ -56,12 +61,12 @@ def client(args, workdir):
         for n in (args.small, args.large):
             out = os.path.join(workdir, f"client.{n}.callgrind")
             run_puts(args.bin, nginx.endpoint, n, workdir, under_callgrind=out,
-                     content=args.content)
+                     content=args.content, payload=args.payload)
             totals[n] = callgrind_total(out)
     finally:
         nginx.stop()
     per_request = (totals[args.large] - totals[args.small]) / (args.large - args.small)
-    print(f"client instructions, content: {args.content}: {args.small:,} PUTs {totals[args.small]:,}, {args.large:,} PUTs "
+    print(f"client instructions, content: {args.content}, payload: {args.payload}: {args.small:,} PUTs {totals[args.small]:,}, {args.large:,} PUTs "
           f"{totals[args.large]:,}; per request {per_request:,.0f}")
 
 
@@ -84,12 +89,12 @@ def server(args, workdir):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     sys.exit("callgrind: serve did not start (see serve.log in " + workdir + ")")
                 time.sleep(0.2)
-        run_puts(args.bin, f"http://127.0.0.1:{port}", args.puts, workdir)
+        run_puts(args.bin, f"http://127.0.0.1:{port}", args.puts, workdir, payload=args.payload)
     finally:
         proc.send_signal(2)  # SIGINT: serve stops cleanly and callgrind writes its file
         proc.wait(timeout=60)
     total = callgrind_total(out)
-    print(f"server instructions {total:,}, PUTs {args.puts:,}; per request "
+    print(f"server instructions, payload: {args.payload}: {total:,}, PUTs {args.puts:,}; per request "
           f"{total / args.puts:,.0f}")
     print(f"callgrind output kept in {out} (e.g. `callgrind_annotate --tree=caller {out}` shows "
           "who calls operator new, and how often)")
@@ -106,6 +111,9 @@ def main():
     parser.add_argument("--puts", type=int, default=10000)
     parser.add_argument("--content", choices=("repeat", "random"), default="repeat",
                         help="client: the PUT bodies' content (scenario `content:`)")
+    parser.add_argument("--payload", default="signed",
+                        help="the run's target.payload (signed, streaming, streaming-trailer, "
+                        "unsigned, unsigned-trailer)")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="s3storm-callgrind-")
     (client if args.side == "client" else server)(args, workdir)

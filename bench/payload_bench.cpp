@@ -51,16 +51,16 @@ void BM_EncodeChunked(benchmark::State& state) {
   const auto mode = static_cast<s3::ChunkedMode>(state.range(0));
   const std::string data = bytes(static_cast<std::size_t>(state.range(1)));
   const sigv4::Digest key = sigv4::derive_signing_key("secret", "20261204", "us-east-1", "s3");
-  const sigv4::ChunkSigningScope scope{
-      sigv4::HmacSha256Key(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())),
-      "20261204T000000Z", "20261204/us-east-1/s3/aws4_request"};
+  const sigv4::ChunkSigner signer({sigv4::HmacSha256Key(std::string_view(
+                                       reinterpret_cast<const char*>(key.data()), key.size())),
+                                   "20261204T000000Z", "20261204/us-east-1/s3/aws4_request"});
   const std::string seed(64, 'a');
   const s3::ChunkedFraming framing{
       mode, 64 * 1024,
       mode == s3::ChunkedMode::kSigned ? std::nullopt : std::optional(ChecksumAlgorithm::kCrc32c)};
   std::string out;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(s3::encode_aws_chunked(out, data, framing, &scope, seed));
+    benchmark::DoNotOptimize(s3::encode_aws_chunked(out, data, framing, &signer, seed));
   }
   state.SetBytesProcessed(state.iterations() * state.range(1));
 }

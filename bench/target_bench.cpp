@@ -86,14 +86,14 @@ struct Fixture {
     const std::string amz_date(request.header("x-amz-date"));
     const sigv4::Digest key = sigv4::derive_signing_key(target::kDefaultSecretKey,
                                                         amz_date.substr(0, 8), "us-east-1", "s3");
-    const sigv4::ChunkSigningScope scope{
-        sigv4::HmacSha256Key(std::string_view(reinterpret_cast<const char*>(key.data()), 32)),
-        amz_date, amz_date.substr(0, 8) + "/us-east-1/s3/aws4_request"};
+    const sigv4::ChunkSigner signer(
+        {sigv4::HmacSha256Key(std::string_view(reinterpret_cast<const char*>(key.data()), 32)),
+         amz_date, amz_date.substr(0, 8) + "/us-east-1/s3/aws4_request"});
     constexpr std::size_t kChunk = 64 * 1024;
     for (std::size_t at = 0;; at += kChunk) {
       const std::string_view chunk =
           at < size ? std::string_view(data).substr(at, kChunk) : std::string_view();
-      previous = sigv4::chunk_signature(scope, previous, sigv4::sha256(chunk));
+      previous = signer.chunk(previous, sigv4::sha256(chunk)).view();
       request.body += fmt::format("{:x};chunk-signature={}\r\n", chunk.size(), previous);
       if (chunk.empty()) break;
       request.body.append(chunk).append("\r\n");

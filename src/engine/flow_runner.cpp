@@ -98,6 +98,8 @@ void FlowRunner::run_step() {
       return send_list(*current_);
     case OpKind::kDeleteObjects:
       return send_delete_objects(*current_);
+    case OpKind::kMultipartPart:  // counted, never a step: the loader has no name for it
+      break;
   }
 }
 

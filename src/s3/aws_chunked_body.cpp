@@ -34,8 +34,7 @@ std::string_view streaming_payload_name(ChunkedMode mode) {
 }
 
 std::string encode_aws_chunked(std::string& out, std::string_view data,
-                               const ChunkedFraming& framing,
-                               const sigv4::ChunkSigningScope* signing,
+                               const ChunkedFraming& framing, const sigv4::ChunkSigner* signing,
                                std::string_view seed_signature, const ChunkDigest& digest) {
   static const sigv4::Digest kEmptyDigest = sigv4::sha256({});
   const bool signed_chunks = framing.mode != ChunkedMode::kUnsignedTrailer && signing != nullptr;
@@ -46,21 +45,23 @@ std::string encode_aws_chunked(std::string& out, std::string_view data,
   out.clear();
   // Headers and signatures add about 90 bytes per chunk, the trailer a few hundred.
   out.reserve(data.size() + (data.size() / chunk_size + 2) * 96 + 256);
-  std::string previous(seed_signature);
-  std::string signature;
+  std::string_view previous = seed_signature;
+  sigv4::ChunkSignature signature{};
+  sigv4::ChunkSignature chained{};  // `previous` once past the seed
   for (;;) {
     const std::string_view chunk = data.substr(0, std::min<std::uint64_t>(chunk_size, data.size()));
     data.remove_prefix(chunk.size());
     if (signed_chunks) {
       const sigv4::Digest hash =
           chunk.empty() ? kEmptyDigest : (digest ? digest(chunk) : sigv4::sha256(chunk));
-      signature = sigv4::chunk_signature(*signing, previous, hash);
+      signature = signing->chunk(previous, hash);
     }
-    append_chunk_header(out, chunk.size(), signature);
+    append_chunk_header(out, chunk.size(), signed_chunks ? signature.view() : std::string_view{});
     if (chunk.empty()) break;  // the last chunk, always empty
     if (checksummer) checksummer->update(chunk);
     out.append(chunk).append("\r\n");
-    previous.swap(signature);
+    chained = signature;
+    previous = chained.view();
   }
   if (!has_trailer(framing.mode)) {
     out.append("\r\n");
@@ -75,7 +76,7 @@ std::string encode_aws_chunked(std::string& out, std::string_view data,
     if (signed_chunks) {
       trailer.push_back('\n');
       out.append("x-amz-trailer-signature:")
-          .append(sigv4::trailer_signature(*signing, signature, trailer))
+          .append(signing->trailer(signature.view(), trailer).view())
           .append("\r\n");
     }
   }

@@ -4,7 +4,7 @@
 // the current AWS SDKs send object data: "<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n" per
 // chunk, an empty last chunk, then trailing headers (a checksum, and its x-amz-trailer-signature
 // when signed) and an empty line. The signatures chain from the request's own signature, the
-// "seed" (sigv4/chunk_signature, the same function the target checks them with).
+// "seed" (sigv4::ChunkSigner, which the target checks them with too).
 
 #include <cstdint>
 #include <functional>
@@ -46,8 +46,7 @@ using ChunkDigest = std::function<sigv4::Digest(std::string_view chunk)>;
 // sigv4::sha256). The trailer's checksum is computed over `data` on the way and returned (base64;
 // empty without one).
 std::string encode_aws_chunked(std::string& out, std::string_view data,
-                               const ChunkedFraming& framing,
-                               const sigv4::ChunkSigningScope* signing,
+                               const ChunkedFraming& framing, const sigv4::ChunkSigner* signing,
                                std::string_view seed_signature, const ChunkDigest& digest = {});
 
 }  // namespace s3storm::s3

@@ -138,13 +138,9 @@ void Exchange::encode_chunked(const RequestSpec& spec, ChunkedMode mode) {
   if (mode == ChunkedMode::kUnsignedTrailer) {
     trailer_value = encode_aws_chunked(encoded_body_, spec.body, framing, nullptr, {});
   } else {
-    if (!chunk_scope_) {
-      chunk_scope_.emplace(
-          sigv4::ChunkSigningScope{sigv4::HmacSha256Key(std::string_view{}), {}, {}});
-    }
-    session_.signer().chunk_signing_scope(signed_at_, *chunk_scope_);
-    trailer_value = encode_aws_chunked(encoded_body_, spec.body, framing, &*chunk_scope_,
-                                       seed_signature_, chunk_digest_);
+    trailer_value = encode_aws_chunked(encoded_body_, spec.body, framing,
+                                       &session_.signer().chunk_signer(signed_at_), seed_signature_,
+                                       chunk_digest_);
   }
   if (framing.trailer) checksum_value_ = std::move(trailer_value);
 }

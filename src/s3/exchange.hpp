@@ -95,7 +95,6 @@ class Exchange {
   std::string checksum_value_;
   std::string decoded_length_;
   std::string encoded_body_;
-  std::optional<sigv4::ChunkSigningScope> chunk_scope_;
   std::string seed_signature_;
   // SHA-256 of the chunks cut from the shared payload buffer, by offset and size: the same bytes
   // go out again and again, as Session::payload_hash remembers for whole bodies.

@@ -5,10 +5,13 @@
 // last chunk may carry one more. One implementation for whoever signs chunks and whoever checks
 // them, so both always agree.
 
+#include <array>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "sigv4/crypto.hpp"
+#include "sigv4/signing_key_cache.hpp"
 
 namespace s3storm::sigv4 {
 
@@ -27,14 +30,53 @@ struct ChunkSigningScope {
   std::string scope;
 };
 
-// Lower-case hex signature of one chunk, given the SHA-256 of its data (the last, empty chunk
-// included) and the signature before it.
-std::string chunk_signature(const ChunkSigningScope& scope, std::string_view previous_signature,
-                            const Digest& chunk_sha256);
+// A chunk or trailer signature: 64 lower-case hex digits, held in place (a signature per chunk
+// allocates nothing).
+struct ChunkSignature {
+  std::array<char, 64> hex;
+  std::string_view view() const { return {hex.data(), hex.size()}; }
+};
 
-// Lower-case hex signature of the trailer: `canonical_trailer` is each trailing header but the
-// signature itself, as "name:value\n" (lower-case name).
-std::string trailer_signature(const ChunkSigningScope& scope, std::string_view previous_signature,
-                              std::string_view canonical_trailer);
+// Signs the chunks and the trailer of bodies signed under one scope. Each string to sign starts
+// with the same head (algorithm, x-amz-date, scope: 77 bytes, more than a SHA-256 block), which is
+// absorbed into the key here, once; a chunk then costs the HMAC of its variable part only (the
+// previous signature and two hashes), fed in pieces, with no string built.
+class ChunkSigner {
+ public:
+  explicit ChunkSigner(const ChunkSigningScope& scope);
+
+  // The signature of one chunk, given the SHA-256 of its data (the last, empty chunk included)
+  // and the signature before it.
+  ChunkSignature chunk(std::string_view previous_signature, const Digest& chunk_sha256) const;
+
+  // The trailer's signature: `canonical_trailer` is each trailing header but the signature
+  // itself, as "name:value\n" (lower-case name).
+  ChunkSignature trailer(std::string_view previous_signature,
+                         std::string_view canonical_trailer) const;
+
+ private:
+  HmacSha256Key chunk_key_;    // head "AWS4-HMAC-SHA256-PAYLOAD\n<date>\n<scope>\n" absorbed
+  HmacSha256Key trailer_key_;  // head "AWS4-HMAC-SHA256-TRAILER\n<date>\n<scope>\n" absorbed
+};
+
+// The ChunkSigner for the last (secret, x-amz-date, credential scope) asked for, made again only
+// when one of them changes: the requests of one second under one key share it, so the heads are
+// absorbed (and the key looked up) once a second rather than once a request. Shared, not copied:
+// a signer is two padded key states (448 bytes, wiped when freed), and a request that holds one
+// keeps it valid after the cache has moved on. Not thread-safe.
+class ChunkSignerCache {
+ public:
+  // `scope` as a credential has it: "20130524/us-east-1/s3/aws4_request"; empty when it does
+  // not have that form.
+  const std::shared_ptr<const ChunkSigner>& get(std::string_view secret, std::string_view amz_date,
+                                                std::string_view scope);
+
+ private:
+  SigningKeyCache keys_{2};
+  std::string secret_;
+  std::string amz_date_;
+  std::string scope_;
+  std::shared_ptr<const ChunkSigner> signer_;
+};
 
 }  // namespace s3storm::sigv4

@@ -106,8 +106,12 @@ HmacSha256Key::HmacSha256Key(HmacSha256Key&& other) noexcept = default;
 HmacSha256Key& HmacSha256Key::operator=(HmacSha256Key&& other) noexcept = default;
 
 Digest HmacSha256Key::mac(std::string_view message) const {
+  return mac_parts({message});
+}
+
+Digest HmacSha256Key::mac_parts(std::initializer_list<std::string_view> parts) const {
   Sha256State state = inner_;
-  sigv4::update(state, message.data(), message.size());
+  for (const std::string_view part : parts) sigv4::update(state, part.data(), part.size());
   const Digest inner_hash = sigv4::finish(state);
   state = outer_;
   sigv4::update(state, inner_hash.data(), inner_hash.size());

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,8 @@ class HmacSha256Key {
   HmacSha256Key& operator=(HmacSha256Key&& other) noexcept;
 
   Digest mac(std::string_view message) const;
+  // mac() of the parts one after the other, without copying them into one message first.
+  Digest mac_parts(std::initializer_list<std::string_view> parts) const;
 
   // The same key with `prefix` already fed into the inner hash: mac(m) of the result is
   // mac(prefix + m) of this one. For a message head shared by many MACs.

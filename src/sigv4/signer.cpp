@@ -98,11 +98,10 @@ const SigningResult& Signer::sign(const RequestToSign& request, const AmzDate& t
   return result_;
 }
 
-void Signer::chunk_signing_scope(const AmzDate& time, ChunkSigningScope& out) {
-  out.key = key_for(time);
-  out.amz_date.assign(time.text());
-  out.scope.clear();
-  append_credential_scope(out.scope, time.date(), region_, service_);
+const ChunkSigner& Signer::chunk_signer(const AmzDate& time) {
+  build_scope(time);
+  // Never empty: the scope built here always has the credential scope's form.
+  return *chunk_signers_.get(credentials_.secret_access_key, time.text(), scope_);
 }
 
 std::string_view Signer::sign_string(std::string_view string_to_sign, const AmzDate& time) {

@@ -117,9 +117,10 @@ class Signer {
   // base64 policy this way). Hex, into a buffer valid until the next call.
   std::string_view sign_string(std::string_view string_to_sign, const AmzDate& time);
 
-  // What chains the chunk signatures of an aws-chunked body signed at `time`: the signing key,
-  // x-amz-date and credential scope, into `out` (its buffers reused).
-  void chunk_signing_scope(const AmzDate& time, ChunkSigningScope& out);
+  // What signs the chunks of an aws-chunked body signed at `time` (this signer's key, x-amz-date
+  // and credential scope); the same one for every request of that second, valid until the next
+  // call.
+  const ChunkSigner& chunk_signer(const AmzDate& time);
 
   const Credentials& credentials() const { return credentials_; }
   // Refreshed temporary credentials; the key cache is keyed by the secret, so the next
@@ -146,6 +147,7 @@ class Signer {
   std::string query_;
   std::string amz_date_;
   std::string string_signature_;
+  ChunkSignerCache chunk_signers_;
   SigningResult result_;
 };
 

@@ -454,6 +454,7 @@ VerifyResult Verifier::check_signature(std::string_view method, const Credential
   VerifyResult result;
   result.status = VerifyStatus::kOk;
   result.access_key_id = scope.access_key_id;
+  result.signature = signature;
   return result;
 }
 

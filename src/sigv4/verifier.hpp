@@ -46,6 +46,9 @@ struct VerifyResult {
   // hash it covers, a view into the request (valid as long as the request is).
   bool presigned = false;
   std::string_view payload_hash;
+  // The signature the request carried, once it matched (a view into the request): what the chunk
+  // signatures of an aws-chunked body chain from.
+  std::string_view signature;
   // Which received headers the signature does not cover: bit i for the i-th header as received.
   // A server acts only on covered ones. Past the 64th header the bits run out, and
   // signed_headers (the declared list, valid until the verifier's next verify()) decides.

@@ -140,24 +140,28 @@ bool is_streaming_payload(std::string_view payload_hash) {
          payload_hash == sigv4::kStreamingUnsignedPayloadTrailer;
 }
 
-// The Credential= value of the Authorization header, or the X-Amz-Credential query parameter
-// (percent-encoded slashes decoded).
-std::string credential_of(const http::ServerRequest& request) {
+// The Credential= value of the Authorization header (a view into it), or the X-Amz-Credential
+// query parameter, its percent-encoded slashes decoded into `decoded`.
+std::string_view credential_of(const http::ServerRequest& request, std::string& decoded) {
   const std::string_view authorization = request.header("authorization");
   if (!authorization.empty()) {
     const auto at = authorization.find("Credential=");
     if (at == std::string_view::npos) return {};
     const std::string_view value = authorization.substr(at + 11);
-    return std::string(value.substr(0, value.find_first_of(", ")));
+    // Not find_first_of(", "): libstdc++ calls memchr on the set once per character.
+    return value.substr(
+        0, static_cast<std::size_t>(std::find_if(value.begin(), value.end(),
+                                                 [](char c) { return c == ',' || c == ' '; }) -
+                                    value.begin()));
   }
   const std::string_view target = request.target;
   const auto at = target.find("X-Amz-Credential=");
   if (at == std::string_view::npos) return {};
-  std::string value(target.substr(at + 17, target.find('&', at) - at - 17));
-  for (auto slash = value.find("%2F"); slash != std::string::npos; slash = value.find("%2F")) {
-    value.replace(slash, 3, "/");
+  decoded.assign(target.substr(at + 17, target.find('&', at) - at - 17));
+  for (auto slash = decoded.find("%2F"); slash != std::string::npos; slash = decoded.find("%2F")) {
+    decoded.replace(slash, 3, "/");
   }
-  return value;
+  return decoded;
 }
 
 }  // namespace
@@ -184,6 +188,10 @@ VerifiedCaller Authenticator::verify(const http::ServerRequest& request,
                                      std::string_view virtual_bucket) const {
   VerifiedCaller caller = verify_header(request, virtual_bucket);
   check_payload(request, caller);
+  if (!caller.streaming_payload.empty() &&
+      caller.streaming_payload != sigv4::kStreamingUnsignedPayloadTrailer) {
+    caller.chunk_signing = chunk_signer(request, caller.access_key_id);
+  }
   return caller;
 }
 
@@ -236,8 +244,7 @@ VerifiedCaller Authenticator::verify_header(const http::ServerRequest& request,
   if (is_streaming_payload(payload_hash)) {
     caller.streaming_payload = payload_hash;
     if (payload_hash != sigv4::kStreamingUnsignedPayloadTrailer) {
-      caller.chunk_signing = chunk_signing_scope(request, caller.access_key_id);
-      caller.seed_signature = provided_signature(request);
+      caller.seed_signature = result.signature;
     }
   } else if (payload_hash != sigv4::kUnsignedPayload) {
     // Told apart from a body that does not match before the body is read.
@@ -319,29 +326,32 @@ std::optional<sigv4::FormSignature> Authenticator::verify_post_form(const PostFo
   return sigv4::FormSignature::kV4;
 }
 
-sigv4::ChunkSigningScope Authenticator::chunk_signing_scope(const http::ServerRequest& request,
-                                                            std::string_view access_key_id) const {
-  // The signature was just verified, so the credential parses and the key is known; the key is
-  // derived again (not taken from the verifier's cache) so chunks are checked without the lock.
-  const std::string credential = credential_of(request);
-  const auto scope = sigv4::parse_credential(credential);
+std::shared_ptr<const sigv4::ChunkSigner> Authenticator::chunk_signer(
+    const http::ServerRequest& request, std::string_view access_key_id) const {
+  // The signature was just verified, so the credential parses and the key is known; the signer
+  // comes from a cache per server thread (not from the verifier's, so chunks are checked without
+  // the lock), where the requests of one second under one key find it made.
+  std::string decoded;
+  const auto scope = sigv4::parse_credential(credential_of(request, decoded));
   const auto secret = options_.secrets.find(access_key_id);
-  if (!scope || secret == options_.secrets.end()) {
-    throw S3Error(ErrorCode::kAuthorizationHeaderMalformed,
-                  "The authorization is malformed: no credential for the chunk signatures");
-  }
-  // One cache per server thread: deriving the key is four HMACs, a visible share of a small
-  // chunked PUT, and a thread sees the same scope all day.
-  thread_local sigv4::SigningKeyCache keys(4);
-  const sigv4::HmacSha256Key& key =
-      keys.get(secret->second, scope->date, scope->region, scope->service);
   std::string_view amz_date = request.header("x-amz-date");
   if (amz_date.empty()) {
     const std::string_view target = request.target;
     const auto at = target.find("X-Amz-Date=");
     if (at != std::string_view::npos) amz_date = target.substr(at + 11, 16);
   }
-  return {key, std::string(amz_date), std::string(scope->scope)};
+  thread_local sigv4::ChunkSignerCache signers;
+  if (!scope || secret == options_.secrets.end()) {
+    throw S3Error(ErrorCode::kAuthorizationHeaderMalformed,
+                  "The authorization is malformed: no credential for the chunk signatures");
+  }
+  std::shared_ptr<const sigv4::ChunkSigner> signer =
+      signers.get(secret->second, amz_date, scope->scope);
+  if (!signer) {
+    throw S3Error(ErrorCode::kAuthorizationHeaderMalformed,
+                  "The authorization is malformed: no credential for the chunk signatures");
+  }
+  return signer;
 }
 
 std::string Authenticator::verify_policy_signature(std::string_view policy,

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -52,11 +53,12 @@ struct VerifiedCaller {
   // so the object then gets S3's default type.
   bool content_type_signed = false;
   // An aws-chunked body (x-amz-content-sha256 STREAMING-*): the mode, a view into the request,
-  // empty for any other body. With signed chunks, what chains their signatures, starting at the
-  // request's own signature (the seed): the body is checked as it is decoded (upload_body.hpp).
+  // empty for any other body. With signed chunks, the request's own signature (the seed, a view
+  // into the request) and, from verify() (not verify_header()), what signs the chunks chained
+  // from it: the body is checked as it is decoded (upload_body.hpp).
   std::string_view streaming_payload;
-  std::optional<sigv4::ChunkSigningScope> chunk_signing;
-  std::string seed_signature;
+  std::string_view seed_signature;
+  std::shared_ptr<const sigv4::ChunkSigner> chunk_signing;
 };
 
 class Authenticator {
@@ -94,8 +96,8 @@ class Authenticator {
   VerifiedCaller verify_v2(const http::ServerRequest& request,
                            std::string_view virtual_bucket) const;
 
-  sigv4::ChunkSigningScope chunk_signing_scope(const http::ServerRequest& request,
-                                               std::string_view access_key_id) const;
+  std::shared_ptr<const sigv4::ChunkSigner> chunk_signer(const http::ServerRequest& request,
+                                                         std::string_view access_key_id) const;
   AuthOptions options_;
   sigv2::Verifier v2_verifier_;  // stateless, shared by all threads without the mutex
   // The verifier reuses buffers and caches signing keys, so it is not shared between threads;

@@ -33,28 +33,38 @@ constexpr std::string_view kTrailerSignature = "x-amz-trailer-signature";
 
 }  // namespace
 
-AwsChunkedDecoder::AwsChunkedDecoder(const sigv4::ChunkSigningScope* signing,
-                                     std::string seed_signature)
-    : signing_(signing), previous_signature_(std::move(seed_signature)) {}
+AwsChunkedDecoder::AwsChunkedDecoder(const sigv4::ChunkSigner* signing,
+                                     std::string_view seed_signature)
+    : signing_(signing), previous_is_signature_(seed_signature.size() == previous_.hex.size()) {
+  if (previous_is_signature_) seed_signature.copy(previous_.hex.data(), previous_.hex.size());
+}
 
-bool AwsChunkedDecoder::take_line(std::string_view& piece, std::size_t limit) {
+bool AwsChunkedDecoder::take_line(std::string_view& piece, std::size_t limit,
+                                  std::string_view& line) {
   const auto newline = piece.find('\n');
   const std::size_t take = newline == std::string_view::npos ? piece.size() : newline + 1;
   if (line_.size() + take > limit) malformed("a chunk header or trailer line is too long");
-  line_.append(piece.data(), take);
+  if (newline != std::string_view::npos && line_.empty()) {
+    line = piece.substr(0, take);
+  } else {
+    line_.append(piece.data(), take);
+    line = line_;
+  }
   piece.remove_prefix(take);
   if (newline == std::string_view::npos) return false;
-  if (line_.size() < 2 || line_[line_.size() - 2] != '\r') malformed("a line does not end in CRLF");
-  line_.resize(line_.size() - 2);
+  if (line.size() < 2 || line[line.size() - 2] != '\r') malformed("a line does not end in CRLF");
+  line.remove_suffix(2);
   return true;
 }
 
 void AwsChunkedDecoder::feed(std::string_view piece, const DataSink& sink) {
+  std::string_view line;
   while (!piece.empty()) {
     switch (state_) {
       case State::kChunkHeader:
-        if (!take_line(piece, kMaxChunkHeader)) return;
-        start_chunk();
+        if (!take_line(piece, kMaxChunkHeader, line)) return;
+        start_chunk(line);
+        line_.clear();
         break;
       case State::kData: {
         const auto take =
@@ -78,12 +88,12 @@ void AwsChunkedDecoder::feed(std::string_view piece, const DataSink& sink) {
         }
         break;
       case State::kTrailer:
-        if (!take_line(piece, kMaxTrailerLine)) return;
-        if (line_.empty()) {
+        if (!take_line(piece, kMaxTrailerLine, line)) return;
+        if (line.empty()) {
           end_trailer();
           state_ = State::kDone;
         } else {
-          add_trailer();
+          add_trailer(line);
         }
         line_.clear();
         break;
@@ -93,8 +103,7 @@ void AwsChunkedDecoder::feed(std::string_view piece, const DataSink& sink) {
   }
 }
 
-void AwsChunkedDecoder::start_chunk() {
-  const std::string_view header = line_;
+void AwsChunkedDecoder::start_chunk(std::string_view header) {
   const auto semicolon = header.find(';');
   const std::string_view size_text = header.substr(0, semicolon);
   std::uint64_t size = 0;
@@ -104,15 +113,17 @@ void AwsChunkedDecoder::start_chunk() {
       size > kMaxChunkSize) {
     malformed("bad chunk size \"" + std::string(size_text.substr(0, 32)) + "\"");
   }
-  declared_signature_.clear();
+  declared_size_ = 0;
   if (semicolon != std::string_view::npos) {
     const std::string_view extension = header.substr(semicolon + 1);
     if (extension.starts_with(kSignatureExtension)) {
-      declared_signature_ = extension.substr(kSignatureExtension.size());
+      const std::string_view declared = extension.substr(kSignatureExtension.size());
+      declared_size_ = declared.size();
+      declared.copy(declared_.hex.data(), declared_.hex.size());
     }
   }
-  if (signing_ && declared_signature_.empty()) malformed("a chunk has no chunk-signature");
-  line_.clear();
+  if (signing_ && declared_size_ == 0) malformed("a chunk has no chunk-signature");
+  chunk_size_ = size;
   remaining_ = size;
   if (size > 0) {
     state_ = State::kData;
@@ -125,17 +136,19 @@ void AwsChunkedDecoder::start_chunk() {
 
 void AwsChunkedDecoder::end_chunk() {
   if (!signing_) return;
-  const std::string expected =
-      sigv4::chunk_signature(*signing_, previous_signature_, chunk_hash_.finish());
-  chunk_hash_.reset();
-  if (!sigv4::constant_time_equal(expected, declared_signature_)) {
-    signature_mismatch("chunk-signature");
-  }
-  previous_signature_ = std::move(declared_signature_);
+  // The empty last chunk's hash is a constant: no block to compress for it.
+  static const sigv4::Digest kEmptyDigest = sigv4::sha256({});
+  const sigv4::Digest data_hash = chunk_size_ == 0 ? kEmptyDigest : chunk_hash_.finish();
+  // A declared signature longer than 64 characters cannot match: only its first 64 were kept,
+  // and its length decides.
+  const bool matches = previous_is_signature_ && declared_size_ == declared_.hex.size() &&
+                       sigv4::constant_time_equal(
+                           signing_->chunk(previous_.view(), data_hash).view(), declared_.view());
+  if (!matches) signature_mismatch("chunk-signature");
+  previous_ = declared_;
 }
 
-void AwsChunkedDecoder::add_trailer() {
-  const std::string_view line = line_;
+void AwsChunkedDecoder::add_trailer(std::string_view line) {
   const auto colon = line.find(':');
   std::string name(ascii::trim(line.substr(0, colon)));
   if (colon == std::string_view::npos || name.empty()) malformed("a trailer line has no name");
@@ -153,9 +166,9 @@ void AwsChunkedDecoder::add_trailer() {
 void AwsChunkedDecoder::end_trailer() {
   if (!signing_ || trailers_.empty()) return;
   if (trailer_signature_.empty()) malformed("the trailer has no x-amz-trailer-signature");
-  const std::string expected =
-      sigv4::trailer_signature(*signing_, previous_signature_, canonical_trailer_);
-  if (!sigv4::constant_time_equal(expected, trailer_signature_)) {
+  if (!previous_is_signature_ ||
+      !sigv4::constant_time_equal(signing_->trailer(previous_.view(), canonical_trailer_).view(),
+                                  trailer_signature_)) {
     signature_mismatch("x-amz-trailer-signature");
   }
 }

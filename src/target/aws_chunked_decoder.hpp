@@ -24,9 +24,9 @@ class AwsChunkedDecoder {
   using DataSink = std::function<void(std::string_view data)>;
 
   // `signing` null: unsigned chunks (STREAMING-UNSIGNED-PAYLOAD-TRAILER). Otherwise every chunk
-  // must carry its signature, chained from `seed_signature`, and a trailer must be signed.
-  // `signing` must outlive the decoder.
-  AwsChunkedDecoder(const sigv4::ChunkSigningScope* signing, std::string seed_signature);
+  // must carry its signature, chained from `seed_signature` (the request's own, 64 hex digits),
+  // and a trailer must be signed. `signing` must outlive the decoder.
+  AwsChunkedDecoder(const sigv4::ChunkSigner* signing, std::string_view seed_signature);
 
   void feed(std::string_view piece, const DataSink& sink);
   // The body has ended: throws IncompleteBody unless the framing ended too.
@@ -39,23 +39,28 @@ class AwsChunkedDecoder {
  private:
   enum class State { kChunkHeader, kData, kDataEnd, kTrailer, kDone };
 
-  // Moves bytes of `piece` into line_ up to a line end; true with line_ holding the line (CRLF
-  // stripped) once one is complete.
-  bool take_line(std::string_view& piece, std::size_t limit);
-  void start_chunk();
+  // The next whole line of `piece` (CRLF stripped), taken off it: a view into the piece when the
+  // line lies in it whole (the usual case: no copy), else into line_, which collects a line cut
+  // between pieces. False while the line goes on in the next piece.
+  bool take_line(std::string_view& piece, std::size_t limit, std::string_view& line);
+  void start_chunk(std::string_view header);
   void end_chunk();
-  void add_trailer();
+  void add_trailer(std::string_view line);
   void end_trailer();
 
-  const sigv4::ChunkSigningScope* signing_;
-  std::string previous_signature_;
-  std::string declared_signature_;
+  const sigv4::ChunkSigner* signing_;
+  // The signature the next one chains from (the seed, then each chunk's), and the one the
+  // current chunk declares: at most 64 characters are kept, which is all a good one has.
+  sigv4::ChunkSignature previous_{};
+  bool previous_is_signature_ = false;  // the seed had a signature's length
+  sigv4::ChunkSignature declared_{};
+  std::size_t declared_size_ = 0;
   sigv4::Sha256 chunk_hash_;
   State state_ = State::kChunkHeader;
   std::string line_;
-  bool line_has_cr_ = false;
-  std::uint64_t remaining_ = 0;  // data bytes left in the current chunk
-  std::size_t crlf_seen_ = 0;    // of the CRLF after a chunk's data
+  std::uint64_t chunk_size_ = 0;  // of the current chunk
+  std::uint64_t remaining_ = 0;   // data bytes left in the current chunk
+  std::size_t crlf_seen_ = 0;     // of the CRLF after a chunk's data
   std::uint64_t decoded_ = 0;
   std::vector<std::pair<std::string, std::string>> trailers_;
   std::string trailer_signature_;

@@ -80,18 +80,22 @@ std::vector<std::pair<std::string, std::string>> decode_in_place(http::ServerReq
                                                                  const VerifiedCaller& caller,
                                                                  Checksummer* checksummer) {
   const std::uint64_t expected = decoded_length(request);
-  AwsChunkedDecoder decoder(caller.chunk_signing ? &*caller.chunk_signing : nullptr,
-                            caller.seed_signature);
-  std::string& body = request.body;
-  std::size_t written = 0;
-  decoder.feed(body, [&](std::string_view data) {
-    char* out = body.data() + written;
+  AwsChunkedDecoder decoder(caller.chunk_signing.get(), caller.seed_signature);
+  // What the sink needs, behind one reference: std::function keeps a lambda that small in place
+  // instead of allocating it.
+  struct Output {
+    std::string& body;
+    Checksummer* checksummer;
+    std::size_t written = 0;
+  } output{request.body, checksummer};
+  decoder.feed(request.body, [&output](std::string_view data) {
+    char* out = output.body.data() + output.written;
     if (out != data.data()) std::memmove(out, data.data(), data.size());
-    if (checksummer) checksummer->update({out, data.size()});
-    written += data.size();
+    if (output.checksummer) output.checksummer->update({out, data.size()});
+    output.written += data.size();
   });
   decoder.finish();
-  body.resize(written);
+  request.body.resize(output.written);
   if (decoder.decoded_size() != expected) {
     throw S3Error(ErrorCode::kIncompleteBody,
                   "You did not provide the number of bytes specified by the "

@@ -44,15 +44,29 @@ inline constexpr std::array<std::array<char, 2>, 256> kLowerPairs = [] {
 }();
 }  // namespace detail
 
+// Writes two lower-case digits per byte to `out`, which has room for 2 * size characters.
+inline void write(char* out, const unsigned char* data, std::size_t size) {
+  for (std::size_t i = 0; i < size; ++i) {
+    std::memcpy(out + 2 * i, detail::kLowerPairs[data[i]].data(), 2);
+  }
+}
+
+// The lower-case digits of a digest into a fixed buffer: a signature spelled per chunk, with no
+// string to allocate.
+template <std::size_t N>
+std::array<char, 2 * N> spell(const std::array<unsigned char, N>& bytes) {
+  std::array<char, 2 * N> out;
+  write(out.data(), bytes.data(), N);
+  return out;
+}
+
 // Appends two lower-case digits per byte.
 inline void append(std::string& out, const unsigned char* data, std::size_t size) {
   // Through a stack buffer, so the string is not zero-filled by resize() and then overwritten.
   std::array<char, 128> chunk;
   while (size > 0) {
     const std::size_t n = std::min(size, chunk.size() / 2);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::memcpy(&chunk[2 * i], detail::kLowerPairs[data[i]].data(), 2);
-    }
+    write(chunk.data(), data, n);
     out.append(chunk.data(), 2 * n);
     data += n;
     size -= n;

@@ -29,12 +29,12 @@ namespace {
 namespace sigv4 = s3storm::sigv4;
 namespace target = s3storm::target;
 
-// AWS's chunked-upload examples (tests/support/aws_chunked_example.hpp): the signing scope and
-// the seed signatures of the plain and the trailer variant.
+// AWS's chunked-upload examples (tests/support/aws_chunked_example.hpp): what signs their chunks
+// and the seed signatures of the plain and the trailer variant.
 using s3storm::aws_chunked_example::kSeed;
 using s3storm::aws_chunked_example::kTrailerSeed;
-const sigv4::ChunkSigningScope& example_scope() {
-  return s3storm::aws_chunked_example::scope();
+const sigv4::ChunkSigner& example_signer() {
+  return s3storm::aws_chunked_example::signer();
 }
 
 }  // namespace
@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view body(reinterpret_cast<const char*>(data + 1 + size_count),
                               size - 1 - size_count);
 
-  target::AwsChunkedDecoder decoder(signed_chunks ? &example_scope() : nullptr, std::string(seed));
+  target::AwsChunkedDecoder decoder(signed_chunks ? &example_signer() : nullptr, seed);
   std::uint64_t handed = 0;
   try {
     std::size_t at = 0;

@@ -19,25 +19,25 @@ namespace {
 
 using aws_chunked_example::kSeed;
 using aws_chunked_example::kTrailerSeed;
-const sigv4::ChunkSigningScope& example_scope() {
-  return aws_chunked_example::scope();
+const sigv4::ChunkSigner& example_signer() {
+  return aws_chunked_example::signer();
 }
 const std::string kExampleData = aws_chunked_example::data();
 
 TEST(AwsChunkedBody, SignedChunksAreAwsPublishedExample) {
-  const auto scope = example_scope();
+  const auto& signer = example_signer();
   std::string out;
   const auto trailer =
-      encode_aws_chunked(out, kExampleData, {ChunkedMode::kSigned, 65536, {}}, &scope, kSeed);
+      encode_aws_chunked(out, kExampleData, {ChunkedMode::kSigned, 65536, {}}, &signer, kSeed);
   EXPECT_EQ(trailer, "");
   EXPECT_EQ(out, aws_chunked_example::signed_body());
 }
 
 TEST(AwsChunkedBody, SignedTrailerIsAwsPublishedExample) {
-  const auto scope = example_scope();
+  const auto& signer = example_signer();
   std::string out;
   const auto trailer = encode_aws_chunked(
-      out, kExampleData, {ChunkedMode::kSignedTrailer, 65536, ChecksumAlgorithm::kCrc32c}, &scope,
+      out, kExampleData, {ChunkedMode::kSignedTrailer, 65536, ChecksumAlgorithm::kCrc32c}, &signer,
       kTrailerSeed);
   EXPECT_EQ(trailer, aws_chunked_example::kTrailerCrc32c);
   EXPECT_EQ(out, aws_chunked_example::trailer_body());
@@ -67,8 +67,8 @@ Upload upload_of(ChunkedMode mode, std::string body, std::size_t decoded,
   upload.request.body = std::move(body);
   upload.caller.streaming_payload = streaming_payload_name(mode);
   if (mode != ChunkedMode::kUnsignedTrailer) {
-    upload.caller.chunk_signing = example_scope();
-    upload.caller.seed_signature = std::string(kSeed);
+    upload.caller.chunk_signing = std::make_shared<const sigv4::ChunkSigner>(example_signer());
+    upload.caller.seed_signature = kSeed;
   }
   return upload;
 }
@@ -78,12 +78,12 @@ class EveryModeAndChecksum
 
 TEST_P(EveryModeAndChecksum, TheTargetAcceptsTheBodyAndItsChecksum) {
   const auto [mode, checksum] = GetParam();
-  const auto scope = example_scope();
+  const auto& signer = example_signer();
   // Three full chunks and a short one, so the signatures chain across several chunks.
   std::string data(3 * 8192 + 100, '\0');
   for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 31 + 7);
   std::string body;
-  const auto sent = encode_aws_chunked(body, data, {mode, 8192, checksum}, &scope, kSeed);
+  const auto sent = encode_aws_chunked(body, data, {mode, 8192, checksum}, &signer, kSeed);
   if (checksum) {
     EXPECT_EQ(sent, checksum_base64(*checksum, data));
   }
@@ -120,16 +120,17 @@ std::string with_wrong_checksum(const std::string& body, ChunkedMode mode) {
     const auto last = body.rfind("0;chunk-signature=", at);
     const auto previous = body.substr(last + 18, 64);
     out += "x-amz-trailer-signature:" +
-           sigv4::trailer_signature(example_scope(), previous, wrong + "\n") + "\r\n";
+           std::string(example_signer().trailer(previous, wrong + "\n").view()) + "\r\n";
   }
   return out + "\r\n";
 }
 
 TEST(AwsChunkedBody, AWrongTrailerChecksumIsRefused) {
-  const auto scope = example_scope();
+  const auto& signer = example_signer();
   for (const auto mode : {ChunkedMode::kSignedTrailer, ChunkedMode::kUnsignedTrailer}) {
     std::string body;
-    encode_aws_chunked(body, "hello world", {mode, 8192, ChecksumAlgorithm::kCrc32}, &scope, kSeed);
+    encode_aws_chunked(body, "hello world", {mode, 8192, ChecksumAlgorithm::kCrc32}, &signer,
+                       kSeed);
     auto upload = upload_of(mode, with_wrong_checksum(body, mode), 11, ChecksumAlgorithm::kCrc32);
     try {
       target::accept_upload_body(upload.request, upload.caller);
@@ -141,9 +142,9 @@ TEST(AwsChunkedBody, AWrongTrailerChecksumIsRefused) {
 }
 
 TEST(AwsChunkedBody, AChangedChunkBreaksItsSignature) {
-  const auto scope = example_scope();
+  const auto& signer = example_signer();
   std::string body;
-  encode_aws_chunked(body, "hello world", {ChunkedMode::kSigned, 8192, {}}, &scope, kSeed);
+  encode_aws_chunked(body, "hello world", {ChunkedMode::kSigned, 8192, {}}, &signer, kSeed);
   body[body.find("hello")] = 'j';
   auto upload = upload_of(ChunkedMode::kSigned, body, 11, std::nullopt);
   try {

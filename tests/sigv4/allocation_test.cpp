@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "sigv4/chunk_signature.hpp"
 #include "sigv4/signer.hpp"
 #include "sigv4/verifier.hpp"
 
@@ -72,6 +73,32 @@ TEST(VerifierAllocation, WarmVerifierAllocatesNothingPerRequest) {
     const VerifyResult result = verifier.verify({"PUT", "/b/k", received, {}}, time.time());
     ASSERT_TRUE(result.ok()) << result.message;
   }
+  EXPECT_EQ(g_allocations.load() - before, 0);
+}
+
+// aws-chunked uploads: both sides sign each chunk through a ChunkSigner taken from a cache
+// (Signer::chunk_signer, the target's ChunkSignerCache per thread); once it is made for the
+// second, a request's chunk and trailer signatures allocate nothing.
+TEST(ChunkSignerAllocation, WarmChunkSigningAllocatesNothing) {
+  Signer signer({"AK", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""}, "us-east-1", "s3");
+  ChunkSignerCache cache;
+  const AmzDate time = AmzDate::parse("20240301T120000Z").value();
+  const std::string_view seed = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
+  const Digest data = sha256("chunk");
+  const auto sign_chunks = [&] {
+    const ChunkSigner& client = signer.chunk_signer(time);
+    const std::shared_ptr<const ChunkSigner> server =
+        cache.get("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "20240301T120000Z",
+                  "20240301/us-east-1/s3/aws4_request");
+    const ChunkSignature first = client.chunk(seed, data);
+    const ChunkSignature last = client.chunk(first.view(), data);
+    EXPECT_EQ(server->chunk(first.view(), data).view(), last.view());
+    EXPECT_EQ(server->trailer(last.view(), "x-amz-checksum-crc32:AAAAAA==\n").view(),
+              client.trailer(last.view(), "x-amz-checksum-crc32:AAAAAA==\n").view());
+  };
+  sign_chunks();  // warm-up: keys derived, heads absorbed
+  const long before = g_allocations.load();
+  for (int i = 0; i < 100; ++i) sign_chunks();
   EXPECT_EQ(g_allocations.load() - before, 0);
 }
 

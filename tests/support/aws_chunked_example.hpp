@@ -25,6 +25,12 @@ inline const sigv4::ChunkSigningScope& scope() {
   return scope;
 }
 
+// What signs (and checks) the examples' chunks.
+inline const sigv4::ChunkSigner& signer() {
+  static const sigv4::ChunkSigner signer(scope());
+  return signer;
+}
+
 // The seed signatures of the two examples (their requests' own signatures).
 inline constexpr std::string_view kSeed =
     "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";

@@ -9,6 +9,7 @@
 #include "sigv4/amz_date.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
+#include "sigv4/signing_key_cache.hpp"
 #include "target/s3_error.hpp"
 
 namespace s3storm::target {
@@ -173,21 +174,46 @@ TEST(Authenticator, TheHeaderIsJudgedWithoutTheBodyAndTheBodyAfterIt) {
       auth.verify_header(signed_put("x", sigv4::kUnsignedPayload)).signed_payload_sha256.empty());
 }
 
-// An aws-chunked body is not hashed whole: the caller gets what chains the chunk signatures,
-// seeded with the request's own signature (the body is checked as it is decoded).
-TEST(Authenticator, StreamingPayloadCarriesItsChunkSigningScope) {
+// An aws-chunked body is not hashed whole: the caller gets what signs the chunks under the
+// request's key, date and scope, seeded with the request's own signature (the body is checked as
+// it is decoded).
+TEST(Authenticator, StreamingPayloadCarriesItsChunkSigner) {
   const auto auth = make_auth_with_secret(at("20130524T000000Z"));
+  // The same key, date and scope as every request below: AWS's example, whose chunk signatures
+  // are published (tests/sigv4/chunk_signature_test.cpp).
+  const sigv4::Digest key = sigv4::derive_signing_key(kSecret, "20130524", "us-east-1", "s3");
+  const sigv4::ChunkSigner expected({sigv4::HmacSha256Key(std::string_view(
+                                         reinterpret_cast<const char*>(key.data()), key.size())),
+                                     "20130524T000000Z", "20130524/us-east-1/s3/aws4_request"});
+  const sigv4::Digest data = sigv4::sha256("chunk");
   for (const char* declared :
        {"STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"}) {
     const auto request = signed_put("not decoded here", declared);
     const VerifiedCaller caller = auth.verify(request);
     EXPECT_EQ(caller.streaming_payload, declared);
-    ASSERT_TRUE(caller.chunk_signing);
-    EXPECT_EQ(caller.chunk_signing->amz_date, "20130524T000000Z");
-    EXPECT_EQ(caller.chunk_signing->scope, "20130524/us-east-1/s3/aws4_request");
     const std::string_view authorization = request.header("authorization");
     EXPECT_EQ(caller.seed_signature, authorization.substr(authorization.find("Signature=") + 10));
+    ASSERT_TRUE(caller.chunk_signing);
+    EXPECT_EQ(caller.chunk_signing->chunk(caller.seed_signature, data).view(),
+              expected.chunk(caller.seed_signature, data).view());
+    EXPECT_EQ(caller.chunk_signing->trailer(caller.seed_signature, "x:1\n").view(),
+              expected.trailer(caller.seed_signature, "x:1\n").view());
+    // The header alone decides whether the body is read; the signer is made only for the body.
+    EXPECT_FALSE(auth.verify_header(request).chunk_signing);
   }
+  // Another secret for the same key id, date and scope signs other chunks: a signer made for one
+  // is not handed to the other.
+  const auto other = make_auth_with_secret(at("20130524T000000Z"), "another-secret");
+  sigv4::Signer other_signer({kAccessKey, "another-secret", {}}, "us-east-1", "s3");
+  const std::vector<sigv4::Header> headers{{"host", kHost}};
+  const auto& out = other_signer.sign({"PUT", "/key", "", headers, sigv4::kStreamingSignedPayload},
+                                      *sigv4::AmzDate::parse("20130524T000000Z"));
+  http::ServerRequest other_request = signed_put("", sigv4::kStreamingSignedPayload);
+  other_request.headers.back().second = std::string(out.authorization);
+  const VerifiedCaller other_caller = other.verify(other_request);
+  ASSERT_TRUE(other_caller.chunk_signing);
+  EXPECT_NE(other_caller.chunk_signing->chunk(other_caller.seed_signature, data).view(),
+            expected.chunk(other_caller.seed_signature, data).view());
   const auto request = signed_put("x", "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
   const VerifiedCaller unsigned_chunks = auth.verify(request);  // views into the request
   EXPECT_EQ(unsigned_chunks.streaming_payload, "STREAMING-UNSIGNED-PAYLOAD-TRAILER");

@@ -17,8 +17,8 @@ namespace {
 
 using aws_chunked_example::kSeed;
 using aws_chunked_example::kTrailerSeed;
-const sigv4::ChunkSigningScope& example_scope() {
-  return aws_chunked_example::scope();
+const sigv4::ChunkSigner& example_signer() {
+  return aws_chunked_example::signer();
 }
 std::string signed_example() {
   return aws_chunked_example::signed_body();
@@ -39,8 +39,8 @@ std::string decode(AwsChunkedDecoder& decoder, std::string_view body, std::size_
 
 ErrorCode decode_error_of(std::string body, bool signed_chunks = true,
                           std::string_view seed = kSeed) {
-  const auto scope = example_scope();
-  AwsChunkedDecoder decoder(signed_chunks ? &scope : nullptr, std::string(seed));
+  const auto& signer = example_signer();
+  AwsChunkedDecoder decoder(signed_chunks ? &signer : nullptr, std::string(seed));
   try {
     decode(decoder, body, body.size() + 1);
   } catch (const S3Error& error) {
@@ -51,11 +51,11 @@ ErrorCode decode_error_of(std::string body, bool signed_chunks = true,
 }
 
 TEST(AwsChunkedDecoder, DecodesAwsSignedExampleInAnySplit) {
-  const auto scope = example_scope();
+  const auto& signer = example_signer();
   const std::string body = signed_example();
   for (const std::size_t piece : {body.size(), std::size_t{1}, std::size_t{2}, std::size_t{7},
                                   std::size_t{4096}, std::size_t{65537}}) {
-    AwsChunkedDecoder decoder(&scope, std::string(kSeed));
+    AwsChunkedDecoder decoder(&signer, std::string(kSeed));
     EXPECT_EQ(decode(decoder, body, piece), std::string(66560, 'a')) << piece;
     EXPECT_EQ(decoder.decoded_size(), 66560u);
     EXPECT_TRUE(decoder.trailers().empty());
@@ -63,10 +63,10 @@ TEST(AwsChunkedDecoder, DecodesAwsSignedExampleInAnySplit) {
 }
 
 TEST(AwsChunkedDecoder, VerifiesTheSignedTrailerAndKeepsItsChecksum) {
-  const auto scope = example_scope();
+  const auto& signer = example_signer();
   const std::string body = trailer_example();
   for (const std::size_t piece : {body.size(), std::size_t{1}, std::size_t{3}}) {
-    AwsChunkedDecoder decoder(&scope, std::string(kTrailerSeed));
+    AwsChunkedDecoder decoder(&signer, std::string(kTrailerSeed));
     EXPECT_EQ(decode(decoder, body, piece).size(), 66560u);
     ASSERT_EQ(decoder.trailers().size(), 1u);
     EXPECT_EQ(decoder.trailers()[0].first, "x-amz-checksum-crc32c");
