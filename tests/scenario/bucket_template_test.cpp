@@ -14,16 +14,16 @@
 namespace s3storm::scenario {
 namespace {
 
-LoadOptions options() {
+LoadOptions template_load_options() {
   LoadOptions o;
   o.env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
   o.default_seed = 1;
   return o;
 }
 
-std::vector<std::string> problems(const std::string& yaml) {
+std::vector<std::string> template_problems(const std::string& yaml) {
   try {
-    load_scenario_text(yaml, "t.yaml", options());
+    load_scenario_text(yaml, "t.yaml", template_load_options());
   } catch (const ScenarioError& e) {
     std::vector<std::string> out;
     for (const auto& d : e.diagnostics()) out.push_back(d.to_string());
@@ -88,7 +88,7 @@ TEST(BucketTemplateLoader, SetupCreatesAndConfiguresEveryBucket) {
       "    iterations: 1\n"
       "    flow: [{put: {key: k, size: 1}}, {copy: {from: last, key: c}},\n"
       "           {get: {bucket: \"x-{phase}\", key: k}}]\n",
-      "t.yaml", options());
+      "t.yaml", template_load_options());
   ASSERT_EQ(s.setup.buckets.size(), 17u);
   EXPECT_EQ(s.setup.buckets.front(), "t-0");
   EXPECT_EQ(s.setup.buckets.back(), "other");
@@ -103,28 +103,30 @@ TEST(BucketTemplateLoader, SetupCreatesAndConfiguresEveryBucket) {
 }
 
 TEST(BucketTemplateLoader, RefusesWithThePosition) {
-  EXPECT_EQ(problems("setup: {buckets: [\"b-{uuid}\"]}\n"
-                     "phases: [{name: p, iterations: 1, flow: [{put: {bucket: b-1, key: k, "
-                     "size: 1}}]}]\n"),
-            std::vector<std::string>{
-                "t.yaml:1:19: bucket template 'b-{uuid}' may use only {hash:N} (the key's "
-                "bucket) and {phase}: other variables would make a key's bucket unknown to a "
-                "later read, or the buckets too many for setup to create"});
-  EXPECT_EQ(problems("phases:\n"
-                     "  - name: p\n"
-                     "    bucket: \"b-{hash:3}\"\n"
-                     "    iterations: 1\n"
-                     "    flow: [{put: {key: k, size: 1}}]\n"),
+  EXPECT_EQ(
+      template_problems("setup: {buckets: [\"b-{uuid}\"]}\n"
+                        "phases: [{name: p, iterations: 1, flow: [{put: {bucket: b-1, key: k, "
+                        "size: 1}}]}]\n"),
+      std::vector<std::string>{
+          "t.yaml:1:19: bucket template 'b-{uuid}' may use only {hash:N} (the key's "
+          "bucket) and {phase}: other variables would make a key's bucket unknown to a "
+          "later read, or the buckets too many for setup to create"});
+  EXPECT_EQ(template_problems("phases:\n"
+                              "  - name: p\n"
+                              "    bucket: \"b-{hash:3}\"\n"
+                              "    iterations: 1\n"
+                              "    flow: [{put: {key: k, size: 1}}]\n"),
             std::vector<std::string>{"t.yaml:3:13: bucket template 'b-{hash:3}' makes 16^3 "
                                      "buckets; at most 1000 ({hash:1}: 16, {hash:2}: 256)"});
-  EXPECT_EQ(problems("setup: {buckets: [\"{phase}-b\"]}\n"
-                     "phases: [{name: p, iterations: 1, flow: [{put: {bucket: b-1, key: k, "
-                     "size: 1}}]}]\n"),
-            std::vector<std::string>{
-                "t.yaml:1:19: '{phase}' in a bucket needs a phase: use it in a phase's or a "
-                "step's bucket, or target.bucket"});
-  EXPECT_EQ(problems("target: {endpoint: embedded, bucket: \"l-{hash:1}\"}\n"
-                     "phases: [{name: p, iterations: 1, flow: [{list: {prefix: a}}]}]\n"),
+  EXPECT_EQ(
+      template_problems("setup: {buckets: [\"{phase}-b\"]}\n"
+                        "phases: [{name: p, iterations: 1, flow: [{put: {bucket: b-1, key: k, "
+                        "size: 1}}]}]\n"),
+      std::vector<std::string>{
+          "t.yaml:1:19: '{phase}' in a bucket needs a phase: use it in a phase's or a "
+          "step's bucket, or target.bucket"});
+  EXPECT_EQ(template_problems("target: {endpoint: embedded, bucket: \"l-{hash:1}\"}\n"
+                              "phases: [{name: p, iterations: 1, flow: [{list: {prefix: a}}]}]\n"),
             std::vector<std::string>{
                 "t.yaml:2:49: list step cannot spread over buckets ('l-{hash:1}'): it has no "
                 "object key to choose one by; give it one bucket"});
