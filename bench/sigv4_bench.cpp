@@ -10,6 +10,7 @@
 #include <array>
 #include <string>
 
+#include "../tests/support/aws_example_keys.hpp"
 #include "sigv4/chunk_signature.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
@@ -20,10 +21,11 @@
 namespace {
 
 using namespace s3storm::sigv4;
+namespace aws_example_keys = s3storm::aws_example_keys;
 
 void BM_SignTypicalPut(benchmark::State& state) {
-  Signer signer({"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""},
-                "us-east-1", "s3");
+  Signer signer({aws_example_keys::kS3AccessKey, aws_example_keys::kS3Secret, ""}, "us-east-1",
+                "s3");
   std::string path = "/test-bucket/";
   append_s3_key_path(path, "obj-3-1048576");
   const std::array<Header, 6> headers{{{"Host", "127.0.0.1:9000"},
@@ -43,8 +45,8 @@ void BM_SignTypicalPut(benchmark::State& state) {
 BENCHMARK(BM_SignTypicalPut);
 
 void BM_PresignGet(benchmark::State& state) {
-  Signer signer({"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""},
-                "us-east-1", "s3");
+  Signer signer({aws_example_keys::kS3AccessKey, aws_example_keys::kS3Secret, ""}, "us-east-1",
+                "s3");
   const std::array<Header, 1> headers{{{"host", "127.0.0.1:9000"}}};
   const AmzDate time = AmzDate::parse("20240301T120000Z").value();
   for (auto _ : state) {
@@ -59,8 +61,7 @@ BENCHMARK(BM_PresignGet);
 // The headers of a PUT as `s3storm run` sends it, in its order and spelling; what the server
 // gets (HTTP parsing aside) on every request of bench/embedded.sh.
 void BM_VerifyTypicalPut(benchmark::State& state) {
-  const Credentials credentials{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                                ""};
+  const Credentials credentials{aws_example_keys::kS3AccessKey, aws_example_keys::kS3Secret, ""};
   Signer signer(credentials, "us-east-1", "s3");
   const std::string target = "/bench/obj-0-123456";
   const std::string payload_hash = sha256_hex(std::string(1024, 'x'));

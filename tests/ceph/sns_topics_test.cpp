@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/aws_example_keys.hpp"
 #include "http/connection_pool.hpp"
 #include "s3/payload.hpp"
 #include "s3/session.hpp"
@@ -69,7 +70,8 @@ class SignSnsCall : public ::testing::Test {
     SessionConfig c;
     c.endpoint = http::Endpoint::parse("http://127.0.0.1:7480");
     c.region = "eu-west-1";
-    c.credentials = {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", std::move(token)};
+    c.credentials = {aws_example_keys::kSuiteAccessKey, aws_example_keys::kSuiteSecret,
+                     std::move(token)};
     return c;
   }
 
@@ -77,9 +79,9 @@ class SignSnsCall : public ::testing::Test {
                              std::string_view body) {
     std::vector<sigv4::Header> received = call.headers;
     received.push_back({"host", host});
-    static const std::string kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    static const std::string kSecret = aws_example_keys::kSuiteSecret;
     sigv4::Verifier verifier([](std::string_view key) -> const std::string* {
-      return key == "AKIDEXAMPLE" ? &kSecret : nullptr;
+      return key == aws_example_keys::kSuiteAccessKey ? &kSecret : nullptr;
     });
     const auto body_hash = sigv4::sha256_hex(body);
     return verifier.verify({"POST", "/", received, body_hash}, std::chrono::system_clock::now());

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "../support/aws_example_keys.hpp"
 #include "sigv4/crypto.hpp"
 #include "target/authenticator.hpp"
 #include "target/post_policy.hpp"
@@ -22,6 +23,7 @@
 namespace {
 
 namespace target = s3storm::target;
+namespace aws_example_keys = s3storm::aws_example_keys;
 using namespace std::chrono_literals;
 
 // The S3 documentation's POST example (tests/sigv4/data/s3-doc-examples/post-policy) expires
@@ -32,7 +34,7 @@ const std::chrono::system_clock::time_point kNow =
 const target::Authenticator& authenticator() {
   static const target::Authenticator instance([] {
     target::AuthOptions options;
-    options.secrets.emplace("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    options.secrets.emplace(aws_example_keys::kS3AccessKey, aws_example_keys::kS3Secret);
     options.now = [] { return kNow; };
     return options;
   }());

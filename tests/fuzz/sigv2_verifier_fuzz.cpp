@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "../support/aws_example_keys.hpp"
 #include "request_head.hpp"
 #include "sigv2/string_to_sign.hpp"
 #include "sigv2/verifier.hpp"
@@ -22,11 +23,12 @@
 namespace {
 
 namespace sigv2 = s3storm::sigv2;
+namespace aws_example_keys = s3storm::aws_example_keys;
 using Clock = std::chrono::system_clock;
 
 using s3storm::fuzz::Key;
-constexpr std::string_view kAccessKey = "AKIAIOSFODNN7EXAMPLE";
-const std::string kSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+constexpr std::string_view kAccessKey = aws_example_keys::kS3AccessKey;
+const std::string kSecret = aws_example_keys::kS3Secret;
 const Key kKeys[] = {{kAccessKey, kSecret}};
 
 // The documentation's examples (March 2007), its presigned URL (expires 1175139620) and the

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "../support/aws_example_keys.hpp"
 #include "request_head.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/verifier.hpp"
@@ -24,13 +25,14 @@
 namespace {
 
 namespace sigv4 = s3storm::sigv4;
+namespace aws_example_keys = s3storm::aws_example_keys;
 using namespace std::chrono_literals;
 
 using s3storm::fuzz::Key;
 // tests/sigv4/data/aws-sig-v4-test-suite and tests/sigv4/data/s3-doc-examples (context.txt).
 constexpr Key kKeys[] = {
-    {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
-    {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+    {aws_example_keys::kSuiteAccessKey, aws_example_keys::kSuiteSecret},
+    {aws_example_keys::kS3AccessKey, aws_example_keys::kS3Secret},
 };
 const std::chrono::system_clock::time_point kTimes[] = {
     std::chrono::sys_days{std::chrono::year{2015} / 8 / 30} + 12h + 36min,

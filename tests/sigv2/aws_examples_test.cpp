@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "../support/aws_example_keys.hpp"
 #include "sigv2/string_to_sign.hpp"
 #include "sigv2/verifier.hpp"
 #include "sigv4/amz_date.hpp"
@@ -16,8 +17,8 @@ namespace {
 using Clock = std::chrono::system_clock;
 using Headers = std::vector<sigv4::Header>;
 
-constexpr std::string_view kAccessKey = "AKIAIOSFODNN7EXAMPLE";
-const std::string kSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+constexpr std::string_view kAccessKey = aws_example_keys::kS3AccessKey;
+const std::string kSecret = aws_example_keys::kS3Secret;
 
 Clock::time_point at(std::string_view http_date) {
   return sigv4::parse_http_date(http_date)->time();

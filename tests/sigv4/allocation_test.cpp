@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "../support/aws_example_keys.hpp"
 #include "sigv4/chunk_signature.hpp"
 #include "sigv4/signer.hpp"
 #include "sigv4/verifier.hpp"
@@ -51,7 +52,7 @@ TEST(SignerAllocation, WarmSignerAllocatesNothingPerRequest) {
 // The embedded target's path: header auth, secret looked up by reference. The only allocation
 // left is the result's access key id, and only when it is longer than a short string's 15 chars.
 TEST(VerifierAllocation, WarmVerifierAllocatesNothingPerRequest) {
-  const Credentials credentials{"AKSHORTKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
+  const Credentials credentials{"AKSHORTKEY", aws_example_keys::kS3Secret, ""};
   Signer signer(credentials, "us-east-1", "s3");
   const AmzDate time = AmzDate::parse("20240301T120000Z").value();
   const std::array<Header, 2> to_sign{{{"host", "127.0.0.1:9000"}, {"x-amz-meta-a", "1"}}};
@@ -80,16 +81,15 @@ TEST(VerifierAllocation, WarmVerifierAllocatesNothingPerRequest) {
 // (Signer::chunk_signer, the target's ChunkSignerCache per thread); once it is made for the
 // second, a request's chunk and trailer signatures allocate nothing.
 TEST(ChunkSignerAllocation, WarmChunkSigningAllocatesNothing) {
-  Signer signer({"AK", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""}, "us-east-1", "s3");
+  Signer signer({"AK", aws_example_keys::kS3Secret, ""}, "us-east-1", "s3");
   ChunkSignerCache cache;
   const AmzDate time = AmzDate::parse("20240301T120000Z").value();
   const std::string_view seed = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
   const Digest data = sha256("chunk");
   const auto sign_chunks = [&] {
     const ChunkSigner& client = signer.chunk_signer(time);
-    const std::shared_ptr<const ChunkSigner> server =
-        cache.get("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "20240301T120000Z",
-                  "20240301/us-east-1/s3/aws4_request");
+    const std::shared_ptr<const ChunkSigner> server = cache.get(
+        aws_example_keys::kS3Secret, "20240301T120000Z", "20240301/us-east-1/s3/aws4_request");
     const ChunkSignature first = client.chunk(seed, data);
     const ChunkSignature last = client.chunk(first.view(), data);
     EXPECT_EQ(server->chunk(first.view(), data).view(), last.view());

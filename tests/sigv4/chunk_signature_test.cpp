@@ -8,12 +8,13 @@
 
 #include <string>
 
+#include "../support/aws_example_keys.hpp"
 #include "sigv4/signing_key_cache.hpp"
 
 namespace s3storm::sigv4 {
 namespace {
 
-constexpr std::string_view kExampleSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+constexpr std::string_view kExampleSecret = aws_example_keys::kS3Secret;
 
 ChunkSigningScope example_scope() {
   const Digest key = derive_signing_key(kExampleSecret, "20130524", "us-east-1", "s3");

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "../support/aws_example_keys.hpp"
 #include "sigv4/amz_date.hpp"
 #include "sigv4/canonical_request.hpp"
 #include "sigv4/crypto.hpp"
@@ -279,10 +280,9 @@ TEST(Crypto, HexChecksAndConstantTimeCompare) {
 }
 
 TEST(SigningKeyCache, DerivesOncePerScopeAndMatchesTheDocumentedKey) {
-  // AWS's documented example: secret wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, 20120215, us-east-1,
-  // iam.
-  EXPECT_EQ(hex::encode(derive_signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215",
-                                           "us-east-1", "iam")),
+  // AWS's documented example: the SigV4 test suite's secret, 20120215, us-east-1, iam.
+  EXPECT_EQ(hex::encode(
+                derive_signing_key(aws_example_keys::kSuiteSecret, "20120215", "us-east-1", "iam")),
             "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
   SigningKeyCache cache(2);
   cache.get("s", "20240101", "r", "s3");
@@ -324,8 +324,8 @@ TEST(Signer, AddsSessionTokenAndContentHashHeadersToTheSignedSet) {
 }
 
 TEST(Signer, PresignMatchesTheS3DocumentationExample) {
-  Signer signer({"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""},
-                "us-east-1", "s3");
+  Signer signer({aws_example_keys::kS3AccessKey, aws_example_keys::kS3Secret, ""}, "us-east-1",
+                "s3");
   const std::array<Header, 1> headers{{{"host", "examplebucket.s3.amazonaws.com"}}};
   const auto& out =
       signer.presign({"GET", "/test.txt", "", headers, kUnsignedPayload},
@@ -365,8 +365,8 @@ TEST(Signer, PresignCarriesTheSessionTokenInTheQuery) {
 // The wire form of get-space / get-utf8 (what an HTTP client actually sends) is encoded once
 // more by the generic rule, as botocore does; signatures computed with botocore 1.29.
 TEST(Signer, GenericServiceEncodesAnAlreadyEncodedPathAgainLikeBotocore) {
-  Signer signer({"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""}, "us-east-1",
-                "service");
+  Signer signer({aws_example_keys::kSuiteAccessKey, aws_example_keys::kSuiteSecret, ""},
+                "us-east-1", "service");
   const std::array<Header, 1> headers{{{"Host", "example.amazonaws.com"}}};
   const auto time = AmzDate::parse("20150830T123600Z").value();
   auto out = signer.sign({"GET", "/example%20space/", "", headers, kEmptyPayloadHash}, time);

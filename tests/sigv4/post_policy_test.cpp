@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../support/aws_example_keys.hpp"
 #include "sigv4/crypto.hpp"
 #include "util/iso_time.hpp"
 
@@ -56,7 +57,7 @@ PolicyVerdict verdict(std::string_view policy, const FormFields& form,
 TEST(PostPolicy, SignsTheAwsDocumentationExample) {
   const std::string b64 = read_file(kDataDir + ".b64");
   EXPECT_EQ(base64_encode(read_file(kDataDir + ".policy")), b64);
-  EXPECT_EQ(sign_policy(b64, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "20151229", "us-east-1"),
+  EXPECT_EQ(sign_policy(b64, aws_example_keys::kS3Secret, "20151229", "us-east-1"),
             read_file(kDataDir + ".signature"));
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/aws_example_keys.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
 #include "sigv4/uri_encoding.hpp"
@@ -20,8 +21,7 @@ namespace {
 
 using std::chrono::seconds;
 
-const Credentials kCredentials{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                               ""};
+const Credentials kCredentials{aws_example_keys::kS3AccessKey, aws_example_keys::kS3Secret, ""};
 
 const std::string* secret_of(std::string_view key) {
   return key == kCredentials.access_key_id ? &kCredentials.secret_access_key : nullptr;

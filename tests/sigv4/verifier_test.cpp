@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "../support/aws_example_keys.hpp"
 #include "sigv4/crypto.hpp"
 #include "sigv4/signer.hpp"
 
@@ -14,8 +15,7 @@ namespace {
 
 using std::chrono::seconds;
 
-const Credentials kCredentials{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                               ""};
+const Credentials kCredentials{aws_example_keys::kS3AccessKey, aws_example_keys::kS3Secret, ""};
 
 SecretLookup lookup_for(const Credentials& credentials) {
   // The secret lives in the lookup's own copy of the credentials, as long as the verifier.

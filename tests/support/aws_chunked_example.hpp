@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "aws_example_keys.hpp"
 #include "sigv4/chunk_signature.hpp"
 #include "sigv4/signing_key_cache.hpp"
 
@@ -16,8 +17,8 @@ namespace s3storm::aws_chunked_example {
 // The examples' signing scope (secret wJalr..., 2013-05-24, us-east-1, s3).
 inline const sigv4::ChunkSigningScope& scope() {
   static const sigv4::ChunkSigningScope scope = [] {
-    const sigv4::Digest key = sigv4::derive_signing_key("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                                                        "20130524", "us-east-1", "s3");
+    const sigv4::Digest key =
+        sigv4::derive_signing_key(aws_example_keys::kS3Secret, "20130524", "us-east-1", "s3");
     return sigv4::ChunkSigningScope{sigv4::HmacSha256Key(std::string_view(
                                         reinterpret_cast<const char*>(key.data()), key.size())),
                                     "20130524T000000Z", "20130524/us-east-1/s3/aws4_request"};

@@ -8,12 +8,13 @@
 
 #include <functional>
 
+#include "../support/aws_example_keys.hpp"
 #include "target/s3_error.hpp"
 
 namespace s3storm::target::test_support {
 
-inline constexpr const char* kAccessKey = "AKIAIOSFODNN7EXAMPLE";
-inline constexpr const char* kSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+inline constexpr const char* kAccessKey = aws_example_keys::kS3AccessKey;
+inline constexpr const char* kSecret = aws_example_keys::kS3Secret;
 
 inline S3Error error_of(const std::function<void()>& action) {
   try {
