@@ -48,7 +48,7 @@ class pinned:
 
 class Measured:
     """Runs a command to completion and keeps its output, exit status, CPU seconds (user +
-    system) and peak RSS (ru_maxrss, which is the kernel's VmHWM of that one process), all from
+    system, and each apart) and peak RSS (ru_maxrss, which is the kernel's VmHWM of that one process), all from
     wait4 on that process alone. Killed after `timeout` seconds."""
 
     def __init__(self, args, cpus=None, env=None, timeout=120):
@@ -83,6 +83,8 @@ class Measured:
         self.wall_s = time.monotonic() - began
         self.returncode = proc.returncode
         self.cpu_s = usage.ru_utime + usage.ru_stime
+        self.user_s = usage.ru_utime
+        self.sys_s = usage.ru_stime
         self.max_rss_kib = usage.ru_maxrss
         self.stdout = b"".join(chunks["out"]).decode(errors="replace")
         self.stderr = b"".join(chunks["err"]).decode(errors="replace")

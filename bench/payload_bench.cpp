@@ -1,6 +1,8 @@
 // What the payload modes cost the load generator per request (issue 17 item 7): the CRCs of
 // util/crc on the sizes a run sends (a 1 KiB PUT, a 64 KiB chunk, a 1 MiB body), each checksum a
 // step may send, and the aws-chunked framing of a body in each mode (chunk signatures included).
+// Also the pieces of a signed multipart part of random content (issue 17's bulk bar): the fill,
+// the SHA-256, and the two together, whole or a cache-sized piece at a time.
 //   build/release/bench/payload_bench --benchmark_min_time=0.3
 
 #include <benchmark/benchmark.h>
@@ -9,6 +11,8 @@
 
 #include "s3/aws_chunked_body.hpp"
 #include "s3/checksum.hpp"
+#include "s3/content.hpp"
+#include "sigv4/crypto.hpp"
 #include "sigv4/signing_key_cache.hpp"
 #include "util/crc.hpp"
 
@@ -65,6 +69,40 @@ void BM_EncodeChunked(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * state.range(1));
 }
 BENCHMARK(BM_EncodeChunked)->ArgsProduct({{1, 2, 3}, {1024, 1 << 20}});
+
+void BM_FillRandom(benchmark::State& state) {
+  std::string out(static_cast<std::size_t>(state.range(0)), '\0');
+  for (auto _ : state) {
+    s3::fill_random_content(0x1234, 8, std::span<char>(out.data(), out.size()));
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_FillRandom)->Arg(64 * 1024)->Arg(8 << 20);
+
+void BM_Sha256Bytes(benchmark::State& state) {
+  const std::string data = bytes(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(sigv4::sha256(data));
+  state.SetBytesProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_Sha256Bytes)->Arg(64 * 1024)->Arg(8 << 20);
+
+// An 8 MiB part filled, then hashed: state.range(0) bytes at a time (8 MiB: all, then all).
+void BM_FillThenHashPart(benchmark::State& state) {
+  const std::size_t part = 8 << 20;
+  const auto piece = static_cast<std::size_t>(state.range(0));
+  std::string out(part, '\0');
+  for (auto _ : state) {
+    sigv4::Sha256 hash;
+    for (std::size_t at = 0; at < part; at += piece) {
+      s3::fill_random_content(0x1234, at, std::span<char>(out.data() + at, piece));
+      hash.update(out.data() + at, piece);
+    }
+    benchmark::DoNotOptimize(hash.finish());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(part));
+}
+BENCHMARK(BM_FillThenHashPart)->Arg(16 * 1024)->Arg(64 * 1024)->Arg(256 * 1024)->Arg(8 << 20);
 
 }  // namespace
 }  // namespace s3storm

@@ -2,23 +2,14 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstring>
 
+#include "s3/random_fill.hpp"
 #include "util/rng.hpp"
 
 namespace s3storm::s3 {
 
 namespace {
-
-constexpr std::uint64_t kGolden = 0x9e3779b97f4a7c15ull;
-
-inline std::uint64_t word_at(std::uint64_t object_seed, std::uint64_t index) {
-  std::uint64_t z = object_seed + (index + 1) * kGolden;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 // The words are written in little-endian order whatever the host, so a run on any machine (and
 // the Python tests) agree on the bytes.
@@ -33,27 +24,43 @@ std::uint64_t random_content_seed(std::uint64_t run_seed, std::string_view key) 
   return splitmix64(state) ^ text_hash(key);
 }
 
-void fill_random_content(std::uint64_t object_seed, std::uint64_t offset, std::span<char> out) {
+void fill_random_content(FillPath path, std::uint64_t object_seed, std::uint64_t offset,
+                         std::span<char> out) {
   char* at = out.data();
   std::size_t left = out.size();
   std::uint64_t index = offset / 8;
   if (const std::size_t skip = offset % 8; skip != 0 && left > 0) {
     char word[8];
-    store_le(word, word_at(object_seed, index++), 8);
+    store_le(word, detail::random_word(object_seed, index++), 8);
     const std::size_t n = std::min(left, 8 - skip);
     std::memcpy(at, word + skip, n);
     at += n;
     left -= n;
   }
-  for (; left >= 8; left -= 8, at += 8) {
-    const std::uint64_t word = word_at(object_seed, index++);
-    if constexpr (std::endian::native == std::endian::little) {
-      std::memcpy(at, &word, 8);
-    } else {
-      store_le(at, word, 8);
-    }
+  const std::size_t words = left / 8;
+  fill_random_words(path, object_seed, index, at, words);
+  at += 8 * words;
+  left -= 8 * words;
+  index += words;
+  if (left > 0) store_le(at, detail::random_word(object_seed, index), left);
+}
+
+void fill_random_content(std::uint64_t object_seed, std::uint64_t offset, std::span<char> out) {
+  fill_random_content(best_fill_path(), object_seed, offset, out);
+}
+
+void fill_random_content(std::uint64_t object_seed, std::uint64_t offset, std::span<char> out,
+                         sigv4::Sha256& hash) {
+  // 64 KiB: a piece the hash reads from the core's own cache just after it was written, so the
+  // body crosses to memory once (written) instead of twice (written, read back by the hash).
+  constexpr std::size_t kPiece = 64 * 1024;
+  const FillPath path = best_fill_path();
+  for (std::size_t done = 0; done < out.size();) {
+    const std::size_t n = std::min(kPiece, out.size() - done);
+    fill_random_content(path, object_seed, offset + done, out.subspan(done, n));
+    hash.update(out.data() + done, n);
+    done += n;
   }
-  if (left > 0) store_le(at, word_at(object_seed, index), left);
 }
 
 void ContentCheck::expect_random(std::uint64_t object_seed, std::uint64_t start,

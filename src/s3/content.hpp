@@ -15,6 +15,8 @@
 #include <string_view>
 
 #include "http/message.hpp"
+#include "s3/random_fill.hpp"
+#include "sigv4/crypto.hpp"
 
 namespace s3storm::s3 {
 
@@ -22,6 +24,13 @@ namespace s3storm::s3 {
 std::uint64_t random_content_seed(std::uint64_t run_seed, std::string_view key);
 // Writes bytes [offset, offset + out.size()) of the object with that seed.
 void fill_random_content(std::uint64_t object_seed, std::uint64_t offset, std::span<char> out);
+// The same, and the bytes fed to `hash` a cache-sized piece at a time as they are written (a
+// signed upload's body: one pass over memory, not a fill and then a hash reading it all back).
+void fill_random_content(std::uint64_t object_seed, std::uint64_t offset, std::span<char> out,
+                         sigv4::Sha256& hash);
+// The same bytes by one given implementation (tests and benchmarks compare them).
+void fill_random_content(FillPath path, std::uint64_t object_seed, std::uint64_t offset,
+                         std::span<char> out);
 
 // Checks a response body against what the object holds, as it streams past (http::BodyObserver),
 // for a get with `verify: true`. Only a 2xx answer's body is checked; each attempt starts over.

@@ -113,8 +113,11 @@ void Exchange::sign(const RequestSpec& spec, std::string_view path, std::string_
   signed_headers_.insert(signed_headers_.end(), extra_headers_.begin(), extra_headers_.end());
   // The chunk signatures chain from this signature, at this same date.
   signed_at_ = session_.now();
-  const std::string_view payload_hash =
-      mode == ChunkedMode::kNone ? session_.payload_hash(spec.body) : streaming_payload_name(mode);
+  std::string_view payload_hash = streaming_payload_name(mode);
+  if (mode == ChunkedMode::kNone) {
+    const bool known = !spec.payload_sha256.empty() && session_.config().sign_payload;
+    payload_hash = known ? spec.payload_sha256 : session_.payload_hash(spec.body);
+  }
   const auto& signature = session_.signer().sign(
       {boost::beast::http::to_string(spec.method), path, query, signed_headers_, payload_hash},
       signed_at_);

@@ -41,6 +41,10 @@ struct RequestSpec {
   bool object_data = false;
   // Sent as x-amz-checksum-<algorithm>, or as the trailer of the trailer modes.
   std::optional<ChecksumAlgorithm> checksum{};
+  // The hex SHA-256 of `body` when the caller computed it while writing the body (random
+  // content); the signature then uses it instead of reading the body again. Only for a request
+  // whose payload is signed as is (Session::hashes_object_data()).
+  std::string_view payload_sha256{};
 };
 
 struct Reply {

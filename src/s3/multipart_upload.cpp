@@ -2,7 +2,9 @@
 
 #include "s3/content.hpp"
 #include "s3/xml_responses.hpp"
+#include "sigv4/crypto.hpp"
 #include "sigv4/uri_encoding.hpp"
+#include "util/hex.hpp"
 
 namespace s3storm::s3 {
 
@@ -14,6 +16,7 @@ MultipartUpload::MultipartUpload(Session& session, int parallel_parts) : session
   busy_.assign(slots, false);
   part_queries_.resize(slots);
   part_bodies_.resize(slots);
+  part_hashes_.resize(slots);
 }
 
 void MultipartUpload::start(const MultipartSpec& spec, PartDone part_done, Done done) {
@@ -79,11 +82,20 @@ void MultipartUpload::send_parts() {
     busy_[slot] = true;
     ++in_flight_;
     std::string_view body = session_.payload().slice(bytes);
+    std::string_view body_sha256;
     if (spec_.random_content_seed) {
       auto& buffer = part_bodies_[slot];
       if (buffer.size() < bytes) buffer.resize(bytes);
-      fill_random_content(*spec_.random_content_seed, offset,
-                          std::span<char>(buffer.data(), bytes));
+      const std::span<char> out(buffer.data(), bytes);
+      if (session_.hashes_object_data()) {
+        // Hashed piece by piece as it is written, rather than read back whole by the signer.
+        sigv4::Sha256 hash;
+        fill_random_content(*spec_.random_content_seed, offset, out, hash);
+        part_hashes_[slot] = hex::spell(hash.finish());
+        body_sha256 = std::string_view(part_hashes_[slot].data(), part_hashes_[slot].size());
+      } else {
+        fill_random_content(*spec_.random_content_seed, offset, out);
+      }
       body = std::string_view(buffer.data(), bytes);
     }
     RequestSpec part{.method = bhttp::verb::put,
@@ -92,7 +104,8 @@ void MultipartUpload::send_parts() {
                      .query = query,
                      .body = body,
                      .object_data = true,
-                     .checksum = spec_.checksum};
+                     .checksum = spec_.checksum,
+                     .payload_sha256 = body_sha256};
     exchanges_[slot]->start(
         part, [this, slot, number, bytes](Reply& reply) { on_part(slot, number, bytes, reply); });
   }

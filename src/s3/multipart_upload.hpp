@@ -4,6 +4,7 @@
 // then CompleteMultipartUpload with the part list, or AbortMultipartUpload when a part fails, when
 // the scenario asks for an abort, or when the run is stopping, so no upload is left open.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -82,6 +83,8 @@ class MultipartUpload {
   std::vector<std::string> part_queries_;
   // Random content: one body per parallel part, grown to the part size once and then reused.
   std::vector<std::string> part_bodies_;
+  // Their SHA-256 in hex, computed while they are filled, when the payload is signed.
+  std::vector<std::array<char, 64>> part_hashes_;
   MultipartSpec spec_;
   PartDone part_done_;
   Done done_;

@@ -67,6 +67,11 @@ class Session {
   // Hex SHA-256 of a body, or UNSIGNED-PAYLOAD. Slices of the payload buffer are remembered by
   // size, so a run of same-sized objects hashes its body once.
   std::string_view payload_hash(std::string_view body);
+  // Whether a request's object data is signed by its SHA-256 (payload `signed`): then a caller
+  // that writes the body itself can hash it as it writes (RequestSpec::payload_sha256).
+  bool hashes_object_data() const {
+    return config_.sign_payload && config_.chunked == ChunkedMode::kNone;
+  }
 
   // Fills the Host header value and the request target for an object (key may be empty for a
   // bucket-level request; bucket empty for the service). query is already encoded, without '?'.

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "load_rig.hpp"
+#include "s3/content.hpp"
+#include "sigv4/crypto.hpp"
 
 namespace s3storm::engine {
 namespace {
@@ -131,6 +133,44 @@ TEST(FlowRunner, MultipartCreatesSendsThePartsAndCompletes) {
   // Each part took 2 ms of the manual clock, and its latency is that, exactly.
   EXPECT_EQ(rig.op(OpKind::kMultipartPart).latency.max(), 2000u);
   EXPECT_EQ(rig.op(OpKind::kMultipart).latency.max(), 4000u);
+}
+
+constexpr std::string_view kRandomMultipartPhase = R"(    iterations: 1
+    flow:
+      - multipart: {bucket: bkt, key: "mp-{iter}", size: 10MiB, part_size: 5MiB,
+                    content: random}
+)";
+
+// The object's bytes at a part's offset, hashed here apart from the upload's own fill and hash.
+std::string random_part_sha256(const LoadRig& rig, std::string_view key, std::uint64_t offset) {
+  std::string part(5u * 1024 * 1024, '\0');
+  s3::fill_random_content(s3::FillPath::kScalar, s3::random_content_seed(rig.scenario.seed, key),
+                          offset, std::span<char>(part.data(), part.size()));
+  return sigv4::sha256_hex(part);
+}
+
+// Random parts are hashed while they are filled; the signature must carry those bytes' hash.
+TEST(FlowRunner, RandomMultipartPartsAreSignedWithTheirOwnBytesHash) {
+  LoadRig rig(std::string(kRandomMultipartPhase),
+              [](const SeenRequest& r) { return multipart_answer(r, /*failing_part=*/0); });
+  rig.run_iteration(4);
+  const auto& seen = rig.fake->seen;
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[1].header("x-amz-content-sha256"), random_part_sha256(rig, "mp-4", 0));
+  EXPECT_EQ(seen[2].header("x-amz-content-sha256"),
+            random_part_sha256(rig, "mp-4", 5u * 1024 * 1024));
+  EXPECT_EQ(rig.op(OpKind::kMultipart).ok, 1u);
+}
+
+TEST(FlowRunner, RandomMultipartPartsUnsignedSayUnsignedPayload) {
+  LoadRig rig(std::string(kRandomMultipartPhase),
+              [](const SeenRequest& r) { return multipart_answer(r, /*failing_part=*/0); });
+  rig.context.session.sign_payload = false;
+  rig.run_iteration(5);
+  const auto& seen = rig.fake->seen;
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[1].header("x-amz-content-sha256"), "UNSIGNED-PAYLOAD");
+  EXPECT_EQ(seen[2].header("x-amz-content-sha256"), "UNSIGNED-PAYLOAD");
 }
 
 TEST(FlowRunner, MultipartAbortsAfterAPartFails) {

@@ -44,6 +44,52 @@ TEST(RandomContent, AnyWindowIsTheSameBytesAsTheWholeObject) {
   }
 }
 
+std::string object_by(FillPath path, std::uint64_t seed, std::uint64_t offset, std::size_t size) {
+  std::string out(size, '\0');
+  fill_random_content(path, seed, offset, std::span<char>(out.data(), out.size()));
+  return out;
+}
+
+// The vector generators against the scalar one, at every start alignment within and across
+// words and every length up to several vector rounds (their main loops, their single-vector
+// loops and their scalar tails), and far into the stream (a late part's offset).
+TEST(RandomContent, VectorPathsWriteTheScalarBytesAtEveryOffsetAndLength) {
+  ASSERT_TRUE(fill_path_supported(FillPath::kScalar));
+  int compared = 0;
+  for (const FillPath path : {FillPath::kAvx2, FillPath::kAvx512}) {
+    if (!fill_path_supported(path)) continue;
+    ++compared;
+    for (const std::uint64_t base : {std::uint64_t{0}, std::uint64_t{56} << 20}) {
+      for (std::uint64_t offset = base; offset < base + 24; ++offset) {
+        for (std::size_t size = 0; size <= 300; ++size) {
+          ASSERT_EQ(object_by(path, 0xfeed, offset, size),
+                    object_by(FillPath::kScalar, 0xfeed, offset, size))
+              << static_cast<int>(path) << " at " << offset << "+" << size;
+        }
+      }
+    }
+    EXPECT_EQ(object_by(path, 3, 5, 1 << 20), object_by(FillPath::kScalar, 3, 5, 1 << 20));
+  }
+  // This project's machines have AVX-512; elsewhere the comparison is of what the CPU runs.
+  if (compared == 0) GTEST_SKIP() << "no vector path on this CPU";
+}
+
+TEST(RandomContent, TheDefaultPathIsTheBestSupportedOne) {
+  EXPECT_TRUE(fill_path_supported(best_fill_path()));
+  EXPECT_EQ(object(11, 3, 5000), object_by(FillPath::kScalar, 11, 3, 5000));
+}
+
+TEST(RandomContent, FilledWhileHashedGivesTheSameBytesAndTheirSha256) {
+  for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{65536},
+                                 std::size_t{65537}, std::size_t{300000}}) {
+    std::string out(size, '\0');
+    sigv4::Sha256 hash;
+    fill_random_content(77, 13, std::span<char>(out.data(), out.size()), hash);
+    EXPECT_EQ(out, object_by(FillPath::kScalar, 77, 13, size)) << size;
+    EXPECT_EQ(hash.finish(), sigv4::sha256(out)) << size;
+  }
+}
+
 TEST(RandomContent, BytesAreNotARepeatedPattern) {
   const std::string body = object(5, 0, 64 * 1024);
   EXPECT_NE(body.substr(0, 1024), body.substr(1024, 1024));
