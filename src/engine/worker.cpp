@@ -130,10 +130,11 @@ void Worker::schedule_next_start() {
     scheduling_done_ = true;
     return finish_if_idle();
   }
+  if (stop_if_out_of_time(ordinal)) return;
   const Clock::time_point intended = context_.start + *offset;
   schedule_timer_.expires_at(intended);
   schedule_timer_.async_wait([this, ordinal, intended](boost::system::error_code ec) {
-    if (ec || scheduling_done_) return;
+    if (ec || scheduling_done_ || stop_if_out_of_time(ordinal)) return;
     FlowRunner* idle = nullptr;
     for (auto& flow : flows_) {
       if (!flow->busy()) {
@@ -149,6 +150,29 @@ void Worker::schedule_next_start() {
     }
     schedule_next_start();
   });
+}
+
+// A generator that fell behind its schedule (no CPU to spare) must not run past the phase's end
+// making up for the starts it owes: those still due when the time is up were never offered, so they
+// count as dropped, like starts that found every slot busy.
+bool Worker::stop_if_out_of_time(std::uint64_t ordinal) {
+  if (!context_.deadline || session_.time().steady() < *context_.deadline) return false;
+  recorder_.own().dropped += starts_due_from(ordinal);
+  scheduling_done_ = true;
+  finish_if_idle();
+  return true;
+}
+
+// This worker's starts from `ordinal` on that the schedule puts before the phase's deadline.
+std::uint64_t Worker::starts_due_from(std::uint64_t ordinal) const {
+  const auto& limit = context_.phase->phase->iterations;
+  std::uint64_t due = 0;
+  for (std::uint64_t next = ordinal;; next += context_.workers, ++due) {
+    const auto offset = context_.schedule->offset_of(next);
+    if ((limit && next >= *limit) || !offset || context_.start + *offset >= *context_.deadline) {
+      return due;
+    }
+  }
 }
 
 void Worker::on_flow_finished(FlowRunner& flow) {

@@ -33,6 +33,8 @@ class Worker {
   void start_closed_loop();
   bool claim_iteration(std::uint64_t& iteration);
   void schedule_next_start();
+  bool stop_if_out_of_time(std::uint64_t ordinal);
+  std::uint64_t starts_due_from(std::uint64_t ordinal) const;
   void on_flow_finished(FlowRunner& flow);
   void watch_stop();
   void begin_drain();

@@ -65,5 +65,47 @@ TEST(Worker, OpenLoopStartsWithNoFreeSlotAreDroppedAndLatencyRunsFromTheSchedule
   EXPECT_EQ(put.service.max(), 10'000u);
 }
 
+TEST(Worker, OpenLoopStartsStillDueWhenThePhaseIsOverAreDroppedNotSent) {
+  // A generator that lost the CPU for 5 s of a 1 s phase at 10/s: when it runs again, all ten
+  // starts are overdue, and the phase is over. It must end, counting them dropped, rather than run
+  // on past the phase's end to make them up (a 30-minute soak on a busy machine ran over by
+  // minutes that way).
+  testing::LoadRig rig(
+      R"(    duration: 1s
+    rate: 10/s
+    concurrency: 20
+    flow:
+      - put: {bucket: bkt, key: "obj-{iter}", size: 10}
+)",
+      [](const testing::SeenRequest&) { return testing::FakeAnswer{.takes = milliseconds(1)}; });
+  rig.context.start = rig.time.steady - seconds(5);
+  rig.context.deadline = rig.context.start + seconds(1);
+  rig.fake_transport_for_workers();
+  Worker worker(rig.context, 0, 1, 0, rig.worker_recorder);
+  worker.run();
+  EXPECT_TRUE(rig.worker_fake->seen.empty());
+  EXPECT_EQ(rig.worker_recorder.stats().dropped, 10u);
+}
+
+TEST(Worker, OpenLoopStartsOverdueBeforeThePhaseEndsAreStillSent) {
+  // Behind by 0.5 s in a 1 s phase at 10/s: the five overdue starts go out at once (their latency
+  // runs from the schedule); the phase then ends on the clock with none dropped.
+  testing::LoadRig rig(
+      R"(    duration: 1s
+    rate: 10/s
+    concurrency: 20
+    flow:
+      - put: {bucket: bkt, key: "obj-{iter}", size: 10}
+)",
+      [](const testing::SeenRequest&) { return testing::FakeAnswer{.takes = milliseconds(1)}; });
+  rig.context.start = rig.time.steady - milliseconds(450);
+  rig.context.deadline = rig.context.start + seconds(1);
+  rig.fake_transport_for_workers();
+  Worker worker(rig.context, 0, 1, 0, rig.worker_recorder);
+  worker.run();
+  EXPECT_GE(rig.worker_fake->seen.size(), 5u);
+  EXPECT_EQ(rig.worker_fake->seen.size() + rig.worker_recorder.stats().dropped, 10u);
+}
+
 }  // namespace
 }  // namespace s3storm::engine
