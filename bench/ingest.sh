@@ -9,7 +9,8 @@
 #   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release
 #   cmake --build build/bench --target events_bench -j2
 #   bash bench/ingest.sh [--bin build/bench/bench/events_bench] [--seconds 10] [--connections 32]
-#   bash bench/ingest.sh --callgrind [--seconds 5]   # instructions per event of the server thread
+#   bash bench/ingest.sh --callgrind [--seconds 5] [--keep PATH]   # instructions per event of the
+#       server thread; --keep saves the callgrind file for callgrind_annotate
 #
 # Every process the script starts is stopped by the script.
 set -euo pipefail
@@ -18,12 +19,14 @@ bin="$here/../build/bench/bench/events_bench"
 seconds=10
 connections=32
 callgrind=0
+keep=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --bin) bin="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --callgrind) callgrind=1; shift ;;
+    --keep) keep="$2"; shift 2 ;;
     *) echo "ingest: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -73,6 +76,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 kill -INT "$receiver"
 wait "$receiver" || true
 receiver=""
+[[ $callgrind -eq 1 && -n "$keep" ]] && cp "$work/callgrind.out" "$keep"
 
 summary=$(cat "$work/receiver.out")
 deliveries=$(sed -n 's/.*deliveries \([0-9]*\).*/\1/p' <<<"$summary")

@@ -127,7 +127,11 @@ int run(const RunCliOptions& options) {
   for (const auto& phase : loaded.phases) phase_names.push_back(phase.name);
   for (const auto& expression : options.thresholds) {
     try {
-      loaded.thresholds.push_back(scenario::parse_threshold(expression, phase_names));
+      auto threshold = scenario::parse_threshold(expression, phase_names);
+      if (const auto why = scenario::unmeasurable_without_events(threshold, loaded.events)) {
+        throw UsageError(fmt::format("--threshold '{}' {}", expression, *why));
+      }
+      loaded.thresholds.push_back(std::move(threshold));
     } catch (const std::invalid_argument& e) {
       throw UsageError(fmt::format("--threshold '{}': {}", expression, e.what()));
     }

@@ -373,6 +373,15 @@ void Matcher::forget_before_locked(TimePoint cutoff) {
     }
   }
   delivered_.expire(cutoff);
+  // A failed operation has no end to time it by: its start is what it is forgotten by.
+  for (auto it = failed_.begin(); it != failed_.end();) {
+    std::erase_if(it->second, [cutoff](TimePoint started) { return started < cutoff; });
+    if (it->second.empty()) {
+      it = failed_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   for (auto it = failed_claims_.begin(); it != failed_claims_.end();) {
     std::erase_if(it->second, [cutoff](const FailedClaim& c) { return c.arrival < cutoff; });
     if (it->second.empty()) {
@@ -699,6 +708,13 @@ std::size_t Matcher::outstanding_identities() const {
 std::size_t Matcher::remembered_identities() const {
   std::lock_guard lock(mutex_);
   return delivered_.size();
+}
+
+std::size_t Matcher::waiting_failed() const {
+  std::lock_guard lock(mutex_);
+  std::size_t n = 0;
+  for (const auto& [fp, starts] : failed_) n += starts.size();
+  return n;
 }
 
 std::size_t Matcher::ordered_keys() const {

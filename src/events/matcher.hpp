@@ -108,6 +108,8 @@ class Matcher {
   // What the window holds now: delivered identities remembered, keys with an order history.
   std::size_t remembered_identities() const;
   std::size_t ordered_keys() const;
+  // Failed operations still waiting for a possible event: none that started a window ago.
+  std::size_t waiting_failed() const;
 
   // A snapshot; the matcher keeps working afterwards.
   MatchSummary summarize() const;
@@ -239,6 +241,8 @@ class Matcher {
   std::vector<OrderEntry> order_scratch_;  // one key's history while it is judged
   std::vector<EventKeyListing> out_of_order_keys_;
   // Failed operations whose event has not come (yet), by identity, with when each started.
+  // Forgotten a window after they started, like every other identity: an event that comes
+  // later is judged as if the operation had never been recorded.
   std::unordered_map<Fingerprint, std::vector<TimePoint>, FingerprintHash> failed_;
   std::vector<EventKeyListing> delivered_for_failed_keys_;
   // An event charged to a failed operation because nothing else waited for it, kept for a window:

@@ -3,9 +3,11 @@
 #include <fmt/core.h>
 #include <simdjson.h>
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -93,12 +95,31 @@ bool is_whole_document_number(od::document& root, std::string_view text) {
   return is_finite_json_number(token) && token.data() + token.size() == text.data() + text.size();
 }
 
+// Bit 7 of each byte of `word` that is zero, exact up to the first such byte (a borrow may mark
+// bytes after it), which is the only one the caller uses.
+constexpr std::uint64_t zero_bytes(std::uint64_t word) {
+  return (word - 0x0101010101010101ull) & ~word & 0x8080808080808080ull;
+}
+
+// Where the first '"' or '\\' at or after `p` is, eight bytes at a time: names are read once per
+// field of every event, and a byte loop was a tenth of the receiver's instructions. Reading up to
+// seven bytes past that character stays inside the body's padding (read_document).
+const char* quote_or_backslash(const char* p) {
+  static_assert(std::endian::native == std::endian::little);
+  for (;; p += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, sizeof word);
+    const std::uint64_t hits =
+        zero_bytes(word ^ 0x2222222222222222ull) | zero_bytes(word ^ 0x5C5C5C5C5C5C5C5Cull);
+    if (hits != 0) return p + std::countr_zero(hits) / 8;  // little-endian: the lowest byte first
+  }
+}
+
 // A field's name as written when it has no escape (nearly all), else unescaped. The closing quote
 // is there: simdjson's first pass refuses unterminated strings.
 std::string_view field_name(od::field& field) {
   const char* const start = field.key().raw();
-  const char* end = start;
-  while (*end != '"' && *end != '\\') ++end;
+  const char* const end = quote_or_backslash(start);
   if (*end == '"') return {start, static_cast<std::size_t>(end - start)};
   return field.unescaped_key();
 }
@@ -365,11 +386,24 @@ void read_record(od::value& value, RecordDraft& record) {
   });
 }
 
-// Moves a text into a record field when it was a string, and marks it carried.
-void take(Text& text, std::string& into, std::uint32_t& fields, RecordField field) {
+// Copies a text into a record field when it was a string, and marks it carried. A copy, not a
+// move: the draft and the record both keep their buffers for the next event (see read_records).
+void take(const Text& text, std::string& into, std::uint32_t& fields, RecordField field) {
   if (!text.is_string()) return;
-  into = std::move(text.value);
+  into.assign(text.value);
   fields |= field;
+}
+
+// A record reused for another event: every field as a fresh one has it, buffers kept.
+void reset_record(EventRecord& out) {
+  out.kind = EventKind::kOther;
+  out.size = 0;
+  out.fields = 0;
+  for (std::string* text :
+       {&out.name, &out.bucket, &out.key, &out.etag, &out.event_time, &out.event_source,
+        &out.sequencer, &out.version_id, &out.event_version}) {
+    text->clear();
+  }
 }
 
 void mark(Seen seen, std::uint32_t& fields, RecordField field) {
@@ -394,9 +428,7 @@ const char* finish_object(ObjectDraft& object, EventRecord& out, const char* mis
   }
   if (object.etag.is_string()) {
     // AWS sends the ETag bare; others keep the HTTP quotes. Reports show it bare.
-    const std::string_view bare = unquoted_etag(object.etag.value);
-    out.etag =
-        bare.size() == object.etag.value.size() ? std::move(object.etag.value) : std::string(bare);
+    out.etag.assign(unquoted_etag(object.etag.value));
     out.fields |= kFieldEtag;
   }
   take(object.sequencer, out.sequencer, out.fields, kFieldSequencer);
@@ -404,9 +436,8 @@ const char* finish_object(ObjectDraft& object, EventRecord& out, const char* mis
   return nullptr;
 }
 
-void set_name(EventRecord& out, std::string name) {
-  const std::string_view stripped = strip_s3_prefix(name);
-  out.name = stripped.size() == name.size() ? std::move(name) : std::string(stripped);
+void set_name(EventRecord& out, std::string_view name) {
+  out.name.assign(strip_s3_prefix(name));
   out.kind = event_kind_from_name(out.name);
   out.fields |= kFieldEventName;
 }
@@ -420,7 +451,7 @@ const char* finish_record(RecordDraft& record, EventRecord& out) {
   if (s3.bucket.seen != Seen::kAsExpected) return "record.s3: missing object \"bucket\"";
   if (!s3.bucket.name.is_string()) return "record.s3.bucket: missing string field \"name\"";
   if (s3.object.seen != Seen::kAsExpected) return "record.s3: missing object \"object\"";
-  set_name(out, std::move(record.event_name.value));
+  set_name(out, record.event_name.value);
   take(record.event_version, out.event_version, out.fields, kFieldEventVersion);
   take(record.event_source, out.event_source, out.fields, kFieldEventSource);
   take(record.event_time, out.event_time, out.fields, kFieldEventTime);
@@ -482,12 +513,15 @@ struct Document {
   Seen region = Seen::kAbsent;
   DetailDraft detail;
   Seen records_seen = Seen::kAbsent;
-  std::vector<EventRecord> records;
+  // Records are read into the caller's Notification, reusing the ones it holds: the first
+  // records_used of them are this document's.
+  std::vector<EventRecord>* records = nullptr;
+  std::size_t records_used = 0;
   const char* records_error = nullptr;  // the first record that is wrong
 };
 
 void read_records(od::value& value, Document& document) {
-  document.records.clear();
+  document.records_used = 0;
   document.records_error = nullptr;
   if (od::json_type(value.type()) != od::json_type::array) {
     check_value(value);
@@ -495,13 +529,18 @@ void read_records(od::value& value, Document& document) {
     return;
   }
   document.records_seen = Seen::kAsExpected;
-  RecordDraft draft;
+  // Per thread, so its strings keep their capacity from one event to the next: with the reused
+  // records, a delivery allocates nothing once the receiver's thread has seen one like it.
+  thread_local RecordDraft draft;
+  auto& records = *document.records;
   for (auto element : value.get_array()) {
     read_record(element.value(), draft);
     if (document.records_error != nullptr) continue;
-    EventRecord record;
+    if (document.records_used == records.size()) records.emplace_back();
+    EventRecord& record = records[document.records_used];
+    reset_record(record);
     document.records_error = finish_record(draft, record);
-    if (document.records_error == nullptr) document.records.push_back(std::move(record));
+    if (document.records_error == nullptr) ++document.records_used;
   }
 }
 
@@ -533,7 +572,7 @@ void read_top_field(std::string_view name, od::value& value, Document& document)
 
 // simdjson reads up to 64 bytes past the end of the text: a per-thread copy with that padding
 // (the webhook calls this from several threads), and a per-thread parser whose buffers are reused.
-Document read_document(std::string_view text) {
+Document read_document(std::string_view text, std::vector<EventRecord>& records) {
   thread_local od::parser parser;
   thread_local std::string padded;
   // A leading UTF-8 byte order mark is not part of the JSON (nlohmann skipped it too).
@@ -541,6 +580,7 @@ Document read_document(std::string_view text) {
   padded.assign(text);
   padded.append(simdjson::SIMDJSON_PADDING, ' ');
   Document document;
+  document.records = &records;
   try {
     od::document root = parser.iterate(padded.data(), text.size(), padded.size());
     switch (od::json_type(root.type())) {
@@ -574,9 +614,9 @@ Document read_document(std::string_view text) {
   return document;
 }
 
-Document parse_json(std::string_view text, const char* what) {
+Document parse_json(std::string_view text, const char* what, std::vector<EventRecord>& records) {
   try {
-    return read_document(text);
+    return read_document(text, records);
   } catch (const InvalidJson& invalid) {
     throw NotificationParseError(fmt::format("{} {}", what, invalid.reason));
   }
@@ -652,10 +692,11 @@ void add_s3_document(Document& document, Notification& out) {
   if (!document.is_object) throw NotificationParseError("body is not a JSON object");
   if (is_test_event(document)) {
     ++out.test_events;
+    out.records.clear();
     return;
   }
   if (document.detail_type.seen != Seen::kAbsent && document.records_seen == Seen::kAbsent) {
-    out.records.push_back(finish_eventbridge_event(document));
+    out.records.assign(1, finish_eventbridge_event(document));
     return;
   }
   if (document.records_seen == Seen::kAbsent) {
@@ -666,14 +707,21 @@ void add_s3_document(Document& document, Notification& out) {
     throw NotificationParseError("\"Records\" is not an array");
   }
   if (document.records_error != nullptr) throw NotificationParseError(document.records_error);
-  out.records = std::move(document.records);
+  out.records.resize(document.records_used);
 }
 
 }  // namespace
 
 Notification parse_notification(std::string_view body) {
   Notification out;
-  Document document = parse_json(body, "body");
+  parse_notification(body, out);
+  return out;
+}
+
+void parse_notification(std::string_view body, Notification& out) {
+  out.test_events = 0;
+  out.subscribe_url.clear();
+  Document document = parse_json(body, "body", out.records);
   if (!document.is_object) throw NotificationParseError("body is not a JSON object");
 
   // MinIO's envelope also has "Records", so only SNS needs telling apart here.
@@ -683,7 +731,7 @@ Notification parse_notification(std::string_view body) {
       if (!document.sns_message.is_string()) {
         throw NotificationParseError("SNS Notification: missing string field \"Message\"");
       }
-      Document message = parse_json(document.sns_message.value, "SNS Message");
+      Document message = parse_json(document.sns_message.value, "SNS Message", out.records);
       add_s3_document(message, out);
     } else if (type == "SubscriptionConfirmation") {
       if (!document.subscribe_url.is_string()) {
@@ -694,10 +742,10 @@ Notification parse_notification(std::string_view body) {
     } else if (type != "UnsubscribeConfirmation") {
       throw NotificationParseError(fmt::format("unknown SNS message Type \"{}\"", type));
     }
-    return out;
+    if (type != "Notification") out.records.clear();
+    return;
   }
   add_s3_document(document, out);
-  return out;
 }
 
 }  // namespace s3storm::events

@@ -178,9 +178,10 @@ void WebhookReceiver::handle(const http::ServerRequest& request, http::ServerRes
     return reject(response, 405, "send events with POST");
   }
 
-  Notification notification;
+  // One per server thread, reused: its records keep their buffers from one delivery to the next.
+  thread_local Notification notification;
   try {
-    notification = parse_notification(request.body);
+    parse_notification(request.body, notification);
   } catch (const NotificationParseError& e) {
     return reject(response, 400, e.what());
   }

@@ -467,7 +467,7 @@ void read_report(Reader& r, const YAML::Node& node, Report& out) {
 }
 
 void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::string>& phases,
-                     std::vector<Threshold>& out) {
+                     const Events& events, std::vector<Threshold>& out) {
   if (!node.IsSequence()) {
     r.error(node, "'thresholds' must be a list of expressions like 'put.p99 < 50ms'");
     return;
@@ -486,6 +486,10 @@ void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::s
       threshold = parse_threshold(*text, phases);
     } catch (const std::invalid_argument& e) {
       r.error(expr, e.what());
+      continue;
+    }
+    if (const auto why = unmeasurable_without_events(threshold, events)) {
+      r.error(expr, "threshold '" + threshold.expression + "' " + *why);
       continue;
     }
     if (item.IsMap()) {

@@ -204,4 +204,14 @@ Threshold parse_threshold(std::string_view expression, const std::vector<std::st
   return t;
 }
 
+std::optional<std::string> unmeasurable_without_events(const Threshold& threshold,
+                                                       const Events& events) {
+  if (events.source != EventSource::kNone || threshold.metric.empty() ||
+      threshold.metric.front() != "events") {
+    return std::nullopt;
+  }
+  return "measures events, but events.source is none (no event is expected, so it would always "
+         "hold): set events.source, or drop it";
+}
+
 }  // namespace s3storm::scenario

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,5 +12,11 @@ namespace s3storm::scenario {
 // Parses "put.p99 < 50ms" into a Threshold. phase_names lets "phase.<name>.dropped" be checked.
 // Throws std::invalid_argument with a message that says what is allowed.
 Threshold parse_threshold(std::string_view expression, const std::vector<std::string>& phase_names);
+
+// Why a run with `events` cannot judge `threshold`, or nullopt when it can. Without an event
+// source no event is expected, so every events.* measure holds ("events.missing == 0" always
+// passes): such a threshold is refused rather than reported as passed.
+std::optional<std::string> unmeasurable_without_events(const Threshold& threshold,
+                                                       const Events& events);
 
 }  // namespace s3storm::scenario

@@ -110,6 +110,40 @@ TEST(MatcherWindow, OutstandingExpectationsAreNeverForgotten) {
   EXPECT_EQ(s.missing_keys[0].key, "lost");
 }
 
+// Failed operations (a timeout, a reset, a 5xx) wait for a possible event only as long as the
+// window: a long run with many failed PUTs holds one window of them, not all.
+TEST(MatcherWindow, FailedOperationsAreForgottenAWindowAfterTheyStarted) {
+  Matcher m = windowed();
+  // 100 s of failed PUTs at 100/s, none of whose events ever comes.
+  for (int i = 0; i < 10'000; ++i) {
+    const double t = i / 100.0;
+    m.expect_failed("b", "f" + std::to_string(i), EventKind::kObjectCreatedPut, at_s(t));
+  }
+  // At most a window and a quarter of them are held: 1,250 of 10,000.
+  EXPECT_LE(m.waiting_failed(), 1'250u);
+  EXPECT_GE(m.waiting_failed(), 1'000u);
+  EXPECT_EQ(m.summarize().find("ObjectCreated:Put"), nullptr);  // nothing counted of them
+}
+
+// One rule for everything past the window: the matcher no longer knows it, so an event of a
+// failed operation that comes after it is judged as one nothing waited for (unexpected), as a
+// copy of an event delivered a window ago is.
+TEST(MatcherWindow, AnEventOfAFailedOperationAfterTheWindowIsUnexpected) {
+  Matcher m = windowed();
+  m.expect_failed("b", "applied-late", EventKind::kObjectCreatedPut, at_s(0));
+  m.expect_failed("b", "applied", EventKind::kObjectCreatedPut, at_s(0));
+  m.observe(put("applied"), at_s(9));  // inside the window: the failed operation's event
+  deliver(m, "tick", 30);              // time passes: "applied-late" is forgotten
+  EXPECT_EQ(m.waiting_failed(), 0u);
+  m.observe(put("applied-late"), at_s(31));
+  const auto s = m.summarize();
+  const auto& t = put_type(s);
+  EXPECT_EQ(t.delivered_for_failed, 1u);
+  EXPECT_EQ(t.unexpected, 1u);
+  ASSERT_EQ(s.unexpected_keys.size(), 1u);
+  EXPECT_EQ(s.unexpected_keys[0].key, "applied-late");
+}
+
 // The order history's flat table keeps each key's events exactly, in whichever form they fit:
 // inline (one or two, short spans, sequencers up to 80 bits) or spilled (more, or larger values).
 TEST(OrderHistory, GivesBackWhatWasStoredInEitherForm) {

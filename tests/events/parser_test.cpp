@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "events/key_encoding.hpp"
 #include "events/notification_parser.hpp"
@@ -392,6 +393,74 @@ TEST(NotificationParser, EscapedFieldNamesAreTheFieldsTheySpell) {
   ASSERT_EQ(parsed.records.size(), 1u);
   EXPECT_EQ(parsed.records[0].key, "k");
   EXPECT_EQ(parsed.records[0].sequencer, "0B");
+}
+
+// Field names are scanned eight bytes at a time for their closing quote or a backslash: every
+// length around those steps, and an escape at every position of an unknown field's name, still
+// reads the fields we know and refuses none.
+TEST(NotificationParser, FieldNamesOfAnyLengthAndEscapeAtAnyPositionAreRead) {
+  for (std::size_t length = 0; length <= 19; ++length) {
+    for (std::size_t escape_at = 0; escape_at <= length; ++escape_at) {
+      std::string name(length, 'x');
+      if (escape_at < length) name.replace(escape_at, 1, "\\u0079");  // "y", escaped
+      const std::string body = R"({"Records":[{"eventName":"ObjectCreated:Put",")" + name +
+                               R"(":1,"s3":{"bucket":{"name":"b"},"object":{"key":"k",")" + name +
+                               R"(":"v","s\u0069ze":)" + std::to_string(length) + "}}}]}";
+      const auto parsed = parse_notification(body);
+      ASSERT_EQ(parsed.records.size(), 1u) << body;
+      EXPECT_EQ(parsed.records[0].key, "k") << body;
+      EXPECT_EQ(parsed.records[0].size, length) << body;
+    }
+  }
+}
+
+bool same_record(const EventRecord& a, const EventRecord& b) {
+  return a.kind == b.kind && a.name == b.name && a.bucket == b.bucket && a.key == b.key &&
+         a.size == b.size && a.etag == b.etag && a.event_time == b.event_time &&
+         a.event_source == b.event_source && a.sequencer == b.sequencer &&
+         a.version_id == b.version_id && a.event_version == b.event_version && a.fields == b.fields;
+}
+
+// The receiver parses every delivery into one Notification per thread: what an earlier body left
+// in it (more records, fields this body lacks, a subscription, a test event) never shows through.
+TEST(NotificationParser, ParsingIntoAReusedNotificationGivesWhatAFreshOneGets) {
+  const std::string two_records =
+      R"({"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"r",)"
+      R"("eventTime":"2025-11-07T09:41:23.870Z","eventName":"s3:ObjectCreated:Put",)"
+      R"("s3":{"bucket":{"name":"a-bucket-with-a-long-name"},"object":{"key":"first/key/long",)"
+      R"("size":5,"eTag":"\"b72a05983f663132daaf4688bb919f80\"","sequencer":"0055AED6DCD90281E5",)"
+      R"("versionId":"v1"}}},{"eventName":"ObjectRemoved:Delete","s3":{"bucket":{"name":"b"},)"
+      R"("object":{"key":"second"}}}]})";
+  const std::string bare =
+      R"({"Records":[{"eventName":"ObjectRemoved:Delete","s3":{"bucket":{"name":"c"},)"
+      R"("object":{"key":"k"}}}]})";
+  const std::vector<std::string> bodies = {
+      two_records,
+      bare,
+      two_records,
+      R"({"Event":"s3:TestEvent","Records":[]})",
+      two_records,
+      R"({"Type":"SubscriptionConfirmation","SubscribeURL":"http://127.0.0.1:1/c"})",
+      R"({"Type":"Notification","Message":"{\"Records\":[]}"})",
+      eventbridge("Object Created", R"(,"reason":"PutObject")"),
+      bare,
+  };
+  Notification reused;
+  for (const auto& body : bodies) {
+    const Notification fresh = parse_notification(body);
+    parse_notification(body, reused);
+    ASSERT_EQ(reused.records.size(), fresh.records.size()) << body;
+    for (std::size_t i = 0; i < fresh.records.size(); ++i) {
+      EXPECT_TRUE(same_record(reused.records[i], fresh.records[i])) << body << " record " << i;
+    }
+    EXPECT_EQ(reused.test_events, fresh.test_events) << body;
+    EXPECT_EQ(reused.subscribe_url, fresh.subscribe_url) << body;
+  }
+  EXPECT_THROW(parse_notification("{\"Records\":7}", reused), NotificationParseError);
+  parse_notification(bare, reused);
+  ASSERT_EQ(reused.records.size(), 1u);
+  EXPECT_EQ(reused.records[0].key, "k");
+  EXPECT_EQ(reused.records[0].etag, "");
 }
 
 TEST(NotificationParser, NestingIsFollowedTo1024LevelsAndRefusedPast) {
