@@ -137,10 +137,17 @@ void CanonicalRequestBuilder::append_query(std::string& out, std::string_view qu
   }
 }
 
-void CanonicalRequestBuilder::sort_headers(std::span<const Header> headers) {
+void CanonicalRequestBuilder::sort_headers(std::span<const Header> headers, bool lowered) {
   header_order_.clear();
   for (std::uint32_t i = 0; i < headers.size(); ++i) header_order_.push_back(i);
   // Ties keep their given order, so duplicate values are joined as they were sent.
+  if (lowered) {
+    std::sort(header_order_.begin(), header_order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const int order = headers[a].name.compare(headers[b].name);
+      return order != 0 ? order < 0 : a < b;
+    });
+    return;
+  }
   std::sort(header_order_.begin(), header_order_.end(), [&](std::uint32_t a, std::uint32_t b) {
     if (header_name_less(headers[a].name, headers[b].name)) return true;
     if (header_name_less(headers[b].name, headers[a].name)) return false;
@@ -220,8 +227,18 @@ struct Positions {
 
 void CanonicalRequestBuilder::append_headers(std::string& out, std::string& signed_headers,
                                              std::span<const Header> headers) {
-  sort_headers(headers);
-  append_header_lines<false>(out, signed_headers, headers, header_order_);
+  // One pass to learn that no name needs folding saves folding every name in each comparison of
+  // the sort and again when it is written.
+  const bool lowered = std::none_of(headers.begin(), headers.end(), [](const Header& header) {
+    return std::any_of(header.name.begin(), header.name.end(),
+                       [](char c) { return c >= 'A' && c <= 'Z'; });
+  });
+  sort_headers(headers, lowered);
+  if (lowered) {
+    append_header_lines<true>(out, signed_headers, headers, header_order_);
+  } else {
+    append_header_lines<false>(out, signed_headers, headers, header_order_);
+  }
 }
 
 void CanonicalRequestBuilder::append_canonical_headers(std::string& out,

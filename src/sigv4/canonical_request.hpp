@@ -49,7 +49,9 @@ class CanonicalRequestBuilder {
   void signed_header_list(std::span<const Header> headers, std::string& out);
 
  private:
-  void sort_headers(std::span<const Header> headers);
+  // `lowered`: every name is lower-case already (the load engine's are), so names compare as
+  // they are rather than a folded character at a time.
+  void sort_headers(std::span<const Header> headers, bool lowered = false);
   void append_query(std::string& out, std::string_view query);
   void append_headers(std::string& out, std::string& signed_headers,
                       std::span<const Header> headers);

@@ -1,5 +1,7 @@
 #include "sigv4/chunk_signature.hpp"
 
+#include <algorithm>
+
 #include "util/hex.hpp"
 
 namespace s3storm::sigv4 {
@@ -37,8 +39,18 @@ ChunkSigner::ChunkSigner(const ChunkSigningScope& scope)
 
 ChunkSignature ChunkSigner::chunk(std::string_view previous_signature,
                                   const Digest& chunk_sha256) const {
-  return spelled(chunk_key_.mac_parts(
-      {previous_signature, kEmptyHeadersLine, view(hex::spell(chunk_sha256))}));
+  constexpr std::size_t kSignatureSize = sizeof(ChunkSignature::hex);
+  if (previous_signature.size() != kSignatureSize) {
+    return spelled(chunk_key_.mac_parts(
+        {previous_signature, kEmptyHeadersLine, view(hex::spell(chunk_sha256))}));
+  }
+  // The variable part (194 bytes) written into one buffer and hashed in one call: each call into
+  // SHA256_Update costs more than copying a part, and the hash is spelled in place.
+  std::array<char, 2 * kSignatureSize + kEmptyHeadersLine.size()> message;
+  char* out = std::copy(previous_signature.begin(), previous_signature.end(), message.data());
+  out = std::copy(kEmptyHeadersLine.begin(), kEmptyHeadersLine.end(), out);
+  hex::write(out, chunk_sha256.data(), chunk_sha256.size());
+  return spelled(chunk_key_.mac({message.data(), message.size()}));
 }
 
 ChunkSignature ChunkSigner::trailer(std::string_view previous_signature,

@@ -343,6 +343,10 @@ VerifyResult Verifier::verify_header_auth(const ReceivedRequest& request, std::s
   result.payload_hash = payload_hash;
   result.signed_headers = signed_list;
   result.uncovered_headers = uncovered_;
+  if (result.ok() && known.amz_date) {
+    result.credential_scope = scope->scope;
+    result.amz_date = ascii::trim(*known.amz_date);
+  }
   return result;
 }
 

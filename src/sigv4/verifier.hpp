@@ -49,6 +49,12 @@ struct VerifyResult {
   // The signature the request carried, once it matched (a view into the request): what the chunk
   // signatures of an aws-chunked body chain from.
   std::string_view signature;
+  // Header auth dated by x-amz-date, once the signature matched: the credential scope
+  // ("20130524/us-east-1/s3/aws4_request") and the x-amz-date it was signed under, views into the
+  // request. An aws-chunked body's chunk signatures are chained under them, so the server need not
+  // parse the Authorization header again. Empty otherwise (query auth, a Date header).
+  std::string_view credential_scope;
+  std::string_view amz_date;
   // Which received headers the signature does not cover: bit i for the i-th header as received.
   // A server acts only on covered ones. Past the 64th header the bits run out, and
   // signed_headers (the declared list, valid until the verifier's next verify()) decides.

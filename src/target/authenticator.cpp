@@ -190,7 +190,7 @@ VerifiedCaller Authenticator::verify(const http::ServerRequest& request,
   check_payload(request, caller);
   if (!caller.streaming_payload.empty() &&
       caller.streaming_payload != sigv4::kStreamingUnsignedPayloadTrailer) {
-    caller.chunk_signing = chunk_signer(request, caller.access_key_id);
+    caller.chunk_signing = chunk_signer(request, caller);
   }
   return caller;
 }
@@ -245,6 +245,8 @@ VerifiedCaller Authenticator::verify_header(const http::ServerRequest& request,
     caller.streaming_payload = payload_hash;
     if (payload_hash != sigv4::kStreamingUnsignedPayloadTrailer) {
       caller.seed_signature = result.signature;
+      caller.seed_scope = result.credential_scope;
+      caller.seed_amz_date = result.amz_date;
     }
   } else if (payload_hash != sigv4::kUnsignedPayload) {
     // Told apart from a body that does not match before the body is read.
@@ -327,26 +329,33 @@ std::optional<sigv4::FormSignature> Authenticator::verify_post_form(const PostFo
 }
 
 std::shared_ptr<const sigv4::ChunkSigner> Authenticator::chunk_signer(
-    const http::ServerRequest& request, std::string_view access_key_id) const {
+    const http::ServerRequest& request, const VerifiedCaller& caller) const {
   // The signature was just verified, so the credential parses and the key is known; the signer
   // comes from a cache per server thread (not from the verifier's, so chunks are checked without
   // the lock), where the requests of one second under one key find it made.
+  const auto secret = options_.secrets.find(caller.access_key_id);
+  std::string_view scope = caller.seed_scope;
+  std::string_view amz_date = caller.seed_amz_date;
   std::string decoded;
-  const auto scope = sigv4::parse_credential(credential_of(request, decoded));
-  const auto secret = options_.secrets.find(access_key_id);
-  std::string_view amz_date = request.header("x-amz-date");
-  if (amz_date.empty()) {
-    const std::string_view target = request.target;
-    const auto at = target.find("X-Amz-Date=");
-    if (at != std::string_view::npos) amz_date = target.substr(at + 11, 16);
+  std::optional<sigv4::CredentialScope> parsed;
+  if (scope.empty() || amz_date.empty()) {
+    // A presigned URL: the verifier decoded its credential into a buffer of its own, so it is
+    // read again from the query here.
+    parsed = sigv4::parse_credential(credential_of(request, decoded));
+    if (parsed) scope = parsed->scope;
+    amz_date = request.header("x-amz-date");
+    if (amz_date.empty()) {
+      const std::string_view target = request.target;
+      const auto at = target.find("X-Amz-Date=");
+      if (at != std::string_view::npos) amz_date = target.substr(at + 11, 16);
+    }
   }
   thread_local sigv4::ChunkSignerCache signers;
-  if (!scope || secret == options_.secrets.end()) {
+  if (scope.empty() || secret == options_.secrets.end()) {
     throw S3Error(ErrorCode::kAuthorizationHeaderMalformed,
                   "The authorization is malformed: no credential for the chunk signatures");
   }
-  std::shared_ptr<const sigv4::ChunkSigner> signer =
-      signers.get(secret->second, amz_date, scope->scope);
+  std::shared_ptr<const sigv4::ChunkSigner> signer = signers.get(secret->second, amz_date, scope);
   if (!signer) {
     throw S3Error(ErrorCode::kAuthorizationHeaderMalformed,
                   "The authorization is malformed: no credential for the chunk signatures");

@@ -58,6 +58,11 @@ struct VerifiedCaller {
   // from it: the body is checked as it is decoded (upload_body.hpp).
   std::string_view streaming_payload;
   std::string_view seed_signature;
+  // The seed's credential scope and x-amz-date (views into the request) when the verifier found
+  // them in headers (sigv4::VerifyResult): the chunk signer is then looked up without parsing the
+  // Authorization header again. Empty otherwise (a presigned URL).
+  std::string_view seed_scope;
+  std::string_view seed_amz_date;
   std::shared_ptr<const sigv4::ChunkSigner> chunk_signing;
 };
 
@@ -97,7 +102,7 @@ class Authenticator {
                            std::string_view virtual_bucket) const;
 
   std::shared_ptr<const sigv4::ChunkSigner> chunk_signer(const http::ServerRequest& request,
-                                                         std::string_view access_key_id) const;
+                                                         const VerifiedCaller& caller) const;
   AuthOptions options_;
   sigv2::Verifier v2_verifier_;  // stateless, shared by all threads without the mutex
   // The verifier reuses buffers and caches signing keys, so it is not shared between threads;

@@ -20,6 +20,11 @@ constexpr std::uint64_t kMaxChunkSize = std::uint64_t{1} << 40;
 constexpr std::string_view kSignatureExtension = "chunk-signature=";
 constexpr std::string_view kTrailerSignature = "x-amz-trailer-signature";
 
+const sigv4::Digest& empty_digest() {
+  static const sigv4::Digest kEmptyDigest = sigv4::sha256({});
+  return kEmptyDigest;
+}
+
 [[noreturn]] void malformed(const std::string& what) {
   throw S3Error(ErrorCode::kInvalidRequest, "Malformed aws-chunked body: " + what);
 }
@@ -137,8 +142,7 @@ void AwsChunkedDecoder::start_chunk(std::string_view header) {
 void AwsChunkedDecoder::end_chunk() {
   if (!signing_) return;
   // The empty last chunk's hash is a constant: no block to compress for it.
-  static const sigv4::Digest kEmptyDigest = sigv4::sha256({});
-  const sigv4::Digest data_hash = chunk_size_ == 0 ? kEmptyDigest : chunk_hash_.finish();
+  const sigv4::Digest data_hash = chunk_size_ == 0 ? empty_digest() : chunk_hash_.finish();
   // A declared signature longer than 64 characters cannot match: only its first 64 were kept,
   // and its length decides.
   const bool matches = previous_is_signature_ && declared_size_ == declared_.hex.size() &&
@@ -146,6 +150,16 @@ void AwsChunkedDecoder::end_chunk() {
                            signing_->chunk(previous_.view(), data_hash).view(), declared_.view());
   if (!matches) signature_mismatch("chunk-signature");
   previous_ = declared_;
+  if (chunk_size_ > 0) {
+    last_data_hash_ = data_hash;
+    ++data_chunks_;
+  }
+}
+
+std::optional<sigv4::Digest> AwsChunkedDecoder::signed_body_sha256() const {
+  if (!signing_ || state_ != State::kDone || data_chunks_ > 1) return std::nullopt;
+  // No chunk with data: the body is empty, and the last chunk's signature covered that.
+  return data_chunks_ == 1 ? last_data_hash_ : empty_digest();
 }
 
 void AwsChunkedDecoder::add_trailer(std::string_view line) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +34,10 @@ class AwsChunkedDecoder {
   void finish() const;
 
   std::uint64_t decoded_size() const { return decoded_; }
+  // The decoded body's SHA-256 when a verified chunk signature covered all of it (signed chunks,
+  // at most one chunk with data: its hash is the body's), after the framing has ended; nullopt
+  // otherwise. Lets --discard give the same body the same ETag as a signed PUT would.
+  std::optional<sigv4::Digest> signed_body_sha256() const;
   // Trailing headers as received (names lower-cased), the trailer signature left out.
   const std::vector<std::pair<std::string, std::string>>& trailers() const { return trailers_; }
 
@@ -56,6 +61,8 @@ class AwsChunkedDecoder {
   sigv4::ChunkSignature declared_{};
   std::size_t declared_size_ = 0;
   sigv4::Sha256 chunk_hash_;
+  sigv4::Digest last_data_hash_{};  // of the last chunk with data, once its signature matched
+  std::uint64_t data_chunks_ = 0;   // verified chunks with data
   State state_ = State::kChunkHeader;
   std::string line_;
   std::uint64_t chunk_size_ = 0;  // of the current chunk

@@ -475,16 +475,25 @@ EventDetails S3Handler::event_for(const Context& context, std::string_view event
 }
 
 void S3Handler::put_object(Context& context) {
-  auto checksum = accept_upload_body(context.request, context.caller);
+  std::optional<sigv4::Digest> chunk_sha256;
+  auto checksum = accept_upload_body(context.request, context.caller, &chunk_sha256);
   if (!checksum) checksum = default_checksum(context.request.body);
+  // A body one verified chunk signature covered was held to its SHA-256 as a signed payload is:
+  // under --discard it then gets the same ETag in either framing (docs/target.md).
+  std::string_view checked_sha256 = context.caller.checked_payload_sha256;
+  std::array<char, 64> chunk_sha256_hex{};
+  if (chunk_sha256) {
+    chunk_sha256_hex = hex::spell(*chunk_sha256);
+    checked_sha256 = {chunk_sha256_hex.data(), chunk_sha256_hex.size()};
+  }
   // Everything read from the request first: its body then moves into the store.
   std::string content_type = content_type_of(context.request, context.caller);
   Metadata metadata = user_metadata(context.request);
   auto tags = tagging_header(context.request);
-  const ObjectInfo object = store_.put_object(
-      context.target.bucket, context.target.key, std::move(context.request.body),
-      std::move(content_type), std::move(metadata), context.caller.checked_payload_sha256,
-      std::move(checksum), std::move(tags));
+  const ObjectInfo object =
+      store_.put_object(context.target.bucket, context.target.key, std::move(context.request.body),
+                        std::move(content_type), std::move(metadata), checked_sha256,
+                        std::move(checksum), std::move(tags));
   set_etag_header(context.response, object.etag);
   set_checksum_headers(context.response, object.checksum);
   const std::string version_id = written_version_id(object);

@@ -75,10 +75,10 @@ std::uint64_t decoded_length(const http::ServerRequest& request) {
 }
 
 // Decodes the aws-chunked body over itself (decoded bytes never overtake the encoded ones), feeding
-// the checksum on the way; returns the trailing headers.
-std::vector<std::pair<std::string, std::string>> decode_in_place(http::ServerRequest& request,
-                                                                 const VerifiedCaller& caller,
-                                                                 Checksummer* checksummer) {
+// the checksum on the way; returns the trailing headers and sets `signed_sha256` (if given).
+std::vector<std::pair<std::string, std::string>> decode_in_place(
+    http::ServerRequest& request, const VerifiedCaller& caller, Checksummer* checksummer,
+    std::optional<sigv4::Digest>* signed_sha256) {
   const std::uint64_t expected = decoded_length(request);
   AwsChunkedDecoder decoder(caller.chunk_signing.get(), caller.seed_signature);
   // What the sink needs, behind one reference: std::function keeps a lambda that small in place
@@ -101,6 +101,7 @@ std::vector<std::pair<std::string, std::string>> decode_in_place(http::ServerReq
                   "You did not provide the number of bytes specified by the "
                   "x-amz-decoded-content-length header.");
   }
+  if (signed_sha256) *signed_sha256 = decoder.signed_body_sha256();
   return decoder.trailers();
 }
 
@@ -136,7 +137,9 @@ ObjectChecksum form_file_checksum(const PostForm& form) {
 }
 
 std::optional<ObjectChecksum> accept_upload_body(http::ServerRequest& request,
-                                                 const VerifiedCaller& caller) {
+                                                 const VerifiedCaller& caller,
+                                                 std::optional<sigv4::Digest>* signed_sha256) {
+  if (signed_sha256) signed_sha256->reset();
   const auto in_header = header_checksum(request);
   const auto in_trailer =
       caller.streaming_payload.empty() ? std::nullopt : trailer_checksum(request);
@@ -167,7 +170,8 @@ std::optional<ObjectChecksum> accept_upload_body(http::ServerRequest& request,
   if (in_header) declared = in_header->second;
   std::string actual;
   if (!caller.streaming_payload.empty()) {
-    const auto trailers = decode_in_place(request, caller, checksummer ? &*checksummer : nullptr);
+    const auto trailers =
+        decode_in_place(request, caller, checksummer ? &*checksummer : nullptr, signed_sha256);
     if (in_trailer) {
       const std::string_view wanted = checksum_header(*in_trailer);
       bool found = false;

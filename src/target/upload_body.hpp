@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "http/server.hpp"
+#include "sigv4/crypto.hpp"
 #include "target/authenticator.hpp"
 #include "target/checksums.hpp"
 #include "target/post_policy.hpp"
@@ -26,8 +27,11 @@ std::optional<std::pair<ChecksumAlgorithm, std::string_view>> header_checksum(
 // is, else S3's default (a FULL_OBJECT CRC64NVME).
 ObjectChecksum form_file_checksum(const PostForm& form);
 
-// The verified checksum to keep with the object, if the request sent one.
-std::optional<ObjectChecksum> accept_upload_body(http::ServerRequest& request,
-                                                 const VerifiedCaller& caller);
+// The verified checksum to keep with the object, if the request sent one. `signed_sha256`, when
+// given, receives the decoded body's SHA-256 if a verified chunk signature covered all of it (an
+// aws-chunked body of one signed chunk: AwsChunkedDecoder::signed_body_sha256), else nullopt.
+std::optional<ObjectChecksum> accept_upload_body(
+    http::ServerRequest& request, const VerifiedCaller& caller,
+    std::optional<sigv4::Digest>* signed_sha256 = nullptr);
 
 }  // namespace s3storm::target

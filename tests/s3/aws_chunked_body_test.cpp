@@ -108,6 +108,35 @@ INSTANTIATE_TEST_SUITE_P(PlainSigned, EveryModeAndChecksum,
                          ::testing::Combine(::testing::Values(ChunkedMode::kSigned),
                                             ::testing::Values(std::nullopt)));
 
+// The whole body's SHA-256 comes back when one verified chunk signature covered it (what
+// serve --discard makes the ETag of), and only then.
+TEST(AwsChunkedBody, OneSignedChunkVouchesForTheBodySha256) {
+  const auto& signer = example_signer();
+  struct Case {
+    ChunkedMode mode;
+    std::string data;
+    std::size_t chunk;
+    bool vouched;
+  };
+  const std::string kilobyte(1024, 'k');
+  for (const auto& [mode, data, chunk, vouched] :
+       {Case{ChunkedMode::kSigned, kilobyte, 65536, true},
+        Case{ChunkedMode::kSignedTrailer, kilobyte, 65536, true},
+        Case{ChunkedMode::kSigned, "", 65536, true},
+        Case{ChunkedMode::kSigned, kilobyte, 512, false},
+        Case{ChunkedMode::kUnsignedTrailer, kilobyte, 65536, false}}) {
+    std::string body;
+    encode_aws_chunked(body, data, {mode, chunk, {}}, &signer, kSeed);
+    auto upload = upload_of(mode, body, data.size(), std::nullopt);
+    std::optional<sigv4::Digest> sha256;
+    target::accept_upload_body(upload.request, upload.caller, &sha256);
+    ASSERT_EQ(sha256.has_value(), vouched) << data.size() << " in chunks of " << chunk;
+    if (vouched) {
+      EXPECT_EQ(*sha256, sigv4::sha256(data));
+    }
+  }
+}
+
 // Replaces the trailer's checksum with the one of other bytes; re-signs it when the mode signs
 // trailers, so only the checksum is wrong.
 std::string with_wrong_checksum(const std::string& body, ChunkedMode mode) {

@@ -72,6 +72,10 @@ TEST(Verifier, AcceptsWhatTheSignerSigned) {
   EXPECT_FALSE(result.presigned);
   EXPECT_EQ(result.payload_hash, sha256_hex("hello"));
   EXPECT_EQ(result.payload_hash.data(), wire.owned[4].second.data());
+  // What chunk signatures chain under, also views into the request.
+  EXPECT_EQ(result.credential_scope, "20240301/us-east-1/s3/aws4_request");
+  EXPECT_EQ(result.amz_date, "20240301T120000Z");
+  EXPECT_EQ(result.amz_date.data(), wire.owned[3].second.data());
 }
 
 TEST(Verifier, SaysWhichReceivedHeadersTheSignatureDoesNotCover) {
@@ -192,6 +196,7 @@ TEST(Verifier, VerifiesPresignedUrlsAndTheirExpiry) {
   EXPECT_TRUE(accepted.ok());
   EXPECT_TRUE(accepted.presigned);
   EXPECT_EQ(accepted.payload_hash, kUnsignedPayload);
+  EXPECT_TRUE(accepted.credential_scope.empty());  // decoded into the verifier's own buffer
   EXPECT_EQ(verifier.verify(request, time.time() + seconds(301)).status, VerifyStatus::kExpired);
   EXPECT_EQ(verifier.verify(request, time.time() - seconds(3600)).status,
             VerifyStatus::kTimeSkewed);
