@@ -12,12 +12,13 @@ namespace s3storm::http {
 
 namespace {
 
-constexpr std::string_view kContentLength = "Content-Length: ";
+constexpr std::string_view kContentLengthLine = "Content-Length: ";
 constexpr std::string_view kKeepAlive = "Connection: keep-alive\r\n";
 constexpr std::string_view kClose = "Connection: close\r\n";
 // The fixed parts around the handler's fields: status line ("HTTP/1.1 200 " and CRLF), the
 // Content-Length field with its longest number, a Connection field and the closing CRLF.
-constexpr std::size_t kFixedBound = 13 + 2 + kContentLength.size() + 20 + 2 + kKeepAlive.size() + 2;
+constexpr std::size_t kFixedBound =
+    13 + 2 + kContentLengthLine.size() + 20 + 2 + kKeepAlive.size() + 2;
 
 // Writes through a pointer into storage sized beforehand: one resize per response instead of a
 // capacity check per piece.
@@ -97,7 +98,7 @@ void serialize_response_header(const ServerResponse& response, const ResponseFra
     if (framing.head_request && !head_length.empty()) {
       p = put_field(p, "Content-Length", head_length);
     } else {
-      p = put(p, kContentLength);
+      p = put(p, kContentLengthLine);
       p = std::to_chars(p, p + 20, response.body.size()).ptr;
       *p++ = '\r';
       *p++ = '\n';
