@@ -127,7 +127,8 @@ int run(const RunCliOptions& options) {
   for (const auto& phase : loaded.phases) phase_names.push_back(phase.name);
   for (const auto& expression : options.thresholds) {
     try {
-      loaded.thresholds.push_back(scenario::parse_threshold(expression, phase_names));
+      loaded.thresholds.push_back(
+          scenario::parse_threshold(expression, phase_names, loaded.target.endpoints.size()));
     } catch (const std::invalid_argument& e) {
       throw UsageError(fmt::format("--threshold '{}': {}", expression, e.what()));
     }
