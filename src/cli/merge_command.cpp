@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/saved_report_thresholds.hpp"
 #include "report/json_reader.hpp"
 #include "report/json_writer.hpp"
 #include "report/run_report.hpp"
 #include "report/text_report.hpp"
+#include "report/thresholds.hpp"
 #include "util/usage_error.hpp"
 
 namespace s3storm::cli {
@@ -20,6 +22,7 @@ struct MergeOptions {
   std::vector<std::string> inputs;
   std::string output;
   bool allow_partial = false;
+  std::vector<std::string> thresholds;
 };
 
 // A shard a signal stopped ran only part of its share: merged silently, the sum would look whole.
@@ -43,9 +46,13 @@ int run_merge(const MergeOptions& options) {
       throw UsageError(path + ": cannot merge with " + options.inputs.front() + ": " + e.what());
     }
   }
+  // The whole run judged on the merged numbers (each shard judged only its own share).
+  judge_saved_report(merged, options.thresholds);
   if (!options.output.empty()) report::write_json_file(merged, options.output);
   fmt::print("{}", report::format_text_report(merged));
-  return 0;
+  // Judged only when asked: a single report's own verdicts stay its run's, as `report`'s do.
+  if (options.thresholds.empty()) return 0;
+  return report::all_passed(merged.thresholds) ? 0 : 1;
 }
 
 }  // namespace
@@ -61,6 +68,9 @@ void add_merge_command(CLI::App& app, Action& action) {
   sub->add_option("-o,--output", options->output, "Write the merged JSON report here");
   sub->add_flag("--allow-partial", options->allow_partial,
                 "Merge shards that a signal interrupted (the merged report keeps interrupted_by)");
+  sub->add_option("--threshold", options->thresholds,
+                  "Judge the merged report on this threshold, e.g. 'endpoint[1].errors.rate < 1%' "
+                  "(repeatable; exit 1 if one fails)");
   sub->callback([&action, options] { action = [options] { return run_merge(*options); }; });
 }
 

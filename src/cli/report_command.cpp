@@ -3,13 +3,16 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/saved_report_thresholds.hpp"
 #include "report/html_writer.hpp"
 #include "report/json_reader.hpp"
 #include "report/json_writer.hpp"
 #include "report/junit_writer.hpp"
 #include "report/text_report.hpp"
+#include "report/thresholds.hpp"
 
 namespace s3storm::cli {
 
@@ -21,10 +24,12 @@ struct ReportOptions {
   std::string junit;
   std::string json;
   std::string html;
+  std::vector<std::string> thresholds;
 };
 
 int run_report(const ReportOptions& options) {
-  const report::RunReport run = report::read_report_file(options.input);
+  report::RunReport run = report::read_report_file(options.input);
+  judge_saved_report(run, options.thresholds);
   if (!options.junit.empty()) report::write_junit_file(run, options.junit);
   if (!options.json.empty()) {
     const auto parent = std::filesystem::path(options.json).parent_path();
@@ -36,7 +41,9 @@ int run_report(const ReportOptions& options) {
   // With no view asked for, the text one: a bare `s3storm report RUN.json` is for a person.
   const bool wrote_file = !options.junit.empty() || !options.json.empty() || !options.html.empty();
   if (options.text || !wrote_file) fmt::print("{}", report::format_text_report(run));
-  return 0;
+  // Judged again only when asked: a saved report's own verdicts are the run's, not this view's.
+  if (options.thresholds.empty()) return 0;
+  return report::all_passed(run.thresholds) ? 0 : 1;
 }
 
 }  // namespace
@@ -53,6 +60,9 @@ void add_report_command(CLI::App& app, Action& action) {
   sub->add_option("--json", options->json, "Write the JSON report here (rewritten canonically)");
   sub->add_option("--html", options->html,
                   "Write a self-contained HTML report here (charts as inline SVG)");
+  sub->add_option("--threshold", options->thresholds,
+                  "Judge the report again on this threshold, e.g. 'get.ttfb.p99 < 20ms' "
+                  "(repeatable; replaces the saved verdicts in every view; exit 1 if one fails)");
   sub->callback([&action, options] { action = [options] { return run_report(*options); }; });
 }
 

@@ -127,7 +127,8 @@ int run(const RunCliOptions& options) {
   for (const auto& phase : loaded.phases) phase_names.push_back(phase.name);
   for (const auto& expression : options.thresholds) {
     try {
-      auto threshold = scenario::parse_threshold(expression, phase_names);
+      auto threshold =
+          scenario::parse_threshold(expression, phase_names, loaded.target.endpoints.size());
       if (const auto why = scenario::unmeasurable_without_events(threshold, loaded.events)) {
         throw UsageError(fmt::format("--threshold '{}' {}", expression, *why));
       }

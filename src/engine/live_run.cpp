@@ -18,7 +18,9 @@ void LiveRun::end_phase(const stats::PhaseRecorder& phase) {
 std::vector<stats::LivePhaseView> LiveRun::snapshot_phases() const {
   std::lock_guard lock(mutex_);
   std::vector<stats::LivePhaseView> out;
-  for (const auto& entry : phases_) out.push_back(entry.phase->live(stats::LiveDetail::kLatency));
+  for (const auto& entry : phases_) {
+    out.push_back(entry.phase->live(stats::LiveDetail::kLatencyAndTtfb));
+  }
   return out;
 }
 

@@ -30,7 +30,7 @@ class LiveRun {
   void end_phase(const stats::PhaseRecorder& phase);
 
   std::chrono::nanoseconds elapsed() const { return Clock::now() - start_; }
-  // For a Prometheus scrape, which shows the latency histograms.
+  // For a Prometheus scrape, which shows the latency and ttfb histograms.
   std::vector<stats::LivePhaseView> snapshot_phases() const;
   // A report of what ran so far, for report::failed_abort_thresholds (no events: see
   // report::judged_live); with latency histograms only when a threshold reads them

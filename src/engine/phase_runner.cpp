@@ -29,7 +29,10 @@ PhaseOutcome run_phase(PhaseContext& context, std::size_t threads) {
   std::vector<std::thread> pool;
   std::uint64_t first_flow = share.first_flow;  // {worker} numbers are global across shards
   for (std::size_t i = 0; i < workers; ++i) {
-    auto& recorder = context.recorder->add_worker();
+    // Per endpoint only with several (target.endpoints); the recorder sizes its list once.
+    auto& recorder = context.recorder->add_worker(context.endpoints.empty()
+                                                      ? std::vector<std::string>{}
+                                                      : context.scenario->target.endpoints);
     const std::size_t slots = concurrency / workers + (i < concurrency % workers ? 1 : 0);
     pool.emplace_back([&, i, slots, first_flow, &recorder = recorder] {
       try {

@@ -107,10 +107,19 @@ std::string Progress::phase_part_locked(std::size_t i, Clock::time_point now, do
         100.0 * static_cast<double>(live.iterations_done) / static_cast<double>(p.iterations),
         p.iterations);
   }
+  // target.endpoints: which endpoint the errors come from, in the endpoints' order.
+  std::string by_endpoint;
+  if (live.stats.endpoints.size() > 1) {
+    by_endpoint = " (by endpoint:";
+    for (const auto& endpoint : live.stats.endpoints) {
+      by_endpoint += fmt::format(" {}", endpoint.all.errors);
+    }
+    by_endpoint += ")";
+  }
   return fmt::format(
-      "phase {}/{} {} {:.1f}s {} | {:.0f} ops/s  {} in flight  {} done  {} errors  p99 {}",
+      "phase {}/{} {} {:.1f}s {} | {:.0f} ops/s  {} in flight  {} done  {} errors{}  p99 {}",
       p.number, p.of, p.name, seconds(now - p.start), left, rate, live.in_flight, done, errors,
-      latency.count() == 0 ? "-" : format_latency(latency.value_at_percentile(99)));
+      by_endpoint, latency.count() == 0 ? "-" : format_latency(latency.value_at_percentile(99)));
 }
 
 void Progress::print_locked() {

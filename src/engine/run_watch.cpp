@@ -8,7 +8,11 @@ RunWatch::RunWatch(const std::atomic<int>& user_stop, std::atomic<bool>& stop, c
   for (const auto& threshold : thresholds_) {
     if (!threshold.abort_on_fail || !report::judged_live(threshold)) continue;
     judging_ = true;
-    if (report::reads_latency(threshold)) detail_ = stats::LiveDetail::kLatency;
+    if (report::reads_ttfb(threshold)) {
+      detail_ = stats::LiveDetail::kLatencyAndTtfb;
+    } else if (report::reads_latency(threshold) && detail_ == stats::LiveDetail::kCounters) {
+      detail_ = stats::LiveDetail::kLatency;
+    }
   }
   thread_ = std::thread([this] { loop(); });
 }

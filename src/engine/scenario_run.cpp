@@ -263,6 +263,10 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
   }
   result.meta = {.tool_version = kVersion,
                  .endpoint = endpoint_url,
+                 // All of them in order (the first is `endpoint`); with one, that one.
+                 .endpoints = scenario.target.endpoints.empty()
+                                  ? std::vector<std::string>{endpoint_url}
+                                  : scenario.target.endpoints,
                  .region = scenario.target.region,
                  .seed = scenario.seed,
                  .threads = options.threads,
@@ -405,8 +409,14 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
         return fmt::format("cleanup: {} objects deleted", deleted.load(std::memory_order_relaxed));
       });
     }
-    BlockingClient client(transport.session, transport.pool, transport.tls, payload);
-    const auto failed = run_cleanup(client, plan, deleted);
+    // Setup made the buckets on every endpoint, and the load wrote to each: each is cleaned.
+    std::uint64_t failed = 0;
+    for (const auto& endpoint : lane_endpoints) {
+      auto session = transport.session;
+      session.endpoint = endpoint;
+      BlockingClient client(session, transport.pool, transport.tls, payload);
+      failed += run_cleanup(client, plan, deleted);
+    }
     result.cleanup = report::CleanupStats{deleted.load(), failed};
     if (progress) {
       progress->stage([cleanup = *result.cleanup] {

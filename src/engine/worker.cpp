@@ -60,13 +60,6 @@ Worker::Worker(const PhaseContext& context, std::size_t index, std::size_t slots
       next_ordinal_(index) {
   std::vector<s3::Session*> lanes;
   for (auto& session : sessions_) lanes.push_back(session.get());
-  if (!context.endpoints.empty()) {
-    auto& endpoints = recorder_.own().endpoints;
-    endpoints.resize(context.endpoints.size());
-    for (std::size_t lane = 0; lane < endpoints.size(); ++lane) {
-      endpoints[lane].url = context.scenario->target.endpoints[lane];
-    }
-  }
   for (std::size_t i = 0; i < slots; ++i) {
     flows_.push_back(
         std::make_unique<FlowRunner>(context_, io_, lanes, recorder_, first_flow_id + i));

@@ -85,6 +85,39 @@ void event_families(std::string& out, const LiveView& view) {
   line(out, "s3storm_events_foreign_total", "", view.foreign_events);
 }
 
+// target.endpoints: operations per endpoint (a multipart upload once), and their latency all
+// kinds together (the per-kind latency per endpoint is added up only when a phase ends).
+void endpoint_families(std::string& out, const LiveView& view) {
+  const auto endpoint_labels = [](const stats::PhaseStats& phase,
+                                  const stats::EndpointStats& endpoint) {
+    return fmt::format("endpoint=\"{}\",phase=\"{}\"", escape_label(endpoint.url),
+                       escape_label(phase.name));
+  };
+  header(out, "s3storm_endpoint_ops_total", "counter",
+         "Finished operations per endpoint (target.endpoints) by outcome.");
+  for (const auto& phase : view.phases) {
+    for (const auto& endpoint : phase.stats.endpoints) {
+      for (std::size_t op = 0; op < kOpKinds; ++op) {
+        const auto& s = endpoint.ops[op];
+        if (s.count == 0) continue;
+        const auto labels =
+            endpoint_labels(phase.stats, endpoint) + fmt::format(",op=\"{}\"", kOpNames[op]);
+        line(out, "s3storm_endpoint_ops_total", labels + ",outcome=\"ok\"", s.ok);
+        line(out, "s3storm_endpoint_ops_total", labels + ",outcome=\"error\"", s.errors);
+      }
+    }
+  }
+  header(out, "s3storm_endpoint_latency_seconds", "histogram",
+         "Latency per endpoint (target.endpoints), every operation kind together.");
+  for (const auto& phase : view.phases) {
+    for (const auto& endpoint : phase.stats.endpoints) {
+      if (endpoint.all.count == 0) continue;
+      histogram_samples(out, "s3storm_endpoint_latency_seconds",
+                        endpoint_labels(phase.stats, endpoint), endpoint.all.latency);
+    }
+  }
+}
+
 }  // namespace
 
 std::string escape_label(const std::string& value) {
@@ -143,6 +176,16 @@ std::string render_exposition(const LiveView& view) {
   each_op([&](const stats::PhaseStats& phase, std::size_t op, const stats::OpStats& s) {
     histogram_samples(out, "s3storm_latency_seconds", op_labels(phase, op), s.latency);
   });
+
+  header(out, "s3storm_ttfb_seconds", "histogram",
+         "Time to the answer's first byte, from the same start as the latency.");
+  each_op([&](const stats::PhaseStats& phase, std::size_t op, const stats::OpStats& s) {
+    if (s.ttfb.count() > 0) {
+      histogram_samples(out, "s3storm_ttfb_seconds", op_labels(phase, op), s.ttfb);
+    }
+  });
+
+  endpoint_families(out, view);
 
   header(out, "s3storm_in_flight", "gauge", "Operations sent and not yet answered.");
   line(out, "s3storm_in_flight", "", view.in_flight);

@@ -267,6 +267,17 @@ class Reader {
     return out;
   }
 
+  // An "ops" object: per operation kind, by its name.
+  void ops(const json& j, const std::string& where,
+           std::array<stats::OpStats, kOpKinds>& into) const {
+    const auto ops_where = child(where, "ops");
+    for (const auto& [name, value] : object(j, where, "ops").items()) {
+      const auto kind = parse_op_kind(name);
+      if (!kind) fail(child(ops_where, name), "unknown operation");
+      into[static_cast<std::size_t>(*kind)] = op(value, child(ops_where, name));
+    }
+  }
+
   stats::PhaseStats phase(const json& j, const std::string& where) const {
     if (!j.is_object()) fail(where, "expected an object");
     stats::PhaseStats phase;
@@ -293,12 +304,7 @@ class Reader {
     }
     if (j.contains("search"))
       phase.search = search(object(j, where, "search"), child(where, "search"));
-    const auto ops_where = child(where, "ops");
-    for (const auto& [name, value] : object(j, where, "ops").items()) {
-      const auto kind = parse_op_kind(name);
-      if (!kind) fail(child(ops_where, name), "unknown operation");
-      phase.op(*kind) = op(value, child(ops_where, name));
-    }
+    ops(j, where, phase.ops);
     if (j.contains("endpoints")) {  // runs with target.endpoints only
       const auto endpoints_where = child(where, "endpoints");
       const json& list = array(j, where, "endpoints");
@@ -307,6 +313,7 @@ class Reader {
         stats::EndpointStats endpoint;
         endpoint.url = string(list[i], at, "url");
         endpoint.all = op(list[i], at);
+        if (list[i].contains("ops")) ops(list[i], at, endpoint.ops);  // older reports have none
         phase.endpoints.push_back(std::move(endpoint));
       }
     }
@@ -409,6 +416,8 @@ class Reader {
     RunMeta m;
     m.tool_version = string(j, where, "tool_version");
     m.endpoint = string(j, where, "endpoint");
+    m.endpoints = j.contains("endpoints") ? keys(j, where, "endpoints")
+                                          : std::vector<std::string>{m.endpoint};
     m.region = string(j, where, "region");
     m.seed = u64(j, where, "seed");
     m.threads = u64(j, where, "threads");

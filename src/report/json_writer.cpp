@@ -111,23 +111,25 @@ ordered_json op_to_json(const stats::OpStats& op, double duration_s) {
   return j;
 }
 
-ordered_json ops_to_json(const stats::PhaseStats& phase) {
-  ordered_json ops = ordered_json::object();
+ordered_json ops_to_json(const std::array<stats::OpStats, kOpKinds>& ops, double duration_s) {
+  ordered_json out = ordered_json::object();
   for (std::size_t i = 0; i < kOpKinds; ++i) {
-    const auto& op = phase.ops[i];
+    const auto& op = ops[i];
     if (op.count == 0 && op.per_second.empty() && op.per_second.out_of_range() == 0) continue;
-    ops[std::string(kOpNames[i])] = op_to_json(op, phase.duration_s);
+    out[std::string(kOpNames[i])] = op_to_json(op, duration_s);
   }
-  return ops;
+  return out;
 }
 
-// target.endpoints: each endpoint's operations as one, in the endpoints' order.
+// target.endpoints: each endpoint's operations as one, then per kind (`ops`, as a phase's), in
+// the endpoints' order.
 ordered_json endpoints_to_json(const stats::PhaseStats& phase) {
   ordered_json out = ordered_json::array();
   for (const auto& endpoint : phase.endpoints) {
     ordered_json j;
     j["url"] = endpoint.url;
     j.update(op_to_json(endpoint.all, phase.duration_s));
+    j["ops"] = ops_to_json(endpoint.ops, phase.duration_s);
     out.push_back(std::move(j));
   }
   return out;
@@ -187,7 +189,7 @@ ordered_json phase_to_json(const stats::PhaseStats& phase, std::optional<double>
     j["open_uploads"] = phase.open_uploads;
   }
   if (phase.search) j["search"] = search_to_json(*phase.search);
-  j["ops"] = ops_to_json(phase);
+  j["ops"] = ops_to_json(phase.ops, phase.duration_s);
   if (!phase.endpoints.empty()) j["endpoints"] = endpoints_to_json(phase);
   return j;
 }
@@ -340,6 +342,7 @@ ordered_json to_json(const RunReport& report) {
   if (!meta.tool_version.empty())
     j["meta"] = {{"tool_version", meta.tool_version},
                  {"endpoint", meta.endpoint},
+                 {"endpoints", meta.endpoints},
                  {"region", meta.region},
                  {"seed", meta.seed},
                  {"threads", meta.threads},
@@ -355,7 +358,7 @@ ordered_json to_json(const RunReport& report) {
   total["duration_s"] = all.duration_s;
   total["dropped"] = all.dropped;
   if (all.uploads_left_open > 0) total["uploads_left_open"] = all.uploads_left_open;
-  total["ops"] = ops_to_json(all);
+  total["ops"] = ops_to_json(all.ops, all.duration_s);
   if (!all.endpoints.empty()) total["endpoints"] = endpoints_to_json(all);
   j["totals"] = std::move(total);
   j["events"] = events_to_json(report.events);

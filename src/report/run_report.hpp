@@ -27,6 +27,9 @@ struct ThresholdResult {
 struct RunMeta {
   std::string tool_version;  // s3storm's, as `s3storm --version` prints it
   std::string endpoint;      // the endpoint the run addressed ("embedded": the local target's URL)
+  // target.endpoints in order (the first is `endpoint`); with one endpoint, that one. Reports
+  // written before it was kept read back with {endpoint}.
+  std::vector<std::string> endpoints;
   std::string region;
   std::uint64_t seed = 0;  // --set seed=N repeats the run's keys, sizes and bodies
   std::uint64_t threads = 0;

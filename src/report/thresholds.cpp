@@ -7,6 +7,7 @@
 #include <string>
 
 #include "report/text_report.hpp"
+#include "stats/size_class.hpp"
 
 namespace s3storm::report {
 
@@ -95,6 +96,52 @@ bool compare(double measured, scenario::Comparator comparator, double value) {
   return false;
 }
 
+// One endpoint's operations of a kind ("all": every kind together) over the report. None yet
+// when no phase has started (a live snapshot) or none ran (a run stopped in setup): the index was
+// checked against target.endpoints when the threshold was parsed.
+stats::OpStats endpoint_ops(const stats::PhaseStats& all, std::size_t index,
+                            const std::string& op) {
+  if (index >= all.endpoints.size()) return {};
+  const auto& endpoint = all.endpoints[index];
+  if (op == "all") return endpoint.all;
+  const auto kind = parse_op_kind(op);
+  if (!kind) throw std::invalid_argument("unknown operation '" + op + "'");
+  return endpoint.op(*kind);
+}
+
+// {"endpoint", "N", ...}: the endpoint's errors, rate, or an operation's latency and counts.
+double measure_endpoint(const stats::PhaseStats& all, const std::vector<std::string>& m,
+                        double duration) {
+  const std::size_t index = std::stoul(m[1]);
+  if (m[2] == "errors") {
+    const auto ops = endpoint_ops(all, index, "all");
+    if (m[3] == "count") return static_cast<double>(ops.errors);
+    return ops.count == 0 ? 0.0 : static_cast<double>(ops.errors) / static_cast<double>(ops.count);
+  }
+  if (m[2] == "ops") {
+    const auto ops = endpoint_ops(all, index, "all");
+    if (m[3] == "count") return static_cast<double>(ops.count);
+    return duration > 0 ? static_cast<double>(ops.count) / duration : 0.0;
+  }
+  const auto ops = endpoint_ops(all, index, m[2]);
+  if (m[3] == "count") return static_cast<double>(ops.count);
+  if (m[3] == "errors") return static_cast<double>(ops.errors);
+  return latency_seconds(ops.latency, m[3]);
+}
+
+// <op>.size.<class>.<statistic>|count: "le_4KiB" is the report's "<=4KiB".
+double measure_size_class(const stats::OpStats& ops, const std::string& name,
+                          const std::string& stat) {
+  for (std::size_t c = 0; c < stats::kSizeClasses; ++c) {
+    if (stats::size_class_metric_name(c) != name) continue;
+    const auto it = ops.latency_by_size.find(static_cast<std::uint8_t>(c));
+    if (it == ops.latency_by_size.end()) return 0;
+    if (stat == "count") return static_cast<double>(it->second.count());
+    return latency_seconds(it->second, stat);
+  }
+  throw std::invalid_argument("unknown size class '" + name + "'");
+}
+
 }  // namespace
 
 double measure(const RunReport& report, const std::vector<std::string>& m) {
@@ -103,6 +150,9 @@ double measure(const RunReport& report, const std::vector<std::string>& m) {
   auto per_second = [&](std::uint64_t n) {
     return duration > 0 ? static_cast<double>(n) / duration : 0.0;
   };
+  if (m.size() == 4 && m[0] == "endpoint") return measure_endpoint(all, m, duration);
+  if (m.size() == 3 && m[1] == "ttfb") return latency_seconds(combined(all, m[0]).ttfb, m[2]);
+  if (m.size() == 4 && m[1] == "size") return measure_size_class(combined(all, m[0]), m[2], m[3]);
   if (m.size() == 2 && m[0] == "errors") {
     const auto ops = combined(all, "all");
     if (m[1] == "count") return static_cast<double>(ops.errors);
@@ -156,7 +206,10 @@ std::string unit_of(const scenario::Threshold& threshold) {
       break;
   }
   const auto& m = threshold.metric;
-  return m.size() == 2 && m[0] == "errors" && m[1] == "rate" ? "fraction" : "";
+  const bool errors_rate =
+      (m.size() == 2 && m[0] == "errors" && m[1] == "rate") ||
+      (m.size() == 4 && m[0] == "endpoint" && m[2] == "errors" && m[3] == "rate");
+  return errors_rate ? "fraction" : "";
 }
 
 }  // namespace
@@ -190,10 +243,20 @@ bool all_passed(const std::vector<ThresholdResult>& results) {
 }
 
 bool reads_latency(const scenario::Threshold& threshold) {
-  // measure()'s last branch: "<op>.<statistic>" where the statistic is no count.
   const auto& m = threshold.metric;
+  // An endpoint's latency of all kinds together ("endpoint[0].all.p99"), or a ttfb.
+  if (m.size() == 4 && m[0] == "endpoint") {
+    return m[2] != "errors" && m[2] != "ops" && m[3] != "count" && m[3] != "errors";
+  }
+  if (reads_ttfb(threshold)) return true;
+  // measure()'s last branch: "<op>.<statistic>" where the statistic is no count.
   return m.size() == 2 && m[0] != "errors" && m[0] != "ops" && m[0] != "events" &&
          m[1] != "count" && m[1] != "errors";
+}
+
+bool reads_ttfb(const scenario::Threshold& threshold) {
+  const auto& m = threshold.metric;
+  return m.size() == 3 && m[1] == "ttfb";
 }
 
 bool judged_live(const scenario::Threshold& threshold) {
@@ -202,6 +265,9 @@ bool judged_live(const scenario::Threshold& threshold) {
   // Dropped starts are counted by each worker for itself and summed when the phase ends; a
   // search's answer is known only when its last probe has been judged.
   if (m.size() == 4 && m[0] == "phase") return false;
+  // Latency by size class and an endpoint's per-kind latency are added up when a phase ends
+  // (the loader refuses them with abort_on_fail: scenario::not_measurable_live).
+  if (!scenario::not_measurable_live(threshold).empty()) return false;
   return !(m.size() == 3 && m[0] == "phase" && m[2] == "dropped");
 }
 

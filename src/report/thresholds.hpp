@@ -33,6 +33,9 @@ bool judged_live(const scenario::Threshold& threshold);
 // Whether measuring the threshold reads an operation's latency histogram ("put.p99", "all.max"),
 // rather than counters only: a live snapshot copies those histograms only when one does.
 bool reads_latency(const scenario::Threshold& threshold);
+// Whether it reads an operation's ttfb histogram ("get.ttfb.p99"), which a live snapshot copies
+// only when asked (stats::LiveDetail::kLatencyAndTtfb).
+bool reads_ttfb(const scenario::Threshold& threshold);
 
 // The abort_on_fail thresholds that fail on a snapshot of a run in progress, `elapsed` into it:
 // only those past their `delay` and judged_live(). In scenario order.

@@ -54,7 +54,7 @@ void read_document(detail::Reader& r, const YAML::Node& root, Scenario& s) {
   if (const YAML::Node n = root["thresholds"]) {
     std::vector<std::string> names;
     for (const auto& p : s.phases) names.push_back(p.name);
-    detail::read_thresholds(r, n, names, s.events, s.thresholds);
+    detail::read_thresholds(r, n, names, s.target.endpoints.size(), s.events, s.thresholds);
   }
   if (const YAML::Node n = root["report"]) detail::read_report(r, n, s.report);
   if (const YAML::Node n = root["content"]) {

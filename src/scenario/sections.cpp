@@ -467,7 +467,8 @@ void read_report(Reader& r, const YAML::Node& node, Report& out) {
 }
 
 void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::string>& phases,
-                     const Events& events, std::vector<Threshold>& out) {
+                     std::size_t endpoint_count, const Events& events,
+                     std::vector<Threshold>& out) {
   if (!node.IsSequence()) {
     r.error(node, "'thresholds' must be a list of expressions like 'put.p99 < 50ms'");
     return;
@@ -483,7 +484,7 @@ void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::s
     if (!text) continue;
     Threshold threshold;
     try {
-      threshold = parse_threshold(*text, phases);
+      threshold = parse_threshold(*text, phases, endpoint_count);
     } catch (const std::invalid_argument& e) {
       r.error(expr, e.what());
       continue;
@@ -495,6 +496,13 @@ void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::s
     if (item.IsMap()) {
       r.read_bool(item, "abort_on_fail", threshold.abort_on_fail);
       r.read_duration(item, "delay", true, threshold.delay);
+      if (threshold.abort_on_fail) {
+        if (const auto why = not_measurable_live(threshold); !why.empty()) {
+          r.error(item["abort_on_fail"], "threshold '" + threshold.expression +
+                                             "' cannot abort the run: " + why +
+                                             "; drop abort_on_fail to judge it at the end");
+        }
+      }
     }
     out.push_back(std::move(threshold));
   }

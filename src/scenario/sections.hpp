@@ -18,8 +18,9 @@ void read_setup(Reader& r, const YAML::Node& node, Setup& out);
 void read_events(Reader& r, const YAML::Node& node, Events& out);
 void read_report(Reader& r, const YAML::Node& node, Report& out);
 // `events` is read first: without an event source an events.* threshold is refused.
+// endpoint_count: target.endpoints' (0 without them), for endpoint[N] thresholds.
 void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::string>& phases,
-                     const Events& events, std::vector<Threshold>& out);
+                     std::size_t endpoint_count, const Events& events, std::vector<Threshold>& out);
 // default_bucket is target.bucket; steps inherit it when neither they nor the phase name one.
 void read_phases(Reader& r, const YAML::Node& node, const std::string& default_bucket,
                  std::vector<Phase>& out);

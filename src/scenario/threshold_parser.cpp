@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <stdexcept>
 
 #include "scenario/units.hpp"
+#include "stats/size_class.hpp"
 
 namespace s3storm::scenario {
 
@@ -63,13 +65,39 @@ bool is_latency_stat(const std::string& s) {
 }
 
 const std::string kMetricHelp =
-    "allowed metrics: <op>.p99|p999|mean|max, <op>.count|errors, errors.rate|count, "
-    "ops.rate, ops.<op>.rate|count, "
+    "allowed metrics: <op>.p99|p999|mean|max, <op>.count|errors, <op>.ttfb.p99|mean|max, "
+    "<op>.size.<class>.p99|mean|max|count (class: le_4KiB, le_64KiB, le_1MiB, le_16MiB, "
+    "gt_16MiB), errors.rate|count, ops.rate, ops.<op>.rate|count, "
+    "endpoint[N].errors.rate|count, endpoint[N].ops.rate|count, "
+    "endpoint[N].<op>.p99|mean|max|count|errors (N from 0, in target.endpoints), "
     "events.missing|duplicate|unexpected|delivered|expected|early|mismatched|"
     "delivered_for_failed|out_of_order|outage_late|outage_lost|outage_duplicated, "
     "events.outage_recovery, events.delivery.p99, events.delivery_from_send.p99, "
     "phase.<name>.dropped|errors|count, phase.<name>.search.max_rate_per_s; "
     "<op> is one of put, copy, delete, post, multipart, get, head, list, delete_objects, all";
+
+constexpr std::string_view kSizeClassHelp = "le_4KiB, le_64KiB, le_1MiB, le_16MiB or gt_16MiB";
+
+bool is_size_class(const std::string& name) {
+  for (std::size_t i = 0; i < stats::kSizeClasses; ++i) {
+    if (stats::size_class_metric_name(i) == name) return true;
+  }
+  return false;
+}
+
+// "endpoint[3]" -> 3; nullopt when the part is no endpoint index.
+std::optional<std::size_t> endpoint_index(const std::string& part) {
+  constexpr std::string_view kPrefix = "endpoint[";
+  if (part.size() <= kPrefix.size() + 1 || part.compare(0, kPrefix.size(), kPrefix) != 0 ||
+      part.back() != ']') {
+    return std::nullopt;
+  }
+  const std::string_view digits(part.data() + kPrefix.size(), part.size() - kPrefix.size() - 1);
+  std::size_t n = 0;
+  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
+  return n;
+}
 
 MetricKind classify(const std::vector<std::string>& m, const std::vector<std::string>& phases) {
   const auto bad = [&]() -> MetricKind {
@@ -77,9 +105,44 @@ MetricKind classify(const std::vector<std::string>& m, const std::vector<std::st
     for (const auto& part : m) joined += (joined.empty() ? "" : ".") + part;
     throw std::invalid_argument("unknown metric '" + joined + "'; " + kMetricHelp);
   };
+  // endpoint[N].<rest>: {"endpoint", "N", rest...}; the index was checked by the caller.
+  if (m.size() >= 4 && m[0] == "endpoint") {
+    const std::vector<std::string> rest(m.begin() + 2, m.end());
+    if (rest.size() == 2 && rest[0] == "errors") {
+      if (rest[1] == "rate") return MetricKind::kFraction;
+      if (rest[1] == "count") return MetricKind::kCount;
+      return bad();
+    }
+    if (rest.size() == 2 && rest[0] == "ops") {
+      if (rest[1] == "rate") return MetricKind::kRate;
+      if (rest[1] == "count") return MetricKind::kCount;
+      return bad();
+    }
+    if (rest.size() == 2 && one_of(rest[0], kOps)) {
+      if (is_latency_stat(rest[1])) return MetricKind::kLatency;
+      if (rest[1] == "count" || rest[1] == "errors") return MetricKind::kCount;
+    }
+    return bad();
+  }
   if (m.size() == 2 && one_of(m[0], kOps)) {
     if (is_latency_stat(m[1])) return MetricKind::kLatency;
     if (m[1] == "count" || m[1] == "errors") return MetricKind::kCount;
+    return bad();
+  }
+  // Time to first byte: <op>.ttfb.<statistic>.
+  if (m.size() == 3 && one_of(m[0], kOps) && m[1] == "ttfb") {
+    if (is_latency_stat(m[2])) return MetricKind::kLatency;
+    return bad();
+  }
+  // Latency by object size: <op>.size.<class>.<statistic>|count.
+  if (m.size() == 4 && one_of(m[0], kOps) && m[1] == "size") {
+    if (!is_size_class(m[2])) {
+      throw std::invalid_argument("unknown size class '" + m[2] + "' in '" + m[0] + ".size." +
+                                  m[2] + "." + m[3] + "'; the classes are " +
+                                  std::string(kSizeClassHelp));
+    }
+    if (is_latency_stat(m[3])) return MetricKind::kLatency;
+    if (m[3] == "count") return MetricKind::kCount;
     return bad();
   }
   if (m.size() == 2 && m[0] == "errors") {
@@ -124,7 +187,8 @@ MetricKind classify(const std::vector<std::string>& m, const std::vector<std::st
 
 }  // namespace
 
-Threshold parse_threshold(std::string_view expression, const std::vector<std::string>& phases) {
+Threshold parse_threshold(std::string_view expression, const std::vector<std::string>& phases,
+                          std::size_t endpoint_count) {
   Threshold t;
   t.expression = trim(expression);
   static constexpr std::pair<std::string_view, Comparator> kComparators[] = {
@@ -150,6 +214,24 @@ Threshold parse_threshold(std::string_view expression, const std::vector<std::st
   if (metric.empty()) throw std::invalid_argument("threshold '" + t.expression + "' has no metric");
   if (value.empty()) throw std::invalid_argument("threshold '" + t.expression + "' has no value");
   t.metric = split_dots(metric);
+  if (const auto n = endpoint_index(t.metric.front())) {
+    if (endpoint_count == 0) {
+      throw std::invalid_argument("threshold '" + t.expression +
+                                  "' names an endpoint, but the scenario has no target.endpoints");
+    }
+    if (*n >= endpoint_count) {
+      throw std::invalid_argument(
+          "threshold '" + t.expression + "' names endpoint[" + std::to_string(*n) +
+          "], but target.endpoints has " + std::to_string(endpoint_count) +
+          " (counted from 0: endpoint[0] to endpoint[" + std::to_string(endpoint_count - 1) + "])");
+    }
+    t.metric.front() = std::to_string(*n);
+    t.metric.insert(t.metric.begin(), "endpoint");
+  } else if (t.metric.front() == "endpoint" || t.metric.front().rfind("endpoint[", 0) == 0) {
+    throw std::invalid_argument("threshold '" + t.expression +
+                                "' names an endpoint: write endpoint[N] with N from 0, e.g. "
+                                "'endpoint[0].errors.rate < 1%'");
+  }
   const MetricKind kind = classify(t.metric, phases);
 
   // The value's number part, then its unit decides how it is read.
@@ -206,8 +288,12 @@ Threshold parse_threshold(std::string_view expression, const std::vector<std::st
 
 std::optional<std::string> unmeasurable_without_events(const Threshold& threshold,
                                                        const Events& events) {
-  if (events.source != EventSource::kNone || threshold.metric.empty() ||
-      threshold.metric.front() != "events") {
+  return unmeasurable_without_events(threshold, events.source != EventSource::kNone);
+}
+
+std::optional<std::string> unmeasurable_without_events(const Threshold& threshold,
+                                                       bool events_checked) {
+  if (events_checked || threshold.metric.empty() || threshold.metric.front() != "events") {
     return std::nullopt;
   }
   return "measures events, but events.source is none (no event is expected, so it would always "

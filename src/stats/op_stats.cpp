@@ -40,7 +40,7 @@ void OpStats::allocate_histograms() {
   ttfb.allocate();
 }
 
-void OpStats::add_live(const OpStats& other, bool with_latency) noexcept {
+void OpStats::add_live(const OpStats& other, bool with_latency, bool with_ttfb) noexcept {
   const std::uint64_t other_count = load_relaxed(other.count);
   if (other_count == 0) return;
   count += other_count;
@@ -49,6 +49,7 @@ void OpStats::add_live(const OpStats& other, bool with_latency) noexcept {
   retries += load_relaxed(other.retries);
   bytes += load_relaxed(other.bytes);
   if (with_latency) latency.add_live(other.latency);
+  if (with_ttfb) ttfb.add_live(other.ttfb);
 }
 
 void OpStats::merge(const OpStats& other) {
@@ -93,6 +94,7 @@ void PhaseStats::merge(const PhaseStats& other) {
   for (std::size_t i = 0; i < other.endpoints.size(); ++i) {
     if (endpoints[i].url.empty()) endpoints[i].url = other.endpoints[i].url;
     endpoints[i].all.merge(other.endpoints[i].all);
+    for (std::size_t k = 0; k < kOpKinds; ++k) endpoints[i].ops[k].merge(other.endpoints[i].ops[k]);
   }
 }
 

@@ -67,20 +67,26 @@ struct OpStats {
 
   void record(const OpOutcome& outcome);
   void merge(const OpStats& other);
-  // merge() of the counters of an OpStats another thread is recording into, and of its latency
-  // histogram when `with_latency`; the other histograms, the error maps and the time series are
-  // left out (no live reader shows them).
-  void add_live(const OpStats& other, bool with_latency) noexcept;
+  // merge() of the counters of an OpStats another thread is recording into, of its latency
+  // histogram when `with_latency` and of its ttfb histogram when `with_ttfb`; the service
+  // histogram, the sizes, the error maps and the time series are left out (no live reader shows
+  // them).
+  void add_live(const OpStats& other, bool with_latency, bool with_ttfb = false) noexcept;
   // Allocates the histograms a live reader may read (Histogram::allocate), before it can.
   void allocate_histograms();
   friend bool operator==(const OpStats&, const OpStats&) = default;
 };
 
 // target.endpoints: every operation sent to one endpoint (multipart parts in their upload), all
-// kinds together. Not read live; merged at the end.
+// kinds together in `all` and per kind in `ops`. Live readers see the counters of both and the
+// latency histogram of `all` (allocated before they can look); the per-kind histograms are made
+// on their kind's first operation and read only at the end.
 struct EndpointStats {
   std::string url;
   OpStats all;
+  std::array<OpStats, kOpKinds> ops;
+  OpStats& op(OpKind kind) { return ops[static_cast<std::size_t>(kind)]; }
+  const OpStats& op(OpKind kind) const { return ops[static_cast<std::size_t>(kind)]; }
   friend bool operator==(const EndpointStats&, const EndpointStats&) = default;
 };
 

@@ -4,9 +4,16 @@
 
 namespace s3storm::stats {
 
-WorkerRecorder::WorkerRecorder(const std::string& phase_name) {
+WorkerRecorder::WorkerRecorder(const std::string& phase_name,
+                               const std::vector<std::string>& endpoint_urls) {
   stats_.name = phase_name;
   for (auto& op : stats_.ops) op.allocate_histograms();
+  // Sized once, here: live() walks this vector while the worker records.
+  stats_.endpoints.resize(endpoint_urls.size());
+  for (std::size_t i = 0; i < endpoint_urls.size(); ++i) {
+    stats_.endpoints[i].url = endpoint_urls[i];
+    stats_.endpoints[i].all.latency.allocate();
+  }
 }
 
 void WorkerRecorder::started() noexcept {
@@ -15,16 +22,22 @@ void WorkerRecorder::started() noexcept {
 
 void WorkerRecorder::record(OpKind kind, const OpOutcome& outcome) {
   // Per endpoint, operations as the ops table counts them: a multipart upload once, not per part.
-  OpStats* endpoint = kind != OpKind::kMultipartPart && outcome.endpoint < stats_.endpoints.size()
-                          ? &stats_.endpoints[outcome.endpoint].all
-                          : nullptr;
-  if (outcome.ok) {
+  EndpointStats* endpoint =
+      kind != OpKind::kMultipartPart && outcome.endpoint < stats_.endpoints.size()
+          ? &stats_.endpoints[outcome.endpoint]
+          : nullptr;
+  const auto record_all = [&] {
     stats_.op(kind).record(outcome);
-    if (endpoint != nullptr) endpoint->record(outcome);
+    if (endpoint != nullptr) {
+      endpoint->all.record(outcome);
+      endpoint->op(kind).record(outcome);
+    }
+  };
+  if (outcome.ok) {
+    record_all();
   } else {
     std::lock_guard lock(errors_mutex_);
-    stats_.op(kind).record(outcome);
-    if (endpoint != nullptr) endpoint->record(outcome);
+    record_all();
   }
   if (kind != OpKind::kMultipartPart) add_relaxed(finished_, 1);
 }
@@ -33,9 +46,9 @@ void WorkerRecorder::iteration_done() noexcept {
   add_relaxed(iterations_, 1);
 }
 
-WorkerRecorder& PhaseRecorder::add_worker() {
+WorkerRecorder& PhaseRecorder::add_worker(const std::vector<std::string>& endpoint_urls) {
   std::lock_guard lock(workers_mutex_);
-  workers_.push_back(std::make_unique<WorkerRecorder>(name_));
+  workers_.push_back(std::make_unique<WorkerRecorder>(name_, endpoint_urls));
   return *workers_.back();
 }
 
@@ -59,7 +72,19 @@ LivePhaseView PhaseRecorder::live(LiveDetail detail) const {
         for (const auto& [code, n] : from.errors_by_code) into.errors_by_code[code] += n;
         for (const auto& [status, n] : from.errors_by_status) into.errors_by_status[status] += n;
       }
-      into.add_live(from, detail == LiveDetail::kLatency);
+      into.add_live(from, detail != LiveDetail::kCounters, detail == LiveDetail::kLatencyAndTtfb);
+    }
+    // Per endpoint: the counters, and the latency of all kinds together (the per-kind
+    // histograms are the worker's to allocate).
+    const auto& endpoints = worker->stats_.endpoints;
+    if (view.stats.endpoints.size() < endpoints.size()) {
+      view.stats.endpoints.resize(endpoints.size());
+    }
+    for (std::size_t e = 0; e < endpoints.size(); ++e) {
+      auto& into = view.stats.endpoints[e];
+      into.url = endpoints[e].url;
+      into.all.add_live(endpoints[e].all, detail != LiveDetail::kCounters);
+      for (std::size_t k = 0; k < kOpKinds; ++k) into.ops[k].add_live(endpoints[e].ops[k], false);
     }
   }
   view.in_flight = started > finished ? started - finished : 0;

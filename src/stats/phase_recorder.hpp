@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "stats/op_stats.hpp"
 #include "util/op_kind.hpp"
@@ -22,8 +23,10 @@ namespace s3storm::stats {
 
 class WorkerRecorder {
  public:
-  // Allocates every histogram here, before a live reader can see them.
-  explicit WorkerRecorder(const std::string& phase_name);
+  // Allocates every histogram a live reader reads here, before it can see them.
+  // `endpoint_urls`: target.endpoints when the phase spreads over several, else empty.
+  explicit WorkerRecorder(const std::string& phase_name,
+                          const std::vector<std::string>& endpoint_urls = {});
 
   // An operation was sent (multipart parts are parts of one); in flight until record() of it.
   void started() noexcept;
@@ -47,8 +50,9 @@ class WorkerRecorder {
 // are the workers' own until the phase ends) and the gauges of the moment.
 // How much a live read copies. The progress line's p99, a latency threshold and a Prometheus
 // scrape read each operation's latency histogram (23,552 buckets per worker); the rest only reads
-// counters. The service and ttfb histograms are never read live.
-enum class LiveDetail { kCounters, kLatency };
+// counters. A Prometheus scrape and a ttfb threshold also read the ttfb histograms; the service
+// histograms are never read live.
+enum class LiveDetail { kCounters, kLatency, kLatencyAndTtfb };
 
 struct LivePhaseView {
   PhaseStats stats;
@@ -64,7 +68,8 @@ class PhaseRecorder {
 
   const std::string& name() const { return name_; }
   // A recorder for one more worker, before it starts; the reference lives as long as this.
-  WorkerRecorder& add_worker();
+  // `endpoint_urls` as WorkerRecorder's.
+  WorkerRecorder& add_worker(const std::vector<std::string>& endpoint_urls = {});
   // From any thread, while workers record. Only operations that ran get a histogram.
   LivePhaseView live(LiveDetail detail) const;
   // After every worker has finished: the exact sum, the phase's statistic in the report.

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace s3storm::stats {
@@ -29,6 +30,14 @@ constexpr std::optional<std::uint8_t> parse_size_class(std::string_view name) {
     if (kSizeClassNames[i] == name) return static_cast<std::uint8_t>(i);
   }
   return std::nullopt;
+}
+
+// The spelling of a size class in a threshold metric, where "<=" would read as a comparator:
+// "<=4KiB" -> "le_4KiB", ">16MiB" -> "gt_16MiB".
+inline std::string size_class_metric_name(std::size_t size_class) {
+  const std::string_view name = kSizeClassNames[size_class];
+  if (name.substr(0, 2) == "<=") return "le_" + std::string(name.substr(2));
+  return "gt_" + std::string(name.substr(1));
 }
 
 }  // namespace s3storm::stats

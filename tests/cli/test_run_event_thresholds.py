@@ -1,6 +1,7 @@
 """Without an event source no event is expected, so every events.* threshold would hold
 ("events.missing == 0" always passes). `run` refuses such a threshold before sending anything:
-from the scenario with its file:line:column, from --threshold naming the flag; exit 2."""
+from the scenario with its file:line:column, from --threshold naming the flag; exit 2. `report`
+and `merge` refuse one on a saved report whose run checked no events the same way."""
 import os
 import sys
 import tempfile
@@ -79,6 +80,21 @@ class RunEventThresholds(unittest.TestCase):
         self.assertIn(f"{path}:13:5: threshold 'events.missing == 0' measures events",
                       result.stderr)
         self.assertEqual(self.bucket_names(), [])
+
+
+    def test_report_and_merge_refuse_an_events_threshold_on_a_run_without_events(self):
+        report = os.path.join(self.dir.name, "run.json")
+        _, result = self.run_scenario(args=("--json", report))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for command in (["report", report, "--text"],
+                        ["merge", report, "-o", os.path.join(self.dir.name, "all.json")]):
+            refused = harness.run_s3storm([*command, "--threshold", "events.missing == 0"],
+                                          timeout=60)
+            self.assertEqual(refused.returncode, 2, refused.stdout + refused.stderr)
+            self.assertIn("--threshold 'events.missing == 0' measures events, but "
+                          "events.source is none", refused.stderr)
+            judged = harness.run_s3storm([*command, "--threshold", "put.count == 3"], timeout=60)
+            self.assertEqual(judged.returncode, 0, judged.stdout + judged.stderr)
 
 
 if __name__ == "__main__":

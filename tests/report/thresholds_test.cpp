@@ -117,5 +117,17 @@ TEST(Thresholds, MeasuredValuesCarryTheirUnit) {
   EXPECT_EQ(format_measured({"x", 0.0125, true, "fraction"}), "1.25%");
 }
 
+// Before any phase has started (a live snapshot) a run has no per-endpoint numbers yet: its
+// endpoint thresholds measure 0 rather than fail to measure.
+TEST(Thresholds, EndpointMetricsOfARunWithoutPhasesMeasureZero) {
+  const RunReport empty;
+  for (const char* expression : {"endpoint[1].errors.rate < 1%", "endpoint[1].ops.rate > 1/s",
+                                 "endpoint[0].put.p99 < 1s", "endpoint[0].all.count == 0"}) {
+    const auto results = evaluate_thresholds(empty, {scenario::parse_threshold(expression, {}, 2)});
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].measured, 0) << expression;
+  }
+}
+
 }  // namespace
 }  // namespace s3storm::report

@@ -51,5 +51,30 @@ TEST(Threshold, RejectsWhatCannotBeChecked) {
   }
 }
 
+TEST(Threshold, TtfbSizeClassesAndEndpoints) {
+  EXPECT_EQ(parse_threshold("get.ttfb.p99 < 20ms", kPhases).metric,
+            (std::vector<std::string>{"get", "ttfb", "p99"}));
+  EXPECT_EQ(parse_threshold("put.size.le_4KiB.p99 < 20ms", kPhases).unit,
+            ValueUnit::kDurationSeconds);
+  EXPECT_EQ(parse_threshold("put.size.gt_16MiB.count == 0", kPhases).unit, ValueUnit::kNumber);
+  // endpoint[N] is stored as {"endpoint", "N", ...}.
+  const auto t = parse_threshold("endpoint[1].errors.rate < 1%", kPhases, 2);
+  EXPECT_EQ(t.metric, (std::vector<std::string>{"endpoint", "1", "errors", "rate"}));
+  EXPECT_DOUBLE_EQ(t.value, 0.01);
+  EXPECT_EQ(parse_threshold("endpoint[0].ops.rate > 5/s", kPhases, 2).unit, ValueUnit::kPerSecond);
+  EXPECT_EQ(parse_threshold("endpoint[0].put.p99 < 5ms", kPhases, 2).unit,
+            ValueUnit::kDurationSeconds);
+  EXPECT_EQ(not_measurable_live(parse_threshold("endpoint[0].all.p99 < 5ms", kPhases, 2)), "");
+  EXPECT_NE(not_measurable_live(parse_threshold("endpoint[0].put.p99 < 5ms", kPhases, 2)), "");
+  EXPECT_NE(not_measurable_live(parse_threshold("put.size.le_1MiB.max < 5ms", kPhases)), "");
+  for (const char* bad :
+       {"put.size.le_5KiB.p99 < 1s", "put.size.<=4KiB.p99 < 1s", "put.ttfb.count < 1",
+        "endpoint[2].ops.count == 0", "endpoint[-1].ops.count == 0", "endpoint[0].ops.p99 < 1s",
+        "endpoint[0].errors.rate < 1s", "endpoint.errors.rate < 1%"}) {
+    EXPECT_THROW(parse_threshold(bad, kPhases, 2), std::invalid_argument) << bad;
+  }
+  EXPECT_THROW(parse_threshold("endpoint[0].ops.count == 0", kPhases), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace s3storm::scenario
