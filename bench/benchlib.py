@@ -1,6 +1,7 @@
 """Shared pieces of the side-by-side benchmarks (bench/peers.py, bench/embedded.py): the servers
 come from tests/support/harness.py; this adds CPU pinning, child CPU time and peak RSS, and the
 s3storm scenario the benchmarks run. Python stdlib only; run under /usr/bin/python3."""
+import argparse
 import json
 import os
 import signal
@@ -25,6 +26,16 @@ ALL_CPUS = frozenset(os.sched_getaffinity(0))
 # (other processes on the machine still compete; the load average is printed with every number).
 SERVER_CPU = {min(ALL_CPUS)}
 CLIENT_CPU = {max(ALL_CPUS)} if len(ALL_CPUS) > 1 else set(ALL_CPUS)
+
+
+def argument_parser(doc, build="release"):
+    """A bench script's command line: its docstring as the help, and --bin, the s3storm to run
+    (S3STORM_BIN, else build/BUILD/s3storm of this checkout)."""
+    parser = argparse.ArgumentParser(description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", default=os.environ.get("S3STORM_BIN") or os.path.join(
+        SOURCE_DIR, "build", build, "s3storm"))
+    return parser
 
 
 def load_average():

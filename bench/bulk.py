@@ -231,10 +231,7 @@ def run_unsigned(args, endpoint, workdir):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=os.environ.get("S3STORM_BIN") or os.path.join(
-        benchlib.SOURCE_DIR, "build", "release", "s3storm"))
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--openssl-seconds", type=int, default=3)
     parser.add_argument("--uploads", type=int, default=12, help="multipart uploads per round")

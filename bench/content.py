@@ -7,7 +7,6 @@ where the two differ. `--against nginx` runs the same pairs against nginx answer
 endpoint far cheaper than serve), where the generator is the bottleneck and its cost shows.
 
     /usr/bin/python3 bench/content.py --bin build/release/s3storm   (or: bash bench/content.sh)"""
-import argparse
 import os
 import shutil
 import statistics
@@ -28,10 +27,7 @@ def measure(binary, endpoint, content, args, workdir):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=os.environ.get("S3STORM_BIN") or os.path.join(
-        benchlib.SOURCE_DIR, "build", "release", "s3storm"))
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--size", default="1KiB")

@@ -6,7 +6,6 @@ rate against nginx, as the median over --rounds alternating pairs. Also prints e
 time per request (from /proc), which shows where the gap is when the wall-clock rates are noisy.
 
     /usr/bin/python3 bench/embedded.py --bin build/bench/s3storm   (or: bash bench/embedded.sh)"""
-import argparse
 import os
 import shutil
 import statistics
@@ -32,10 +31,7 @@ def measure(server, args, workdir):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=os.environ.get("S3STORM_BIN") or os.path.join(
-        benchlib.SOURCE_DIR, "build", "bench", "s3storm"))
+    parser = benchlib.argument_parser(__doc__, build="bench")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--size", default="1KiB", help="PUT body size, e.g. 1KiB or 64KiB")

@@ -7,7 +7,6 @@ delivered / missing after the grace (from the run's report), serve's exit counte
 queue, abandoned) and serve's peak RSS (VmHWM).
 
     /usr/bin/python3 bench/event_delivery.py --bin build/release/s3storm"""
-import argparse
 import json
 import os
 import re
@@ -94,10 +93,7 @@ def measure(args, workdir, notify, batch):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=os.environ.get("S3STORM_BIN") or os.path.join(
-        benchlib.SOURCE_DIR, "build", "release", "s3storm"))
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--grace", type=int, default=5)
     parser.add_argument("--connections", type=int, default=64)

@@ -6,7 +6,6 @@ aws-chunked) at >= 0.9x the rate of `signed`, as the median over the rounds. Als
 CPU time per request of generator and server, which is what decides the ratio once both are busy.
 
     /usr/bin/python3 bench/payload_modes.py --bin build/release/s3storm   (or: bash bench/payload_modes.sh)"""
-import argparse
 import os
 import shutil
 import statistics
@@ -33,10 +32,7 @@ def measure(server, args, workdir, mode):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=os.environ.get("S3STORM_BIN") or os.path.join(
-        benchlib.SOURCE_DIR, "build", "release", "s3storm"))
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--size", default="1KiB")

@@ -10,7 +10,6 @@ core and every generator to the other. Prints a table with the ratios; exits 0 w
 worked (a missed target is reported, not an error: these are measurements, not tests).
 
     /usr/bin/python3 bench/peers.py --bin build/bench/s3storm   (or: bash bench/peers.sh)"""
-import argparse
 import json
 import os
 import shutil
@@ -71,10 +70,7 @@ def per_cpu(result):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=os.environ.get("S3STORM_BIN") or os.path.join(
-        benchlib.SOURCE_DIR, "build", "bench", "s3storm"))
+    parser = benchlib.argument_parser(__doc__, build="bench")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rss-connections", type=int, default=1024)

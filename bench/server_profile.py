@@ -5,7 +5,6 @@ Prints the server's CPU per request, its samples per binary (kernel, s3storm, li
 its top symbols. Needs perf (Debian: linux-perf) and a Release build.
 
     bash bench/server_profile.sh [--target embedded|nginx] [--seconds 4] [--top 40]"""
-import argparse
 import os
 import shutil
 import signal
@@ -25,10 +24,7 @@ def perf_report(data, sort, top):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=os.environ.get("S3STORM_BIN") or os.path.join(
-        benchlib.SOURCE_DIR, "build", "bench", "s3storm"))
+    parser = benchlib.argument_parser(__doc__, build="bench")
     parser.add_argument("--target", choices=("embedded", "nginx"), default="embedded")
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--top", type=int, default=40, help="symbols to print")

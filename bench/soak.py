@@ -15,7 +15,6 @@ last third's mean RSS is within --flat-pct of the first third's. Also printed:
 - the CPU both processes used, in cores (CPU seconds over the soak's wall time).
 
     /usr/bin/python3 bench/soak.py --bin build/release/s3storm --minutes 30 --rate 2000"""
-import argparse
 import csv
 import json
 import os
@@ -117,10 +116,7 @@ def fill_bytes_per_key(args, workdir, server):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=os.environ.get("S3STORM_BIN") or os.path.join(
-        benchlib.SOURCE_DIR, "build", "release", "s3storm"))
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--rate", type=int, default=20000, help="iterations (PUT + DELETE) per s")
     parser.add_argument("--window", type=int, default=300, help="events.dedup_window, seconds")
