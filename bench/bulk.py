@@ -44,44 +44,14 @@ UPLOAD_ID_XML = ('<?xml version=\\"1.0\\" encoding=\\"UTF-8\\"?><InitiateMultipa
                  '</InitiateMultipartUploadResult>')
 
 
-class MultipartNginx(harness.Process):
+def multipart_nginx():
     """nginx as a null S3 endpoint that also answers a multipart upload's create with an
     UploadId; every answer carries an ETag (UploadPart's, which Complete lists)."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="s3storm-bulk-nginx-")
-        self.port = harness.free_port()
-        conf = os.path.join(self.dir, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write(f"""
-daemon off;
-worker_processes 1;
-pid {self.dir}/nginx.pid;
-error_log {self.dir}/error.log error;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  client_body_temp_path {self.dir}/body;
-  client_max_body_size 0;
-  keepalive_requests 1000000;
-  server {{
-    listen 127.0.0.1:{self.port};
-    location / {{
+    return harness.Nginx(location=f"""
       add_header ETag '"0123456789abcdef0123456789abcdef"' always;
       if ($args ~ "^uploads") {{ return 200 "{UPLOAD_ID_XML}"; }}
       return 200 "";
-    }}
-  }}
-}}
-""")
-        super().__init__([harness.NGINX, "-c", conf, "-p", self.dir])
-        harness.wait_for_port(self.port)
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-
-    def stop(self, sig=harness.signal.SIGQUIT, timeout=10):
-        result = super().stop(sig, timeout)
-        shutil.rmtree(self.dir, ignore_errors=True)
-        return result
+    """)
 
 
 MULTIPART_SCENARIO = """\
@@ -259,7 +229,7 @@ def main():
     rounds = []
     try:
         with benchlib.pinned(SERVER_CPU):
-            nginx = MultipartNginx()
+            nginx = multipart_nginx()
         try:
             for _ in range(args.rounds):
                 rounds.append({"openssl": openssl_sha256(args.openssl_seconds),

@@ -145,9 +145,10 @@ class Nginx(Process):
     """nginx answering 200 with an empty body to every request, as a null S3 endpoint; with
     tls=True over HTTPS, with a fresh self-signed certificate for 127.0.0.1 (self.cert). With
     root=DIR it serves the files under DIR instead (GET /bucket/key is DIR/bucket/key, ranges
-    included), a store whose bytes the test wrote."""
+    included), a store whose bytes the test wrote. location=TEXT replaces what `location /` does
+    (a benchmark's own answers)."""
 
-    def __init__(self, tls=False, root=None):
+    def __init__(self, tls=False, root=None, location=None):
         self.dir = tempfile.mkdtemp(prefix="s3storm-nginx-")
         self.port = free_port()
         listen = f"127.0.0.1:{self.port}"
@@ -158,7 +159,7 @@ class Nginx(Process):
                             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                             "-keyout", key, "-out", self.cert], check=True, capture_output=True)
             listen += f" ssl;\n    ssl_certificate {self.cert};\n    ssl_certificate_key {key}"
-        answer = f"root {root};" if root else 'return 200 "";'
+        answer = location or (f"root {root};" if root else 'return 200 "";')
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
             f.write(f"""
