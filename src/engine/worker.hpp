@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -34,6 +35,7 @@ class Worker {
   bool claim_iteration(std::uint64_t& iteration);
   void schedule_next_start();
   bool stop_if_out_of_time(std::uint64_t ordinal);
+  static constexpr auto kLateStartGrace = std::chrono::seconds(1);
   std::uint64_t starts_due_from(std::uint64_t ordinal) const;
   void on_flow_finished(FlowRunner& flow);
   void watch_stop();

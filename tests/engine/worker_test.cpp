@@ -97,6 +97,13 @@ TEST(Worker, OpenLoopStartsStillDueWhenThePhaseIsOverAreDroppedNotSent) {
   EXPECT_EQ(outcome.dropped, 10u);
 }
 
+TEST(Worker, OpenLoopStartsLateByLessThanASecondPastThePhasesEndAreStillSent) {
+  // 1.5 s behind: the phase ended 0.5 s ago, within the grace a late timer gets.
+  const auto outcome = run_one_second_phase_behind(milliseconds(1500));
+  EXPECT_EQ(outcome.sent, 10u);
+  EXPECT_EQ(outcome.dropped, 0u);
+}
+
 TEST(Worker, OpenLoopStartsOverdueBeforeThePhaseEndsAreStillSent) {
   // 0.45 s behind: the overdue starts go out at once (their latency runs from the schedule); the
   // phase then ends on the clock, every start sent or dropped.
