@@ -246,11 +246,17 @@ void EventIntake::stop_outages() {
   if (outage_thread_.joinable()) outage_thread_.join();
 }
 
+events::MatchSummary EventIntake::live_summary() const {
+  return matcher_->summarize(finished_.load() ? events::Matcher::Moment::kFinal
+                                              : events::Matcher::Moment::kMidRun);
+}
+
 stats::EventStats EventIntake::finish() {
   stop_outages();  // an outage still on ends here, so its counts are final
   if (webhook_) webhook_->stop();
   if (sqs_) sqs_->stop();
   if (amqp_) amqp_->stop();
+  finished_.store(true);
   if (!matcher_) return {};
   std::map<int, std::uint64_t> rejects;
   if (webhook_) rejects = webhook_->counters().rejects;

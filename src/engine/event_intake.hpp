@@ -64,12 +64,16 @@ class EventIntake {
   // Stops the source (an event answered after the count would be acknowledged but never
   // counted), then counts.
   stats::EventStats finish();
+  // What the matcher holds now (needs checking()), for a --metrics scrape: until finish(), an
+  // arrival that waits for its operation is not yet called duplicate or unexpected.
+  events::MatchSummary live_summary() const;
 
  private:
   const scenario::Scenario& scenario_;
   std::unique_ptr<events::Matcher> matcher_;
   events::NotificationSink sink_;
   std::atomic<std::uint64_t> foreign_{0};
+  std::atomic<bool> finished_{false};
   std::unique_ptr<events::WebhookReceiver> webhook_;
   std::unique_ptr<events::SqsPoller> sqs_;
   std::unique_ptr<events::AmqpConsumer> amqp_;

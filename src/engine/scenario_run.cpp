@@ -57,7 +57,7 @@ std::unique_ptr<metrics::MetricsServer> start_metrics(const RunOptions& options,
         view.phases = live_run.snapshot_phases();
         for (const auto& phase : view.phases) view.in_flight += phase.in_flight;
         view.events_checked = intake.checking();
-        if (intake.checking()) view.events = intake.matcher()->summarize();
+        if (intake.checking()) view.events = intake.live_summary();
         view.foreign_events = intake.foreign_events();
         view.elapsed_s = std::chrono::duration<double>(live_run.elapsed()).count();
         return metrics::render_exposition(view);

@@ -34,6 +34,10 @@ struct EventTypeSummary {
   std::uint64_t out_of_order = 0;
   // Events of operations that failed on our side (timeout, reset, 5xx): the server applied them.
   std::uint64_t delivered_for_failed = 0;
+  // Mid-run summaries only: arrivals no recorded operation explains yet. One may be an early event
+  // whose operation is still being answered, so it is not called duplicate or unexpected until
+  // the run is over (those counts then only ever grow).
+  std::uint64_t unmatched = 0;
   stats::Histogram delivery_us;  // arrival minus the operation's completion, in microseconds
   // Arrival minus the moment the request was sent, never clamped: what a server that notifies
   // before it answers (Ceph's synchronous topics) really takes.

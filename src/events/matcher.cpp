@@ -722,7 +722,7 @@ std::size_t Matcher::ordered_keys() const {
   return order_.keys();
 }
 
-MatchSummary Matcher::summarize() const {
+MatchSummary Matcher::summarize(Moment moment) const {
   std::lock_guard lock(mutex_);
   std::vector<EventTypeSummary> types(types_.size());
   for (std::size_t i = 0; i < types_.size(); ++i) {
@@ -757,6 +757,10 @@ MatchSummary Matcher::summarize() const {
         summary.expected_per_second.add_counts(epoch_second_of(e.completed), 0, 1);
       }
       missing.push_back({slot.expected.front().completed, &slot});
+    }
+    if (moment == Moment::kMidRun) {
+      type.unmatched += slot.surplus.size();
+      continue;
     }
     bool listed = false;
     for (const Arrival& arrival : slot.surplus) {
@@ -798,7 +802,7 @@ MatchSummary Matcher::summarize() const {
 
   for (auto& type : types) {
     const bool active = type.expected + type.delivered + type.duplicate + type.unexpected +
-                            type.delivered_for_failed >
+                            type.delivered_for_failed + type.unmatched >
                         0;
     if (active) summary.types.push_back(std::move(type));
   }

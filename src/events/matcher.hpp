@@ -111,8 +111,11 @@ class Matcher {
   // Failed operations still waiting for a possible event: none that started a window ago.
   std::size_t waiting_failed() const;
 
+  // When a summary is taken: at the end, an arrival left unmatched is a duplicate or unexpected;
+  // mid-run (a --metrics scrape) it may still meet its operation, so it counts as `unmatched`.
+  enum class Moment { kFinal, kMidRun };
   // A snapshot; the matcher keeps working afterwards.
-  MatchSummary summarize() const;
+  MatchSummary summarize(Moment moment = Moment::kFinal) const;
 
  private:
   struct Expectation {

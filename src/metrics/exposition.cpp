@@ -66,6 +66,9 @@ void event_families(std::string& out, const LiveView& view) {
        &events::EventTypeSummary::duplicate},
       {"s3storm_events_unexpected_total", "counter", "Events nothing this run did explains.",
        &events::EventTypeSummary::unexpected},
+      {"s3storm_events_unmatched", "gauge",
+       "Arrivals waiting for their operation (duplicate or unexpected once the run is over).",
+       &events::EventTypeSummary::unmatched},
   };
   for (const auto& column : kColumns) {
     header(out, column.name, column.type, column.help);

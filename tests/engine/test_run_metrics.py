@@ -54,6 +54,26 @@ phases:
 seed: 3
 """
 
+EARLY_EVENTS_SCENARIO = """
+target:
+  endpoint: {endpoint}
+  credentials: {{ access_key: s3storm, secret_key: s3storm-secret }}
+  bucket: early
+setup:
+  buckets: [early]
+events:
+  source: webhook
+  listen: 127.0.0.1:{hook}
+  grace: 5s
+phases:
+  - name: held
+    iterations: 4
+    concurrency: 4
+    flow:
+      - put: {{ key: "e/{{iter}}", size: 1KiB }}
+seed: 4
+"""
+
 NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
 LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"'
 SAMPLE = re.compile(rf"({NAME})(\{{{LABEL}(?:,{LABEL})*\}})? (-?[0-9.]+(?:e[-+]?[0-9]+)?|NaN|[+-]Inf)")
@@ -96,6 +116,30 @@ def value(samples, name, **labels):
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
+def metrics_port(test, run):
+    """The port a `run --metrics 127.0.0.1:0` says it listens on (its stderr's first lines)."""
+    while True:
+        line = run.proc.stderr.readline()
+        test.assertTrue(line, "the run ended before printing the metrics address")
+        m = re.match(r"metrics: http://127\.0\.0\.1:(\d+)/metrics", line)
+        if m:
+            return int(m.group(1))
+
+
+def scrape_until_the_end(test, run, port, every):
+    """Every `every` seconds until the run ends, its /metrics read strictly: [(types, samples)]."""
+    scrapes = []
+    while run.proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+                test.assertEqual(r.headers["Content-Type"], "text/plain; version=0.0.4; charset=utf-8")
+                scrapes.append(parse_strictly(r.read().decode()))
+        except (urllib.error.URLError, ConnectionError):
+            break  # the run ended between the poll and the scrape
+        time.sleep(every)
+    return scrapes
+
+
 class StrictParser(unittest.TestCase):
     def test_rejects_what_the_format_does_not_allow(self):
         for bad in ("x 1\n", "# TYPE x counter\nx{a=\"b} 1\n", "# TYPE x counter\nx one\n",
@@ -112,23 +156,8 @@ class MetricsDuringARun(unittest.TestCase):
             run = harness.Process([harness.BIN, "run", path, "--metrics", "127.0.0.1:0",
                                    "--json", report_path, "--threads", "2", "--quiet"])
             with run:
-                port = None
-                while port is None:
-                    line = run.proc.stderr.readline()
-                    self.assertTrue(line, "the run ended before printing the metrics address")
-                    m = re.match(r"metrics: http://127\.0\.0\.1:(\d+)/metrics", line)
-                    if m:
-                        port = int(m.group(1))
-                scrapes = []
-                while run.proc.poll() is None:
-                    try:
-                        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
-                            self.assertEqual(r.headers["Content-Type"],
-                                             "text/plain; version=0.0.4; charset=utf-8")
-                            scrapes.append(parse_strictly(r.read().decode()))
-                    except (urllib.error.URLError, ConnectionError):
-                        break  # the run ended between the poll and the scrape
-                    time.sleep(0.5)
+                port = metrics_port(self, run)
+                scrapes = scrape_until_the_end(self, run, port, every=0.5)
                 run.proc.wait(timeout=60)
                 self.assertEqual(run.proc.returncode, 0)
             report = harness.load_report(report_path)
@@ -160,6 +189,37 @@ class MetricsDuringARun(unittest.TestCase):
         self.assertGreater(value(last, "s3storm_events_expected_total", type="ObjectCreated:Put"), 0)
         self.assertEqual(value(last, "s3storm_events_unexpected_total", type="ObjectCreated:Put"), 0)
 
+    def test_an_event_that_beats_its_answer_is_not_called_unexpected_mid_run(self):
+        # CI (ASan) saw s3storm_events_unexpected_total at 1 in a mid-run scrape: an event that
+        # arrived before its operation was recorded. serve --fault delay holds every answer after
+        # the operation is applied, so each event comes seconds before its answer (as from Ceph's
+        # synchronous topics); until then it is unmatched, and at the end it is delivered early.
+        with tempfile.TemporaryDirectory() as d:
+            hook = harness.free_port()
+            with harness.EmbeddedServer("--notify", f"http://127.0.0.1:{hook}/",
+                                        "--fault", "delay:2s") as serve:
+                path = harness.write_scenario(d, EARLY_EVENTS_SCENARIO.format(
+                    endpoint=serve.endpoint, hook=hook))
+                report_path = os.path.join(d, "report.json")
+                run = harness.Process([harness.BIN, "run", path, "--metrics", "127.0.0.1:0",
+                                       "--json", report_path, "--quiet"])
+                with run:
+                    scrapes = scrape_until_the_end(self, run, metrics_port(self, run), every=0.2)
+                    run.proc.wait(timeout=60)
+                    self.assertEqual(run.proc.returncode, 0, run.proc.stderr.read())
+            report = harness.load_report(report_path)
+
+        def series(name):
+            return [value(s, name, type="ObjectCreated:Put") for _, s in scrapes]
+        self.assertEqual(series("s3storm_events_unexpected_total"), [0] * len(scrapes))
+        self.assertEqual(series("s3storm_events_duplicate_total"), [0] * len(scrapes))
+        self.assertGreater(max(series("s3storm_events_unmatched")), 0)  # the case happened
+        totals = report["events"]["totals"]
+        self.assertEqual(totals["expected"], 4)
+        self.assertEqual(totals["delivered"], 4)
+        self.assertEqual(totals["unexpected"] + totals["duplicate"], 0)
+        self.assertEqual(report["events"]["by_type"]["ObjectCreated:Put"]["early"], 4)
+
     def test_a_scraper_that_never_reads_does_not_hold_the_run(self):
         # Issue #18: a --metrics client that asks and never reads kept the run from ending until
         # the server's stop timeout (5 s) cut it.
@@ -171,13 +231,7 @@ class MetricsDuringARun(unittest.TestCase):
             run = harness.Process([harness.BIN, "run", path, "--metrics", "127.0.0.1:0",
                                    "--json", report_path, "--quiet"])
             with run:
-                port = None
-                while port is None:
-                    line = run.proc.stderr.readline()
-                    self.assertTrue(line, "the run ended before printing the metrics address")
-                    m = re.match(r"metrics: http://127\.0\.0\.1:(\d+)/metrics", line)
-                    if m:
-                        port = int(m.group(1))
+                port = metrics_port(self, run)
                 # A receive window of a few KiB and pipelined scrapes that each answer with KiBs:
                 # the server's answers fill the socket and it waits on us, which never read.
                 stuck = socket.socket()

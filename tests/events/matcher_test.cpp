@@ -235,6 +235,38 @@ TEST(Matcher, EarlyEventBeforeCompletionMatchesWithZeroLatency) {
   EXPECT_TRUE(s.unexpected_keys.empty());
 }
 
+TEST(Matcher, MidRunAnArrivalWaitingForItsOperationIsUnmatchedNotUnexpected) {
+  // A --metrics scrape between an early event and its operation's answer: calling it unexpected
+  // then would make a counter go down once the operation is recorded.
+  Matcher m;
+  m.observe(put("k"), at_ms(5));
+  const auto mid = m.summarize(Matcher::Moment::kMidRun);
+  EXPECT_EQ(type_of(mid, "ObjectCreated:Put").unmatched, 1u);
+  EXPECT_EQ(type_of(mid, "ObjectCreated:Put").unexpected, 0u);
+  EXPECT_TRUE(mid.unexpected_keys.empty());
+  // Had the run ended here, nothing would explain it.
+  const auto final_summary = m.summarize();
+  EXPECT_EQ(type_of(final_summary, "ObjectCreated:Put").unexpected, 1u);
+  EXPECT_EQ(type_of(final_summary, "ObjectCreated:Put").unmatched, 0u);
+
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(9), at_ms(1));
+  const auto after = m.summarize(Matcher::Moment::kMidRun);
+  const auto& t = type_of(after, "ObjectCreated:Put");
+  EXPECT_EQ(t.unmatched, 0u);
+  EXPECT_EQ(t.delivered, 1u);
+  EXPECT_EQ(t.early, 1u);
+}
+
+TEST(Matcher, MidRunACopyOfADeliveredEventIsUnmatchedUntilTheEnd) {
+  Matcher m;
+  m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(0));
+  m.observe(put("k"), at_ms(10));
+  m.observe(put("k"), at_ms(20));  // a copy, or the early event of an overwrite being answered
+  EXPECT_EQ(type_of(m.summarize(Matcher::Moment::kMidRun), "ObjectCreated:Put").duplicate, 0u);
+  EXPECT_EQ(type_of(m.summarize(Matcher::Moment::kMidRun), "ObjectCreated:Put").unmatched, 1u);
+  EXPECT_EQ(type_of(m.summarize(), "ObjectCreated:Put").duplicate, 1u);
+}
+
 TEST(Matcher, ArrivalAfterStartButBeforeExpectIsEarlyWhenRecordedLater) {
   Matcher m;
   m.expect("b", "k", EventKind::kObjectCreatedPut, at_ms(0));

@@ -78,6 +78,7 @@ LiveView sample_view() {
   put.expected = 3;
   put.delivered = 2;
   put.missing = 1;
+  put.unmatched = 2;
   put.delivery_us.record(700);
   put.delivery_us.record(120'000);
   view.events.types.push_back(put);
@@ -100,6 +101,7 @@ TEST(Exposition, IsStrictTextFormatWithTheCountsItWasGiven) {
   EXPECT_EQ(samples.at("s3storm_events_delivered_total{type=\"ObjectCreated:Put\"}"), 2);
   EXPECT_EQ(samples.at("s3storm_events_missing{type=\"ObjectCreated:Put\"}"), 1);
   EXPECT_EQ(samples.at("s3storm_events_unexpected_total{type=\"ObjectCreated:Put\"}"), 0);
+  EXPECT_EQ(samples.at("s3storm_events_unmatched{type=\"ObjectCreated:Put\"}"), 2);
   EXPECT_EQ(samples.at("s3storm_events_foreign_total"), 5);
   // Operations that never ran have no series.
   for (const auto& [name, value] : samples) EXPECT_EQ(name.find("op=\"copy\""), std::string::npos);
