@@ -447,7 +447,7 @@ TEST(Server, StopCutsAnAnswerItsPeerDoesNotRead) {
   // A client that asks for a large answer and never reads leaves the server writing; stop()
   // cuts it after a second without progress instead of waiting for all of stop_timeout.
   ServerOptions opts;
-  opts.stop_timeout = 10s;
+  opts.stop_timeout = 20s;
   Server server(opts, [](const ServerRequest&, ServerResponse& res) {
     res.body.assign(32 * 1024 * 1024, 'x');  // far more than the socket buffers hold
   });
@@ -459,7 +459,9 @@ TEST(Server, StopCutsAnAnswerItsPeerDoesNotRead) {
   server.stop();
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_GE(took, 900ms);  // the answer had a second to move
-  EXPECT_LT(took, 3s);
+  // Not the whole stop_timeout; the margin is wide because a loaded sanitizer run (CI) is slow to
+  // fill the socket buffers, and the answer makes progress until they are full.
+  EXPECT_LT(took, opts.stop_timeout / 2);
   const auto got = client.read_all();
   EXPECT_LT(got.size(), 32u * 1024 * 1024);  // cut, not finished
 }
