@@ -4,6 +4,8 @@
 #include <charconv>
 
 #include "s3/xml_responses.hpp"
+#include "sigv4/crypto.hpp"
+#include "util/hex.hpp"
 
 namespace s3storm::s3 {
 
@@ -85,6 +87,7 @@ void Exchange::start(const RequestSpec& spec, Done done) {
 ChunkedMode Exchange::add_body_headers(const RequestSpec& spec) {
   extra_headers_.clear();
   checksum_value_.clear();
+  payload_hash_ = {};
   const ChunkedMode mode =
       spec.object_data && spec.sign ? session_.config().chunked : ChunkedMode::kNone;
   if (mode != ChunkedMode::kNone) {
@@ -97,6 +100,12 @@ ChunkedMode Exchange::add_body_headers(const RequestSpec& spec) {
     if (has_trailer(mode)) {
       // Computed while the body is framed, as the SDKs do.
       extra_headers_.push_back({"x-amz-trailer", name});
+    } else if (*spec.checksum == ChecksumAlgorithm::kSha256 && mode == ChunkedMode::kNone &&
+               spec.sign && session_.config().sign_payload) {
+      // The signature hashes the same bytes: one SHA-256 (remembered for a shared body, taken
+      // while writing a random one) serves both headers.
+      checksum_value_ = sigv4::base64_encode(*hex::decode(payload_hash(spec)));
+      extra_headers_.push_back({name, checksum_value_});
     } else {
       checksum_value_ = checksum_base64(*spec.checksum, spec.body);
       extra_headers_.push_back({name, checksum_value_});
@@ -113,13 +122,10 @@ void Exchange::sign(const RequestSpec& spec, std::string_view path, std::string_
   signed_headers_.insert(signed_headers_.end(), extra_headers_.begin(), extra_headers_.end());
   // The chunk signatures chain from this signature, at this same date.
   signed_at_ = session_.now();
-  std::string_view payload_hash = streaming_payload_name(mode);
-  if (mode == ChunkedMode::kNone) {
-    const bool known = !spec.payload_sha256.empty() && session_.config().sign_payload;
-    payload_hash = known ? spec.payload_sha256 : session_.payload_hash(spec.body);
-  }
+  const std::string_view content_sha256 =
+      mode == ChunkedMode::kNone ? payload_hash(spec) : streaming_payload_name(mode);
   const auto& signature = session_.signer().sign(
-      {boost::beast::http::to_string(spec.method), path, query, signed_headers_, payload_hash},
+      {boost::beast::http::to_string(spec.method), path, query, signed_headers_, content_sha256},
       signed_at_);
   auto& head = request_.head;
   append_field(head, "x-amz-date", signature.amz_date);
@@ -131,6 +137,14 @@ void Exchange::sign(const RequestSpec& spec, std::string_view path, std::string_
   }
   append_field(head, "Authorization", signature.authorization);
   if (mode != ChunkedMode::kNone) seed_signature_.assign(signature.signature);
+}
+
+std::string_view Exchange::payload_hash(const RequestSpec& spec) {
+  if (payload_hash_.empty()) {
+    const bool known = !spec.payload_sha256.empty() && session_.config().sign_payload;
+    payload_hash_ = known ? spec.payload_sha256 : session_.payload_hash(spec.body);
+  }
+  return payload_hash_;
 }
 
 void Exchange::encode_chunked(const RequestSpec& spec, ChunkedMode mode) {

@@ -84,6 +84,9 @@ class Exchange {
   ChunkedMode add_body_headers(const RequestSpec& spec);
   void sign(const RequestSpec& spec, std::string_view path, std::string_view query,
             ChunkedMode mode);
+  // What x-amz-content-sha256 says of a body sent as is: its hex SHA-256, or UNSIGNED-PAYLOAD.
+  // Worked out once per request (a random body is hashed once for it and a SHA-256 checksum).
+  std::string_view payload_hash(const RequestSpec& spec);
   // Frames spec.body aws-chunked into encoded_body_, chained from the request's signature.
   void encode_chunked(const RequestSpec& spec, ChunkedMode mode);
   sigv4::Digest remembered_digest(std::string_view chunk);
@@ -97,6 +100,7 @@ class Exchange {
   std::vector<sigv4::Header> signed_headers_;
   std::vector<sigv4::Header> extra_headers_;
   std::string checksum_value_;
+  std::string_view payload_hash_;  // this request's; a view of spec or of session_'s memory
   std::string decoded_length_;
   std::string encoded_body_;
   std::string seed_signature_;
