@@ -25,6 +25,7 @@ phases:
       - put: {{ key: "obj-{{iter}}", size: 3001 }}
       - post: {{ key: "form-{{iter}}", size: 100 }}
       - put: {{ key: "rep-{{iter}}", size: 64, content: repeat }}
+      - put: {{ key: "sum-{{iter}}", size: 5000, checksum: sha256 }}
 seed: {seed}
 """
 
@@ -66,13 +67,15 @@ class RandomContent(unittest.TestCase):
         first = objects_after(11)
         second = objects_after(11)
         other_seed = objects_after(12)
-        self.assertEqual(len(first), 18)
+        self.assertEqual(len(first), 24)
         self.assertEqual(first, second)
         for i in range(6):
             body = first[f"obj-{i}"]
             # The bytes are the documented generator's, from the seed and the key alone.
             self.assertEqual(body, content.random_bytes(11, f"obj-{i}", 3001))
             self.assertEqual(first[f"form-{i}"], content.random_bytes(11, f"form-{i}", 100))
+            # Signed with its SHA-256 checksum: serve checked both against these bytes.
+            self.assertEqual(first[f"sum-{i}"], content.random_bytes(11, f"sum-{i}", 5000))
             self.assertNotEqual(body, other_seed[f"obj-{i}"])
         self.assertEqual(len({first[f"obj-{i}"] for i in range(6)}), 6)
         # `repeat` is today's shared body: the same bytes for every key.
