@@ -128,13 +128,16 @@ void FlowRunner::send_put(const PreparedStep& prepared) {
   size_ = step.size.draw(rng_);
   size_known_ = true;
   recorder_.started();
+  std::string_view body_sha256;
+  const std::string_view body = body_of(step, &body_sha256);
   s3::RequestSpec spec{.method = bhttp::verb::put,
                        .bucket = bucket_of(step),
                        .key = key_,
                        .headers = prepared.headers,
-                       .body = body_of(step),
+                       .body = body,
                        .object_data = true,
-                       .checksum = prepared.checksum};
+                       .checksum = prepared.checksum,
+                       .payload_sha256 = body_sha256};
   exchange_->start(spec, [this, &prepared](s3::Reply& reply) { on_reply(prepared, reply, size_); });
 }
 
@@ -338,12 +341,15 @@ void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec)
   spec.body_observer = &check_;
 }
 
-std::string_view FlowRunner::body_of(const scenario::Step& step) {
+std::string_view FlowRunner::body_of(const scenario::Step& step, std::string_view* sha256_hex) {
   if (step.content != scenario::Content::kRandom) return session_->payload().slice(size_);
   // Grown once to the largest body this slot sends, then reused.
   if (body_.size() < size_) body_.resize(size_);
-  const std::span<char> body(body_.data(), size_);
-  s3::fill_random_content(s3::random_content_seed(context_.scenario->seed, key_), 0, body);
+  const bool hash = sha256_hex != nullptr && session_->hashes_object_data();
+  const auto digest =
+      s3::fill_random_body(s3::random_content_seed(context_.scenario->seed, key_), 0,
+                           std::span<char>(body_.data(), size_), hash ? &body_sha256_ : nullptr);
+  if (hash) *sha256_hex = digest;
   return {body_.data(), size_};
 }
 

@@ -73,8 +73,9 @@ class FlowRunner {
               Clock::time_point sent, Clock::time_point complete, std::uint64_t bytes,
               Clock::time_point origin, Clock::time_point first_byte = {});
   // The body of a put or post of size_ bytes to key_: a slice of the shared payload, or (random
-  // content) this slot's own buffer filled with the object's bytes.
-  std::string_view body_of(const scenario::Step& step);
+  // content) this slot's own buffer filled with the object's bytes. With `sha256_hex`, a random
+  // body a signed payload carries is hashed as it is written, and its digest's digits set there.
+  std::string_view body_of(const scenario::Step& step, std::string_view* sha256_hex = nullptr);
   // A get's Range header and, with verify, what its body must be.
   void prepare_read(const scenario::Step& step, s3::RequestSpec& spec);
   // The operation failed without the server's verdict (no answer, or 5xx): an event may still
@@ -126,6 +127,7 @@ class FlowRunner {
   std::string last_content_key_;  // random: the key its bytes were made for (a copy's source)
   std::uint64_t last_repeat_period_ = 0;  // repeat: a multipart object repeats its part size
   std::string body_;                      // random content: grown to the largest body, reused
+  std::array<char, 64> body_sha256_{};    // its hash, when a signed put needs it
   s3::ContentCheck check_;
   bool verifying_ = false;
   std::optional<std::uint64_t> probed_size_;  // the size the HEAD before a random range found

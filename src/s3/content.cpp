@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "s3/random_fill.hpp"
+#include "util/hex.hpp"
 #include "util/rng.hpp"
 
 namespace s3storm::s3 {
@@ -61,6 +62,18 @@ void fill_random_content(std::uint64_t object_seed, std::uint64_t offset, std::s
     hash.update(out.data() + done, n);
     done += n;
   }
+}
+
+std::string_view fill_random_body(std::uint64_t object_seed, std::uint64_t offset,
+                                  std::span<char> out, std::array<char, 64>* sha256_hex) {
+  if (sha256_hex == nullptr) {
+    fill_random_content(object_seed, offset, out);
+    return {};
+  }
+  sigv4::Sha256 hash;
+  fill_random_content(object_seed, offset, out, hash);
+  *sha256_hex = hex::spell(hash.finish());
+  return {sha256_hex->data(), sha256_hex->size()};
 }
 
 void ContentCheck::expect_random(std::uint64_t object_seed, std::uint64_t start,

@@ -9,6 +9,7 @@
 // or compresses finds nothing to gain, and a read of another object's bytes is caught.
 // `content: repeat`: every body is a prefix of the run's shared s3::Payload buffer.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -28,6 +29,10 @@ void fill_random_content(std::uint64_t object_seed, std::uint64_t offset, std::s
 // signed upload's body: one pass over memory, not a fill and then a hash reading it all back).
 void fill_random_content(std::uint64_t object_seed, std::uint64_t offset, std::span<char> out,
                          sigv4::Sha256& hash);
+// An upload's body: fills `out`, and when `sha256_hex` is given (a payload signed by its hash)
+// hashes it as above and spells the digest there. Returns the digest's digits, or empty.
+std::string_view fill_random_body(std::uint64_t object_seed, std::uint64_t offset,
+                                  std::span<char> out, std::array<char, 64>* sha256_hex);
 // The same bytes by one given implementation (tests and benchmarks compare them).
 void fill_random_content(FillPath path, std::uint64_t object_seed, std::uint64_t offset,
                          std::span<char> out);

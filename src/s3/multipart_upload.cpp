@@ -2,9 +2,7 @@
 
 #include "s3/content.hpp"
 #include "s3/xml_responses.hpp"
-#include "sigv4/crypto.hpp"
 #include "sigv4/uri_encoding.hpp"
-#include "util/hex.hpp"
 
 namespace s3storm::s3 {
 
@@ -86,16 +84,10 @@ void MultipartUpload::send_parts() {
     if (spec_.random_content_seed) {
       auto& buffer = part_bodies_[slot];
       if (buffer.size() < bytes) buffer.resize(bytes);
-      const std::span<char> out(buffer.data(), bytes);
-      if (session_.hashes_object_data()) {
-        // Hashed piece by piece as it is written, rather than read back whole by the signer.
-        sigv4::Sha256 hash;
-        fill_random_content(*spec_.random_content_seed, offset, out, hash);
-        part_hashes_[slot] = hex::spell(hash.finish());
-        body_sha256 = std::string_view(part_hashes_[slot].data(), part_hashes_[slot].size());
-      } else {
-        fill_random_content(*spec_.random_content_seed, offset, out);
-      }
+      // Hashed piece by piece as it is written, rather than read back whole by the signer.
+      body_sha256 = fill_random_body(*spec_.random_content_seed, offset,
+                                     std::span<char>(buffer.data(), bytes),
+                                     session_.hashes_object_data() ? &part_hashes_[slot] : nullptr);
       body = std::string_view(buffer.data(), bytes);
     }
     RequestSpec part{.method = bhttp::verb::put,
