@@ -61,6 +61,7 @@ stats::PhaseStats run_capacity_search(const scenario::Phase& phase, events::Matc
     // earlier one wrote (and an early event is not taken for an older operation's).
     context.share.first_flow += number * static_cast<std::uint64_t>(std::max(1, phase.concurrency));
     context.recorder = &hooks.begin_probe(++number, *rate);
+    prepare_workers(context, settings.threads);  // before the start: not the probe's time
     context.schedule.emplace(*rate, std::vector<OpenLoopSchedule::Ramp>{});
     const auto wall_start = std::chrono::system_clock::now();
     context.start = Clock::now();

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "engine/notification_rules.hpp"
 #include "engine/open_loop_schedule.hpp"
@@ -54,7 +55,10 @@ struct PhaseContext {
   events::Matcher* matcher = nullptr;        // null when no events are checked
   WrittenKeys* written = nullptr;            // what delete_objects deletes; null when no step does
   stats::PhaseRecorder* recorder = nullptr;  // the phase's statistic; each worker adds its share
-  const std::atomic<bool>* stop = nullptr;   // Ctrl-C or a failed abort_on_fail threshold
+  // One per worker, made by prepare_workers before `start` (see there); run_phase makes them
+  // itself when they were not.
+  std::vector<stats::WorkerRecorder*> worker_recorders;
+  const std::atomic<bool>* stop = nullptr;  // Ctrl-C or a failed abort_on_fail threshold
 
   // This run's part of the phase under --shard (the identity share when not sharded).
   scenario::PhaseShare share;

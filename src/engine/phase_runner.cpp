@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -10,9 +11,32 @@
 
 namespace s3storm::engine {
 
+namespace {
+
+std::size_t concurrency_of(const PhaseContext& context) {
+  return static_cast<std::size_t>(std::max(1, context.phase->phase->concurrency));
+}
+
+std::size_t workers_of(const PhaseContext& context, std::size_t threads) {
+  return std::clamp<std::size_t>(threads, 1, concurrency_of(context));
+}
+
+}  // namespace
+
+void prepare_workers(PhaseContext& context, std::size_t threads) {
+  const std::size_t workers = workers_of(context, threads);
+  // Per endpoint only with several (target.endpoints); the recorder sizes its list once.
+  const auto endpoint_urls =
+      context.endpoints.empty() ? std::vector<std::string>{} : context.scenario->target.endpoints;
+  while (context.worker_recorders.size() < workers) {
+    context.worker_recorders.push_back(&context.recorder->add_worker(endpoint_urls));
+  }
+}
+
 PhaseOutcome run_phase(PhaseContext& context, std::size_t threads) {
-  const auto concurrency = static_cast<std::size_t>(std::max(1, context.phase->phase->concurrency));
-  const std::size_t workers = std::clamp<std::size_t>(threads, 1, concurrency);
+  const auto concurrency = concurrency_of(context);
+  const std::size_t workers = workers_of(context, threads);
+  prepare_workers(context, threads);
   const auto& share = context.share;
   // Open loop: worker w of shard i takes the unsharded schedule's starts w*N+i, w*N+i+workers*N...
   // so the shards' starts interleave into exactly the unsharded schedule.
@@ -29,10 +53,7 @@ PhaseOutcome run_phase(PhaseContext& context, std::size_t threads) {
   std::vector<std::thread> pool;
   std::uint64_t first_flow = share.first_flow;  // {worker} numbers are global across shards
   for (std::size_t i = 0; i < workers; ++i) {
-    // Per endpoint only with several (target.endpoints); the recorder sizes its list once.
-    auto& recorder = context.recorder->add_worker(context.endpoints.empty()
-                                                      ? std::vector<std::string>{}
-                                                      : context.scenario->target.endpoints);
+    auto& recorder = *context.worker_recorders[i];
     const std::size_t slots = concurrency / workers + (i < concurrency % workers ? 1 : 0);
     pool.emplace_back([&, i, slots, first_flow, &recorder = recorder] {
       try {

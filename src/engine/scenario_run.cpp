@@ -333,16 +333,21 @@ RunResult run_scenario(const scenario::Scenario& unsharded, const RunOptions& op
       continue;
     }
     // The phases of a group start at the same instant and each runs on threads of its own.
+    std::vector<std::unique_ptr<PhaseContext>> contexts;
+    for (const std::size_t index : group) {
+      auto& context = *contexts.emplace_back(std::make_unique<PhaseContext>());
+      share_run(context, *phases[index], sharded.phases[index]);
+      context.recorder = &live_run.begin_phase(phases[index]->phase->name);
+      prepare_workers(context, options.threads);  // before the start: not the phase's time
+    }
     const auto start = Clock::now();
     const auto wall_start = std::chrono::system_clock::now();
-    std::vector<std::unique_ptr<PhaseContext>> contexts;
     std::vector<PhaseProgress> shown;
-    for (const std::size_t index : group) {
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      const std::size_t index = group[i];
       const auto& phase = *phases[index]->phase;
       const auto& share = sharded.phases[index];
-      auto& context = *contexts.emplace_back(std::make_unique<PhaseContext>());
-      share_run(context, *phases[index], share);
-      context.recorder = &live_run.begin_phase(phase.name);
+      auto& context = *contexts[i];
       context.start = start;
       if (phase.duration) context.deadline = context.start + *phase.duration;
       if (phase.rate_per_second || !phase.ramp.empty()) {
