@@ -11,6 +11,9 @@
 #   bash bench/ingest.sh [--bin build/bench/bench/events_bench] [--seconds 10] [--connections 32]
 #   bash bench/ingest.sh --callgrind [--seconds 5] [--keep PATH]   # instructions per event of the
 #       server thread; --keep saves the callgrind file for callgrind_annotate
+#   bash bench/ingest.sh --syscalls   # also system calls and page faults per event, counted by
+#       `perf stat` on the syscalls tracepoints over the whole wrk run (needs perf and
+#       kernel.perf_event_paranoid <= 2 for one's own process)
 #
 # Every process the script starts is stopped by the script.
 set -euo pipefail
@@ -19,6 +22,7 @@ bin="$here/../build/bench/bench/events_bench"
 seconds=10
 connections=32
 callgrind=0
+syscalls=0
 keep=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -26,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     --seconds) seconds="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --callgrind) callgrind=1; shift ;;
+    --syscalls) syscalls=1; shift ;;
     --keep) keep="$2"; shift 2 ;;
     *) echo "ingest: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -64,15 +69,31 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 
-cpu_s() {  # user + system seconds of a process
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"
+cpu_s() {  # "user system" seconds of a process
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print $12 / hz, $13 / hz }' "/proc/$1/stat"
 }
+# What the kernel does for each event: the system calls the receiver makes, by name, and its
+# page faults (each a trap into the kernel too).
+events=(raw_syscalls:sys_enter syscalls:sys_enter_recvfrom syscalls:sys_enter_sendmsg
+        syscalls:sys_enter_sendto syscalls:sys_enter_epoll_wait syscalls:sys_enter_epoll_ctl
+        syscalls:sys_enter_timerfd_settime syscalls:sys_enter_accept4 page-faults context-switches)
+perf_pid=""
+if [[ $syscalls -eq 1 ]]; then
+  command -v perf >/dev/null || { echo "ingest: --syscalls needs perf" >&2; exit 2; }
+  perf stat -x, -e "$(IFS=,; echo "${events[*]}")" -p "$receiver" -o "$work/perf.out" &
+  perf_pid=$!
+  sleep 0.5  # perf attaches before the load starts
+fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu_before=$(cpu_s "$receiver")
 taskset -c "$last_cpu" wrk -t1 "-c$connections" "-d${seconds}s" -s "$here/events_webhook.lua" \
   "http://127.0.0.1:$port/" >"$work/wrk.out"
 cpu_after=$(cpu_s "$receiver")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+if [[ -n "$perf_pid" ]]; then
+  kill -INT "$perf_pid"
+  wait "$perf_pid" || true
+fi
 kill -INT "$receiver"
 wait "$receiver" || true
 receiver=""
@@ -86,14 +107,27 @@ echo "webhook ingest: wrk -t1 -c$connections -d${seconds}s on CPU $last_cpu, rec
 echo "load average before $load_before, after $load_after"
 echo "receiver: $summary"
 /usr/bin/python3 - "$deliveries" "$cpu_before" "$cpu_after" "$rate" "$callgrind" \
-  "$work/callgrind.out" <<'PY'
-import sys
-deliveries, before, after, rate, callgrind, out = sys.argv[1:]
+  "$work/callgrind.out" "$work/perf.out" <<'PY'
+import os, sys
+deliveries, before, after, rate, callgrind, out, perf_out = sys.argv[1:]
 deliveries = max(int(deliveries or 0), 1)
-cpu = float(after) - float(before)
+user, system = (float(a) - float(b) for a, b in zip(after.split(), before.split()))
+cpu = user + system
 print(f"events/s (wrk) {float(rate or 0):,.0f}; receiver CPU {cpu:.2f} s = {1e6 * cpu / deliveries:.1f} µs "
       f"per event = {deliveries / max(cpu, 1e-9):,.0f} events per receiver CPU-second "
       f"(target >= 50,000 on one core)")
+print(f"receiver CPU per event: user {1e6 * user / deliveries:.1f} µs, "
+      f"system {1e6 * system / deliveries:.1f} µs")
+if os.path.exists(perf_out):
+    counts = []
+    with open(perf_out) as f:
+        for line in f:
+            fields = line.strip().split(",")
+            if len(fields) > 2 and fields[0].isdigit():
+                name = fields[2].replace("syscalls:sys_enter_", "").replace("raw_syscalls:sys_enter",
+                                                                           "all syscalls")
+                counts.append(f"{name} {int(fields[0]) / deliveries:.3f}")
+    print("per event: " + ", ".join(counts))
 if callgrind == "1":
     total = 0
     with open(out) as f:
