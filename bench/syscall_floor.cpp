@@ -1,7 +1,6 @@
 // What one system call costs on this machine, before it does any work: the floor under every
 // recv, send and epoll_wait the webhook receiver makes per event (bench/ingest.sh --syscalls).
-// Not part of the build:
-//   g++ -O2 -std=c++20 bench/syscall_floor.cpp -o /tmp/syscall_floor && /tmp/syscall_floor
+//   cmake --build --preset release --target syscall_floor && build/release/bench/syscall_floor
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
