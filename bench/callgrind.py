@@ -10,10 +10,12 @@ the PUTs at 64 connections.
 
     /usr/bin/python3 bench/callgrind.py client [--bin BIN] [--small 3000] [--large 13000]
                                                [--content repeat|random] [--payload MODE]
+                                               [--endpoints 1|2]
     /usr/bin/python3 bench/callgrind.py server [--bin BIN] [--puts 10000] [--payload MODE]
 
 --payload sets the run's `target.payload` (signed, streaming, ...: docs/scenario.md), so a mode's
-cost per request can be compared with another's on either side."""
+cost per request can be compared with another's on either side. --endpoints 2 (client) spreads the
+PUTs round robin over two nginx (`target.endpoints`), which the run reports per endpoint too."""
 import argparse
 import json
 import os
@@ -36,11 +38,16 @@ def callgrind_total(path):
 def run_puts(binary, endpoint, iterations, workdir, under_callgrind=None, content="repeat",
              payload="signed"):
     """`s3storm run` of benchlib.PUT_SCENARIO, under callgrind when given an output path; exits when
-    a PUT failed (a failed request costs less and would flatter the count)."""
-    scenario = harness.write_scenario(workdir, benchlib.PUT_SCENARIO.format(
-        endpoint=endpoint, size="1KiB", concurrency=64, seconds=600, iterations=iterations,
-        step_options="") +
-        f"content: {content}\n", f"put{iterations}.yaml")
+    a PUT failed (a failed request costs less and would flatter the count). endpoint: a URL, or a
+    list of them for target.endpoints (round robin)."""
+    urls = endpoint if isinstance(endpoint, list) else [endpoint]
+    text = benchlib.PUT_SCENARIO.format(
+        endpoint=urls[0], size="1KiB", concurrency=64, seconds=600, iterations=iterations,
+        step_options="") + f"content: {content}\n"
+    if len(urls) > 1:
+        text = text.replace(f"  endpoint: {urls[0]}\n",
+                            f"  endpoints: [{', '.join(urls)}]\n  spread: round-robin\n")
+    scenario = harness.write_scenario(workdir, text, f"put{iterations}.yaml")
     env = {k: v for k, v in {**os.environ, **benchlib.s3storm_env()}.items() if v is not None}
     prefix = ([] if under_callgrind is None else
               ["valgrind", "--tool=callgrind", f"--callgrind-out-file={under_callgrind}"])
@@ -55,18 +62,20 @@ def run_puts(binary, endpoint, iterations, workdir, under_callgrind=None, conten
 
 
 def client(args, workdir):
-    nginx = harness.Nginx()
+    servers = [harness.Nginx() for _ in range(args.endpoints)]
     try:
         totals = {}
         for n in (args.small, args.large):
             out = os.path.join(workdir, f"client.{n}.callgrind")
-            run_puts(args.bin, nginx.endpoint, n, workdir, under_callgrind=out,
+            run_puts(args.bin, [s.endpoint for s in servers], n, workdir, under_callgrind=out,
                      content=args.content, payload=args.payload)
             totals[n] = callgrind_total(out)
     finally:
-        nginx.stop()
+        for nginx in servers:
+            nginx.stop()
     per_request = (totals[args.large] - totals[args.small]) / (args.large - args.small)
-    print(f"client instructions, content: {args.content}, payload: {args.payload}: {args.small:,} PUTs {totals[args.small]:,}, {args.large:,} PUTs "
+    print(f"client instructions, content: {args.content}, payload: {args.payload}, endpoints: "
+          f"{args.endpoints}: {args.small:,} PUTs {totals[args.small]:,}, {args.large:,} PUTs "
           f"{totals[args.large]:,}; per request {per_request:,.0f}")
 
 
@@ -111,6 +120,8 @@ def main():
     parser.add_argument("--puts", type=int, default=10000)
     parser.add_argument("--content", choices=("repeat", "random"), default="repeat",
                         help="client: the PUT bodies' content (scenario `content:`)")
+    parser.add_argument("--endpoints", type=int, choices=(1, 2), default=1,
+                        help="client: PUTs spread round robin over this many nginx")
     parser.add_argument("--payload", default="signed",
                         help="the run's target.payload (signed, streaming, streaming-trailer, "
                         "unsigned, unsigned-trailer)")

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "report/json_reader.hpp"
@@ -69,21 +70,28 @@ void BM_OpStatsRecordSuccess(benchmark::State& state) {
 BENCHMARK(BM_OpStatsRecordSuccess);
 
 // The whole record path of one operation: what FlowRunner::record costs beyond the outcome.
+// Arg: target.endpoints (0: one endpoint; 2: two, taken in turn, each recorded per endpoint too).
 void BM_WorkerRecorderOneOp(benchmark::State& state) {
   const auto values = latencies(4096);
   s3storm::stats::PhaseRecorder phase("bench");
-  auto& worker = phase.add_worker();
+  std::vector<std::string> endpoints;
+  for (std::int64_t e = 0; e < state.range(0); ++e) {
+    endpoints.push_back("http://10.0.0." + std::to_string(e + 1));
+  }
+  auto& worker = phase.add_worker(endpoints);
   auto outcome = successful_put();
   std::size_t i = 0;
   for (auto _ : state) {
-    outcome.latency_us = values[i++ & 4095];
+    outcome.latency_us = values[i & 4095];
     outcome.service_us = outcome.latency_us;
+    outcome.endpoint = endpoints.empty() ? 0 : static_cast<std::uint32_t>(i % endpoints.size());
+    ++i;
     worker.started();
     worker.record(s3storm::OpKind::kPut, outcome);
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_WorkerRecorderOneOp);
+BENCHMARK(BM_WorkerRecorderOneOp)->Arg(0)->Arg(2);
 
 // A phase whose 4 workers ran puts and gets.
 void run_puts_and_gets(s3storm::stats::PhaseRecorder& phase) {

@@ -104,7 +104,8 @@ void ops_table(std::string& out, const stats::PhaseStats& phase) {
   out += "</tbody></table>";
 }
 
-// target.endpoints: one row per endpoint, its operations of every kind together.
+// target.endpoints: one row per endpoint, its operations of every kind together, then one per
+// kind under it when it ran more than one (a single kind's row would repeat the endpoint's).
 void endpoints_table(std::string& out, const stats::PhaseStats& phase) {
   if (phase.endpoints.empty()) return;
   out += "<h3>Endpoints</h3><table class=\"ops\">";
@@ -113,6 +114,13 @@ void endpoints_table(std::string& out, const stats::PhaseStats& phase) {
   out += "<tbody>";
   for (const auto& endpoint : phase.endpoints) {
     op_row(out, escape(endpoint.url), endpoint.all, phase.duration_s, "");
+    const auto kinds = std::count_if(endpoint.ops.begin(), endpoint.ops.end(),
+                                     [](const stats::OpStats& op) { return op.count > 0; });
+    if (kinds < 2) continue;
+    for (std::size_t k = 0; k < kOpKinds; ++k) {
+      if (endpoint.ops[k].count == 0) continue;
+      op_row(out, kOpNames[k], endpoint.ops[k], phase.duration_s, " class=\"endpoint-op\"");
+    }
   }
   out += "</tbody></table>";
 }

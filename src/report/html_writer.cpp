@@ -35,6 +35,7 @@ th:first-child, td:first-child { text-align: left; }
 thead th { background: var(--head); }
 tr.service td, p.note { color: var(--muted); }
 tr.total td { font-weight: 600; }
+tr.endpoint-op td:first-child { padding-left: 2em; }
 .pass { color: var(--pass); font-weight: 600; } .fail { color: var(--fail); font-weight: 600; }
 figure { margin: 4px 0 18px; } svg.chart { display: block; width: 100%; height: auto; }
 code { font-family: ui-monospace, monospace; word-break: break-all; }

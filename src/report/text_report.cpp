@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <iterator>
+#include <string_view>
 
 #include "report/error_counts.hpp"
 #include "report/search_text.hpp"
@@ -27,20 +29,32 @@ std::string percentile_cells(const stats::Histogram& h) {
                      format_duration_us(h.value_at_percentile(99.9)), format_duration_us(h.max()));
 }
 
-// target.endpoints: each endpoint's operations, all kinds together.
+// One row of the endpoints table: `name`'s operations (an endpoint's, or one kind of them).
+void append_endpoint_row(std::string& out, std::string_view name, const stats::OpStats& ops,
+                         double seconds) {
+  const double rate = seconds > 0 ? static_cast<double>(ops.count) / seconds : 0.0;
+  fmt::format_to(std::back_inserter(out), "  {:<40}{:>10}{:>8}{:>10.1f}{:>9}{:>9}  {}\n", name,
+                 ops.count, ops.errors, rate,
+                 format_duration_us(ops.latency.value_at_percentile(50)),
+                 format_duration_us(ops.latency.value_at_percentile(99)),
+                 ops.errors > 0 ? format_error_counts(ops) : std::string("-"));
+}
+
+// target.endpoints: each endpoint's operations, all kinds together, then per kind when it ran
+// more than one (a single kind's row would repeat the endpoint's).
 void append_endpoints(std::string& out, const stats::PhaseStats& phase) {
   if (phase.endpoints.empty()) return;
-  auto it = std::back_inserter(out);
-  fmt::format_to(it, "  {:<40}{:>10}{:>8}{:>10}{:>9}{:>9}  {}\n", "endpoint", "count", "err",
-                 "ops/s", "p50", "p99", "errors by code");
+  fmt::format_to(std::back_inserter(out), "  {:<40}{:>10}{:>8}{:>10}{:>9}{:>9}  {}\n", "endpoint",
+                 "count", "err", "ops/s", "p50", "p99", "errors by code");
   for (const auto& endpoint : phase.endpoints) {
-    const auto& all = endpoint.all;
-    const double rate =
-        phase.duration_s > 0 ? static_cast<double>(all.count) / phase.duration_s : 0.0;
-    fmt::format_to(it, "  {:<40}{:>10}{:>8}{:>10.1f}{:>9}{:>9}  {}\n", endpoint.url, all.count,
-                   all.errors, rate, format_duration_us(all.latency.value_at_percentile(50)),
-                   format_duration_us(all.latency.value_at_percentile(99)),
-                   all.errors > 0 ? format_error_counts(all) : std::string("-"));
+    append_endpoint_row(out, endpoint.url, endpoint.all, phase.duration_s);
+    const auto kinds = std::count_if(endpoint.ops.begin(), endpoint.ops.end(),
+                                     [](const stats::OpStats& op) { return op.count > 0; });
+    if (kinds < 2) continue;
+    for (std::size_t k = 0; k < kOpKinds; ++k) {
+      if (endpoint.ops[k].count == 0) continue;
+      append_endpoint_row(out, fmt::format("  {}", kOpNames[k]), endpoint.ops[k], phase.duration_s);
+    }
   }
 }
 

@@ -48,7 +48,7 @@ void read_document(detail::Reader& r, const YAML::Node& root, Scenario& s) {
   if (const YAML::Node n = root["setup"]) detail::read_setup(r, n, s.setup);
   if (const YAML::Node n = root["events"]) detail::read_events(r, n, s.events);
   if (r.require(root, "phases", "the scenario file")) {
-    detail::read_phases(r, root["phases"], s.target.bucket, s.phases);
+    detail::read_phases(r, root["phases"], s.target.bucket, s.target.endpoints.size(), s.phases);
     detail::check_search_events(r, root["phases"], s.events);
   }
   if (const YAML::Node n = root["thresholds"]) {

@@ -57,8 +57,8 @@ const OpInfo* find_op(const std::string& name) {
 
 class PhaseReader {
  public:
-  PhaseReader(Reader& r, std::string default_bucket)
-      : r_(r), default_bucket_(std::move(default_bucket)) {}
+  PhaseReader(Reader& r, std::string default_bucket, std::size_t endpoint_count)
+      : r_(r), default_bucket_(std::move(default_bucket)), endpoint_count_(endpoint_count) {}
 
   void read(const YAML::Node& node, std::vector<Phase>& out);
 
@@ -88,6 +88,7 @@ class PhaseReader {
 
   Reader& r_;
   std::string default_bucket_;
+  std::size_t endpoint_count_;  // target.endpoints', for a search's endpoint[N] until
   std::optional<YAML::Node>
       phase_bucket_;  // the phase's `bucket`, where a problem of its template is shown
 };
@@ -271,7 +272,7 @@ std::optional<Phase> PhaseReader::read_phase(const YAML::Node& node, std::size_t
 void PhaseReader::read_stop_and_pace(const YAML::Node& node, Phase& phase) {
   if (const YAML::Node search = node["search"]) {
     check_search_alone(r_, node, phase);
-    read_search(r_, search, phase);
+    read_search(r_, search, endpoint_count_, phase);
     r_.read_int(node, "concurrency", 1, 1'000'000, phase.concurrency);
     r_.read_duration(node, "think", true, phase.think);
     return;
@@ -730,8 +731,8 @@ void apply_default_content(std::vector<Phase>& phases, Content content) {
 }
 
 void read_phases(Reader& r, const YAML::Node& node, const std::string& default_bucket,
-                 std::vector<Phase>& out) {
-  PhaseReader(r, default_bucket).read(node, out);
+                 std::size_t endpoint_count, std::vector<Phase>& out) {
+  PhaseReader(r, default_bucket, endpoint_count).read(node, out);
 }
 
 }  // namespace s3storm::scenario::detail

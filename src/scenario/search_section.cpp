@@ -20,12 +20,13 @@ const std::string kProbeMetrics =
     "'until' is judged on each probe alone and may name <op>.pNN|mean|min|max|count|errors, "
     "errors.rate|count, ops.rate|count, ops.<op>.rate|count, "
     "events.expected|delivered|missing|early|mismatched, events.delivery.pNN|mean|max, "
-    "events.delivery_from_send.pNN|mean|max";
+    "events.delivery_from_send.pNN|mean|max, endpoint[N].errors.rate|count, "
+    "endpoint[N].ops.rate|count, endpoint[N].<op>.pNN|mean|min|max|count|errors";
 
-// What a probe's own numbers can say: its operations, and the events of its operations (a
-// probe's events are tallied by when their operation completed, see Matcher::open_tally). The
-// run-wide event counts (duplicates, unexpected arrivals, outages) and other phases cannot be
-// told apart per probe.
+// What a probe's own numbers can say: its operations, also per endpoint (each probe's workers
+// record them apart), and the events of its operations (a probe's events are tallied by when
+// their operation completed, see Matcher::open_tally). The run-wide event counts (duplicates,
+// unexpected arrivals, outages) and other phases cannot be told apart per probe.
 bool measurable_per_probe(const Threshold& threshold) {
   const auto& m = threshold.metric;
   if (m[0] == "phase") return false;
@@ -54,7 +55,7 @@ std::optional<double> to_fraction(Reader& r, const YAML::Node& node) {
 
 }  // namespace
 
-void read_search(Reader& r, const YAML::Node& node, Phase& phase) {
+void read_search(Reader& r, const YAML::Node& node, std::size_t endpoint_count, Phase& phase) {
   if (!r.check_map(node, "search", {"rate", "probe", "until", "precision"})) return;
   Search search;
   bool ok = r.require(node, "rate", "search") && r.require(node, "probe", "search") &&
@@ -99,7 +100,7 @@ void read_search(Reader& r, const YAML::Node& node, Phase& phase) {
       const auto text = r.scalar(item, "until");
       if (!text) continue;
       try {
-        auto threshold = parse_threshold(*text, {});
+        auto threshold = parse_threshold(*text, {}, endpoint_count);
         if (!measurable_per_probe(threshold)) {
           r.error(item,
                   "unknown measure in until: '" + threshold.expression + "'; " + kProbeMetrics);

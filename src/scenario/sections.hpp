@@ -22,12 +22,13 @@ void read_report(Reader& r, const YAML::Node& node, Report& out);
 void read_thresholds(Reader& r, const YAML::Node& node, const std::vector<std::string>& phases,
                      std::size_t endpoint_count, const Events& events, std::vector<Threshold>& out);
 // default_bucket is target.bucket; steps inherit it when neither they nor the phase name one.
+// endpoint_count: target.endpoints' (0 without them), for a search's endpoint[N] until.
 void read_phases(Reader& r, const YAML::Node& node, const std::string& default_bucket,
-                 std::vector<Phase>& out);
+                 std::size_t endpoint_count, std::vector<Phase>& out);
 
 // A phase's `search:` (search_section.cpp); check_search_alone reports the pacing and stop keys
-// a search phase must not have.
-void read_search(Reader& r, const YAML::Node& node, Phase& phase);
+// a search phase must not have. endpoint_count as read_phases'.
+void read_search(Reader& r, const YAML::Node& node, std::size_t endpoint_count, Phase& phase);
 void check_search_alone(Reader& r, const YAML::Node& node, const Phase& phase);
 // Refuses a search's `until` on events when the scenario has no event source; `phases` is the
 // scenario's `phases:` node.

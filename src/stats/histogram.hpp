@@ -32,6 +32,8 @@ class Histogram {
   // Allocates the buckets now, so that no later record() allocates (a histogram another thread
   // reads live must never change its array under the reader).
   void allocate();
+  // Whether the buckets are there (only the writer may ask while it records).
+  bool allocated() const noexcept { return !counts_.empty(); }
 
   void record(std::uint64_t value) noexcept { record_n(value, 1); }
   void record_n(std::uint64_t value, std::uint64_t n) noexcept;

@@ -69,6 +69,14 @@ void OpStats::merge(const OpStats& other) {
   per_second.merge(other.per_second);
 }
 
+void EndpointStats::add_up_kinds() {
+  all = OpStats();
+  // A multipart upload counts once, as itself (its parts are not recorded per endpoint).
+  for (std::size_t k = 0; k < kOpKinds; ++k) {
+    if (static_cast<OpKind>(k) != OpKind::kMultipartPart) all.merge(ops[k]);
+  }
+}
+
 void PhaseStats::note_open_upload(std::string upload) {
   ++uploads_left_open;
   if (open_uploads.size() < kMaxOpenUploads) open_uploads.push_back(std::move(upload));

@@ -77,14 +77,16 @@ struct OpStats {
   friend bool operator==(const OpStats&, const OpStats&) = default;
 };
 
-// target.endpoints: every operation sent to one endpoint (multipart parts in their upload), all
-// kinds together in `all` and per kind in `ops`. Live readers see the counters of both and the
-// latency histogram of `all` (allocated before they can look); the per-kind histograms are made
-// on their kind's first operation and read only at the end.
+// target.endpoints: every operation sent to one endpoint (multipart parts in their upload), per
+// kind in `ops` and all kinds together in `all`. A worker records only `ops`; `all` is their sum,
+// added up when a phase's workers are merged (PhaseRecorder::merged, add_up_kinds) or read live,
+// and merge() keeps it so, exactly (counts, histograms and time series add).
 struct EndpointStats {
   std::string url;
   OpStats all;
   std::array<OpStats, kOpKinds> ops;
+  // all = the sum of ops (what recording every operation into `all` too would have made).
+  void add_up_kinds();
   OpStats& op(OpKind kind) { return ops[static_cast<std::size_t>(kind)]; }
   const OpStats& op(OpKind kind) const { return ops[static_cast<std::size_t>(kind)]; }
   friend bool operator==(const EndpointStats&, const EndpointStats&) = default;

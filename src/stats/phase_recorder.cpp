@@ -8,12 +8,10 @@ WorkerRecorder::WorkerRecorder(const std::string& phase_name,
                                const std::vector<std::string>& endpoint_urls) {
   stats_.name = phase_name;
   for (auto& op : stats_.ops) op.allocate_histograms();
-  // Sized once, here: live() walks this vector while the worker records.
+  // Sized once, here: live() walks these while the worker records.
   stats_.endpoints.resize(endpoint_urls.size());
-  for (std::size_t i = 0; i < endpoint_urls.size(); ++i) {
-    stats_.endpoints[i].url = endpoint_urls[i];
-    stats_.endpoints[i].all.latency.allocate();
-  }
+  for (std::size_t i = 0; i < endpoint_urls.size(); ++i) stats_.endpoints[i].url = endpoint_urls[i];
+  endpoint_kinds_ = std::vector<std::atomic<std::uint32_t>>(endpoint_urls.size());
 }
 
 void WorkerRecorder::started() noexcept {
@@ -26,12 +24,18 @@ void WorkerRecorder::record(OpKind kind, const OpOutcome& outcome) {
       kind != OpKind::kMultipartPart && outcome.endpoint < stats_.endpoints.size()
           ? &stats_.endpoints[outcome.endpoint]
           : nullptr;
+  // The endpoint's per-kind stats only: its all-kinds `all` is their sum, added up by merged()
+  // and live() rather than recorded a second time here.
+  if (endpoint != nullptr && !endpoint->op(kind).latency.allocated()) {
+    // Its first operation of this kind: the latency histogram gets its array now, and only then
+    // is live() told it may read it (release: the array is there before the bit).
+    endpoint->op(kind).latency.allocate();
+    endpoint_kinds_[outcome.endpoint].fetch_or(std::uint32_t{1} << static_cast<unsigned>(kind),
+                                               std::memory_order_release);
+  }
   const auto record_all = [&] {
     stats_.op(kind).record(outcome);
-    if (endpoint != nullptr) {
-      endpoint->all.record(outcome);
-      endpoint->op(kind).record(outcome);
-    }
+    if (endpoint != nullptr) endpoint->op(kind).record(outcome);
   };
   if (outcome.ok) {
     record_all();
@@ -74,8 +78,8 @@ LivePhaseView PhaseRecorder::live(LiveDetail detail) const {
       }
       into.add_live(from, detail != LiveDetail::kCounters, detail == LiveDetail::kLatencyAndTtfb);
     }
-    // Per endpoint: the counters, and the latency of all kinds together (the per-kind
-    // histograms are the worker's to allocate).
+    // Per endpoint: the counters per kind, and all kinds together with their latency (from the
+    // kinds whose histogram the worker has published: it allocates them as they first run).
     const auto& endpoints = worker->stats_.endpoints;
     if (view.stats.endpoints.size() < endpoints.size()) {
       view.stats.endpoints.resize(endpoints.size());
@@ -83,8 +87,12 @@ LivePhaseView PhaseRecorder::live(LiveDetail detail) const {
     for (std::size_t e = 0; e < endpoints.size(); ++e) {
       auto& into = view.stats.endpoints[e];
       into.url = endpoints[e].url;
-      into.all.add_live(endpoints[e].all, detail != LiveDetail::kCounters);
-      for (std::size_t k = 0; k < kOpKinds; ++k) into.ops[k].add_live(endpoints[e].ops[k], false);
+      const std::uint32_t published = worker->endpoint_kinds_[e].load(std::memory_order_acquire);
+      for (std::size_t k = 0; k < kOpKinds; ++k) {
+        into.ops[k].add_live(endpoints[e].ops[k], false);
+        const bool readable = (published >> k & 1U) != 0;
+        into.all.add_live(endpoints[e].ops[k], readable && detail != LiveDetail::kCounters);
+      }
     }
   }
   view.in_flight = started > finished ? started - finished : 0;
@@ -96,6 +104,7 @@ PhaseStats PhaseRecorder::merged() const {
   out.name = name_;
   std::lock_guard lock(workers_mutex_);
   for (const auto& worker : workers_) out.merge(worker->stats_);
+  for (auto& endpoint : out.endpoints) endpoint.add_up_kinds();
   return out;
 }
 

@@ -9,6 +9,7 @@
 // workers' words up and copies the error maps under the worker's lock, which only a failure takes.
 // When the phase ends, merged() adds the same data up exactly, time series included.
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -44,6 +45,10 @@ class WorkerRecorder {
   std::uint64_t finished_ = 0;  // operations, not parts: what in flight is counted in
   std::uint64_t iterations_ = 0;
   mutable std::mutex errors_mutex_;  // the error maps, which a failure may grow
+  // Per endpoint, a bit per operation kind whose latency histogram has its array: live() reads
+  // only those (the worker allocates one when its kind first runs there, then sets the bit).
+  std::vector<std::atomic<std::uint32_t>> endpoint_kinds_;
+  static_assert(kOpKinds <= 32, "a bit per operation kind in endpoint_kinds_");
 };
 
 // What a live reader gets: the phase so far (no time series, no dropped or open uploads: those

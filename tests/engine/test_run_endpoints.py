@@ -4,7 +4,8 @@ serve`: thresholds on time to first byte (`get.ttfb.p99`), on latency by size cl
 `report --threshold` on the saved JSON and by `merge --threshold`, one JUnit testcase each; live
 (`abort_on_fail`) where the live numbers hold the measure and refused (exit 2) where they do not;
 Prometheus series per endpoint and a ttfb histogram per operation; cleanup on every endpoint;
-`meta.endpoints`; the progress line's errors per endpoint."""
+`meta.endpoints`; the progress line's errors per endpoint; the text and HTML reports' rows per
+endpoint and operation kind."""
 import os
 import re
 import signal
@@ -267,6 +268,86 @@ phases: [{name: p, iterations: 1, flow: [{put: {key: k, size: 1}}]}]
             r = harness.run_s3storm(["run", path, "--threshold", "endpoint[0].ops.rate > 1/s"])
             self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
             self.assertIn("--threshold 'endpoint[0].ops.rate > 1/s'", r.stderr)
+
+
+# Each endpoint puts and then gets a key nobody wrote: its put row has no errors, its get row all.
+KINDS = """
+target:
+  endpoints: [{a}, {b}]
+  spread: round-robin
+  bucket: epk
+  retries: 0
+setup:
+  buckets: [epk]
+phases:
+  - name: mixed
+    iterations: 20
+    concurrency: 2
+    flow:
+      - put: {{ key: "k/{{iter}}", size: 1KiB }}
+      - get: {{ key: "nothing/{{iter}}" }}
+  - name: puts
+    iterations: 10
+    concurrency: 1
+    flow:
+      - put: {{ key: "p/{{iter}}", size: 1KiB }}
+"""
+
+
+def endpoint_tables(text):
+    """Per section title ("Phase mixed", "All phases"), its endpoints table's rows as
+    [(name, count, err, errors by code)]; a kind's row is named "  put"."""
+    tables = {}
+    title, rows = None, None
+    for line in text.splitlines():
+        if line and not line.startswith(" "):
+            title, rows = line.split(" (")[0], None
+        elif re.match(r"  endpoint +count +err +ops/s +p50 +p99 +errors by code$", line):
+            rows = tables.setdefault(title, [])
+        elif rows is not None:
+            m = re.match(r"  (\S+|  \S+) +(\d+) +(\d+) +[\d.]+ +\S+ +\S+  (.*)$", line)
+            if m:
+                rows.append((m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)))
+            else:
+                rows = None
+    return tables
+
+
+class EndpointKindsShown(unittest.TestCase):
+    def test_text_and_html_show_each_endpoints_kinds_that_ran(self):
+        with tempfile.TemporaryDirectory() as d, harness.EmbeddedServer() as a, \
+                harness.EmbeddedServer() as b:
+            path = harness.write_scenario(d, KINDS.format(a=a.endpoint, b=b.endpoint))
+            html_path = os.path.join(d, "report.html")
+            r = harness.run_s3storm(["run", path, "--html", html_path])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            tables = endpoint_tables(r.stdout)
+            # Under each endpoint, one row per kind it ran (round robin: half the iterations
+            # each), its errors with their codes: the phase, and all phases together.
+            for title, puts in (("Phase mixed", 10), ("All phases", 15)):
+                self.assertEqual(tables.get(title), [
+                    (a.endpoint, puts + 10, 10, "HTTP 404 10"),
+                    ("  put", puts, 0, "-"),
+                    ("  get", 10, 10, "HTTP 404 10"),
+                    (b.endpoint, puts + 10, 10, "HTTP 404 10"),
+                    ("  put", puts, 0, "-"),
+                    ("  get", 10, 10, "HTTP 404 10")], r.stdout)
+            # A phase of one kind: the endpoint's row says it all.
+            self.assertEqual(tables.get("Phase puts"), [(a.endpoint, 5, 0, "-"),
+                                                        (b.endpoint, 5, 0, "-")], r.stdout)
+
+            with open(html_path) as f:
+                html = f.read()
+            tables = [t.split("</table>", 1)[0] for t in html.split("<h3>Endpoints</h3>")[1:]]
+            # mixed, puts, all phases: kind rows under each endpoint where it ran two kinds.
+            self.assertEqual([t.count('class="endpoint-op"') for t in tables], [4, 0, 4])
+            for table in (tables[0], tables[2]):
+                self.assertEqual(len(re.findall(
+                    r'<tr class="endpoint-op"><td>get</td><td>10</td><td>0</td>'
+                    r'<td class="fail">10</td>', table)), 2, table)
+            self.assertEqual(len(re.findall(
+                r'<tr class="endpoint-op"><td>put</td><td>10</td><td>10</td><td class="">0</td>',
+                tables[0])), 2, tables[0])
 
 
 if __name__ == "__main__":

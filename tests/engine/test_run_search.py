@@ -2,7 +2,8 @@
 500 requests a second, SlowDown for the rest): the search lands within its precision (and the
 token bucket's burst, see below) of the known capacity; a search whose `to` holds ends there; and
 against serve holding every event 1.2 s (`event-delay`), a search whose `from` already fails
-reports no rate, with the late events charged to the probe that caused them."""
+reports no rate, with the late events charged to the probe that caused them. Over two endpoints
+(`target.endpoints`), `until` judges each endpoint on its share of each probe."""
 import os
 import sys
 import tempfile
@@ -140,6 +141,90 @@ class CapacitySearch(unittest.TestCase):
                 self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
                 self.assertRegex(result.stderr, r"bad\.yaml:\d+:\d+: phase 'find' has a 'search'")
                 self.assertIn(": 1 problem(s) found", result.stderr)
+
+
+# Two endpoints, the second a server that lets one request a second through: a search judged on
+# the first holds up to `to`, one judged on the second fails at `from`.
+TWO_ENDPOINTS = """
+target:
+  endpoints: [{a}, {b}]
+  spread: round-robin
+  credentials: {{ access_key: s3storm, secret_key: s3storm-secret }}
+  bucket: search
+  retries: 0
+setup:
+  buckets: [search]
+phases:
+  - name: first
+    concurrency: 64
+    search:
+      rate: {{ from: 50/s, to: 100/s }}
+      probe: 1s
+      until: [ "endpoint[0].errors.rate < 0.01", "endpoint[0].put.p99 < 10s",
+               "endpoint[0].ops.count > 0" ]
+    mix:
+      - put: {{ key: "a/{{worker}}-{{seq}}", size: 16 }}
+  - name: second
+    concurrency: 64
+    search:
+      rate: {{ from: 50/s, to: 100/s }}
+      probe: 1s
+      until: [ "endpoint[1].errors.rate < 0.01" ]
+    mix:
+      - put: {{ key: "b/{{worker}}-{{seq}}", size: 16 }}
+"""
+
+
+class SearchOverEndpoints(unittest.TestCase):
+    def test_until_judges_each_endpoint_per_probe(self):
+        with tempfile.TemporaryDirectory() as d, harness.EmbeddedServer() as a, \
+                harness.EmbeddedServer("--fault", "capacity:1") as b:
+            path = harness.write_scenario(d, TWO_ENDPOINTS.format(a=a.endpoint, b=b.endpoint))
+            report_path = os.path.join(d, "report.json")
+            result = harness.run_s3storm(["run", path, "--json", report_path])
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            first, second = (p["search"] for p in harness.load_report(report_path)["phases"])
+
+            # The first endpoint answers everything: both probes hold, each measured on its own
+            # half of the probe's operations (round robin).
+            self.assertEqual(first["max_rate_per_s"], 100, first)
+            self.assertEqual([p["held"] for p in first["probes"]], [True, True], first)
+            for probe in first["probes"]:
+                m = measures(probe)
+                self.assertEqual(m["endpoint[0].errors.rate < 0.01"]["measured"], 0)
+                self.assertEqual(m["endpoint[0].errors.rate < 0.01"]["unit"], "fraction")
+                self.assertEqual(m["endpoint[0].put.p99 < 10s"]["unit"], "s")
+                count = m["endpoint[0].ops.count > 0"]["measured"]
+                self.assertAlmostEqual(count, probe["rate_per_s"] / 2, delta=probe["rate_per_s"] / 4)
+
+            # The second answers SlowDown past one request a second: even `from` fails.
+            self.assertIsNone(second["max_rate_per_s"], second)
+            self.assertEqual(len(second["probes"]), 1, second)
+            m = measures(second["probes"][0])
+            self.assertFalse(m["endpoint[1].errors.rate < 0.01"]["pass"])
+            self.assertGreater(m["endpoint[1].errors.rate < 0.01"]["measured"], 0.5)
+            self.assertIn("highest rate that held: none (even 50/s failed)", result.stdout)
+
+    def test_an_endpoint_the_scenario_lacks_is_refused_where_it_is_written(self):
+        with tempfile.TemporaryDirectory() as d:
+            text = TWO_ENDPOINTS.format(a="http://127.0.0.1:1", b="http://127.0.0.1:2")
+            cases = {
+                "past.yaml": (text.replace('"endpoint[1].errors.rate < 0.01"',
+                                           '"endpoint[2].errors.rate < 0.01"'),
+                              r"past\.yaml:\d+:\d+: .*names endpoint\[2\], but target\.endpoints "
+                              r"has 2"),
+                "single.yaml": (SCENARIO.format(endpoint="http://127.0.0.1:1", hook=0,
+                                                start="100/s", end="200/s").replace(
+                                    '"errors.rate < 0.01"', '"endpoint[0].errors.rate < 0.01"'),
+                                r"single\.yaml:\d+:\d+: .*names an endpoint, but the scenario "
+                                r"has no target\.endpoints"),
+            }
+            for name, (bad, message) in cases.items():
+                path = harness.write_scenario(d, bad, name)
+                for command in (["validate", path], ["run", path]):
+                    result = harness.run_s3storm(command)
+                    self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+                    self.assertRegex(result.stderr, message)
 
 
 if __name__ == "__main__":

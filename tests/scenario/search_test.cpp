@@ -74,7 +74,14 @@ TEST(SearchSection, RefusesWhatCannotBeSearched) {
             "on each probe alone and may name <op>.pNN|mean|min|max|count|errors, "
             "errors.rate|count, ops.rate|count, ops.<op>.rate|count, "
             "events.expected|delivered|missing|early|mismatched, events.delivery.pNN|mean|max, "
-            "events.delivery_from_send.pNN|mean|max");
+            "events.delivery_from_send.pNN|mean|max, endpoint[N].errors.rate|count, "
+            "endpoint[N].ops.rate|count, endpoint[N].<op>.pNN|mean|min|max|count|errors");
+  // An endpoint's share of a probe, only with target.endpoints (through the binary:
+  // tests/engine/test_run_search.py).
+  EXPECT_EQ(errors_of("    search:\n      rate: {from: 1/s, to: 5/s}\n      probe: 1s\n"
+                      "      until: [\"endpoint[0].errors.rate < 0.01\"]\n"),
+            "t.yaml:7:15: unknown measure in until: threshold 'endpoint[0].errors.rate < 0.01' "
+            "names an endpoint, but the scenario has no target.endpoints");
   EXPECT_NE(errors_of("    search:\n      rate: {from: 1/s, to: 5/s}\n      probe: 1s\n"
                       "      until: [\"put.p99 < fast\"]\n")
                 .find("t.yaml:7:15: unknown measure in until: "),
