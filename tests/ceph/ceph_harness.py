@@ -75,6 +75,33 @@ def main():
     unittest.main()
 
 
+def run_with_outage(args, env, ready, down, up, seconds, timeout=60):
+    """`s3storm ARGS` with an outage staged by the test in the middle of it: once ready() holds
+    (polled every 50 ms, for up to 40 s), down(), and `seconds` later up(). Returns the completed
+    process (returncode, stdout, stderr) and the wall-clock times of down() and up(), the clock
+    a report's per-second series are anchored to. Fails if the run ended before the outage."""
+    run = subprocess.Popen([harness.BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, env=dict(os.environ, **env))
+    try:
+        deadline = time.monotonic() + 40
+        while not ready() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if run.poll() is not None:
+            out, err = run.communicate()
+            raise AssertionError(f"the run ended before the outage: {out}{err}")
+        down_at = time.time()
+        down()
+        time.sleep(seconds)
+        up_at = time.time()
+        up()
+        out, err = run.communicate(timeout=timeout)
+        return subprocess.CompletedProcess(run.args, run.returncode, out, err), down_at, up_at
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
+
+
 class Relay:
     """An HTTP endpoint between RGW and the run's webhook: forwards each POST and records the
     records it forwarded. With stop_after=N it forwards N notifications, then answers 503 and
