@@ -175,6 +175,10 @@ class CephAmqpPersistent(ceph_harness.CephTestCase):
         def per_second(series, second, column="count"):
             index = second - series["start"]
             return series[column][index] if 0 <= index < len(series[column]) else 0
+        around = range(int(down_at) - 1, int(up_at) + 3)
+        print("delivered per second from a second before the outage: "
+              f"{[per_second(delivered, s) for s in around]} (outage {down_at % 1:.2f} s into "
+              f"the second, for {up_at - down_at:.2f} s)", file=sys.stderr)
         # Whole seconds inside the outage, past its first half second (a publish under way as
         # it began still arrives): PUTs completed, nothing arrived.
         quiet = range(int(down_at + 0.5) + 1, int(up_at))
