@@ -1,6 +1,7 @@
 """What the Ceph RGW tests share: the one-node cluster that the ctest fixture starts once
 (scripts/ceph-rgw.sh, in $CEPH_RGW_DIR), the rule that a test without a cluster exits 77 so
-ctest shows it as skipped with the reason, and a webhook relay the tests control."""
+ctest shows it as skipped with the reason, a webhook relay the tests control, and a run with an
+outage the test stages in its middle (run_with_outage)."""
 import http.client
 import http.server
 import json

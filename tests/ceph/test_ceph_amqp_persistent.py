@@ -9,7 +9,7 @@ exchange (the witness) gets what the broker got from RGW; the report's counts eq
 What RGW 16.2.15 does, measured here (docs/targets.md):
 - ack level `none`: what RGW failed to publish while it knew the broker was away comes late; the
   one event it had handed to the connection as the outage began is lost (RGW counted it as sent),
-  so the run reports it missing, exactly the event the witness never got (1 in each of 3 runs).
+  so the run reports it missing, exactly the event the witness never got (1 in each of 6 runs).
 - ack level `broker` (publisher confirms) with a persistent topic made radosgw itself crash
   (SIGSEGV in a msgr-worker thread) in 3 of 4 runs, once before the outage began: it is not
   tested here, since a crash would take the cluster all Ceph tests share down with it.
