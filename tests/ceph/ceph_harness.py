@@ -1,6 +1,7 @@
 """What the Ceph RGW tests share: the one-node cluster that the ctest fixture starts once
 (scripts/ceph-rgw.sh, in $CEPH_RGW_DIR), the rule that a test without a cluster exits 77 so
-ctest shows it as skipped with the reason, and a webhook relay the tests control."""
+ctest shows it as skipped with the reason, a webhook relay the tests control, and a run with an
+outage the test stages in its middle (run_with_outage)."""
 import http.client
 import http.server
 import json
@@ -73,6 +74,33 @@ def main():
     """unittest.main(), after the cluster check."""
     cluster_or_exit()
     unittest.main()
+
+
+def run_with_outage(args, env, ready, down, up, seconds, timeout=60):
+    """`s3storm ARGS` with an outage staged by the test in the middle of it: once ready() holds
+    (polled every 50 ms, for up to 40 s), down(), and `seconds` later up(). Returns the completed
+    process (returncode, stdout, stderr) and the wall-clock times of down() and up(), the clock
+    a report's per-second series are anchored to. Fails if the run ended before the outage."""
+    run = subprocess.Popen([harness.BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, env=dict(os.environ, **env))
+    try:
+        deadline = time.monotonic() + 40
+        while not ready() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if run.poll() is not None:
+            out, err = run.communicate()
+            raise AssertionError(f"the run ended before the outage: {out}{err}")
+        down_at = time.time()
+        down()
+        time.sleep(seconds)
+        up_at = time.time()
+        up()
+        out, err = run.communicate(timeout=timeout)
+        return subprocess.CompletedProcess(run.args, run.returncode, out, err), down_at, up_at
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
 
 
 class Relay:

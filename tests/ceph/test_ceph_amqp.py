@@ -11,19 +11,16 @@
 - RGW 16.2 refuses an amqp:// endpoint that carries a password when the topic is created over
   plain HTTP (it has no rgw_allow_notification_secrets_in_cleartext): setup stops with exit 2
   and one line saying so, before any load."""
-import json
 import os
-import socket
-import subprocess
 import sys
-import threading
 import time
 
 import ceph_harness
 from ceph_harness import harness
 
 sys.path.insert(0, os.path.join(harness.SOURCE_DIR, "tests", "support"))
-from rabbitmq import RabbitMQ  # noqa: E402
+from rabbitmq import RabbitMQ, Witness  # noqa: E402
+from tcp_proxy import TcpProxy  # noqa: E402
 
 EVENT_TYPES = ("ObjectCreated:Put", "ObjectCreated:Copy", "ObjectRemoved:Delete",
                "ObjectCreated:Post", "ObjectCreated:CompleteMultipartUpload")
@@ -129,73 +126,6 @@ seed: 17
 """
 
 
-class TcpProxy:
-    """RGW's way to the broker, which the test can cut: down() resets every connection through
-    it and closes its port (a connect is refused, as with a stopped broker), up() opens the same
-    port again. The run's own consumer talks to the broker directly and never notices."""
-
-    def __init__(self, target_port):
-        self.target_port = target_port
-        self.port = harness.free_port()
-        self.lock = threading.Lock()
-        self.sockets = []
-        self.accepted = 0
-        self.listener = None
-        self.up()
-
-    def up(self):
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(16)
-        self.listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def down(self):
-        with self.lock:
-            victims, self.sockets = [self.listener] + self.sockets, []
-        for s in victims:
-            try:
-                s.shutdown(socket.SHUT_RDWR)  # wakes the accept and the pumps
-            except OSError:
-                pass
-            s.close()
-
-    def close(self):
-        self.down()
-
-    def _accept(self, listener):
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
-                upstream.settimeout(None)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                self.sockets += [client, upstream]
-                self.accepted += 1
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        for s in (source, sink):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-
 class CephAmqp(ceph_harness.CephTestCase):
     @classmethod
     def setUpClass(cls):
@@ -240,41 +170,21 @@ class CephAmqp(ceph_harness.CephTestCase):
     def test_ack_level_none_loses_exactly_what_the_broker_never_got(self):
         names = self.names("ceph-amqp-none")
         self.broker.declare_exchange(names["exchange"])
-        # The witness: a queue of the test's own bound to the same exchange gets a copy of every
-        # message the broker accepted from RGW.
-        connection, channel = self.broker.channel()
-        witness = channel.queue_declare(queue="", exclusive=True).method.queue
-        channel.queue_bind(queue=witness, exchange=names["exchange"], routing_key="#")
-        proxy = TcpProxy(self.broker.port)
-        try:
+        # The witness gets a copy of every message the broker accepted from RGW.
+        with Witness(self.broker, names["exchange"]) as witness, \
+                TcpProxy(self.broker.port) as proxy:
             path = harness.write_scenario(self.dir.name, ACK_NONE.format(
                 endpoint=self.cluster.endpoint, proxy_port=proxy.port, url=self.broker.url(),
                 puts=PUTS, think=THINK, **names))
             started = time.monotonic()
-            run = subprocess.Popen([harness.BIN, "run", path, "--json", self.json, "--quiet"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   env=dict(os.environ, **self.cluster.env()))
-            try:
-                # The outage starts once a few dozen events went through, and lasts 2.5 s.
-                deadline = time.monotonic() + 40
-                while self.depth(channel, witness) < 30 and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                self.assertEqual(run.poll(), None, "the run ended before the outage")
-                proxy.down()
-                time.sleep(2.5)
-                proxy.up()
-                out, err = run.communicate(timeout=60)
-            finally:
-                if run.poll() is None:
-                    run.kill()
-                    run.communicate()
+            # The outage starts once a few dozen events went through, and lasts 2.5 s.
+            r, _, _ = ceph_harness.run_with_outage(
+                ["run", path, "--json", self.json, "--quiet"], self.cluster.env(),
+                ready=lambda: witness.depth() >= 30, down=proxy.down, up=proxy.up, seconds=2.5)
             print(f"ack none run: {time.monotonic() - started:.1f} s; RGW connected "
                   f"{proxy.accepted} time(s)", file=sys.stderr)
-            received = self.drain(channel, witness)
-        finally:
-            proxy.close()
-            connection.close()
-        self.assertEqual(run.returncode, 0, out + err)
+            received = witness.drain()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         report = harness.load_report(self.json)
         put = report["phases"][0]["ops"]["put"]
         self.assertEqual((put["ok"], put["errors"]), (PUTS, 0))  # RGW answers despite the loss
@@ -315,21 +225,6 @@ class CephAmqp(ceph_harness.CephTestCase):
         self.assertIn("setup.topics: creating topic 'ceph-amqp-secret' failed", lines[0])
         self.assertIn("https", lines[0])
         self.assertNotIn(password, r.stdout + r.stderr)
-
-    @staticmethod
-    def depth(channel, queue):
-        return channel.queue_declare(queue=queue, passive=True).method.message_count
-
-    @staticmethod
-    def drain(channel, queue):
-        """The object keys of every message in the queue."""
-        keys = []
-        while True:
-            method, _, body = channel.basic_get(queue=queue, auto_ack=True)
-            if method is None:
-                return keys
-            for record in json.loads(body)["Records"]:
-                keys.append(record["s3"]["object"]["key"])
 
 
 if __name__ == "__main__":

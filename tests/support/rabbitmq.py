@@ -9,6 +9,7 @@ a CA that signed nothing, for the wrong-CA cases.
         url = broker.url()                       # amqp://guest:guest@127.0.0.1:PORT/%2f
         broker.declare_exchange("s3events")
 """
+import json
 import os
 import shutil
 import signal
@@ -181,6 +182,44 @@ class RabbitMQ:
             channel.basic_publish(exchange=exchange, routing_key=routing_key, body=body,
                                   properties=pika.BasicProperties(delivery_mode=2))
         connection.close()
+
+
+class Witness:
+    """A queue of the test's own bound to an exchange with routing key `#`: it gets a copy of
+    every message the broker accepted for that exchange, whoever else consumes from it (the run
+    binds a queue of its own). Declare it before the publisher starts.
+
+        with Witness(broker, "s3events") as witness:
+            ...                                  # witness.depth(): messages so far
+            keys = witness.drain()               # the object key of every record, in order
+    """
+
+    def __init__(self, broker, exchange):
+        self.connection, self.channel = broker.channel()
+        self.queue = self.channel.queue_declare(queue="", exclusive=True).method.queue
+        self.channel.queue_bind(queue=self.queue, exchange=exchange, routing_key="#")
+
+    def depth(self):
+        return self.channel.queue_declare(queue=self.queue, passive=True).method.message_count
+
+    def drain(self):
+        """The object keys of every S3 record in the messages still queued, in queue order."""
+        keys = []
+        while True:
+            method, _, body = self.channel.basic_get(queue=self.queue, auto_ack=True)
+            if method is None:
+                return keys
+            keys += [record["s3"]["object"]["key"] for record in json.loads(body)["Records"]]
+
+    def close(self):
+        if self.connection.is_open:
+            self.connection.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def wait_closed(port, timeout=10.0):
