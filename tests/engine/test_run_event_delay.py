@@ -1,6 +1,6 @@
-"""Delivery latency through `s3storm run`: against `s3storm serve --fault event-delay:2s:P` (a
-fraction P of the events held 2 s before serve delivers them), the run's delivery histograms hold
-exactly as many events at 1 s or more as serve says it delayed, at over 10,000 operations: the
+"""Delivery latency through `s3storm run`: against `s3storm serve --fault event-delay:4s:P` (a
+fraction P of the events held 4 s before serve delivers them), the run's delivery histograms hold
+exactly as many events at 2 s or more as serve says it delayed, at over 10,000 operations: the
 latency the run reports is the latency the server caused, event for event."""
 import os
 import re
@@ -37,6 +37,11 @@ thresholds:
 # buckets per power of two. The bucket a value falls in, as Histogram::bucket_index computes it.
 SUB_BUCKETS, HALF = 2048, 1024
 
+# A held event is late by the hold; any other one by the machine's load alone, which under a
+# sanitizer build on two busy cores has reached a second (CI): the line between them is halfway.
+HOLD_S = 4
+LATE_US = HOLD_S * 1_000_000 // 2
+
 
 def bucket_index(value):
     if value < SUB_BUCKETS:
@@ -55,7 +60,7 @@ class EventDelay(unittest.TestCase):
     def test_delayed_events_are_exactly_the_late_ones(self):
         with tempfile.TemporaryDirectory() as d:
             result, events, serve_err = harness.run_against_serve(
-                d, SCENARIO, "--seed", "3", "--fault", "event-delay:2s:0.1")
+                d, SCENARIO, "--seed", "3", "--fault", f"event-delay:{HOLD_S}s:0.1")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         delayed = int(re.search(r"(\d+) delayed by fault", serve_err).group(1))
         self.assertGreater(delayed, 800)  # about 10% of 10,200
@@ -63,15 +68,15 @@ class EventDelay(unittest.TestCase):
         self.assertEqual(totals["expected"], 10200)
         self.assertEqual(totals["delivered"], 10200)
         self.assertEqual(totals["duplicate"] + totals["unexpected"], 0)
-        # A held event reaches the run 2 s after serve made it, which is before the answer: at
-        # least ~2 s after the request completed. No other event takes 1 s on loopback.
+        # A held event reaches the run HOLD_S after serve made it, which is before the answer:
+        # about HOLD_S after the request completed. No other event takes half of that.
         by_type = events["by_type"]
-        late = sum(at_least(t["delivery_histogram"], 1_000_000) for t in by_type.values())
-        late_from_send = sum(at_least(t["delivery_from_send_histogram"], 1_000_000)
+        late = sum(at_least(t["delivery_histogram"], LATE_US) for t in by_type.values())
+        late_from_send = sum(at_least(t["delivery_from_send_histogram"], LATE_US)
                              for t in by_type.values())
         self.assertEqual(late, delayed)
         self.assertEqual(late_from_send, delayed)
-        self.assertGreaterEqual(totals["delivery_ms"]["max"], 1900)
+        self.assertGreaterEqual(totals["delivery_ms"]["max"], HOLD_S * 1000 - 100)
 
     def test_without_the_fault_nothing_is_late(self):
         with tempfile.TemporaryDirectory() as d:
@@ -79,7 +84,7 @@ class EventDelay(unittest.TestCase):
                 d, SCENARIO.replace("5100", "300"))
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn(" 0 delayed by fault", serve_err)
-        self.assertEqual(sum(at_least(t["delivery_histogram"], 1_000_000)
+        self.assertEqual(sum(at_least(t["delivery_histogram"], LATE_US)
                              for t in events["by_type"].values()), 0)
 
 
