@@ -13,6 +13,8 @@ import time
 
 BIN = os.environ.get("S3STORM_BIN", "")
 SOURCE_DIR = os.environ.get("S3STORM_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+# The sanitizers the binary was built with (CMake's S3STORM_SANITIZE), e.g. "thread"; empty for none.
+SANITIZE = os.environ.get("S3STORM_SANITIZE", "")
 NODE_DIR = os.path.join(SOURCE_DIR, "tests", "node")
 ACCESS_KEY = "s3storm"
 SECRET_KEY = "s3storm-secret"

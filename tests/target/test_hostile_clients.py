@@ -51,6 +51,11 @@ def served(port, timeout=5.0):
         return reply.split(b"\r\n", 1)[0].decode()
 
 
+# ThreadSanitizer's runtime opens descriptors of its own in the served process (/proc/self/maps,
+# about five times a second under strace), so with 64 of them the test can count neither what
+# serve holds nor what is left: a client was served (one was free again) or refused (the runtime
+# failed). The Release and ASan stages run it.
+@unittest.skipIf("thread" in harness.SANITIZE, "descriptor exhaustion is not measurable under TSan")
 class OutOfDescriptors(unittest.TestCase):
     def test_accept_backs_off_refuses_fast_and_recovers(self):
         port = harness.free_port()
