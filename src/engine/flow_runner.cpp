@@ -344,11 +344,10 @@ void FlowRunner::prepare_read(const scenario::Step& step, s3::RequestSpec& spec)
 std::string_view FlowRunner::body_of(const scenario::Step& step, std::string_view* sha256_hex) {
   if (step.content != scenario::Content::kRandom) return session_->payload().slice(size_);
   // Grown once to the largest body this slot sends, then reused.
-  if (body_.size() < size_) body_.resize(size_);
+  body_.grow_to(size_);
   const bool hash = sha256_hex != nullptr && session_->hashes_object_data();
-  const auto digest =
-      s3::fill_random_body(s3::random_content_seed(context_.scenario->seed, key_), 0,
-                           std::span<char>(body_.data(), size_), hash ? &body_sha256_ : nullptr);
+  const auto digest = s3::fill_random_body(s3::random_content_seed(context_.scenario->seed, key_),
+                                           0, body_.first(size_), hash ? &body_sha256_ : nullptr);
   if (hash) *sha256_hex = digest;
   return {body_.data(), size_};
 }

@@ -20,6 +20,7 @@
 #include "s3/multipart_upload.hpp"
 #include "s3/requests.hpp"
 #include "stats/phase_recorder.hpp"
+#include "util/bulk_buffer.hpp"
 #include "util/rng.hpp"
 
 namespace s3storm::engine {
@@ -126,7 +127,7 @@ class FlowRunner {
   scenario::Content last_content_ = scenario::Content::kRepeat;
   std::string last_content_key_;  // random: the key its bytes were made for (a copy's source)
   std::uint64_t last_repeat_period_ = 0;  // repeat: a multipart object repeats its part size
-  std::string body_;                      // random content: grown to the largest body, reused
+  BulkBuffer body_;                       // random content: grown to the largest body, reused
   std::array<char, 64> body_sha256_{};    // its hash, when a signed put needs it
   s3::ContentCheck check_;
   bool verifying_ = false;

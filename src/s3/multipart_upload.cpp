@@ -83,10 +83,9 @@ void MultipartUpload::send_parts() {
     std::string_view body_sha256;
     if (spec_.random_content_seed) {
       auto& buffer = part_bodies_[slot];
-      if (buffer.size() < bytes) buffer.resize(bytes);
+      buffer.grow_to(bytes);
       // Hashed piece by piece as it is written, rather than read back whole by the signer.
-      body_sha256 = fill_random_body(*spec_.random_content_seed, offset,
-                                     std::span<char>(buffer.data(), bytes),
+      body_sha256 = fill_random_body(*spec_.random_content_seed, offset, buffer.first(bytes),
                                      session_.hashes_object_data() ? &part_hashes_[slot] : nullptr);
       body = std::string_view(buffer.data(), bytes);
     }

@@ -16,6 +16,7 @@
 
 #include "s3/exchange.hpp"
 #include "s3/xml_requests.hpp"
+#include "util/bulk_buffer.hpp"
 
 namespace s3storm::s3 {
 
@@ -82,7 +83,7 @@ class MultipartUpload {
   std::vector<bool> busy_;
   std::vector<std::string> part_queries_;
   // Random content: one body per parallel part, grown to the part size once and then reused.
-  std::vector<std::string> part_bodies_;
+  std::vector<BulkBuffer> part_bodies_;
   // Their SHA-256 in hex, computed while they are filled, when the payload is signed.
   std::vector<std::array<char, 64>> part_hashes_;
   MultipartSpec spec_;

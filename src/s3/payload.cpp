@@ -6,7 +6,7 @@
 
 namespace s3storm::s3 {
 
-Payload::Payload(std::uint64_t size, std::uint64_t seed) : bytes_(size, '\0') {
+Payload::Payload(std::uint64_t size, std::uint64_t seed) : bytes_(size), size_(size) {
   Rng rng(seed);
   std::uint64_t offset = 0;
   for (; offset + 8 <= size; offset += 8) {

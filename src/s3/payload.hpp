@@ -6,8 +6,9 @@
 // payloads) can be remembered per size instead of computed per request.
 
 #include <cstdint>
-#include <string>
 #include <string_view>
+
+#include "util/bulk_buffer.hpp"
 
 namespace s3storm::s3 {
 
@@ -18,10 +19,11 @@ class Payload {
 
   // The first `size` bytes; `size` must not exceed capacity().
   std::string_view slice(std::uint64_t size) const { return {bytes_.data(), size}; }
-  std::uint64_t capacity() const { return bytes_.size(); }
+  std::uint64_t capacity() const { return size_; }
 
  private:
-  std::string bytes_;
+  BulkBuffer bytes_;
+  std::uint64_t size_;
 };
 
 }  // namespace s3storm::s3
