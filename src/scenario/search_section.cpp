@@ -109,8 +109,11 @@ void read_search(Reader& r, const YAML::Node& node, std::size_t endpoint_count, 
         search.until.push_back(std::move(threshold));
       } catch (const std::invalid_argument& e) {
         // "phase.x..." fails the parser for want of phases: say what until allows instead.
-        const std::string why = text->rfind("phase.", 0) == 0 ? kProbeMetrics : e.what();
-        r.error(item, "unknown measure in until: " + why);
+        if (text->rfind("phase.", 0) == 0) {
+          r.error(item, std::string("unknown measure in until: ") + kProbeMetrics);
+        } else {
+          r.error(item, std::string("in until: ") + e.what());
+        }
       }
     }
   }

@@ -80,11 +80,11 @@ TEST(SearchSection, RefusesWhatCannotBeSearched) {
   // tests/engine/test_run_search.py).
   EXPECT_EQ(errors_of("    search:\n      rate: {from: 1/s, to: 5/s}\n      probe: 1s\n"
                       "      until: [\"endpoint[0].errors.rate < 0.01\"]\n"),
-            "t.yaml:7:15: unknown measure in until: threshold 'endpoint[0].errors.rate < 0.01' "
+            "t.yaml:7:15: in until: threshold 'endpoint[0].errors.rate < 0.01' "
             "names an endpoint, but the scenario has no target.endpoints");
   EXPECT_NE(errors_of("    search:\n      rate: {from: 1/s, to: 5/s}\n      probe: 1s\n"
                       "      until: [\"put.p99 < fast\"]\n")
-                .find("t.yaml:7:15: unknown measure in until: "),
+                .find("t.yaml:7:15: in until: threshold value 'fast'"),
             std::string::npos);
   EXPECT_EQ(errors_of("    search:\n      rate: {from: 1/s, to: 5/s}\n      probe: 1s\n"
                       "      until: [\"errors.rate < 0.01\"]\n      precision: 80%\n"),
