@@ -76,6 +76,32 @@ def main():
     unittest.main()
 
 
+# The load and the consumer of the AMQP outage tests (test_ceph_amqp.py, ..._persistent.py), to
+# follow a scenario's target and setup: one PUT at a time with a pause after each (think applies
+# between a flow's steps, so a HEAD follows it), at most 20 a second, so the run lasts long enough
+# for an outage to fall well inside it. A closed loop, so no start is dropped while RGW is slow,
+# and the keys n/0, n/1, ... go in order. Fill in grace, url, exchange, puts and seed.
+AMQP_PUTS_WITH_PAUSES = """\
+events:
+  source: amqp
+  grace: {grace}
+  amqp:
+    url: {url}
+    exchange: {exchange}
+phases:
+  - name: puts
+    iterations: {puts}
+    concurrency: 1
+    think: 50ms
+    flow:
+      - put: {{ key: "n/{{iter}}", size: 8 }}
+      - head: {{ key: last }}
+thresholds:
+  - errors.count == 0
+seed: {seed}
+"""
+
+
 def run_with_outage(args, env, ready, down, up, seconds, timeout=60):
     """`s3storm ARGS` with an outage staged by the test in the middle of it: once ready() holds
     (polled every 50 ms, for up to 40 s), down(), and `seconds` later up(). Returns the completed

@@ -64,11 +64,7 @@ thresholds:
 seed: 15
 """
 
-PUTS = 160
-# One PUT at a time with a pause after each (think applies between a flow's steps, so a HEAD
-# follows it): about 20 a second, so the run lasts 8 s or more and the outage takes about a third
-# of it. A closed loop, so no start is dropped while RGW is slow, and the keys go in order.
-THINK = "50ms"
+PUTS = 160  # at 20 a second the run lasts 8 s or more, and the outage about a third of it
 
 ACK_NONE = """
 target:
@@ -86,24 +82,7 @@ setup:
     - bucket: {bucket}
       events: ["s3:ObjectCreated:*"]
       topic: arn:aws:sns:default::{topic}
-events:
-  source: amqp
-  grace: 3s
-  amqp:
-    url: {url}
-    exchange: {exchange}
-phases:
-  - name: puts
-    iterations: {puts}
-    concurrency: 1
-    think: {think}
-    flow:
-      - put: {{ key: "n/{{iter}}", size: 8 }}
-      - head: {{ key: last }}
-thresholds:
-  - errors.count == 0
-seed: 16
-"""
+""" + ceph_harness.AMQP_PUTS_WITH_PAUSES
 
 PASSWORD_TOPIC = """
 target:
@@ -175,7 +154,7 @@ class CephAmqp(ceph_harness.CephTestCase):
                 TcpProxy(self.broker.port) as proxy:
             path = harness.write_scenario(self.dir.name, ACK_NONE.format(
                 endpoint=self.cluster.endpoint, proxy_port=proxy.port, url=self.broker.url(),
-                puts=PUTS, think=THINK, **names))
+                puts=PUTS, grace="3s", seed=16, **names))
             started = time.monotonic()
             # The outage starts once a few dozen events went through, and lasts 2.5 s.
             r, _, _ = ceph_harness.run_with_outage(

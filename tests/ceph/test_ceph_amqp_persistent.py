@@ -63,10 +63,7 @@ thresholds:
 seed: 18
 """
 
-PUTS = 120
-# One PUT at a time with a pause after each, as in test_ceph_amqp.py: at most 20 a second (10 to
-# 12 here with the persistent topic on a loaded machine), so the outage falls well inside the run.
-THINK = "50ms"
+PUTS = 120  # 10 to 12 a second with the persistent topic on a loaded machine
 OUTAGE_S = 3.0
 
 # The warm topic, for a bucket of its own. The grace covers the backlog (it came within 0.2 s of
@@ -82,24 +79,7 @@ setup:
     - bucket: {bucket}
       events: ["s3:ObjectCreated:*"]
       topic: arn:aws:sns:default::{topic}
-events:
-  source: amqp
-  grace: 8s
-  amqp:
-    url: {url}
-    exchange: {exchange}
-phases:
-  - name: puts
-    iterations: {puts}
-    concurrency: 1
-    think: {think}
-    flow:
-      - put: {{ key: "n/{{iter}}", size: 8 }}
-      - head: {{ key: last }}
-thresholds:
-  - errors.count == 0
-seed: 19
-"""
+""" + ceph_harness.AMQP_PUTS_WITH_PAUSES
 
 
 class CephAmqpPersistent(ceph_harness.CephTestCase):
@@ -121,7 +101,7 @@ class CephAmqpPersistent(ceph_harness.CephTestCase):
         began = time.monotonic()
         with TcpProxy(self.broker.port) as proxy:
             fill = dict(endpoint=self.cluster.endpoint, proxy_port=proxy.port,
-                        url=self.broker.url(), puts=PUTS, think=THINK, **names)
+                        url=self.broker.url(), puts=PUTS, grace="8s", seed=19, **names)
             path = harness.write_scenario(self.dir.name, WARM_UP.format(**fill), name="warm.yaml")
             r = harness.run_s3storm(["run", path, "--quiet"], env=self.cluster.env(), timeout=90)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)

@@ -87,8 +87,11 @@ class RabbitMQ:
     def start(self):
         self.output = open(os.path.join(self.folder, "server.out"), "ab")
         # Its own session, so stop() reaches the Erlang VM the script starts, and nothing else.
+        # Its own folder as the working directory: a failed start writes an MnesiaCore.* dump
+        # there, which would otherwise land in the test's directory (the source tree).
         self.proc = subprocess.Popen([SERVER], env=self.env(), stdout=self.output,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     cwd=self.folder)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
