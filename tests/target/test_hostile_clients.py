@@ -51,11 +51,15 @@ def served(port, timeout=5.0):
         return reply.split(b"\r\n", 1)[0].decode()
 
 
-# The sanitizers' runtimes open descriptors of their own in the served process (/proc/self/maps:
-# TSan about five times a second under strace, ASan a dozen times in serve's first seconds), so
-# with 64 of them the test can count neither what serve holds nor what is left. In CI checks a
-# new client was refused under TSan and under ASan, and served once by hand under TSan. The
-# Release stage runs it (it passed there in every check).
+# Not under a sanitizer: their runtimes need descriptors of their own in the served process, and
+# with 64 of them the test can count neither what serve holds nor what is left. Under ASan+UBSan
+# it is worse than a miscount: UBSan's vptr check tests that memory is readable by writing it
+# into a pipe, and with no descriptor left for the pipe it calls a valid object's vptr invalid
+# ("member call on address ... which does not point to an object of type 'error_category'",
+# "memory cannot be printed"), and halt_on_error stops serve; the new client is then refused.
+# Reproduced with serve's stderr kept, 1 run in 6. (TSan opens /proc/self/maps about five times
+# a second; a client was refused there too in a CI check, not looked into further.) The Release
+# stage runs it.
 @unittest.skipIf(harness.SANITIZE != "", "descriptor exhaustion is not measurable under a sanitizer")
 class OutOfDescriptors(unittest.TestCase):
     def test_accept_backs_off_refuses_fast_and_recovers(self):
