@@ -265,10 +265,14 @@ class Connection final : public ConnectionBase,
   }
 
   // asio::async_write's default condition offers the socket 64 KiB per call, so a 64 MiB body
-  // took 1,024 send() calls and as many epoll_wait()s; offered all of it, the kernel takes what
-  // its send buffer holds (~40 calls). TLS streams write one record per call whatever the offer.
-  static std::size_t whole_buffers(const beast::error_code& ec, std::size_t) {
-    return ec ? 0 : std::numeric_limits<std::size_t>::max();
+  // took 1,024 send() calls and as many epoll_wait()s. Offered whole, the kernel took what its
+  // send buffer held (~40 calls, the least CPU), but the bursts left a loopback reader idle 5-10%
+  // of the time and single-stream PUTs 15% slower than curl's. 256 KiB kept the reader as busy as
+  // 64 KiB did, for 10-20% less CPU per byte (bench/RESULTS.md, session 13). TLS streams write one
+  // record per call whatever the offer.
+  static std::size_t write_offer(const beast::error_code& ec, std::size_t) {
+    constexpr std::size_t kWriteOffer = 256 * 1024;
+    return ec ? 0 : kWriteOffer;
   }
 
   void write() {
@@ -282,7 +286,7 @@ class Connection final : public ConnectionBase,
     const auto& body = request_->message.body();
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(*head),
                                                     asio::buffer(body.data(), body.size())};
-    asio::async_write(stream_, buffers, whole_buffers,
+    asio::async_write(stream_, buffers, write_offer,
                       beast::bind_front_handler(&Connection::on_write, this->shared_from_this()));
   }
 
