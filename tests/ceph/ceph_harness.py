@@ -16,6 +16,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import harness  # noqa: E402
+from rabbitmq import RabbitMQ  # noqa: E402
 
 SKIP = 77
 CEPH_DIR = os.environ.get("CEPH_RGW_DIR", "")
@@ -68,6 +69,27 @@ class CephTestCase(unittest.TestCase):
 
     def tearDown(self):
         self.dir.cleanup()
+
+
+class CephAmqpTestCase(CephTestCase):
+    """A test against the cluster and a RabbitMQ started for its class (self.broker,
+    tests/support/rabbitmq.py)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cluster_or_exit()
+        cls.broker = RabbitMQ()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.close()
+
+    @staticmethod
+    def names(prefix):
+        """Bucket, topic and exchange of their own per run: a rerun against the same cluster
+        finds no topic, notification or queued event of an earlier one."""
+        tag = f"{prefix}-{os.getpid()}"
+        return {"bucket": tag, "topic": f"{tag}-topic", "exchange": f"{tag}-x"}
 
 
 def main():

@@ -19,7 +19,7 @@ import ceph_harness
 from ceph_harness import harness
 
 sys.path.insert(0, os.path.join(harness.SOURCE_DIR, "tests", "support"))
-from rabbitmq import RabbitMQ, Witness  # noqa: E402
+from rabbitmq import Witness  # noqa: E402
 from tcp_proxy import TcpProxy  # noqa: E402
 
 EVENT_TYPES = ("ObjectCreated:Put", "ObjectCreated:Copy", "ObjectRemoved:Delete",
@@ -105,22 +105,7 @@ seed: 17
 """
 
 
-class CephAmqp(ceph_harness.CephTestCase):
-    @classmethod
-    def setUpClass(cls):
-        ceph_harness.cluster_or_exit()
-        cls.broker = RabbitMQ()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
-    def names(self, prefix):
-        """Bucket, topic and exchange of their own per run: a rerun against the same cluster
-        finds no topic or notification of an earlier one."""
-        tag = f"{prefix}-{os.getpid()}"
-        return {"bucket": tag, "topic": f"{tag}-topic", "exchange": f"{tag}-x"}
-
+class CephAmqp(ceph_harness.CephAmqpTestCase):
     def test_walkthrough_with_broker_acks_delivers_all_five_event_types(self):
         names = self.names("ceph-amqp-walk")
         self.broker.declare_exchange(names["exchange"])  # RGW publishes only to one that exists

@@ -25,7 +25,7 @@ import ceph_harness
 from ceph_harness import harness
 
 sys.path.insert(0, os.path.join(harness.SOURCE_DIR, "tests", "support"))
-from rabbitmq import RabbitMQ, Witness  # noqa: E402
+from rabbitmq import Witness  # noqa: E402
 from tcp_proxy import TcpProxy  # noqa: E402
 
 # Creates the persistent topic and waits (events.grace) until RGW has pushed its first events.
@@ -82,21 +82,9 @@ setup:
 """ + ceph_harness.AMQP_PUTS_WITH_PAUSES
 
 
-class CephAmqpPersistent(ceph_harness.CephTestCase):
-    @classmethod
-    def setUpClass(cls):
-        ceph_harness.cluster_or_exit()
-        cls.broker = RabbitMQ()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
+class CephAmqpPersistent(ceph_harness.CephAmqpTestCase):
     def test_persistent_topic_publishes_the_outage_late(self):
-        # A topic, bucket and exchange of their own per run: a rerun against the same cluster
-        # finds nothing queued for an earlier one.
-        tag = f"ceph-amqp-pers-{os.getpid()}"
-        names = {"bucket": tag, "topic": f"{tag}-topic", "exchange": f"{tag}-x"}
+        names = self.names("ceph-amqp-pers")
         self.broker.declare_exchange(names["exchange"])  # RGW publishes only to one that exists
         began = time.monotonic()
         with TcpProxy(self.broker.port) as proxy:
