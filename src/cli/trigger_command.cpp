@@ -187,9 +187,11 @@ class Trigger {
 };
 
 // Prints one line per expected event: its delivery latency, or that it never came.
-bool confirm_events(const events::Matcher& matcher, double grace_s) {
+bool confirm_events(events::Matcher& matcher, double grace_s) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(grace_s);
-  while (matcher.summarize().total_missing() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (std::chrono::steady_clock::now() < deadline) {
+    matcher.settle(std::chrono::steady_clock::now());
+    if (matcher.missing_so_far() == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   const auto summary = matcher.summarize();

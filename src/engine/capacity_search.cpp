@@ -32,7 +32,9 @@ bool stopped(const SearchSettings& settings) {
 // is stopped.
 void settle(events::Matcher& matcher, std::size_t window, Clock::time_point deadline,
             const SearchSettings& settings) {
-  while (Clock::now() < deadline && !stopped(settings) && matcher.tally(window).missing > 0) {
+  while (Clock::now() < deadline && !stopped(settings)) {
+    matcher.settle(Clock::now());
+    if (matcher.tally(window).missing == 0) return;
     std::this_thread::sleep_for(kSettlePoll);
   }
 }

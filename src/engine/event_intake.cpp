@@ -207,6 +207,7 @@ void EventIntake::wait_for_stragglers(const std::atomic<bool>& stop,
   if (!matcher_) return;
   const auto deadline = std::chrono::steady_clock::now() + scenario_.events.grace;
   while (std::chrono::steady_clock::now() < deadline) {
+    matcher_->settle(std::chrono::steady_clock::now());
     if (matcher_->missing_so_far() == 0 || stop.load() || user_stop.load() != 0) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -299,13 +299,22 @@ bool Matcher::take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
                                   const Expectation& expectation, Arrival& taken,
                                   bool stamped_since_start) {
   // An arrival from before the operation even started belongs to an older operation.
-  const auto usable = std::find_if(slot.surplus.begin(), slot.surplus.end(), [&](const Arrival& a) {
+  const auto could_be_its = [&](const Arrival& a) {
     const TimePoint stamped = a.observed.event_time;
     return a.at >= expectation.started &&
            (wanted_alternative == 0 || a.alternative == wanted_alternative) &&
            (!stamped_since_start || stamped == TimePoint::min() ||
             stamped >= expectation.started - clock_skew_);
-  });
+  };
+  auto usable = slot.surplus.end();
+  for (auto it = slot.surplus.begin(); it != slot.surplus.end(); ++it) {
+    if (!could_be_its(*it)) continue;
+    if (stamped_since_start || !names_another_write(expectation, it->observed)) {
+      usable = it;
+      break;
+    }
+    if (usable == slot.surplus.end() && !it->held) usable = it;
+  }
   if (usable == slot.surplus.end()) return false;
   taken = *usable;
   const Fingerprint alternative = usable->alternative;
@@ -324,6 +333,60 @@ void Matcher::erase_if_done_locked(Fingerprint fp) {
   if (it != slots_.end() && it->second.expected.empty() && it->second.surplus.empty()) {
     slots_.erase(it);
   }
+}
+
+bool Matcher::names_another_write(const Expectation& expectation, const Observed& observed) {
+  return (expectation.etag != 0 && observed.etag != 0 && observed.etag != expectation.etag) ||
+         (expectation.version != 0 && observed.version != 0 &&
+          observed.version != expectation.version);
+}
+
+void Matcher::hold_locked(Fingerprint fp, Slot& slot, TimePoint arrival, const Observed& observed,
+                          const ObservedText& text) {
+  slot.surplus.push_back({arrival, 0, observed, false, true});
+  held_.push_back({arrival, fp, std::string(text.etag), std::string(text.version_id),
+                   std::string(text.event_time)});
+}
+
+void Matcher::settle(TimePoint now) {
+  std::lock_guard lock(mutex_);
+  settle_held_locked(now);
+}
+
+void Matcher::settle_held_locked(TimePoint until, bool all) {
+  if (held_.empty()) return;
+  std::size_t released = 0;
+  for (; released < held_.size(); ++released) {
+    if (!all && held_[released].at + kHeldArrivalWait > until) break;
+    release_held_locked(held_[released]);
+  }
+  held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(released));
+}
+
+void Matcher::release_held_locked(const HeldArrival& held) {
+  const auto found = slots_.find(held.fp);
+  if (found == slots_.end()) return;
+  Slot& slot = found->second;
+  const auto arrival = std::find_if(slot.surplus.begin(), slot.surplus.end(),
+                                    [&](const Arrival& a) { return a.held && a.at == held.at; });
+  if (arrival == slot.surplus.end()) return;  // an operation took it meanwhile
+  if (slot.expected.empty() || slot.expected.front().started > arrival->at) {
+    // Nothing waits that it could be: an ordinary surplus arrival from now on.
+    arrival->held = false;
+    arrival->after_delivery = delivered_near_locked(held.fp, 0, arrival->at);
+    return;
+  }
+  const Arrival taken = *arrival;
+  slot.surplus.erase(arrival);
+  const auto picked =
+      slot.expected.begin() + operation_named_locked(slot, taken.at, taken.observed);
+  const Expectation expectation = *picked;
+  slot.expected.erase(picked);
+  unmatched_.fetch_sub(1, std::memory_order_relaxed);
+  deliver_locked(slot.type_index, expectation, taken.at, taken.observed,
+                 {held.etag, held.version_id, held.event_time}, slot.bucket, slot.key);
+  delivered_.insert(held.fp, taken.at);
+  erase_if_done_locked(held.fp);
 }
 
 void Matcher::advance_locked(TimePoint now) {
@@ -418,6 +481,8 @@ void Matcher::expect(std::string_view bucket, std::string_view key, EventKind ki
   expectation.version = text_fingerprint(content.version_id);
   std::lock_guard lock(mutex_);
   advance_locked(completed);
+  // What arrived a wait before this operation started cannot be its event: let it go first.
+  if (started != TimePoint::min()) settle_held_locked(started);
   const std::uint32_t type_index = type_index_locked(kind, event_kind_name(kind));
   ++types_[type_index].expected;
   if (auto* tally = tally_of_locked(completed)) ++tally->expected;
@@ -560,6 +625,7 @@ void Matcher::expect_failed(std::string_view bucket, std::string_view key, Event
   const Fingerprint fp = fingerprint(bucket, key, kind);
   std::lock_guard lock(mutex_);
   advance_locked(started);
+  settle_held_locked(started);
   const std::uint32_t type_index = type_index_locked(kind, event_kind_name(kind));
   // Its event may have come already (a synchronous notifier sends it before answering), waiting
   // as a surplus arrival.
@@ -601,6 +667,7 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
 
   std::lock_guard lock(mutex_);
   advance_locked(arrival);
+  settle_held_locked(arrival);
   ++observed_;
   for (auto& outage : outages_) {
     if (outage.end < arrival && outage.first_after == TimePoint::max())
@@ -639,6 +706,11 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
           take_failed_locked(fp, slot.type_index, arrival, observed, slot.bucket, slot.key)) {
         return;
       }
+    }
+    // It says another write than any waiting here: likely one whose answer is still on its way.
+    if (names_another_write(*picked, observed)) {
+      hold_locked(fp, slot, arrival, observed, text);
+      return;
     }
     const Expectation expectation = *picked;
     slot.expected.erase(picked);
@@ -722,8 +794,9 @@ std::size_t Matcher::ordered_keys() const {
   return order_.keys();
 }
 
-MatchSummary Matcher::summarize(Moment moment) const {
+MatchSummary Matcher::summarize(Moment moment) {
   std::lock_guard lock(mutex_);
+  if (moment == Moment::kFinal) settle_held_locked(TimePoint::max(), true);
   std::vector<EventTypeSummary> types(types_.size());
   for (std::size_t i = 0; i < types_.size(); ++i) {
     types[i].name = types_[i].name;

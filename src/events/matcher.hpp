@@ -49,6 +49,12 @@ inline constexpr std::chrono::milliseconds kDefaultClockSkew{2000};
 // grows with the events of one window, not with the length of the run.
 inline constexpr std::chrono::milliseconds kDefaultDedupWindow{10 * 60 * 1000};
 
+// How long an arrival that names another write than any waiting on its identity (another eTag or
+// version id) waits for that write's answer to be recorded, before the oldest waiting operation
+// takes it as a mismatch. Its event may beat its answer: a synchronous notifier, a client slow to
+// read. The answer is on its way then, so a second is ample.
+inline constexpr std::chrono::milliseconds kHeldArrivalWait{1000};
+
 // An ETag as a number to compare: quotes dropped, hex case folded; 0 for none.
 std::uint64_t etag_fingerprint(std::string_view etag);
 
@@ -57,8 +63,10 @@ std::uint64_t etag_fingerprint(std::string_view etag);
 // Identity is (bucket, key, event type); several operations on one identity (overwrites) match in
 // order. An event may arrive before its operation is recorded (Ceph's synchronous topics send it
 // before answering): it waits as a surplus arrival and is matched when the expectation comes, with
-// latency clamped to 0 and counted as early. Whatever is left at summary time is missing
-// (expectations) or duplicate/unexpected (arrivals, by whether the identity was ever delivered).
+// latency clamped to 0 and counted as early; one that names another write than the operations
+// already waiting is held for its own (kHeldArrivalWait). Whatever is left at summary time is
+// missing (expectations) or duplicate/unexpected (arrivals, by whether the identity was ever
+// delivered).
 //
 // Thread-safe. One mutex: observing must see both possible key forms of an event atomically, and
 // the two forms of one key hash to different places, so a sharded table would need cross-shard
@@ -83,6 +91,10 @@ class Matcher {
                      TimePoint started);
 
   void observe(const EventRecord& record, TimePoint arrival);
+  // Gives each held arrival whose wait is over by `now` to the oldest operation waiting on its
+  // identity. Arrivals and answers do it as they come; a caller waiting for stragglers, when
+  // nothing may come, calls this.
+  void settle(TimePoint now);
   // A staged outage of the receiver (events.outages) began or ended, in order, not overlapping.
   void outage_began(TimePoint at);
   void outage_ended(TimePoint at);
@@ -114,8 +126,9 @@ class Matcher {
   // When a summary is taken: at the end, an arrival left unmatched is a duplicate or unexpected;
   // mid-run (a --metrics scrape) it may still meet its operation, so it counts as `unmatched`.
   enum class Moment { kFinal, kMidRun };
-  // A snapshot; the matcher keeps working afterwards.
-  MatchSummary summarize(Moment moment = Moment::kFinal) const;
+  // A snapshot; the matcher keeps working afterwards. The final one first settles every held
+  // arrival: no answer is coming for it any more.
+  MatchSummary summarize(Moment moment = Moment::kFinal);
 
  private:
   struct Expectation {
@@ -147,6 +160,15 @@ class Matcher {
     Fingerprint alternative;  // the other reading of the key (0: none); see alias_
     Observed observed;
     bool after_delivery = false;  // its identity was delivered within the window before it came
+    bool held = false;            // in held_: it named another write than those waiting
+  };
+  // A held arrival (see kHeldArrivalWait), with the text a mismatch listing would show.
+  struct HeldArrival {
+    TimePoint at;
+    Fingerprint fp;
+    std::string etag;
+    std::string version_id;
+    std::string event_time;
   };
   // A delivered event with a sequencer, by its operation's span, for the order check.
   using OrderEntry = OrderHistory::Entry;
@@ -189,10 +211,21 @@ class Matcher {
   std::int64_t epoch_second_of(TimePoint t) const;
   // `stamped_since_start`: only an arrival whose eventTime (when it has one) is not before the
   // operation's start, give or take the skew (a failed operation's: no content to tell it by).
+  // Otherwise (an operation that succeeded) the first arrival that does not name another write,
+  // else the first that was not held for another.
   bool take_surplus_locked(Slot& slot, Fingerprint wanted_alternative,
                            const Expectation& expectation, Arrival& taken,
                            bool stamped_since_start = false);
   void erase_if_done_locked(Fingerprint fp);
+  // The event names a write other than the one `expectation` made (eTag or version id, where both
+  // say one).
+  static bool names_another_write(const Expectation& expectation, const Observed& observed);
+  void hold_locked(Fingerprint fp, Slot& slot, TimePoint arrival, const Observed& observed,
+                   const ObservedText& text);
+  // Releases the held arrivals that arrived at `until` - kHeldArrivalWait or before (all: every
+  // one), in the order they came.
+  void settle_held_locked(TimePoint until, bool all = false);
+  void release_held_locked(const HeldArrival& held);
   // Moves the matcher's idea of now forward (times come from the callers: arrivals, completions)
   // and, every quarter window, forgets what lies more than a window behind it.
   void advance_locked(TimePoint now);
@@ -232,6 +265,8 @@ class Matcher {
   const std::chrono::system_clock::duration wall_minus_steady_;
   mutable std::mutex mutex_;
   std::unordered_map<Fingerprint, Slot, FingerprintHash> slots_;
+  // Held arrivals in the order they came; one that an operation took meanwhile is skipped.
+  std::vector<HeldArrival> held_;
   // A surplus arrival whose key had two readings is stored under one; this finds it by the other.
   std::unordered_map<Fingerprint, Fingerprint, FingerprintHash> alias_;
   FingerprintSet delivered_;  // identities delivered in the window: later copies are duplicates
