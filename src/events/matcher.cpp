@@ -380,13 +380,19 @@ void Matcher::release_held_locked(const HeldArrival& held) {
   slot.surplus.erase(arrival);
   const auto picked =
       slot.expected.begin() + operation_named_locked(slot, taken.at, taken.observed);
+  deliver_waiting_locked(held.fp, slot, picked, taken.at, taken.observed,
+                         {held.etag, held.version_id, held.event_time});
+}
+
+void Matcher::deliver_waiting_locked(Fingerprint fp, Slot& slot,
+                                     std::vector<Expectation>::iterator picked, TimePoint arrival,
+                                     const Observed& observed, const ObservedText& text) {
   const Expectation expectation = *picked;
   slot.expected.erase(picked);
   unmatched_.fetch_sub(1, std::memory_order_relaxed);
-  deliver_locked(slot.type_index, expectation, taken.at, taken.observed,
-                 {held.etag, held.version_id, held.event_time}, slot.bucket, slot.key);
-  delivered_.insert(held.fp, taken.at);
-  erase_if_done_locked(held.fp);
+  deliver_locked(slot.type_index, expectation, arrival, observed, text, slot.bucket, slot.key);
+  delivered_.insert(fp, arrival);
+  erase_if_done_locked(fp);  // may erase the slot: the last use of it
 }
 
 void Matcher::advance_locked(TimePoint now) {
@@ -712,12 +718,7 @@ void Matcher::observe(const EventRecord& record, TimePoint arrival) {
       hold_locked(fp, slot, arrival, observed, text);
       return;
     }
-    const Expectation expectation = *picked;
-    slot.expected.erase(picked);
-    unmatched_.fetch_sub(1, std::memory_order_relaxed);
-    deliver_locked(slot.type_index, expectation, arrival, observed, text, slot.bucket, slot.key);
-    delivered_.insert(fp, arrival);
-    erase_if_done_locked(fp);
+    deliver_waiting_locked(fp, slot, picked, arrival, observed, text);
     return;
   }
 

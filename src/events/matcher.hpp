@@ -226,6 +226,10 @@ class Matcher {
   // one), in the order they came.
   void settle_held_locked(TimePoint until, bool all = false);
   void release_held_locked(const HeldArrival& held);
+  // Delivers the waiting operation `picked` of `slot` (identity `fp`) with an arrival.
+  void deliver_waiting_locked(Fingerprint fp, Slot& slot, std::vector<Expectation>::iterator picked,
+                              TimePoint arrival, const Observed& observed,
+                              const ObservedText& text);
   // Moves the matcher's idea of now forward (times come from the callers: arrivals, completions)
   // and, every quarter window, forgets what lies more than a window behind it.
   void advance_locked(TimePoint now);
