@@ -151,7 +151,7 @@ void Matcher::deliver_locked(std::uint32_t type_index, const Expectation& expect
     type.delivery_from_send_us.record(micros_between(expectation.started, arrival));
   }
   if (observed.has_sequencer && expectation.started != TimePoint::min()) {
-    check_order_locked(type_index, expectation, observed, bucket, key);
+    check_order_locked(type_index, expectation, arrival, observed, bucket, key);
   }
   const std::uint32_t differs = content_differences(expectation, observed);
   if (auto* tally = tally_of_locked(expectation.completed)) {
@@ -254,14 +254,19 @@ void Matcher::outage_ended(TimePoint at) {
 }
 
 void Matcher::check_order_locked(std::uint32_t type_index, const Expectation& expectation,
-                                 const Observed& observed, std::string_view bucket,
-                                 std::string_view key) {
+                                 TimePoint arrival, const Observed& observed,
+                                 std::string_view bucket, std::string_view key) {
   const Fingerprint key_fp = key_fingerprint(bucket, key);
   auto& entries = order_scratch_;
   order_.load(key_fp, entries);
   if (entries.size() >= kOrderHistory) entries.erase(entries.begin());  // the earliest started
-  const OrderEntry added{expectation.started, expectation.completed, observed.sequencer,
-                         type_index};
+  const OrderEntry added{expectation.started,
+                         expectation.completed,
+                         observed.sequencer,
+                         type_index,
+                         false,
+                         std::max(arrival, expectation.started),
+                         content_signature(expectation)};
   const auto at = std::upper_bound(
       entries.begin(), entries.end(), added,
       [](const OrderEntry& a, const OrderEntry& b) { return a.started < b.started; });
@@ -272,12 +277,74 @@ void Matcher::check_order_locked(std::uint32_t type_index, const Expectation& ex
     out_of_order_keys_.push_back(
         {types_[flagged.type_index].name, std::string(bucket), std::string(key), {}});
   };
-  if (judge_order_locked(entries, entries[index])) list(entries[index]);
-  // Events may arrive in any order: the new one may now be the predecessor of later operations'.
-  for (auto& later : entries) {
-    if (later.started >= added.completed && judge_order_locked(entries, later)) list(later);
+  if (reassign_interchangeable(entries, index)) {
+    for (auto& entry : entries) {
+      if (judge_order_locked(entries, entry)) list(entry);
+    }
+  } else {
+    if (judge_order_locked(entries, entries[index])) list(entries[index]);
+    // Events may arrive in any order: the new one may now be the predecessor of later operations'.
+    for (auto& later : entries) {
+      if (later.started >= added.completed && judge_order_locked(entries, later)) list(later);
+    }
   }
   order_.store(key_fp, entries);
+}
+
+std::uint16_t Matcher::content_signature(const Expectation& expectation) {
+  if (expectation.etag == 0 && expectation.version == 0 && !expectation.check_size) return 0;
+  // 16 bits: two different writes of one key and type that collide (1 in 65,536) only lose the
+  // order check's verdict on those two, and only where their arrivals allow a swap.
+  std::uint64_t mixed =
+      expectation.etag ^ (expectation.version * 0x9E3779B97F4A7C15ull) ^
+      ((expectation.check_size ? expectation.size + 1 : 0) * 0xC2B2AE3D27D4EB4Full);
+  mixed ^= mixed >> 32;
+  mixed ^= mixed >> 16;
+  return static_cast<std::uint16_t>(mixed | 1u);  // never 0: that is "nothing known"
+}
+
+bool Matcher::reassign_interchangeable(std::vector<OrderEntry>& entries, std::size_t added) {
+  // The entries whose events could be one another's: same type, same content as the added one.
+  auto& group = order_group_scratch_;
+  group.clear();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].type_index == entries[added].type_index &&
+        entries[i].content == entries[added].content) {
+      group.push_back(i);
+    }
+  }
+  if (group.size() < 2) return false;
+  // The latest operation first takes the greatest sequencer among the events that came after it
+  // was sent; each earlier one then has a wider choice (every event a later operation could have
+  // had, it could have had too), so every operation gets one, and sequencers rise wherever they
+  // can.
+  using Event = InterchangeableEvent;
+  auto& events = order_event_scratch_;
+  events.clear();
+  for (const std::size_t i : group) events.push_back({entries[i].sequencer, entries[i].arrival});
+  auto& chosen = order_choice_scratch_;
+  chosen.assign(group.size(), 0);
+  for (std::size_t g = group.size(); g-- > 0;) {
+    const TimePoint started = entries[group[g]].started;
+    std::size_t best = events.size();
+    for (std::size_t e = 0; e < events.size(); ++e) {
+      if (events[e].taken || events[e].arrival < started) continue;
+      if (best == events.size() || events[e].sequencer > events[best].sequencer) best = e;
+    }
+    if (best == events.size()) return false;  // history cut short: keep the matcher's choice
+    events[best].taken = true;
+    chosen[g] = best;
+  }
+  bool changed = false;
+  for (std::size_t g = 0; g < group.size(); ++g) {
+    OrderEntry& entry = entries[group[g]];
+    const Event& event = events[chosen[g]];
+    if (entry.sequencer == event.sequencer && entry.arrival == event.arrival) continue;
+    entry.sequencer = event.sequencer;
+    entry.arrival = event.arrival;
+    changed = true;
+  }
+  return changed;
 }
 
 bool Matcher::judge_order_locked(std::vector<OrderEntry>& entries, OrderEntry& entry) {

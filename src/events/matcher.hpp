@@ -203,7 +203,15 @@ class Matcher {
   // Which content checks the event fails, as ContentField bits.
   std::uint32_t content_differences(const Expectation& expectation, const Observed& observed) const;
   void check_order_locked(std::uint32_t type_index, const Expectation& expectation,
-                          const Observed& observed, std::string_view bucket, std::string_view key);
+                          TimePoint arrival, const Observed& observed, std::string_view bucket,
+                          std::string_view key);
+  // What an operation wrote, for telling whether two operations' events could be swapped.
+  static std::uint16_t content_signature(const Expectation& expectation);
+  // Events of operations of one type on one key that wrote the same cannot be told apart, and
+  // arrive in any order: among the entries interchangeable with entries[added], hands out their
+  // events so that sequencers rise with the operations wherever the arrivals allow (an event is
+  // only an operation's if it came after the operation was sent). True if any entry changed.
+  bool reassign_interchangeable(std::vector<OrderEntry>& entries, std::size_t added);
   // Judges `entry` against its predecessor in `entries`; true when it has just become out of order.
   bool judge_order_locked(std::vector<OrderEntry>& entries, OrderEntry& entry);
   Observed observed_of(const EventRecord& record) const;
@@ -281,6 +289,15 @@ class Matcher {
   static constexpr std::size_t kOrderHistory = 64;
   OrderHistory order_;
   std::vector<OrderEntry> order_scratch_;  // one key's history while it is judged
+  // reassign_interchangeable's working space, kept to spare allocations.
+  std::vector<std::size_t> order_group_scratch_;
+  std::vector<std::size_t> order_choice_scratch_;
+  struct InterchangeableEvent {
+    SequencerValue sequencer;
+    TimePoint arrival;
+    bool taken = false;
+  };
+  std::vector<InterchangeableEvent> order_event_scratch_;
   std::vector<EventKeyListing> out_of_order_keys_;
   // Failed operations whose event has not come (yet), by identity, with when each started.
   // Forgotten a window after they started, like every other identity: an event that comes

@@ -7,9 +7,22 @@ namespace s3storm::events {
 
 OrderHistory::OrderHistory() : slots_(flat_table::kMinCapacity) {}
 
+namespace {
+
+using Millis = std::chrono::milliseconds;
+
+Millis arrival_after_start(const OrderHistory::Entry& entry) {
+  return std::chrono::ceil<Millis>(entry.arrival - entry.started);
+}
+
+}  // namespace
+
 bool OrderHistory::fits(const Entry& entry) {
   const auto span = (entry.completed - entry.started).count();
+  const auto arrival_ms = arrival_after_start(entry).count();
   return span >= 0 && span <= std::numeric_limits<std::uint32_t>::max() &&
+         entry.arrival >= entry.started &&
+         arrival_ms <= std::numeric_limits<std::uint16_t>::max() &&
          entry.sequencer.high <= std::numeric_limits<std::uint16_t>::max() &&
          entry.type_index <= std::numeric_limits<std::uint8_t>::max();
 }
@@ -22,6 +35,8 @@ OrderHistory::Compact OrderHistory::compact(const Entry& entry) {
   c.sequencer_low = entry.sequencer.low;
   c.type_index = static_cast<std::uint8_t>(entry.type_index);
   c.flags = static_cast<std::uint8_t>(kPresent | (entry.out_of_order ? kOutOfOrder : 0));
+  c.arrival_ms = static_cast<std::uint16_t>(arrival_after_start(entry).count());
+  c.content = entry.content;
   return c;
 }
 
@@ -32,6 +47,8 @@ OrderHistory::Entry OrderHistory::expand(const Compact& c) {
   e.sequencer = {c.sequencer_high, c.sequencer_low};
   e.type_index = c.type_index;
   e.out_of_order = (c.flags & kOutOfOrder) != 0;
+  e.arrival = e.started + Millis(c.arrival_ms);
+  e.content = c.content;
   return e;
 }
 

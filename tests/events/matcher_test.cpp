@@ -742,6 +742,50 @@ TEST(MatcherContent, AnEventNamingAnotherWriteGoesToTheWaitingOperationAfterTheH
   EXPECT_EQ(s.mismatched_keys[2].key, "at-end");
 }
 
+// Two operations on one key that wrote the same (two deletes, two PUTs of the same bytes) have
+// events that cannot be told apart, and S3 delivers in any order: whichever event is matched to
+// whichever operation, the order check takes the assignment that keeps sequencers rising, and only
+// counts a violation that no assignment avoids (an event that came before the later operation
+// was sent can only be the earlier one's). Before, events of such overwrites that arrived swapped
+// were counted out of order.
+TEST(MatcherOrder, EventsThatCannotBeToldApartAreNotJudgedByTheirArrivalOrder) {
+  Matcher m;
+  const auto put_kind = EventKind::kObjectCreatedPut;
+  const ExpectedContent same{64, "\"aaaa\"", {}};
+  // Both answered, the second's event first.
+  m.expect("b", "puts", put_kind, at_ms(5), at_ms(0), same);
+  m.expect("b", "puts", put_kind, at_ms(15), at_ms(10), same);
+  m.observe(with_sequencer(put_with("puts", 64, "aaaa"), "02"), at_ms(20));
+  m.observe(with_sequencer(put_with("puts", 64, "aaaa"), "01"), at_ms(21));
+  // Deletes say nothing but their key; here the second's event comes before its answer.
+  const auto delete_kind = EventKind::kObjectRemovedDelete;
+  m.expect("b", "deletes", delete_kind, at_ms(5), at_ms(0));
+  m.observe(with_sequencer(removal("deletes"), "02"), at_ms(12));
+  m.expect("b", "deletes", delete_kind, at_ms(15), at_ms(10));
+  m.observe(with_sequencer(removal("deletes"), "01"), at_ms(21));
+  // Three, each arrival after all were sent, in the worst order.
+  for (int i = 0; i < 3; ++i) {
+    m.expect("b", "three", put_kind, at_ms(5 + 10 * i), at_ms(10 * i), same);
+  }
+  for (const char* sequencer : {"03", "02", "01"}) {
+    m.observe(with_sequencer(put_with("three", 64, "aaaa"), sequencer), at_ms(40));
+  }
+  // Forced: "02" came before the second put was sent, so it is the first's, and "01" the second's.
+  m.expect("b", "forced", put_kind, at_ms(5), at_ms(0), same);
+  m.observe(with_sequencer(put_with("forced", 64, "aaaa"), "02"), at_ms(7));
+  m.expect("b", "forced", put_kind, at_ms(15), at_ms(10), same);
+  m.observe(with_sequencer(put_with("forced", 64, "aaaa"), "01"), at_ms(21));
+
+  const auto s = m.summarize();
+  const auto& puts = type_of(s, "ObjectCreated:Put");
+  EXPECT_EQ(puts.delivered, 7u);
+  EXPECT_EQ(puts.mismatched, 0u);
+  EXPECT_EQ(puts.out_of_order, 1u);
+  EXPECT_EQ(type_of(s, "ObjectRemoved:Delete").out_of_order, 0u);
+  ASSERT_EQ(s.out_of_order_keys.size(), 1u);
+  EXPECT_EQ(s.out_of_order_keys[0].key, "forced");
+}
+
 // A failed operation (here refused before the server applied it: no event of its own) and a later
 // write of the same key whose event arrives before its answer is recorded: the event is the later
 // operation's. It used to be charged to the failed one (delivered_for_failed) and the later

@@ -151,14 +151,22 @@ TEST(OrderHistory, GivesBackWhatWasStoredInEitherForm) {
   using Entry = OrderHistory::Entry;
   const auto entry = [](double started, double completed, std::uint64_t high, std::uint64_t low,
                         std::uint32_t type, bool out_of_order) {
-    return Entry{at_s(started), at_s(completed), {high, low}, type, out_of_order};
+    // Arrived a quarter second after it was sent; "content" from the sequencer, to tell them apart.
+    return Entry{at_s(started),
+                 at_s(completed),
+                 {high, low},
+                 type,
+                 out_of_order,
+                 at_s(started + 0.25),
+                 static_cast<std::uint16_t>(low)};
   };
   const auto same = [](const std::vector<Entry>& a, const std::vector<Entry>& b) {
     return a.size() == b.size() &&
            std::equal(a.begin(), a.end(), b.begin(), [](const Entry& x, const Entry& y) {
              return x.started == y.started && x.completed == y.completed &&
                     x.sequencer == y.sequencer && x.type_index == y.type_index &&
-                    x.out_of_order == y.out_of_order;
+                    x.out_of_order == y.out_of_order && x.arrival == y.arrival &&
+                    x.content == y.content;
            });
   };
   const std::vector<std::vector<Entry>> forms = {
@@ -168,6 +176,11 @@ TEST(OrderHistory, GivesBackWhatWasStoredInEitherForm) {
       {entry(1, 6, 0, 1, 0, false)},        // a span over 4.29 s
       {entry(1, 2, 0x10000, 0, 0, false)},  // a sequencer over 80 bits
       {entry(1, 2, 0, 1, 300, false)},      // a type index over 255
+      {[&] {                                // an arrival over 65 s after the operation was sent
+        auto late = entry(1, 2, 0, 1, 0, false);
+        late.arrival = at_s(1 + 66);
+        return late;
+      }()},
   };
   for (std::size_t i = 0; i < forms.size(); ++i) history.store(i + 1, forms[i]);
   std::vector<Entry> out;
@@ -189,7 +202,7 @@ TEST(OrderHistory, GivesBackWhatWasStoredInEitherForm) {
   EXPECT_TRUE(same(out, {forms[2][1], forms[2][2]}));
   history.load(4, out);
   EXPECT_TRUE(same(out, forms[3]));
-  for (const std::size_t gone : {2u, 3u, 5u, 6u}) {
+  for (const std::size_t gone : {2u, 3u, 5u, 6u, 7u}) {
     history.load(gone, out);
     EXPECT_TRUE(out.empty()) << gone;
   }
@@ -199,7 +212,7 @@ TEST(OrderHistory, GivesBackWhatWasStoredInEitherForm) {
 // Keys that collide in the table's probe runs survive the erasure of their neighbours.
 TEST(OrderHistory, ErasingKeepsTheOtherKeysOfAProbeRun) {
   OrderHistory history;
-  const std::vector<OrderHistory::Entry> one = {{at_s(0), at_s(1), {0, 7}, 0, false}};
+  const std::vector<OrderHistory::Entry> one = {{at_s(0), at_s(1), {0, 7}, 0, false, at_s(1), 1}};
   // Multiples of 4096 all start their probe at slot 0 while the table is small.
   constexpr std::uint64_t kKeys = 2000;
   for (std::uint64_t k = 1; k <= kKeys; ++k) history.store(k * 4096, one);
