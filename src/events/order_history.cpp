@@ -41,10 +41,15 @@ OrderHistory::Compact OrderHistory::compact(const Entry& entry) {
 }
 
 OrderHistory::Entry OrderHistory::expand(const Compact& c) {
+  // Packed members are copied out before use: a reference to one (duration's constructor takes
+  // one) would be misaligned.
+  const std::int64_t started = c.started;
+  const std::uint32_t span = c.span;
+  const std::uint64_t sequencer_low = c.sequencer_low;
   Entry e;
-  e.started = TimePoint(TimePoint::duration(c.started));
-  e.completed = e.started + TimePoint::duration(c.span);
-  e.sequencer = {c.sequencer_high, c.sequencer_low};
+  e.started = TimePoint(TimePoint::duration(started));
+  e.completed = e.started + TimePoint::duration(span);
+  e.sequencer = {c.sequencer_high, sequencer_low};
   e.type_index = c.type_index;
   e.out_of_order = (c.flags & kOutOfOrder) != 0;
   e.arrival = e.started + Millis(c.arrival_ms);
