@@ -18,6 +18,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -117,6 +118,39 @@ void BM_ExpectObserveContended(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ExpectObserveContended)->Threads(1)->Threads(2)->UseRealTime();
+
+// One key overwritten again and again, each PUT answered before the next is sent, its event
+// matched at once: the order check's cost once the key's history is full (64 operations). With
+// one body for every PUT (argument 1) all the events are interchangeable, and each delivery hands
+// them out again by sequencer; with a body of its own per PUT (0) none are.
+void BM_HotKeyOverwrites(benchmark::State& state) {
+  const bool one_body = state.range(0) != 0;
+  std::vector<std::string> etags(4096);
+  for (std::size_t i = 0; i < etags.size(); ++i) etags[i] = fmt::format("{:032x}", i + 1);
+  Matcher matcher;
+  EventRecord record;
+  record.kind = EventKind::kObjectCreatedPut;
+  record.name = "ObjectCreated:Put";
+  record.bucket = "test-bucket";
+  record.key = "hot";
+  record.size = 64;
+  auto now = Clock::now();
+  std::uint64_t n = 0;
+  for (auto _ : state) {
+    ++n;
+    const std::string& etag = etags[one_body ? 0 : n % etags.size()];
+    const auto started = now;
+    now += std::chrono::milliseconds(1);
+    matcher.expect(record.bucket, record.key, record.kind, now, started, {64, etag, {}});
+    record.etag = etag;
+    record.sequencer.clear();
+    fmt::format_to(std::back_inserter(record.sequencer), "{:016X}", n);
+    matcher.observe(record, now);
+  }
+  state.SetItemsProcessed(state.iterations());
+  if (matcher.summarize().total_missing() != 0) state.SkipWithError("events went missing");
+}
+BENCHMARK(BM_HotKeyOverwrites)->Arg(0)->Arg(1);
 
 int serve_webhook(std::uint16_t port, std::int64_t keys_per_sender, int senders) {
   sigset_t stop;

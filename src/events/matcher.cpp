@@ -314,6 +314,15 @@ bool Matcher::reassign_interchangeable(std::vector<OrderEntry>& entries, std::si
     }
   }
   if (group.size() < 2) return false;
+  // Already rising (the usual case: events in order): each operation keeps its own event, since
+  // the latest one's is the greatest and it came after that operation was sent, and so on down.
+  const auto rising = [&] {
+    for (std::size_t g = 1; g < group.size(); ++g) {
+      if (!(entries[group[g]].sequencer > entries[group[g - 1]].sequencer)) return false;
+    }
+    return true;
+  };
+  if (rising()) return false;
   // The latest operation first takes the greatest sequencer among the events that came after it
   // was sent; each earlier one then has a wider choice (every event a later operation could have
   // had, it could have had too), so every operation gets one, and sequencers rise wherever they
